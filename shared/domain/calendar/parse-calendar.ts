@@ -1,0 +1,53 @@
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { type CalendarDefinition, calendarDefinitionSchema } from './calendar-definition.ts';
+
+/** One problem in a calendar file: where it is and what is wrong. */
+export interface CalendarProblem {
+  file: string;
+  path: string;
+  reason: string;
+}
+
+/** Thrown when a calendar file is invalid; lists every problem, and nothing of the file is used. */
+export class InvalidCalendarError extends Error {
+  override name = 'InvalidCalendarError';
+  constructor(readonly problems: CalendarProblem[]) {
+    super(
+      `invalid calendar (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
+        .map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+/**
+ * Parses and validates a calendar written as JSON or YAML (chosen by the file name; YAML is a superset
+ * of JSON, so any other name is read as YAML). Returns the whole definition or throws
+ * {@link InvalidCalendarError} with every problem.
+ */
+export function parseCalendarText(text: string, file: string): CalendarDefinition {
+  let raw: unknown;
+  try {
+    raw = file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new InvalidCalendarError([
+      {
+        file,
+        path: '',
+        reason: `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
+      },
+    ]);
+  }
+  const result = calendarDefinitionSchema.safeParse(raw);
+  if (!result.success) throw new InvalidCalendarError(toProblems(file, result.error));
+  return result.data;
+}
+
+function toProblems(file: string, error: z.ZodError): CalendarProblem[] {
+  return error.issues.map((issue) => ({
+    file,
+    path: issue.path.map(String).join('.'),
+    reason: issue.message,
+  }));
+}
