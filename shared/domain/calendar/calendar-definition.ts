@@ -69,7 +69,7 @@ export const calendarDefinitionSchema = z
         ctx.addIssue({ code: 'custom', path: ['officeHours', i, 'end'], message: 'must be after start' });
       }
       const previous = periods[i - 1];
-      if (previous && period.start < previous.end) {
+      if (previous && (period.start < previous.end || period.start < previous.start)) {
         ctx.addIssue({
           code: 'custom',
           path: ['officeHours', i, 'start'],

@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import HolidaysParser from 'date-holidays-parser';
 import type { CalendarYear, DayOff } from './calendar-definition.ts';
 import { formatIsoDate, isoWeekday, parseIsoDate } from './local-date.ts';
 
@@ -6,7 +6,7 @@ import { formatIsoDate, isoWeekday, parseIsoDate } from './local-date.ts';
  * Derives a provisional civil-service year for a year the government has not published yet, from the
  * rules of Bộ luật Lao động 2019: Điều 112 (1/1; Tết Âm lịch 5 days; Giỗ Tổ Hùng Vương 10/3 lunar; 30/4;
  * 1/5; 2/9 and one adjacent day) and Điều 111 khoản 3 (a holiday on a weekly day off is compensated on the
- * next working day). Lunar dates come from date-holidays; the yearly swaps (hoán đổi) and make-up
+ * next working day). Lunar dates come from date-holidays-parser with date-holidays' VN rules; the yearly swaps (hoán đổi) and make-up
  * Saturdays are the government's discretion and cannot be derived, so none are invented.
  */
 export function deriveProvisionalYear(year: number, workingWeekdays: readonly number[]): CalendarYear {
@@ -50,38 +50,56 @@ interface StatutoryHoliday {
   name: string;
 }
 
-let holidays: Holidays | undefined;
+/** Only the lunar rules are taken from the library (date-holidays' VN data); solar dates are plain. */
+const LUNAR_RULES = {
+  holidays: {
+    VN: {
+      names: { vi: 'Việt Nam' },
+      langs: ['vi'],
+      zones: ['Asia/Ho_Chi_Minh'],
+      days: {
+        'vietnamese 1-0-1': { name: { vi: 'Tết Nguyên Đán' } },
+        'vietnamese 3-0-10': { name: { vi: 'Giỗ Tổ Hùng Vương' } },
+      },
+    },
+  },
+};
 
-/** The statutory holidays of a year, one entry per day, in date order. */
-export function statutoryHolidays(year: number): StatutoryHoliday[] {
-  holidays ??= new Holidays('VN');
-  const byDay = new Map<number, string>();
-  for (const h of holidays.getHolidays(year)) {
-    if (h.type !== 'public') continue;
-    const name = NAMES[h.rule] ?? h.name;
-    const first = parseIsoDate(h.date.slice(0, 10));
-    const length = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
-    for (let i = 0; i < length; i += 1) {
-      if (!byDay.has(first + i)) byDay.set(first + i, name);
-    }
+let lunar: HolidaysParser | undefined;
+
+/** Mùng 1 Tết and Giỗ Tổ (10/3 lunar) of a Gregorian year, as day numbers. */
+export function lunarHolidays(year: number): { tet: number; hungKings: number } {
+  lunar ??= new HolidaysParser(LUNAR_RULES, 'VN');
+  let tet: number | undefined;
+  let hungKings: number | undefined;
+  for (const h of lunar.getHolidays(year)) {
+    if (h.rule === 'vietnamese 1-0-1') tet = parseIsoDate(h.date.slice(0, 10));
+    if (h.rule === 'vietnamese 3-0-10') hungKings = parseIsoDate(h.date.slice(0, 10));
   }
-  // Điều 112: 2/9 and one adjacent day (1/9 or 3/9), chosen by the Prime Minister each year; the
-  // provisional choice joins the weekend the way the notices of 2021–2026 did.
-  const nationalDay = parseIsoDate(`${year}-09-02`);
-  const adjacent = [2, 3, 5, 6].includes(isoWeekday(nationalDay)) ? nationalDay - 1 : nationalDay + 1;
-  if (!byDay.has(adjacent)) byDay.set(adjacent, 'Quốc khánh (ngày liền kề)');
-  return [...byDay.entries()].sort(([a], [b]) => a - b).map(([day, name]) => ({ day, name }));
+  if (tet === undefined || hungKings === undefined) throw new RangeError(`no lunar dates for ${year}`);
+  return { tet, hungKings };
 }
 
-const NAMES: Record<string, string> = {
-  '01-01': 'Tết Dương lịch',
-  '1 day before vietnamese 1-0-1 P5D': 'Tết Âm lịch',
-  'vietnamese 1-0-1': 'Tết Âm lịch',
-  'vietnamese 3-0-10': 'Giỗ Tổ Hùng Vương (10/3 âm lịch)',
-  '04-30': 'Ngày Chiến thắng (30/4)',
-  '05-01': 'Ngày Quốc tế Lao động (1/5)',
-  '09-02': 'Quốc khánh (2/9)',
-};
+/** The statutory holidays of a year (Điều 112), one entry per day, in date order. */
+export function statutoryHolidays(year: number): StatutoryHoliday[] {
+  const { tet, hungKings } = lunarHolidays(year);
+  const byDay = new Map<number, string>();
+  const add = (day: number, name: string) => {
+    if (!byDay.has(day)) byDay.set(day, name);
+  };
+  add(parseIsoDate(`${year}-01-01`), 'Tết Dương lịch');
+  // Tết Âm lịch: 5 days; the provisional block is giao thừa and mùng 1–4, the usual official choice.
+  for (let day = tet - 1; day <= tet + 3; day += 1) add(day, 'Tết Âm lịch');
+  add(hungKings, 'Giỗ Tổ Hùng Vương (10/3 âm lịch)');
+  add(parseIsoDate(`${year}-04-30`), 'Ngày Chiến thắng (30/4)');
+  add(parseIsoDate(`${year}-05-01`), 'Ngày Quốc tế Lao động (1/5)');
+  // 2/9 and one adjacent day (1/9 or 3/9), chosen by the Prime Minister each year; the provisional
+  // choice joins the weekend the way the notices of 2021–2026 did.
+  const nationalDay = parseIsoDate(`${year}-09-02`);
+  add(nationalDay, 'Quốc khánh (2/9)');
+  add([2, 3, 5, 6].includes(isoWeekday(nationalDay)) ? nationalDay - 1 : nationalDay + 1, 'Quốc khánh (ngày liền kề)');
+  return [...byDay.entries()].sort(([a], [b]) => a - b).map(([day, name]) => ({ day, name }));
+}
 
 function ddmm(day: number): string {
   const [, m, d] = formatIsoDate(day).split('-');

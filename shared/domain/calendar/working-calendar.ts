@@ -80,7 +80,7 @@ export class WorkingCalendar {
     this.closingMinute = this.officePeriods.at(-1)?.end ?? 0;
     const definedYears = Object.keys(definition.years).map(Number);
     const from = Math.min(...definedYears, 2020) - 1;
-    const to = Math.max(...definedYears, 2026) + 5;
+    const to = Math.max(...definedYears, 2026) + 3;
     this.build(from, to);
   }
 

@@ -109,7 +109,8 @@ export function computeDueDate(calendar: WorkingCalendar, request: DueDateReques
     const base = startPosition + rule.duration.amount * 60;
     const { position, extension } = extendByOfficeTime(calendar, startPosition, base, suspensions);
     const start = calendar.localAtPosition(startPosition, false);
-    const due = calendar.localAtPosition(position, true);
+    // A zero-length limit ends where it starts (the opening), not at the previous closing.
+    const due = calendar.localAtPosition(position, position > startPosition);
     return finish(calendar, {
       receivedAt,
       effectiveReceiptDay: start.day,
