@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: measures the targets of docs/benchmarks.md and rewrites its generated section.
+ * Targets are checked here and printed; they are never asserted in timed tests.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchDueDates, benchRecompute } from './due-date-bench.ts';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const lines: string[] = [];
+const say = (line = '') => {
+  console.log(line);
+  lines.push(line);
+};
+
+say(`Run ${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}`);
+say();
+say('### Due dates (working days, random receipts 2021–2026, default calendar)');
+say();
+say('| working days | index (due dates/s) | day-by-day loop (due dates/s) | speed-up | target |');
+say('|---:|---:|---:|---:|---|');
+const rows = benchDueDates();
+for (const r of rows) {
+  const target = r.workingDays === 30 ? (r.speedup >= 10 ? '≥ 10× ✅' : '≥ 10× ❌') : '';
+  say(
+    `| ${r.workingDays} | ${fmt(r.indexPerSecond)} | ${fmt(r.loopPerSecond)} | ${r.speedup.toFixed(1)}× | ${target} |`,
+  );
+}
+say();
+say('### Recompute open dossiers after a holiday change');
+say();
+const re = benchRecompute();
+say('| open dossiers | index rebuild | recompute | due dates changed | heap |');
+say('|---:|---:|---:|---:|---:|');
+say(
+  `| ${fmt(re.dossiers)} | ${re.rebuildMs.toFixed(0)} ms | ${re.recomputeMs.toFixed(0)} ms | ${fmt(re.changed)} | ${re.heapMiB.toFixed(0)} MiB |`,
+);
+say();
+say(`Target: seconds, not hours — ${re.recomputeMs + re.rebuildMs < 10_000 ? '✅' : '❌'}`);
+
+const doc = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+const begin = '<!-- bench:due-dates:begin -->';
+const end = '<!-- bench:due-dates:end -->';
+const current = readFileSync(doc, 'utf8');
+const from = current.indexOf(begin);
+const to = current.indexOf(end);
+if (from >= 0 && to > from) {
+  writeFileSync(doc, `${current.slice(0, from + begin.length)}\n${lines.join('\n')}\n${current.slice(to)}`);
+  console.log(`\nupdated ${doc}`);
+}
+const failed = rows.some((r) => r.workingDays === 30 && r.speedup < 10);
+process.exitCode = failed ? 1 : 0;
