@@ -5,7 +5,8 @@ import { StatefulStack } from './stacks/stateful-stack.ts';
 const app = new App();
 const env = {
   account: process.env.CDK_DEFAULT_ACCOUNT,
-  region: (app.node.tryGetContext('region') as string | undefined) ?? process.env.CDK_DEFAULT_REGION ?? 'ap-southeast-1',
+  region:
+    (app.node.tryGetContext('region') as string | undefined) ?? process.env.CDK_DEFAULT_REGION ?? 'ap-southeast-1',
 };
 new StatefulStack(app, 'DungHanStateful', { env, description: 'Đúng Hạn — stateful resources (retained)' });
 app.synth();
