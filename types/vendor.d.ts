@@ -13,3 +13,17 @@ declare module 'date-holidays-parser' {
     getHolidays(year: number): ParsedHoliday[];
   }
 }
+
+// dynalite ships no types; this is the part Đúng Hạn uses.
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+
+  interface DynaliteOptions {
+    path?: string;
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+    maxItemSizeKb?: number;
+  }
+  export default function dynalite(options?: DynaliteOptions): Server;
+}

@@ -1,0 +1,100 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { createClients } from '../../shared/adapters/aws-clients.ts';
+import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
+import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { logger } from '../../shared/adapters/observability.ts';
+import { readConfig } from '../../shared/config/env.ts';
+import { InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
+import { systemClock } from '../../shared/ports/clock.ts';
+import { type IngestDeps, type IngestResult, ingestDossierEvent } from '../../shared/use-cases/ingest-dossier-event.ts';
+import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+
+type ParsedEnvelope = ParsedResult<unknown, z.output<typeof EventBridgeSchema>>;
+
+/**
+ * EventBridge → ingest: the envelope is validated by Powertools, the detail by the contract of its
+ * `detail-type`; an invalid event throws InvalidEventError naming the fields (nothing is written, the
+ * target's dead-letter queue keeps it), a valid one goes to the ingest use case.
+ */
+export function createIngestHandler(deps: IngestDeps) {
+  return middy<ParsedEnvelope, IngestResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(parser({ schema: EventBridgeSchema, safeParse: true }))
+    .handler(async (parsed) => {
+      if (!parsed.success) {
+        const error = new InvalidEventError(undefined, [{ path: 'envelope', reason: summarise(parsed.error) }]);
+        logger.error('event rejected', { problems: error.problems });
+        throw error;
+      }
+      let event: ReturnType<typeof parseDossierEvent>;
+      try {
+        event = parseDossierEvent(parsed.data);
+      } catch (error) {
+        if (error instanceof InvalidEventError) {
+          logger.error('event rejected', {
+            detailType: error.detailType,
+            problems: error.problems,
+            ...idsOf(parsed.data.detail),
+          });
+        }
+        throw error;
+      }
+      logger.appendKeys({ dossierId: event.detail.dossierId, eventId: event.detail.eventId });
+      const result = await ingestDossierEvent(deps, event);
+      logger.info('event ingested', {
+        eventType: event.type,
+        outcome: result.outcome,
+        status: result.status,
+        version: result.version,
+        attempts: result.attempts,
+        published: result.published,
+      });
+      return result;
+    });
+}
+
+function summarise(error: Error): string {
+  const issues = (error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined)?.issues;
+  if (!issues) return error.message;
+  return issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+function idsOf(detail: unknown): { dossierId?: string; eventId?: string } {
+  if (typeof detail !== 'object' || detail === null) return {};
+  const { dossierId, eventId } = detail as Record<string, unknown>;
+  return {
+    ...(typeof dossierId === 'string' ? { dossierId: dossierId.slice(0, 120) } : {}),
+    ...(typeof eventId === 'string' ? { eventId: eventId.slice(0, 200) } : {}),
+  };
+}
+
+/** Production wiring: clients and adapters built once per container from the environment. */
+export function ingestDepsFromEnvironment(): IngestDeps {
+  const config = readConfig();
+  const clients = createClients();
+  return {
+    store: new DynamoDossierStore(clients.documents, config.TABLE_NAME),
+    rules: new RuleBook(
+      new DynamoConfigStore(clients.documents, config.TABLE_NAME),
+      systemClock,
+      config.RULE_CACHE_TTL_SECONDS * 1000,
+    ),
+    publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
+    clock: systemClock,
+  };
+}
+
+let wired: ReturnType<typeof createIngestHandler> | undefined;
+
+/** The Lambda entry point. */
+export const handler = (event: unknown, context: Parameters<ReturnType<typeof createIngestHandler>>[1]) => {
+  wired ??= createIngestHandler(ingestDepsFromEnvironment());
+  // The parser middleware turns the raw EventBridge event into the parsed result before the handler runs.
+  return wired(event as Parameters<typeof wired>[0], context);
+};

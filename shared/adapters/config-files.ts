@@ -1,0 +1,76 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
+import { InvalidCalendarError, parseCalendarText } from '../domain/calendar/parse-calendar.ts';
+import {
+  checkRuleSet,
+  type DeadlineRule,
+  InvalidRulesError,
+  parseRulesText,
+  type RuleProblem,
+} from '../domain/rules/deadline-rule.ts';
+
+const CONFIG_FILE = /\.(ya?ml|json)$/i;
+
+/** Every problem found in a configuration directory, by file and path. */
+export class InvalidConfigError extends Error {
+  override name = 'InvalidConfigError';
+  constructor(readonly problems: RuleProblem[]) {
+    super(
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
+        .map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+async function filesIn(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  return names
+    .filter((n) => CONFIG_FILE.test(n))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+/**
+ * Reads and validates every rules file and calendar file; returns all of them or throws
+ * {@link InvalidConfigError} listing every problem, including rules naming an unknown calendar.
+ */
+export async function loadConfigDirs(
+  rulesDir: string,
+  calendarsDir: string,
+  builtInCalendarIds: readonly string[] = [],
+): Promise<{ rules: DeadlineRule[]; calendars: CalendarDefinition[] }> {
+  const problems: RuleProblem[] = [];
+  const rules: DeadlineRule[] = [];
+  const calendars: CalendarDefinition[] = [];
+  for (const file of await filesIn(calendarsDir)) {
+    try {
+      calendars.push(parseCalendarText(await readFile(file, 'utf8'), file));
+    } catch (error) {
+      if (!(error instanceof InvalidCalendarError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  for (const file of await filesIn(rulesDir)) {
+    try {
+      rules.push(...parseRulesText(await readFile(file, 'utf8'), file));
+    } catch (error) {
+      if (!(error instanceof InvalidRulesError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  problems.push(...checkRuleSet(rules));
+  const calendarIds = new Set([...builtInCalendarIds, ...calendars.map((c) => c.id)]);
+  for (const rule of rules) {
+    if (!calendarIds.has(rule.calendarId)) {
+      problems.push({
+        file: rule.source ?? '',
+        path: `${rule.id}.calendarId`,
+        reason: `unknown calendar id ${JSON.stringify(rule.calendarId)}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+  return { rules, calendars };
+}

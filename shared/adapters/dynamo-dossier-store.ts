@@ -1,0 +1,172 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLE_DESIGN } from '../config/table-design.ts';
+import type { DossierEvent } from '../contracts/dossier-events.ts';
+import type { OutboundEvent } from '../contracts/outbound-events.ts';
+import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { type DossierStore, type LoadedDossier, VersionConflictError } from '../ports/dossier-store.ts';
+
+const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
+const GSI = TABLE_DESIGN.openByNextAction;
+/** Shards per day bucket of the open-dossier index, so one busy day never makes a hot partition. */
+export const NEXT_ACTION_SHARDS = 16;
+
+export function dossierKey(dossierId: string): string {
+  return `DOSSIER#${dossierId}`;
+}
+
+/** Shard of a dossier in the open-dossier index (FNV-1a of its id). */
+export function shardOf(dossierId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < dossierId.length; i += 1) {
+    hash ^= dossierId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return String(hash % NEXT_ACTION_SHARDS).padStart(2, '0');
+}
+
+/** Index keys of an open dossier: day bucket (local date of the next action) + shard, then the instant. */
+export function nextActionKeys(dossierId: string, nextActionAt: string): { gsi1pk: string; gsi1sk: string } {
+  return {
+    gsi1pk: `DUE#${nextActionAt.slice(0, 10)}#${shardOf(dossierId)}`,
+    gsi1sk: `${new Date(nextActionAt).toISOString()}#${dossierId}`,
+  };
+}
+
+/**
+ * DynamoDB single-table store: `DOSSIER#<id>` / `META` holds the record (state as JSON, the fields the
+ * index and reports need as attributes, the outbox as a map), `DOSSIER#<id>` / `EVENT#<at>#<eventId>`
+ * the audit trail. Only open, running dossiers carry the sparse index keys.
+ */
+export class DynamoDossierStore implements DossierStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(dossierId: string): Promise<LoadedDossier> {
+    let record: DossierRecord | undefined;
+    const events: DossierEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':pk': dossierKey(dossierId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item[SK] === 'META') record = toRecord(item);
+        else if (String(item[SK]).startsWith('EVENT#')) {
+          events.push({ type: item.type, detail: JSON.parse(item.detail as string) } as DossierEvent);
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { record, events };
+  }
+
+  async appendEvent(event: DossierEvent, storedAt: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [PK]: dossierKey(event.detail.dossierId),
+            [SK]: `EVENT#${new Date(event.detail.occurredAt).toISOString()}#${event.detail.eventId}`,
+            entity: 'event',
+            type: event.type,
+            eventId: event.detail.eventId,
+            occurredAt: event.detail.occurredAt,
+            storedAt,
+            detail: JSON.stringify(event.detail),
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord> {
+    const saved: DossierRecord = { ...record, version: expectedVersion + 1 };
+    const { state } = saved;
+    const received = state.received;
+    const item: Record<string, unknown> = {
+      [PK]: dossierKey(state.dossierId),
+      [SK]: 'META',
+      entity: 'dossier',
+      dossierId: state.dossierId,
+      status: state.status,
+      stage: saved.stage,
+      version: saved.version,
+      data: JSON.stringify({ ...saved, outbox: undefined }),
+      outbox: Object.fromEntries(Object.entries(saved.outbox).map(([id, e]) => [id, JSON.stringify(e)])),
+      ...(received
+        ? { agencyId: received.agency.id, field: received.procedure.field, receivedAt: received.receivedAt }
+        : {}),
+      ...(state.dueAt ? { dueAt: state.dueAt } : {}),
+      ...(saved.nextActionAt ? nextActionKeys(state.dossierId, saved.nextActionAt) : {}),
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(#pk)' : '#version = :expected',
+          ExpressionAttributeNames: expectedVersion === 0 ? { '#pk': PK } : { '#version': 'version' },
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new VersionConflictError(`dossier ${state.dossierId} changed since version ${expectedVersion}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    return saved;
+  }
+
+  async clearOutbox(dossierId: string, eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    const names: Record<string, string> = { '#outbox': 'outbox' };
+    const removals = eventIds.map((id, i) => {
+      names[`#e${i}`] = id;
+      return `#outbox.#e${i}`;
+    });
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PK]: dossierKey(dossierId), [SK]: 'META' },
+          UpdateExpression: `REMOVE ${removals.join(', ')}`,
+          ConditionExpression: 'attribute_exists(#outbox)',
+          ExpressionAttributeNames: names,
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+}
+
+function toRecord(item: Record<string, unknown>): DossierRecord {
+  const data = JSON.parse(item.data as string) as DossierRecord;
+  const outbox: Record<string, OutboundEvent> = {};
+  for (const [id, json] of Object.entries((item.outbox as Record<string, string> | undefined) ?? {})) {
+    outbox[id] = JSON.parse(json) as OutboundEvent;
+  }
+  return { ...data, outbox, version: Number(item.version) };
+}
+
+export { GSI as NEXT_ACTION_INDEX };

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { durationText, instant, line, text } from './primitives.ts';
+
+/**
+ * The dossier lifecycle events one-stop systems publish (EventBridge `detail-type` = the event name,
+ * `detail` = the payload below). Version 1; every event carries `eventId`, `schemaVersion`, `occurredAt`
+ * and `dossierId`. Field names follow ../shared/data/events-example.jsonl.
+ */
+const base = {
+  schemaVersion: z.literal(1, { message: 'must be 1 (the only version this consumer knows)' }),
+  eventId: line(200),
+  occurredAt: instant,
+  // Dossier codes come in two official shapes and many local ones: never rejected for their shape.
+  dossierId: line(120),
+};
+
+export const procedureSchema = z.object({
+  code: line(60).optional(),
+  name: line(1000),
+  field: line(300),
+});
+
+export const agencySchema = z.object({
+  id: line(60),
+  name: line(300),
+  parentId: line(60).optional(),
+  parentName: line(300).optional(),
+  place: line(120).optional(),
+});
+
+export const applicantSchema = z.object({
+  kind: z.enum(['person', 'organisation']),
+  name: line(300),
+  idNumber: line(40).optional(),
+  email: line(254).optional(),
+  phone: line(40).optional(),
+  address: line(500).optional(),
+});
+
+export const officialSchema = z.object({ id: line(60), name: line(200), email: line(254) });
+export const headSchema = z.object({ name: line(200), title: line(200), email: line(254).optional() });
+export const stepSchema = z.object({ unitId: line(60), unitName: line(300).optional(), duration: durationText });
+
+export const dossierReceivedSchema = z.object({
+  ...base,
+  procedure: procedureSchema,
+  agency: agencySchema,
+  receivedAt: instant,
+  channel: z.enum(['online', 'in_person', 'postal']),
+  applicant: applicantSchema,
+  official: officialSchema,
+  head: headSchema.optional(),
+  appointmentAt: instant.optional(),
+  steps: z.array(stepSchema).max(30, 'must have at most 30 steps').optional(),
+});
+
+export const dossierSupplementRequestedSchema = z.object({ ...base, reason: text(2000).optional() });
+export const dossierSupplementedSchema = z.object({ ...base });
+export const dossierSuspendedSchema = z.object({ ...base, reason: line(100), note: text(2000).optional() });
+export const dossierResumedSchema = z.object({ ...base });
+export const dossierHandedOverSchema = z.object({ ...base, fromUnitId: line(60), toUnitId: line(60) });
+export const dossierResolvedSchema = z.object({
+  ...base,
+  outcome: z.enum(['approved', 'rejected']).default('approved'),
+  returnedAt: instant.optional(),
+});
+export const dossierWithdrawnSchema = z.object({ ...base, reason: text(2000).optional() });
+export const dossierRefusedSchema = z.object({ ...base, reason: text(2000).optional() });
+
+/** Schemas by EventBridge `detail-type`. */
+export const DOSSIER_EVENT_SCHEMAS = {
+  DossierReceived: dossierReceivedSchema,
+  DossierSupplementRequested: dossierSupplementRequestedSchema,
+  DossierSupplemented: dossierSupplementedSchema,
+  DossierSuspended: dossierSuspendedSchema,
+  DossierResumed: dossierResumedSchema,
+  DossierHandedOver: dossierHandedOverSchema,
+  DossierResolved: dossierResolvedSchema,
+  DossierWithdrawn: dossierWithdrawnSchema,
+  DossierRefused: dossierRefusedSchema,
+} as const;
+
+export type DossierEventType = keyof typeof DOSSIER_EVENT_SCHEMAS;
+export const DOSSIER_EVENT_TYPES = Object.keys(DOSSIER_EVENT_SCHEMAS) as DossierEventType[];
+
+export type DossierReceived = z.output<typeof dossierReceivedSchema>;
+export type DossierSupplementRequested = z.output<typeof dossierSupplementRequestedSchema>;
+export type DossierSupplemented = z.output<typeof dossierSupplementedSchema>;
+export type DossierSuspended = z.output<typeof dossierSuspendedSchema>;
+export type DossierResumed = z.output<typeof dossierResumedSchema>;
+export type DossierHandedOver = z.output<typeof dossierHandedOverSchema>;
+export type DossierResolved = z.output<typeof dossierResolvedSchema>;
+export type DossierWithdrawn = z.output<typeof dossierWithdrawnSchema>;
+export type DossierRefused = z.output<typeof dossierRefusedSchema>;
+
+/** A validated event with its type: what the domain consumes. */
+export type DossierEvent =
+  | { type: 'DossierReceived'; detail: DossierReceived }
+  | { type: 'DossierSupplementRequested'; detail: DossierSupplementRequested }
+  | { type: 'DossierSupplemented'; detail: DossierSupplemented }
+  | { type: 'DossierSuspended'; detail: DossierSuspended }
+  | { type: 'DossierResumed'; detail: DossierResumed }
+  | { type: 'DossierHandedOver'; detail: DossierHandedOver }
+  | { type: 'DossierResolved'; detail: DossierResolved }
+  | { type: 'DossierWithdrawn'; detail: DossierWithdrawn }
+  | { type: 'DossierRefused'; detail: DossierRefused };
+
+/** The EventBridge envelope fields this consumer relies on; the rest is kept but not required. */
+export const eventBridgeEnvelopeSchema = z.object({
+  version: z.string().optional(),
+  id: z.string().optional(),
+  'detail-type': z.string({ message: 'must name the event type' }),
+  source: z.string().optional(),
+  time: z.string().optional(),
+  detail: z.unknown(),
+});
+
+/** One problem in an event: the field path and the reason. */
+export interface EventProblem {
+  path: string;
+  reason: string;
+}
+
+/** Thrown for an event that fails its contract; the message names every bad field. Nothing is written. */
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+  constructor(
+    readonly detailType: string | undefined,
+    readonly problems: EventProblem[],
+  ) {
+    super(`invalid ${detailType ?? 'event'}: ${problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; ')}`);
+  }
+}
+
+/** Validates an EventBridge envelope and its detail against the contract of its `detail-type`. */
+export function parseDossierEvent(envelope: unknown): DossierEvent {
+  const outer = eventBridgeEnvelopeSchema.safeParse(envelope);
+  if (!outer.success) throw new InvalidEventError(undefined, toProblems(outer.error, ''));
+  const type = outer.data['detail-type'];
+  if (!(type in DOSSIER_EVENT_SCHEMAS)) {
+    throw new InvalidEventError(type, [
+      { path: 'detail-type', reason: `unknown event type; expected one of ${DOSSIER_EVENT_TYPES.join(', ')}` },
+    ]);
+  }
+  const schema = DOSSIER_EVENT_SCHEMAS[type as DossierEventType];
+  const detail = schema.safeParse(outer.data.detail);
+  if (!detail.success) throw new InvalidEventError(type, toProblems(detail.error, 'detail.'));
+  return { type, detail: detail.data } as DossierEvent;
+}
+
+function toProblems(error: z.ZodError, prefix: string): EventProblem[] {
+  return error.issues.map((issue) => ({ path: `${prefix}${issue.path.map(String).join('.')}`, reason: issue.message }));
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A single line of text: trimmed, bounded, no control characters (CR/LF would break headers and letters). */
+export const line = (max = 500) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL.test(s), { message: 'must not contain control characters (CR, LF, tab…)' });
+
+/** Free text (a note or a reason): may span lines, bounded, no other control characters. */
+export const text = (max = 2000) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
+      message: 'must not contain control characters other than line breaks',
+    });
+
+/** An instant written as ISO-8601 with its offset (`2022-04-08T15:10:00+07:00`); a bare local time is ambiguous. */
+export const instant = z
+  .string()
+  .refine((s) => ISO_WITH_OFFSET.test(s), {
+    message: 'must be ISO-8601 with an offset, e.g. 2022-04-08T15:10:00+07:00',
+  })
+  .refine((s) => !Number.isNaN(Date.parse(s)) && validCalendarDate(s), { message: 'must be a real date and time' });
+
+function validCalendarDate(s: string): boolean {
+  const [y, m, d] = s.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 0));
+  return date.getUTCFullYear() === y && date.getUTCMonth() + 1 === m && date.getUTCDate() === d;
+}
+
+/** A duration as the one-stop systems send it: `<N>wd`, `<N>wh` or `<N>d`. */
+export const durationText = z
+  .string()
+  .regex(/^\d+(\.\d+)?(wd|wh|d)$/, 'must be <N>wd (working days), <N>wh (working hours) or <N>d (calendar days)');

@@ -1,0 +1,363 @@
+import type { DossierEvent, DossierEventType, DossierReceived } from '../../contracts/dossier-events.ts';
+import { formatIsoDate } from '../calendar/local-date.ts';
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { computeDueDate, type SuspensionInterval } from '../due-date/compute-due-date.ts';
+import { type Duration, parseDuration } from '../due-date/duration.ts';
+import { planSteps } from '../due-date/plan-steps.ts';
+import type { DeadlineRule, RuleMatch } from '../rules/deadline-rule.ts';
+import { type DossierCode, parseDossierCode } from './dossier-code.ts';
+
+export type DossierStatus =
+  | 'awaiting_receipt'
+  | 'open'
+  | 'suspended'
+  | 'awaiting_supplement'
+  | 'resolved'
+  | 'withdrawn'
+  | 'refused';
+
+export type ViolationCode = 'receipt_without_appointment' | 'appointment_after_due';
+
+export interface Violation {
+  code: ViolationCode;
+  at: string;
+  detail: Record<string, string>;
+}
+
+/** The rule a dossier is counted under, frozen at receipt (a later rule change never moves it silently). */
+export interface AppliedRule {
+  ruleId: string;
+  matchedBy: RuleMatch;
+  effectiveFrom: string;
+  legalBasis: string;
+  duration: Duration;
+  cutoff: string | null;
+  warnLeadTime: Duration;
+  suggestedExtension: Duration;
+  calendarId: string;
+  sample: boolean;
+}
+
+export interface StepState {
+  unitId: string;
+  unitName?: string | undefined;
+  duration: Duration;
+  startedAt?: string | undefined;
+  finishedAt?: string | undefined;
+  dueAt: string;
+  result?: 'early' | 'on_time' | 'late' | undefined;
+}
+
+export interface ClockEntry {
+  at: string;
+  kind:
+    | 'received'
+    | 'supplement_requested'
+    | 'restarted'
+    | 'suspended'
+    | 'resumed'
+    | 'handed_over'
+    | 'resolved'
+    | 'withdrawn'
+    | 'refused'
+    | 'ignored';
+  eventId: string;
+  note?: string | undefined;
+}
+
+/** A dossier's state: a pure function of the set of its events (any arrival order gives the same state). */
+export interface DossierState {
+  dossierId: string;
+  code: DossierCode;
+  status: DossierStatus;
+  received?: DossierReceived | undefined;
+  rule?: AppliedRule | undefined;
+  /** True when no rule exists for the procedure and a field or global default was used. */
+  ruleFallback: boolean;
+  cycle: number;
+  clockStartedAt?: string | undefined;
+  effectiveReceiptDate?: string | undefined;
+  suspensions: { from: string; to?: string | undefined; reason: string }[];
+  originalDueAt?: string | undefined;
+  /** The current legal due date (after restarts and suspensions); null while the clock waits for a supplement. */
+  dueAt?: string | null | undefined;
+  /** True while a suspension is open: the due date will move when it ends. */
+  paused: boolean;
+  provisional: boolean;
+  steps: StepState[];
+  handovers: { fromUnitId: string; toUnitId: string; at: string }[];
+  history: ClockEntry[];
+  resolvedAt?: string | undefined;
+  returnedAt?: string | undefined;
+  outcome?: 'approved' | 'rejected' | undefined;
+  closedAt?: string | undefined;
+  closeReason?: string | undefined;
+  result?: 'early' | 'on_time' | 'late' | undefined;
+  violations: Violation[];
+  eventIds: string[];
+}
+
+export interface FoldContext {
+  /** The calendar with this id (the rule names it). */
+  calendar: (id: string) => WorkingCalendar;
+  /** Finds the rule in force for a receipt; called only when the dossier has no frozen rule yet. */
+  resolveRule: (query: {
+    procedureCode?: string | undefined;
+    field: string;
+    receiptDate: string;
+  }) => { rule: DeadlineRule; matchedBy: RuleMatch } | undefined;
+  /** The rule frozen on the stored dossier, if any. */
+  frozenRule?: AppliedRule | undefined;
+}
+
+/** Thrown when no rule at all applies (the rule set lacks a global default). */
+export class NoRuleError extends Error {
+  override name = 'NoRuleError';
+}
+
+const ORDER: Record<DossierEventType, number> = {
+  DossierReceived: 0,
+  DossierSupplementRequested: 1,
+  DossierSupplemented: 2,
+  DossierSuspended: 3,
+  DossierResumed: 4,
+  DossierHandedOver: 5,
+  DossierResolved: 6,
+  DossierWithdrawn: 7,
+  DossierRefused: 8,
+};
+
+/** Events in their canonical order: by occurrence time, then lifecycle order, then id. */
+export function sortEvents(events: readonly DossierEvent[]): DossierEvent[] {
+  return [...events].sort(
+    (a, b) =>
+      Date.parse(a.detail.occurredAt) - Date.parse(b.detail.occurredAt) ||
+      ORDER[a.type] - ORDER[b.type] ||
+      (a.detail.eventId < b.detail.eventId ? -1 : a.detail.eventId > b.detail.eventId ? 1 : 0),
+  );
+}
+
+const TERMINAL: ReadonlySet<DossierStatus> = new Set(['resolved', 'withdrawn', 'refused']);
+
+/**
+ * Folds a dossier's events (deduplicated by id, any order) into its state. Events that precede the
+ * receipt in the record are kept and applied once the receipt is there; events after the dossier was
+ * closed are recorded as ignored.
+ */
+export function foldDossier(dossierId: string, input: readonly DossierEvent[], context: FoldContext): DossierState {
+  const unique = new Map<string, DossierEvent>();
+  for (const event of input) if (!unique.has(event.detail.eventId)) unique.set(event.detail.eventId, event);
+  const events = sortEvents([...unique.values()]);
+  const state: DossierState = {
+    dossierId,
+    code: parseDossierCode(dossierId),
+    status: 'awaiting_receipt',
+    ruleFallback: false,
+    cycle: 0,
+    suspensions: [],
+    paused: false,
+    provisional: false,
+    steps: [],
+    handovers: [],
+    history: [],
+    violations: [],
+    eventIds: [...unique.keys()].sort(),
+  };
+  const receipt = events.find((e) => e.type === 'DossierReceived');
+  if (!receipt || receipt.type !== 'DossierReceived') return state;
+  const rest = events.filter((e) => e !== receipt);
+  applyReceipt(state, receipt.detail, context);
+  for (const event of rest) apply(state, event);
+  return finalise(state, context);
+}
+
+function applyReceipt(state: DossierState, received: DossierReceived, context: FoldContext): void {
+  state.received = received;
+  state.status = 'open';
+  state.cycle = 1;
+  state.clockStartedAt = received.receivedAt;
+  state.history.push({ at: received.occurredAt, kind: 'received', eventId: received.eventId });
+  if (context.frozenRule) {
+    state.rule = context.frozenRule;
+  } else {
+    const calendar = context.calendar('vn-civil-service');
+    const receiptDate = formatIsoDate(calendar.toLocal(Date.parse(received.receivedAt)).day);
+    const found = context.resolveRule({
+      procedureCode: received.procedure.code,
+      field: received.procedure.field,
+      receiptDate,
+    });
+    if (!found) throw new NoRuleError(`no deadline rule applies to ${received.dossierId}: add a global default rule`);
+    const { rule, matchedBy } = found;
+    state.rule = {
+      ruleId: rule.id,
+      matchedBy,
+      effectiveFrom: rule.effectiveFrom,
+      legalBasis: rule.legalBasis,
+      duration: rule.duration,
+      cutoff: rule.cutoff,
+      warnLeadTime: rule.warnLeadTime,
+      suggestedExtension: rule.suggestedExtension,
+      calendarId: rule.calendarId,
+      sample: rule.sample,
+    };
+  }
+  state.ruleFallback = state.rule.matchedBy !== 'procedure';
+  state.steps = (received.steps ?? []).map((s) => ({
+    unitId: s.unitId,
+    unitName: s.unitName,
+    duration: parseDuration(s.duration),
+    dueAt: '',
+  }));
+}
+
+function apply(state: DossierState, event: DossierEvent): void {
+  const { occurredAt, eventId } = event.detail;
+  if (TERMINAL.has(state.status) || event.type === 'DossierReceived') {
+    state.history.push({
+      at: occurredAt,
+      kind: 'ignored',
+      eventId,
+      note:
+        event.type === 'DossierReceived'
+          ? 'second receipt for the same dossier'
+          : `${event.type} after ${state.status}`,
+    });
+    return;
+  }
+  const closeSuspension = () => {
+    const open = state.suspensions.at(-1);
+    if (open && open.to === undefined) open.to = occurredAt;
+  };
+  switch (event.type) {
+    case 'DossierSupplementRequested':
+      closeSuspension();
+      state.status = 'awaiting_supplement';
+      state.history.push({ at: occurredAt, kind: 'supplement_requested', eventId });
+      return;
+    case 'DossierSupplemented':
+      // NĐ 61/2018 Điều 19 k4: the time limit restarts from zero at the complete dossier.
+      closeSuspension();
+      state.cycle += 1;
+      state.clockStartedAt = occurredAt;
+      state.suspensions = [];
+      state.steps = state.steps.map((s) => ({
+        unitId: s.unitId,
+        unitName: s.unitName,
+        duration: s.duration,
+        dueAt: '',
+      }));
+      state.status = 'open';
+      state.history.push({ at: occurredAt, kind: 'restarted', eventId });
+      return;
+    case 'DossierSuspended':
+      if (state.status !== 'open') {
+        state.history.push({ at: occurredAt, kind: 'ignored', eventId, note: `suspension while ${state.status}` });
+        return;
+      }
+      state.suspensions.push({ from: occurredAt, reason: event.detail.reason });
+      state.status = 'suspended';
+      state.history.push({ at: occurredAt, kind: 'suspended', eventId, note: event.detail.reason });
+      return;
+    case 'DossierResumed':
+      if (state.status !== 'suspended') {
+        state.history.push({ at: occurredAt, kind: 'ignored', eventId, note: `resume while ${state.status}` });
+        return;
+      }
+      closeSuspension();
+      state.status = 'open';
+      state.history.push({ at: occurredAt, kind: 'resumed', eventId });
+      return;
+    case 'DossierHandedOver': {
+      const { fromUnitId, toUnitId } = event.detail;
+      state.handovers.push({ fromUnitId, toUnitId, at: occurredAt });
+      const current = state.steps.findIndex((s) => s.finishedAt === undefined);
+      const holding = current >= 0 ? state.steps[current] : undefined;
+      if (holding && holding.unitId === fromUnitId) holding.finishedAt = occurredAt;
+      const next = state.steps.findIndex((s, i) => i > current && s.unitId === toUnitId && s.startedAt === undefined);
+      const receiving = next >= 0 ? state.steps[next] : undefined;
+      if (receiving) receiving.startedAt = occurredAt;
+      state.history.push({ at: occurredAt, kind: 'handed_over', eventId, note: `${fromUnitId} → ${toUnitId}` });
+      return;
+    }
+    case 'DossierResolved':
+      closeSuspension();
+      state.status = 'resolved';
+      state.resolvedAt = occurredAt;
+      state.returnedAt = event.detail.returnedAt;
+      state.outcome = event.detail.outcome;
+      state.closedAt = occurredAt;
+      state.history.push({ at: occurredAt, kind: 'resolved', eventId });
+      return;
+    case 'DossierWithdrawn':
+    case 'DossierRefused':
+      closeSuspension();
+      state.status = event.type === 'DossierWithdrawn' ? 'withdrawn' : 'refused';
+      state.closedAt = occurredAt;
+      state.closeReason = event.detail.reason;
+      state.history.push({
+        at: occurredAt,
+        kind: event.type === 'DossierWithdrawn' ? 'withdrawn' : 'refused',
+        eventId,
+      });
+      return;
+  }
+}
+
+function finalise(state: DossierState, context: FoldContext): DossierState {
+  const rule = state.rule;
+  const received = state.received;
+  if (!rule || !received || !state.clockStartedAt) return state;
+  const calendar = context.calendar(rule.calendarId);
+  const dueRule = { duration: rule.duration, cutoff: rule.cutoff };
+  const original = computeDueDate(calendar, { receivedAt: Date.parse(received.receivedAt), rule: dueRule });
+  state.originalDueAt = calendar.formatInstant(original.dueAt);
+  const suspensions: SuspensionInterval[] = state.suspensions.map((s) => ({
+    from: Date.parse(s.from),
+    to: s.to === undefined ? undefined : Date.parse(s.to),
+  }));
+  const request = { receivedAt: Date.parse(state.clockStartedAt), rule: dueRule, suspensions };
+  const current = computeDueDate(calendar, request);
+  state.effectiveReceiptDate = current.effectiveReceiptDate;
+  state.provisional = original.provisional || current.provisional;
+  state.paused = state.status === 'suspended';
+  state.dueAt = state.status === 'awaiting_supplement' ? null : calendar.formatInstant(current.dueAt);
+  if (state.steps.length > 0) {
+    const plan = planSteps(
+      calendar,
+      request,
+      state.steps.map((s) => ({
+        unitId: s.unitId,
+        duration: s.duration,
+        startedAt: s.startedAt === undefined ? undefined : Date.parse(s.startedAt),
+        finishedAt: s.finishedAt === undefined ? undefined : Date.parse(s.finishedAt),
+      })),
+    );
+    state.steps = state.steps.map((s, i) => ({
+      ...s,
+      dueAt: calendar.formatInstant(plan[i]?.dueAt ?? current.dueAt),
+      result: plan[i]?.result,
+    }));
+  }
+  if (state.status === 'resolved' && state.resolvedAt) {
+    const at = Date.parse(state.resolvedAt);
+    state.result = at > current.dueAt ? 'late' : calendar.toLocal(at).day < current.dueDay ? 'early' : 'on_time';
+  }
+  if (!received.appointmentAt) {
+    state.violations.push({
+      code: 'receipt_without_appointment',
+      at: received.receivedAt,
+      detail: { legalDueAt: state.originalDueAt },
+    });
+  } else if (Date.parse(received.appointmentAt) > original.dueAt) {
+    state.violations.push({
+      code: 'appointment_after_due',
+      at: received.receivedAt,
+      detail: {
+        appointmentAt: calendar.formatInstant(Date.parse(received.appointmentAt)),
+        legalDueAt: state.originalDueAt,
+      },
+    });
+  }
+  return state;
+}

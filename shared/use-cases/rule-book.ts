@@ -1,0 +1,67 @@
+import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
+import { DEFAULT_CALENDAR_DEFINITION } from '../domain/calendar/default-calendar.ts';
+import { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
+import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ConfigSource } from '../ports/config-source.ts';
+
+/** Rules and calendar indexes at one moment. */
+export interface RuleBookSnapshot {
+  rules: DeadlineRule[];
+  calendar(id: string): WorkingCalendar;
+}
+
+/** Thrown when a rule names a calendar that does not exist. */
+export class UnknownCalendarError extends Error {
+  override name = 'UnknownCalendarError';
+}
+
+/**
+ * Rules and calendars read from the config source and kept for a short time (default 60 s), so a
+ * Lambda container does not read them for every event yet sees an administrator's change quickly.
+ * Calendar indexes are rebuilt only when a calendar's definition changed.
+ */
+export class RuleBook {
+  private snapshot: RuleBookSnapshot | undefined;
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  private readonly indexes = new Map<string, { json: string; calendar: WorkingCalendar }>();
+
+  constructor(
+    private readonly source: ConfigSource,
+    private readonly clock: Clock,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async current(): Promise<RuleBookSnapshot> {
+    if (this.snapshot && this.clock.now() - this.loadedAt < this.ttlMs) return this.snapshot;
+    const [rules, calendars] = await Promise.all([this.source.listRules(), this.source.listCalendars()]);
+    const byId = new Map<string, WorkingCalendar>();
+    for (const definition of withDefault(calendars)) byId.set(definition.id, this.index(definition));
+    this.snapshot = {
+      rules,
+      calendar: (id) => {
+        const calendar = byId.get(id);
+        if (!calendar) throw new UnknownCalendarError(`unknown calendar id ${JSON.stringify(id)}`);
+        return calendar;
+      },
+    };
+    this.loadedAt = this.clock.now();
+    return this.snapshot;
+  }
+
+  private index(definition: CalendarDefinition): WorkingCalendar {
+    const json = JSON.stringify(definition);
+    const known = this.indexes.get(definition.id);
+    if (known && known.json === json) return known.calendar;
+    const calendar = new WorkingCalendar(definition);
+    this.indexes.set(definition.id, { json, calendar });
+    return calendar;
+  }
+}
+
+/** The stored calendars, with the built-in civil-service calendar when none overrides it. */
+function withDefault(calendars: readonly CalendarDefinition[]): CalendarDefinition[] {
+  return calendars.some((c) => c.id === DEFAULT_CALENDAR_DEFINITION.id)
+    ? [...calendars]
+    : [DEFAULT_CALENDAR_DEFINITION, ...calendars];
+}
