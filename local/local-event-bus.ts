@@ -29,6 +29,8 @@ export interface LocalRule {
 export interface Delivery {
   rule: string;
   ok: boolean;
+  /** What the target returned (a handler's result). */
+  result?: unknown;
   error?: unknown;
 }
 
@@ -70,8 +72,8 @@ export class LocalEventBus {
       if (rule.source && !rule.source.includes(event.source)) continue;
       if (rule.detailType && !rule.detailType.includes(event['detail-type'])) continue;
       try {
-        await rule.target(event);
-        deliveries.push({ rule: rule.name, ok: true });
+        const result = await rule.target(event);
+        deliveries.push({ rule: rule.name, ok: true, result });
       } catch (error) {
         deliveries.push({ rule: rule.name, ok: false, error });
         if (rule.onFailure) await rule.onFailure(event, error);

@@ -149,5 +149,8 @@ export function parseDossierEvent(envelope: unknown): DossierEvent {
 }
 
 function toProblems(error: z.ZodError, prefix: string): EventProblem[] {
-  return error.issues.map((issue) => ({ path: `${prefix}${issue.path.map(String).join('.')}`, reason: issue.message }));
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return { path: path ? `${prefix}${path}` : prefix.replace(/\.$/, ''), reason: issue.message };
+  });
 }

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const NO_EXCEPTIONS: ReadonlySet<number> = new Set();
+const LINE_BREAKS: ReadonlySet<number> = new Set([0x0a, 0x0d]);
+
+/** True when the text has a control character (C0 or DEL), except the ones allowed. */
+function hasControl(s: string, allowed: ReadonlySet<number> = NO_EXCEPTIONS): boolean {
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 || c === 0x7f) && !allowed.has(c)) return true;
+  }
+  return false;
+}
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A single line of text: trimmed, bounded, no control characters (CR/LF would break headers and letters). */
@@ -10,7 +20,7 @@ export const line = (max = 500) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), { message: 'must not contain control characters (CR, LF, tab…)' });
+    .refine((s) => !hasControl(s), { message: 'must not contain control characters (CR, LF, tab…)' });
 
 /** Free text (a note or a reason): may span lines, bounded, no other control characters. */
 export const text = (max = 2000) =>
@@ -18,7 +28,7 @@ export const text = (max = 2000) =>
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
+    .refine((s) => !hasControl(s, LINE_BREAKS), {
       message: 'must not contain control characters other than line breaks',
     });
 

@@ -164,7 +164,7 @@ export function foldDossier(dossierId: string, input: readonly DossierEvent[], c
     eventIds: [...unique.keys()].sort(),
   };
   const receipt = events.find((e) => e.type === 'DossierReceived');
-  if (!receipt || receipt.type !== 'DossierReceived') return state;
+  if (receipt?.type !== 'DossierReceived') return state;
   const rest = events.filter((e) => e !== receipt);
   applyReceipt(state, receipt.detail, context);
   for (const event of rest) apply(state, event);

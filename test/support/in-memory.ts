@@ -1,0 +1,79 @@
+import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
+import type { DossierEvent } from '../../shared/contracts/dossier-events.ts';
+import type { OutboundEvent } from '../../shared/contracts/outbound-events.ts';
+import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
+import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import type { ConfigSource } from '../../shared/ports/config-source.ts';
+import { type DossierStore, type LoadedDossier, VersionConflictError } from '../../shared/ports/dossier-store.ts';
+import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
+import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+
+/** A hand-written fake of the store port, for use-case tests (integration tests use dynalite). */
+export class InMemoryDossierStore implements DossierStore {
+  readonly records = new Map<string, DossierRecord>();
+  readonly events = new Map<string, DossierEvent[]>();
+  /** Conflicts to inject on the next saves (simulating a concurrent writer). */
+  conflictsToInject = 0;
+  saves = 0;
+
+  async load(dossierId: string): Promise<LoadedDossier> {
+    const record = this.records.get(dossierId);
+    return { record: record && structuredClone(record), events: structuredClone(this.events.get(dossierId) ?? []) };
+  }
+
+  async appendEvent(event: DossierEvent): Promise<boolean> {
+    const list = this.events.get(event.detail.dossierId) ?? [];
+    if (list.some((e) => e.detail.eventId === event.detail.eventId)) return false;
+    list.push(structuredClone(event));
+    this.events.set(event.detail.dossierId, list);
+    return true;
+  }
+
+  async saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord> {
+    if (this.conflictsToInject > 0) {
+      this.conflictsToInject -= 1;
+      throw new VersionConflictError('injected');
+    }
+    const current = this.records.get(record.state.dossierId)?.version ?? 0;
+    if (current !== expectedVersion) throw new VersionConflictError(`expected ${expectedVersion}, found ${current}`);
+    const saved = structuredClone({ ...record, version: expectedVersion + 1 });
+    this.records.set(record.state.dossierId, saved);
+    this.saves += 1;
+    return saved;
+  }
+
+  async clearOutbox(dossierId: string, eventIds: readonly string[]): Promise<void> {
+    const record = this.records.get(dossierId);
+    if (!record) return;
+    for (const id of eventIds) delete record.outbox[id];
+  }
+}
+
+export class RecordingPublisher implements EventPublisher {
+  readonly published: OutboundEvent[] = [];
+  failNext = false;
+
+  async publish(events: readonly OutboundEvent[]): Promise<string[]> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('bus unavailable');
+    }
+    this.published.push(...events);
+    return events.map((e) => e.detail.eventId);
+  }
+}
+
+export const fixedClock = (iso: string): Clock => ({ now: () => Date.parse(iso) });
+
+/** The shipped rules and calendars, as a config source. */
+export async function shippedConfig(): Promise<ConfigSource> {
+  const rulesDir = new URL('../../config/rules/', import.meta.url).pathname;
+  const calendarsDir = new URL('../../config/calendars/', import.meta.url).pathname;
+  const { rules, calendars } = await loadConfigDirs(rulesDir, calendarsDir, [DEFAULT_CALENDAR_DEFINITION.id]);
+  return { listRules: async () => rules, listCalendars: async () => calendars };
+}
+
+export async function shippedRuleBook(clock: Clock = fixedClock('2026-11-25T00:00:00Z')): Promise<RuleBook> {
+  return new RuleBook(await shippedConfig(), clock);
+}
