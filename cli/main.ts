@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runDue } from './due-command.ts';
 import { BadInputError, EXIT } from './errors.ts';
+import { runDeadLetters, runDossier, runReplay, runSeed } from './store-commands.ts';
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
 export function buildProgram(io: { out: (text: string) => void; err: (text: string) => void }): Command {
@@ -38,6 +39,48 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .action(async (options) => {
       io.out(`${JSON.stringify(await runDue(options), null, 2)}\n`);
     });
+
+  const dataDir = () => new Option('--data-dir <dir>', 'local store (dynalite on disk)').default('.dunghan');
+  const print = (value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
+
+  program
+    .command('seed')
+    .description(
+      'Validate the deadline rules and calendars (every problem listed; nothing written if any) and load them\n' +
+        'into the store: the local one under --data-dir, or with --aws the table named by TABLE_NAME.',
+    )
+    .option('--rules <dir>', 'rules directory (*.yaml, *.json)', 'config/rules')
+    .option('--calendars <dir>', 'calendars directory (*.yaml, *.json)', 'config/calendars')
+    .option('--aws', 'write to the AWS table named by TABLE_NAME (credentials from the environment)')
+    .addOption(dataDir())
+    .action(async (options) => print(await runSeed(options)));
+
+  program
+    .command('replay')
+    .argument('<events.jsonl>', 'EventBridge envelopes, one per line')
+    .description(
+      'Feed an export of dossier events through the ingest function on the local store; prints\n{ingested, duplicates, deadLettered, unrouted}. Replaying the same file twice changes nothing.',
+    )
+    .addOption(dataDir())
+    .action(async (file: string, options) => print(await runReplay(file, options)));
+
+  program
+    .command('dossier')
+    .argument('<dossierId>', 'the dossier code')
+    .description('Print a dossier from the local store as JSON (status, stage, due dates, result, violations).')
+    .addOption(dataDir())
+    .action(async (dossierId: string, options) => {
+      const dossier = await runDossier(dossierId, options);
+      if (!dossier)
+        throw new BadInputError('<dossierId>', `no dossier ${JSON.stringify(dossierId)} in ${options.dataDir}`);
+      print(dossier);
+    });
+
+  program
+    .command('dead-letters')
+    .description('List the events the local pipeline rejected, with the reason (the local dead-letter queue).')
+    .addOption(dataDir())
+    .action(async (options) => print(await runDeadLetters(options)));
 
   return program;
 }

@@ -16,8 +16,8 @@ import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-
 
 export const LOCAL_TABLE = 'dunghan';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-const RULES_DIR = new URL('../config/rules/', import.meta.url).pathname;
-const CALENDARS_DIR = new URL('../config/calendars/', import.meta.url).pathname;
+export const RULES_DIR = new URL('../config/rules/', import.meta.url).pathname;
+export const CALENDARS_DIR = new URL('../config/calendars/', import.meta.url).pathname;
 
 /** The embedded runtime: dynalite, the local bus, and the functions wired to them exactly as on AWS. */
 export interface LocalRuntime {
@@ -58,7 +58,13 @@ export function localContext(functionName: string): Context {
  * dossier events. A rejected event becomes a dead letter, as the target's DLQ does on AWS.
  */
 export async function startLocalRuntime(
-  options: { dataDir?: string; seed?: boolean; clock?: Clock; ruleCacheMs?: number } = {},
+  options: {
+    dataDir?: string;
+    /** `always` writes the shipped rules and calendars; `if-empty` only when none are stored. */
+    seed?: 'always' | 'if-empty' | 'never';
+    clock?: Clock;
+    ruleCacheMs?: number;
+  } = {},
 ): Promise<LocalRuntime> {
   const dynalite = await startDynalite(options.dataDir ? { path: options.dataDir } : {});
   const bus = new LocalEventBus();
@@ -74,7 +80,8 @@ export async function startLocalRuntime(
   const store = new DynamoDossierStore(clients.documents, LOCAL_TABLE);
   const config = new DynamoConfigStore(clients.documents, LOCAL_TABLE);
   const deadLetters = new DynamoDeadLetterStore(clients.documents, LOCAL_TABLE);
-  if (options.seed !== false) {
+  const seed = options.seed ?? 'if-empty';
+  if (seed === 'always' || (seed === 'if-empty' && (await config.listRules()).length === 0)) {
     const { rules, calendars } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
     await config.putAll(rules, calendars, 'seed', new Date(clock.now()).toISOString());
   }

@@ -60,9 +60,18 @@ export function createIngestHandler(deps: IngestDeps) {
 }
 
 function summarise(error: Error): string {
-  const issues = (error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined)?.issues;
+  // Powertools puts the Standard Schema issues in `cause`.
+  const cause = error.cause as unknown;
+  const issues = (Array.isArray(cause) ? cause : (cause as { issues?: unknown[] } | undefined)?.issues) as
+    | { path?: readonly (PropertyKey | { key: PropertyKey })[]; message: string }[]
+    | undefined;
   if (!issues) return error.message;
-  return issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+  return issues
+    .map((i) => {
+      const path = (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+      return `${path || '(root)'}: ${i.message}`;
+    })
+    .join('; ');
 }
 
 function idsOf(detail: unknown): { dossierId?: string; eventId?: string } {

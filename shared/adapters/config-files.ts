@@ -2,13 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
 import { InvalidCalendarError, parseCalendarText } from '../domain/calendar/parse-calendar.ts';
-import {
-  checkRuleSet,
-  type DeadlineRule,
-  InvalidRulesError,
-  parseRulesText,
-  type RuleProblem,
-} from '../domain/rules/deadline-rule.ts';
+import { checkRuleSet, type DeadlineRule, type RuleProblem, readRulesFile } from '../domain/rules/deadline-rule.ts';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
 
@@ -53,12 +47,9 @@ export async function loadConfigDirs(
     }
   }
   for (const file of await filesIn(rulesDir)) {
-    try {
-      rules.push(...parseRulesText(await readFile(file, 'utf8'), file));
-    } catch (error) {
-      if (!(error instanceof InvalidRulesError)) throw error;
-      problems.push(...error.problems);
-    }
+    const read = readRulesFile(await readFile(file, 'utf8'), file);
+    rules.push(...read.rules);
+    problems.push(...read.problems);
   }
   problems.push(...checkRuleSet(rules));
   const calendarIds = new Set([...builtInCalendarIds, ...calendars.map((c) => c.id)]);

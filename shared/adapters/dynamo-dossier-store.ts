@@ -144,8 +144,8 @@ export class DynamoDossierStore implements DossierStore {
       names[`#e${i}`] = id;
       return `#outbox.#e${i}`;
     });
-    await this.client
-      .send(
+    try {
+      await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [PK]: dossierKey(dossierId), [SK]: 'META' },
@@ -153,10 +153,10 @@ export class DynamoDossierStore implements DossierStore {
           ConditionExpression: 'attribute_exists(#outbox)',
           ExpressionAttributeNames: names,
         }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 }
 

@@ -37,6 +37,7 @@ export const instant = z
   .string()
   .refine((s) => ISO_WITH_OFFSET.test(s), {
     message: 'must be ISO-8601 with an offset, e.g. 2022-04-08T15:10:00+07:00',
+    abort: true,
   })
   .refine((s) => !Number.isNaN(Date.parse(s)) && validCalendarDate(s), { message: 'must be a real date and time' });
 

@@ -130,16 +130,22 @@ export class InvalidRulesError extends Error {
  * {@link InvalidRulesError} listing every problem; nothing of an invalid file is used.
  */
 export function parseRulesText(textContent: string, file: string): DeadlineRule[] {
+  const { rules, problems } = readRulesFile(textContent, file);
+  if (problems.length > 0) throw new InvalidRulesError(problems);
+  return rules;
+}
+
+/** Reads a rules file into its valid rules and the problems of the others (for whole-set checks). */
+export function readRulesFile(textContent: string, file: string): { rules: DeadlineRule[]; problems: RuleProblem[] } {
   let raw: unknown;
   try {
     raw = parseYaml(textContent);
   } catch (error) {
-    throw new InvalidRulesError([
-      { file, path: '', reason: `not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}` },
-    ]);
+    const reason = `not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`;
+    return { rules: [], problems: [{ file, path: '', reason }] };
   }
   const parsed = z.object({ rules: z.array(z.unknown()) }).safeParse(raw);
-  if (!parsed.success) throw new InvalidRulesError([{ file, path: 'rules', reason: 'must be a list of rules' }]);
+  if (!parsed.success) return { rules: [], problems: [{ file, path: 'rules', reason: 'must be a list of rules' }] };
   const problems: RuleProblem[] = [];
   const rules: DeadlineRule[] = [];
   parsed.data.rules.forEach((item, index) => {
@@ -152,8 +158,7 @@ export function parseRulesText(textContent: string, file: string): DeadlineRule[
     }
     rules.push(toRule(result.data, file));
   });
-  if (problems.length > 0) throw new InvalidRulesError(problems);
-  return rules;
+  return { rules, problems };
 }
 
 /** Checks a whole rule set: no two versions of one scope take effect on the same day. */

@@ -1,0 +1,148 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
+import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../local/local-runtime.ts';
+import { createClients } from '../shared/adapters/aws-clients.ts';
+import { InvalidConfigError, loadConfigDirs } from '../shared/adapters/config-files.ts';
+import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
+import { readConfig } from '../shared/config/env.ts';
+import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
+import { BadInputError } from './errors.ts';
+
+export interface StoreOptions {
+  dataDir: string;
+}
+
+/** Opens the local store (dynalite on disk under the data directory) for one command, then closes it. */
+export async function withLocalStore<T>(options: StoreOptions, run: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
+  const dir = resolve(options.dataDir, 'dynamodb');
+  mkdirSync(dir, { recursive: true });
+  const runtime = await startLocalRuntime({ dataDir: dir });
+  try {
+    return await run(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** `dunghan seed`: validates the rules and calendars directories and writes them to the store. */
+export async function runSeed(options: StoreOptions & { rules?: string; calendars?: string; aws?: boolean }) {
+  const rulesDir = options.rules ?? RULES_DIR;
+  const calendarsDir = options.calendars ?? CALENDARS_DIR;
+  let loaded: Awaited<ReturnType<typeof loadConfigDirs>>;
+  try {
+    loaded = await loadConfigDirs(rulesDir, calendarsDir, [DEFAULT_CALENDAR_DEFINITION.id]);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) {
+      throw new BadInputError(
+        '--rules/--calendars',
+        `${error.problems.length} problem(s), nothing written:\n${error.problems.map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`).join('\n')}`,
+      );
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new BadInputError('--rules/--calendars', `directory not found: ${(error as NodeJS.ErrnoException).path}`);
+    }
+    throw error;
+  }
+  const at = new Date().toISOString();
+  const summary = { rules: loaded.rules.length, calendars: loaded.calendars.length };
+  if (options.aws) {
+    const config = readConfig();
+    const clients = createClients();
+    await new DynamoConfigStore(clients.documents, config.TABLE_NAME).putAll(
+      loaded.rules,
+      loaded.calendars,
+      'dunghan seed',
+      at,
+    );
+    return { ...summary, target: `aws:${config.TABLE_NAME}` };
+  }
+  await withLocalStore(options, async (runtime) => {
+    await runtime.config.putAll(loaded.rules, loaded.calendars, 'dunghan seed', at);
+  });
+  return { ...summary, target: `local:${resolve(options.dataDir)}` };
+}
+
+/** `dunghan dead-letters`: the events the local pipeline rejected, with their reasons. */
+export async function runDeadLetters(options: StoreOptions) {
+  return withLocalStore(options, async (runtime) =>
+    (await runtime.deadLetters.list()).map(({ payload: _payload, ...letter }) => letter),
+  );
+}
+
+/** `dunghan replay`: feeds an export of EventBridge envelopes (one per line) through the ingest function. */
+export async function runReplay(file: string, options: StoreOptions) {
+  let lines: string[];
+  try {
+    lines = readFileSync(file, 'utf8').split('\n');
+  } catch (error) {
+    throw new BadInputError(
+      '<events.jsonl>',
+      `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  return withLocalStore(options, async (runtime) => {
+    const summary = { ingested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
+    for (const [index, line] of lines.entries()) {
+      if (!line.trim()) continue;
+      let envelope: EventBridgeEnvelope;
+      try {
+        envelope = JSON.parse(line) as EventBridgeEnvelope;
+      } catch {
+        await runtime.deadLetters.put({
+          at: new Date().toISOString(),
+          reason: `line ${index + 1}: not valid JSON`,
+          payload: line.slice(0, 10_000),
+        });
+        summary.deadLettered += 1;
+        continue;
+      }
+      const deliveries = await runtime.deliver(envelope);
+      if (deliveries.length === 0) summary.unrouted += 1;
+      for (const delivery of deliveries) {
+        if (!delivery.ok) summary.deadLettered += 1;
+        else if ((delivery.result as { outcome?: string }).outcome === 'duplicate') summary.duplicates += 1;
+        else summary.ingested += 1;
+      }
+    }
+    return summary;
+  });
+}
+
+/** `dunghan dossier <id>`: the dossier's state as JSON. */
+export async function runDossier(dossierId: string, options: StoreOptions) {
+  return withLocalStore(options, async (runtime) => {
+    const { record } = await runtime.store.load(dossierId);
+    if (!record) return undefined;
+    const { state } = record;
+    return {
+      dossierId: state.dossierId,
+      status:
+        state.status === 'awaiting_receipt'
+          ? 'awaiting_receipt'
+          : ['resolved', 'withdrawn', 'refused'].includes(state.status)
+            ? state.status
+            : 'open',
+      phase: state.status,
+      stage: record.stage,
+      procedure: state.received?.procedure,
+      agencyId: state.received?.agency.id,
+      receivedAt: state.received?.receivedAt ?? null,
+      effectiveReceiptDate: state.effectiveReceiptDate ?? null,
+      originalDueAt: state.originalDueAt ?? null,
+      dueAt: state.dueAt ?? null,
+      extendedDueAt: record.extendedDueAt,
+      nextActionAt: record.nextActionAt,
+      paused: state.paused,
+      provisional: state.provisional,
+      rule: state.rule ?? null,
+      ruleFallback: state.ruleFallback,
+      cycle: state.cycle,
+      steps: state.steps,
+      result: state.result ?? null,
+      violations: state.violations.map((v) => v.code),
+      history: state.history,
+      version: record.version,
+    };
+  });
+}
