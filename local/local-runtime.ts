@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { createIngestHandler } from '../functions/ingest-dossier-event/handler.ts';
 import { type AwsClients, createClients } from '../shared/adapters/aws-clients.ts';
+import { CachedDossierStore } from '../shared/adapters/cached-dossier-store.ts';
 import { loadConfigDirs } from '../shared/adapters/config-files.ts';
 import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
 import { DynamoDeadLetterStore } from '../shared/adapters/dynamo-dead-letter-store.ts';
@@ -86,7 +87,7 @@ export async function startLocalRuntime(
     await config.putAll(rules, calendars, 'seed', new Date(clock.now()).toISOString());
   }
   const ingest = createIngestHandler({
-    store,
+    store: new CachedDossierStore(store),
     rules: new RuleBook(config, clock, options.ruleCacheMs ?? 60_000),
     publisher: new EventBridgePublisher(clients.eventBridge, 'default'),
     clock,

@@ -5,6 +5,7 @@ import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import type { z } from 'zod';
 import { createClients } from '../../shared/adapters/aws-clients.ts';
+import { CachedDossierStore } from '../../shared/adapters/cached-dossier-store.ts';
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
@@ -88,7 +89,7 @@ export function ingestDepsFromEnvironment(): IngestDeps {
   const config = readConfig();
   const clients = createClients();
   return {
-    store: new DynamoDossierStore(clients.documents, config.TABLE_NAME),
+    store: new CachedDossierStore(new DynamoDossierStore(clients.documents, config.TABLE_NAME)),
     rules: new RuleBook(
       new DynamoConfigStore(clients.documents, config.TABLE_NAME),
       systemClock,

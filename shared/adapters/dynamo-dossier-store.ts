@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLE_DESIGN } from '../config/table-design.ts';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { OutboundEvent } from '../contracts/outbound-events.ts';
@@ -34,9 +40,10 @@ export function nextActionKeys(dossierId: string, nextActionAt: string): { gsi1p
 }
 
 /**
- * DynamoDB single-table store: `DOSSIER#<id>` / `META` holds the record (state as JSON, the fields the
- * index and reports need as attributes, the outbox as a map), `DOSSIER#<id>` / `EVENT#<at>#<eventId>`
- * the audit trail. Only open, running dossiers carry the sparse index keys.
+ * DynamoDB single-table store: `DOSSIER#<id>` / `META` holds the record (state as JSON, the events it
+ * was folded from, the fields the index and reports need as attributes, the outbox as a map);
+ * `DOSSIER#<id>` / `EVENT#<at>#<eventId>` is the audit trail. Only open, running dossiers carry the
+ * sparse index keys. One conditional write per state change; no transactions.
  */
 export class DynamoDossierStore implements DossierStore {
   constructor(
@@ -45,29 +52,42 @@ export class DynamoDossierStore implements DossierStore {
   ) {}
 
   async load(dossierId: string): Promise<LoadedDossier> {
-    let record: DossierRecord | undefined;
-    const events: DossierEvent[] = [];
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [PK]: dossierKey(dossierId), [SK]: 'META' },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return { record: undefined, events: [] };
+    return {
+      record: toRecord(Item),
+      events: JSON.parse((Item.events as string | undefined) ?? '[]') as DossierEvent[],
+    };
+  }
+
+  async listEvents(dossierId: string): Promise<{ event: DossierEvent; storedAt: string }[]> {
+    const out: { event: DossierEvent; storedAt: string }[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': PK },
-          ExpressionAttributeValues: { ':pk': dossierKey(dossierId) },
-          ConsistentRead: true,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :event)',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: { ':pk': dossierKey(dossierId), ':event': 'EVENT#' },
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of page.Items ?? []) {
-        if (item[SK] === 'META') record = toRecord(item);
-        else if (String(item[SK]).startsWith('EVENT#')) {
-          events.push({ type: item.type, detail: JSON.parse(item.detail as string) } as DossierEvent);
-        }
+        out.push({
+          event: { type: item.type, detail: JSON.parse(item.detail as string) } as DossierEvent,
+          storedAt: item.storedAt as string,
+        });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return { record, events };
+    return out;
   }
 
   async appendEvent(event: DossierEvent, storedAt: string): Promise<boolean> {
@@ -96,7 +116,11 @@ export class DynamoDossierStore implements DossierStore {
     }
   }
 
-  async saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord> {
+  async saveRecord(
+    record: DossierRecord,
+    events: readonly DossierEvent[],
+    expectedVersion: number,
+  ): Promise<DossierRecord> {
     const saved: DossierRecord = { ...record, version: expectedVersion + 1 };
     const { state } = saved;
     const received = state.received;
@@ -109,6 +133,7 @@ export class DynamoDossierStore implements DossierStore {
       stage: saved.stage,
       version: saved.version,
       data: JSON.stringify({ ...saved, outbox: undefined }),
+      events: JSON.stringify(events),
       outbox: Object.fromEntries(Object.entries(saved.outbox).map(([id, e]) => [id, JSON.stringify(e)])),
       ...(received
         ? { agencyId: received.agency.id, field: received.procedure.field, receivedAt: received.receivedAt }
@@ -139,7 +164,9 @@ export class DynamoDossierStore implements DossierStore {
 
   async clearOutbox(dossierId: string, eventIds: readonly string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    const names: Record<string, string> = { '#outbox': 'outbox' };
+    // Bumping the version makes any copy read before this change (another writer, a cache) stale, so it
+    // cannot write a published entry back.
+    const names: Record<string, string> = { '#outbox': 'outbox', '#version': 'version' };
     const removals = eventIds.map((id, i) => {
       names[`#e${i}`] = id;
       return `#outbox.#e${i}`;
@@ -149,9 +176,10 @@ export class DynamoDossierStore implements DossierStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [PK]: dossierKey(dossierId), [SK]: 'META' },
-          UpdateExpression: `REMOVE ${removals.join(', ')}`,
+          UpdateExpression: `SET #version = #version + :one REMOVE ${removals.join(', ')}`,
           ConditionExpression: 'attribute_exists(#outbox)',
           ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1 },
         }),
       );
     } catch (error) {

@@ -33,59 +33,63 @@ export class TooManyConflictsError extends Error {
 }
 
 /**
- * Applies one validated event to its dossier, exactly once in effect: the event is stored as audit
- * trail, the dossier's state is recomputed from all its events (so arrival order never matters), and the
- * record is written with optimistic locking, retried on conflict. Violations found at receipt go to
- * the outbox and are published after the write; an event already applied changes nothing but still
- * flushes an outbox a crash left behind.
+ * Applies one validated event to its dossier, exactly once in effect. The dossier's state is a fold
+ * over the set of its events (so arrival order never matters); the record and that set are written
+ * together with one conditional write (optimistic locking, retried on conflict), so an event is applied
+ * exactly when it is in the stored set. The event is then kept in the audit trail, and violations found
+ * at receipt, held in the record's outbox, are published. A redelivered event changes nothing but
+ * completes what a crash may have left: its audit item and the outbox.
  */
 export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent): Promise<IngestResult> {
-  const { store, clock } = deps;
+  const { store } = deps;
   const dossierId = event.detail.dossierId;
   const maxAttempts = deps.maxAttempts ?? 8;
   const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  // A receipt is almost always a dossier's first event: try to create the record without reading.
+  let known: { record: DossierRecord | undefined; events: DossierEvent[] } | undefined =
+    event.type === 'DossierReceived' ? { record: undefined, events: [] } : undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    const loaded = await store.load(dossierId);
+    const loaded = known ?? (await store.load(dossierId));
+    known = undefined;
     const previous = loaded.record;
     if (previous?.state.eventIds.includes(event.detail.eventId)) {
+      await store.appendEvent(event, storedAt(deps));
       const published = await flushOutbox(deps, previous);
-      return {
-        outcome: 'duplicate',
-        dossierId,
-        status: previous.state.status,
-        version: previous.version,
-        attempts: attempt,
-        published,
-      };
+      const { status } = previous.state;
+      return { outcome: 'duplicate', dossierId, status, version: previous.version, attempts: attempt, published };
     }
-    if (!loaded.events.some((e) => e.detail.eventId === event.detail.eventId)) {
-      await store.appendEvent(event, new Date(clock.now()).toISOString());
-    }
+    const events = [...loaded.events, event];
     const book = await deps.rules.current();
-    const state = foldDossier(dossierId, [...loaded.events, event], {
+    const state = foldDossier(dossierId, events, {
       calendar: book.calendar,
       resolveRule: (query) => resolveRule(book.rules, query),
       frozenRule: previous?.state.rule,
     });
     const calendar = state.rule ? book.calendar(state.rule.calendarId) : undefined;
-    const record = nextRecord(previous, state, calendar);
+    let saved: DossierRecord;
     try {
-      const saved = await store.saveRecord(record, previous?.version ?? 0);
-      const published = await flushOutbox(deps, saved);
-      return {
-        outcome: 'applied',
-        dossierId,
-        status: state.status,
-        version: saved.version,
-        attempts: attempt,
-        published,
-      };
+      saved = await store.saveRecord(nextRecord(previous, state, calendar), events, previous?.version ?? 0);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
-      await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
+      if (previous) await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
+      continue;
     }
+    await store.appendEvent(event, storedAt(deps));
+    const published = await flushOutbox(deps, saved);
+    return {
+      outcome: 'applied',
+      dossierId,
+      status: state.status,
+      version: saved.version,
+      attempts: attempt,
+      published,
+    };
   }
   throw new TooManyConflictsError(`dossier ${dossierId}: ${maxAttempts} concurrent-update conflicts in a row`);
+}
+
+function storedAt(deps: IngestDeps): string {
+  return new Date(deps.clock.now()).toISOString();
 }
 
 async function flushOutbox(deps: IngestDeps, record: DossierRecord): Promise<number> {

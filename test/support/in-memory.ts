@@ -12,6 +12,9 @@ import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 /** A hand-written fake of the store port, for use-case tests (integration tests use dynalite). */
 export class InMemoryDossierStore implements DossierStore {
   readonly records = new Map<string, DossierRecord>();
+  /** The events each record was folded from. */
+  readonly folded = new Map<string, DossierEvent[]>();
+  /** The audit trail. */
   readonly events = new Map<string, DossierEvent[]>();
   /** Conflicts to inject on the next saves (simulating a concurrent writer). */
   conflictsToInject = 0;
@@ -19,7 +22,7 @@ export class InMemoryDossierStore implements DossierStore {
 
   async load(dossierId: string): Promise<LoadedDossier> {
     const record = this.records.get(dossierId);
-    return { record: record && structuredClone(record), events: structuredClone(this.events.get(dossierId) ?? []) };
+    return { record: record && structuredClone(record), events: structuredClone(this.folded.get(dossierId) ?? []) };
   }
 
   async appendEvent(event: DossierEvent): Promise<boolean> {
@@ -30,7 +33,15 @@ export class InMemoryDossierStore implements DossierStore {
     return true;
   }
 
-  async saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord> {
+  async listEvents(dossierId: string) {
+    return (this.events.get(dossierId) ?? []).map((event) => ({ event, storedAt: '' }));
+  }
+
+  async saveRecord(
+    record: DossierRecord,
+    events: readonly DossierEvent[],
+    expectedVersion: number,
+  ): Promise<DossierRecord> {
     if (this.conflictsToInject > 0) {
       this.conflictsToInject -= 1;
       throw new VersionConflictError('injected');
@@ -39,14 +50,16 @@ export class InMemoryDossierStore implements DossierStore {
     if (current !== expectedVersion) throw new VersionConflictError(`expected ${expectedVersion}, found ${current}`);
     const saved = structuredClone({ ...record, version: expectedVersion + 1 });
     this.records.set(record.state.dossierId, saved);
+    this.folded.set(record.state.dossierId, structuredClone([...events]));
     this.saves += 1;
-    return saved;
+    return structuredClone(saved);
   }
 
   async clearOutbox(dossierId: string, eventIds: readonly string[]): Promise<void> {
     const record = this.records.get(dossierId);
     if (!record) return;
     for (const id of eventIds) delete record.outbox[id];
+    record.version += 1;
   }
 }
 

@@ -18,7 +18,8 @@ describe('ingesting one event (use case with in-memory ports)', () => {
     const first = await ingestDossierEvent(deps, events[0] as never);
     const again = await ingestDossierEvent(deps, events[0] as never);
     expect(first).toMatchObject({ outcome: 'applied', version: 1, status: 'open' });
-    expect(again).toMatchObject({ outcome: 'duplicate', version: 1 });
+    // Version 2: publishing the receipt's violation cleared the outbox, which bumps the version.
+    expect(again).toMatchObject({ outcome: 'duplicate', version: 2 });
     expect(store.saves).toBe(1);
     expect(store.events.get('H21.65-220408-0012')).toHaveLength(1);
   });

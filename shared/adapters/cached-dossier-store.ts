@@ -1,0 +1,76 @@
+import type { DossierEvent } from '../contracts/dossier-events.ts';
+import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { type DossierStore, type LoadedDossier, VersionConflictError } from '../ports/dossier-store.ts';
+
+/**
+ * A container-local read-through cache in front of a dossier store. Events of one dossier often come in
+ * bursts (hand-overs, a replay), and every write is conditional on the version it read: a stale entry
+ * can only cause a version conflict, after which the entry is dropped and the next load reads the
+ * table. So the cache saves reads without ever making a decision on stale data. Least recently used
+ * entries are evicted beyond `capacity`.
+ */
+export class CachedDossierStore implements DossierStore {
+  private readonly entries = new Map<string, LoadedDossier>();
+
+  constructor(
+    private readonly inner: DossierStore,
+    private readonly capacity = 2_000,
+  ) {}
+
+  async load(dossierId: string): Promise<LoadedDossier> {
+    const hit = this.entries.get(dossierId);
+    if (hit) {
+      this.entries.delete(dossierId);
+      this.entries.set(dossierId, hit);
+      return { record: hit.record && structuredCopy(hit.record), events: [...hit.events] };
+    }
+    const loaded = await this.inner.load(dossierId);
+    if (loaded.record) this.remember(dossierId, loaded);
+    return loaded;
+  }
+
+  async saveRecord(
+    record: DossierRecord,
+    events: readonly DossierEvent[],
+    expectedVersion: number,
+  ): Promise<DossierRecord> {
+    const id = record.state.dossierId;
+    try {
+      const saved = await this.inner.saveRecord(record, events, expectedVersion);
+      this.remember(id, { record: saved, events: [...events] });
+      return saved;
+    } catch (error) {
+      if (error instanceof VersionConflictError) this.entries.delete(id);
+      throw error;
+    }
+  }
+
+  appendEvent(event: DossierEvent, storedAt: string): Promise<boolean> {
+    return this.inner.appendEvent(event, storedAt);
+  }
+
+  listEvents(dossierId: string) {
+    return this.inner.listEvents(dossierId);
+  }
+
+  async clearOutbox(dossierId: string, eventIds: readonly string[]): Promise<void> {
+    // The outbox changes outside the version: the next load must read the table.
+    this.entries.delete(dossierId);
+    await this.inner.clearOutbox(dossierId, eventIds);
+  }
+
+  private remember(dossierId: string, loaded: LoadedDossier): void {
+    this.entries.delete(dossierId);
+    this.entries.set(dossierId, loaded);
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+/** Records are plain JSON data; callers may mutate what they get, so each gets its own copy. */
+function structuredCopy(record: DossierRecord): DossierRecord {
+  return JSON.parse(JSON.stringify(record)) as DossierRecord;
+}
