@@ -188,13 +188,20 @@ export class DynamoDossierStore implements DossierStore {
   }
 }
 
-function toRecord(item: Record<string, unknown>): DossierRecord {
+/** A stored META item as a record. */
+export function toRecord(item: Record<string, unknown>): DossierRecord {
   const data = JSON.parse(item.data as string) as DossierRecord;
   const outbox: Record<string, OutboundEvent> = {};
   for (const [id, json] of Object.entries((item.outbox as Record<string, string> | undefined) ?? {})) {
     outbox[id] = JSON.parse(json) as OutboundEvent;
   }
-  return { ...data, outbox, version: Number(item.version) };
+  return {
+    ...data,
+    notifications: data.notifications ?? {},
+    stagesReached: data.stagesReached ?? [],
+    outbox,
+    version: Number(item.version),
+  };
 }
 
 export { GSI as NEXT_ACTION_INDEX };

@@ -21,11 +21,27 @@ export const appointmentBeyondDueDateSchema = z.object({
   appointmentAt: z.string(),
   legalDueAt: z.string(),
 });
+/** DossierDueSoon, ApologyDeadlineMissed, DossierOverdue, SecondOverrun, ApologyDrafted, ApologyIssued. */
+export const deadlineEventSchema = z.object({
+  ...common,
+  stage: z.string(),
+  dueAt: z.string(),
+  originalDueAt: z.string(),
+  extendedDueAt: z.string().optional(),
+});
 
-export type OutboundEventType = 'ReceiptWithoutAppointment' | 'AppointmentBeyondDueDate';
+export type ViolationEventType = 'ReceiptWithoutAppointment' | 'AppointmentBeyondDueDate';
+export type DeadlineEventType =
+  | 'DossierDueSoon'
+  | 'ApologyDeadlineMissed'
+  | 'DossierOverdue'
+  | 'SecondOverrun'
+  | 'ApologyDrafted'
+  | 'ApologyIssued';
+export type OutboundEventType = ViolationEventType | DeadlineEventType;
 
 /** An event owed to the bus, held in the dossier's outbox until published. No personal data. */
-export interface OutboundEvent {
-  type: OutboundEventType;
-  detail: z.output<typeof receiptWithoutAppointmentSchema> | z.output<typeof appointmentBeyondDueDateSchema>;
-}
+export type OutboundEvent =
+  | { type: 'ReceiptWithoutAppointment'; detail: z.output<typeof receiptWithoutAppointmentSchema> }
+  | { type: 'AppointmentBeyondDueDate'; detail: z.output<typeof appointmentBeyondDueDateSchema> }
+  | { type: DeadlineEventType; detail: z.output<typeof deadlineEventSchema> };

@@ -6,6 +6,45 @@ import { nextActionAt, type Stage, stageThresholds } from './stages.ts';
 /** Apology / re-appointment state, owned by the detector and the approval flow. */
 export interface ApologyState {
   status: 'none' | 'drafted' | 'approved' | 'issued';
+  draftedAt?: string | undefined;
+  /** The return date the draft proposes (the rule's suggested extension from the due date). */
+  proposedReturnAt?: string | undefined;
+  approvedAt?: string | undefined;
+  approvedBy?: string | undefined;
+  reason?: string | undefined;
+  issuedAt?: string | undefined;
+  /** How the citizen was told: by email, or a printable letter handed to the desk. */
+  channel?: 'email' | 'desk' | undefined;
+}
+
+/** Who a notification goes to. */
+export type NotificationKind =
+  | 'due_soon'
+  | 'apology_deadline_missed'
+  | 'overdue'
+  | 'second_overrun'
+  | 'apology_to_citizen'
+  | 'apology_letter_for_desk';
+
+/** A notification owed, recorded with the state change that owes it (the dossier's outbox of mail). */
+export interface OwedNotification {
+  /** Deterministic: `<dossierId>#c<cycle>#<kind>` — one per stage per clock cycle, one apology per dossier. */
+  id: string;
+  kind: NotificationKind;
+  createdAt: string;
+  attempts: number;
+  lastAttemptAt?: string | undefined;
+  sentAt?: string | undefined;
+  /** Set when the bounded retries are exhausted: a person must look. */
+  failedAt?: string | undefined;
+  lastError?: string | undefined;
+  cancelledAt?: string | undefined;
+}
+
+/** A detector run holding a dossier's notifications for sending; others leave it alone until `until`. */
+export interface Lease {
+  runId: string;
+  until: string;
 }
 
 /** What is stored as `DOSSIER#<id>` / `META`: the event-derived state plus what the detector owns. */
@@ -21,6 +60,11 @@ export interface DossierRecord {
   apology: ApologyState;
   /** Events owed to the bus, keyed by their deterministic id, removed once published. */
   outbox: Record<string, OutboundEvent>;
+  /** Notifications owed and their delivery state, by id. */
+  notifications: Record<string, OwedNotification>;
+  /** Stages reached, with the instant and cycle — the audit of alerts. */
+  stagesReached: { stage: Stage; cycle: number; at: string }[];
+  lease?: Lease | undefined;
   /** Optimistic-locking version; 0 for a dossier not stored yet. */
   version: number;
 }
@@ -38,17 +82,22 @@ export function nextRecord(
   const sameCycle = previous !== undefined && previous.stageCycle === state.cycle;
   const stage: Stage = sameCycle ? previous.stage : 'ON_TRACK';
   const extendedDueAt = previous?.extendedDueAt ?? null;
-  let next: string | null = null;
-  if (calendar && state.rule && state.status === 'open' && state.dueAt) {
-    const thresholds = stageThresholds(
-      calendar,
-      Date.parse(state.dueAt),
-      state.rule.warnLeadTime,
-      extendedDueAt === null ? null : Date.parse(extendedDueAt),
-    );
-    const at = nextActionAt(stage, thresholds);
-    next = at === undefined ? null : calendar.formatInstant(at);
+  const notifications = { ...(previous?.notifications ?? {}) };
+  // A closed dossier, or a new clock cycle, makes unsent alerts moot; the audit keeps them as cancelled.
+  const closed = ['resolved', 'withdrawn', 'refused'].includes(state.status);
+  for (const [id, n] of Object.entries(notifications)) {
+    if (n.sentAt || n.failedAt || n.cancelledAt) continue;
+    const oldCycle = !id.includes(`#c${state.cycle}#`) && !n.kind.startsWith('apology_');
+    if (closed || oldCycle) notifications[id] = { ...n, cancelledAt: state.closedAt ?? state.clockStartedAt ?? n.createdAt };
   }
+  const partial = {
+    state,
+    stage,
+    stageCycle: state.cycle,
+    extendedDueAt,
+    notifications,
+  };
+  const next = calendar ? scheduleNextAction(partial, calendar) : null;
   const outbox: Record<string, OutboundEvent> = { ...(previous?.outbox ?? {}) };
   const known = new Set((previous?.state.violations ?? []).map((v) => v.code));
   for (const violation of state.violations) {
@@ -64,8 +113,50 @@ export function nextRecord(
     extendedDueAt,
     apology: previous?.apology ?? { status: 'none' },
     outbox,
+    notifications,
+    stagesReached: previous?.stagesReached ?? [],
+    lease: previous?.lease,
     version: previous?.version ?? 0,
   };
+}
+
+/** Minutes between attempts to send a notification that failed (then 2×, 4×…). */
+export const RETRY_BASE_MINUTES = 15;
+/** Attempts before a notification is flagged for a person instead of retried. */
+export const MAX_ATTEMPTS = 5;
+
+/** Unsent notifications still to be tried. */
+export function pendingNotifications(record: Pick<DossierRecord, 'notifications'>): OwedNotification[] {
+  return Object.values(record.notifications).filter((n) => !n.sentAt && !n.failedAt && !n.cancelledAt);
+}
+
+/**
+ * When the detector must next look at a dossier: the next stage threshold of an open, running dossier,
+ * or sooner when notifications wait to be (re)sent. Null when nothing is left to do.
+ */
+export function scheduleNextAction(
+  record: Pick<DossierRecord, 'state' | 'stage' | 'extendedDueAt' | 'notifications'>,
+  calendar: WorkingCalendar,
+): string | null {
+  const { state } = record;
+  let at: number | undefined;
+  if (state.rule && state.status === 'open' && state.dueAt) {
+    const thresholds = stageThresholds(
+      calendar,
+      Date.parse(state.dueAt),
+      state.rule.warnLeadTime,
+      record.extendedDueAt === null ? null : Date.parse(record.extendedDueAt),
+    );
+    at = nextActionAt(record.stage, thresholds);
+  }
+  for (const n of pendingNotifications(record)) {
+    const retryAt =
+      n.attempts === 0 || !n.lastAttemptAt
+        ? Date.parse(n.createdAt)
+        : Date.parse(n.lastAttemptAt) + RETRY_BASE_MINUTES * 60_000 * 2 ** (n.attempts - 1);
+    at = at === undefined ? retryAt : Math.min(at, retryAt);
+  }
+  return at === undefined ? null : calendar.formatInstant(at);
 }
 
 function violationEvent(state: DossierState, violation: Violation): OutboundEvent | undefined {

@@ -1,0 +1,130 @@
+import type { DeadlineEventType, OutboundEvent } from '../../contracts/outbound-events.ts';
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { computeDueDate } from '../due-date/compute-due-date.ts';
+import {
+  type DossierRecord,
+  type NotificationKind,
+  type OwedNotification,
+  scheduleNextAction,
+} from './dossier-record.ts';
+import { STAGES, type Stage, stageThresholds } from './stages.ts';
+
+/** What one detector pass did to one dossier. */
+export interface StageAdvance {
+  record: DossierRecord;
+  /** Stages newly reached, in order (several when runs were missed). */
+  reached: Stage[];
+  /** Notifications newly owed. */
+  owed: OwedNotification[];
+}
+
+const NOTIFY: Partial<Record<Stage, NotificationKind>> = {
+  DUE_SOON: 'due_soon',
+  APOLOGY_DEADLINE: 'apology_deadline_missed',
+  OVERDUE: 'overdue',
+  SECOND_OVERRUN: 'second_overrun',
+};
+
+const EVENT_OF: Partial<Record<Stage, DeadlineEventType>> = {
+  DUE_SOON: 'DossierDueSoon',
+  APOLOGY_DEADLINE: 'ApologyDeadlineMissed',
+  OVERDUE: 'DossierOverdue',
+  SECOND_OVERRUN: 'SecondOverrun',
+};
+
+/**
+ * Moves an open dossier forward to the stage its clock has reached at `now` — by time passed, never by
+ * "due in exactly N days", so a missed run only means several stages at once. Each stage is reached at
+ * most once per clock cycle and owes its notification and out-event; reaching DUE_SOON drafts the
+ * apology with the proposed new return date. The apology-deadline alert is skipped when an apology is
+ * already approved. Resolved, withdrawn, refused, suspended or waiting dossiers do not move.
+ */
+export function advanceStages(record: DossierRecord, calendar: WorkingCalendar, now: number): StageAdvance {
+  const { state } = record;
+  const unchanged = { record, reached: [], owed: [] };
+  if (state.status !== 'open' || !state.dueAt || !state.rule) return unchanged;
+  const thresholds = stageThresholds(
+    calendar,
+    Date.parse(state.dueAt),
+    state.rule.warnLeadTime,
+    record.extendedDueAt === null ? null : Date.parse(record.extendedDueAt),
+  );
+  const at = new Date(now).toISOString();
+  const reached: Stage[] = [];
+  let stage = record.stage;
+  for (const next of STAGES.slice(STAGES.indexOf(stage) + 1)) {
+    const threshold = next === 'ON_TRACK' ? undefined : thresholds[next];
+    if (threshold === undefined || threshold > now) break;
+    reached.push(next);
+    stage = next;
+  }
+  if (reached.length === 0) return unchanged;
+  const notifications = { ...record.notifications };
+  const outbox = { ...record.outbox };
+  const owed: OwedNotification[] = [];
+  let apology = record.apology;
+  for (const next of reached) {
+    if (next === 'DUE_SOON' && apology.status === 'none') {
+      apology = { ...apology, status: 'drafted', draftedAt: at, proposedReturnAt: proposedReturnAt(record, calendar) };
+      const drafted = outEvent(record, 'ApologyDrafted', `${state.dossierId}#apology_drafted`, at);
+      outbox[drafted.detail.eventId] = drafted;
+    }
+    const approved = apology.status === 'approved' || apology.status === 'issued';
+    const kind = NOTIFY[next];
+    if (kind && !(next === 'APOLOGY_DEADLINE' && approved)) {
+      const id = `${state.dossierId}#c${state.cycle}#${kind}`;
+      if (!notifications[id]) {
+        const notification: OwedNotification = { id, kind, createdAt: at, attempts: 0 };
+        notifications[id] = notification;
+        owed.push(notification);
+      }
+    }
+    const type = EVENT_OF[next];
+    if (type && !(next === 'APOLOGY_DEADLINE' && approved)) {
+      const event = outEvent(record, type, `${state.dossierId}#c${state.cycle}#${next}`, at);
+      outbox[event.detail.eventId] = event;
+    }
+  }
+  const moved: DossierRecord = {
+    ...record,
+    stage,
+    apology,
+    notifications,
+    outbox,
+    stagesReached: [...record.stagesReached, ...reached.map((s) => ({ stage: s, cycle: state.cycle, at }))],
+  };
+  moved.nextActionAt = scheduleNextAction(moved, calendar);
+  return { record: moved, reached, owed };
+}
+
+/** The new return date a draft proposes: the rule's suggested extension counted from the due date. */
+export function proposedReturnAt(record: DossierRecord, calendar: WorkingCalendar): string | undefined {
+  const { state } = record;
+  if (!state.dueAt || !state.rule) return undefined;
+  const due = computeDueDate(calendar, {
+    receivedAt: Date.parse(state.dueAt),
+    rule: { duration: state.rule.suggestedExtension },
+  });
+  return calendar.formatInstant(due.dueAt);
+}
+
+export function outEvent(record: DossierRecord, type: DeadlineEventType, eventId: string, at: string): OutboundEvent {
+  const { state } = record;
+  const received = state.received;
+  return {
+    type,
+    detail: {
+      schemaVersion: 1,
+      eventId,
+      dossierId: state.dossierId,
+      ...(received?.procedure.code ? { procedureCode: received.procedure.code } : {}),
+      field: received?.procedure.field ?? '',
+      agencyId: received?.agency.id ?? '',
+      occurredAt: at,
+      dueAt: state.dueAt ?? '',
+      originalDueAt: state.originalDueAt ?? '',
+      ...(record.extendedDueAt ? { extendedDueAt: record.extendedDueAt } : {}),
+      stage: record.stage,
+    },
+  };
+}

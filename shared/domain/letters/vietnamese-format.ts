@@ -1,0 +1,43 @@
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+
+/** Day and month as NĐ 30/2020 writes them: a leading zero for days below 10 and for months 1 and 2. */
+export function dayMonthYear(calendar: WorkingCalendar, instant: number): { day: string; month: string; year: string } {
+  const local = new Date((calendar.toLocal(instant).day) * 86_400_000);
+  const d = local.getUTCDate();
+  const m = local.getUTCMonth() + 1;
+  return {
+    day: d < 10 ? `0${d}` : String(d),
+    month: m <= 2 ? `0${m}` : String(m),
+    year: String(local.getUTCFullYear()),
+  };
+}
+
+/** "ngày 05 tháng 01 năm 2026". */
+export function ngayThangNam(calendar: WorkingCalendar, instant: number): string {
+  const { day, month, year } = dayMonthYear(calendar, instant);
+  return `ngày ${day} tháng ${month} năm ${year}`;
+}
+
+/** "17 giờ 00 phút, ngày 25 tháng 4 năm 2022". */
+export function gioPhutNgay(calendar: WorkingCalendar, instant: number): string {
+  const minute = Math.round(calendar.toLocal(instant).minute);
+  const h = Math.floor(minute / 60);
+  const m = minute % 60;
+  return `${String(h).padStart(2, '0')} giờ ${String(m).padStart(2, '0')} phút, ${ngayThangNam(calendar, instant)}`;
+}
+
+/** "17:00 ngày 25/04/2022" — compact, for digests. */
+export function shortDateTime(calendar: WorkingCalendar, instant: number): string {
+  const iso = calendar.formatInstant(instant);
+  return `${iso.slice(11, 16)} ngày ${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+}
+
+/** Upper case the Vietnamese way (đ → Đ). */
+export function upper(text: string): string {
+  return text.toLocaleUpperCase('vi');
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
