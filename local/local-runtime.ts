@@ -1,4 +1,7 @@
+import { SESClient } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
+import { createApiHandler } from '../functions/api/handler.ts';
+import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
 import { createIngestHandler } from '../functions/ingest-dossier-event/handler.ts';
 import { type AwsClients, createClients } from '../shared/adapters/aws-clients.ts';
 import { CachedDossierStore } from '../shared/adapters/cached-dossier-store.ts';
@@ -8,14 +11,21 @@ import { DynamoDeadLetterStore } from '../shared/adapters/dynamo-dead-letter-sto
 import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
 import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher.ts';
+import { SesMailer } from '../shared/adapters/ses-mailer.ts';
 import { DOSSIER_EVENT_TYPES } from '../shared/contracts/dossier-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
+import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
+import { serveHttpApi } from './local-http-api.ts';
+import { startSesEmulator } from './ses-server.ts';
 
 export const LOCAL_TABLE = 'dunghan';
+export const LOCAL_SENDER = 'dunghan@mot-cua.example.vn';
+/** A fixed secret for local approval links only; production reads it from Secrets Manager or SSM. */
+export const LOCAL_LINK_SECRET = 'local-only-link-secret-do-not-use-in-production';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const RULES_DIR = new URL('../config/rules/', import.meta.url).pathname;
 export const CALENDARS_DIR = new URL('../config/calendars/', import.meta.url).pathname;
@@ -32,6 +42,12 @@ export interface LocalRuntime {
   deadLetters: DynamoDeadLetterStore;
   /** Delivers one EventBridge envelope to the functions, as EventBridge would. */
   deliver(event: EventBridgeEnvelope): Promise<Delivery[]>;
+  /** The SES emulator's URL (web inbox at `/`, JSON at `/store`), when started with `mail`. */
+  sesEndpoint?: string | undefined;
+  /** The approval page's base URL, when started with `mail`. */
+  apiUrl?: string | undefined;
+  /** Runs one detector pass, as the schedule would (needs `mail`). */
+  detect(): Promise<DetectorReport>;
   close(): Promise<void>;
 }
 
@@ -65,6 +81,12 @@ export async function startLocalRuntime(
     seed?: 'always' | 'if-empty' | 'never';
     clock?: Clock;
     ruleCacheMs?: number;
+    /** Start the SES emulator (or use `sesEndpoint`) and the approval page, and wire the detector. */
+    mail?: boolean;
+    sesEndpoint?: string;
+    sesPort?: number;
+    apiPort?: number;
+    linkSecret?: string;
   } = {},
 ): Promise<LocalRuntime> {
   const dynalite = await startDynalite(options.dataDir ? { path: options.dataDir } : {});
@@ -78,7 +100,7 @@ export async function startLocalRuntime(
   });
   await ensureTable(clients.dynamo, LOCAL_TABLE);
   const clock = options.clock ?? systemClock;
-  const store = new DynamoDossierStore(clients.documents, LOCAL_TABLE);
+  const store = new DynamoDossierStore(clients.documents, LOCAL_TABLE, clock);
   const config = new DynamoConfigStore(clients.documents, LOCAL_TABLE);
   const deadLetters = new DynamoDeadLetterStore(clients.documents, LOCAL_TABLE);
   const seed = options.seed ?? 'if-empty';
@@ -108,7 +130,50 @@ export async function startLocalRuntime(
       });
     },
   });
+  const closers: (() => Promise<void>)[] = [];
+  let sesEndpoint = options.sesEndpoint;
+  let apiUrl: string | undefined;
+  let detectorHandler: ReturnType<typeof createDetectorHandler> | undefined;
+  if (options.mail) {
+    if (!sesEndpoint) {
+      const ses = await startSesEmulator(options.sesPort ?? 0);
+      sesEndpoint = ses.endpoint;
+      closers.push(ses.close);
+    }
+    const ses = new SESClient({
+      region: 'ap-southeast-1',
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: sesEndpoint,
+      maxAttempts: 2,
+      requestHandler: { requestTimeout: 5_000 },
+    });
+    closers.push(async () => ses.destroy());
+    const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
+    const rules = new RuleBook(config, clock, options.ruleCacheMs ?? 60_000);
+    const api = await serveHttpApi(
+      createApiHandler({ store, rules, clock, linkSecret }),
+      () => localContext('api'),
+      options.apiPort ?? 0,
+    );
+    apiUrl = api.url;
+    closers.push(api.close);
+    detectorHandler = createDetectorHandler({
+      store,
+      index: store,
+      rules,
+      mailer: new SesMailer(ses),
+      publisher: new EventBridgePublisher(clients.eventBridge, 'default'),
+      clock,
+      config: { senderEmail: LOCAL_SENDER, approvalBaseUrl: api.url, linkSecret },
+    });
+  }
   return {
+    sesEndpoint,
+    apiUrl,
+    detect: async () => {
+      if (!detectorHandler) throw new Error('start the local runtime with mail: true to run the detector');
+      return detectorHandler({}, localContext('detect-deadlines'));
+    },
     dynamoEndpoint: dynalite.endpoint,
     busEndpoint,
     tableName: LOCAL_TABLE,
@@ -119,6 +184,7 @@ export async function startLocalRuntime(
     deadLetters,
     deliver: (event) => bus.deliver(event),
     close: async () => {
+      for (const close of closers.reverse()) await close();
       clients.dynamo.destroy();
       clients.eventBridge.destroy();
       await bus.close();

@@ -10,6 +10,8 @@ import { TABLE_DESIGN } from '../config/table-design.ts';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { OutboundEvent } from '../contracts/outbound-events.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
+import type { DetectorStore, DueDossier } from '../ports/detector-store.ts';
 import { type DossierStore, type LoadedDossier, VersionConflictError } from '../ports/dossier-store.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
@@ -31,12 +33,25 @@ export function shardOf(dossierId: string): string {
   return String(hash % NEXT_ACTION_SHARDS).padStart(2, '0');
 }
 
-/** Index keys of an open dossier: day bucket (local date of the next action) + shard, then the instant. */
-export function nextActionKeys(dossierId: string, nextActionAt: string): { gsi1pk: string; gsi1sk: string } {
+/**
+ * Index keys of an open dossier: day bucket (local date of the next action, never before `today`, so a
+ * past-due action lands where the detector still reads) + shard, then the instant.
+ */
+export function nextActionKeys(
+  dossierId: string,
+  nextActionAt: string,
+  today: string,
+): { gsi1pk: string; gsi1sk: string } {
+  const day = nextActionAt.slice(0, 10) < today ? today : nextActionAt.slice(0, 10);
   return {
-    gsi1pk: `DUE#${nextActionAt.slice(0, 10)}#${shardOf(dossierId)}`,
+    gsi1pk: `DUE#${day}#${shardOf(dossierId)}`,
     gsi1sk: `${new Date(nextActionAt).toISOString()}#${dossierId}`,
   };
+}
+
+/** The local (Asia/Ho_Chi_Minh) date of an instant. */
+export function localDay(epochMs: number): string {
+  return new Date(epochMs + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /**
@@ -45,11 +60,92 @@ export function nextActionKeys(dossierId: string, nextActionAt: string): { gsi1p
  * `DOSSIER#<id>` / `EVENT#<at>#<eventId>` is the audit trail. Only open, running dossiers carry the
  * sparse index keys. One conditional write per state change; no transactions.
  */
-export class DynamoDossierStore implements DossierStore {
+export class DynamoDossierStore implements DossierStore, DetectorStore {
+  private reads = 0;
+  private lowMark: string | undefined;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  get itemsRead(): number {
+    return this.reads;
+  }
+
+  async queryDue(day: string, shard: string, upTo: string): Promise<DueDossier[]> {
+    const out: DueDossier[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI.indexName,
+          KeyConditionExpression: '#b = :b AND #s <= :upTo',
+          ExpressionAttributeNames: { '#b': GSI.partitionKey, '#s': GSI.sortKey },
+          ExpressionAttributeValues: { ':b': `DUE#${day}#${shard}`, ':upTo': `${new Date(upTo).toISOString()}#\uffff` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        this.reads += 1;
+        out.push({
+          record: toRecord(item),
+          events: JSON.parse((item.events as string | undefined) ?? '[]') as DossierEvent[],
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  async getWatermark(): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [PK]: 'DETECTOR', [SK]: 'WATERMARK' }, ConsistentRead: true }),
+    );
+    if (Item?.day) return Item.day as string;
+    // No run yet: start from the earliest bucket ever written.
+    const { Item: low } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [PK]: 'DETECTOR', [SK]: 'LOWMARK' }, ConsistentRead: true }),
+    );
+    return low?.day as string | undefined;
+  }
+
+  /** Records the earliest bucket written (once per container, and whenever an earlier one appears). */
+  private async lowerLowMark(day: string): Promise<void> {
+    if (this.lowMark !== undefined && this.lowMark <= day) return;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: 'DETECTOR', [SK]: 'LOWMARK', day },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #day > :day',
+          ExpressionAttributeNames: { '#pk': PK, '#day': 'day' },
+          ExpressionAttributeValues: { ':day': day },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    this.lowMark = day;
+  }
+
+  async setWatermark(day: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: 'DETECTOR', [SK]: 'WATERMARK', day, at: new Date(this.clock.now()).toISOString() },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #day < :day',
+          ExpressionAttributeNames: { '#pk': PK, '#day': 'day' },
+          ExpressionAttributeValues: { ':day': day },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
 
   async load(dossierId: string): Promise<LoadedDossier> {
     const { Item } = await this.client.send(
@@ -60,6 +156,7 @@ export class DynamoDossierStore implements DossierStore {
       }),
     );
     if (!Item) return { record: undefined, events: [] };
+    this.reads += 1;
     return {
       record: toRecord(Item),
       events: JSON.parse((Item.events as string | undefined) ?? '[]') as DossierEvent[],
@@ -123,6 +220,10 @@ export class DynamoDossierStore implements DossierStore {
   ): Promise<DossierRecord> {
     const saved: DossierRecord = { ...record, version: expectedVersion + 1 };
     const { state } = saved;
+    const keys = saved.nextActionAt
+      ? nextActionKeys(state.dossierId, saved.nextActionAt, localDay(this.clock.now()))
+      : undefined;
+    if (keys) await this.lowerLowMark(keys.gsi1pk.slice(4, 14));
     const received = state.received;
     const item: Record<string, unknown> = {
       [PK]: dossierKey(state.dossierId),
@@ -139,7 +240,7 @@ export class DynamoDossierStore implements DossierStore {
         ? { agencyId: received.agency.id, field: received.procedure.field, receivedAt: received.receivedAt }
         : {}),
       ...(state.dueAt ? { dueAt: state.dueAt } : {}),
-      ...(saved.nextActionAt ? nextActionKeys(state.dossierId, saved.nextActionAt) : {}),
+      ...(keys ?? {}),
     };
     try {
       await this.client.send(

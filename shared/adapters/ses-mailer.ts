@@ -1,6 +1,6 @@
-import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { type MailMessage, type Mailer, MailRejectedError } from '../ports/mailer.ts';
+import { type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
 
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
@@ -25,7 +25,9 @@ export class SesMailer implements Mailer {
     const recipients = [...message.to, ...(message.cc ?? [])];
     const bad = [message.from, ...recipients].filter((a) => !ADDRESS.test(a));
     if (bad.length > 0 || message.to.length === 0) {
-      throw new MailRejectedError(`invalid address${bad.length > 1 ? 'es' : ''}: ${bad.length} of ${recipients.length + 1}`);
+      throw new MailRejectedError(
+        `invalid address${bad.length > 1 ? 'es' : ''}: ${bad.length} of ${recipients.length + 1}`,
+      );
     }
     const raw = await new MailComposer({
       from: message.from,
@@ -54,7 +56,11 @@ export class SesMailer implements Mailer {
       return { messageId: result.MessageId ?? message.messageId };
     } catch (error) {
       const name = (error as Error).name;
-      if (name === 'MessageRejected' || name === 'InvalidParameterValue' || name === 'MailFromDomainNotVerifiedException') {
+      if (
+        name === 'MessageRejected' ||
+        name === 'InvalidParameterValue' ||
+        name === 'MailFromDomainNotVerifiedException'
+      ) {
         throw new MailRejectedError(`SES rejected the message (${name})`, { cause: error });
       }
       throw error;

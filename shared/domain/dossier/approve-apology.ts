@@ -3,13 +3,23 @@ import { outEvent } from './advance-stages.ts';
 import { type DossierRecord, type OwedNotification, scheduleNextAction } from './dossier-record.ts';
 
 /** Thrown when an approval is refused by the rules; `field` names what is wrong. */
+export type RefusalCode =
+  | 'already_reappointed'
+  | 'closed'
+  | 'reason_missing'
+  | 'reason_too_long'
+  | 'date_invalid'
+  | 'not_working_day'
+  | 'not_after_due';
+
 export class ApprovalRefusedError extends Error {
   override name = 'ApprovalRefusedError';
   constructor(
     readonly field: 'dossier' | 'reason' | 'newReturnAt',
+    readonly code: RefusalCode,
     message: string,
   ) {
-    super(message);
+    super(`${field}: ${message}`);
   }
 }
 
@@ -36,24 +46,30 @@ export function approveApology(
 ): DossierRecord {
   const { state } = record;
   if (record.extendedDueAt !== null || record.apology.status === 'approved' || record.apology.status === 'issued') {
-    throw new ApprovalRefusedError('dossier', 'the appointment was already reset once; the law allows it only once');
+    throw new ApprovalRefusedError(
+      'dossier',
+      'already_reappointed',
+      'the appointment was already reset once; the law allows it only once',
+    );
   }
   if (state.status !== 'open' && state.status !== 'suspended') {
-    throw new ApprovalRefusedError('dossier', `the dossier is ${state.status}`);
+    throw new ApprovalRefusedError('dossier', 'closed', `the dossier is ${state.status}`);
   }
   const reason = input.reason.trim();
-  if (reason.length < 5) throw new ApprovalRefusedError('reason', 'state the reason for the delay');
-  if (reason.length > 2000) throw new ApprovalRefusedError('reason', 'the reason must be at most 2000 characters');
+  if (reason.length < 5) throw new ApprovalRefusedError('reason', 'reason_missing', 'state the reason for the delay');
+  if (reason.length > 2000)
+    throw new ApprovalRefusedError('reason', 'reason_too_long', 'the reason must be at most 2000 characters');
   const match = /^\d{4}-\d{2}-\d{2}$/.exec(input.newReturnDate);
   const day = match ? Date.parse(`${input.newReturnDate}T00:00:00Z`) / 86_400_000 : Number.NaN;
-  if (!Number.isInteger(day)) throw new ApprovalRefusedError('newReturnAt', 'must be a date YYYY-MM-DD');
+  if (!Number.isInteger(day))
+    throw new ApprovalRefusedError('newReturnAt', 'date_invalid', 'must be a date YYYY-MM-DD');
   if (!calendar.isWorkingDay(day)) {
-    throw new ApprovalRefusedError('newReturnAt', 'must be a working day');
+    throw new ApprovalRefusedError('newReturnAt', 'not_working_day', 'must be a working day');
   }
   const newReturnAt = calendar.fromLocal(day, calendar.closingMinute);
   const legalDue = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
   if (!(newReturnAt > legalDue)) {
-    throw new ApprovalRefusedError('newReturnAt', 'must be after the original due date');
+    throw new ApprovalRefusedError('newReturnAt', 'not_after_due', 'must be after the original due date');
   }
   const at = new Date(now).toISOString();
   const channel = state.received?.applicant.email ? 'email' : 'desk';

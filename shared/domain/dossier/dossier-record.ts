@@ -88,7 +88,8 @@ export function nextRecord(
   for (const [id, n] of Object.entries(notifications)) {
     if (n.sentAt || n.failedAt || n.cancelledAt) continue;
     const oldCycle = !id.includes(`#c${state.cycle}#`) && !n.kind.startsWith('apology_');
-    if (closed || oldCycle) notifications[id] = { ...n, cancelledAt: state.closedAt ?? state.clockStartedAt ?? n.createdAt };
+    if (closed || oldCycle)
+      notifications[id] = { ...n, cancelledAt: state.closedAt ?? state.clockStartedAt ?? n.createdAt };
   }
   const partial = {
     state,

@@ -17,12 +17,22 @@ const SIZE = 26; // half-points: 13 pt, the size NĐ 30/2020 prescribes for body
 const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
 const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
 
-function line(text: string, options: { bold?: boolean; italics?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType]; indent?: boolean } = {}) {
+function line(
+  text: string,
+  options: {
+    bold?: boolean;
+    italics?: boolean;
+    align?: (typeof AlignmentType)[keyof typeof AlignmentType];
+    indent?: boolean;
+  } = {},
+) {
   return new Paragraph({
     alignment: options.align ?? AlignmentType.JUSTIFIED,
     spacing: { after: 80 },
     ...(options.indent ? { indent: { firstLine: 567 } } : {}),
-    children: [new TextRun({ text, font: FONT, size: SIZE, bold: options.bold ?? false, italics: options.italics ?? false })],
+    children: [
+      new TextRun({ text, font: FONT, size: SIZE, bold: options.bold ?? false, italics: options.italics ?? false }),
+    ],
   });
 }
 

@@ -46,7 +46,9 @@ export function buildApologyLetter(record: DossierRecord, calendar: WorkingCalen
   const appointment = received.appointmentAt ?? state.originalDueAt;
   const paragraphs = [
     `Ngày ${ngayThangNam(calendar, Date.parse(received.receivedAt)).replace(/^ngày /, '')}, ${agencyName} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${received.procedure.name}” của ${addresseeName}.`,
-    ...(reform && received.applicant.idNumber ? [`Số định danh cá nhân/mã số định danh của tổ chức: ${received.applicant.idNumber}.`] : []),
+    ...(reform && received.applicant.idNumber
+      ? [`Số định danh cá nhân/mã số định danh của tổ chức: ${received.applicant.idNumber}.`]
+      : []),
     `Mã số hồ sơ: ${state.dossierId}.`,
     `Thời gian hẹn trả kết quả giải quyết hồ sơ: ${gioPhutNgay(calendar, Date.parse(appointment))}.`,
     reform
@@ -58,7 +60,9 @@ export function buildApologyLetter(record: DossierRecord, calendar: WorkingCalen
     formNote: reform
       ? 'Mẫu số 04 ban hành kèm theo Thông tư số 03/2025/TT-VPCP'
       : 'Mẫu số 04 ban hành kèm theo Thông tư số 01/2018/TT-VPCP',
-    title: reform ? 'PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT' : 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
+    title: reform
+      ? 'PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT'
+      : 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
     parentAgency: received.agency.parentName ? upper(received.agency.parentName) : undefined,
     agency: upper(agencyName),
     number: 'Số: ……/PXL',

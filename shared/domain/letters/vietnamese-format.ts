@@ -2,7 +2,7 @@ import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 
 /** Day and month as NĐ 30/2020 writes them: a leading zero for days below 10 and for months 1 and 2. */
 export function dayMonthYear(calendar: WorkingCalendar, instant: number): { day: string; month: string; year: string } {
-  const local = new Date((calendar.toLocal(instant).day) * 86_400_000);
+  const local = new Date(calendar.toLocal(instant).day * 86_400_000);
   const d = local.getUTCDate();
   const m = local.getUTCMonth() + 1;
   return {

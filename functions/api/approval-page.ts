@@ -1,0 +1,56 @@
+import { renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
+import { escapeHtml as e } from '../../shared/domain/letters/vietnamese-format.ts';
+import type { ApprovalView } from '../../shared/use-cases/approve-apology.ts';
+
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f5f6f8;color:#1d2433}
+main{max-width:760px;margin:0 auto;padding:16px}h1{font-size:1.3rem;margin:.5rem 0 1rem}
+.card{background:#fff;border-radius:8px;padding:16px;margin-bottom:16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+label{display:block;font-weight:600;margin:12px 0 4px}textarea,input{width:100%;box-sizing:border-box;font:inherit;padding:10px;border:1px solid #b8c0cc;border-radius:6px}
+textarea{min-height:110px}button{margin-top:16px;width:100%;padding:14px;font:inherit;font-weight:700;color:#fff;background:#0b6bcb;border:0;border-radius:6px}
+.note{color:#4a5566;font-size:.9rem}.error{border-left:4px solid #c62828}.ok{border-left:4px solid #2e7d32}
+.letter{overflow-x:auto}`;
+
+/** A complete, self-contained page (no scripts, no external resources), in Vietnamese, usable on a phone. */
+export function page(title: string, body: string): string {
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><title>${e(title)} — Đúng Hạn</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+}
+
+/** The approval form: the draft letter, the reason, the new return date, approve. */
+export function approvalFormPage(view: ApprovalView, token: string, error?: string): string {
+  const { record } = view;
+  const due = view.originalDueAt.replace('T', ' ').slice(0, 16);
+  return page(
+    'Duyệt phiếu xin lỗi',
+    `<h1>Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả</h1>
+<div class="card"><p>Hồ sơ <b>${e(record.state.dossierId)}</b> — ${e(record.state.received?.procedure.name ?? '')}</p>
+<p>Hạn trả kết quả theo quy định: <b>${e(due)}</b>. Theo quy định chỉ được hẹn lại <b>một lần</b>; ngày hẹn mới phải sau hạn này.</p></div>
+${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
+<form class="card" method="post" action="${e(`/approve/${encodeURIComponent(record.state.dossierId)}`)}">
+<input type="hidden" name="token" value="${e(token)}">
+<label for="reason">Lý do chậm trễ (ghi trong phiếu)</label>
+<textarea id="reason" name="reason" required minlength="5" maxlength="2000">${e(record.apology.reason ?? '')}</textarea>
+<label for="newReturnDate">Ngày hẹn trả kết quả mới</label>
+<input id="newReturnDate" name="newReturnDate" type="date" required value="${e(view.proposedReturnDate)}">
+<label for="approvedBy">Người duyệt (họ tên, chức vụ)</label>
+<input id="approvedBy" name="approvedBy" required maxlength="200" value="${e(record.state.received?.head?.name ?? '')}">
+<button type="submit">Duyệt và gửi phiếu xin lỗi cho công dân</button>
+<p class="note">Sau khi duyệt, phiếu được gửi cho công dân qua email nếu có; nếu không, bộ phận một cửa nhận bản in trong thư tổng hợp kế tiếp.</p>
+</form>
+<div class="card letter"><p class="note">Bản dự thảo phiếu (phần tô vàng sẽ được thay bằng nội dung ở trên):</p>${renderLetterHtml(view.letter)}</div>`,
+  );
+}
+
+/** After approval. */
+export function approvedPage(dossierId: string, newReturnAt: string, channel: 'email' | 'desk'): string {
+  return page(
+    'Đã duyệt',
+    `<div class="card ok"><h1>Đã duyệt phiếu xin lỗi</h1><p>Hồ sơ <b>${e(dossierId)}</b>: ngày hẹn trả kết quả mới là <b>${e(newReturnAt.slice(0, 10).split('-').reverse().join('/'))}</b>.</p>
+<p>${channel === 'email' ? 'Phiếu xin lỗi sẽ được gửi đến email của công dân trong vài phút.' : 'Công dân không có email: bộ phận một cửa sẽ nhận bản in phiếu trong thư tổng hợp kế tiếp để trao hoặc gửi bưu điện.'}</p></div>`,
+  );
+}
+
+/** A refusal, with what to do. */
+export function refusalPage(title: string, message: string): string {
+  return page(title, `<div class="card error" role="alert"><h1>${e(title)}</h1><p>${e(message)}</p></div>`);
+}

@@ -1,0 +1,126 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createClients } from '../../shared/adapters/aws-clients.ts';
+import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
+import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { logger } from '../../shared/adapters/observability.ts';
+import { readDetectorConfig } from '../../shared/config/detector-env.ts';
+import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
+import { ApprovalRefusedError } from '../../shared/domain/dossier/approve-apology.ts';
+import { systemClock } from '../../shared/ports/clock.ts';
+import {
+  type ApprovalDeps,
+  approveThroughLink,
+  DossierNotFoundError,
+  viewApproval,
+} from '../../shared/use-cases/approve-apology.ts';
+import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { approvalFormPage, approvedPage, refusalPage } from './approval-page.ts';
+
+const LINK_REFUSALS: Record<InvalidLinkError['problem'], [number, string]> = {
+  malformed: [400, 'Đường dẫn không hợp lệ. Vui lòng dùng đúng đường dẫn trong thư của hệ thống.'],
+  tampered: [403, 'Đường dẫn đã bị thay đổi nên không được chấp nhận.'],
+  expired: [
+    410,
+    'Đường dẫn đã hết hạn. Hệ thống sẽ gửi đường dẫn mới trong thư tổng hợp kế tiếp nếu hồ sơ còn cần xử lý.',
+  ],
+  other_dossier: [403, 'Đường dẫn này không dành cho hồ sơ được yêu cầu.'],
+};
+
+const FORM_ERRORS: Record<ApprovalRefusedError['code'], string> = {
+  already_reappointed: 'Hồ sơ này đã được hẹn lại một lần.',
+  closed: 'Hồ sơ đã kết thúc.',
+  reason_missing: 'Vui lòng ghi rõ lý do chậm trễ (ít nhất 5 ký tự).',
+  reason_too_long: 'Lý do không được dài quá 2000 ký tự.',
+  date_invalid: 'Ngày hẹn mới không hợp lệ.',
+  not_working_day: 'Ngày hẹn mới phải là ngày làm việc.',
+  not_after_due: 'Ngày hẹn mới phải sau hạn trả kết quả theo quy định.',
+};
+
+function html(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    },
+    body,
+  };
+}
+
+function form(event: APIGatewayProxyEventV2): URLSearchParams {
+  const raw = event.body ?? '';
+  return new URLSearchParams(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
+}
+
+/** The approval page: GET shows the draft and the form, POST approves (once). */
+export function createApiHandler(deps: ApprovalDeps) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
+      if (!match?.[1]) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
+      const dossierId = decodeURIComponent(match[1]).slice(0, 120);
+      const method = event.requestContext?.http?.method ?? 'GET';
+      logger.appendKeys({ dossierId });
+      const token = method === 'POST' ? (form(event).get('token') ?? '') : (event.queryStringParameters?.token ?? '');
+      try {
+        if (method === 'GET') return html(200, approvalFormPage(await viewApproval(deps, dossierId, token), token));
+        if (method !== 'POST') return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
+        const body = form(event);
+        const approved = await approveThroughLink(deps, {
+          dossierId,
+          token,
+          reason: body.get('reason') ?? '',
+          newReturnDate: body.get('newReturnDate') ?? '',
+          approvedBy: (body.get('approvedBy') ?? '').slice(0, 200),
+        });
+        logger.info('apology approved', { extendedDueAt: approved.extendedDueAt });
+        return html(200, approvedPage(dossierId, approved.extendedDueAt ?? '', approved.apology.channel ?? 'desk'));
+      } catch (error) {
+        if (error instanceof InvalidLinkError) {
+          logger.warn('approval link refused', { problem: error.problem });
+          const [status, message] = LINK_REFUSALS[error.problem];
+          return html(status, refusalPage('Không thể mở trang duyệt', message));
+        }
+        if (error instanceof DossierNotFoundError)
+          return html(404, refusalPage('Không tìm thấy hồ sơ', 'Hồ sơ không tồn tại.'));
+        if (error instanceof ApprovalRefusedError) {
+          if (error.field === 'dossier') {
+            const message =
+              error.code === 'already_reappointed'
+                ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
+                : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.';
+            return html(409, refusalPage('Không thể duyệt', message));
+          }
+          const view = await viewApproval(deps, dossierId, token);
+          return html(400, approvalFormPage(view, token, FORM_ERRORS[error.code]));
+        }
+        throw error;
+      }
+    });
+}
+
+/** Production wiring. */
+export function apiDepsFromEnvironment(): ApprovalDeps {
+  const config = readDetectorConfig();
+  const clients = createClients();
+  return {
+    store: new DynamoDossierStore(clients.documents, config.TABLE_NAME),
+    rules: new RuleBook(new DynamoConfigStore(clients.documents, config.TABLE_NAME), systemClock),
+    clock: systemClock,
+    linkSecret: config.LINK_SECRET,
+  };
+}
+
+let wired: ReturnType<typeof createApiHandler> | undefined;
+
+export const handler = (event: APIGatewayProxyEventV2, context: Parameters<ReturnType<typeof createApiHandler>>[1]) => {
+  wired ??= createApiHandler(apiDepsFromEnvironment());
+  return wired(event, context);
+};

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SESClient } from '@aws-sdk/client-ses';
+import middy from '@middy/core';
+import { createClients } from '../../shared/adapters/aws-clients.ts';
+import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
+import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { logger } from '../../shared/adapters/observability.ts';
+import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
+import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { readDetectorConfig } from '../../shared/config/detector-env.ts';
+import { systemClock } from '../../shared/ports/clock.ts';
+import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import {
+  type DetectorDeps,
+  type DetectorReport,
+  DetectorRunFailedError,
+  runDetector,
+} from '../../shared/use-cases/run-detector.ts';
+
+/**
+ * The scheduled detector: one pass, metrics for what moved and what failed, and a failed invocation
+ * when any dossier failed (after all the others were handled), so alarms fire and nothing is silent.
+ */
+export function createDetectorHandler(deps: DetectorDeps) {
+  return middy<unknown, DetectorReport>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(async () => {
+      const report = await runDetector(deps, randomUUID());
+      for (const [stage, count] of Object.entries(report.moved))
+        metrics.addMetric(`Moved${stage}`, MetricUnit.Count, count);
+      metrics.addMetric('NotificationsSent', MetricUnit.Count, report.notificationsSent);
+      metrics.addMetric('EmailsSent', MetricUnit.Count, report.emailsSent);
+      metrics.addMetric('DossierFailures', MetricUnit.Count, report.failures.length);
+      metrics.addMetric('ItemsRead', MetricUnit.Count, report.itemsRead);
+      logger.info('detector run', {
+        runId: report.runId,
+        examined: report.examined,
+        moved: report.moved,
+        notificationsSent: report.notificationsSent,
+        emailsSent: report.emailsSent,
+        failures: report.failures.map((f) => f.dossierId),
+      });
+      if (report.failures.length > 0) {
+        for (const failure of report.failures)
+          logger.error('dossier failed', { dossierId: failure.dossierId, reason: failure.reason });
+        throw new DetectorRunFailedError(report);
+      }
+      return report;
+    });
+}
+
+/** Production wiring from the environment. */
+export function detectorDepsFromEnvironment(): DetectorDeps {
+  const config = readDetectorConfig();
+  const clients = createClients();
+  const store = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
+  return {
+    store,
+    index: store,
+    rules: new RuleBook(
+      new DynamoConfigStore(clients.documents, config.TABLE_NAME),
+      systemClock,
+      config.RULE_CACHE_TTL_SECONDS * 1000,
+    ),
+    mailer: new SesMailer(
+      new SESClient({ maxAttempts: 4, requestHandler: { requestTimeout: 10_000 } }),
+      config.SES_CONFIGURATION_SET,
+    ),
+    publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
+    clock: systemClock,
+    config: {
+      senderEmail: config.SENDER_EMAIL,
+      approvalBaseUrl: config.APPROVAL_BASE_URL,
+      linkSecret: config.LINK_SECRET,
+    },
+  };
+}
+
+let wired: ReturnType<typeof createDetectorHandler> | undefined;
+
+/** The Lambda entry point. */
+export const handler = (event: unknown, context: Parameters<ReturnType<typeof createDetectorHandler>>[1]) => {
+  wired ??= createDetectorHandler(detectorDepsFromEnvironment());
+  return wired(event, context);
+};

@@ -1,0 +1,77 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * Serves a Lambda HTTP handler on loopback the way API Gateway (HTTP API, payload 2.0) invokes it, so
+ * the approval page runs locally through the same handler as on AWS.
+ */
+export async function serveHttpApi(
+  handler: Handler,
+  context: () => Context,
+  port = 0,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => {
+      chunks.push(c);
+      if (chunks.reduce((n, b) => n + b.length, 0) > 1_000_000) request.destroy();
+    });
+    request.on('end', async () => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const body = Buffer.concat(chunks);
+      const event = {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers: Object.fromEntries(
+          Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+        ),
+        queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: 'localhost',
+          domainPrefix: 'localhost',
+          http: {
+            method: request.method ?? 'GET',
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: '127.0.0.1',
+            userAgent: request.headers['user-agent'] ?? '',
+          },
+          requestId: crypto.randomUUID(),
+          routeKey: '$default',
+          stage: '$default',
+          time: new Date().toISOString(),
+          timeEpoch: Date.now(),
+        },
+        body: body.length > 0 ? body.toString('base64') : undefined,
+        isBase64Encoded: body.length > 0,
+      } as APIGatewayProxyEventV2;
+      try {
+        const result = await handler(event, context());
+        response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+        response.end(result.body ?? '');
+      } catch {
+        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('Lỗi hệ thống. Vui lòng thử lại sau.');
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

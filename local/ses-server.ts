@@ -1,0 +1,53 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as sesModule from 'aws-ses-v2-local';
+
+/** A running SES emulator (aws-ses-v2-local): the SES API, a web inbox at `/`, sent mail as JSON at `/store`. */
+export interface LocalSes {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+type Start = (config?: { host?: string; port?: number }) => Promise<Server>;
+
+/** Starts the SES emulator in-process on loopback (never on all interfaces). Port 0 picks a free port. */
+export async function startSesEmulator(port = 0): Promise<LocalSes> {
+  const candidate = sesModule as unknown as { default?: unknown };
+  const start = (
+    typeof candidate === 'function'
+      ? candidate
+      : ((candidate.default as { default?: unknown })?.default ?? candidate.default)
+  ) as Start;
+  const server = await start({ host: '127.0.0.1', port });
+  const address = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** One sent email as the emulator stores it. */
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  attachments: { content: string; contentType: string; filename?: string; size: number }[];
+  at: number;
+}
+
+/** Reads the emulator's sent mail. */
+export async function sentEmails(endpoint: string): Promise<StoredEmail[]> {
+  const response = await fetch(`${endpoint}/store`);
+  return ((await response.json()) as { emails: StoredEmail[] }).emails;
+}
+
+/** Empties the emulator's mailbox (it is one per process). */
+export async function clearSentEmails(endpoint: string): Promise<void> {
+  await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { ConfigError } from './env.ts';
+
+const schema = z.object({
+  TABLE_NAME: z.string().min(1, 'must name the DynamoDB table'),
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
+  SENDER_EMAIL: z.string().email('must be the verified sender address'),
+  APPROVAL_BASE_URL: z.string().url('must be the base URL of the approval page'),
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters (from Secrets Manager or SSM in production)'),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  RULE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+});
+
+export type DetectorConfig = z.output<typeof schema>;
+
+/** The detector's and the approval API's environment, validated at cold start. */
+export function readDetectorConfig(env: Record<string, string | undefined> = process.env): DetectorConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      `invalid configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,107 @@
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import type { DossierRecord, NotificationKind } from '../dossier/dossier-record.ts';
+import { type ApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
+import { escapeHtml, shortDateTime } from './vietnamese-format.ts';
+
+/** One dossier in an official's digest. */
+export interface DigestItem {
+  record: DossierRecord;
+  kind: NotificationKind;
+  /** The draft (or approved) letter for this dossier, when there is one to attach. */
+  letter?: ApologyLetter | undefined;
+  /** Signed link to the approval page, for drafts. */
+  approvalUrl?: string | undefined;
+}
+
+const HEADLINE: Record<NotificationKind, string> = {
+  due_soon: 'Sắp đến hạn trả kết quả — đã soạn sẵn phiếu xin lỗi',
+  apology_deadline_missed: 'Đã qua thời điểm phải gửi phiếu xin lỗi (chậm nhất 01 ngày trước hạn)',
+  overdue: 'Quá hạn trả kết quả',
+  second_overrun: 'Quá cả ngày hẹn lại — không được hẹn lại lần thứ hai',
+  apology_to_citizen: 'Phiếu xin lỗi gửi công dân',
+  apology_letter_for_desk: 'Phiếu xin lỗi cần in và trao cho công dân (không có địa chỉ email)',
+};
+
+/** Working time between two instants, in Vietnamese: "2 ngày 3 giờ làm việc". */
+export function workingTimeVi(calendar: WorkingCalendar, from: number, to: number): string {
+  const minutes = Math.abs(calendar.officePositionOfInstant(to) - calendar.officePositionOfInstant(from));
+  const days = Math.floor(minutes / calendar.officeMinutesPerDay);
+  const hours = Math.round((minutes - days * calendar.officeMinutesPerDay) / 60);
+  if (days === 0 && hours === 0) return 'dưới 1 giờ làm việc';
+  return [days > 0 ? `${days} ngày` : '', hours > 0 ? `${hours} giờ` : ''].filter(Boolean).join(' ') + ' làm việc';
+}
+
+/** Whether the head of agency is copied: when the apology deadline is missed, at overdue and at second overrun. */
+export function copiesHead(kind: NotificationKind): boolean {
+  return kind === 'apology_deadline_missed' || kind === 'overdue' || kind === 'second_overrun';
+}
+
+/** An official's digest for one detector run: subject, text and HTML, in Vietnamese. */
+export function buildDigest(
+  officialName: string,
+  items: readonly DigestItem[],
+  calendar: WorkingCalendar,
+  now: number,
+): { subject: string; text: string; html: string } {
+  const overdue = items.filter((i) => i.kind === 'overdue' || i.kind === 'second_overrun').length;
+  const subject = `[Đúng Hạn] ${items.length} hồ sơ cần xử lý${overdue > 0 ? `, ${overdue} quá hạn` : ''} — ${shortDateTime(calendar, now)}`;
+  const describe = (item: DigestItem) => {
+    const { state } = item.record;
+    const due = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
+    const left =
+      due >= now ? `còn ${workingTimeVi(calendar, now, due)}` : `đã quá hạn ${workingTimeVi(calendar, due, now)}`;
+    return {
+      headline: HEADLINE[item.kind],
+      procedure: state.received?.procedure.name ?? '',
+      code: state.dossierId,
+      due: `Hạn trả kết quả: ${shortDateTime(calendar, due)} (${left})`,
+      extended: item.record.extendedDueAt
+        ? `Ngày hẹn lại: ${shortDateTime(calendar, Date.parse(item.record.extendedDueAt))}`
+        : '',
+    };
+  };
+  const text = [
+    `Kính gửi ${officialName},`,
+    '',
+    `Hệ thống Đúng Hạn ghi nhận ${items.length} hồ sơ cần đồng chí xử lý:`,
+    '',
+    ...items.flatMap((item, index) => {
+      const d = describe(item);
+      return [
+        `${index + 1}. ${d.headline}`,
+        `   Hồ sơ ${d.code} — ${d.procedure}`,
+        `   ${d.due}`,
+        ...(d.extended ? [`   ${d.extended}`] : []),
+        ...(item.approvalUrl ? [`   Duyệt phiếu xin lỗi: ${item.approvalUrl}`] : []),
+        ...(item.letter && item.kind === 'apology_letter_for_desk' ? ['', renderLetterText(item.letter), ''] : []),
+        '',
+      ];
+    }),
+    'Theo Nghị định 61/2018/NĐ-CP (nay là Nghị định 118/2025/NĐ-CP), hồ sơ có thể trễ hạn phải được thông báo và gửi phiếu xin lỗi cho công dân chậm nhất 01 ngày trước hạn, nêu rõ lý do và ngày hẹn trả mới; chỉ được hẹn lại một lần.',
+    '',
+    'Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.',
+  ].join('\n');
+  const e = escapeHtml;
+  const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${e(subject)}</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">
+<p>Kính gửi ${e(officialName)},</p>
+<p>Hệ thống Đúng Hạn ghi nhận <b>${items.length}</b> hồ sơ cần đồng chí xử lý:</p>
+<ol>
+${items
+  .map((item) => {
+    const d = describe(item);
+    return `<li style="margin-bottom:12px"><b>${e(d.headline)}</b><br>Hồ sơ <b>${e(d.code)}</b> — ${e(d.procedure)}<br>${e(d.due)}${
+      d.extended ? `<br>${e(d.extended)}` : ''
+    }${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
+      item.letter && item.kind === 'apology_letter_for_desk'
+        ? `<div style="margin-top:8px">${renderLetterHtml(item.letter)}</div>`
+        : ''
+    }</li>`;
+  })
+  .join('\n')}
+</ol>
+<p style="color:#555">Theo Nghị định 61/2018/NĐ-CP (nay là Nghị định 118/2025/NĐ-CP), hồ sơ có thể trễ hạn phải được thông báo và gửi phiếu xin lỗi cho công dân chậm nhất 01 ngày trước hạn, nêu rõ lý do và ngày hẹn trả mới; chỉ được hẹn lại một lần.</p>
+<p style="color:#555">Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.</p>
+</body></html>`;
+  return { subject, text, html };
+}

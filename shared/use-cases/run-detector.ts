@@ -1,0 +1,408 @@
+import { createHash } from 'node:crypto';
+import type { DossierEvent } from '../contracts/dossier-events.ts';
+import { signApprovalToken } from '../domain/approval-link.ts';
+import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
+import { advanceStages } from '../domain/dossier/advance-stages.ts';
+import { markApologyIssued } from '../domain/dossier/approve-apology.ts';
+import {
+  type DossierRecord,
+  MAX_ATTEMPTS,
+  type NotificationKind,
+  type OwedNotification,
+  pendingNotifications,
+  scheduleNextAction,
+} from '../domain/dossier/dossier-record.ts';
+import type { Stage } from '../domain/dossier/stages.ts';
+import { renderLetterDocx } from '../domain/letters/apology-docx.ts';
+import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../domain/letters/apology-letter.ts';
+import { buildDigest, copiesHead, type DigestItem } from '../domain/letters/digest.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DetectorStore } from '../ports/detector-store.ts';
+import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+import { type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
+import type { RuleBook } from './rule-book.ts';
+
+export interface DetectorDeps {
+  store: DossierStore;
+  index: DetectorStore;
+  rules: RuleBook;
+  mailer: Mailer;
+  publisher: EventPublisher;
+  clock: Clock;
+  config: {
+    senderEmail: string;
+    approvalBaseUrl: string;
+    linkSecret: string;
+    /** How long approval links stay valid (default 14 days). */
+    linkTtlMs?: number;
+    /** How long a run holds a dossier's notifications before another run may send them (default 10 min). */
+    leaseMs?: number;
+    shards?: number;
+  };
+}
+
+export interface DetectorReport {
+  runId: string;
+  now: string;
+  bucketsRead: number;
+  itemsRead: number;
+  examined: number;
+  moved: Partial<Record<Stage, number>>;
+  notificationsSent: number;
+  emailsSent: number;
+  eventsPublished: number;
+  failures: { dossierId: string; reason: string }[];
+}
+
+/** Thrown at the end of a run in which some dossiers failed; the others were handled. */
+export class DetectorRunFailedError extends Error {
+  override name = 'DetectorRunFailedError';
+  constructor(readonly report: DetectorReport) {
+    super(
+      `${report.failures.length} dossier(s) failed: ${report.failures.map((f) => `${f.dossierId}: ${f.reason}`).join('; ')}`,
+    );
+  }
+}
+
+interface Held {
+  record: DossierRecord;
+  events: DossierEvent[];
+  sending: OwedNotification[];
+}
+
+const DAY = 86_400_000;
+
+/**
+ * One detector pass at `now`: reads only the sparse index buckets from the watermark to today (never a
+ * Scan), moves each dossier forward by time passed with a conditional write that also records the
+ * notifications it owes and takes a lease on them, sends one digest per official (the head copied on
+ * missed apology deadlines and overruns) and the approved apologies to citizens, then marks what was
+ * sent. A crash anywhere leaves the notifications owed and leased: the next run after the lease sends
+ * them; a failing address is retried with backoff, then flagged. One dossier's failure never stops the
+ * others; the report lists them.
+ */
+export async function runDetector(deps: DetectorDeps, runId: string): Promise<DetectorReport> {
+  const now = deps.clock.now();
+  const calendar = defaultCalendar();
+  const book = await deps.rules.current();
+  const shards = deps.config.shards ?? 16;
+  const leaseMs = deps.config.leaseMs ?? 10 * 60_000;
+  const report: DetectorReport = {
+    runId,
+    now: calendar.formatInstant(now),
+    bucketsRead: 0,
+    itemsRead: 0,
+    examined: 0,
+    moved: {},
+    notificationsSent: 0,
+    emailsSent: 0,
+    eventsPublished: 0,
+    failures: [],
+  };
+  const readsBefore = deps.index.itemsRead;
+  const today = calendar.formatInstant(now).slice(0, 10);
+  const watermark = (await deps.index.getWatermark()) ?? today;
+  const held: Held[] = [];
+  for (let day = Date.parse(`${watermark}T00:00:00Z`); day <= Date.parse(`${today}T00:00:00Z`); day += DAY) {
+    const bucket = new Date(day).toISOString().slice(0, 10);
+    for (let shard = 0; shard < shards; shard += 1) {
+      report.bucketsRead += 1;
+      const due = await deps.index.queryDue(bucket, String(shard).padStart(2, '0'), new Date(now).toISOString());
+      for (const candidate of due) {
+        report.examined += 1;
+        try {
+          const result = await moveAndLease(
+            deps,
+            candidate.record,
+            candidate.events,
+            now,
+            runId,
+            leaseMs,
+            book.calendar,
+          );
+          for (const stage of result.reached) report.moved[stage] = (report.moved[stage] ?? 0) + 1;
+          if (result.held) held.push(result.held);
+        } catch (error) {
+          report.failures.push({ dossierId: candidate.record.state.dossierId, reason: describe(error) });
+        }
+      }
+    }
+  }
+  await send(deps, held, now, runId, report);
+  await deps.index.setWatermark(today);
+  report.eventsPublished = published.get(deps) ?? 0;
+  published.delete(deps);
+  report.itemsRead = deps.index.itemsRead - readsBefore;
+  return report;
+}
+
+async function moveAndLease(
+  deps: DetectorDeps,
+  initial: DossierRecord,
+  initialEvents: DossierEvent[],
+  now: number,
+  runId: string,
+  leaseMs: number,
+  calendarOf: (id: string) => ReturnType<typeof defaultCalendar>,
+): Promise<{ reached: Stage[]; held?: Held | undefined }> {
+  let record = initial;
+  let events = initialEvents;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const calendar = calendarOf(record.state.rule?.calendarId ?? 'vn-civil-service');
+    const advanced = advanceStages(record, calendar, now);
+    const leasedByOther = record.lease && record.lease.runId !== runId && Date.parse(record.lease.until) > now;
+    const sending = leasedByOther ? [] : pendingNotifications(advanced.record).filter((n) => retryDue(n, now));
+    let next: DossierRecord = {
+      ...advanced.record,
+      lease:
+        sending.length > 0
+          ? { runId, until: new Date(now + leaseMs).toISOString() }
+          : leasedByOther
+            ? record.lease
+            : undefined,
+    };
+    next = {
+      ...next,
+      nextActionAt: sending.length > 0 ? new Date(now + leaseMs).toISOString() : scheduleNextAction(next, calendar),
+    };
+    if (next.nextActionAt) next.nextActionAt = calendar.formatInstant(Date.parse(next.nextActionAt));
+    const changed =
+      advanced.reached.length > 0 ||
+      sending.length > 0 ||
+      next.nextActionAt !== record.nextActionAt ||
+      next.lease !== record.lease;
+    if (!changed) return { reached: [] };
+    try {
+      const saved = await deps.store.saveRecord(next, events, record.version);
+      await flushOutbox(deps, saved);
+      return { reached: advanced.reached, held: sending.length > 0 ? { record: saved, events, sending } : undefined };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      const reloaded = await deps.store.load(record.state.dossierId);
+      if (!reloaded.record) throw error;
+      record = reloaded.record;
+      events = reloaded.events;
+    }
+  }
+  throw new Error('kept conflicting with concurrent writers');
+}
+
+function retryDue(n: OwedNotification, now: number): boolean {
+  if (n.attempts === 0 || !n.lastAttemptAt) return true;
+  return Date.parse(n.lastAttemptAt) + 15 * 60_000 * 2 ** (n.attempts - 1) <= now;
+}
+
+interface Envelope {
+  message: MailMessage;
+  parts: { dossierId: string; notificationIds: string[] }[];
+}
+
+async function send(
+  deps: DetectorDeps,
+  held: Held[],
+  now: number,
+  runId: string,
+  report: DetectorReport,
+): Promise<void> {
+  const calendar = defaultCalendar();
+  const envelopes: Envelope[] = [];
+  const byOfficial = new Map<
+    string,
+    { name: string; items: DigestItem[]; cc: Set<string>; parts: Envelope['parts'] }
+  >();
+  const prepareFailures = new Map<string, string>();
+  for (const h of held) {
+    const received = h.record.state.received;
+    if (!received) continue;
+    for (const n of h.sending) {
+      try {
+        const letter =
+          n.kind === 'due_soon' || n.kind.startsWith('apology_')
+            ? buildApologyLetter(h.record, calendar, now)
+            : undefined;
+        if (n.kind === 'apology_to_citizen' && letter && received.applicant.email) {
+          envelopes.push({
+            message: {
+              from: deps.config.senderEmail,
+              to: [received.applicant.email],
+              subject: `${received.agency.name}: ${letter.title.charAt(0)}${letter.title.slice(1).toLocaleLowerCase('vi')} — hồ sơ ${h.record.state.dossierId}`,
+              text: renderLetterText(letter),
+              html: `<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>${renderLetterHtml(letter)}</body></html>`,
+              attachments: [
+                {
+                  filename: `phieu-xin-loi-${safeName(h.record.state.dossierId)}.docx`,
+                  content: await renderLetterDocx(letter),
+                  contentType: DOCX,
+                },
+              ],
+              messageId: messageIdOf([n.id]),
+            },
+            parts: [{ dossierId: h.record.state.dossierId, notificationIds: [n.id] }],
+          });
+          continue;
+        }
+        const group = byOfficial.get(received.official.email) ?? {
+          name: received.official.name,
+          items: [],
+          cc: new Set<string>(),
+          parts: [],
+        };
+        const approvalUrl =
+          n.kind === 'due_soon' && h.record.apology.status === 'drafted'
+            ? `${deps.config.approvalBaseUrl}/approve/${encodeURIComponent(h.record.state.dossierId)}?token=${signApprovalToken(
+                deps.config.linkSecret,
+                h.record.state.dossierId,
+                now + (deps.config.linkTtlMs ?? 14 * DAY),
+              )}`
+            : undefined;
+        group.items.push({ record: h.record, kind: n.kind, letter, approvalUrl });
+        if (copiesHead(n.kind) && received.head?.email) group.cc.add(received.head.email);
+        const part = group.parts.find((p) => p.dossierId === h.record.state.dossierId);
+        if (part) part.notificationIds.push(n.id);
+        else group.parts.push({ dossierId: h.record.state.dossierId, notificationIds: [n.id] });
+        byOfficial.set(received.official.email, group);
+      } catch (error) {
+        prepareFailures.set(n.id, describe(error));
+      }
+    }
+  }
+  for (const [email, group] of byOfficial) {
+    const digest = buildDigest(group.name, group.items, calendar, now);
+    const attachments = await Promise.all(
+      group.items
+        .filter((i) => i.letter && (i.kind === 'due_soon' || i.kind === 'apology_letter_for_desk'))
+        .map(async (i) => ({
+          filename: `phieu-xin-loi-${safeName(i.record.state.dossierId)}.docx`,
+          content: await renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
+          contentType: DOCX,
+        })),
+    );
+    envelopes.push({
+      message: {
+        from: deps.config.senderEmail,
+        to: [email],
+        cc: [...group.cc].filter((c) => c !== email),
+        subject: digest.subject,
+        text: digest.text,
+        html: digest.html,
+        attachments,
+        messageId: messageIdOf(group.parts.flatMap((p) => p.notificationIds)),
+      },
+      parts: group.parts,
+    });
+  }
+  const outcome = new Map<string, { sentAt?: string; error?: string }>();
+  for (const [id, reason] of prepareFailures) outcome.set(id, { error: reason });
+  for (const envelope of envelopes) {
+    try {
+      await deps.mailer.send(envelope.message);
+      report.emailsSent += 1;
+      for (const part of envelope.parts)
+        for (const id of part.notificationIds) outcome.set(id, { sentAt: new Date(now).toISOString() });
+    } catch (error) {
+      const reason = error instanceof MailRejectedError ? error.message : describe(error);
+      for (const part of envelope.parts) for (const id of part.notificationIds) outcome.set(id, { error: reason });
+    }
+  }
+  for (const h of held) {
+    try {
+      const failed = await markOutcome(deps, h, outcome, now, runId);
+      report.notificationsSent += h.sending.filter((n) => outcome.get(n.id)?.sentAt).length;
+      for (const f of failed) report.failures.push({ dossierId: h.record.state.dossierId, reason: f });
+    } catch (error) {
+      report.failures.push({ dossierId: h.record.state.dossierId, reason: describe(error) });
+    }
+  }
+}
+
+/** Records what happened to a dossier's notifications on its latest version, and releases the lease. */
+async function markOutcome(
+  deps: DetectorDeps,
+  held: Held,
+  outcome: Map<string, { sentAt?: string; error?: string }>,
+  now: number,
+  runId: string,
+): Promise<string[]> {
+  const calendar = defaultCalendar();
+  let record = held.record;
+  let events = held.events;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const failures: string[] = [];
+    const notifications = { ...record.notifications };
+    let next: DossierRecord = record;
+    for (const n of held.sending) {
+      const current = notifications[n.id];
+      const result = outcome.get(n.id);
+      if (!current || current.sentAt || !result) continue;
+      if (result.sentAt) {
+        notifications[n.id] = {
+          ...current,
+          sentAt: result.sentAt,
+          attempts: current.attempts + 1,
+          lastAttemptAt: result.sentAt,
+        };
+        if (n.kind === 'apology_to_citizen' || n.kind === 'apology_letter_for_desk')
+          next = markApologyIssued(next, result.sentAt);
+      } else {
+        const attempts = current.attempts + 1;
+        const at = new Date(now).toISOString();
+        notifications[n.id] = {
+          ...current,
+          attempts,
+          lastAttemptAt: at,
+          lastError: result.error,
+          ...(attempts >= MAX_ATTEMPTS ? { failedAt: at } : {}),
+        };
+        failures.push(
+          `${n.kind}: ${result.error ?? 'not sent'}${attempts >= MAX_ATTEMPTS ? ' (flagged after last attempt)' : ` (attempt ${attempts}, retried later)`}`,
+        );
+      }
+    }
+    next = { ...next, notifications, lease: record.lease?.runId === runId ? undefined : record.lease };
+    next.nextActionAt = scheduleNextAction(next, calendar);
+    try {
+      const saved = await deps.store.saveRecord(next, events, record.version);
+      await flushOutbox(deps, saved);
+      return failures;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      const reloaded = await deps.store.load(record.state.dossierId);
+      if (!reloaded.record) throw error;
+      record = reloaded.record;
+      events = reloaded.events;
+    }
+  }
+  throw new Error('could not record the notification outcome after repeated conflicts');
+}
+
+async function flushOutbox(deps: DetectorDeps, record: DossierRecord): Promise<void> {
+  const owed = Object.values(record.outbox);
+  if (owed.length === 0) return;
+  const accepted = await deps.publisher.publish(owed);
+  published.set(deps, (published.get(deps) ?? 0) + accepted.length);
+  if (accepted.length > 0) await deps.store.clearOutbox(record.state.dossierId, accepted);
+}
+
+/** Events published per run (deps object), for the report. */
+const published = new WeakMap<DetectorDeps, number>();
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 80);
+}
+
+function messageIdOf(notificationIds: string[]): string {
+  const hash = createHash('sha256')
+    .update([...notificationIds].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 32);
+  return `<${hash}@dunghan.vn>`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export type { NotificationKind };

@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
+import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
+import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
+
+let now = Date.parse('2024-03-04T09:00:00+07:00');
+const clock = { now: () => now };
+const at = (iso: string) => {
+  now = Date.parse(iso);
+};
+let runtime: LocalRuntime;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ mail: true, clock, ruleCacheMs: 0 });
+});
+afterAll(async () => {
+  await runtime?.close();
+});
+beforeEach(async () => {
+  await clearSentEmails(runtime.sesEndpoint ?? '');
+});
+
+async function deliver(...events: ReturnType<typeof receivedEvent>[]) {
+  for (const event of events) {
+    const [delivery] = await runtime.deliver(event);
+    if (!delivery?.ok) throw delivery?.error;
+  }
+}
+
+async function mail(): Promise<StoredEmail[]> {
+  return sentEmails(runtime.sesEndpoint ?? '');
+}
+
+async function approve(dossierId: string, url: string, form: Record<string, string>) {
+  const token = new URL(url).searchParams.get('token') ?? '';
+  return fetch(`${runtime.apiUrl}/approve/${encodeURIComponent(dossierId)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, ...form }).toString(),
+  });
+}
+
+describe('the detector walks a dossier through every stage on a simulated clock (dynalite + SES emulator)', () => {
+  const id = 'H21.65-240304-0101';
+  let approvalUrl = '';
+
+  it('stays quiet while the dossier is on track', async () => {
+    at('2024-03-04T09:00:00+07:00');
+    // 10 working days (1.013831 before 2025): 5,6,7,8,11,12,13,14,15,18 → due Mon 18/3/2024 17:00.
+    await deliver(
+      receivedEvent({
+        dossierId: id,
+        eventId: `${id}/r`,
+        occurredAt: '2024-03-04T09:00:00+07:00',
+        receivedAt: '2024-03-04T09:00:00+07:00',
+        appointmentAt: '2024-03-18T17:00:00+07:00',
+      }),
+    );
+    at('2024-03-14T16:59:00+07:00');
+    const report = await runtime.detect();
+    expect(report.moved).toEqual({});
+    expect(await mail()).toEqual([]);
+  });
+
+  it('at DUE_SOON (2 working days before) sends the official one digest with the draft letter (.docx) and a signed approval link', async () => {
+    at('2024-03-14T17:15:00+07:00');
+    const report = await runtime.detect();
+    expect(report.moved).toEqual({ DUE_SOON: 1 });
+    const emails = await mail();
+    expect(emails).toHaveLength(1);
+    const [digest] = emails;
+    expect(digest?.destination.to).toEqual(['an.nv@example.vn']);
+    expect(digest?.destination.cc).toEqual([]);
+    expect(digest?.subject).toBe('[Đúng Hạn] 1 hồ sơ cần xử lý — 17:15 ngày 14/03/2024');
+    expect(digest?.body.text).toContain('Sắp đến hạn trả kết quả — đã soạn sẵn phiếu xin lỗi');
+    expect(digest?.body.text).toContain(
+      `Hồ sơ ${id} — Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất`,
+    );
+    expect(digest?.body.text).toContain('Hạn trả kết quả: 17:00 ngày 18/03/2024 (còn 2 ngày làm việc)');
+    expect(digest?.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      [`phieu-xin-loi-${id}.docx`, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    ]);
+    approvalUrl = /Duyệt phiếu xin lỗi: (\S+)/.exec(digest?.body.text ?? '')?.[1] ?? '';
+    expect(approvalUrl).toMatch(new RegExp(`^${runtime.apiUrl}/approve/${id}\\?token=`));
+    const published = runtime.bus.published.filter((e) => (e.detail as { dossierId: string }).dossierId === id);
+    expect(published.map((e) => e['detail-type']).sort()).toEqual(['ApologyDrafted', 'DossierDueSoon']);
+  });
+
+  it('sends nothing twice when run again or by overlapping runs', async () => {
+    at('2024-03-14T17:30:00+07:00');
+    const [a, b] = await Promise.all([runtime.detect(), runtime.detect()]);
+    expect((a.emailsSent ?? 0) + (b.emailsSent ?? 0)).toBe(0);
+    expect(await mail()).toEqual([]);
+  });
+
+  it('when the apology deadline passes without approval, alerts the official and copies the head', async () => {
+    at('2024-03-15T17:05:00+07:00');
+    const report = await runtime.detect();
+    expect(report.moved).toEqual({ APOLOGY_DEADLINE: 1 });
+    const [digest] = await mail();
+    expect(digest?.destination.to).toEqual(['an.nv@example.vn']);
+    expect(digest?.destination.cc).toEqual(['hoa.rlt@example.vn']);
+    expect(digest?.body.text).toContain('Đã qua thời điểm phải gửi phiếu xin lỗi');
+  });
+
+  it('approves once through the signed link, then mails the apology to the citizen with the reason and the new date', async () => {
+    at('2024-03-15T17:20:00+07:00');
+    const page = await fetch(approvalUrl);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả');
+    expect(html).toContain('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
+    const tooEarly = await approve(id, approvalUrl, {
+      reason: 'Chờ kết quả đo đạc',
+      newReturnDate: '2024-03-18',
+      approvedBy: 'Rơ Lan Thị Hoa',
+    });
+    expect(tooEarly.status).toBe(400);
+    expect(await tooEarly.text()).toContain('Ngày hẹn mới phải sau hạn trả kết quả theo quy định.');
+    const ok = await approve(id, approvalUrl, {
+      reason: 'Chờ kết quả đo đạc thửa đất của Văn phòng đăng ký đất đai',
+      newReturnDate: '2024-03-22',
+      approvedBy: 'Rơ Lan Thị Hoa',
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('ngày hẹn trả kết quả mới là <b>22/03/2024</b>');
+    const again = await approve(id, approvalUrl, { reason: 'Lần hai', newReturnDate: '2024-03-29', approvedBy: 'X' });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('không được hẹn lại lần thứ hai');
+
+    at('2024-03-15T17:30:00+07:00');
+    await runtime.detect();
+    const emails = await mail();
+    expect(emails).toHaveLength(1);
+    const [letter] = emails;
+    expect(letter?.destination.to).toEqual(['hbia.ksor@example.vn']);
+    expect(letter?.subject).toBe(`UBND huyện Krông Pa: Phiếu xin lỗi và hẹn lại ngày trả kết quả — hồ sơ ${id}`);
+    const text = letter?.body.text ?? '';
+    for (const expected of [
+      'UBND TỈNH GIA LAI',
+      'UBND HUYỆN KRÔNG PA',
+      'Số: ……/PXL',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Krông Pa, ngày 15 tháng 3 năm 2024',
+      "Kính gửi: Ông/Bà Ksor H'Bia",
+      'Ngày 04 tháng 3 năm 2024, UBND huyện Krông Pa tiếp nhận hồ sơ',
+      `Mã số hồ sơ: ${id}.`,
+      'Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 18 tháng 3 năm 2024.',
+      'Lý do: Chờ kết quả đo đạc thửa đất của Văn phòng đăng ký đất đai',
+      'vào ngày 22 tháng 3 năm 2024.',
+      'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ',
+      '(Ký và ghi rõ họ tên)',
+      'Mẫu số 04 ban hành kèm theo Thông tư số 01/2018/TT-VPCP',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(runtime.bus.published.some((e) => e['detail-type'] === 'ApologyIssued')).toBe(true);
+    at('2024-03-15T17:45:00+07:00');
+    await runtime.detect();
+    expect(await mail()).toHaveLength(1);
+  });
+
+  it('at the due date alerts OVERDUE, and at the extended date SECOND_OVERRUN, each once, with the head copied', async () => {
+    at('2024-03-18T17:10:00+07:00');
+    expect((await runtime.detect()).moved).toEqual({ OVERDUE: 1 });
+    at('2024-03-22T17:10:00+07:00');
+    expect((await runtime.detect()).moved).toEqual({ SECOND_OVERRUN: 1 });
+    const emails = await mail();
+    expect(emails.map((e) => e.destination.cc)).toEqual([['hoa.rlt@example.vn'], ['hoa.rlt@example.vn']]);
+    expect(emails[1]?.body.text).toContain('Quá cả ngày hẹn lại — không được hẹn lại lần thứ hai');
+    const { record } = await runtime.store.load(id);
+    expect(record?.stagesReached.map((s) => s.stage)).toEqual([
+      'DUE_SOON',
+      'APOLOGY_DEADLINE',
+      'OVERDUE',
+      'SECOND_OVERRUN',
+    ]);
+    expect(record?.nextActionAt).toBeNull();
+    expect(record?.state.originalDueAt).toBe('2024-03-18T17:00:00+07:00');
+    expect(record?.extendedDueAt).toBe('2024-03-22T17:00:00+07:00');
+  });
+});
+
+describe('failures', () => {
+  it('a bad address fails only its own dossier: the others are sent, the run fails at the end, retries are bounded', async () => {
+    at('2024-04-01T09:00:00+07:00');
+    // Due Mon 15/4 (10 wd, Giỗ Tổ 18/4 is later): DUE_SOON at Thu 11/4 17:00.
+    for (const [n, email] of [
+      ['0201', 'official.ok@example.vn'],
+      ['0202', 'không phải email'],
+    ] as const) {
+      await deliver(
+        receivedEvent({
+          dossierId: `H21.65-240401-${n}`,
+          eventId: `${n}/r`,
+          occurredAt: '2024-04-01T09:00:00+07:00',
+          receivedAt: '2024-04-01T09:00:00+07:00',
+          appointmentAt: '2024-04-15T17:00:00+07:00',
+          official: { id: `cb-${n}`, name: `Cán bộ ${n}`, email },
+        }),
+      );
+    }
+    at('2024-04-11T17:30:00+07:00');
+    const error = await runtime.detect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DetectorRunFailedError);
+    const report = (error as DetectorRunFailedError).report;
+    expect(report.moved).toEqual({ DUE_SOON: 2 });
+    expect(report.failures.map((f) => f.dossierId)).toEqual(['H21.65-240401-0202']);
+    expect(report.failures[0]?.reason).toMatch(/invalid address.*attempt 1, retried later/);
+    expect((await mail()).map((m) => m.destination.to)).toEqual([['official.ok@example.vn']]);
+    // Retried with backoff (15, 30, 60, 120 min), then flagged: five attempts in all, never more.
+    for (const minutes of [16, 47, 108, 229, 500, 900]) {
+      at(new Date(Date.parse('2024-04-11T17:30:00+07:00') + minutes * 60_000).toISOString());
+      await runtime.detect().catch(() => undefined);
+    }
+    const { record } = await runtime.store.load('H21.65-240401-0202');
+    const notification = Object.values(record?.notifications ?? {})[0];
+    expect(notification?.attempts).toBe(5);
+    expect(notification?.failedAt).toBeDefined();
+    expect(record?.lease).toBeUndefined();
+    expect((await mail()).map((m) => m.destination.to)).toEqual([['official.ok@example.vn']]);
+  });
+});
