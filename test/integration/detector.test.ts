@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
-import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
+import { receivedEvent } from '../support/dossier-factory.ts';
 
 let now = Date.parse('2024-03-04T09:00:00+07:00');
 const clock = { now: () => now };

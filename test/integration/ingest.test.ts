@@ -9,7 +9,8 @@ import { fixture, invalidFixtures, landDossierEvents, renamed } from '../support
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime();
+  // The clock of the example stream: open dossiers' next actions are then still ahead.
+  runtime = await startLocalRuntime({ clock: { now: () => Date.parse('2022-04-08T16:00:00+07:00') } });
 });
 afterAll(async () => {
   await runtime?.close();
@@ -54,8 +55,8 @@ describe('ingest against dynalite and the local bus (no mocks)', () => {
     expect(record.state.originalDueAt).toBe('2022-04-25T17:00:00+07:00');
     expect(record.state.dueAt).toBe('2022-05-11T17:00:00+07:00');
     expect(record.state.result).toBe('late');
-    // A writer that retries folds every event stored so far, so later events may find themselves applied.
-    expect(record.version).toBeLessThanOrEqual(8);
+    // At most one record write and one outbox clear per event.
+    expect(record.version).toBeLessThanOrEqual(14);
     const stored = await items('H21.65-220408-0012');
     expect(stored.filter((i) => String(i.sk).startsWith('EVENT#'))).toHaveLength(7);
     expect(stored.find((i) => i.sk === 'META')?.gsi1pk).toBeUndefined();
@@ -122,8 +123,8 @@ describe('ingest against dynalite and the local bus (no mocks)', () => {
     const record = await stateOf('H21.65-220408-9200');
     expect(record.state.eventIds).toHaveLength(7);
     expect(record.state.status).toBe('resolved');
-    // A writer that retries folds every event stored so far, so later events may find themselves applied.
-    expect(record.version).toBeLessThanOrEqual(8);
+    // At most one record write and one outbox clear per event.
+    expect(record.version).toBeLessThanOrEqual(14);
     expect(comparable(record.state, 'H21.65-220408-9200')).toBe(
       comparable((await stateOf('H21.65-220408-9002')).state, 'H21.65-220408-9002'),
     );

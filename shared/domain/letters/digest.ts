@@ -28,7 +28,7 @@ export function workingTimeVi(calendar: WorkingCalendar, from: number, to: numbe
   const days = Math.floor(minutes / calendar.officeMinutesPerDay);
   const hours = Math.round((minutes - days * calendar.officeMinutesPerDay) / 60);
   if (days === 0 && hours === 0) return 'dưới 1 giờ làm việc';
-  return [days > 0 ? `${days} ngày` : '', hours > 0 ? `${hours} giờ` : ''].filter(Boolean).join(' ') + ' làm việc';
+  return `${[days > 0 ? `${days} ngày` : '', hours > 0 ? `${hours} giờ` : ''].filter(Boolean).join(' ')} làm việc`;
 }
 
 /** Whether the head of agency is copied: when the apology deadline is missed, at overdue and at second overrun. */
