@@ -9,5 +9,16 @@ export class BadInputError extends Error {
   }
 }
 
+/** A runtime failure (exit code 1), with a JSON result to print when there is one (a detector report). */
+export class RuntimeFailure extends Error {
+  override name = 'RuntimeFailure';
+  constructor(
+    message: string,
+    readonly result?: unknown,
+  ) {
+    super(message);
+  }
+}
+
 /** Exit codes of the `dunghan` command. */
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;

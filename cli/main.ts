@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runDue } from './due-command.ts';
-import { BadInputError, EXIT } from './errors.ts';
-import { runDeadLetters, runDossier, runReplay, runSeed } from './store-commands.ts';
+import { BadInputError, EXIT, RuntimeFailure } from './errors.ts';
+import { runDeadLetters, runDetect, runDossier, runReplay, runSeed } from './store-commands.ts';
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
 export function buildProgram(io: { out: (text: string) => void; err: (text: string) => void }): Command {
@@ -82,6 +82,17 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .addOption(dataDir())
     .action(async (options) => print(await runDeadLetters(options)));
 
+  program
+    .command('detect')
+    .description(
+      'Run one detector pass at --now on the local store: move dossiers through their stages, send the digests\n' +
+        'and apologies to the SES endpoint in AWS_ENDPOINT_URL_SES, print the run report as JSON. Exit 1 when a\n' +
+        'dossier failed (the others are handled; what was not sent stays owed for the next pass).',
+    )
+    .requiredOption('--now <iso>', 'the instant of the pass, ISO-8601 with offset')
+    .addOption(dataDir())
+    .action(async (options) => print(await runDetect(options)));
+
   return program;
 }
 
@@ -98,6 +109,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version end with exit code 0; everything else commander rejects is bad input.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    if (error instanceof RuntimeFailure) {
+      if (error.result !== undefined) process.stdout.write(`${JSON.stringify(error.result, null, 2)}\n`);
+      process.stderr.write(`dunghan: ${error.message}\n`);
+      return EXIT.failure;
     }
     if (error instanceof BadInputError) {
       process.stderr.write(`dunghan: ${error.message}\n`);

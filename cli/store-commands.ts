@@ -7,17 +7,23 @@ import { InvalidConfigError, loadConfigDirs } from '../shared/adapters/config-fi
 import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
 import { readConfig } from '../shared/config/env.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
-import { BadInputError } from './errors.ts';
+import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
+import { parseInstantWithOffset } from './due-command.ts';
+import { BadInputError, RuntimeFailure } from './errors.ts';
 
 export interface StoreOptions {
   dataDir: string;
 }
 
 /** Opens the local store (dynalite on disk under the data directory) for one command, then closes it. */
-export async function withLocalStore<T>(options: StoreOptions, run: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
+export async function withLocalStore<T>(
+  options: StoreOptions,
+  run: (runtime: LocalRuntime) => Promise<T>,
+  extra: Parameters<typeof startLocalRuntime>[0] = {},
+): Promise<T> {
   const dir = resolve(options.dataDir, 'dynamodb');
   mkdirSync(dir, { recursive: true });
-  const runtime = await startLocalRuntime({ dataDir: dir });
+  const runtime = await startLocalRuntime({ dataDir: dir, ...extra });
   try {
     return await run(runtime);
   } finally {
@@ -70,7 +76,11 @@ export async function runDeadLetters(options: StoreOptions) {
   );
 }
 
-/** `dunghan replay`: feeds an export of EventBridge envelopes (one per line) through the ingest function. */
+/**
+ * `dunghan replay`: feeds an export of EventBridge envelopes (one per line) through the ingest function.
+ * The pipeline's clock follows the events (the latest occurrence so far), as if they were happening
+ * live, so a later `dunghan detect --now` at any instant sees the dossiers as they were.
+ */
 export async function runReplay(file: string, options: StoreOptions) {
   let lines: string[];
   try {
@@ -81,32 +91,42 @@ export async function runReplay(file: string, options: StoreOptions) {
       `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
-  return withLocalStore(options, async (runtime) => {
-    const summary = { ingested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
-    for (const [index, line] of lines.entries()) {
-      if (!line.trim()) continue;
-      let envelope: EventBridgeEnvelope;
-      try {
-        envelope = JSON.parse(line) as EventBridgeEnvelope;
-      } catch {
-        await runtime.deadLetters.put({
-          at: new Date().toISOString(),
-          reason: `line ${index + 1}: not valid JSON`,
-          payload: line.slice(0, 10_000),
-        });
-        summary.deadLettered += 1;
-        continue;
+  let current = 0;
+  const clock = { now: () => current || Date.now() };
+  return withLocalStore(
+    options,
+    async (runtime) => {
+      const summary = { ingested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
+      for (const [index, line] of lines.entries()) {
+        if (!line.trim()) continue;
+        let envelope: EventBridgeEnvelope;
+        try {
+          envelope = JSON.parse(line) as EventBridgeEnvelope;
+        } catch {
+          await runtime.deadLetters.put({
+            at: new Date(clock.now()).toISOString(),
+            reason: `line ${index + 1}: not valid JSON`,
+            payload: line.slice(0, 10_000),
+          });
+          summary.deadLettered += 1;
+          continue;
+        }
+        const occurred = Date.parse(
+          String((envelope.detail as { occurredAt?: unknown } | null)?.occurredAt ?? envelope.time),
+        );
+        if (Number.isFinite(occurred)) current = Math.max(current, occurred);
+        const deliveries = await runtime.deliver(envelope);
+        if (deliveries.length === 0) summary.unrouted += 1;
+        for (const delivery of deliveries) {
+          if (!delivery.ok) summary.deadLettered += 1;
+          else if ((delivery.result as { outcome?: string }).outcome === 'duplicate') summary.duplicates += 1;
+          else summary.ingested += 1;
+        }
       }
-      const deliveries = await runtime.deliver(envelope);
-      if (deliveries.length === 0) summary.unrouted += 1;
-      for (const delivery of deliveries) {
-        if (!delivery.ok) summary.deadLettered += 1;
-        else if ((delivery.result as { outcome?: string }).outcome === 'duplicate') summary.duplicates += 1;
-        else summary.ingested += 1;
-      }
-    }
-    return summary;
-  });
+      return summary;
+    },
+    { clock },
+  );
 }
 
 /** `dunghan dossier <id>`: the dossier's state as JSON. */
@@ -145,4 +165,27 @@ export async function runDossier(dossierId: string, options: StoreOptions) {
       version: record.version,
     };
   });
+}
+
+/** `dunghan detect --now <ISO>`: one detector pass at that instant, mail to the SES endpoint in AWS_ENDPOINT_URL_SES. */
+export async function runDetect(options: StoreOptions & { now: string }) {
+  const now = parseInstantWithOffset(options.now, '--now');
+  const sesEndpoint = process.env.AWS_ENDPOINT_URL_SES;
+  if (!sesEndpoint) {
+    throw new RuntimeFailure(
+      'no SES endpoint: set AWS_ENDPOINT_URL_SES to the SES emulator (npm start prints its URL) or another SES endpoint',
+    );
+  }
+  return withLocalStore(
+    options,
+    async (runtime) => {
+      try {
+        return await runtime.detect();
+      } catch (error) {
+        if (error instanceof DetectorRunFailedError) throw new RuntimeFailure(error.message, error.report);
+        throw error;
+      }
+    },
+    { mail: true, sesEndpoint, clock: { now: () => now } },
+  );
 }

@@ -101,9 +101,11 @@ export function advanceStages(record: DossierRecord, calendar: WorkingCalendar, 
 export function proposedReturnAt(record: DossierRecord, calendar: WorkingCalendar): string | undefined {
   const { state } = record;
   if (!state.dueAt || !state.rule) return undefined;
+  // Counted like a limit from the due day itself (that day not counted): the cut-off is pushed to the end
+  // of the day so that a due date at closing still counts from its own day.
   const due = computeDueDate(calendar, {
     receivedAt: Date.parse(state.dueAt),
-    rule: { duration: state.rule.suggestedExtension },
+    rule: { duration: state.rule.suggestedExtension, cutoff: '23:59' },
   });
   return calendar.formatInstant(due.dueAt);
 }

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSes, sentEmails, startSesEmulator } from '../../local/ses-server.ts';
+import { receivedEvent } from '../support/dossier-factory.ts';
+import { dunghan } from '../support/run-cli.ts';
+
+let ses: LocalSes;
+beforeAll(async () => {
+  ses = await startSesEmulator();
+});
+afterAll(async () => {
+  await ses?.close();
+});
+
+const run = promisify(execFile);
+const bin = new URL('../../bin/dunghan.js', import.meta.url).pathname;
+
+describe('dunghan detect (as a process)', () => {
+  it('runs one pass at --now, mails the digest to the SES endpoint and prints the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dunghan-detect-'));
+    const file = join(dir, 'events.jsonl');
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        receivedEvent({
+          dossierId: 'H21.65-240304-0900',
+          eventId: 'cli-1',
+          occurredAt: '2024-03-04T09:00:00+07:00',
+          receivedAt: '2024-03-04T09:00:00+07:00',
+          appointmentAt: '2024-03-18T17:00:00+07:00',
+        }),
+      )}\n`,
+    );
+    expect((await dunghan('replay', file, '--data-dir', dir)).code).toBe(0);
+    const { stdout } = await run(
+      process.execPath,
+      [bin, 'detect', '--now', '2024-03-19T08:00:00+07:00', '--data-dir', dir],
+      {
+        env: { ...process.env, AWS_ENDPOINT_URL_SES: ses.endpoint },
+      },
+    );
+    const report = JSON.parse(stdout);
+    expect(report.moved).toEqual({ DUE_SOON: 1, APOLOGY_DEADLINE: 1, OVERDUE: 1 });
+    expect(report.emailsSent).toBe(1);
+    const mail = (await sentEmails(ses.endpoint)).filter((m) => m.body.text?.includes('H21.65-240304-0900'));
+    expect(mail).toHaveLength(1);
+    expect(mail[0]?.destination.cc).toEqual(['hoa.rlt@example.vn']);
+    const again = await run(
+      process.execPath,
+      [bin, 'detect', '--now', '2024-03-19T08:30:00+07:00', '--data-dir', dir],
+      {
+        env: { ...process.env, AWS_ENDPOINT_URL_SES: ses.endpoint },
+      },
+    );
+    expect(JSON.parse(again.stdout)).toMatchObject({ moved: {}, emailsSent: 0 });
+  });
+
+  it('fails with a clear message when no SES endpoint is configured', async () => {
+    const { AWS_ENDPOINT_URL_SES: _unset, ...env } = process.env;
+    const result = await run(
+      process.execPath,
+      [bin, 'detect', '--now', '2024-03-19T08:00:00+07:00', '--data-dir', mkdtempSync(join(tmpdir(), 'x-'))],
+      { env },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect((result as { code: number }).code).toBe(1);
+    expect((result as { stderr: string }).stderr).toMatch(/^dunghan: no SES endpoint: set AWS_ENDPOINT_URL_SES/);
+  });
+
+  it('exits 2 for a --now without offset', async () => {
+    const result = await dunghan('detect', '--now', '2024-03-19T08:00:00');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^dunghan: --now: must be ISO-8601 with an offset/);
+  });
+});
