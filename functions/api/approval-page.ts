@@ -17,9 +17,15 @@ export function page(title: string, body: string): string {
 }
 
 /** The approval form: the draft letter, the reason, the new return date, approve. */
-export function approvalFormPage(view: ApprovalView, token: string, error?: string): string {
+export function approvalFormPage(
+  view: ApprovalView,
+  token: string,
+  error?: string,
+  values: { reason?: string; newReturnDate?: string; approvedBy?: string } = {},
+): string {
   const { record } = view;
-  const due = view.originalDueAt.replace('T', ' ').slice(0, 16);
+  const iso = view.originalDueAt;
+  const due = `${iso.slice(11, 16)} ngày ${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
   return page(
     'Duyệt phiếu xin lỗi',
     `<h1>Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả</h1>
@@ -29,11 +35,11 @@ ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
 <form class="card" method="post" action="${e(`/approve/${encodeURIComponent(record.state.dossierId)}`)}">
 <input type="hidden" name="token" value="${e(token)}">
 <label for="reason">Lý do chậm trễ (ghi trong phiếu)</label>
-<textarea id="reason" name="reason" required minlength="5" maxlength="2000">${e(record.apology.reason ?? '')}</textarea>
+<textarea id="reason" name="reason" required minlength="5" maxlength="2000">${e(values.reason ?? record.apology.reason ?? '')}</textarea>
 <label for="newReturnDate">Ngày hẹn trả kết quả mới</label>
-<input id="newReturnDate" name="newReturnDate" type="date" required value="${e(view.proposedReturnDate)}">
+<input id="newReturnDate" name="newReturnDate" type="date" required value="${e(values.newReturnDate ?? view.proposedReturnDate)}">
 <label for="approvedBy">Người duyệt (họ tên, chức vụ)</label>
-<input id="approvedBy" name="approvedBy" required maxlength="200" value="${e(record.state.received?.head?.name ?? '')}">
+<input id="approvedBy" name="approvedBy" required maxlength="200" value="${e(values.approvedBy ?? record.state.received?.head?.name ?? '')}">
 <button type="submit">Duyệt và gửi phiếu xin lỗi cho công dân</button>
 <p class="note">Sau khi duyệt, phiếu được gửi cho công dân qua email nếu có; nếu không, bộ phận một cửa nhận bản in trong thư tổng hợp kế tiếp.</p>
 </form>

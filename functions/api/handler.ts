@@ -99,7 +99,15 @@ export function createApiHandler(deps: ApprovalDeps) {
             return html(409, refusalPage('Không thể duyệt', message));
           }
           const view = await viewApproval(deps, dossierId, token);
-          return html(400, approvalFormPage(view, token, FORM_ERRORS[error.code]));
+          const submitted = form(event);
+          return html(
+            400,
+            approvalFormPage(view, token, FORM_ERRORS[error.code], {
+              reason: submitted.get('reason') ?? '',
+              newReturnDate: submitted.get('newReturnDate') ?? '',
+              approvedBy: submitted.get('approvedBy') ?? '',
+            }),
+          );
         }
         throw error;
       }

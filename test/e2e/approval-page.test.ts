@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { sentEmails } from '../../local/ses-server.ts';
+import { receivedEvent } from '../support/dossier-factory.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let now = Date.parse('2024-03-04T09:00:00+07:00');
+let runtime: LocalRuntime;
+let browser: Browser;
+let approvalUrl = '';
+const id = 'H21.65-240304-0777';
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ mail: true, clock: { now: () => now }, ruleCacheMs: 0 });
+  await runtime.deliver(
+    receivedEvent({
+      dossierId: id,
+      eventId: 'e2e-r',
+      occurredAt: '2024-03-04T09:00:00+07:00',
+      receivedAt: '2024-03-04T09:00:00+07:00',
+      appointmentAt: '2024-03-18T17:00:00+07:00',
+    }),
+  );
+  now = Date.parse('2024-03-14T17:30:00+07:00');
+  await runtime.detect();
+  const digest = (await sentEmails(runtime.sesEndpoint ?? '')).find((m) => m.body.text?.includes(id));
+  approvalUrl = /Duyệt phiếu xin lỗi: (\S+)/.exec(digest?.body.text ?? '')?.[1] ?? '';
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  mkdirSync('test-results', { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.close();
+});
+
+describe('the approval page in headless Chromium, on a phone', () => {
+  it('shows the draft in Vietnamese, takes the reason and the new date, and approves once', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2 });
+    await page.goto(approvalUrl);
+    expect(await page.locator('h1').innerText()).toBe('Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả');
+    expect(await page.locator('body').innerText()).toContain('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
+    // Fits the phone: nothing wider than the screen but the letter's own scroll box.
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    const screenshot = await page.screenshot({ path: 'test-results/approval-page.png', fullPage: true });
+    expect(screenshot.length).toBeGreaterThan(20_000);
+
+    await page.fill('#reason', 'Chờ kết quả xác minh nguồn gốc sử dụng đất');
+    await page.fill('#newReturnDate', '2024-03-18');
+    await page.click('button[type=submit]');
+    expect(await page.locator('[role=alert]').innerText()).toContain(
+      'Ngày hẹn mới phải sau hạn trả kết quả theo quy định.',
+    );
+    await page.fill('#newReturnDate', '2024-03-22');
+    await page.click('button[type=submit]');
+    expect(await page.locator('h1').innerText()).toBe('Đã duyệt phiếu xin lỗi');
+    expect(await page.locator('body').innerText()).toContain('22/03/2024');
+
+    await page.goto(approvalUrl);
+    await page.fill('#reason', 'Thử duyệt lần hai');
+    await page.fill('#newReturnDate', '2024-03-29');
+    await page.click('button[type=submit]');
+    expect(await page.locator('[role=alert]').innerText()).toContain('không được hẹn lại lần thứ hai');
+  });
+
+  it('refuses a tampered link with a clear page', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    const response = await page.goto(`${approvalUrl.slice(0, -3)}abc`);
+    expect(response?.status()).toBe(403);
+    expect(await page.locator('[role=alert]').innerText()).toContain(
+      'Đường dẫn đã bị thay đổi nên không được chấp nhận.',
+    );
+  });
+});
