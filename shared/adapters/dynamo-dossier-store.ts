@@ -240,6 +240,7 @@ export class DynamoDossierStore implements DossierStore, DetectorStore {
         ? { agencyId: received.agency.id, field: received.procedure.field, receivedAt: received.receivedAt }
         : {}),
       ...(state.dueAt ? { dueAt: state.dueAt } : {}),
+      ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
       ...(keys ?? {}),
     };
     try {

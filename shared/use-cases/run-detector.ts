@@ -175,7 +175,8 @@ async function moveAndLease(
     if (!changed) return { reached: [] };
     try {
       const saved = await deps.store.saveRecord(next, events, record.version);
-      await flushOutbox(deps, saved);
+      // Publishing clears the outbox (a new version): when mail follows, publish after marking it instead.
+      if (sending.length === 0) await flushOutbox(deps, saved);
       return { reached: advanced.reached, held: sending.length > 0 ? { record: saved, events, sending } : undefined };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
