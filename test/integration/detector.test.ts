@@ -223,3 +223,41 @@ describe('failures', () => {
     expect((await mail()).map((m) => m.destination.to)).toEqual([['official.ok@example.vn']]);
   });
 });
+
+describe('a citizen without an email address', () => {
+  it('gets the approved apology as a printable letter in the desk official’s next digest', async () => {
+    const id = 'H21.65-240506-0401';
+    at('2024-05-06T09:00:00+07:00');
+    await deliver(
+      receivedEvent({
+        dossierId: id,
+        eventId: `${id}/r`,
+        occurredAt: '2024-05-06T09:00:00+07:00',
+        receivedAt: '2024-05-06T09:00:00+07:00',
+        appointmentAt: '2024-05-20T17:00:00+07:00',
+        applicant: { kind: 'person', name: 'Siu H’Nhi', idNumber: '064190009999', address: 'Buôn Ma Giai, xã Chư Gu' },
+      }),
+    );
+    at('2024-05-16T17:30:00+07:00');
+    await runtime.detect().catch(() => undefined); // the bad-address dossier above still fails, alone
+    const link =
+      /Duyệt phiếu xin lỗi: (\S+)/.exec((await mail()).find((m) => m.body.text?.includes(id))?.body.text ?? '')?.[1] ??
+      '';
+    const approved = await approve(id, link, {
+      reason: 'Chờ ý kiến của Chi cục Thuế',
+      newReturnDate: '2024-05-24',
+      approvedBy: 'Rơ Lan Thị Hoa',
+    });
+    expect(await approved.text()).toContain('bộ phận một cửa sẽ nhận bản in phiếu');
+    await clearSentEmails(runtime.sesEndpoint ?? '');
+    at('2024-05-16T17:45:00+07:00');
+    await runtime.detect().catch(() => undefined); // the bad-address dossier above still fails, alone
+    const [digest] = await mail();
+    expect(digest?.destination.to).toEqual(['an.nv@example.vn']);
+    expect(digest?.body.text).toContain('Phiếu xin lỗi cần in và trao cho công dân (không có địa chỉ email)');
+    expect(digest?.body.text).toContain('Kính gửi: Ông/Bà Siu H’Nhi');
+    expect(digest?.body.text).toContain('Lý do: Chờ ý kiến của Chi cục Thuế');
+    expect(digest?.attachments.map((a) => a.filename)).toEqual([`phieu-xin-loi-${id}.docx`]);
+    expect((await runtime.store.load(id)).record?.apology).toMatchObject({ status: 'issued', channel: 'desk' });
+  });
+});

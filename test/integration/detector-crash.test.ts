@@ -1,0 +1,137 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_LINK_SECRET,
+  type LocalRuntime,
+  startLocalRuntime,
+} from '../../local/local-runtime.ts';
+import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
+import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
+import type { DossierStore } from '../../shared/ports/dossier-store.ts';
+import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { type DetectorDeps, runDetector } from '../../shared/use-cases/run-detector.ts';
+import { receivedEvent } from '../support/dossier-factory.ts';
+
+let now = Date.parse('2024-03-04T09:00:00+07:00');
+const clock = { now: () => now };
+let runtime: LocalRuntime;
+let ses: SESClient;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ mail: true, clock, ruleCacheMs: 0 });
+  ses = new SESClient({ region: 'ap-southeast-1', credentials: LOCAL_CREDENTIALS, endpoint: runtime.sesEndpoint });
+});
+afterAll(async () => {
+  ses?.destroy();
+  await runtime?.close();
+});
+
+class CrashError extends Error {
+  override name = 'CrashError';
+}
+
+/** The real store, except that writes releasing a lease (the "mark sent" step) crash while `armed`. */
+function crashingStore(inner: DossierStore, crash: { armed: boolean }): DossierStore {
+  return {
+    load: (id) => inner.load(id),
+    appendEvent: (e, at) => inner.appendEvent(e, at),
+    listEvents: (id) => inner.listEvents(id),
+    clearOutbox: (id, ids) => inner.clearOutbox(id, ids),
+    saveRecord: async (record: DossierRecord, events, version) => {
+      if (crash.armed && !record.lease && Object.values(record.notifications).some((n) => n.sentAt || n.attempts > 0)) {
+        throw new CrashError('container killed between the send and the mark');
+      }
+      return inner.saveRecord(record, events, version);
+    },
+  };
+}
+
+function deps(store: DossierStore, mailer = new SesMailer(ses)): DetectorDeps {
+  return {
+    store,
+    index: runtime.store,
+    rules: new RuleBook(runtime.config, clock, 0),
+    mailer,
+    publisher: { publish: async (list) => list.map((e) => e.detail.eventId) },
+    clock,
+    config: {
+      senderEmail: 'dunghan@mot-cua.example.vn',
+      approvalBaseUrl: runtime.apiUrl ?? '',
+      linkSecret: LOCAL_LINK_SECRET,
+      leaseMs: 10 * 60_000,
+    },
+  };
+}
+
+describe('a detector crash', () => {
+  it('between the send and the mark: nothing is sent again within the lease, and the notification is not lost', async () => {
+    await runtime.deliver(
+      receivedEvent({
+        dossierId: 'H21.65-240304-0301',
+        eventId: 'crash-1',
+        occurredAt: '2024-03-04T09:00:00+07:00',
+        receivedAt: '2024-03-04T09:00:00+07:00',
+        appointmentAt: '2024-03-18T17:00:00+07:00',
+      }),
+    );
+    await clearSentEmails(runtime.sesEndpoint ?? '');
+    const crash = { armed: true };
+    now = Date.parse('2024-03-14T17:30:00+07:00');
+    const report = await runDetector(deps(crashingStore(runtime.store, crash), new SesMailer(ses)), 'run-1');
+    expect(report.failures.map((f) => f.reason)).toEqual([
+      'CrashError: container killed between the send and the mark',
+    ]);
+    expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(1);
+    crash.armed = false;
+
+    now = Date.parse('2024-03-14T17:35:00+07:00'); // inside the lease
+    await runDetector(deps(runtime.store), 'run-2');
+    expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(1);
+
+    now = Date.parse('2024-03-14T17:41:00+07:00'); // the lease has expired: sent again, same Message-ID
+    await runDetector(deps(runtime.store), 'run-3');
+    const emails = await sentEmails(runtime.sesEndpoint ?? '');
+    expect(emails).toHaveLength(2);
+    const { record } = await runtime.store.load('H21.65-240304-0301');
+    expect(Object.values(record?.notifications ?? {}).map((n) => Boolean(n.sentAt))).toEqual([true]);
+    expect(record?.lease).toBeUndefined();
+
+    now = Date.parse('2024-03-14T18:30:00+07:00');
+    await runDetector(deps(runtime.store), 'run-4');
+    expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(2);
+  });
+
+  it('before the send: the owed notification is sent by the next run after the lease, once', async () => {
+    await runtime.deliver(
+      receivedEvent({
+        dossierId: 'H21.65-240311-0302',
+        eventId: 'crash-2',
+        occurredAt: '2024-03-11T09:00:00+07:00',
+        receivedAt: '2024-03-11T09:00:00+07:00',
+        appointmentAt: '2024-03-25T17:00:00+07:00',
+      }),
+    );
+    await clearSentEmails(runtime.sesEndpoint ?? '');
+    now = Date.parse('2024-03-21T17:30:00+07:00');
+    const dying = {
+      send: async () => {
+        throw new CrashError('container killed before the send');
+      },
+    };
+    const crash = { armed: true };
+    await runDetector(deps(crashingStore(runtime.store, crash), dying), 'run-5');
+    expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(0);
+    crash.armed = false;
+    const stuck = (await runtime.store.load('H21.65-240311-0302')).record;
+    expect(stuck?.lease?.runId).toBe('run-5');
+    expect(Object.values(stuck?.notifications ?? {}).every((n) => !n.sentAt)).toBe(true);
+
+    now = Date.parse('2024-03-21T17:45:00+07:00');
+    await runDetector(deps(runtime.store), 'run-6');
+    await runDetector(deps(runtime.store), 'run-7');
+    const emails = await sentEmails(runtime.sesEndpoint ?? '');
+    expect(emails.filter((m) => m.body.text?.includes('H21.65-240311-0302'))).toHaveLength(1);
+  });
+});
