@@ -10,6 +10,7 @@ import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import type { DossierStore } from '../../shared/ports/dossier-store.ts';
+import type { Mailer } from '../../shared/ports/mailer.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type DetectorDeps, runDetector } from '../../shared/use-cases/run-detector.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
@@ -48,7 +49,7 @@ function crashingStore(inner: DossierStore, crash: { armed: boolean }): DossierS
   };
 }
 
-function deps(store: DossierStore, mailer = new SesMailer(ses)): DetectorDeps {
+function deps(store: DossierStore, mailer: Mailer = new SesMailer(ses)): DetectorDeps {
   return {
     store,
     index: runtime.store,
