@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runDue } from './due-command.ts';
 import { BadInputError, EXIT, RuntimeFailure } from './errors.ts';
+import { runStart } from './start-command.ts';
 import { runDeadLetters, runDetect, runDossier, runReplay, runSeed } from './store-commands.ts';
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
@@ -81,6 +82,28 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .description('List the events the local pipeline rejected, with the reason (the local dead-letter queue).')
     .addOption(dataDir())
     .action(async (options) => print(await runDeadLetters(options)));
+
+  program
+    .command('start')
+    .description(
+      'Run the whole pipeline locally with no AWS account (npm start): dynalite and the SES emulator on loopback,\n' +
+        'a year of sample dossiers shaped after the seed report replayed through the same handlers on a simulated\n' +
+        'clock, the detector every working day, simulated officials approving apologies on the approval page;\n' +
+        'then a summary per field, and the inbox and approval page stay up until Ctrl-C.',
+    )
+    .option('--seed <n>', 'sample data seed (same seed, same data)', '2022')
+    .option('--days <n>', 'days to simulate', '365')
+    .option('--from <date>', 'first simulated day (YYYY-MM-DD)', '2022-01-01')
+    .option('--speed <days/s>', 'simulated days per second; 0 = as fast as possible', '0')
+    .option('--scale <x>', 'dossier volume relative to the seed report (1 = a district and three communes)', '1')
+    .option('--approval-rate <0..1>', 'share of drafted apologies the simulated officials approve', '0.6')
+    .option('--once', 'exit after the summary')
+    .option('--json', 'print the result as JSON instead of the table')
+    .option('--data-dir <dir>', 'keep the data on disk between runs (default: in memory)')
+    .option('--dynamo-port <port>', 'dynalite port (0 = any free port)', '8000')
+    .option('--ses-port <port>', 'SES emulator and web inbox port', '8005')
+    .option('--api-port <port>', 'approval page port', '8080')
+    .action(async (options) => runStart(options, io));
 
   program
     .command('detect')

@@ -86,10 +86,17 @@ export async function startLocalRuntime(
     sesEndpoint?: string;
     sesPort?: number;
     apiPort?: number;
+    dynamoPort?: number;
+    /** Run dynalite and the SES emulator in worker threads (cores of their own). */
+    dynamoThread?: boolean;
     linkSecret?: string;
   } = {},
 ): Promise<LocalRuntime> {
-  const dynalite = await startDynalite(options.dataDir ? { path: options.dataDir } : {});
+  const dynalite = await startDynalite({
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+    ...(options.dynamoPort === undefined ? {} : { port: options.dynamoPort }),
+    ...(options.dynamoThread ? { thread: true } : {}),
+  });
   const bus = new LocalEventBus();
   const busEndpoint = await bus.listen();
   const clients = createClients({
@@ -136,7 +143,7 @@ export async function startLocalRuntime(
   let detectorHandler: ReturnType<typeof createDetectorHandler> | undefined;
   if (options.mail) {
     if (!sesEndpoint) {
-      const ses = await startSesEmulator(options.sesPort ?? 0);
+      const ses = await startSesEmulator(options.sesPort ?? 0, options.dynamoThread ?? false);
       sesEndpoint = ses.endpoint;
       closers.push(ses.close);
     }

@@ -21,6 +21,7 @@ import type { DetectorStore } from '../ports/detector-store.ts';
 import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
+import { mapLimit } from './map-limit.ts';
 import type { RuleBook } from './rule-book.ts';
 
 export interface DetectorDeps {
@@ -109,7 +110,8 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
     for (let shard = 0; shard < shards; shard += 1) {
       report.bucketsRead += 1;
       const due = await deps.index.queryDue(bucket, String(shard).padStart(2, '0'), new Date(now).toISOString());
-      for (const candidate of due) {
+      // Dossiers are independent: several in flight, each with its own conditional writes.
+      await mapLimit(due, 8, async (candidate) => {
         report.examined += 1;
         try {
           const result = await moveAndLease(
@@ -126,7 +128,7 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
         } catch (error) {
           report.failures.push({ dossierId: candidate.record.state.dossierId, reason: describe(error) });
         }
-      }
+      });
     }
   }
   await send(deps, held, now, runId, report);
@@ -295,7 +297,7 @@ async function send(
   }
   const outcome = new Map<string, { sentAt?: string; error?: string }>();
   for (const [id, reason] of prepareFailures) outcome.set(id, { error: reason });
-  for (const envelope of envelopes) {
+  await mapLimit(envelopes, 4, async (envelope) => {
     try {
       await deps.mailer.send(envelope.message);
       report.emailsSent += 1;
@@ -305,8 +307,8 @@ async function send(
       const reason = error instanceof MailRejectedError ? error.message : describe(error);
       for (const part of envelope.parts) for (const id of part.notificationIds) outcome.set(id, { error: reason });
     }
-  }
-  for (const h of held) {
+  });
+  await mapLimit(held, 8, async (h) => {
     try {
       const failed = await markOutcome(deps, h, outcome, now, runId);
       report.notificationsSent += h.sending.filter((n) => outcome.get(n.id)?.sentAt).length;
@@ -314,7 +316,7 @@ async function send(
     } catch (error) {
       report.failures.push({ dossierId: h.record.state.dossierId, reason: describe(error) });
     }
-  }
+  });
 }
 
 /** Records what happened to a dossier's notifications on its latest version, and releases the lease. */

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,24 @@ describe('commands on the local store (as processes)', () => {
     const missing = await dunghan('dossier', 'NOPE', '--data-dir', dir);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^dunghan: <dossierId>: no dossier "NOPE"/);
+  });
+
+  it('reaches the same dossier states when the export is replayed shuffled', async () => {
+    const lines = readFileSync(stream, 'utf8').trim().split('\n');
+    const shuffled = [lines[6], lines[2], lines[8], lines[0], lines[4], lines[1], lines[7], lines[5], lines[3]].join(
+      '\n',
+    );
+    const dir = fresh();
+    const file = join(dir, 'shuffled.jsonl');
+    writeFileSync(file, `${shuffled}\n`);
+    const reference = fresh();
+    await dunghan('replay', stream, '--data-dir', reference);
+    expect(JSON.parse((await dunghan('replay', file, '--data-dir', dir)).stdout)).toMatchObject({ ingested: 9 });
+    for (const id of ['H21.65-220408-0012', 'H21.65-220420-0031', 'H21.65-220421-0007']) {
+      const a = JSON.parse((await dunghan('dossier', id, '--data-dir', reference)).stdout);
+      const b = JSON.parse((await dunghan('dossier', id, '--data-dir', dir)).stdout);
+      expect({ ...b, version: 0 }).toEqual({ ...a, version: 0 });
+    }
   });
 
   it('dead-letters an invalid line with its reason and lists it', async () => {

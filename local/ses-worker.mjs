@@ -1,0 +1,13 @@
+// Runs the SES emulator (aws-ses-v2-local) in a worker thread: parsing every sent message then uses a core
+// of its own (see ses-server.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import sesModule from 'aws-ses-v2-local';
+
+const start = typeof sesModule === 'function' ? sesModule : sesModule.default;
+const server = await start({ host: '127.0.0.1', port: workerData.port ?? 0 });
+parentPort.postMessage({ port: server.address().port });
+parentPort.on('message', (message) => {
+  if (message !== 'close') return;
+  server.closeAllConnections?.();
+  server.close(() => parentPort.postMessage({ closed: true }));
+});

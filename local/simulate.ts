@@ -1,0 +1,341 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
+import type { DossierRecord } from '../shared/domain/dossier/dossier-record.ts';
+import { mapLimit } from '../shared/use-cases/map-limit.ts';
+import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
+import { type LocalRuntime, startLocalRuntime } from './local-runtime.ts';
+import { generateSampleStream, random } from './sample-stream.ts';
+import { sentEmails } from './ses-server.ts';
+
+export interface SimulationOptions {
+  seed: number;
+  days: number;
+  start: string;
+  /** Simulated days per real second; 0 runs as fast as possible. */
+  speed: number;
+  once: boolean;
+  dataDir?: string | undefined;
+  dynamoPort: number;
+  sesPort: number;
+  apiPort: number;
+  /** Share of drafted apologies the simulated officials approve. */
+  approvalRate: number;
+  scale: number;
+  out: (text: string) => void;
+  err: NodeJS.WritableStream;
+}
+
+export interface FieldSummary {
+  field: string;
+  received: number;
+  early: number;
+  onTime: number;
+  late: number;
+  overdueNow: number;
+  drafted: number;
+  approved: number;
+  issued: number;
+  missing: number;
+  withoutAppointment: number;
+}
+
+export interface SimulationResult {
+  generatedEvents: number;
+  ingested: number;
+  duplicates: number;
+  deadLettered: number;
+  detectorRuns: number;
+  detectorFailures: number;
+  approvals: number;
+  emails: number;
+  fields: FieldSummary[];
+  reconciled: boolean;
+  urls: { inbox: string; approval: string; dynamodb: string };
+}
+
+/**
+ * The embedded default: starts dynalite, the SES emulator and the approval page, generates a sample
+ * stream shaped after the seed report, replays it through the same handlers on a simulated clock, runs
+ * the detector at the end of every working day, lets simulated officials approve some drafted apologies
+ * through the real approval page, and summarises per field.
+ */
+export async function simulate(
+  options: SimulationOptions,
+): Promise<{ result: SimulationResult; runtime: LocalRuntime }> {
+  let now = Date.parse(`${options.start}T00:00:00+07:00`);
+  const clock = { now: () => now };
+  const dataDir = options.dataDir ? resolve(options.dataDir, 'dynamodb') : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const runtime = await startLocalRuntime({
+    ...(dataDir ? { dataDir } : {}),
+    mail: true,
+    clock,
+    ruleCacheMs: 3_600_000,
+    dynamoPort: options.dynamoPort,
+    dynamoThread: true,
+    sesPort: options.sesPort,
+    apiPort: options.apiPort,
+  });
+  const calendar = defaultCalendar();
+  const stream = generateSampleStream({
+    seed: options.seed,
+    days: options.days,
+    start: options.start,
+    rules: await runtime.config.listRules(),
+    scale: options.scale,
+  });
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'Mô phỏng {bar} {percentage}% | {value}/{total} sự kiện | ngày {day} | thư {emails} | duyệt {approvals}',
+      stream: options.err,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 5_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(stream.events.length, 0, { day: options.start, emails: 0, approvals: 0 });
+  const result: SimulationResult = {
+    generatedEvents: stream.events.length,
+    ingested: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    detectorRuns: 0,
+    detectorFailures: 0,
+    approvals: 0,
+    emails: 0,
+    fields: [],
+    reconciled: false,
+    urls: {
+      inbox: `${runtime.sesEndpoint}/`,
+      approval: `${runtime.apiUrl}/approve/<mã hồ sơ>?token=…`,
+      dynamodb: runtime.dynamoEndpoint,
+    },
+  };
+  const decide = random(options.seed ^ 0x5eed);
+  const seenMail = new Set<string>();
+  let next = 0;
+  const startDay = Date.parse(`${options.start}T00:00:00Z`) / 86_400_000;
+  // Events of a day go in together, several in flight as EventBridge would deliver them; order never matters
+  // for the result (a dossier's state is a fold over the set of its events).
+  const deliverUntil = async (limit: number) => {
+    const batch: typeof stream.events = [];
+    while (next < stream.events.length) {
+      const event = stream.events[next];
+      if (!event) break;
+      const at = Date.parse(String((event.detail as { occurredAt: string }).occurredAt));
+      if (at >= limit) break;
+      now = Math.max(now, at);
+      batch.push(event);
+      next += 1;
+    }
+    await mapLimit(batch, 8, async (event) => {
+      for (const delivery of await runtime.deliver(event)) {
+        if (!delivery.ok) result.deadLettered += 1;
+        else if ((delivery.result as { outcome?: string }).outcome === 'duplicate') result.duplicates += 1;
+        else result.ingested += 1;
+      }
+    });
+    bar.update(next);
+  };
+  let mailSince = 0;
+  const timing = { ingest: 0, detect: 0, approve: 0 };
+  const timed = async <T>(key: keyof typeof timing, run: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      timing[key] += performance.now() - t;
+    }
+  };
+  for (let day = startDay; day < startDay + options.days; day += 1) {
+    const endOfDay = calendar.fromLocal(day, 17 * 60 + 15);
+    const dayEnd = calendar.fromLocal(day + 1, 0);
+    if (calendar.isWorkingDay(day)) {
+      await timed('ingest', () => deliverUntil(endOfDay));
+      // The detector at the end of each working day; approvals given today go out with tomorrow's pass.
+      now = Math.max(now, endOfDay);
+      result.detectorRuns += 1;
+      await timed('detect', () =>
+        runtime.detect().catch((error: unknown) => {
+          if (!(error instanceof DetectorRunFailedError)) throw error;
+          result.detectorFailures += error.report.failures.length;
+        }),
+      );
+      const fetchedAt = Date.now() / 1000;
+      result.approvals += await timed('approve', () =>
+        officialsApprove(runtime, seenMail, mailSince, stream.late, decide, options.approvalRate),
+      );
+      mailSince = fetchedAt - 1;
+      result.emails = seenMail.size;
+    }
+    await timed('ingest', () => deliverUntil(dayEnd));
+    now = Math.max(now, dayEnd - 1);
+    bar.update(next, {
+      day: new Date(dayEnd - 1 + 7 * 3_600_000).toISOString().slice(0, 10),
+      emails: result.emails,
+      approvals: result.approvals,
+    });
+    if (options.speed > 0) await new Promise((r) => setTimeout(r, 1000 / options.speed));
+  }
+  bar.stop();
+  if (process.env.DUNGHAN_TIMING) options.err.write(`${JSON.stringify(timing)}\n`);
+  result.emails = (await sentEmails(runtime.sesEndpoint ?? '')).length;
+  result.fields = await summarise(runtime, stream.dossiers, now);
+  const receivedOk = result.fields.every((f) => f.received === (stream.receivedByField.get(f.field) ?? 0));
+  result.reconciled =
+    receivedOk && result.ingested + result.duplicates + result.deadLettered === result.generatedEvents;
+  return { result, runtime };
+}
+
+/**
+ * Simulated officials open the approval links of new digests and approve a share of the drafts of the
+ * dossiers that will really be late (an official knows which files are stuck).
+ */
+async function officialsApprove(
+  runtime: LocalRuntime,
+  seen: Set<string>,
+  since: number,
+  late: Set<string>,
+  decide: () => number,
+  rate: number,
+): Promise<number> {
+  let approvals = 0;
+  for (const mail of await sentEmails(runtime.sesEndpoint ?? '', since)) {
+    if (seen.has(mail.messageId)) continue;
+    seen.add(mail.messageId);
+    for (const match of (mail.body.text ?? '').matchAll(/Duyệt phiếu xin lỗi: (\S+)/g)) {
+      if (decide() >= rate) continue;
+      const url = new URL(match[1] ?? '');
+      const dossierId = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+      if (!late.has(dossierId)) continue;
+      const { record } = await runtime.store.load(dossierId);
+      const proposed = record?.apology.proposedReturnAt?.slice(0, 10);
+      if (!proposed) continue;
+      const response = await fetch(`${runtime.apiUrl}${url.pathname}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          token: url.searchParams.get('token') ?? '',
+          reason: 'Hồ sơ phải chờ ý kiến của cơ quan liên quan',
+          newReturnDate: proposed,
+          approvedBy: 'Rơ Lan Thị Hoa, Phó Chủ tịch UBND huyện',
+        }).toString(),
+      });
+      if (response.ok) approvals += 1;
+      await response.text();
+    }
+  }
+  return approvals;
+}
+
+async function summarise(runtime: LocalRuntime, dossiers: string[], now: number): Promise<FieldSummary[]> {
+  const byField = new Map<string, FieldSummary>();
+  for (const id of dossiers) {
+    const { record } = await runtime.store.load(id);
+    const received = record?.state.received;
+    if (!record || !received) continue;
+    const field = received.procedure.field;
+    const row = byField.get(field) ?? {
+      field,
+      received: 0,
+      early: 0,
+      onTime: 0,
+      late: 0,
+      overdueNow: 0,
+      drafted: 0,
+      approved: 0,
+      issued: 0,
+      missing: 0,
+      withoutAppointment: 0,
+    };
+    row.received += 1;
+    const { state } = record;
+    if (state.result === 'early') row.early += 1;
+    if (state.result === 'on_time') row.onTime += 1;
+    if (state.result === 'late') row.late += 1;
+    const overdue =
+      ['open', 'suspended', 'awaiting_supplement'].includes(state.status) &&
+      !!state.dueAt &&
+      Date.parse(state.dueAt) < now;
+    if (overdue) row.overdueNow += 1;
+    if (record.apology.status !== 'none') row.drafted += 1;
+    if (record.apology.status === 'approved' || record.apology.status === 'issued') row.approved += 1;
+    if (record.apology.status === 'issued') row.issued += 1;
+    if ((state.result === 'late' || overdue) && record.apology.status !== 'issued') row.missing += 1;
+    if (state.violations.some((v) => v.code === 'receipt_without_appointment')) row.withoutAppointment += 1;
+    byField.set(field, row);
+  }
+  return [...byField.values()].sort((a, b) => b.received - a.received);
+}
+
+const num = (n: number) => n.toLocaleString('vi-VN');
+
+/** The per-field summary as a text table with Vietnamese headers. */
+export function summaryTable(fields: FieldSummary[]): string {
+  const headers = [
+    'Lĩnh vực',
+    'Tiếp nhận',
+    'Trước hạn',
+    'Đúng hạn',
+    'Trễ hạn',
+    'Đang quá hạn',
+    'PXL soạn',
+    'PXL duyệt',
+    'PXL đã gửi',
+    'PXL thiếu',
+    'Không hẹn',
+  ];
+  const total: FieldSummary = fields.reduce(
+    (t, f) => ({
+      field: 'Tổng cộng',
+      received: t.received + f.received,
+      early: t.early + f.early,
+      onTime: t.onTime + f.onTime,
+      late: t.late + f.late,
+      overdueNow: t.overdueNow + f.overdueNow,
+      drafted: t.drafted + f.drafted,
+      approved: t.approved + f.approved,
+      issued: t.issued + f.issued,
+      missing: t.missing + f.missing,
+      withoutAppointment: t.withoutAppointment + f.withoutAppointment,
+    }),
+    {
+      field: 'Tổng cộng',
+      received: 0,
+      early: 0,
+      onTime: 0,
+      late: 0,
+      overdueNow: 0,
+      drafted: 0,
+      approved: 0,
+      issued: 0,
+      missing: 0,
+      withoutAppointment: 0,
+    },
+  );
+  const rows = [...fields, total].map((f) => [
+    f.field.length > 40 ? `${f.field.slice(0, 39)}…` : f.field,
+    ...[
+      f.received,
+      f.early,
+      f.onTime,
+      f.late,
+      f.overdueNow,
+      f.drafted,
+      f.approved,
+      f.issued,
+      f.missing,
+      f.withoutAppointment,
+    ].map(num),
+  ]);
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' │ ');
+  const rule = widths.map((w) => '─'.repeat(w)).join('─┼─');
+  return [line(headers), rule, ...rows.slice(0, -1).map(line), rule, line(rows.at(-1) ?? [])].join('\n');
+}
+
+export type { DossierRecord };
