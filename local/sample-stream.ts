@@ -246,7 +246,7 @@ export function generateSampleStream(options: {
     detail: { schemaVersion: 1, ...detail },
   });
   const sequence = new Map<string, number>();
-  for (const field of SAMPLE_FIELDS) {
+  for (const field of workingDays.length > 0 ? SAMPLE_FIELDS : []) {
     const count = Math.round((field.perYear * options.days * (options.scale ?? 1)) / 365);
     for (let i = 0; i < count; i += 1) {
       const procedure = pick(field.procedures);

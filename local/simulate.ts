@@ -78,6 +78,9 @@ export async function simulate(
     sesPort: options.sesPort,
     apiPort: options.apiPort,
   });
+  options.err.write(
+    `DynamoDB (dynalite): ${runtime.dynamoEndpoint}\nSES (aws-ses-v2-local), hộp thư: ${runtime.sesEndpoint}/\nTrang duyệt phiếu xin lỗi: ${runtime.apiUrl}/approve/…\n`,
+  );
   const calendar = defaultCalendar();
   const stream = generateSampleStream({
     seed: options.seed,

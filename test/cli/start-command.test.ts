@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateSampleStream } from '../../local/sample-stream.ts';
@@ -44,6 +44,50 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
     expect(result.fields.reduce((n, f) => n + f.issued, 0)).toBeGreaterThan(0);
     expect(result.fields.reduce((n, f) => n + f.withoutAppointment, 0)).toBeGreaterThan(0);
   }, 300_000);
+
+  it('keeps the inbox and the approval page up until Ctrl-C, then stops cleanly', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'start',
+        '--days',
+        '10',
+        '--from',
+        '2022-03-01',
+        '--dynamo-port',
+        '0',
+        '--ses-port',
+        '0',
+        '--api-port',
+        '0',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no prompt; got ${out}`)), 60_000);
+      child.stdout.on('data', () => {
+        if (out.includes('Nhấn Ctrl-C để dừng.')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const inbox = /Hộp thư \(SES emulator\): (\S+)/.exec(out)?.[1] ?? '';
+    const page = await fetch(inbox);
+    expect(page.status).toBe(200);
+    await page.text();
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exit).toBe(0);
+    expect(out).toContain('Đã dừng.');
+  }, 90_000);
 
   it('generates the same stream for the same seed and a different one for another seed', async () => {
     const { rules } = await loadConfigDirs(
