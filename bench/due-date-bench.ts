@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { random as seededRandom } from '../local/sample-stream.ts';
 import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
 import { formatIsoDate, parseIsoDate } from '../shared/domain/calendar/local-date.ts';
 import { WorkingCalendar } from '../shared/domain/calendar/working-calendar.ts';
@@ -36,23 +37,11 @@ export interface DueDateBenchRow {
   speedup: number;
 }
 
-/** mulberry32: a small seeded generator so every run measures the same inputs. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function randomReceipts(count: number, seed: number): Float64Array {
   const from = Date.parse('2021-01-01T00:00:00+07:00');
   const span = Date.parse('2026-06-30T00:00:00+07:00') - from;
   const out = new Float64Array(count);
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   for (let i = 0; i < count; i += 1) out[i] = from + Math.floor(random() * span);
   return out;
 }
@@ -113,7 +102,7 @@ export function benchRecompute(dossiers = 5_000_000): RecomputeBenchResult {
   const receiptDays = new Int32Array(dossiers);
   const limits = new Int32Array(dossiers);
   const first = parseIsoDate('2026-01-05');
-  const random = seeded(7);
+  const random = seededRandom(7);
   for (let i = 0; i < dossiers; i += 1) {
     receiptDays[i] = base.workingDayOnOrAfter(first + Math.floor(random() * 330));
     limits[i] = [0, 1, 3, 5, 10, 15, 20, 30][Math.floor(random() * 8)] ?? 5;

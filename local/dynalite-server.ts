@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import dynalite from 'dynalite';
+import { startServerWorker } from './server-worker.ts';
 
 /** A running local DynamoDB-compatible server. */
 export interface LocalDynamo {
@@ -15,7 +15,14 @@ export interface LocalDynamo {
 export async function startDynalite(
   options: { path?: string; port?: number; thread?: boolean } = {},
 ): Promise<LocalDynamo> {
-  if (options.thread) return startInWorker(options);
+  if (options.thread) {
+    // The pipeline and the database then run on two cores.
+    const worker = await startServerWorker(new URL('./dynalite-worker.mjs', import.meta.url), {
+      path: options.path,
+      port: options.port ?? 0,
+    });
+    return { endpoint: `http://127.0.0.1:${worker.port}`, close: worker.close };
+  }
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
@@ -34,29 +41,5 @@ export async function startDynalite(
         server.closeAllConnections?.();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
-  };
-}
-
-/** The same server in a worker thread: the pipeline and the database then run on two cores. */
-async function startInWorker(options: { path?: string; port?: number }): Promise<LocalDynamo> {
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
-    workerData: { path: options.path, port: options.port ?? 0 },
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve(message.port) : reject(new Error(message.error ?? 'dynalite did not start')),
-    );
-  });
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        worker.once('message', () => resolve());
-        worker.postMessage('close');
-        setTimeout(resolve, 2_000).unref();
-      });
-      await worker.terminate();
-    },
   };
 }

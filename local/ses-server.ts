@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import * as sesModule from 'aws-ses-v2-local';
+import { startServerWorker } from './server-worker.ts';
 
 /** A running SES emulator (aws-ses-v2-local): the SES API, a web inbox at `/`, sent mail as JSON at `/store`. */
 export interface LocalSes {
@@ -13,7 +13,10 @@ type Start = (config?: { host?: string; port?: number }) => Promise<Server>;
 
 /** Starts the SES emulator in-process on loopback (never on all interfaces). Port 0 picks a free port. */
 export async function startSesEmulator(port = 0, thread = false): Promise<LocalSes> {
-  if (thread) return startInWorker(port);
+  if (thread) {
+    const worker = await startServerWorker(new URL('./ses-worker.mjs', import.meta.url), { port });
+    return { endpoint: `http://127.0.0.1:${worker.port}`, close: worker.close };
+  }
   const candidate = sesModule as unknown as { default?: unknown };
   const start = (
     typeof candidate === 'function'
@@ -52,24 +55,4 @@ export async function sentEmails(endpoint: string, since?: number): Promise<Stor
 /** Empties the emulator's mailbox (it is one per process). */
 export async function clearSentEmails(endpoint: string): Promise<void> {
   await fetch(`${endpoint}/clear-store`, { method: 'POST' });
-}
-
-/** The emulator in a worker thread. */
-async function startInWorker(port: number): Promise<LocalSes> {
-  const worker = new Worker(new URL('./ses-worker.mjs', import.meta.url), { workerData: { port } });
-  const bound = await new Promise<number>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('message', (message: { port: number }) => resolve(message.port));
-  });
-  return {
-    endpoint: `http://127.0.0.1:${bound}`,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        worker.once('message', () => resolve());
-        worker.postMessage('close');
-        setTimeout(resolve, 2_000).unref();
-      });
-      await worker.terminate();
-    },
-  };
 }

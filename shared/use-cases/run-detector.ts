@@ -10,6 +10,7 @@ import {
   type NotificationKind,
   type OwedNotification,
   pendingNotifications,
+  retryAt,
   scheduleNextAction,
 } from '../domain/dossier/dossier-record.ts';
 import type { Stage } from '../domain/dossier/stages.ts';
@@ -154,7 +155,7 @@ async function moveAndLease(
     const calendar = calendarOf(record.state.rule?.calendarId ?? 'vn-civil-service');
     const advanced = advanceStages(record, calendar, now);
     const leasedByOther = record.lease && record.lease.runId !== runId && Date.parse(record.lease.until) > now;
-    const sending = leasedByOther ? [] : pendingNotifications(advanced.record).filter((n) => retryDue(n, now));
+    const sending = leasedByOther ? [] : pendingNotifications(advanced.record).filter((n) => retryAt(n) <= now);
     let next: DossierRecord = {
       ...advanced.record,
       lease:
@@ -189,11 +190,6 @@ async function moveAndLease(
     }
   }
   throw new Error('kept conflicting with concurrent writers');
-}
-
-function retryDue(n: OwedNotification, now: number): boolean {
-  if (n.attempts === 0 || !n.lastAttemptAt) return true;
-  return Date.parse(n.lastAttemptAt) + 15 * 60_000 * 2 ** (n.attempts - 1) <= now;
 }
 
 interface Envelope {

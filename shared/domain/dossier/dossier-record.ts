@@ -126,6 +126,12 @@ export const RETRY_BASE_MINUTES = 15;
 /** Attempts before a notification is flagged for a person instead of retried. */
 export const MAX_ATTEMPTS = 5;
 
+/** When a pending notification may be (re)tried: at once, then with exponential backoff. */
+export function retryAt(n: OwedNotification): number {
+  if (n.attempts === 0 || !n.lastAttemptAt) return Date.parse(n.createdAt);
+  return Date.parse(n.lastAttemptAt) + RETRY_BASE_MINUTES * 60_000 * 2 ** (n.attempts - 1);
+}
+
 /** Unsent notifications still to be tried. */
 export function pendingNotifications(record: Pick<DossierRecord, 'notifications'>): OwedNotification[] {
   return Object.values(record.notifications).filter((n) => !n.sentAt && !n.failedAt && !n.cancelledAt);
@@ -151,11 +157,8 @@ export function scheduleNextAction(
     at = nextActionAt(record.stage, thresholds);
   }
   for (const n of pendingNotifications(record)) {
-    const retryAt =
-      n.attempts === 0 || !n.lastAttemptAt
-        ? Date.parse(n.createdAt)
-        : Date.parse(n.lastAttemptAt) + RETRY_BASE_MINUTES * 60_000 * 2 ** (n.attempts - 1);
-    at = at === undefined ? retryAt : Math.min(at, retryAt);
+    const retry = retryAt(n);
+    at = at === undefined ? retry : Math.min(at, retry);
   }
   return at === undefined ? null : calendar.formatInstant(at);
 }
