@@ -1,12 +1,29 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
+import { StatelessStack } from './stacks/stateless-stack.ts';
 
-// Creates the app and its stacks; no logic here. Region defaults to Singapore, the nearest AWS region.
+// Creates the app and its stacks; no logic here. Parameters come as context: `-c senderEmail=…
+// -c alarmEmail=… -c region=… -c eventBusName=…`. Region defaults to Singapore, the nearest AWS region.
 const app = new App();
+const context = (key: string) => app.node.tryGetContext(key) as string | undefined;
 const env = {
   account: process.env.CDK_DEFAULT_ACCOUNT,
-  region:
-    (app.node.tryGetContext('region') as string | undefined) ?? process.env.CDK_DEFAULT_REGION ?? 'ap-southeast-1',
+  region: context('region') ?? process.env.CDK_DEFAULT_REGION ?? 'ap-southeast-1',
 };
-new StatefulStack(app, 'DungHanStateful', { env, description: 'Đúng Hạn — stateful resources (retained)' });
+const stateful = new StatefulStack(app, 'DungHanStateful', {
+  env,
+  description: 'Đúng Hạn — stateful resources (retained)',
+  senderEmail: context('senderEmail') ?? 'dunghan@example.gov.vn',
+});
+const stateless = new StatelessStack(app, 'DungHanStateless', {
+  env,
+  description: 'Đúng Hạn — functions, schedule, API, alarms',
+  stateful,
+  eventBusName: context('eventBusName'),
+  alarmEmail: context('alarmEmail'),
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+acknowledgeNagFindings(stateful, stateless);
 app.synth();

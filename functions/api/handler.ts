@@ -4,8 +4,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createClients } from '../../shared/adapters/aws-clients.ts';
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
-import { readDetectorConfig } from '../../shared/config/detector-env.ts';
+import { readApiConfig } from '../../shared/config/detector-env.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/approve-apology.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
@@ -115,20 +116,24 @@ export function createApiHandler(deps: ApprovalDeps) {
 }
 
 /** Production wiring. */
-export function apiDepsFromEnvironment(): ApprovalDeps {
-  const config = readDetectorConfig();
+export async function apiDepsFromEnvironment(): Promise<ApprovalDeps> {
+  const config = readApiConfig();
   const clients = createClients();
   return {
     store: new DynamoDossierStore(clients.documents, config.TABLE_NAME),
     rules: new RuleBook(new DynamoConfigStore(clients.documents, config.TABLE_NAME), systemClock),
     clock: systemClock,
-    linkSecret: config.LINK_SECRET,
+    linkSecret: await readLinkSecret(),
   };
 }
 
-let wired: ReturnType<typeof createApiHandler> | undefined;
+let wired: Promise<ReturnType<typeof createApiHandler>> | undefined;
 
-export const handler = (event: APIGatewayProxyEventV2, context: Parameters<ReturnType<typeof createApiHandler>>[1]) => {
-  wired ??= createApiHandler(apiDepsFromEnvironment());
-  return wired(event, context);
+/** The Lambda entry point. */
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context: Parameters<ReturnType<typeof createApiHandler>>[1],
+) => {
+  wired ??= apiDepsFromEnvironment().then(createApiHandler);
+  return (await wired)(event, context);
 };

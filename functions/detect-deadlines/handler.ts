@@ -7,6 +7,7 @@ import { createClients } from '../../shared/adapters/aws-clients.ts';
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
@@ -54,7 +55,7 @@ export function createDetectorHandler(deps: DetectorDeps) {
 }
 
 /** Production wiring from the environment. */
-export function detectorDepsFromEnvironment(): DetectorDeps {
+export async function detectorDepsFromEnvironment(): Promise<DetectorDeps> {
   const config = readDetectorConfig();
   const clients = createClients();
   const store = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
@@ -75,15 +76,15 @@ export function detectorDepsFromEnvironment(): DetectorDeps {
     config: {
       senderEmail: config.SENDER_EMAIL,
       approvalBaseUrl: config.APPROVAL_BASE_URL,
-      linkSecret: config.LINK_SECRET,
+      linkSecret: await readLinkSecret(),
     },
   };
 }
 
-let wired: ReturnType<typeof createDetectorHandler> | undefined;
+let wired: Promise<ReturnType<typeof createDetectorHandler>> | undefined;
 
 /** The Lambda entry point. */
-export const handler = (event: unknown, context: Parameters<ReturnType<typeof createDetectorHandler>>[1]) => {
-  wired ??= createDetectorHandler(detectorDepsFromEnvironment());
-  return wired(event, context);
+export const handler = async (event: unknown, context: Parameters<ReturnType<typeof createDetectorHandler>>[1]) => {
+  wired ??= detectorDepsFromEnvironment().then(createDetectorHandler);
+  return (await wired)(event, context);
 };

@@ -6,7 +6,8 @@ const schema = z.object({
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   SENDER_EMAIL: z.string().email('must be the verified sender address'),
   APPROVAL_BASE_URL: z.string().url('must be the base URL of the approval page'),
-  LINK_SECRET: z.string().min(32, 'must be at least 32 characters (from Secrets Manager or SSM in production)'),
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LINK_SECRET_ARN: z.string().startsWith('arn:', 'must be the ARN of the Secrets Manager secret').optional(),
   SES_CONFIGURATION_SET: z.string().optional(),
   RULE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
@@ -16,6 +17,22 @@ export type DetectorConfig = z.output<typeof schema>;
 /** The detector's and the approval API's environment, validated at cold start. */
 export function readDetectorConfig(env: Record<string, string | undefined> = process.env): DetectorConfig {
   const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      `invalid configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return result.data;
+}
+
+const apiSchema = z.object({
+  TABLE_NAME: z.string().min(1, 'must name the DynamoDB table'),
+  RULE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+});
+
+/** The approval API's environment (the link secret is read by readLinkSecret). */
+export function readApiConfig(env: Record<string, string | undefined> = process.env): z.output<typeof apiSchema> {
+  const result = apiSchema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(
       `invalid configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { StatefulStack } from '../../infra/stacks/stateful-stack.ts';
 
 describe('the stateful stack', () => {
-  const template = Template.fromStack(new StatefulStack(new App(), 'Test'));
+  const template = Template.fromStack(new StatefulStack(new App(), 'Test', { senderEmail: 'dunghan@example.gov.vn' }));
 
   it('keeps the single table on-demand, with point-in-time recovery, deletion protection and the sparse GSI', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
