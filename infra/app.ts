@@ -1,29 +1,4 @@
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
-import { StatefulStack } from './stacks/stateful-stack.ts';
-import { StatelessStack } from './stacks/stateless-stack.ts';
+import { buildApp } from './build-app.ts';
 
-// Creates the app and its stacks; no logic here. Parameters come as context: `-c senderEmail=…
-// -c alarmEmail=… -c region=… -c eventBusName=…`. Region defaults to Singapore, the nearest AWS region.
-const app = new App();
-const context = (key: string) => app.node.tryGetContext(key) as string | undefined;
-const env = {
-  account: process.env.CDK_DEFAULT_ACCOUNT,
-  region: context('region') ?? process.env.CDK_DEFAULT_REGION ?? 'ap-southeast-1',
-};
-const stateful = new StatefulStack(app, 'DungHanStateful', {
-  env,
-  description: 'Đúng Hạn — stateful resources (retained)',
-  senderEmail: context('senderEmail') ?? 'dunghan@example.gov.vn',
-});
-const stateless = new StatelessStack(app, 'DungHanStateless', {
-  env,
-  description: 'Đúng Hạn — functions, schedule, API, alarms',
-  stateful,
-  eventBusName: context('eventBusName'),
-  alarmEmail: context('alarmEmail'),
-});
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-acknowledgeNagFindings(stateful, stateless);
-app.synth();
+// Creates the app and its stacks; no logic here (see build-app.ts).
+buildApp().app.synth();

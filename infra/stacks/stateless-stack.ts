@@ -5,6 +5,7 @@ import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventBus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -116,6 +117,19 @@ export class StatelessStack extends Stack {
     stateful.identity.grantSendEmail(this.detector.fn);
     this.detector.fn.addEnvironment('SENDER_EMAIL', stateful.senderEmail);
     this.detector.fn.addEnvironment('SES_CONFIGURATION_SET', stateful.configurationSet.configurationSetName);
+    // Sending through a configuration set needs the permission on the set as well as on the identity.
+    this.detector.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [
+          this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: stateful.configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
     bus.grantPutEventsTo(this.detector.fn);
     this.detector.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
     stateful.linkSecret.grantRead(this.detector.fn);

@@ -1,0 +1,173 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.ts';
+
+let stateless: Template;
+let stateful: Template;
+let built: ReturnType<typeof buildApp>;
+
+beforeAll(() => {
+  built = buildApp({
+    context: {
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+      senderEmail: 'noreply@krongpa.gialai.gov.vn',
+      alarmEmail: 'ops@krongpa.gialai.gov.vn',
+    },
+  });
+  stateless = Template.fromStack(built.stateless);
+  stateful = Template.fromStack(built.stateful);
+}, 120_000);
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+function statementsOf(roleLogicalIdPrefix: string): Statement[] {
+  const policies = stateless.findResources('AWS::IAM::Policy');
+  return Object.entries(policies)
+    .filter(([id]) => id.startsWith(roleLogicalIdPrefix))
+    .flatMap(
+      ([, p]) =>
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+    );
+}
+
+const actions = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+
+describe('the CDK app', () => {
+  it('synthesises with cdk-nag AwsSolutions and no unacknowledged finding', () => {
+    const assembly = built.app.synth();
+    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['DungHanStateful', 'DungHanStateless']);
+  });
+
+  it('gives each function exactly the permissions it needs, with no "*" resource beyond X-Ray', () => {
+    const ingest = statementsOf('IngestFunctionServiceRoleDefaultPolicy');
+    const detector = statementsOf('DetectorFunctionServiceRoleDefaultPolicy');
+    const api = statementsOf('ApiFunctionServiceRoleDefaultPolicy');
+    for (const statements of [ingest, detector, api]) {
+      for (const s of statements) {
+        if (s.Resource === '*')
+          expect(
+            actions([s]).every((a) => a.startsWith('xray:')),
+            JSON.stringify(s),
+          ).toBe(true);
+      }
+    }
+    expect(actions(ingest)).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'events:PutEvents', 'sqs:SendMessage']),
+    );
+    expect(actions(ingest).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
+    expect(actions(api)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem']));
+    expect(actions(api).some((a) => a.startsWith('ses:') || a.startsWith('events:'))).toBe(false);
+    expect(actions(detector)).toEqual(
+      expect.arrayContaining([
+        'ses:SendRawEmail',
+        'secretsmanager:GetSecretValue',
+        'events:PutEvents',
+        'dynamodb:Query',
+      ]),
+    );
+    const sesResources = detector
+      .filter((s) => actions([s]).includes('ses:SendRawEmail'))
+      .map((s) => JSON.stringify(s.Resource));
+    expect(sesResources).toHaveLength(2);
+    expect(sesResources.some((r) => r.includes(':identity/') && r.includes('Sender'))).toBe(true);
+    expect(sesResources.some((r) => r.includes(':configuration-set/'))).toBe(true);
+  });
+
+  it('routes every dossier event type to ingest with retries and a dead-letter queue, and the function too', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'detail-type': [
+          'DossierReceived',
+          'DossierSupplementRequested',
+          'DossierSupplemented',
+          'DossierSuspended',
+          'DossierResumed',
+          'DossierHandedOver',
+          'DossierResolved',
+          'DossierWithdrawn',
+          'DossierRefused',
+        ],
+      },
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
+    });
+    stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    stateless.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.anyValue(),
+      MessageRetentionPeriod: 1209600,
+    });
+    expect(Object.values(stateless.findResources('AWS::SQS::Queue')).map((q) => q.DeletionPolicy)).toEqual([
+      'Retain',
+      'Retain',
+    ]);
+  });
+
+  it('runs the detector on EventBridge Scheduler every 15 minutes in office hours, Vietnam time, with retries and a DLQ', () => {
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0/15 7-17 ? * MON-SAT *)',
+      ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
+      Target: Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      ReservedConcurrentExecutions: 1,
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: Match.objectLike({
+          SENDER_EMAIL: 'noreply@krongpa.gialai.gov.vn',
+          LINK_SECRET_ARN: Match.anyValue(),
+        }),
+      },
+    });
+    // The secret is referenced, never inlined.
+    expect(JSON.stringify(stateless.toJSON())).not.toMatch(/"LINK_SECRET"/);
+  });
+
+  it('alarms on dead letters, errors, throttles and detector failures, to an SNS topic with the given subscription', () => {
+    const alarms = Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBe(9);
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
+    stateless.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@krongpa.gialai.gov.vn',
+    });
+  });
+
+  it('keeps the table (on demand, PITR, deletion protection, retained) and the link secret generated, not written', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
+    });
+    stateful.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    stateful.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+    stateful.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'noreply@krongpa.gialai.gov.vn' });
+  });
+
+  it('matches the template snapshot (asset hashes masked)', () => {
+    const masked = JSON.stringify({ stateful: stateful.toJSON(), stateless: stateless.toJSON() }, null, 1).replace(
+      /[0-9a-f]{64}/g,
+      '<hash>',
+    );
+    expect(masked).toMatchSnapshot();
+  });
+});
