@@ -16,6 +16,17 @@ export interface DungHanFunctionProps {
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
+/** The esbuild settings of every function bundle (also used by the test that runs a bundle). */
+export const BUNDLE = {
+  format: 'esm' as const,
+  target: 'node24',
+  // The Node.js 24 runtime ships the AWS SDK v3.
+  external: ['@aws-sdk/*'],
+  mainFields: ['module', 'main'],
+  banner:
+    "import { createRequire as __dunghanRequire } from 'node:module'; const require = __dunghanRequire(import.meta.url);",
+};
+
 /**
  * One Lambda function with the project's defaults: Node.js 24 on arm64, an ESM bundle built by the
  * local esbuild (no Docker), source maps, X-Ray tracing, a log group kept three months. Environment

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE } from '../../infra/constructs/dunghan-function.ts';
+import { LOCAL_CREDENTIALS, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
+import { fixture } from '../support/fixtures.ts';
+
+let runtime: LocalRuntime;
+beforeAll(async () => {
+  runtime = await startLocalRuntime();
+});
+afterAll(async () => {
+  await runtime?.close();
+});
+
+describe('the deployed bundle of the ingest function', () => {
+  it('is built with the Lambda settings and handles an EventBridge event from its environment alone', async () => {
+    // Inside node_modules' parent, so the runtime-provided @aws-sdk/* resolve as they do on Lambda.
+    const out = mkdtempSync(join(process.cwd(), 'node_modules', '.dunghan-bundle-'));
+    try {
+      await build({
+        entryPoints: ['functions/ingest-dossier-event/handler.ts'],
+        outfile: join(out, 'index.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: BUNDLE.format,
+        target: BUNDLE.target,
+        external: BUNDLE.external,
+        mainFields: BUNDLE.mainFields,
+        banner: { js: BUNDLE.banner },
+        logLevel: 'silent',
+      });
+      Object.assign(process.env, {
+        TABLE_NAME: runtime.tableName,
+        EVENT_BUS_NAME: 'default',
+        AWS_REGION: 'ap-southeast-1',
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamoEndpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: runtime.busEndpoint,
+      });
+      const { handler } = (await import(pathToFileURL(join(out, 'index.mjs')).href)) as {
+        handler: (event: unknown, context: unknown) => Promise<{ outcome: string; version: number }>;
+      };
+      const result = await handler(fixture('dossier-received'), localContext('ingest-dossier-event'));
+      expect(result).toMatchObject({ outcome: 'applied', version: 1 });
+      const { Item } = await runtime.clients.documents.send(
+        new GetCommand({ TableName: runtime.tableName, Key: { pk: 'DOSSIER#H21.65-220408-0012', sk: 'META' } }),
+      );
+      expect(Item?.dueAt).toBe('2022-04-25T17:00:00+07:00');
+      await expect(
+        handler({ ...fixture('dossier-received'), detail: {} }, localContext('ingest-dossier-event')),
+      ).rejects.toThrow(/invalid DossierReceived: detail\.schemaVersion/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
