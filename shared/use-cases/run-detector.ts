@@ -106,6 +106,9 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   const today = calendar.formatInstant(now).slice(0, 10);
   const watermark = (await deps.index.getWatermark()) ?? today;
   const held: Held[] = [];
+  // A dossier that failed stays in its bucket: the watermark must not pass that bucket, or no later run
+  // would read it again.
+  let earliestFailedBucket: string | undefined;
   for (let day = Date.parse(`${watermark}T00:00:00Z`); day <= Date.parse(`${today}T00:00:00Z`); day += DAY) {
     const bucket = new Date(day).toISOString().slice(0, 10);
     for (let shard = 0; shard < shards; shard += 1) {
@@ -128,12 +131,13 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
           if (result.held) held.push(result.held);
         } catch (error) {
           report.failures.push({ dossierId: candidate.record.state.dossierId, reason: describe(error) });
+          if (!earliestFailedBucket || bucket < earliestFailedBucket) earliestFailedBucket = bucket;
         }
       });
     }
   }
   await send(deps, held, now, runId, report);
-  await deps.index.setWatermark(today);
+  await deps.index.setWatermark(earliestFailedBucket ?? today);
   report.eventsPublished = published.get(deps) ?? 0;
   published.delete(deps);
   report.itemsRead = deps.index.itemsRead - readsBefore;

@@ -136,3 +136,39 @@ describe('a detector crash', () => {
     expect(emails.filter((m) => m.body.text?.includes('H21.65-240311-0302'))).toHaveLength(1);
   });
 });
+
+describe('a dossier that fails to move', () => {
+  it('keeps its bucket in reach: the watermark does not pass it, and a later run moves it', async () => {
+    await runtime.deliver(
+      receivedEvent({
+        dossierId: 'H21.65-240318-0303',
+        eventId: 'stuck-1',
+        occurredAt: '2024-03-18T09:00:00+07:00',
+        receivedAt: '2024-03-18T09:00:00+07:00',
+        appointmentAt: '2024-04-01T17:00:00+07:00',
+      }),
+    );
+    // Its next action is in the bucket of 28/3; the failing run is the next day's.
+    now = Date.parse('2024-03-29T17:30:00+07:00');
+    const failing: DossierStore = {
+      ...runtime.store,
+      load: (id) => runtime.store.load(id),
+      appendEvent: (e, at) => runtime.store.appendEvent(e, at),
+      listEvents: (id) => runtime.store.listEvents(id),
+      clearOutbox: (id, ids) => runtime.store.clearOutbox(id, ids),
+      saveRecord: async (record, events, version) => {
+        if (record.state.dossierId === 'H21.65-240318-0303') throw new Error('table unavailable');
+        return runtime.store.saveRecord(record, events, version);
+      },
+    };
+    const first = await runDetector(deps(failing), 'run-8');
+    expect(first.failures.map((f) => f.dossierId)).toEqual(['H21.65-240318-0303']);
+    // Two days later, with the table back, the dossier is still found and moved.
+    now = Date.parse('2024-04-01T08:00:00+07:00');
+    const later = await runDetector(deps(runtime.store), 'run-9');
+    expect(later.moved.DUE_SOON ?? 0).toBeGreaterThanOrEqual(1);
+    expect((await runtime.store.load('H21.65-240318-0303')).record?.stagesReached.map((s) => s.stage)).toContain(
+      'DUE_SOON',
+    );
+  });
+});
