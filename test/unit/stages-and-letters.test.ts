@@ -254,3 +254,26 @@ describe('approval links', () => {
     }
   });
 });
+
+describe('the official digest', () => {
+  it('escapes every value from an event in its HTML and states the time left in working time', async () => {
+    const { buildDigest } = await import('../../shared/domain/letters/digest.ts');
+    const hostile = advanceStages(
+      record({ procedure: { code: '1.013831', name: '<img src=x onerror=alert(1)>', field: 'Đất đai' } }),
+      calendar,
+      t('2024-03-14T17:30:00+07:00'),
+    ).record;
+    const digest = buildDigest(
+      'Cán bộ <b>An</b>',
+      [{ record: hostile, kind: 'due_soon', approvalUrl: 'https://x.example/approve/a?token="><script>' }],
+      calendar,
+      t('2024-03-14T17:30:00+07:00'),
+    );
+    expect(digest.html).not.toContain('<img');
+    expect(digest.html).not.toContain('<script>');
+    expect(digest.html).not.toContain('<b>An</b>');
+    expect(digest.html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(digest.text).toContain('Hạn trả kết quả: 17:00 ngày 18/03/2024 (còn 2 ngày làm việc)');
+    expect(digest.subject).toBe('[Đúng Hạn] 1 hồ sơ cần xử lý — 17:30 ngày 14/03/2024');
+  });
+});
