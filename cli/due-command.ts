@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import { loadCalendarFile } from '../shared/adapters/calendar-file.ts';
 import { defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
-import { tryParseTimeOfDay } from '../shared/domain/calendar/local-date.ts';
+import { tryParseIsoDate, tryParseTimeOfDay } from '../shared/domain/calendar/local-date.ts';
 import { InvalidCalendarError } from '../shared/domain/calendar/parse-calendar.ts';
+import { provisionalYearsToConfirm } from '../shared/domain/calendar/provisional-check.ts';
 import { WorkingCalendar } from '../shared/domain/calendar/working-calendar.ts';
 import { computeDueDate } from '../shared/domain/due-date/compute-due-date.ts';
 import {
@@ -74,5 +75,33 @@ export async function runDue(options: DueOptions): Promise<Record<string, unknow
     calendar: calendar.id,
     provisional: due.provisional,
     ...(options.explain ? { explanation: explainDueDate(calendar, request, due) } : {}),
+  };
+}
+
+/** `dunghan calendars check-provisional`. */
+export async function runCheckProvisional(options: { on?: string; fromDate: string; calendar?: string }) {
+  let calendar = defaultCalendar();
+  if (options.calendar !== undefined) {
+    try {
+      calendar = new WorkingCalendar(await loadCalendarFile(options.calendar));
+    } catch (error) {
+      if (error instanceof InvalidCalendarError) {
+        throw new BadInputError(
+          '--calendar',
+          `${error.problems.length} problem(s): ${error.problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; ')}`,
+        );
+      }
+      throw error;
+    }
+  }
+  const on = options.on ?? calendar.formatInstant(Date.now()).slice(0, 10);
+  const day = tryParseIsoDate(on);
+  if (day === undefined) throw new BadInputError('--on', `must be a date YYYY-MM-DD, got ${JSON.stringify(on)}`);
+  if (!/^\d{2}-\d{2}$/.test(options.fromDate))
+    throw new BadInputError('--from-date', `must be MM-DD, got ${JSON.stringify(options.fromDate)}`);
+  return {
+    calendar: calendar.id,
+    checkedOn: on,
+    toConfirm: provisionalYearsToConfirm(calendar, day, options.fromDate),
   };
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { runDue } from './due-command.ts';
+import { runCheckProvisional, runDue } from './due-command.ts';
 import { BadInputError, EXIT, RuntimeFailure } from './errors.ts';
 import { runStart } from './start-command.ts';
 import { runDeadLetters, runDetect, runDossier, runReplay, runSeed } from './store-commands.ts';
@@ -104,6 +104,18 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .option('--ses-port <port>', 'SES emulator and web inbox port', '8005')
     .option('--api-port <port>', 'approval page port', '8080')
     .action(async (options) => runStart(options, io));
+
+  const calendars = program.command('calendars').description('Working-day calendars');
+  calendars
+    .command('check-provisional')
+    .description(
+      'List the years still derived from the law (provisional) that administrators must confirm: the current\n' +
+        'year if unofficial, and from --from-date (default 11-01) next year, with the derived days off.',
+    )
+    .option('--on <date>', 'the day of the check (YYYY-MM-DD, default today in Vietnam)')
+    .option('--from-date <MM-DD>', 'from which day of the year next year is checked', '11-01')
+    .option('--calendar <file>', 'calendar file instead of the built-in civil-service calendar')
+    .action(async (options) => print(await runCheckProvisional(options)));
 
   program
     .command('detect')
