@@ -5,9 +5,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE_TARGET_BYTES, benchBundles } from './bundle-bench.ts';
 import { benchDetector } from './detector-bench.ts';
 import { benchDueDates, benchRecompute } from './due-date-bench.ts';
 import { benchIngest } from './ingest-bench.ts';
+import { benchItemSizes, costPerMillion } from './item-sizes.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -71,6 +73,36 @@ say(
   `Detector pass ${detector.detectorSeconds.toFixed(1)} s (moved ${fmt(detector.needingAction)} dossiers, ${fmt(detector.emailsSent)} digests to the SES emulator); Scan ${detector.scanSeconds.toFixed(1)} s. Configuration reads (rules, calendars, watermark) outside the count: ${detector.configurationReads}.`,
 );
 
+say();
+say('### Function bundles (esbuild, minified, AWS SDK provided by the runtime)');
+say();
+const bundles = await benchBundles();
+say('| function | bundle | module init (median of 5 cold imports) | target |');
+say('|---|---:|---:|---|');
+for (const b of bundles) {
+  say(
+    `| ${b.name} | ${(b.bytes / 1024).toFixed(0)} KB | ${b.initMs.toFixed(0)} ms | ≤ ${BUNDLE_TARGET_BYTES / 1024} KB ${b.bytes <= BUNDLE_TARGET_BYTES ? '✅' : '❌'} |`,
+  );
+}
+
+say();
+say('### Item sizes and cost per million dossiers (input of docs/cost.md)');
+say();
+const sizes = await benchItemSizes();
+const cost = costPerMillion(sizes);
+say(
+  `Sample pipeline, 90 days: ${fmt(sizes.dossiers)} dossiers, ${fmt(sizes.events)} events, ${sizes.detectorRuns} detector runs, ${fmt(sizes.emails)} emails. ` +
+    `Dossier item (META) ${fmt(sizes.metaBytes)} B, audit item ${fmt(sizes.eventItemBytes)} B; per dossier ${sizes.eventsPerDossier.toFixed(2)} events, ${sizes.stageMovesPerDossier.toFixed(2)} stage moves, ${sizes.emailsPerDossier.toFixed(2)} emails.`,
+);
+say();
+say(
+  '| per million dossiers | write units | read units | Lambda invocations | bus events | emails | storage | USD requests+compute | USD storage / month |',
+);
+say('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+say(
+  `| measured | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} | ${fmt(cost.lambdaInvocations)} | ${fmt(cost.busEvents)} | ${fmt(cost.emails)} | ${cost.storageGb.toFixed(1)} GB | ${(cost.usd.total - cost.usd.storageMonth).toFixed(0)} | ${cost.usd.storageMonth.toFixed(2)} |`,
+);
+
 const doc = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const begin = '<!-- bench:results:begin -->';
 const end = '<!-- bench:results:end -->';
@@ -82,5 +114,8 @@ if (from >= 0 && to > from) {
   console.log(`\nupdated ${doc}`);
 }
 const failed =
-  rows.some((r) => r.workingDays === 30 && r.speedup < 10) || ingest.ratio < 0.7 || detector.detectorRatio > 1.2;
+  rows.some((r) => r.workingDays === 30 && r.speedup < 10) ||
+  ingest.ratio < 0.7 ||
+  detector.detectorRatio > 1.2 ||
+  bundles.some((b) => b.bytes > BUNDLE_TARGET_BYTES);
 process.exitCode = failed ? 1 : 0;

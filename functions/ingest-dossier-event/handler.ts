@@ -1,9 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
-import type { z } from 'zod';
 import { createClients } from '../../shared/adapters/aws-clients.ts';
 import { CachedDossierStore } from '../../shared/adapters/cached-dossier-store.ts';
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
@@ -12,11 +10,12 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { logger } from '../../shared/adapters/observability.ts';
 import { readConfig } from '../../shared/config/env.ts';
 import { InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
+import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../shared/contracts/eventbridge-envelope.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
 import { type IngestDeps, type IngestResult, ingestDossierEvent } from '../../shared/use-cases/ingest-dossier-event.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 
-type ParsedEnvelope = ParsedResult<unknown, z.output<typeof EventBridgeSchema>>;
+type ParsedEnvelope = ParsedResult<unknown, EventBridgeEnvelope>;
 
 /**
  * EventBridge → ingest: the envelope is validated by Powertools, the detail by the contract of its
@@ -26,7 +25,7 @@ type ParsedEnvelope = ParsedResult<unknown, z.output<typeof EventBridgeSchema>>;
 export function createIngestHandler(deps: IngestDeps) {
   return middy<ParsedEnvelope, IngestResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(parser({ schema: EventBridgeSchema, safeParse: true }))
+    .use(parser({ schema: eventBridgeEnvelopeSchema, safeParse: true }))
     .handler(async (parsed) => {
       if (!parsed.success) {
         const error = new InvalidEventError(undefined, [{ path: 'envelope', reason: summarise(parsed.error) }]);

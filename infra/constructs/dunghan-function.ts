@@ -60,14 +60,12 @@ export class DungHanFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
+        target: BUNDLE.target,
         sourceMap: true,
         minify: true,
-        // The Node.js 24 runtime ships the AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire as __dunghanRequire } from 'node:module'; const require = __dunghanRequire(import.meta.url);",
+        externalModules: BUNDLE.external,
+        mainFields: BUNDLE.mainFields,
+        banner: BUNDLE.banner,
       },
     });
   }

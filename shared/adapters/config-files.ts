@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
 import { InvalidCalendarError, parseCalendarText } from '../domain/calendar/parse-calendar.ts';
-import { checkRuleSet, type DeadlineRule, type RuleProblem, readRulesFile } from '../domain/rules/deadline-rule.ts';
+import { checkRuleSet, type DeadlineRule, type RuleProblem } from '../domain/rules/deadline-rule.ts';
+import { readRulesFile } from '../domain/rules/parse-rules.ts';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationText, instant, line, text } from './primitives.ts';
 
 /**

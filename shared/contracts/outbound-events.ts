@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Events Đúng Hạn publishes (source `vn.dunghan`), so dashboards and agencies' systems can subscribe. */
 export const OUTBOUND_SOURCE = 'vn.dunghan';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const NO_EXCEPTIONS: ReadonlySet<number> = new Set();
 const LINE_BREAKS: ReadonlySet<number> = new Set([0x0a, 0x0d]);

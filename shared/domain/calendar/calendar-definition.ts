@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoWeekday, tryParseIsoDate, tryParseTimeOfDay } from './local-date.ts';
 
 const isoDate = z.string().refine((s) => tryParseIsoDate(s) !== undefined, {

@@ -1,12 +1,12 @@
-import HolidaysParser from 'date-holidays-parser';
 import type { CalendarYear, DayOff } from './calendar-definition.ts';
+import lunarTable from './data/vn-lunar-dates.json' with { type: 'json' };
 import { formatIsoDate, isoWeekday, parseIsoDate } from './local-date.ts';
 
 /**
  * Derives a provisional civil-service year for a year the government has not published yet, from the
  * rules of Bộ luật Lao động 2019: Điều 112 (1/1; Tết Âm lịch 5 days; Giỗ Tổ Hùng Vương 10/3 lunar; 30/4;
  * 1/5; 2/9 and one adjacent day) and Điều 111 khoản 3 (a holiday on a weekly day off is compensated on the
- * next working day). Lunar dates come from date-holidays-parser with date-holidays' VN rules; the yearly swaps (hoán đổi) and make-up
+ * next working day). Lunar dates come from date-holidays' VN rules, tabulated 1990–2200 by scripts/build-lunar-table.ts; the yearly swaps (hoán đổi) and make-up
  * Saturdays are the government's discretion and cannot be derived, so none are invented.
  */
 export function deriveProvisionalYear(year: number, workingWeekdays: readonly number[]): CalendarYear {
@@ -50,34 +50,16 @@ interface StatutoryHoliday {
   name: string;
 }
 
-/** Only the lunar rules are taken from the library (date-holidays' VN data); solar dates are plain. */
-const LUNAR_RULES = {
-  holidays: {
-    VN: {
-      names: { vi: 'Việt Nam' },
-      langs: ['vi'],
-      zones: ['Asia/Ho_Chi_Minh'],
-      days: {
-        'vietnamese 1-0-1': { name: { vi: 'Tết Nguyên Đán' } },
-        'vietnamese 3-0-10': { name: { vi: 'Giỗ Tổ Hùng Vương' } },
-      },
-    },
-  },
-};
-
-let lunar: HolidaysParser | undefined;
+/** Mùng 1 Tết and Giỗ Tổ per year, from date-holidays (scripts/build-lunar-table.ts; checked by a test). */
+const LUNAR_YEARS: Record<string, readonly string[] | undefined> = lunarTable.years;
 
 /** Mùng 1 Tết and Giỗ Tổ (10/3 lunar) of a Gregorian year, as day numbers. */
 export function lunarHolidays(year: number): { tet: number; hungKings: number } {
-  lunar ??= new HolidaysParser(LUNAR_RULES, 'VN');
-  let tet: number | undefined;
-  let hungKings: number | undefined;
-  for (const h of lunar.getHolidays(year)) {
-    if (h.rule === 'vietnamese 1-0-1') tet = parseIsoDate(h.date.slice(0, 10));
-    if (h.rule === 'vietnamese 3-0-10') hungKings = parseIsoDate(h.date.slice(0, 10));
-  }
-  if (tet === undefined || hungKings === undefined) throw new RangeError(`no lunar dates for ${year}`);
-  return { tet, hungKings };
+  const dates = LUNAR_YEARS[String(year)];
+  if (!dates) throw new RangeError(`no lunar dates for ${year} (the table covers 1990–2200)`);
+  const [tet, hungKings] = dates;
+  if (!tet || !hungKings) throw new RangeError(`no lunar dates for ${year}`);
+  return { tet: parseIsoDate(`${year}-${tet}`), hungKings: parseIsoDate(`${year}-${hungKings}`) };
 }
 
 /** The statutory holidays of a year (Điều 112), one entry per day, in date order. */

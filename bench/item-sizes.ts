@@ -1,0 +1,170 @@
+/**
+ * Item sizes and request counts for the cost model (docs/cost.md): runs the sample pipeline of
+ * `npm start` (a quarter-year of a district at the seed report's volumes), then reads every item back
+ * and sizes it with DynamoDB's rule (attribute names + values, UTF-8), and counts what a dossier costs.
+ */
+import { Writable } from 'node:stream';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { simulate } from '../local/simulate.ts';
+
+export interface ItemSizeResult {
+  dossiers: number;
+  events: number;
+  emails: number;
+  detectorRuns: number;
+  /** Mean sizes in bytes. */
+  metaBytes: number;
+  eventItemBytes: number;
+  eventsPerDossier: number;
+  /** Detector stage moves per dossier (each: a lease write and a mark-sent write of META). */
+  stageMovesPerDossier: number;
+  emailsPerDossier: number;
+}
+
+/** DynamoDB item size: attribute names plus values (strings as UTF-8, numbers ≈ 1 byte per 2 digits + 1). */
+export function itemBytes(value: unknown): number {
+  if (value === null || value === undefined) return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number') return Math.ceil(String(value).replace(/[-.]/g, '').length / 2) + 1;
+  if (typeof value === 'boolean') return 1;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + itemBytes(v), 0);
+  if (typeof value === 'object') {
+    return (
+      3 +
+      Object.entries(value as Record<string, unknown>).reduce(
+        (sum, [k, v]) => sum + 1 + Buffer.byteLength(k, 'utf8') + itemBytes(v),
+        0,
+      )
+    );
+  }
+  return 0;
+}
+
+export async function benchItemSizes(): Promise<ItemSizeResult> {
+  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+  const { result, runtime } = await simulate({
+    seed: 2022,
+    days: 90,
+    start: '2022-01-01',
+    speed: 0,
+    once: true,
+    dynamoPort: 0,
+    sesPort: 0,
+    apiPort: 0,
+    approvalRate: 0.6,
+    scale: 1,
+    out: () => undefined,
+    err: sink,
+  });
+  try {
+    const meta: number[] = [];
+    let stageMoves = 0;
+    const events: number[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await runtime.clients.documents.send(
+        new ScanCommand({ TableName: runtime.tableName, ExclusiveStartKey: startKey }),
+      );
+      for (const item of page.Items ?? []) {
+        const size = Object.entries(item).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + itemBytes(v), 0);
+        if (item.entity === 'dossier') {
+          meta.push(size);
+          stageMoves += (JSON.parse(item.data as string) as { stagesReached?: unknown[] }).stagesReached?.length ?? 0;
+        }
+        if (item.entity === 'event') events.push(size);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    return {
+      dossiers: meta.length,
+      events: events.length,
+      emails: result.emails,
+      detectorRuns: result.detectorRuns,
+      metaBytes: mean(meta),
+      eventItemBytes: mean(events),
+      eventsPerDossier: events.length / Math.max(1, meta.length),
+      stageMovesPerDossier: stageMoves / Math.max(1, meta.length),
+      emailsPerDossier: result.emails / Math.max(1, meta.length),
+    };
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** Published on-demand prices, ap-southeast-1 (USD), as of 2025; check the current price list. */
+export const PRICES = {
+  dynamoWriteUnitsPerMillion: 0.7125,
+  dynamoReadUnitsPerMillion: 0.1425,
+  dynamoStorageGbMonth: 0.285,
+  lambdaRequestsPerMillion: 0.2,
+  lambdaArmGbSecond: 0.0000133334,
+  eventBridgeEventsPerMillion: 1.0,
+  sesPerThousand: 0.1,
+  schedulerInvocationsPerMillion: 1.0,
+};
+
+export interface CostPerMillion {
+  writeUnits: number;
+  readUnits: number;
+  lambdaInvocations: number;
+  busEvents: number;
+  emails: number;
+  storageGb: number;
+  usd: {
+    dynamoRequests: number;
+    lambda: number;
+    eventBridge: number;
+    ses: number;
+    storageMonth: number;
+    total: number;
+  };
+}
+
+/**
+ * Cost of one million dossiers from the measured sizes: every ingest writes META (and its index copy
+ * while open) and one audit item and, except the receipt, reads META strongly consistent; every stage move
+ * is two META writes (and index copies) after a query read; Lambda at 512 MB for the stated durations.
+ */
+export function costPerMillion(m: ItemSizeResult, lambdaMs = { ingest: 40, detectorPerDossier: 60 }): CostPerMillion {
+  const million = 1_000_000;
+  const metaWrite = Math.ceil(m.metaBytes / 1024);
+  const metaRead = Math.ceil(m.metaBytes / 4096);
+  const eventWrite = Math.ceil(m.eventItemBytes / 1024);
+  const perDossierWrites =
+    m.eventsPerDossier * (2 * metaWrite + eventWrite) + m.stageMovesPerDossier * 2 * 2 * metaWrite;
+  const perDossierReads = (m.eventsPerDossier - 1) * metaRead + m.stageMovesPerDossier * (metaRead / 2 + metaRead);
+  const writeUnits = perDossierWrites * million;
+  const readUnits = perDossierReads * million;
+  const lambdaInvocations = m.eventsPerDossier * million;
+  const gbSeconds =
+    0.5 *
+    ((m.eventsPerDossier * lambdaMs.ingest + m.stageMovesPerDossier * lambdaMs.detectorPerDossier) / 1000) *
+    million;
+  const busEvents = (m.eventsPerDossier + m.stageMovesPerDossier) * million;
+  const emails = m.emailsPerDossier * million;
+  const storageGb = ((m.metaBytes + m.eventsPerDossier * m.eventItemBytes) * million) / 1024 ** 3;
+  const dynamoRequests =
+    (writeUnits / million) * PRICES.dynamoWriteUnitsPerMillion +
+    (readUnits / million) * PRICES.dynamoReadUnitsPerMillion;
+  const lambda = (lambdaInvocations / million) * PRICES.lambdaRequestsPerMillion + gbSeconds * PRICES.lambdaArmGbSecond;
+  const eventBridge = (busEvents / million) * PRICES.eventBridgeEventsPerMillion;
+  const ses = (emails / 1000) * PRICES.sesPerThousand;
+  const storageMonth = storageGb * PRICES.dynamoStorageGbMonth;
+  return {
+    writeUnits,
+    readUnits,
+    lambdaInvocations,
+    busEvents,
+    emails,
+    storageGb,
+    usd: {
+      dynamoRequests,
+      lambda,
+      eventBridge,
+      ses,
+      storageMonth,
+      total: dynamoRequests + lambda + eventBridge + ses + storageMonth,
+    },
+  };
+}
