@@ -1,5 +1,5 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
@@ -35,6 +35,14 @@ export class StatefulStack extends Stack {
           indexName: TABLE_DESIGN.openByNextAction.indexName,
           partitionKey: { name: TABLE_DESIGN.openByNextAction.partitionKey, type: AttributeType.STRING },
           sortKey: { name: TABLE_DESIGN.openByNextAction.sortKey, type: AttributeType.STRING },
+        },
+        {
+          // Only what tells whether a rule or calendar change can touch a dossier: previews stay cheap.
+          indexName: TABLE_DESIGN.notClosed.indexName,
+          partitionKey: { name: TABLE_DESIGN.notClosed.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TABLE_DESIGN.notClosed.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...TABLE_DESIGN.notClosed.projected],
         },
       ],
     });

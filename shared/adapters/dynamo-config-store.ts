@@ -1,15 +1,27 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DESIGN } from '../config/table-design.ts';
 import { type CalendarDefinition, calendarDefinitionSchema } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
-import type { ConfigSource } from '../ports/config-source.ts';
+import {
+  type AuditEntry,
+  type CalendarVersion,
+  type ConfigAdminStore,
+  ConfigConflictError,
+} from '../ports/config-admin-store.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 /** All configuration lives in one partition, read whole (it is small) and cached by the rule book. */
 export const CONFIG_PARTITION = 'CONFIG';
+/** Audited configuration changes, one item per change. */
+export const AUDIT_PARTITION = 'AUDIT';
 
-/** Rules (`RULE#<scope>@<effectiveFrom>`) and calendars (`CALENDAR#<id>`) in the single table. */
-export class DynamoConfigStore implements ConfigSource {
+/**
+ * Rules (`RULE#<scope>@<effectiveFrom>`, one immutable item per version), calendars (`CALENDAR#<id>`:
+ * the version in force; `CALVER#<id>#<000001>`: every version) and the audit (`AUDIT` / `CHANGE#<id>`)
+ * in the single table.
+ */
+export class DynamoConfigStore implements ConfigAdminStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -23,6 +35,110 @@ export class DynamoConfigStore implements ConfigSource {
     return (await this.queryPrefix('CALENDAR#')).map((item) =>
       calendarDefinitionSchema.parse(JSON.parse(item.data as string)),
     );
+  }
+
+  async putRuleVersions(
+    rules: readonly DeadlineRule[],
+    meta: { author: string; at: string; changeId: string },
+  ): Promise<number> {
+    let written = 0;
+    for (const rule of rules) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              [PK]: CONFIG_PARTITION,
+              [SK]: `RULE#${rule.id}`,
+              entity: 'rule',
+              author: meta.author,
+              at: meta.at,
+              changeId: meta.changeId,
+              data: JSON.stringify(rule),
+            },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+          }),
+        );
+        written += 1;
+      } catch (error) {
+        // Already stored (checked identical by the caller): a re-run of the same change.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return written;
+  }
+
+  async getCalendarVersion(id: string): Promise<CalendarVersion | undefined> {
+    const items = await this.queryPrefix(`CALENDAR#${id}`);
+    const item = items.find((i) => i[SK] === `CALENDAR#${id}`);
+    return item ? toCalendarVersion(item) : undefined;
+  }
+
+  async listCalendarVersions(id: string): Promise<CalendarVersion[]> {
+    return (await this.queryPrefix(`CALVER#${id}#`)).map(toCalendarVersion);
+  }
+
+  async putCalendarVersion(version: CalendarVersion, expectedVersion: number): Promise<void> {
+    const item = {
+      [PK]: CONFIG_PARTITION,
+      entity: 'calendar',
+      version: version.version,
+      effectiveFrom: version.effectiveFrom,
+      legalBasis: version.legalBasis,
+      author: version.author,
+      at: version.at,
+      ...(version.source ? { source: version.source } : {}),
+      data: JSON.stringify(version.definition),
+    };
+    // The history item first: a crash before the current one is written leaves the old version in
+    // force and the same put completes it.
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...item, [SK]: `CALVER#${version.id}#${String(version.version).padStart(6, '0')}` },
+      }),
+    );
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...item, [SK]: `CALENDAR#${version.id}` },
+          ConditionExpression:
+            expectedVersion === 0
+              ? 'attribute_not_exists(#pk)'
+              : expectedVersion === 1
+                ? '#version = :expected OR attribute_not_exists(#version)'
+                : '#version = :expected',
+          ExpressionAttributeNames: expectedVersion === 0 ? { '#pk': PK } : { '#version': 'version' },
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConfigConflictError(
+          `calendar ${version.id} changed since version ${expectedVersion}: read it again and redo the change`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async putAudit(entry: AuditEntry): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { [PK]: AUDIT_PARTITION, [SK]: `CHANGE#${entry.changeId}`, entity: 'audit', data: JSON.stringify(entry) },
+      }),
+    );
+  }
+
+  async listAudit(): Promise<AuditEntry[]> {
+    const items = await this.queryPrefix('CHANGE#', AUDIT_PARTITION);
+    return items
+      .map((item) => JSON.parse(item.data as string) as AuditEntry)
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
   /** Writes rules and calendars (all-or-nothing validation happens before: callers pass validated data). */
@@ -63,7 +179,7 @@ export class DynamoConfigStore implements ConfigSource {
     }
   }
 
-  private async queryPrefix(prefix: string): Promise<Record<string, unknown>[]> {
+  private async queryPrefix(prefix: string, partition = CONFIG_PARTITION): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -72,7 +188,7 @@ export class DynamoConfigStore implements ConfigSource {
           TableName: this.tableName,
           KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
           ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-          ExpressionAttributeValues: { ':pk': CONFIG_PARTITION, ':prefix': prefix },
+          ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -81,4 +197,19 @@ export class DynamoConfigStore implements ConfigSource {
     } while (startKey);
     return items;
   }
+}
+
+function toCalendarVersion(item: Record<string, unknown>): CalendarVersion {
+  const definition = calendarDefinitionSchema.parse(JSON.parse(item.data as string));
+  return {
+    id: definition.id,
+    // Calendars loaded by `dunghan seed` before versioning count as version 1.
+    version: Number(item.version ?? 1),
+    effectiveFrom: (item.effectiveFrom as string | undefined) ?? String(item.at ?? '').slice(0, 10),
+    legalBasis: (item.legalBasis as string | undefined) ?? definition.legalBasis.join('; '),
+    author: String(item.author ?? ''),
+    at: String(item.at ?? ''),
+    source: item.source as string | undefined,
+    definition,
+  };
 }

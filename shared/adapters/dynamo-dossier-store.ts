@@ -13,9 +13,12 @@ import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { DetectorStore, DueDossier } from '../ports/detector-store.ts';
 import { type DossierStore, type LoadedDossier, VersionConflictError } from '../ports/dossier-store.ts';
+import type { NotClosedDossier, OpenDossierIndex } from '../ports/open-dossier-index.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 const GSI = TABLE_DESIGN.openByNextAction;
+const NOT_CLOSED = TABLE_DESIGN.notClosed;
+const CLOSED = new Set(['resolved', 'withdrawn', 'refused']);
 /** Shards per day bucket of the open-dossier index, so one busy day never makes a hot partition. */
 export const NEXT_ACTION_SHARDS = 16;
 
@@ -60,7 +63,7 @@ export function localDay(epochMs: number): string {
  * `DOSSIER#<id>` / `EVENT#<at>#<eventId>` is the audit trail. Only open, running dossiers carry the
  * sparse index keys. One conditional write per state change; no transactions.
  */
-export class DynamoDossierStore implements DossierStore, DetectorStore {
+export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDossierIndex {
   private reads = 0;
   private lowMark: string | undefined;
 
@@ -98,6 +101,44 @@ export class DynamoDossierStore implements DossierStore, DetectorStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
+  }
+
+  /** Every dossier not closed yet, as the not-closed index summarises it (all shards, all pages). */
+  async listNotClosed(): Promise<NotClosedDossier[]> {
+    const shards = Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) => String(i).padStart(2, '0'));
+    const pages = await Promise.all(
+      shards.map(async (shard) => {
+        const out: NotClosedDossier[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: NOT_CLOSED.indexName,
+              KeyConditionExpression: '#p = :p',
+              ExpressionAttributeNames: { '#p': NOT_CLOSED.partitionKey },
+              ExpressionAttributeValues: { ':p': `OPEN#${shard}` },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of page.Items ?? []) {
+            out.push({
+              dossierId: item[NOT_CLOSED.sortKey] as string,
+              status: item.status as string,
+              calendarId: item.calendarId as string,
+              procedureCode: item.procedureCode as string | undefined,
+              field: (item.field as string | undefined) ?? '',
+              receiptDate: item.receiptDate as string,
+              clockDay: item.clockDay as string,
+              dueDay: item.dueDay as string | undefined,
+            });
+          }
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return out;
+      }),
+    );
+    return pages.flat().sort((a, b) => (a.dossierId < b.dossierId ? -1 : a.dossierId > b.dossierId ? 1 : 0));
   }
 
   async getWatermark(): Promise<string | undefined> {
@@ -242,6 +283,17 @@ export class DynamoDossierStore implements DossierStore, DetectorStore {
       ...(state.dueAt ? { dueAt: state.dueAt } : {}),
       ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
       ...(keys ?? {}),
+      ...(received && state.rule && !CLOSED.has(state.status)
+        ? {
+            [NOT_CLOSED.partitionKey]: `OPEN#${shardOf(state.dossierId)}`,
+            [NOT_CLOSED.sortKey]: state.dossierId,
+            calendarId: state.rule.calendarId,
+            ...(received.procedure.code ? { procedureCode: received.procedure.code } : {}),
+            receiptDate: localDay(Date.parse(received.receivedAt)),
+            clockDay: localDay(Date.parse(state.clockStartedAt ?? received.receivedAt)),
+            ...(state.dueAt ? { dueDay: state.dueAt.slice(0, 10) } : {}),
+          }
+        : {}),
     };
     try {
       await this.client.send(

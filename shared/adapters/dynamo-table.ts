@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../config/table-design.ts';
 
-/** Creates the single table (with the sparse GSI) when it does not exist yet, and waits until it is active. */
+/** Creates the single table (with its two sparse GSIs) when it does not exist yet, and waits until it is active. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -16,6 +16,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       throw error;
   }
   const gsi = TABLE_DESIGN.openByNextAction;
+  const open = TABLE_DESIGN.notClosed;
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -25,6 +26,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         { AttributeName: TABLE_DESIGN.sortKey, AttributeType: 'S' },
         { AttributeName: gsi.partitionKey, AttributeType: 'S' },
         { AttributeName: gsi.sortKey, AttributeType: 'S' },
+        { AttributeName: open.partitionKey, AttributeType: 'S' },
+        { AttributeName: open.sortKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
@@ -38,6 +41,14 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: open.indexName,
+          KeySchema: [
+            { AttributeName: open.partitionKey, KeyType: 'HASH' },
+            { AttributeName: open.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...open.projected] },
         },
       ],
     }),

@@ -7,4 +7,15 @@ export const TABLE_DESIGN = {
   sortKey: 'sk',
   /** Sparse GSI of open dossiers keyed by their next action time (`DUE#2026-11-25#07` / instant). */
   openByNextAction: { indexName: 'open-by-next-action', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /**
+   * Sparse GSI of every dossier not closed yet (open, suspended, awaiting a supplement), sharded
+   * (`OPEN#07` / dossier id), with the few attributes that tell whether a rule or calendar change can
+   * touch it: what administrators' previews and recomputes read instead of a Scan.
+   */
+  notClosed: {
+    indexName: 'not-closed',
+    partitionKey: 'gsi2pk',
+    sortKey: 'gsi2sk',
+    projected: ['status', 'calendarId', 'procedureCode', 'field', 'receiptDate', 'clockDay', 'dueDay'],
+  },
 } as const;

@@ -1,5 +1,5 @@
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
-import { DEFAULT_CALENDAR_DEFINITION } from '../domain/calendar/default-calendar.ts';
+import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -64,4 +64,27 @@ function withDefault(calendars: readonly CalendarDefinition[]): CalendarDefiniti
   return calendars.some((c) => c.id === DEFAULT_CALENDAR_DEFINITION.id)
     ? [...calendars]
     : [DEFAULT_CALENDAR_DEFINITION, ...calendars];
+}
+
+/** Rules and calendars as a snapshot (indexes built now), for previews and recomputes. */
+export function snapshotOf(
+  rules: readonly DeadlineRule[],
+  calendars: readonly CalendarDefinition[],
+): RuleBookSnapshot & { calendarIds: ReadonlySet<string> } {
+  const byId = new Map<string, WorkingCalendar>();
+  for (const definition of withDefault(calendars)) {
+    byId.set(
+      definition.id,
+      definition === DEFAULT_CALENDAR_DEFINITION ? defaultCalendar() : new WorkingCalendar(definition),
+    );
+  }
+  return {
+    rules: [...rules],
+    calendarIds: new Set(byId.keys()),
+    calendar: (id) => {
+      const calendar = byId.get(id);
+      if (!calendar) throw new UnknownCalendarError(`unknown calendar id ${JSON.stringify(id)}`);
+      return calendar;
+    },
+  };
 }

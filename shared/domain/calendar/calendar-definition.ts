@@ -122,3 +122,26 @@ export type CalendarDefinition = z.output<typeof calendarDefinitionSchema>;
 export type CalendarYear = z.output<typeof calendarYearSchema>;
 export type DayOff = z.output<typeof dayOffSchema>;
 export type MakeUpDay = z.output<typeof makeUpDaySchema>;
+
+/** One problem in a calendar file: where it is and what is wrong. */
+export interface CalendarProblem {
+  file: string;
+  path: string;
+  reason: string;
+}
+
+/** Validates a parsed calendar document (from YAML or JSON): the definition, or every problem. */
+export function readCalendarData(
+  raw: unknown,
+  file: string,
+): { calendar?: CalendarDefinition | undefined; problems: CalendarProblem[] } {
+  const result = calendarDefinitionSchema.safeParse(raw);
+  if (result.success) return { calendar: result.data, problems: [] };
+  return {
+    problems: result.error.issues.map((issue) => ({
+      file,
+      path: issue.path.map(String).join('.'),
+      reason: issue.message,
+    })),
+  };
+}

@@ -1,13 +1,8 @@
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
-import { type CalendarDefinition, calendarDefinitionSchema } from './calendar-definition.ts';
+import type { CalendarProblem } from './calendar-definition.ts';
+import { type CalendarDefinition, readCalendarData } from './calendar-definition.ts';
 
-/** One problem in a calendar file: where it is and what is wrong. */
-export interface CalendarProblem {
-  file: string;
-  path: string;
-  reason: string;
-}
+export type { CalendarProblem };
 
 /** Thrown when a calendar file is invalid; lists every problem, and nothing of the file is used. */
 export class InvalidCalendarError extends Error {
@@ -39,15 +34,7 @@ export function parseCalendarText(text: string, file: string): CalendarDefinitio
       },
     ]);
   }
-  const result = calendarDefinitionSchema.safeParse(raw);
-  if (!result.success) throw new InvalidCalendarError(toProblems(file, result.error));
-  return result.data;
-}
-
-function toProblems(file: string, error: z.ZodError): CalendarProblem[] {
-  return error.issues.map((issue) => ({
-    file,
-    path: issue.path.map(String).join('.'),
-    reason: issue.message,
-  }));
+  const { calendar, problems } = readCalendarData(raw, file);
+  if (!calendar) throw new InvalidCalendarError(problems);
+  return calendar;
 }

@@ -41,6 +41,19 @@ export interface OwedNotification {
   cancelledAt?: string | undefined;
 }
 
+/**
+ * A due-date change made by an administrator's rule or calendar change (never by an event): what the
+ * dates were and became, and why. The first entry keeps the original legal due date as first counted.
+ */
+export interface DueDateChange {
+  changeId: string;
+  at: string;
+  author: string;
+  reason: string;
+  before: { ruleId?: string | undefined; originalDueAt?: string | undefined; dueAt?: string | null | undefined };
+  after: { ruleId?: string | undefined; originalDueAt?: string | undefined; dueAt?: string | null | undefined };
+}
+
 /** A detector run holding a dossier's notifications for sending; others leave it alone until `until`. */
 export interface Lease {
   runId: string;
@@ -65,6 +78,8 @@ export interface DossierRecord {
   /** Stages reached, with the instant and cycle — the audit of alerts. */
   stagesReached: { stage: Stage; cycle: number; at: string }[];
   lease?: Lease | undefined;
+  /** Due dates moved by administrators' rule or calendar changes, oldest first. */
+  dueDateChanges?: DueDateChange[] | undefined;
   /** Optimistic-locking version; 0 for a dossier not stored yet. */
   version: number;
 }
@@ -117,6 +132,7 @@ export function nextRecord(
     notifications,
     stagesReached: previous?.stagesReached ?? [],
     lease: previous?.lease,
+    ...(previous?.dueDateChanges ? { dueDateChanges: previous.dueDateChanges } : {}),
     version: previous?.version ?? 0,
   };
 }

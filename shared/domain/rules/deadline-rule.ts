@@ -115,6 +115,28 @@ export interface RuleProblem {
   reason: string;
 }
 
+/**
+ * Validates a parsed rules document (`{ rules: [...] }`, from YAML or JSON): the valid rules, and every
+ * problem of the others with its path.
+ */
+export function readRulesData(raw: unknown, file: string): { rules: DeadlineRule[]; problems: RuleProblem[] } {
+  const parsed = z.object({ rules: z.array(z.unknown()) }).safeParse(raw);
+  if (!parsed.success) return { rules: [], problems: [{ file, path: 'rules', reason: 'must be a list of rules' }] };
+  const problems: RuleProblem[] = [];
+  const rules: DeadlineRule[] = [];
+  parsed.data.rules.forEach((item, index) => {
+    const result = deadlineRuleInputSchema.safeParse(item);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        problems.push({ file, path: ['rules', index, ...issue.path].map(String).join('.'), reason: issue.message });
+      }
+      return;
+    }
+    rules.push(toRule(result.data, file));
+  });
+  return { rules, problems };
+}
+
 /** Checks a whole rule set: no two versions of one scope take effect on the same day. */
 export function checkRuleSet(rules: readonly DeadlineRule[]): RuleProblem[] {
   const seen = new Map<string, DeadlineRule>();

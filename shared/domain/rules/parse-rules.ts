@@ -1,6 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
-import { type DeadlineRule, deadlineRuleInputSchema, type RuleProblem, toRule } from './deadline-rule.ts';
+import { type DeadlineRule, type RuleProblem, readRulesData } from './deadline-rule.ts';
 
 export class InvalidRulesError extends Error {
   override name = 'InvalidRulesError';
@@ -30,19 +29,5 @@ export function readRulesFile(textContent: string, file: string): { rules: Deadl
     const reason = `not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`;
     return { rules: [], problems: [{ file, path: '', reason }] };
   }
-  const parsed = z.object({ rules: z.array(z.unknown()) }).safeParse(raw);
-  if (!parsed.success) return { rules: [], problems: [{ file, path: 'rules', reason: 'must be a list of rules' }] };
-  const problems: RuleProblem[] = [];
-  const rules: DeadlineRule[] = [];
-  parsed.data.rules.forEach((item, index) => {
-    const result = deadlineRuleInputSchema.safeParse(item);
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        problems.push({ file, path: ['rules', index, ...issue.path].map(String).join('.'), reason: issue.message });
-      }
-      return;
-    }
-    rules.push(toRule(result.data, file));
-  });
-  return { rules, problems };
+  return readRulesData(raw, file);
 }

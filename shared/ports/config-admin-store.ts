@@ -1,0 +1,53 @@
+import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
+import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
+import type { ConfigSource } from './config-source.ts';
+
+/** One version of a calendar: the whole definition, with who put it, when and on what legal basis. */
+export interface CalendarVersion {
+  id: string;
+  version: number;
+  effectiveFrom: string;
+  legalBasis: string;
+  author: string;
+  at: string;
+  source?: string | undefined;
+  definition: CalendarDefinition;
+}
+
+/** One audited configuration change. */
+export interface AuditEntry {
+  /** Deterministic from the change's content: putting the same change again finds the same entry. */
+  changeId: string;
+  at: string;
+  author: string;
+  action: 'rules.put' | 'calendar.put';
+  /** `applying` until every affected dossier is recomputed; a change left `applying` is re-run by putting it again. */
+  status: 'applying' | 'applied';
+  sources: string[];
+  legalBasis: string[];
+  /** What changed: rule version ids, calendar version, days that changed status. */
+  what: Record<string, unknown>;
+  /** Dossiers whose dates or stage changed. */
+  dossiersMoved?: number | undefined;
+}
+
+/** Thrown when another administrator put a version in between (optimistic locking on the version). */
+export class ConfigConflictError extends Error {
+  override name = 'ConfigConflictError';
+}
+
+/** The configuration as administrators change it: versioned, never rewritten, audited. */
+export interface ConfigAdminStore extends ConfigSource {
+  /** Writes rule versions not stored yet; a stored one is never overwritten. Returns how many were written. */
+  putRuleVersions(
+    rules: readonly DeadlineRule[],
+    meta: { author: string; at: string; changeId: string },
+  ): Promise<number>;
+  /** The calendar in force (its latest version), if stored. */
+  getCalendarVersion(id: string): Promise<CalendarVersion | undefined>;
+  listCalendarVersions(id: string): Promise<CalendarVersion[]>;
+  /** Stores a new version if the current one is still `expectedVersion` (0: none); else ConfigConflictError. */
+  putCalendarVersion(version: CalendarVersion, expectedVersion: number): Promise<void>;
+  putAudit(entry: AuditEntry): Promise<void>;
+  listAudit(): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,19 @@
+/** A dossier not closed yet, as summarised by the not-closed index (no personal data). */
+export interface NotClosedDossier {
+  dossierId: string;
+  status: string;
+  calendarId: string;
+  procedureCode?: string | undefined;
+  field: string;
+  /** Local receipt date (YYYY-MM-DD). */
+  receiptDate: string;
+  /** Local date the current clock cycle started (the receipt, or the complete supplement). */
+  clockDay: string;
+  /** Local date of the current legal due date; absent while the clock waits for a supplement. */
+  dueDay?: string | undefined;
+}
+
+/** Lists the dossiers a rule or calendar change may touch, without a Scan. */
+export interface OpenDossierIndex {
+  listNotClosed(): Promise<NotClosedDossier[]>;
+}
