@@ -4,6 +4,8 @@ export class BadInputError extends Error {
   constructor(
     readonly argument: string,
     reason: string,
+    /** A JSON result to print on stdout as well (a validation report). */
+    readonly result?: unknown,
   ) {
     super(`${argument}: ${reason}`);
   }

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { auditCommand, calendarCommands, rulesCommands } from './admin-commands.ts';
 import { runCheckProvisional, runDue } from './due-command.ts';
 import { BadInputError, EXIT, RuntimeFailure } from './errors.ts';
 import { runStart } from './start-command.ts';
@@ -105,7 +106,105 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .option('--api-port <port>', 'approval page port', '8080')
     .action(async (options) => runStart(options, io));
 
-  const calendars = program.command('calendars').description('Working-day calendars');
+  const store = (command: Command) =>
+    command
+      .addOption(dataDir())
+      .option('--aws', 'work on the AWS table named by TABLE_NAME (credentials from the environment)');
+
+  const rules = program
+    .command('rules')
+    .description(
+      'Deadline rules: versioned by effective date, validated whole (every problem listed, nothing applied if any),\n' +
+        'previewed ("what moves?") and applied to the open dossiers, audited. Files: YAML or JSON, `rules:` list;\n' +
+        'a directory stands for its *.yaml and *.json files.',
+    );
+  store(rules.command('list').description('Every stored rule version, by scope and effective date.')).action(
+    async (options) => print(await rulesCommands.list(options)),
+  );
+  store(
+    rules
+      .command('get')
+      .argument('<id>', 'a scope (PROC#1.004227, FIELD#đất đai, GLOBAL) or one version (…@2025-07-01)')
+      .description('The versions of one rule scope, or one version.'),
+  ).action(async (id: string, options) => print(await rulesCommands.get(id, options)));
+  store(
+    rules
+      .command('validate')
+      .argument('<files...>', 'rules files or directories')
+      .description('Validate rules files against the stored versions; exit 2 listing every problem.'),
+  ).action(async (files: string[], options) => print(await rulesCommands.validate(files, options)));
+  store(
+    rules
+      .command('diff')
+      .argument('<files...>', 'rules files or directories')
+      .description(
+        'Which versions the files add, repeat (identical) or contradict (refused: versions are never rewritten).',
+      ),
+  ).action(async (files: string[], options) => print(await rulesCommands.diff(files, options)));
+  store(
+    rules
+      .command('preview')
+      .argument('<files...>', 'rules files or directories')
+      .description('The open dossiers whose due dates or stage would change, old → new; writes nothing.'),
+  ).action(async (files: string[], options) => print(await rulesCommands.preview(files, options)));
+  store(
+    rules
+      .command('put')
+      .argument('<files...>', 'rules files or directories')
+      .option('--author <name>', 'who makes the change, for the audit (default: $DUNGHAN_AUTHOR or the OS user)')
+      .description(
+        'Store the new versions and recompute the open dossiers they govern (each records the change in its\n' +
+          'history); putting the same files again writes nothing and completes an interrupted recompute.',
+      ),
+  ).action(async (files: string[], options) => print(await rulesCommands.put(files, options)));
+
+  const calendars = program
+    .command('calendars')
+    .description(
+      'Working-day calendars: versioned, validated (make-up days on weekends, compensating days for holidays on\n' +
+        'weekends…), previewed and applied to the open dossiers, audited.',
+    );
+  store(calendars.command('list').description('The calendars in force, with version and provisional years.')).action(
+    async (options) => print(await calendarCommands.list(options)),
+  );
+  store(
+    calendars
+      .command('get')
+      .argument('<id>', 'calendar id (vn-civil-service)')
+      .description('A calendar in force and its versions.'),
+  ).action(async (id: string, options) => print(await calendarCommands.get(id, options)));
+  store(
+    calendars
+      .command('validate')
+      .argument('<file>', 'calendar file (YAML or JSON)')
+      .description('Validate a calendar file; exit 2 listing every problem.'),
+  ).action(async (file: string, options) => print(await calendarCommands.validate(file, options)));
+  store(
+    calendars
+      .command('diff')
+      .argument('<file>', 'calendar file (YAML or JSON)')
+      .description('Settings and days (working ↔ day off) that differ from the calendar in force.'),
+  ).action(async (file: string, options) => print(await calendarCommands.diff(file, options)));
+  store(
+    calendars
+      .command('preview')
+      .argument('<file>', 'calendar file (YAML or JSON)')
+      .description(
+        '"What moves if I apply this?": the open dossiers whose due dates or stage would change; writes nothing.',
+      ),
+  ).action(async (file: string, options) => print(await calendarCommands.preview(file, options)));
+  store(
+    calendars
+      .command('put')
+      .argument('<file>', 'calendar file (YAML or JSON)')
+      .option('--legal-basis <text>', 'the decision or notice the change implements (required)')
+      .option('--effective-from <date>', 'YYYY-MM-DD the version takes effect (default: today)')
+      .option('--author <name>', 'who makes the change, for the audit (default: $DUNGHAN_AUTHOR or the OS user)')
+      .description(
+        'Store a new version and recompute the open dossiers a changed day touches (stages reached stay; one made\n' +
+          'overdue is handled by the next detector run).',
+      ),
+  ).action(async (file: string, options) => print(await calendarCommands.put(file, options)));
   calendars
     .command('check-provisional')
     .description(
@@ -116,6 +215,14 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .option('--from-date <MM-DD>', 'from which day of the year next year is checked', '11-01')
     .option('--calendar <file>', 'calendar file instead of the built-in civil-service calendar')
     .action(async (options) => print(await runCheckProvisional(options)));
+
+  store(
+    program
+      .command('audit')
+      .description(
+        'Every configuration change: who, when, what, from which file, on what legal basis, dossiers moved.',
+      ),
+  ).action(async (options) => print(await auditCommand(options)));
 
   program
     .command('detect')
@@ -151,6 +258,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.failure;
     }
     if (error instanceof BadInputError) {
+      if (error.result !== undefined) process.stdout.write(`${JSON.stringify(error.result, null, 2)}\n`);
       process.stderr.write(`dunghan: ${error.message}\n`);
       return EXIT.badInput;
     }

@@ -161,6 +161,7 @@ export async function runDossier(dossierId: string, options: StoreOptions) {
       steps: state.steps,
       result: state.result ?? null,
       violations: state.violations.map((v) => v.code),
+      dueDateChanges: record.dueDateChanges ?? [],
       history: state.history,
       version: record.version,
     };
