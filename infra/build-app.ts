@@ -6,7 +6,7 @@ import { StatelessStack } from './stacks/stateless-stack.ts';
 
 /**
  * The app: both stacks, cdk-nag AwsSolutions checks and the acknowledged findings. Parameters come as
- * context: `senderEmail`, `alarmEmail`, `region`, `eventBusName`.
+ * context: `senderEmail`, `alarmEmail`, `adminEmails` (comma-separated), `region`, `eventBusName`.
  */
 export function buildApp(props: AppProps = {}): { app: App; stateful: StatefulStack; stateless: StatelessStack } {
   const app = new App(props);
@@ -27,6 +27,7 @@ export function buildApp(props: AppProps = {}): { app: App; stateful: StatefulSt
     stateful,
     eventBusName: context('eventBusName'),
     alarmEmail: context('alarmEmail'),
+    adminEmails: context('adminEmails'),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stateful, stateless);

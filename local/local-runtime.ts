@@ -15,7 +15,7 @@ import { SesMailer } from '../shared/adapters/ses-mailer.ts';
 import { DOSSIER_EVENT_TYPES } from '../shared/contracts/dossier-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
-import { RuleBook } from '../shared/use-cases/rule-book.ts';
+import { calendarIdsOf, RuleBook } from '../shared/use-cases/rule-book.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
@@ -90,6 +90,9 @@ export async function startLocalRuntime(
     /** Run dynalite and the SES emulator in worker threads (cores of their own). */
     dynamoThread?: boolean;
     linkSecret?: string;
+    /** Administrators told when a calendar year is still provisional (as ADMIN_EMAILS on AWS). */
+    adminEmails?: string[];
+    provisionalCheckFrom?: string;
   } = {},
 ): Promise<LocalRuntime> {
   const dynalite = await startDynalite({
@@ -164,15 +167,32 @@ export async function startLocalRuntime(
     );
     apiUrl = api.url;
     closers.push(api.close);
-    detectorHandler = createDetectorHandler({
-      store,
-      index: store,
-      rules,
-      mailer: new SesMailer(ses),
-      publisher: new EventBridgePublisher(clients.eventBridge, 'default'),
-      clock,
-      config: { senderEmail: LOCAL_SENDER, approvalBaseUrl: api.url, linkSecret },
-    });
+    const mailer = new SesMailer(ses);
+    detectorHandler = createDetectorHandler(
+      {
+        store,
+        index: store,
+        rules,
+        mailer,
+        publisher: new EventBridgePublisher(clients.eventBridge, 'default'),
+        clock,
+        config: { senderEmail: LOCAL_SENDER, approvalBaseUrl: api.url, linkSecret },
+      },
+      options.adminEmails?.length
+        ? {
+            rules,
+            calendarIds: () => calendarIdsOf(config),
+            notices: config,
+            mailer,
+            clock,
+            config: {
+              senderEmail: LOCAL_SENDER,
+              adminEmails: options.adminEmails,
+              checkFrom: options.provisionalCheckFrom,
+            },
+          }
+        : undefined,
+    );
   }
   return {
     sesEndpoint,

@@ -51,14 +51,14 @@ export function buildDefaultCalendar(sourcePath: string): CalendarDefinition {
         : mentions(occasion, /nghỉ bù ([\d/, ]+)/, date)
           ? 'compensatory'
           : 'holiday';
-      return { date, name: occasion, kind, source: year.source };
+      // Days inherit the year's source (kept once per year: the functions bundle this file).
+      return { date, name: occasion, kind };
     });
     const makeUpDays = year.workingWeekends.map((date) => {
       const related = year.detail.find((d) => d.occasion.includes(`làm bù thứ Bảy ${dayMonth(date)}`));
       return {
         date,
         name: related ? `Làm bù cho ngày nghỉ hoán đổi — ${related.occasion}` : 'Ngày làm bù',
-        source: year.source,
       };
     });
     const notes = [year.scope];

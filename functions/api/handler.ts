@@ -4,12 +4,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createClients } from '../../shared/adapters/aws-clients.ts';
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { readApiConfig } from '../../shared/config/detector-env.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/approve-apology.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
+import type { AdminDeps } from '../../shared/use-cases/administer-config.ts';
 import {
   type ApprovalDeps,
   approveThroughLink,
@@ -17,6 +19,7 @@ import {
   viewApproval,
 } from '../../shared/use-cases/approve-apology.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { type AdminEvent, routeAdmin } from './admin-routes.ts';
 import { approvalFormPage, approvedPage, refusalPage } from './approval-page.ts';
 
 const LINK_REFUSALS: Record<InvalidLinkError['problem'], [number, string]> = {
@@ -59,11 +62,23 @@ function form(event: APIGatewayProxyEventV2): URLSearchParams {
   return new URLSearchParams(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
 }
 
-/** The approval page: GET shows the draft and the form, POST approves (once). */
-export function createApiHandler(deps: ApprovalDeps) {
+/**
+ * The approval page (GET shows the draft and the form, POST approves, once) and, when `admin` is given,
+ * the administration endpoints under /admin/ (IAM-authorised by the HTTP API).
+ */
+export function createApiHandler(deps: ApprovalDeps, admin?: AdminDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
+      if (admin && (event.rawPath ?? '').startsWith('/admin/')) {
+        const response = await routeAdmin(admin, event as AdminEvent);
+        logger.info('admin request', {
+          method: event.requestContext?.http?.method,
+          path: event.rawPath,
+          statusCode: response.statusCode,
+        });
+        return response;
+      }
       const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
       if (!match?.[1]) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const dossierId = decodeURIComponent(match[1]).slice(0, 120);
@@ -116,15 +131,20 @@ export function createApiHandler(deps: ApprovalDeps) {
 }
 
 /** Production wiring. */
-export async function apiDepsFromEnvironment(): Promise<ApprovalDeps> {
+export async function apiDepsFromEnvironment(): Promise<[ApprovalDeps, AdminDeps]> {
   const config = readApiConfig();
   const clients = createClients();
-  return {
-    store: new DynamoDossierStore(clients.documents, config.TABLE_NAME),
-    rules: new RuleBook(new DynamoConfigStore(clients.documents, config.TABLE_NAME), systemClock),
-    clock: systemClock,
-    linkSecret: await readLinkSecret(),
-  };
+  const store = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
+  const configStore = new DynamoConfigStore(clients.documents, config.TABLE_NAME);
+  return [
+    { store, rules: new RuleBook(configStore, systemClock), clock: systemClock, linkSecret: await readLinkSecret() },
+    {
+      config: configStore,
+      dossiers: store,
+      clock: systemClock,
+      publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
+    },
+  ];
 }
 
 let wired: Promise<ReturnType<typeof createApiHandler>> | undefined;
@@ -134,6 +154,6 @@ export const handler = async (
   event: APIGatewayProxyEventV2,
   context: Parameters<ReturnType<typeof createApiHandler>>[1],
 ) => {
-  wired ??= apiDepsFromEnvironment().then(createApiHandler);
+  wired ??= apiDepsFromEnvironment().then(([approval, admin]) => createApiHandler(approval, admin));
   return (await wired)(event, context);
 };

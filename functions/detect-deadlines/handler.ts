@@ -13,7 +13,8 @@ import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { readDetectorConfig } from '../../shared/config/detector-env.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
-import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { notifyProvisionalYears, type ProvisionalNoticeDeps } from '../../shared/use-cases/notify-provisional-years.ts';
+import { calendarIdsOf, RuleBook } from '../../shared/use-cases/rule-book.ts';
 import {
   type DetectorDeps,
   type DetectorReport,
@@ -25,7 +26,7 @@ import {
  * The scheduled detector: one pass, metrics for what moved and what failed, and a failed invocation
  * when any dossier failed (after all the others were handled), so alarms fire and nothing is silent.
  */
-export function createDetectorHandler(deps: DetectorDeps) {
+export function createDetectorHandler(deps: DetectorDeps, provisional?: ProvisionalNoticeDeps) {
   return middy<unknown, DetectorReport>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
@@ -37,6 +38,18 @@ export function createDetectorHandler(deps: DetectorDeps) {
       metrics.addMetric('EmailsSent', MetricUnit.Count, report.emailsSent);
       metrics.addMetric('DossierFailures', MetricUnit.Count, report.failures.length);
       metrics.addMetric('ItemsRead', MetricUnit.Count, report.itemsRead);
+      // Once per calendar and year: tell administrators a year the deadlines reach is still provisional.
+      let noticeError: unknown;
+      if (provisional) {
+        try {
+          const { sent } = await notifyProvisionalYears(provisional);
+          metrics.addMetric('ProvisionalNotices', MetricUnit.Count, sent.length);
+          if (sent.length > 0) logger.info('provisional calendar notices sent', { sent });
+        } catch (error) {
+          noticeError = error;
+          logger.error('provisional calendar notice failed', { error: (error as Error).message });
+        }
+      }
       logger.info('detector run', {
         runId: report.runId,
         examined: report.examined,
@@ -50,27 +63,27 @@ export function createDetectorHandler(deps: DetectorDeps) {
           logger.error('dossier failed', { dossierId: failure.dossierId, reason: failure.reason });
         throw new DetectorRunFailedError(report);
       }
+      if (noticeError) throw noticeError;
       return report;
     });
 }
 
 /** Production wiring from the environment. */
-export async function detectorDepsFromEnvironment(): Promise<DetectorDeps> {
+export async function detectorDepsFromEnvironment(): Promise<[DetectorDeps, ProvisionalNoticeDeps | undefined]> {
   const config = readDetectorConfig();
   const clients = createClients();
   const store = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
-  return {
+  const configStore = new DynamoConfigStore(clients.documents, config.TABLE_NAME);
+  const rules = new RuleBook(configStore, systemClock, config.RULE_CACHE_TTL_SECONDS * 1000);
+  const mailer = new SesMailer(
+    new SESClient({ maxAttempts: 4, requestHandler: { requestTimeout: 10_000 } }),
+    config.SES_CONFIGURATION_SET,
+  );
+  const deps: DetectorDeps = {
     store,
     index: store,
-    rules: new RuleBook(
-      new DynamoConfigStore(clients.documents, config.TABLE_NAME),
-      systemClock,
-      config.RULE_CACHE_TTL_SECONDS * 1000,
-    ),
-    mailer: new SesMailer(
-      new SESClient({ maxAttempts: 4, requestHandler: { requestTimeout: 10_000 } }),
-      config.SES_CONFIGURATION_SET,
-    ),
+    rules,
+    mailer,
     publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
     clock: systemClock,
     config: {
@@ -79,12 +92,29 @@ export async function detectorDepsFromEnvironment(): Promise<DetectorDeps> {
       linkSecret: await readLinkSecret(),
     },
   };
+  return [
+    deps,
+    config.ADMIN_EMAILS.length === 0
+      ? undefined
+      : {
+          rules,
+          calendarIds: () => calendarIdsOf(configStore),
+          notices: configStore,
+          mailer,
+          clock: systemClock,
+          config: {
+            senderEmail: config.SENDER_EMAIL,
+            adminEmails: config.ADMIN_EMAILS,
+            checkFrom: config.PROVISIONAL_CHECK_FROM,
+          },
+        },
+  ];
 }
 
 let wired: Promise<ReturnType<typeof createDetectorHandler>> | undefined;
 
 /** The Lambda entry point. */
 export const handler = async (event: unknown, context: Parameters<ReturnType<typeof createDetectorHandler>>[1]) => {
-  wired ??= detectorDepsFromEnvironment().then(createDetectorHandler);
+  wired ??= detectorDepsFromEnvironment().then(([deps, provisional]) => createDetectorHandler(deps, provisional));
   return (await wired)(event, context);
 };

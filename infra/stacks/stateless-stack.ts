@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -25,6 +26,8 @@ export interface StatelessStackProps extends StackProps {
   eventBusName?: string | undefined;
   /** Where alarms are emailed; no subscription when absent. */
   alarmEmail?: string | undefined;
+  /** Administrators told when a calendar year is still provisional (comma-separated); none when absent. */
+  adminEmails?: string | undefined;
 }
 
 /** The functions, the bus rule, the schedule, the approval API and the alarms. */
@@ -85,7 +88,12 @@ export class StatelessStack extends Stack {
       ],
     });
 
-    this.api = new DungHanFunction(this, 'Api', { name: 'api', description: 'Đúng Hạn: apology approval page' });
+    this.api = new DungHanFunction(this, 'Api', {
+      name: 'api',
+      description: 'Đúng Hạn: apology approval page and administration',
+      // A calendar or rule change recomputes the open dossiers it touches within the request.
+      timeout: Duration.seconds(29),
+    });
     stateful.table.grantReadWriteData(this.api.fn);
     this.api.fn.addEnvironment('TABLE_NAME', stateful.table.tableName);
     stateful.linkSecret.grantRead(this.api.fn);
@@ -103,6 +111,16 @@ export class StatelessStack extends Stack {
     });
     const integration = new HttpLambdaIntegration('Approval', this.api.fn);
     this.httpApi.addRoutes({ path: '/approve/{dossierId}', methods: [HttpMethod.GET, HttpMethod.POST], integration });
+    // Administration (rules, calendars, audit): IAM only. The caller's ARN is the author in the audit.
+    this.httpApi.addRoutes({
+      path: '/admin/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT],
+      integration: new HttpLambdaIntegration('Admin', this.api.fn),
+      authorizer: new HttpIamAuthorizer(),
+    });
+    // A recompute can owe the bus a violation event.
+    bus.grantPutEventsTo(this.api.fn);
+    this.api.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
 
     // One run at a time: overlapping runs are safe (leases), but pointless.
     this.detector = new DungHanFunction(this, 'Detector', {
@@ -135,6 +153,7 @@ export class StatelessStack extends Stack {
     stateful.linkSecret.grantRead(this.detector.fn);
     this.detector.fn.addEnvironment('LINK_SECRET_ARN', stateful.linkSecret.secretArn);
     this.detector.fn.addEnvironment('APPROVAL_BASE_URL', this.httpApi.apiEndpoint);
+    if (props.adminEmails) this.detector.fn.addEnvironment('ADMIN_EMAILS', props.adminEmails);
     new Schedule(this, 'DetectorSchedule', {
       description: 'Every 15 minutes in office hours, Monday to Saturday (make-up Saturdays), Vietnam time',
       schedule: ScheduleExpression.cron({

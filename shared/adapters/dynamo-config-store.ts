@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLE_DESIGN } from '../config/table-design.ts';
 import { type CalendarDefinition, calendarDefinitionSchema } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
@@ -9,19 +15,22 @@ import {
   type ConfigAdminStore,
   ConfigConflictError,
 } from '../ports/config-admin-store.ts';
+import type { NoticeStore } from '../ports/notice-store.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 /** All configuration lives in one partition, read whole (it is small) and cached by the rule book. */
 export const CONFIG_PARTITION = 'CONFIG';
 /** Audited configuration changes, one item per change. */
 export const AUDIT_PARTITION = 'AUDIT';
+/** One-off notices to administrators, one item each. */
+export const NOTICE_PARTITION = 'NOTICE';
 
 /**
  * Rules (`RULE#<scope>@<effectiveFrom>`, one immutable item per version), calendars (`CALENDAR#<id>`:
  * the version in force; `CALVER#<id>#<000001>`: every version) and the audit (`AUDIT` / `CHANGE#<id>`)
  * in the single table.
  */
-export class DynamoConfigStore implements ConfigAdminStore {
+export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -139,6 +148,37 @@ export class DynamoConfigStore implements ConfigAdminStore {
     return items
       .map((item) => JSON.parse(item.data as string) as AuditEntry)
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+
+  async claimNotice(id: string, at: string, until: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PK]: NOTICE_PARTITION, [SK]: `NOTICE#${id}` },
+          UpdateExpression: 'SET #claimedAt = :at, #until = :until',
+          ConditionExpression: 'attribute_not_exists(#sentAt) AND (attribute_not_exists(#until) OR #until < :at)',
+          ExpressionAttributeNames: { '#claimedAt': 'claimedAt', '#until': 'claimedUntil', '#sentAt': 'sentAt' },
+          ExpressionAttributeValues: { ':at': at, ':until': until },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async markNoticeSent(id: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [PK]: NOTICE_PARTITION, [SK]: `NOTICE#${id}` },
+        UpdateExpression: 'SET #sentAt = :at REMOVE #until',
+        ExpressionAttributeNames: { '#sentAt': 'sentAt', '#until': 'claimedUntil' },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
   }
 
   /** Writes rules and calendars (all-or-nothing validation happens before: callers pass validated data). */

@@ -9,6 +9,21 @@ const schema = z.object({
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_SECRET_ARN: z.string().startsWith('arn:', 'must be the ARN of the Secrets Manager secret').optional(),
   SES_CONFIGURATION_SET: z.string().optional(),
+  /** Administrators told when a calendar year is still provisional (comma-separated); none: no notice. */
+  ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().email('each address in ADMIN_EMAILS must be an email address'))),
+  PROVISIONAL_CHECK_FROM: z
+    .string()
+    .regex(/^\d{2}-\d{2}$/, 'must be MM-DD (the day of the year next year is checked from)')
+    .default('11-01'),
   RULE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 
@@ -27,6 +42,7 @@ export function readDetectorConfig(env: Record<string, string | undefined> = pro
 
 const apiSchema = z.object({
   TABLE_NAME: z.string().min(1, 'must name the DynamoDB table'),
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
   RULE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 

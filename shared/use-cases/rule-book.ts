@@ -88,3 +88,8 @@ export function snapshotOf(
     },
   };
 }
+
+/** The ids of the calendars in force: the stored ones and the built-in one. */
+export async function calendarIdsOf(source: ConfigSource): Promise<string[]> {
+  return withDefault(await source.listCalendars()).map((c) => c.id);
+}

@@ -12,6 +12,7 @@ beforeAll(() => {
       '@aws-cdk/core:defaultCrossStackReferences': 'strong',
       senderEmail: 'noreply@krongpa.gialai.gov.vn',
       alarmEmail: 'ops@krongpa.gialai.gov.vn',
+      adminEmails: 'quantri@sonv.gialai.gov.vn',
     },
   });
   stateless = Template.fromStack(built.stateless);
@@ -57,7 +58,9 @@ describe('the CDK app', () => {
     );
     expect(actions(ingest).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
     expect(actions(api)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem']));
-    expect(actions(api).some((a) => a.startsWith('ses:') || a.startsWith('events:'))).toBe(false);
+    // The api recomputes dossiers for administrators and may owe the bus a violation event; it never mails.
+    expect(actions(api)).toContain('events:PutEvents');
+    expect(actions(api).some((a) => a.startsWith('ses:'))).toBe(false);
     expect(actions(detector)).toEqual(
       expect.arrayContaining([
         'ses:SendRawEmail',
@@ -143,6 +146,45 @@ describe('the CDK app', () => {
     stateless.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@krongpa.gialai.gov.vn',
+    });
+  });
+
+  it('authorises the administration routes with IAM and leaves the approval page to its signed links', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: Match.stringLikeRegexp('^(GET|POST|PUT) /admin/\\{proxy\\+\\}$'),
+      AuthorizationType: 'AWS_IAM',
+    });
+    const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: { RouteKey: string; AuthorizationType?: string };
+    }[];
+    expect(
+      routes.filter((r) => r.Properties.RouteKey.includes('/admin/')).map((r) => r.Properties.AuthorizationType),
+    ).toEqual(['AWS_IAM', 'AWS_IAM', 'AWS_IAM']);
+    expect(
+      routes
+        .filter((r) => r.Properties.RouteKey.includes('/approve/'))
+        .every((r) => r.Properties.AuthorizationType !== 'AWS_IAM'),
+    ).toBe(true);
+  });
+
+  it('tells the detector whom to email about provisional calendar years', () => {
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('deadline stages'),
+      Environment: { Variables: Match.objectLike({ ADMIN_EMAILS: 'quantri@sonv.gialai.gov.vn' }) },
+    });
+  });
+
+  it('indexes not-closed dossiers with only the attributes a configuration change needs', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'not-closed',
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['status', 'calendarId', 'procedureCode', 'field', 'receiptDate', 'clockDay', 'dueDay'],
+          },
+        }),
+      ]),
     });
   });
 

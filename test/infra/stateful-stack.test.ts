@@ -6,7 +6,7 @@ import { StatefulStack } from '../../infra/stacks/stateful-stack.ts';
 describe('the stateful stack', () => {
   const template = Template.fromStack(new StatefulStack(new App(), 'Test', { senderEmail: 'dunghan@example.gov.vn' }));
 
-  it('keeps the single table on-demand, with point-in-time recovery, deletion protection and the sparse GSI', () => {
+  it('keeps the single table on-demand, with point-in-time recovery, deletion protection and the two sparse GSIs', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -20,6 +20,17 @@ describe('the stateful stack', () => {
             { AttributeName: 'gsi1pk', KeyType: 'HASH' },
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
+        },
+        {
+          IndexName: 'not-closed',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['status', 'calendarId', 'procedureCode', 'field', 'receiptDate', 'clockDay', 'dueDay'],
+          },
         },
       ],
       Replicas: [

@@ -290,7 +290,7 @@ export class WorkingCalendar {
           working: false,
           kind: off.kind,
           name: off.name,
-          ...(off.source === undefined ? {} : { source: off.source }),
+          ...((off.source ?? data.source) === undefined ? {} : { source: off.source ?? data.source }),
           provisional: data.provisional,
         });
       }
@@ -300,7 +300,7 @@ export class WorkingCalendar {
           working: true,
           makeUp: true,
           name: makeUp.name,
-          ...(makeUp.source === undefined ? {} : { source: makeUp.source }),
+          ...((makeUp.source ?? data.source) === undefined ? {} : { source: makeUp.source ?? data.source }),
           provisional: data.provisional,
         });
       }

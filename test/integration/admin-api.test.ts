@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../functions/api/handler.ts';
+import { LOCAL_LINK_SECRET, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
+import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { receivedEvent } from '../support/dossier-factory.ts';
+
+const clock = { now: () => Date.parse('2026-11-20T10:00:00+07:00') };
+const ADMIN_ARN = 'arn:aws:iam::123456789012:user/quantri-sonv';
+let runtime: LocalRuntime;
+let api: ReturnType<typeof createApiHandler>;
+
+function request(method: string, path: string, body?: unknown, iam = true): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    isBase64Encoded: false,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    requestContext: {
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      ...(iam ? { authorizer: { iam: { userArn: ADMIN_ARN } } } : {}),
+    },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+async function call(method: string, path: string, body?: unknown, iam = true) {
+  const response = await api(request(method, path, body, iam), localContext('api'));
+  return { status: response.statusCode, body: JSON.parse(response.body ?? 'null') };
+}
+
+const calendar = JSON.parse(
+  readFileSync(new URL('../../config/calendars/vn-civil-service.json', import.meta.url), 'utf8'),
+) as { years: Record<string, { daysOff: unknown[]; makeUpDays: unknown[] }> };
+calendar.years['2026']?.daysOff.push({ date: '2026-11-24', name: 'Ngày Văn hóa Việt Nam', kind: 'holiday' });
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ clock });
+  for (const d of await runtime.deliver(
+    receivedEvent({
+      dossierId: 'H21.65-261118-0001',
+      eventId: 'api-1',
+      occurredAt: '2026-11-18T09:00:00+07:00',
+      receivedAt: '2026-11-18T09:00:00+07:00',
+      appointmentAt: '2026-11-30T17:00:00+07:00',
+      procedure: { code: '1.013831', name: 'Đăng ký biến động', field: 'Đất đai' },
+    }),
+  ))
+    if (!d.ok) throw d.error;
+  api = createApiHandler(
+    { store: runtime.store, rules: new RuleBook(runtime.config, clock), clock, linkSecret: LOCAL_LINK_SECRET },
+    { config: runtime.config, dossiers: runtime.store, clock },
+  );
+});
+afterAll(async () => {
+  await runtime?.close();
+});
+
+describe('the administration endpoints of functions/api (IAM-authorised routes, dynalite)', () => {
+  it('lists rules and one scope’s versions', async () => {
+    const all = await call('GET', '/admin/rules');
+    expect(all.status).toBe(200);
+    expect(all.body).toHaveLength(53);
+    const land = await call('GET', `/admin/rules/${encodeURIComponent('PROC#1.013831')}`);
+    expect(land.body.map((r: { effectiveFrom: string }) => r.effectiveFrom)).toEqual(['2018-06-21', '2025-07-01']);
+    expect((await call('GET', '/admin/rules/NOPE')).status).toBe(404);
+  });
+
+  it('validates with every problem (400), previews, then puts a calendar as the IAM caller', async () => {
+    const broken = structuredClone(calendar);
+    broken.years['2026']?.makeUpDays.push({ date: '2026-12-02', name: 'Làm bù' });
+    const invalid = await call('POST', '/admin/calendars/validate', {
+      files: [{ name: 'lich.json', content: broken }],
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.problems[0]).toMatchObject({ file: 'lich.json', path: 'years.2026.makeUpDays.2.date' });
+
+    const files = [{ name: 'lich-2026-11.json', content: calendar }];
+    const preview = await call('POST', '/admin/calendars/preview', { files });
+    expect(preview.status).toBe(200);
+    expect(preview.body.moves).toEqual([
+      expect.objectContaining({
+        dossierId: 'H21.65-261118-0001',
+        before: expect.objectContaining({ dueAt: '2026-11-30T17:00:00+07:00' }),
+        after: expect.objectContaining({ dueAt: '2026-12-01T17:00:00+07:00' }),
+      }),
+    ]);
+
+    const anonymous = await call('PUT', '/admin/calendars', { files, legalBasis: 'QĐ 24/QĐ-UBND' }, false);
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.body.error).toMatch(/^caller: no IAM identity/);
+    const noBasis = await call('PUT', '/admin/calendars', { files });
+    expect(noBasis.body.error).toMatch(/^legalBasis: must cite/);
+
+    const put = await call('PUT', '/admin/calendars', { files, legalBasis: 'QĐ 24/QĐ-UBND' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({
+      version: 2,
+      moves: [expect.objectContaining({ dossierId: 'H21.65-261118-0001' })],
+    });
+    const audit = await call('GET', '/admin/audit');
+    expect(audit.body).toEqual([
+      expect.objectContaining({ author: ADMIN_ARN, action: 'calendar.put', status: 'applied' }),
+    ]);
+    const { record } = await runtime.store.load('H21.65-261118-0001');
+    expect(record?.state.dueAt).toBe('2026-12-01T17:00:00+07:00');
+  });
+
+  it('refuses bodies that are not JSON objects and unknown routes', async () => {
+    expect((await call('POST', '/admin/rules/validate', 'rules: []')).body.error).toMatch(
+      /^body: must be a JSON object/,
+    );
+    expect((await call('POST', '/admin/rules/validate', { files: [] })).body.error).toMatch(/^files: /);
+    expect((await call('DELETE', '/admin/rules')).status).toBe(404);
+  });
+});
