@@ -28,6 +28,7 @@ import {
   validateCalendar,
   validateRules,
 } from '../shared/use-cases/administer-config.ts';
+import { runCheckProvisional } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { type StoreOptions, withLocalStore } from './store-commands.ts';
 
@@ -175,5 +176,14 @@ export const calendarCommands = {
     return withAdmin(o, (d) => putCalendar(d, document, { author, legalBasis, effectiveFrom: o.effectiveFrom }));
   },
 };
+
+/** `dunghan calendars check-provisional`: a calendar file, or the calendar in force in the store. */
+export async function checkProvisionalCommand(
+  options: AdminOptions & { id: string; on?: string; fromDate: string; calendar?: string },
+) {
+  if (options.calendar !== undefined) return runCheckProvisional(options);
+  const { current } = await withAdmin(options, (d) => getCalendar(d, options.id));
+  return runCheckProvisional({ ...options, definition: current.definition });
+}
 
 export const auditCommand = (o: AdminOptions) => withAdmin(o, listAudit);

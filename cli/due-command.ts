@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { loadCalendarFile } from '../shared/adapters/calendar-file.ts';
+import type { CalendarDefinition } from '../shared/domain/calendar/calendar-definition.ts';
 import { defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
 import { tryParseIsoDate, tryParseTimeOfDay } from '../shared/domain/calendar/local-date.ts';
 import { InvalidCalendarError } from '../shared/domain/calendar/parse-calendar.ts';
@@ -79,8 +80,14 @@ export async function runDue(options: DueOptions): Promise<Record<string, unknow
 }
 
 /** `dunghan calendars check-provisional`. */
-export async function runCheckProvisional(options: { on?: string; fromDate: string; calendar?: string }) {
-  let calendar = defaultCalendar();
+export async function runCheckProvisional(options: {
+  on?: string;
+  fromDate: string;
+  calendar?: string;
+  /** The calendar as stored (`dunghan calendars check-provisional` without --calendar). */
+  definition?: CalendarDefinition | undefined;
+}) {
+  let calendar = options.definition ? new WorkingCalendar(options.definition) : defaultCalendar();
   if (options.calendar !== undefined) {
     try {
       calendar = new WorkingCalendar(await loadCalendarFile(options.calendar));

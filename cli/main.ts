@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import { auditCommand, calendarCommands, rulesCommands } from './admin-commands.ts';
-import { runCheckProvisional, runDue } from './due-command.ts';
+import { auditCommand, calendarCommands, checkProvisionalCommand, rulesCommands } from './admin-commands.ts';
+import { runDue } from './due-command.ts';
 import { BadInputError, EXIT, RuntimeFailure } from './errors.ts';
 import { runStart } from './start-command.ts';
 import { runDeadLetters, runDetect, runDossier, runReplay, runSeed } from './store-commands.ts';
@@ -205,16 +205,19 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
           'overdue is handled by the next detector run).',
       ),
   ).action(async (file: string, options) => print(await calendarCommands.put(file, options)));
-  calendars
-    .command('check-provisional')
-    .description(
-      'List the years still derived from the law (provisional) that administrators must confirm: the current\n' +
-        'year if unofficial, and from --from-date (default 11-01) next year, with the derived days off.',
-    )
-    .option('--on <date>', 'the day of the check (YYYY-MM-DD, default today in Vietnam)')
-    .option('--from-date <MM-DD>', 'from which day of the year next year is checked', '11-01')
-    .option('--calendar <file>', 'calendar file instead of the built-in civil-service calendar')
-    .action(async (options) => print(await runCheckProvisional(options)));
+  store(
+    calendars
+      .command('check-provisional')
+      .description(
+        'List the years still derived from the law (provisional) that administrators must confirm: the current\n' +
+          'year if unofficial, and from --from-date (default 11-01) next year, with the derived days off. Reads the\n' +
+          'calendar in force in the store (or --aws), or a --calendar file. The detector emails ADMIN_EMAILS the same.',
+      )
+      .option('--id <calendarId>', 'which stored calendar', 'vn-civil-service')
+      .option('--on <date>', 'the day of the check (YYYY-MM-DD, default today in Vietnam)')
+      .option('--from-date <MM-DD>', 'from which day of the year next year is checked', '11-01')
+      .option('--calendar <file>', 'check a calendar file instead of the stored calendar'),
+  ).action(async (options) => print(await checkProvisionalCommand(options)));
 
   store(
     program

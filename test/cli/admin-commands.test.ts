@@ -91,6 +91,31 @@ describe('dunghan rules | calendars | audit (as processes, on the local store)',
     const versions = JSON.parse((await dunghan('calendars', 'get', 'vn-civil-service', '--data-dir', dir)).stdout);
     expect(versions.versions.map((v: { version: number }) => v.version)).toEqual([2]);
     expect(versions.current.version).toBe(2);
+
+    // The Government's notice for 2027 arrives: the year becomes official, and the check is satisfied.
+    const confirmed = JSON.parse(readFileSync(calendar, 'utf8'));
+    confirmed.years['2027'] = {
+      provisional: false,
+      source: 'CV thử nghiệm 2027',
+      daysOff: [
+        { date: '2027-01-01', name: 'Tết Dương lịch', kind: 'holiday' },
+        { date: '2027-05-03', name: 'Nghỉ bù Ngày Quốc tế Lao động (1/5 thứ Bảy)', kind: 'compensatory' },
+      ],
+    };
+    const file2027 = join(dir, 'vn-civil-service-2027.json');
+    writeFileSync(file2027, JSON.stringify(confirmed));
+    const before2027 = JSON.parse(
+      (await dunghan('calendars', 'check-provisional', '--on', '2026-11-25', '--data-dir', dir)).stdout,
+    );
+    expect(before2027.toConfirm.map((y: { year: number }) => y.year)).toEqual([2027]);
+    const diff = JSON.parse((await dunghan('calendars', 'diff', file2027, '--data-dir', dir)).stdout);
+    // The derived Tết block (5–9/2/2027) is not in this notice: the diff shows those days becoming working days.
+    expect(diff.days.map((d: { date: string }) => d.date)).toContain('2027-02-08');
+    expect((await dunghan('calendars', 'put', file2027, '--legal-basis', 'CV 2027', '--data-dir', dir)).code).toBe(0);
+    const after2027 = JSON.parse(
+      (await dunghan('calendars', 'check-provisional', '--on', '2026-11-25', '--data-dir', dir)).stdout,
+    );
+    expect(after2027.toConfirm).toEqual([]);
   });
 
   it('lists every problem of invalid rules files, exits 2 and applies nothing', async () => {

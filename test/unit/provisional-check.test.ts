@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import { parseIsoDate } from '../../shared/domain/calendar/local-date.ts';
@@ -25,12 +28,20 @@ describe('the provisional-year check', () => {
   });
 
   it('is a CLI command printing JSON', async () => {
-    const { code, stdout } = await dunghan('calendars', 'check-provisional', '--on', '2026-11-25');
+    const dataDir = mkdtempSync(join(tmpdir(), 'dunghan-provisional-'));
+    const { code, stdout } = await dunghan(
+      'calendars',
+      'check-provisional',
+      '--on',
+      '2026-11-25',
+      '--data-dir',
+      dataDir,
+    );
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({ calendar: 'vn-civil-service', checkedOn: '2026-11-25' });
     expect(out.toConfirm.map((y: { year: number }) => y.year)).toEqual([2027]);
-    const bad = await dunghan('calendars', 'check-provisional', '--on', '25/11/2026');
+    const bad = await dunghan('calendars', 'check-provisional', '--on', '25/11/2026', '--data-dir', dataDir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^dunghan: --on: must be a date YYYY-MM-DD/);
   });
