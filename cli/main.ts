@@ -54,6 +54,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .option('--rules <dir>', 'rules directory (*.yaml, *.json)', 'config/rules')
     .option('--calendars <dir>', 'calendars directory (*.yaml, *.json)', 'config/calendars')
     .option('--aws', 'write to the AWS table named by TABLE_NAME (credentials from the environment)')
+    .option('--author <name>', 'who loads it, for the audit (default: $DUNGHAN_AUTHOR or the OS user)')
     .addOption(dataDir())
     .action(async (options) => print(await runSeed(options)));
 

@@ -7,7 +7,10 @@ import { InvalidConfigError, loadConfigDirs } from '../shared/adapters/config-fi
 import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
 import { readConfig } from '../shared/config/env.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
+import { systemClock } from '../shared/ports/clock.ts';
+import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
+import { authorOf } from './admin-commands.ts';
 import { parseInstantWithOffset } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 
@@ -32,7 +35,10 @@ export async function withLocalStore<T>(
 }
 
 /** `dunghan seed`: validates the rules and calendars directories and writes them to the store. */
-export async function runSeed(options: StoreOptions & { rules?: string; calendars?: string; aws?: boolean }) {
+export async function runSeed(
+  options: StoreOptions & { rules?: string; calendars?: string; aws?: boolean; author?: string },
+) {
+  const author = authorOf(options.author);
   const rulesDir = options.rules ?? RULES_DIR;
   const calendarsDir = options.calendars ?? CALENDARS_DIR;
   let loaded: Awaited<ReturnType<typeof loadConfigDirs>>;
@@ -50,23 +56,28 @@ export async function runSeed(options: StoreOptions & { rules?: string; calendar
     }
     throw error;
   }
-  const at = new Date().toISOString();
-  const summary = { rules: loaded.rules.length, calendars: loaded.calendars.length };
+  const sources = [rulesDir, calendarsDir];
   if (options.aws) {
     const config = readConfig();
     const clients = createClients();
-    await new DynamoConfigStore(clients.documents, config.TABLE_NAME).putAll(
-      loaded.rules,
-      loaded.calendars,
-      'dunghan seed',
-      at,
-    );
-    return { ...summary, target: `aws:${config.TABLE_NAME}` };
+    const store = new DynamoConfigStore(clients.documents, config.TABLE_NAME);
+    const seeded = await seedConfig({ config: store, clock: systemClock }, loaded, author, sources);
+    return {
+      rules: seeded.rules,
+      calendars: seeded.calendars,
+      changeId: seeded.changeId,
+      target: `aws:${config.TABLE_NAME}`,
+    };
   }
-  await withLocalStore(options, async (runtime) => {
-    await runtime.config.putAll(loaded.rules, loaded.calendars, 'dunghan seed', at);
-  });
-  return { ...summary, target: `local:${resolve(options.dataDir)}` };
+  const seeded = await withLocalStore(options, (runtime) =>
+    seedConfig({ config: runtime.config, clock: systemClock }, loaded, author, sources),
+  );
+  return {
+    rules: seeded.rules,
+    calendars: seeded.calendars,
+    changeId: seeded.changeId,
+    target: `local:${resolve(options.dataDir)}`,
+  };
 }
 
 /** `dunghan dead-letters`: the events the local pipeline rejected, with their reasons. */

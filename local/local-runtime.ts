@@ -15,6 +15,7 @@ import { SesMailer } from '../shared/adapters/ses-mailer.ts';
 import { DOSSIER_EVENT_TYPES } from '../shared/contracts/dossier-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
+import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import { calendarIdsOf, RuleBook } from '../shared/use-cases/rule-book.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
@@ -116,7 +117,7 @@ export async function startLocalRuntime(
   const seed = options.seed ?? 'if-empty';
   if (seed === 'always' || (seed === 'if-empty' && (await config.listRules()).length === 0)) {
     const { rules, calendars } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
-    await config.putAll(rules, calendars, 'seed', new Date(clock.now()).toISOString());
+    await seedConfig({ config, clock }, { rules, calendars }, 'dunghan (initial load)', [RULES_DIR, CALENDARS_DIR]);
   }
   const ingest = createIngestHandler({
     store: new CachedDossierStore(store),

@@ -20,7 +20,7 @@ export interface AuditEntry {
   changeId: string;
   at: string;
   author: string;
-  action: 'rules.put' | 'calendar.put';
+  action: 'rules.put' | 'calendar.put' | 'seed';
   /** `applying` until every affected dossier is recomputed; a change left `applying` is re-run by putting it again. */
   status: 'applying' | 'applied';
   sources: string[];
@@ -49,5 +49,12 @@ export interface ConfigAdminStore extends ConfigSource {
   /** Stores a new version if the current one is still `expectedVersion` (0: none); else ConfigConflictError. */
   putCalendarVersion(version: CalendarVersion, expectedVersion: number): Promise<void>;
   putAudit(entry: AuditEntry): Promise<void>;
+  /** Loads a whole configuration at once (the initial load of `dunghan seed`), replacing what is stored. */
+  putAll(
+    rules: readonly DeadlineRule[],
+    calendars: readonly CalendarDefinition[],
+    author: string,
+    at: string,
+  ): Promise<void>;
   listAudit(): Promise<AuditEntry[]>;
 }

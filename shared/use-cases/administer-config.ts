@@ -485,6 +485,36 @@ function changeIdOf(kind: string, parts: readonly string[]): string {
   return `${kind}-${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16)}`;
 }
 
+/**
+ * The initial load of a whole configuration (`dunghan seed`, the local pipeline's first start): rules
+ * and calendars as validated files, written at once and audited like any change. Open dossiers are not
+ * recomputed: a seed precedes them; later changes go through put, which previews and recomputes.
+ */
+export async function seedConfig(
+  deps: Pick<AdminDeps, 'config' | 'clock'>,
+  loaded: { rules: readonly DeadlineRule[]; calendars: readonly CalendarDefinition[] },
+  author: string,
+  sources: readonly string[],
+): Promise<{ changeId: string; rules: number; calendars: number }> {
+  const at = new Date(deps.clock.now()).toISOString();
+  const changeId = changeIdOf('seed', [
+    ...loaded.rules.map(ruleContent).sort(),
+    ...loaded.calendars.map((c) => JSON.stringify(c)),
+  ]);
+  await deps.config.putAll(loaded.rules, loaded.calendars, author, at);
+  await deps.config.putAudit({
+    changeId,
+    at,
+    author,
+    action: 'seed',
+    status: 'applied',
+    sources: [...sources],
+    legalBasis: [],
+    what: { rules: loaded.rules.length, calendars: loaded.calendars.map((c) => c.id) },
+  });
+  return { changeId, rules: loaded.rules.length, calendars: loaded.calendars.length };
+}
+
 /** The audited changes, oldest first. */
 export async function listAudit(deps: AdminDeps): Promise<AuditEntry[]> {
   return deps.config.listAudit();

@@ -10,9 +10,14 @@ const fresh = () => mkdtempSync(join(tmpdir(), 'dunghan-store-'));
 describe('commands on the local store (as processes)', () => {
   it('seeds the shipped rules, replays an export idempotently and prints a dossier', async () => {
     const dir = fresh();
-    const seed = await dunghan('seed', '--data-dir', dir);
+    const seed = await dunghan('seed', '--author', 'quantri', '--data-dir', dir);
     expect(seed.code).toBe(0);
     expect(JSON.parse(seed.stdout)).toMatchObject({ rules: 53, calendars: 1 });
+    const audit = JSON.parse((await dunghan('audit', '--data-dir', dir)).stdout) as {
+      author: string;
+      action: string;
+    }[];
+    expect(audit.at(-1)).toMatchObject({ action: 'seed', author: 'quantri' });
 
     const first = await dunghan('replay', stream, '--data-dir', dir);
     expect(first.code).toBe(0);

@@ -103,6 +103,7 @@ describe('the administration endpoints of functions/api (IAM-authorised routes, 
     });
     const audit = await call('GET', '/admin/audit');
     expect(audit.body).toEqual([
+      expect.objectContaining({ action: 'seed' }),
       expect.objectContaining({ author: ADMIN_ARN, action: 'calendar.put', status: 'applied' }),
     ]);
     const { record } = await runtime.store.load('H21.65-261118-0001');
