@@ -145,9 +145,12 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
 
   async listAudit(): Promise<AuditEntry[]> {
     const items = await this.queryPrefix('CHANGE#', AUDIT_PARTITION);
-    return items
-      .map((item) => JSON.parse(item.data as string) as AuditEntry)
-      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return (
+      items
+        .map((item) => JSON.parse(item.data as string) as AuditEntry)
+        // By time; at the same instant an initial load comes before the changes made on it.
+        .sort((a, b) => a.at.localeCompare(b.at) || Number(b.action === 'seed') - Number(a.action === 'seed'))
+    );
   }
 
   async claimNotice(id: string, at: string, until: string): Promise<boolean> {
