@@ -7,8 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { BUNDLE } from '../infra/constructs/dunghan-function.ts';
+import { buildFunctionBundle } from '../infra/constructs/bundle-settings.ts';
 
 export interface BundleResult {
   name: string;
@@ -41,19 +40,7 @@ export async function benchBundles(runs = 5): Promise<BundleResult[]> {
     const results: BundleResult[] = [];
     for (const name of readdirSync('functions').sort()) {
       const outfile = join(out, name, 'index.mjs');
-      await build({
-        entryPoints: [join('functions', name, 'handler.ts')],
-        outfile,
-        bundle: true,
-        minify: true,
-        platform: 'node',
-        format: BUNDLE.format,
-        target: BUNDLE.target,
-        external: BUNDLE.external,
-        mainFields: BUNDLE.mainFields,
-        banner: { js: BUNDLE.banner },
-        logLevel: 'silent',
-      });
+      await buildFunctionBundle(name, outfile);
       const times: number[] = [];
       for (let i = 0; i < runs; i += 1) {
         const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;

@@ -3,6 +3,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE } from './bundle-settings.ts';
 
 export interface DungHanFunctionProps {
   /** Folder under functions/ holding handler.ts. */
@@ -15,17 +16,6 @@ export interface DungHanFunctionProps {
 }
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-
-/** The esbuild settings of every function bundle (also used by the test that runs a bundle). */
-export const BUNDLE = {
-  format: 'esm' as const,
-  target: 'node24',
-  // The Node.js 24 runtime ships the AWS SDK v3.
-  external: ['@aws-sdk/*'],
-  mainFields: ['module', 'main'],
-  banner:
-    "import { createRequire as __dunghanRequire } from 'node:module'; const require = __dunghanRequire(import.meta.url);",
-};
 
 /**
  * One Lambda function with the project's defaults: Node.js 24 on arm64, an ESM bundle built by the

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE } from '../../infra/constructs/dunghan-function.ts';
+import { buildFunctionBundle } from '../../infra/constructs/bundle-settings.ts';
 import { LOCAL_CREDENTIALS, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { fixture } from '../support/fixtures.ts';
 
@@ -21,18 +20,7 @@ describe('the deployed bundle of the ingest function', () => {
     // Inside node_modules' parent, so the runtime-provided @aws-sdk/* resolve as they do on Lambda.
     const out = mkdtempSync(join(process.cwd(), 'node_modules', '.dunghan-bundle-'));
     try {
-      await build({
-        entryPoints: ['functions/ingest-dossier-event/handler.ts'],
-        outfile: join(out, 'index.mjs'),
-        bundle: true,
-        platform: 'node',
-        format: BUNDLE.format,
-        target: BUNDLE.target,
-        external: BUNDLE.external,
-        mainFields: BUNDLE.mainFields,
-        banner: { js: BUNDLE.banner },
-        logLevel: 'silent',
-      });
+      await buildFunctionBundle('ingest-dossier-event', join(out, 'index.mjs'), { minify: false });
       Object.assign(process.env, {
         TABLE_NAME: runtime.tableName,
         EVENT_BUS_NAME: 'default',
