@@ -27,8 +27,8 @@ export const NOTICE_PARTITION = 'NOTICE';
 
 /**
  * Rules (`RULE#<scope>@<effectiveFrom>`, one immutable item per version), calendars (`CALENDAR#<id>`:
- * the version in force; `CALVER#<id>#<000001>`: every version) and the audit (`AUDIT` / `CHANGE#<id>`)
- * in the single table.
+ * the version in force; `CALVER#<id>#<000001>`: every version) and the audit (`AUDIT` /
+ * `CHANGE#<at>#<changeId>`, one item per attempt) in the single table.
  */
 export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
   constructor(
@@ -138,7 +138,13 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { [PK]: AUDIT_PARTITION, [SK]: `CHANGE#${entry.changeId}`, entity: 'audit', data: JSON.stringify(entry) },
+        // One item per attempt: a later put of the same change never overwrites what an earlier one did.
+        Item: {
+          [PK]: AUDIT_PARTITION,
+          [SK]: `CHANGE#${entry.at}#${entry.changeId}`,
+          entity: 'audit',
+          data: JSON.stringify(entry),
+        },
       }),
     );
   }

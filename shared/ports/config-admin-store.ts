@@ -16,13 +16,15 @@ export interface CalendarVersion {
 
 /** One audited configuration change. */
 export interface AuditEntry {
-  /** Deterministic from the change's content: putting the same change again finds the same entry. */
+  /** Deterministic from the change's content: the same files put again carry the same id (a new entry). */
   changeId: string;
   at: string;
   author: string;
   action: 'rules.put' | 'calendar.put' | 'seed';
   /** `applying` until every affected dossier is recomputed; a change left `applying` is re-run by putting it again. */
-  status: 'applying' | 'applied';
+  status: 'applying' | 'applied' | 'failed';
+  /** Why a change failed (a concurrent version, a store error); nothing of it, or only part, took effect. */
+  error?: string | undefined;
   sources: string[];
   legalBasis: string[];
   /** What changed: rule version ids, calendar version, days that changed status. */

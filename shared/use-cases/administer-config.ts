@@ -157,11 +157,11 @@ export async function putRules(
     legalBasis: [...new Set(checked.incoming.map((r) => r.legalBasis))],
     what: { added: added.map((r) => r.id), repeated: checked.incoming.length - added.length },
   };
-  await deps.config.putAudit(entry);
-  const written = await deps.config.putRuleVersions(added, { author, at, changeId: plan.changeId });
-  const report = await recompute(deps, plan, { changeId: plan.changeId, author, reason: plan.reason }, true);
-  await deps.config.putAudit({ ...entry, status: 'applied', dossiersMoved: report.moves.length });
-  return { ...report, written, added: added.map((r) => r.id) };
+  return audited(deps, entry, async () => {
+    const written = await deps.config.putRuleVersions(added, { author, at, changeId: plan.changeId });
+    const report = await recompute(deps, plan, { changeId: plan.changeId, author, reason: plan.reason }, true);
+    return { ...report, written, added: added.map((r) => r.id) };
+  });
 }
 
 interface Plan {
@@ -372,31 +372,49 @@ export async function putCalendar(
       ),
     },
   };
-  await deps.config.putAudit(entry);
-  if (!unchanged) {
-    await deps.config.putCalendarVersion(
-      {
-        id: definition.id,
-        version,
-        effectiveFrom: options.effectiveFrom ?? at.slice(0, 10),
-        legalBasis: options.legalBasis,
-        author: options.author,
-        at,
-        source: document.name,
-        definition,
-      },
-      // The built-in calendar counts as version 0: not stored.
-      checked.current?.version ?? 0,
+  return audited(deps, entry, async () => {
+    if (!unchanged) {
+      await deps.config.putCalendarVersion(
+        {
+          id: definition.id,
+          version,
+          effectiveFrom: options.effectiveFrom ?? at.slice(0, 10),
+          legalBasis: options.legalBasis,
+          author: options.author,
+          at,
+          source: document.name,
+          definition,
+        },
+        // The built-in calendar counts as version 0: not stored.
+        checked.current?.version ?? 0,
+      );
+    }
+    const report = await recompute(
+      deps,
+      plan,
+      { changeId: plan.changeId, author: options.author, reason: plan.reason },
+      true,
     );
+    return { ...report, version, diff: plan.diff };
+  });
+}
+
+/**
+ * Records the change as `applying` before anything is written (no change goes unaudited), then as
+ * `applied` with the dossiers moved, or `failed` with the reason (a change left `applying` was cut off:
+ * putting it again completes it, as a new entry).
+ */
+async function audited<T extends ChangeReport>(deps: AdminDeps, entry: AuditEntry, work: () => Promise<T>): Promise<T> {
+  await deps.config.putAudit(entry);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await deps.config.putAudit({ ...entry, status: 'failed', error: (error as Error).message?.slice(0, 500) });
+    throw error;
   }
-  const report = await recompute(
-    deps,
-    plan,
-    { changeId: plan.changeId, author: options.author, reason: plan.reason },
-    true,
-  );
-  await deps.config.putAudit({ ...entry, status: 'applied', dossiersMoved: report.moves.length });
-  return { ...report, version, diff: plan.diff };
+  await deps.config.putAudit({ ...entry, status: 'applied', dossiersMoved: result.moves.length });
+  return result;
 }
 
 async function calendarPlan(

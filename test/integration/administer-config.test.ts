@@ -327,6 +327,40 @@ describe('bad input is refused with a precise message and nothing is applied', (
     expect(await snapshot()).toBe(before);
   });
 
+  it('refuses a calendar put that raced another administrator’s, and audits it as failed', async () => {
+    now = Date.parse('2026-11-27T08:00:00+07:00'); // after every other change of this file
+    const before = await dossier('H21.65-261118-0016');
+    const racing: AdminDeps = {
+      ...deps,
+      config: Object.assign(Object.create(runtime.config), {
+        // Another administrator's version lands between our read and our write.
+        putCalendarVersion: async (
+          version: Parameters<typeof runtime.config.putCalendarVersion>[0],
+          expected: number,
+        ) => {
+          const theirs = await runtime.config.getCalendarVersion(version.id);
+          if (theirs)
+            await runtime.config.putCalendarVersion(
+              { ...theirs, version: theirs.version + 1, author: 'other' },
+              theirs.version,
+            );
+          return runtime.config.putCalendarVersion(version, expected);
+        },
+      }),
+    };
+    const error = await putCalendar(racing, calendarWithCultureDay(), { author: 'admin', legalBasis: 'QĐ 26' }).catch(
+      (e) => e,
+    );
+    expect((error as Error).name).toBe('ConfigConflictError');
+    expect((await listAudit(deps)).at(-1)).toMatchObject({
+      action: 'calendar.put',
+      author: 'admin',
+      status: 'failed',
+      error: expect.stringMatching(/changed since version/),
+    });
+    expect((await dossier('H21.65-261118-0016')).version).toBe(before.version);
+  });
+
   it('refuses a calendar put without its legal basis', async () => {
     const error = await putCalendar(deps, calendarWithCultureDay(), { author: 'admin', legalBasis: ' ' }).catch(
       (e) => e,
