@@ -122,17 +122,21 @@ export interface CostPerMillion {
 }
 
 /**
- * Cost of one million dossiers from the measured sizes: every ingest writes META (and its index copy
- * while open) and one audit item and, except the receipt, reads META strongly consistent; every stage move
- * is two META writes (and index copies) after a query read; Lambda at 512 MB for the stated durations.
+ * Cost of one million dossiers from the measured sizes: every ingest writes META (and, while open, its
+ * whole copy in the next-action index and a few attributes in the not-closed index) and one audit item,
+ * and, except the receipt, reads META strongly consistent; every stage move is two META writes (and
+ * index copies) after a query read; Lambda at 512 MB for the stated durations.
  */
 export function costPerMillion(m: ItemSizeResult, lambdaMs = { ingest: 40, detectorPerDossier: 60 }): CostPerMillion {
   const million = 1_000_000;
   const metaWrite = Math.ceil(m.metaBytes / 1024);
   const metaRead = Math.ceil(m.metaBytes / 4096);
   const eventWrite = Math.ceil(m.eventItemBytes / 1024);
+  // The not-closed index projects a few small attributes: one write unit per write while not closed.
+  const notClosedWrite = 1;
   const perDossierWrites =
-    m.eventsPerDossier * (2 * metaWrite + eventWrite) + m.stageMovesPerDossier * 2 * 2 * metaWrite;
+    m.eventsPerDossier * (2 * metaWrite + notClosedWrite + eventWrite) +
+    m.stageMovesPerDossier * 2 * (2 * metaWrite + notClosedWrite);
   const perDossierReads = (m.eventsPerDossier - 1) * metaRead + m.stageMovesPerDossier * (metaRead / 2 + metaRead);
   const writeUnits = perDossierWrites * million;
   const readUnits = perDossierReads * million;
