@@ -96,6 +96,10 @@ async function checkRules(deps: AdminDeps, documents: readonly ConfigDocument[])
   const [stored, calendars] = await Promise.all([deps.config.listRules(), deps.config.listCalendars()]);
   const calendarIds = new Set([DEFAULT_CALENDAR_DEFINITION.id, ...calendars.map((c) => c.id)]);
   problems.push(...checkRuleVersions(stored, incoming, calendarIds));
+  if (![...stored, ...incoming].some((r) => r.scope.kind === 'global')) {
+    // Without one, a dossier of a procedure and field with no rule could not be counted at all.
+    problems.push({ file: '', path: 'GLOBAL', reason: 'the rule set needs a global default (global: true)' });
+  }
   return { incoming, stored, calendars, problems };
 }
 

@@ -10,6 +10,7 @@ import {
   previewRules,
   putCalendar,
   putRules,
+  validateRules,
 } from '../../shared/use-cases/administer-config.ts';
 import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
 
@@ -366,5 +367,29 @@ describe('bad input is refused with a precise message and nothing is applied', (
       (e) => e,
     );
     expect(String((error as Error).message)).toMatch(/legalBasis: must cite the decision/);
+  });
+});
+
+describe('a rules put on an empty store', () => {
+  it('needs a global default among the stored and incoming rules', async () => {
+    const empty = await startLocalRuntime({ clock, seed: 'never' });
+    try {
+      const emptyDeps: AdminDeps = { config: empty.config, dossiers: empty.store, clock };
+      const onlyProcedure = {
+        name: 'r.yaml',
+        data: { rules: [{ procedureCode: '1.1', effectiveFrom: '2026-01-01', legalBasis: 'QĐ', duration: '5wd' }] },
+      };
+      expect((await validateRules(emptyDeps, [onlyProcedure])).problems).toEqual([
+        { file: '', path: 'GLOBAL', reason: 'the rule set needs a global default (global: true)' },
+      ]);
+      const withGlobal = {
+        name: 'g.yaml',
+        data: { rules: [{ global: true, effectiveFrom: '2018-06-21', legalBasis: 'NĐ 61/2018', duration: '10wd' }] },
+      };
+      expect((await validateRules(emptyDeps, [onlyProcedure, withGlobal])).valid).toBe(true);
+      expect((await putRules(emptyDeps, [onlyProcedure, withGlobal], 'quantri')).written).toBe(2);
+    } finally {
+      await empty.close();
+    }
   });
 });
