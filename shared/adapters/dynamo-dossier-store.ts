@@ -103,8 +103,8 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
     return out;
   }
 
-  /** Every dossier not closed yet, as the not-closed index summarises it (all shards, all pages). */
-  async listNotClosed(): Promise<NotClosedDossier[]> {
+  /** The dossiers not closed yet that `keep` accepts, as the not-closed index summarises them (all shards). */
+  async findNotClosed(keep: (dossier: NotClosedDossier) => boolean): Promise<NotClosedDossier[]> {
     const shards = Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) => String(i).padStart(2, '0'));
     const pages = await Promise.all(
       shards.map(async (shard) => {
@@ -122,7 +122,7 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
             }),
           );
           for (const item of page.Items ?? []) {
-            out.push({
+            const dossier: NotClosedDossier = {
               dossierId: item[NOT_CLOSED.sortKey] as string,
               status: item.status as string,
               calendarId: item.calendarId as string,
@@ -131,7 +131,8 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
               receiptDate: item.receiptDate as string,
               clockDay: item.clockDay as string,
               dueDay: item.dueDay as string | undefined,
-            });
+            };
+            if (keep(dossier)) out.push(dossier);
           }
           startKey = page.LastEvaluatedKey;
         } while (startKey);

@@ -15,5 +15,9 @@ export interface NotClosedDossier {
 
 /** Lists the dossiers a rule or calendar change may touch, without a Scan. */
 export interface OpenDossierIndex {
-  listNotClosed(): Promise<NotClosedDossier[]>;
+  /**
+   * The not-closed dossiers that `keep` accepts, read page by page so only those are held in memory
+   * (a province has hundreds of thousands open; a change touches a few).
+   */
+  findNotClosed(keep: (dossier: NotClosedDossier) => boolean): Promise<NotClosedDossier[]>;
 }

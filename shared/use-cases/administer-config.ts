@@ -468,7 +468,7 @@ async function recompute(
   why: { changeId: string; author: string; reason: string },
   write: boolean,
 ): Promise<ChangeReport> {
-  const candidates = (await deps.dossiers.listNotClosed()).filter(plan.touches);
+  const candidates = await deps.dossiers.findNotClosed(plan.touches);
   const now = deps.clock.now();
   const moves = await mapLimit(candidates, deps.concurrency ?? 8, async (candidate) => {
     for (let attempt = 1; attempt <= 6; attempt += 1) {
