@@ -1,10 +1,11 @@
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalRuntime } from '../local/local-runtime.ts';
-import { nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
+import { dossierItem, nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
 import { parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 import { type DossierRecord, nextRecord } from '../shared/domain/dossier/dossier-record.ts';
 import { foldDossier } from '../shared/domain/dossier/dossier-state.ts';
 import { resolveRule } from '../shared/domain/rules/deadline-rule.ts';
+import { bulkPut } from './bulk-load.ts';
 
 export interface DetectorBenchResult {
   dossiers: number;
@@ -59,39 +60,10 @@ export async function benchDetector(dossiers = 100_000, share = 0.01): Promise<D
       // The first `needing` are due soon now; the others' next action is weeks ahead.
       const nextActionAt =
         i < needing ? (record.nextActionAt ?? '') : `2024-04-${String(1 + (i % 28)).padStart(2, '0')}T17:00:00+07:00`;
-      items.push({
-        pk: `DOSSIER#${id}`,
-        sk: 'META',
-        entity: 'dossier',
-        dossierId: id,
-        status: 'open',
-        stage: 'ON_TRACK',
-        version: 1,
-        nextActionAt,
-        data: JSON.stringify({ ...record, nextActionAt, outbox: undefined }),
-        events: JSON.stringify([e]),
-        outbox: {},
-        ...nextActionKeys(id, nextActionAt, '2024-03-04'),
-      });
+      const stored = { ...record, nextActionAt };
+      items.push(dossierItem(stored, [e], nextActionKeys(id, nextActionAt, '2024-03-04')));
     }
-    const chunks: Record<string, unknown>[][] = [];
-    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < chunks.length) {
-          const chunk = chunks[next] ?? [];
-          next += 1;
-          let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-            [runtime.tableName]: chunk.map((Item) => ({ PutRequest: { Item } })),
-          };
-          while (request && Object.keys(request).length > 0) {
-            const result = await runtime.clients.documents.send(new BatchWriteCommand({ RequestItems: request }));
-            request = result.UnprocessedItems as typeof request;
-          }
-        }
-      }),
-    );
+    await bulkPut(runtime.clients.documents, runtime.tableName, items);
     await runtime.store.setWatermark('2024-03-14');
     now = Date.parse('2024-03-15T10:00:00+07:00');
     // Count every item DynamoDB hands back from here on.

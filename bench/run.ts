@@ -10,6 +10,7 @@ import { benchDetector } from './detector-bench.ts';
 import { benchDueDates, benchRecompute } from './due-date-bench.ts';
 import { benchIngest } from './ingest-bench.ts';
 import { benchItemSizes, costPerMillion } from './item-sizes.ts';
+import { benchRecomputeOnDynalite } from './recompute-bench.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -73,6 +74,15 @@ say(
   `Detector pass ${detector.detectorSeconds.toFixed(1)} s (moved ${fmt(detector.needingAction)} dossiers, ${fmt(detector.emailsSent)} digests to the SES emulator); Scan ${detector.scanSeconds.toFixed(1)} s. Configuration reads (rules, calendars, watermark) outside the count: ${detector.configurationReads}.`,
 );
 
+say();
+say('### A holiday added by an administrator (preview and apply on dynalite)');
+say();
+const recompute = await benchRecomputeOnDynalite();
+say('| open dossiers | index entries read | whole dossiers read | moved | preview | apply (write + audit) |');
+say('|---:|---:|---:|---:|---:|---:|');
+say(
+  `| ${fmt(recompute.dossiers)} | ${fmt(recompute.indexEntriesRead)} | ${fmt(recompute.dossiersRead)} | ${fmt(recompute.moved)} | ${recompute.previewSeconds.toFixed(1)} s | ${recompute.applySeconds.toFixed(1)} s |`,
+);
 say();
 say('### Function bundles (esbuild, minified, AWS SDK provided by the runtime)');
 say();

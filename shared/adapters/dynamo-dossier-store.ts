@@ -266,36 +266,7 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
       ? nextActionKeys(state.dossierId, saved.nextActionAt, localDay(this.clock.now()))
       : undefined;
     if (keys) await this.lowerLowMark(keys.gsi1pk.slice(4, 14));
-    const received = state.received;
-    const item: Record<string, unknown> = {
-      [PK]: dossierKey(state.dossierId),
-      [SK]: 'META',
-      entity: 'dossier',
-      dossierId: state.dossierId,
-      status: state.status,
-      stage: saved.stage,
-      version: saved.version,
-      data: JSON.stringify({ ...saved, outbox: undefined }),
-      events: JSON.stringify(events),
-      outbox: Object.fromEntries(Object.entries(saved.outbox).map(([id, e]) => [id, JSON.stringify(e)])),
-      ...(received
-        ? { agencyId: received.agency.id, field: received.procedure.field, receivedAt: received.receivedAt }
-        : {}),
-      ...(state.dueAt ? { dueAt: state.dueAt } : {}),
-      ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
-      ...(keys ?? {}),
-      ...(received && state.rule && !CLOSED.has(state.status)
-        ? {
-            [NOT_CLOSED.partitionKey]: `OPEN#${shardOf(state.dossierId)}`,
-            [NOT_CLOSED.sortKey]: state.dossierId,
-            calendarId: state.rule.calendarId,
-            ...(received.procedure.code ? { procedureCode: received.procedure.code } : {}),
-            receiptDate: localDay(Date.parse(received.receivedAt)),
-            clockDay: localDay(Date.parse(state.clockStartedAt ?? received.receivedAt)),
-            ...(state.dueAt ? { dueDay: state.dueAt.slice(0, 10) } : {}),
-          }
-        : {}),
-    };
+    const item = dossierItem(saved, events, keys);
     try {
       await this.client.send(
         new PutCommand({
@@ -341,6 +312,48 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+/**
+ * The META item of a record as `saveRecord` writes it: the record as JSON, the events it was folded
+ * from, the outbox, the attributes reports read, and the keys of the two sparse indexes.
+ */
+export function dossierItem(
+  saved: DossierRecord,
+  events: readonly DossierEvent[],
+  keys: { gsi1pk: string; gsi1sk: string } | undefined,
+): Record<string, unknown> {
+  const { state } = saved;
+  const received = state.received;
+  return {
+    [PK]: dossierKey(state.dossierId),
+    [SK]: 'META',
+    entity: 'dossier',
+    dossierId: state.dossierId,
+    status: state.status,
+    stage: saved.stage,
+    version: saved.version,
+    data: JSON.stringify({ ...saved, outbox: undefined }),
+    events: JSON.stringify(events),
+    outbox: Object.fromEntries(Object.entries(saved.outbox).map(([id, e]) => [id, JSON.stringify(e)])),
+    ...(received
+      ? { agencyId: received.agency.id, field: received.procedure.field, receivedAt: received.receivedAt }
+      : {}),
+    ...(state.dueAt ? { dueAt: state.dueAt } : {}),
+    ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
+    ...(keys ?? {}),
+    ...(received && state.rule && !CLOSED.has(state.status)
+      ? {
+          [NOT_CLOSED.partitionKey]: `OPEN#${shardOf(state.dossierId)}`,
+          [NOT_CLOSED.sortKey]: state.dossierId,
+          calendarId: state.rule.calendarId,
+          ...(received.procedure.code ? { procedureCode: received.procedure.code } : {}),
+          receiptDate: localDay(Date.parse(received.receivedAt)),
+          clockDay: localDay(Date.parse(state.clockStartedAt ?? received.receivedAt)),
+          ...(state.dueAt ? { dueDay: state.dueAt.slice(0, 10) } : {}),
+        }
+      : {}),
+  };
 }
 
 /** A stored META item as a record. */
