@@ -7,6 +7,7 @@ import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
 import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
 import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher.ts';
 import { readConfig } from '../shared/config/env.ts';
+import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { ConfigConflictError } from '../shared/ports/config-admin-store.ts';
 import {
@@ -93,7 +94,7 @@ export async function withAdmin<T>(options: AdminOptions, run: (deps: AdminDeps)
     if (error instanceof InvalidConfigChangeError) {
       throw new BadInputError(
         '<files>',
-        `${error.problems.length} problem(s), nothing applied:\n${error.problems.map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`).join('\n')}`,
+        `${error.problems.length} problem(s), nothing applied:\n${formatProblems(error.problems)}`,
         { valid: false, problems: error.problems },
       );
     }
@@ -108,7 +109,7 @@ function requireValid<T extends { problems: { file: string; path: string; reason
   if (report.problems.length === 0) return report;
   throw new BadInputError(
     '<files>',
-    `${report.problems.length} problem(s):\n${report.problems.map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`).join('\n')}`,
+    `${report.problems.length} problem(s):\n${formatProblems(report.problems)}`,
     report,
   );
 }

@@ -6,6 +6,7 @@ import { createClients } from '../shared/adapters/aws-clients.ts';
 import { InvalidConfigError, loadConfigDirs } from '../shared/adapters/config-files.ts';
 import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
 import { readConfig } from '../shared/config/env.ts';
+import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
@@ -48,7 +49,7 @@ export async function runSeed(
     if (error instanceof InvalidConfigError) {
       throw new BadInputError(
         '--rules/--calendars',
-        `${error.problems.length} problem(s), nothing written:\n${error.problems.map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`).join('\n')}`,
+        `${error.problems.length} problem(s), nothing written:\n${formatProblems(error.problems)}`,
       );
     }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
+import { formatProblems } from '../domain/calendar/calendar-definition.ts';
 import { InvalidCalendarError, parseCalendarText } from '../domain/calendar/parse-calendar.ts';
 import { checkRuleSet, type DeadlineRule, type RuleProblem } from '../domain/rules/deadline-rule.ts';
 import { readRulesFile } from '../domain/rules/parse-rules.ts';
@@ -12,9 +13,7 @@ export class InvalidConfigError extends Error {
   override name = 'InvalidConfigError';
   constructor(readonly problems: RuleProblem[]) {
     super(
-      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
-        .map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`)
-        .join('\n')}`,
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${formatProblems(problems)}`,
     );
   }
 }

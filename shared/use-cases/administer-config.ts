@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
-import { type CalendarDefinition, readCalendarData } from '../domain/calendar/calendar-definition.ts';
+import { type CalendarDefinition, formatProblems, readCalendarData } from '../domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../domain/calendar/default-calendar.ts';
 import { tryParseIsoDate } from '../domain/calendar/local-date.ts';
 import { type CalendarDiff, checkHolidayCompensation, diffCalendars } from '../domain/config/calendar-checks.ts';
@@ -37,9 +37,7 @@ export class InvalidConfigChangeError extends Error {
   override name = 'InvalidConfigChangeError';
   constructor(readonly problems: RuleProblem[]) {
     super(
-      `invalid configuration change (${problems.length} problem${problems.length === 1 ? '' : 's'}), nothing applied:\n${problems
-        .map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`)
-        .join('\n')}`,
+      `invalid configuration change (${problems.length} problem${problems.length === 1 ? '' : 's'}), nothing applied:\n${formatProblems(problems)}`,
     );
   }
 }

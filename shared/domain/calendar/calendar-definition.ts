@@ -130,6 +130,11 @@ export interface CalendarProblem {
   reason: string;
 }
 
+/** Problems one per line, indented: `  file: path: reason` (the form every command and error uses). */
+export function formatProblems(problems: readonly CalendarProblem[]): string {
+  return problems.map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`).join('\n');
+}
+
 /** Validates a parsed calendar document (from YAML or JSON): the definition, or every problem. */
 export function readCalendarData(
   raw: unknown,

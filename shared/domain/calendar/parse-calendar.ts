@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { CalendarProblem } from './calendar-definition.ts';
-import { type CalendarDefinition, readCalendarData } from './calendar-definition.ts';
+import { type CalendarDefinition, formatProblems, readCalendarData } from './calendar-definition.ts';
 
 export type { CalendarProblem };
 
@@ -9,9 +9,7 @@ export class InvalidCalendarError extends Error {
   override name = 'InvalidCalendarError';
   constructor(readonly problems: CalendarProblem[]) {
     super(
-      `invalid calendar (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
-        .map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`)
-        .join('\n')}`,
+      `invalid calendar (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${formatProblems(problems)}`,
     );
   }
 }

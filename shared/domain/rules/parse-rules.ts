@@ -1,11 +1,12 @@
 import { parse as parseYaml } from 'yaml';
+import { formatProblems } from '../calendar/calendar-definition.ts';
 import { type DeadlineRule, type RuleProblem, readRulesData } from './deadline-rule.ts';
 
 export class InvalidRulesError extends Error {
   override name = 'InvalidRulesError';
   constructor(readonly problems: RuleProblem[]) {
     super(
-      `invalid rules (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`).join('\n')}`,
+      `invalid rules (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${formatProblems(problems)}`,
     );
   }
 }
