@@ -412,7 +412,10 @@ async function audited<T extends ChangeReport>(deps: AdminDeps, entry: AuditEntr
   try {
     result = await work();
   } catch (error) {
-    await deps.config.putAudit({ ...entry, status: 'failed', error: (error as Error).message?.slice(0, 500) });
+    // The change's own error is what the caller must see, even if the store refuses this write too.
+    await deps.config
+      .putAudit({ ...entry, status: 'failed', error: (error as Error).message?.slice(0, 500) })
+      .catch(() => undefined);
     throw error;
   }
   await deps.config.putAudit({ ...entry, status: 'applied', dossiersMoved: result.moves.length });
