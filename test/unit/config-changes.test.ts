@@ -187,6 +187,26 @@ describe('recounting one dossier after a change', () => {
     ]);
   });
 
+  it('moves a due date earlier for a make-up Saturday, and later for a swap that moves a working day off', () => {
+    const year = DEFAULT_CALENDAR_DEFINITION.years['2026'];
+    const makeUp = withYear('2026', {
+      ...year,
+      makeUpDays: [...(year?.makeUpDays ?? []), { date: '2026-11-21', name: 'Làm bù (thử nghiệm)' }],
+    });
+    expect(diffCalendars(DEFAULT_CALENDAR_DEFINITION, makeUp, 2026, 2026).days).toEqual([
+      { date: '2026-11-21', before: { working: false }, after: { working: true, name: 'Làm bù (thử nghiệm)' } },
+    ]);
+    const earlier = planRecompute(record, events, { current, next: snapshotOf(shipped, [makeUp]) }, why);
+    expect(earlier?.move.after.dueAt).toBe('2026-11-24T17:00:00+07:00');
+    const swap = withYear('2026', {
+      ...year,
+      daysOff: [...(year?.daysOff ?? []), { date: '2026-11-20', name: 'Nghỉ hoán đổi (thử nghiệm)', kind: 'swapped' }],
+      makeUpDays: [...(year?.makeUpDays ?? []), { date: '2026-11-28', name: 'Làm bù cho 20/11 (thử nghiệm)' }],
+    });
+    const later = planRecompute(record, events, { current, next: snapshotOf(shipped, [swap]) }, why);
+    expect(later?.move.after.dueAt).toBe('2026-11-26T17:00:00+07:00');
+  });
+
   it('keeps the rule frozen at receipt unless a rule change asks to re-resolve it', () => {
     const newer = [
       ...shipped,
