@@ -315,14 +315,19 @@ export async function diffCalendarFile(
 ): Promise<CalendarDiff & { id?: string | undefined; problems: RuleProblem[] }> {
   const checked = await checkCalendar(deps, document);
   if (!checked.definition) return { created: false, settingsChanged: [], days: [], problems: checked.problems };
-  return { id: checked.definition.id, ...calendarDiff(deps, checked), problems: checked.problems };
+  return { id: checked.definition.id, ...calendarDiff(deps, checked, false), problems: checked.problems };
 }
 
-function calendarDiff(deps: AdminDeps, checked: CheckedCalendar): CalendarDiff {
+/**
+ * The file against the calendar in force; with `resume`, when the file is already in force (a re-put),
+ * the version before it against it — the change an interrupted put still has to carry to the dossiers.
+ */
+function calendarDiff(deps: AdminDeps, checked: CheckedCalendar, resume: boolean): CalendarDiff {
   const year = new Date(deps.clock.now() + 7 * 3_600_000).getUTCFullYear();
   const definition = checked.definition as CalendarDefinition;
-  const before = checked.previous ?? checked.current;
-  const after = checked.previous ? (checked.current as CalendarVersion).definition : definition;
+  const previous = resume ? checked.previous : undefined;
+  const before = previous ?? checked.current;
+  const after = previous ? (checked.current as CalendarVersion).definition : definition;
   return diffCalendars(before?.definition, after, year - 1, year + 2);
 }
 
@@ -429,7 +434,7 @@ async function calendarPlan(
 ): Promise<Plan & { diff: CalendarDiff }> {
   const definition = checked.definition as CalendarDefinition;
   const [rules, calendars] = await Promise.all([deps.config.listRules(), deps.config.listCalendars()]);
-  const diff = calendarDiff(deps, checked);
+  const diff = calendarDiff(deps, checked, true);
   // When the file is already in force (a re-run), recount from the version before it.
   const before = checked.previous?.definition ?? checked.current?.definition;
   const withCalendar = (replacement: CalendarDefinition | undefined) => [

@@ -4,6 +4,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.
 import type { CalendarDefinitionInput } from '../../shared/domain/calendar/calendar-definition.ts';
 import {
   type AdminDeps,
+  diffCalendarFile,
   InvalidConfigChangeError,
   listAudit,
   previewCalendar,
@@ -176,6 +177,8 @@ describe('a calendar change: preview, apply, audit (dynalite, no mocks)', () => 
     expect(again.moves).toEqual([]);
     expect((await dossier('H21.65-261116-0014')).dueDateChanges).toHaveLength(1);
     expect((await runtime.config.listCalendarVersions('vn-civil-service')).map((v) => v.version)).toEqual([2]);
+    // Against the calendar in force, the same file differs in nothing.
+    expect((await diffCalendarFile(deps, calendarWithCultureDay())).days).toEqual([]);
   });
 
   it('hands a dossier made overdue by a change to the next detector run', async () => {
