@@ -1,10 +1,31 @@
-import * as z from 'zod';
+import * as z from '../contracts/z.ts';
 
-const schema = z.object({
-  TABLE_NAME: z.string().min(1, 'must name the DynamoDB table'),
-  EVENT_BUS_NAME: z.string().min(1).default('default'),
-  RULE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-});
+/** Seconds, a whole number within bounds, from an environment string. */
+export const seconds = (max: number, fallback: number) =>
+  z._default(
+    z.coerce
+      .number()
+      .check(
+        z.refine(Number.isInteger, 'must be a whole number of seconds'),
+        z.gte(0, 'must not be negative'),
+        z.lte(max, `must be at most ${max}`),
+      ),
+    fallback,
+  );
+
+/** The variables every function reads. */
+export const baseEnv = {
+  TABLE_NAME: z.string().check(z.minLength(1, 'must name the DynamoDB table')),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1, 'must name the event bus')), 'default'),
+  RULE_CACHE_TTL_SECONDS: seconds(3600, 60),
+};
+
+const schema = z.object(baseEnv);
+
+/** Every problem as `VARIABLE: reason`, joined. */
+export function envProblems(error: z.core.$ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+}
 
 export type AppConfig = z.output<typeof schema>;
 
@@ -17,9 +38,7 @@ export class ConfigError extends Error {
 export function readConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      `invalid configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new ConfigError(`invalid configuration: ${envProblems(result.error)}`);
   }
   return result.data;
 }

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { durationText, instant, line, text } from './primitives.ts';
+import * as z from './z.ts';
 
 /**
  * The dossier lifecycle events one-stop systems publish (EventBridge `detail-type` = the event name,
@@ -15,7 +15,7 @@ const base = {
 };
 
 export const procedureSchema = z.object({
-  code: line(60).optional(),
+  code: z.optional(line(60)),
   name: line(1000),
   field: line(300),
 });
@@ -23,23 +23,23 @@ export const procedureSchema = z.object({
 export const agencySchema = z.object({
   id: line(60),
   name: line(300),
-  parentId: line(60).optional(),
-  parentName: line(300).optional(),
-  place: line(120).optional(),
+  parentId: z.optional(line(60)),
+  parentName: z.optional(line(300)),
+  place: z.optional(line(120)),
 });
 
 export const applicantSchema = z.object({
   kind: z.enum(['person', 'organisation']),
   name: line(300),
-  idNumber: line(40).optional(),
-  email: line(254).optional(),
-  phone: line(40).optional(),
-  address: line(500).optional(),
+  idNumber: z.optional(line(40)),
+  email: z.optional(line(254)),
+  phone: z.optional(line(40)),
+  address: z.optional(line(500)),
 });
 
 export const officialSchema = z.object({ id: line(60), name: line(200), email: line(254) });
-export const headSchema = z.object({ name: line(200), title: line(200), email: line(254).optional() });
-export const stepSchema = z.object({ unitId: line(60), unitName: line(300).optional(), duration: durationText });
+export const headSchema = z.object({ name: line(200), title: line(200), email: z.optional(line(254)) });
+export const stepSchema = z.object({ unitId: line(60), unitName: z.optional(line(300)), duration: durationText });
 
 export const dossierReceivedSchema = z.object({
   ...base,
@@ -49,23 +49,23 @@ export const dossierReceivedSchema = z.object({
   channel: z.enum(['online', 'in_person', 'postal']),
   applicant: applicantSchema,
   official: officialSchema,
-  head: headSchema.optional(),
-  appointmentAt: instant.optional(),
-  steps: z.array(stepSchema).max(30, 'must have at most 30 steps').optional(),
+  head: z.optional(headSchema),
+  appointmentAt: z.optional(instant),
+  steps: z.optional(z.array(stepSchema).check(z.maxLength(30, 'must have at most 30 steps'))),
 });
 
-export const dossierSupplementRequestedSchema = z.object({ ...base, reason: text(2000).optional() });
+export const dossierSupplementRequestedSchema = z.object({ ...base, reason: z.optional(text(2000)) });
 export const dossierSupplementedSchema = z.object({ ...base });
-export const dossierSuspendedSchema = z.object({ ...base, reason: line(100), note: text(2000).optional() });
+export const dossierSuspendedSchema = z.object({ ...base, reason: line(100), note: z.optional(text(2000)) });
 export const dossierResumedSchema = z.object({ ...base });
 export const dossierHandedOverSchema = z.object({ ...base, fromUnitId: line(60), toUnitId: line(60) });
 export const dossierResolvedSchema = z.object({
   ...base,
-  outcome: z.enum(['approved', 'rejected']).default('approved'),
-  returnedAt: instant.optional(),
+  outcome: z._default(z.enum(['approved', 'rejected']), 'approved'),
+  returnedAt: z.optional(instant),
 });
-export const dossierWithdrawnSchema = z.object({ ...base, reason: text(2000).optional() });
-export const dossierRefusedSchema = z.object({ ...base, reason: text(2000).optional() });
+export const dossierWithdrawnSchema = z.object({ ...base, reason: z.optional(text(2000)) });
+export const dossierRefusedSchema = z.object({ ...base, reason: z.optional(text(2000)) });
 
 /** Schemas by EventBridge `detail-type`. */
 export const DOSSIER_EVENT_SCHEMAS = {
@@ -107,11 +107,11 @@ export type DossierEvent =
 
 /** The EventBridge envelope fields this consumer relies on; the rest is kept but not required. */
 export const eventBridgeEnvelopeSchema = z.object({
-  version: z.string().optional(),
-  id: z.string().optional(),
+  version: z.optional(z.string()),
+  id: z.optional(z.string()),
   'detail-type': z.string({ message: 'must name the event type' }),
-  source: z.string().optional(),
-  time: z.string().optional(),
+  source: z.optional(z.string()),
+  time: z.optional(z.string()),
   detail: z.unknown(),
 });
 
@@ -148,7 +148,7 @@ export function parseDossierEvent(envelope: unknown): DossierEvent {
   return { type, detail: detail.data } as DossierEvent;
 }
 
-function toProblems(error: z.ZodError, prefix: string): EventProblem[] {
+function toProblems(error: z.core.$ZodError, prefix: string): EventProblem[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     return { path: path ? `${prefix}${path}` : prefix.replace(/\.$/, ''), reason: issue.message };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './z.ts';
 
 /**
  * The EventBridge envelope, field for field as Powertools' `EventBridgeSchema`, declared here with the
@@ -15,7 +15,7 @@ export const eventBridgeEnvelopeSchema = z.object({
   resources: z.array(z.string()),
   'detail-type': z.string(),
   detail: z.unknown(),
-  'replay-name': z.string().optional(),
+  'replay-name': z.optional(z.string()),
 });
 
 export type EventBridgeEnvelope = z.output<typeof eventBridgeEnvelopeSchema>;

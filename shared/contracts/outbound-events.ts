@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './z.ts';
 
 /** Events Đúng Hạn publishes (source `vn.dunghan`), so dashboards and agencies' systems can subscribe. */
 export const OUTBOUND_SOURCE = 'vn.dunghan';
@@ -8,7 +8,7 @@ const common = {
   /** Deterministic: the same fact always has the same id, so subscribers can drop repeats. */
   eventId: z.string(),
   dossierId: z.string(),
-  procedureCode: z.string().optional(),
+  procedureCode: z.optional(z.string()),
   field: z.string(),
   agencyId: z.string(),
   occurredAt: z.string(),
@@ -27,7 +27,7 @@ export const deadlineEventSchema = z.object({
   stage: z.string(),
   dueAt: z.string(),
   originalDueAt: z.string(),
-  extendedDueAt: z.string().optional(),
+  extendedDueAt: z.optional(z.string()),
 });
 
 export type ViolationEventType = 'ReceiptWithoutAppointment' | 'AppointmentBeyondDueDate';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './z.ts';
 
 const NO_EXCEPTIONS: ReadonlySet<number> = new Set();
 const LINE_BREAKS: ReadonlySet<number> = new Set([0x0a, 0x0d]);
@@ -15,31 +15,31 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 
 /** A single line of text: trimmed, bounded, no control characters (CR/LF would break headers and letters). */
 export const line = (max = 500) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !hasControl(s), { message: 'must not contain control characters (CR, LF, tab…)' });
+  z.string().check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((s) => !hasControl(s), { message: 'must not contain control characters (CR, LF, tab…)' }),
+  );
 
 /** Free text (a note or a reason): may span lines, bounded, no other control characters. */
 export const text = (max = 2000) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !hasControl(s, LINE_BREAKS), {
+  z.string().check(
+    z.trim(),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((s) => !hasControl(s, LINE_BREAKS), {
       message: 'must not contain control characters other than line breaks',
-    });
+    }),
+  );
 
 /** An instant written as ISO-8601 with its offset (`2022-04-08T15:10:00+07:00`); a bare local time is ambiguous. */
-export const instant = z
-  .string()
-  .refine((s) => ISO_WITH_OFFSET.test(s), {
+export const instant = z.string().check(
+  z.refine((s) => ISO_WITH_OFFSET.test(s), {
     message: 'must be ISO-8601 with an offset, e.g. 2022-04-08T15:10:00+07:00',
     abort: true,
-  })
-  .refine((s) => !Number.isNaN(Date.parse(s)) && validCalendarDate(s), { message: 'must be a real date and time' });
+  }),
+  z.refine((s) => !Number.isNaN(Date.parse(s)) && validCalendarDate(s), { message: 'must be a real date and time' }),
+);
 
 function validCalendarDate(s: string): boolean {
   const [y, m, d] = s.slice(0, 10).split('-').map(Number);
@@ -50,4 +50,6 @@ function validCalendarDate(s: string): boolean {
 /** A duration as the one-stop systems send it: `<N>wd`, `<N>wh` or `<N>d`. */
 export const durationText = z
   .string()
-  .regex(/^\d+(\.\d+)?(wd|wh|d)$/, 'must be <N>wd (working days), <N>wh (working hours) or <N>d (calendar days)');
+  .check(
+    z.regex(/^\d+(\.\d+)?(wd|wh|d)$/, 'must be <N>wd (working days), <N>wh (working hours) or <N>d (calendar days)'),
+  );

@@ -44,6 +44,23 @@ describe('event contracts', () => {
     expect(error?.problems.map((p) => p.path)).toEqual(['detail.channel', 'detail.applicant.kind']);
   });
 
+  it('says what each field should have been: the expected type, the allowed options', () => {
+    const envelope = invalidFixtures().find(([n]) => n === 'unknown-channel-and-kind')?.[1] as {
+      detail: Record<string, unknown>;
+    };
+    const error = (() => {
+      try {
+        parseDossierEvent({ ...envelope, detail: { ...envelope.detail, dossierId: 42, receivedAt: undefined } });
+      } catch (e) {
+        return e as InvalidEventError;
+      }
+    })();
+    const reasons = Object.fromEntries(error?.problems.map((p) => [p.path, p.reason]) ?? []);
+    expect(reasons['detail.dossierId']).toBe('Invalid input: expected string, received number');
+    expect(reasons['detail.receivedAt']).toBe('Invalid input: expected string, received undefined');
+    expect(reasons['detail.channel']).toBe('Invalid option: expected one of "online"|"in_person"|"postal"');
+  });
+
   it('never puts a rejected value (personal data) in the error message', () => {
     const envelope = invalidFixtures().find(([n]) => n === 'crlf-in-applicant-name')?.[1];
     expect(() => parseDossierEvent(envelope)).toThrow(InvalidEventError);

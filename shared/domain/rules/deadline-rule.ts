@@ -1,67 +1,78 @@
-import * as z from 'zod';
+import * as z from '../../contracts/z.ts';
 import { tryParseIsoDate, tryParseTimeOfDay } from '../calendar/local-date.ts';
 import { type Duration, formatDuration, InvalidDurationError, parseDuration } from '../due-date/duration.ts';
 
-const durationField = z.string().transform((text, ctx): Duration => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof InvalidDurationError ? error.message : String(error) });
-    return z.NEVER;
-  }
-});
-const isoDate = z.string().refine((s) => tryParseIsoDate(s) !== undefined, { message: 'must be a date YYYY-MM-DD' });
+const durationField = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx): Duration => {
+    try {
+      return parseDuration(text);
+    } catch (error) {
+      ctx.issues.push({
+        code: 'custom',
+        input: text,
+        message: error instanceof InvalidDurationError ? error.message : String(error),
+      });
+      return z.NEVER;
+    }
+  }),
+);
+const isoDate = z
+  .string()
+  .check(z.refine((s) => tryParseIsoDate(s) !== undefined, { message: 'must be a date YYYY-MM-DD' }));
+const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
 
 /** A deadline rule as administrators write it in config/rules/*.yaml. */
 export const deadlineRuleInputSchema = z
   .object({
-    procedureCode: z.string().trim().min(1).optional(),
-    field: z.string().trim().min(1).optional(),
-    global: z.literal(true).optional(),
-    name: z.string().optional(),
+    procedureCode: z.optional(nonEmpty),
+    field: z.optional(nonEmpty),
+    global: z.optional(z.literal(true)),
+    name: z.optional(z.string()),
     effectiveFrom: isoDate,
-    legalBasis: z.string().min(1, 'must cite the legal basis'),
+    legalBasis: z.string().check(z.minLength(1, 'must cite the legal basis')),
     duration: durationField,
-    cutoff: z
-      .string()
-      .refine((s) => tryParseTimeOfDay(s) !== undefined, { message: 'must be HH:MM' })
-      .nullable()
-      .default(null),
-    steps: z.array(z.object({ unit: z.string().min(1), duration: durationField })).default([]),
-    warnLeadTime: durationField.default(parseDuration('2wd')),
-    suggestedExtension: durationField.default(parseDuration('5wd')),
-    calendarId: z.string().default('vn-civil-service'),
-    sample: z.boolean().default(false),
-    note: z.string().optional(),
+    cutoff: z._default(
+      z.nullable(z.string().check(z.refine((s) => tryParseTimeOfDay(s) !== undefined, { message: 'must be HH:MM' }))),
+      null,
+    ),
+    steps: z._default(z.array(z.object({ unit: nonEmpty, duration: durationField })), []),
+    warnLeadTime: z._default(durationField, parseDuration('2wd')),
+    suggestedExtension: z._default(durationField, parseDuration('5wd')),
+    calendarId: z._default(z.string(), 'vn-civil-service'),
+    sample: z._default(z.boolean(), false),
+    note: z.optional(z.string()),
   })
-  .superRefine((rule, ctx) => {
-    const scopes = [
-      rule.procedureCode !== undefined,
-      rule.field !== undefined && rule.procedureCode === undefined,
-      rule.global === true,
-    ];
-    if (scopes.filter(Boolean).length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['procedureCode'],
-        message: 'a rule applies to exactly one of: procedureCode, field (a field default) or global: true',
-      });
-    }
-    const stepTotal = rule.steps.reduce(
-      (sum, s) => sum + (s.duration.unit === rule.duration.unit ? s.duration.amount : 0),
-      0,
-    );
-    if (rule.steps.length > 0 && stepTotal > rule.duration.amount + 1e-9) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['steps'],
-        message: `the steps add up to ${stepTotal}, longer than the limit ${formatDuration(rule.duration)}`,
-      });
-    }
-    if (rule.warnLeadTime.unit === 'calendar_days') {
-      ctx.addIssue({ code: 'custom', path: ['warnLeadTime'], message: 'must be in working days or working hours' });
-    }
-  });
+  .check(
+    z.superRefine((rule, ctx) => {
+      const scopes = [
+        rule.procedureCode !== undefined,
+        rule.field !== undefined && rule.procedureCode === undefined,
+        rule.global === true,
+      ];
+      if (scopes.filter(Boolean).length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['procedureCode'],
+          message: 'a rule applies to exactly one of: procedureCode, field (a field default) or global: true',
+        });
+      }
+      const stepTotal = rule.steps.reduce(
+        (sum, s) => sum + (s.duration.unit === rule.duration.unit ? s.duration.amount : 0),
+        0,
+      );
+      if (rule.steps.length > 0 && stepTotal > rule.duration.amount + 1e-9) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps'],
+          message: `the steps add up to ${stepTotal}, longer than the limit ${formatDuration(rule.duration)}`,
+        });
+      }
+      if (rule.warnLeadTime.unit === 'calendar_days') {
+        ctx.addIssue({ code: 'custom', path: ['warnLeadTime'], message: 'must be in working days or working hours' });
+      }
+    }),
+  );
 
 export type DeadlineRuleInput = z.input<typeof deadlineRuleInputSchema>;
 
