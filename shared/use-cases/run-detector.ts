@@ -235,7 +235,7 @@ async function send(
               attachments: [
                 {
                   filename: `phieu-xin-loi-${safeName(h.record.state.dossierId)}.docx`,
-                  content: await renderLetterDocx(letter),
+                  content: renderLetterDocx(letter),
                   contentType: DOCX,
                 },
               ],
@@ -277,7 +277,7 @@ async function send(
         .filter((i) => i.letter && (i.kind === 'due_soon' || i.kind === 'apology_letter_for_desk'))
         .map(async (i) => ({
           filename: `phieu-xin-loi-${safeName(i.record.state.dossierId)}.docx`,
-          content: await renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
+          content: renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
           contentType: DOCX,
         })),
     );
