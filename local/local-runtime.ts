@@ -1,4 +1,4 @@
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { createApiHandler } from '../functions/api/handler.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
@@ -151,7 +151,7 @@ export async function startLocalRuntime(
       sesEndpoint = ses.endpoint;
       closers.push(ses.close);
     }
-    const ses = new SESClient({
+    const ses = new SESv2Client({
       region: 'ap-southeast-1',
       credentials: LOCAL_CREDENTIALS,
       endpoint: sesEndpoint,

@@ -42,7 +42,14 @@ export interface StoredEmail {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
-  attachments: { content: string; contentType: string; filename?: string; size: number }[];
+  attachments: {
+    content: string;
+    contentType: string;
+    contentDisposition?: string;
+    filename?: string;
+    size: number;
+  }[];
+  headers?: { name: string; value: string }[];
   at: number;
 }
 

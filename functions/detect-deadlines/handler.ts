@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import middy from '@middy/core';
 import { createClients } from '../../shared/adapters/aws-clients.ts';
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
@@ -76,7 +76,7 @@ export async function detectorDepsFromEnvironment(): Promise<[DetectorDeps, Prov
   const configStore = new DynamoConfigStore(clients.documents, config.TABLE_NAME);
   const rules = new RuleBook(configStore, systemClock, config.RULE_CACHE_TTL_SECONDS * 1000);
   const mailer = new SesMailer(
-    new SESClient({ maxAttempts: 4, requestHandler: { requestTimeout: 10_000 } }),
+    new SESv2Client({ maxAttempts: 4, requestHandler: { requestTimeout: 10_000 } }),
     config.SES_CONFIGURATION_SET,
   );
   const deps: DetectorDeps = {

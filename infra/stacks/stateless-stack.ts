@@ -132,13 +132,15 @@ export class StatelessStack extends Stack {
     });
     stateful.table.grantReadWriteData(this.detector.fn);
     this.detector.fn.addEnvironment('TABLE_NAME', stateful.table.tableName);
-    stateful.identity.grantSendEmail(this.detector.fn);
+    // The detector sends with the SES API v2 SendEmail (simple content, SES builds the MIME): only
+    // ses:SendEmail, on the identity and on the configuration set it sends through. grantSendEmail
+    // would add ses:SendRawEmail, which nothing uses.
+    stateful.identity.grant(this.detector.fn, 'ses:SendEmail');
     this.detector.fn.addEnvironment('SENDER_EMAIL', stateful.senderEmail);
     this.detector.fn.addEnvironment('SES_CONFIGURATION_SET', stateful.configurationSet.configurationSetName);
-    // Sending through a configuration set needs the permission on the set as well as on the identity.
     this.detector.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        actions: ['ses:SendEmail'],
         resources: [
           this.formatArn({
             service: 'ses',

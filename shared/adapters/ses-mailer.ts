@@ -1,8 +1,13 @@
-import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
 
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+/** The header that carries the message's deterministic id: SES replaces Message-ID with its own. */
+export const MESSAGE_ID_HEADER = 'X-Dunghan-Message-Id';
+
+/** SES refuses these for good: retrying the same message cannot succeed. */
+const PERMANENT = new Set(['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException']);
 
 /** Removes CR, LF and other control characters from a header value (no header injection). */
 export function headerSafe(value: string): string {
@@ -12,12 +17,15 @@ export function headerSafe(value: string): string {
 }
 
 /**
- * Sends email through SES SendRawEmail, the MIME built by nodemailer's MailComposer (UTF-8 subject,
- * text + HTML alternatives, attachments). Invalid addresses and SES rejections throw MailRejectedError.
+ * Sends email with the SES API v2 `SendEmail` and simple content: SES builds the MIME (UTF-8 subject,
+ * text + HTML alternatives, base64 attachments), so the function carries no MIME library (ADR 0009).
+ * The deterministic message id travels in X-Dunghan-Message-Id, since SES overrides Message-ID.
+ * Invalid addresses and SES rejections throw MailRejectedError; throttling and outages are rethrown
+ * for a retry.
  */
 export class SesMailer implements Mailer {
   constructor(
-    private readonly client: SESClient,
+    private readonly client: SESv2Client,
     private readonly configurationSet?: string | undefined,
   ) {}
 
@@ -29,40 +37,38 @@ export class SesMailer implements Mailer {
         `invalid address${bad.length > 1 ? 'es' : ''}: ${bad.length} of ${recipients.length + 1}`,
       );
     }
-    const raw = await new MailComposer({
-      from: message.from,
-      to: message.to,
-      ...(message.cc && message.cc.length > 0 ? { cc: message.cc } : {}),
-      subject: headerSafe(message.subject),
-      text: message.text,
-      html: message.html,
-      messageId: message.messageId,
-      textEncoding: 'base64',
-      attachments: (message.attachments ?? []).map((a) => ({
-        filename: headerSafe(a.filename),
-        content: a.content,
-        contentType: a.contentType,
-      })),
-    })
-      .compile()
-      .build();
+    const command = new SendEmailCommand({
+      FromEmailAddress: message.from,
+      Destination: {
+        ToAddresses: message.to,
+        ...(message.cc && message.cc.length > 0 ? { CcAddresses: message.cc } : {}),
+      },
+      Content: {
+        Simple: {
+          Subject: { Data: headerSafe(message.subject), Charset: 'UTF-8' },
+          Body: { Text: { Data: message.text, Charset: 'UTF-8' }, Html: { Data: message.html, Charset: 'UTF-8' } },
+          Headers: [{ Name: MESSAGE_ID_HEADER, Value: headerSafe(message.messageId) }],
+          ...(message.attachments && message.attachments.length > 0
+            ? {
+                Attachments: message.attachments.map((a) => ({
+                  FileName: headerSafe(a.filename),
+                  RawContent: a.content,
+                  ContentType: a.contentType,
+                  ContentDisposition: 'ATTACHMENT' as const,
+                  ContentTransferEncoding: 'BASE64' as const,
+                })),
+              }
+            : {}),
+        },
+      },
+      ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+    });
     try {
-      const result = await this.client.send(
-        new SendRawEmailCommand({
-          RawMessage: { Data: raw },
-          ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
-        }),
-      );
+      const result = await this.client.send(command);
       return { messageId: result.MessageId ?? message.messageId };
     } catch (error) {
       const name = (error as Error).name;
-      if (
-        name === 'MessageRejected' ||
-        name === 'InvalidParameterValue' ||
-        name === 'MailFromDomainNotVerifiedException'
-      ) {
-        throw new MailRejectedError(`SES rejected the message (${name})`, { cause: error });
-      }
+      if (PERMANENT.has(name)) throw new MailRejectedError(`SES rejected the message (${name})`, { cause: error });
       throw error;
     }
   }

@@ -1,14 +1,18 @@
-import { MessageRejected, SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import {
+  BadRequestException,
+  MessageRejected,
+  SESv2Client,
+  SendEmailCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { simpleParser } from 'mailparser';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { headerSafe, SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../local/local-runtime.ts';
+import { clearSentEmails, type LocalSes, sentEmails, startSesEmulator } from '../../local/ses-server.ts';
+import { headerSafe, MESSAGE_ID_HEADER, SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { MailRejectedError } from '../../shared/ports/mailer.ts';
 
-const ses = new SESClient({ region: 'ap-southeast-1' });
-const sesMock = mockClient(ses);
-beforeEach(() => sesMock.reset());
-
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const message = {
   from: 'dunghan@mot-cua.example.vn',
   to: ['an.nv@example.vn'],
@@ -16,47 +20,70 @@ const message = {
   subject: '[Đúng Hạn] 2 hồ sơ cần xử lý\r\nBcc: attacker@example.vn',
   text: 'Kính gửi đồng chí Nguyễn Văn An',
   html: '<p>Kính gửi đồng chí <b>Nguyễn Văn An</b></p>',
-  attachments: [
-    {
-      filename: 'phieu-xin-loi.docx',
-      content: Buffer.from('docx'),
-      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    },
-  ],
+  attachments: [{ filename: 'phieu-xin-loi\r\n.docx', content: Buffer.from('PK docx bytes'), contentType: DOCX }],
   messageId: '<abc123@dunghan.vn>',
 };
 
-describe('the SES mailer (MIME built by MailComposer, sent with SendRawEmail)', () => {
-  it('sends proper UTF-8 MIME: encoded subject without CR/LF, text and HTML, attachment, deterministic Message-ID', async () => {
-    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
-    await new SesMailer(ses).send(message);
-    const raw = Buffer.from(
-      sesMock.commandCalls(SendRawEmailCommand)[0]?.args[0].input.RawMessage?.Data ?? new Uint8Array(),
-    );
-    expect(raw.toString('latin1')).toMatch(/^Subject: =\?UTF-8\?/m);
-    expect(raw.toString('latin1')).not.toMatch(/^Bcc:/im);
-    const parsed = await simpleParser(raw);
-    expect(parsed.subject).toBe('[Đúng Hạn] 2 hồ sơ cần xử lý Bcc: attacker@example.vn');
-    expect(parsed.messageId).toBe('<abc123@dunghan.vn>');
-    expect(parsed.text?.trim()).toBe('Kính gửi đồng chí Nguyễn Văn An');
-    expect(parsed.html).toContain('<b>Nguyễn Văn An</b>');
-    expect(parsed.attachments.map((a) => a.filename)).toEqual(['phieu-xin-loi.docx']);
-    expect((Array.isArray(parsed.cc) ? parsed.cc[0] : parsed.cc)?.text).toBe('hoa.rlt@example.vn');
+describe('the SES mailer against the SES emulator (SES API v2, simple content)', () => {
+  let ses: LocalSes;
+  let client: SESv2Client;
+  beforeAll(async () => {
+    ses = await startSesEmulator();
+    client = new SESv2Client({ region: 'ap-southeast-1', credentials: LOCAL_CREDENTIALS, endpoint: ses.endpoint });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await ses.close();
+  });
+
+  it('delivers subject (no CR/LF), text and HTML, Cc, the .docx attachment byte for byte and the message id', async () => {
+    await clearSentEmails(ses.endpoint);
+    const { messageId } = await new SesMailer(client).send(message);
+    const [mail, ...others] = await sentEmails(ses.endpoint);
+    expect(others).toHaveLength(0);
+    expect(mail?.messageId).toBe(messageId);
+    expect(mail?.subject).toBe('[Đúng Hạn] 2 hồ sơ cần xử lý Bcc: attacker@example.vn');
+    expect(mail?.destination).toEqual({ to: ['an.nv@example.vn'], cc: ['hoa.rlt@example.vn'], bcc: [] });
+    expect(mail?.body.text).toBe('Kính gửi đồng chí Nguyễn Văn An');
+    expect(mail?.body.html).toContain('<b>Nguyễn Văn An</b>');
+    expect(mail?.attachments.map((a) => [a.filename, a.contentType, a.contentDisposition])).toEqual([
+      ['phieu-xin-loi .docx', DOCX, 'ATTACHMENT'],
+    ]);
+    expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString()).toBe('PK docx bytes');
+    expect(mail?.headers).toEqual([{ name: MESSAGE_ID_HEADER, value: '<abc123@dunghan.vn>' }]);
   });
 
   it('refuses an invalid address without calling SES', async () => {
-    await expect(new SesMailer(ses).send({ ...message, to: ['không phải email'] })).rejects.toThrow(MailRejectedError);
-    expect(sesMock.calls()).toHaveLength(0);
+    await clearSentEmails(ses.endpoint);
+    await expect(new SesMailer(client).send({ ...message, to: ['không phải email'] })).rejects.toThrow(
+      MailRejectedError,
+    );
+    expect(await sentEmails(ses.endpoint)).toHaveLength(0);
+  });
+});
+
+describe('the SES mailer on SES errors', () => {
+  const client = new SESv2Client({ region: 'ap-southeast-1' });
+  const sesMock = mockClient(client);
+
+  it('turns a rejection into MailRejectedError (not retried) and passes the configuration set', async () => {
+    sesMock.reset();
+    sesMock
+      .on(SendEmailCommand)
+      .rejectsOnce(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
+    await expect(new SesMailer(client, 'dunghan').send(message)).rejects.toThrow(MailRejectedError);
+    expect(sesMock.commandCalls(SendEmailCommand)[0]?.args[0].input.ConfigurationSetName).toBe('dunghan');
+    sesMock.reset();
+    sesMock.on(SendEmailCommand).rejectsOnce(new BadRequestException({ message: 'Illegal address', $metadata: {} }));
+    await expect(new SesMailer(client).send(message)).rejects.toThrow(MailRejectedError);
   });
 
-  it('turns an SES rejection into MailRejectedError and lets other failures through for a retry', async () => {
-    sesMock
-      .on(SendRawEmailCommand)
-      .rejectsOnce(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
-    await expect(new SesMailer(ses).send(message)).rejects.toThrow(MailRejectedError);
+  it('lets throttling and outages through for a retry', async () => {
     sesMock.reset();
-    sesMock.on(SendRawEmailCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
-    await expect(new SesMailer(ses).send(message)).rejects.toThrow('Rate exceeded');
+    sesMock.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+    const error = await new SesMailer(client).send(message).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TooManyRequestsException);
+    expect(error).not.toBeInstanceOf(MailRejectedError);
   });
 
   it('strips control characters from header values', () => {

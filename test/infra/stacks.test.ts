@@ -62,15 +62,12 @@ describe('the CDK app', () => {
     expect(actions(api)).toContain('events:PutEvents');
     expect(actions(api).some((a) => a.startsWith('ses:'))).toBe(false);
     expect(actions(detector)).toEqual(
-      expect.arrayContaining([
-        'ses:SendRawEmail',
-        'secretsmanager:GetSecretValue',
-        'events:PutEvents',
-        'dynamodb:Query',
-      ]),
+      expect.arrayContaining(['ses:SendEmail', 'secretsmanager:GetSecretValue', 'events:PutEvents', 'dynamodb:Query']),
     );
+    // SES API v2 SendEmail, simple content: no raw MIME, so no ses:SendRawEmail anywhere.
+    expect(actions(detector)).not.toContain('ses:SendRawEmail');
     const sesResources = detector
-      .filter((s) => actions([s]).includes('ses:SendRawEmail'))
+      .filter((s) => actions([s]).includes('ses:SendEmail'))
       .map((s) => JSON.stringify(s.Resource));
     expect(sesResources).toHaveLength(2);
     expect(sesResources.some((r) => r.includes(':identity/') && r.includes('Sender'))).toBe(true);

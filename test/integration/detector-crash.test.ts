@@ -1,4 +1,4 @@
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LOCAL_CREDENTIALS,
@@ -18,11 +18,11 @@ import { receivedEvent } from '../support/dossier-factory.ts';
 let now = Date.parse('2024-03-04T09:00:00+07:00');
 const clock = { now: () => now };
 let runtime: LocalRuntime;
-let ses: SESClient;
+let ses: SESv2Client;
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({ mail: true, clock, ruleCacheMs: 0 });
-  ses = new SESClient({ region: 'ap-southeast-1', credentials: LOCAL_CREDENTIALS, endpoint: runtime.sesEndpoint });
+  ses = new SESv2Client({ region: 'ap-southeast-1', credentials: LOCAL_CREDENTIALS, endpoint: runtime.sesEndpoint });
 });
 afterAll(async () => {
   ses?.destroy();
