@@ -183,10 +183,10 @@ export async function runDossier(dossierId: string, options: StoreOptions) {
 /** `dunghan detect --now <ISO>`: one detector pass at that instant, mail to the SES endpoint in AWS_ENDPOINT_URL_SES. */
 export async function runDetect(options: StoreOptions & { now: string }) {
   const now = parseInstantWithOffset(options.now, '--now');
-  const sesEndpoint = process.env.AWS_ENDPOINT_URL_SES;
+  const sesEndpoint = process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES;
   if (!sesEndpoint) {
     throw new RuntimeFailure(
-      'no SES endpoint: set AWS_ENDPOINT_URL_SES to the SES emulator (npm start prints its URL) or another SES endpoint',
+      'no SES endpoint: set AWS_ENDPOINT_URL_SES (or AWS_ENDPOINT_URL_SESV2) to the SES emulator (npm start prints its URL) or another SES endpoint',
     );
   }
   return withLocalStore(

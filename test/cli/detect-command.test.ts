@@ -60,7 +60,7 @@ describe('dunghan detect (as a process)', () => {
   });
 
   it('fails with a clear message when no SES endpoint is configured', async () => {
-    const { AWS_ENDPOINT_URL_SES: _unset, ...env } = process.env;
+    const { AWS_ENDPOINT_URL_SES: _unset, AWS_ENDPOINT_URL_SESV2: _unset2, ...env } = process.env;
     const result = await run(
       process.execPath,
       [bin, 'detect', '--now', '2024-03-19T08:00:00+07:00', '--data-dir', mkdtempSync(join(tmpdir(), 'x-'))],
