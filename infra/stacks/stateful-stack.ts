@@ -44,6 +44,14 @@ export class StatefulStack extends Stack {
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: [...TABLE_DESIGN.notClosed.projected],
         },
+        {
+          // Reports read the dossiers alive in a period by closing month, one small row each.
+          indexName: TABLE_DESIGN.reportByClose.indexName,
+          partitionKey: { name: TABLE_DESIGN.reportByClose.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TABLE_DESIGN.reportByClose.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...TABLE_DESIGN.reportByClose.projected],
+        },
       ],
     });
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});

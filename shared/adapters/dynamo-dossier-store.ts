@@ -10,14 +10,17 @@ import { TABLE_DESIGN } from '../config/table-design.ts';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { OutboundEvent } from '../contracts/outbound-events.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { type ReportRow, reportRowOf } from '../domain/reports/report-row.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { DetectorStore, DueDossier } from '../ports/detector-store.ts';
 import { type DossierStore, type LoadedDossier, VersionConflictError } from '../ports/dossier-store.ts';
 import type { NotClosedDossier, OpenDossierIndex } from '../ports/open-dossier-index.ts';
+import type { ReportIndex } from '../ports/report-index.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 const GSI = TABLE_DESIGN.openByNextAction;
 const NOT_CLOSED = TABLE_DESIGN.notClosed;
+const REPORT = TABLE_DESIGN.reportByClose;
 const CLOSED = new Set(['resolved', 'withdrawn', 'refused']);
 /** Shards per day bucket of the open-dossier index, so one busy day never makes a hot partition. */
 export const NEXT_ACTION_SHARDS = 16;
@@ -63,7 +66,7 @@ export function localDay(epochMs: number): string {
  * `DOSSIER#<id>` / `EVENT#<at>#<eventId>` is the audit trail. Only open, running dossiers carry the
  * sparse index keys. One conditional write per state change; no transactions.
  */
-export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDossierIndex {
+export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDossierIndex, ReportIndex {
   private reads = 0;
   private lowMark: string | undefined;
 
@@ -101,6 +104,38 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
+  }
+
+  /**
+   * The report rows of the dossiers alive in [start, end): the not-closed shards and the closing months
+   * from start's to now's, each read only up to the end's receipt instant (the index's sort key).
+   */
+  async *reportRows(start: number, end: number, now: number): AsyncIterable<ReportRow> {
+    const partitions = [
+      ...Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) => `LIVE#${String(i).padStart(2, '0')}`),
+      ...closingMonths(start, now).map((month) => `CLOSED#${month}`),
+    ];
+    const before = new Date(end).toISOString();
+    for (const partition of partitions) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: REPORT.indexName,
+            KeyConditionExpression: '#p = :p AND #s < :before',
+            ExpressionAttributeNames: { '#p': REPORT.partitionKey, '#s': REPORT.sortKey },
+            ExpressionAttributeValues: { ':p': partition, ':before': before },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          this.reads += 1;
+          yield JSON.parse(item.report as string) as ReportRow;
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
   }
 
   /** The dossiers not closed yet that `keep` accepts, as the not-closed index summarises them (all shards). */
@@ -342,6 +377,7 @@ export function dossierItem(
     ...(state.dueAt ? { dueAt: state.dueAt } : {}),
     ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
     ...(keys ?? {}),
+    ...reportAttributes(saved),
     ...(received && state.rule && !CLOSED.has(state.status)
       ? {
           [NOT_CLOSED.partitionKey]: `OPEN#${shardOf(state.dossierId)}`,
@@ -354,6 +390,33 @@ export function dossierItem(
         }
       : {}),
   };
+}
+
+/** The report row and its index keys: closed dossiers by closing month, the others by shard. */
+function reportAttributes(record: DossierRecord): Record<string, string> {
+  const row = reportRowOf(record);
+  if (!row) return {};
+  const closed = CLOSED.has(row.status) && row.closedAt !== undefined;
+  return {
+    [REPORT.partitionKey]: closed
+      ? `CLOSED#${localDay(Date.parse(row.closedAt as string)).slice(0, 7)}`
+      : `LIVE#${shardOf(row.id)}`,
+    [REPORT.sortKey]: `${new Date(row.receivedAt).toISOString()}#${row.id}`,
+    report: JSON.stringify(row),
+  };
+}
+
+/** The months (`YYYY-MM`, Vietnam time) from the one holding `start` to the one holding `now`. */
+export function closingMonths(start: number, now: number): string[] {
+  const months: string[] = [];
+  let [y, m] = localDay(start).split('-').map(Number) as [number, number];
+  const last = localDay(now).slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > last) return months;
+    months.push(month);
+    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  }
 }
 
 /** A stored META item as a record. */

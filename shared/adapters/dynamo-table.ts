@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../config/table-design.ts';
 
-/** Creates the single table (with its two sparse GSIs) when it does not exist yet, and waits until it is active. */
+/** Creates the single table (with its three sparse GSIs) when it does not exist yet, and waits until it is active. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -17,6 +17,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   const gsi = TABLE_DESIGN.openByNextAction;
   const open = TABLE_DESIGN.notClosed;
+  const report = TABLE_DESIGN.reportByClose;
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -28,6 +29,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         { AttributeName: gsi.sortKey, AttributeType: 'S' },
         { AttributeName: open.partitionKey, AttributeType: 'S' },
         { AttributeName: open.sortKey, AttributeType: 'S' },
+        { AttributeName: report.partitionKey, AttributeType: 'S' },
+        { AttributeName: report.sortKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
@@ -49,6 +52,14 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             { AttributeName: open.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...open.projected] },
+        },
+        {
+          IndexName: report.indexName,
+          KeySchema: [
+            { AttributeName: report.partitionKey, KeyType: 'HASH' },
+            { AttributeName: report.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...report.projected] },
         },
       ],
     }),

@@ -18,4 +18,15 @@ export const TABLE_DESIGN = {
     sortKey: 'gsi2sk',
     projected: ['status', 'calendarId', 'procedureCode', 'field', 'receiptDate', 'clockDay', 'dueDay'],
   },
+  /**
+   * GSI of every received dossier by when it closed (`CLOSED#2026-11`, Vietnam time) or, not closed yet,
+   * by shard (`LIVE#07`), sorted by receipt instant (`2026-11-02T01:15:00.000Z#<id>`), projecting only
+   * the report row: a period's report reads the dossiers alive in it and nothing else.
+   */
+  reportByClose: {
+    indexName: 'report-by-close',
+    partitionKey: 'gsi3pk',
+    sortKey: 'gsi3sk',
+    projected: ['report'],
+  },
 } as const;

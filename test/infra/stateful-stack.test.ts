@@ -6,7 +6,7 @@ import { StatefulStack } from '../../infra/stacks/stateful-stack.ts';
 describe('the stateful stack', () => {
   const template = Template.fromStack(new StatefulStack(new App(), 'Test', { senderEmail: 'dunghan@example.gov.vn' }));
 
-  it('keeps the single table on-demand, with point-in-time recovery, deletion protection and the two sparse GSIs', () => {
+  it('keeps the single table on-demand, with point-in-time recovery, deletion protection and the three sparse GSIs', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -31,6 +31,14 @@ describe('the stateful stack', () => {
             ProjectionType: 'INCLUDE',
             NonKeyAttributes: ['status', 'calendarId', 'procedureCode', 'field', 'receiptDate', 'clockDay', 'dueDay'],
           },
+        },
+        {
+          IndexName: 'report-by-close',
+          KeySchema: [
+            { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['report'] },
         },
       ],
       Replicas: [

@@ -1,0 +1,288 @@
+import type { ReportRow } from './report-row.ts';
+
+/** A report period: whole days in Asia/Ho_Chi_Minh, both ends included (`YYYY-MM-DD`). */
+export interface ReportPeriod {
+  from: string;
+  to: string;
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** The instant a Vietnamese calendar day starts. */
+export function dayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) - VN_OFFSET_MS;
+}
+
+/** The Vietnamese calendar day of an instant. */
+export function vnDay(epochMs: number): string {
+  return new Date(epochMs + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The counts of the seed report's annex for one row (a field, a unit or a month). */
+export interface AnnexCounts {
+  /** Received before the period and not closed when it began (số kỳ trước chuyển qua). */
+  carriedOver: number;
+  online: number;
+  /** In person at the desk or by post (trực tiếp, dịch vụ bưu chính). */
+  inPerson: number;
+  /** carriedOver + online + inPerson. */
+  received: number;
+  resolved: number;
+  early: number;
+  onTime: number;
+  late: number;
+  /** Withdrawn by the applicant or refused in the period: what makes the totals balance. */
+  withdrawn: number;
+  inProgress: number;
+  inProgressWithinTime: number;
+  inProgressOverdue: number;
+}
+
+/** What the supervisors lacked, for one unit. */
+export interface ComplianceCounts {
+  /** Dossiers late in the period (resolved late, or overdue at its end) this unit answers for. */
+  apologyNeeded: number;
+  /** Apology issued at least one day before the due date (NĐ 61/2018 Điều 19 k9). */
+  apologyInTime: number;
+  apologyLate: number;
+  apologyMissing: number;
+  receiptWithoutAppointment: number;
+  appointmentBeyondLimit: number;
+  /** Inter-agency steps this unit held past its own due date. */
+  lateHandovers: number;
+  /** Dossiers that passed the one re-appointed date too. */
+  secondOverruns: number;
+}
+
+export type ReportGrouping = 'field' | 'unit' | 'month';
+
+export interface Report {
+  period: ReportPeriod;
+  unit?: string | undefined;
+  /** The instant counts stop (the end of the period, or now while the period runs). */
+  asOf: string;
+  by: ReportGrouping;
+  /** The annex table by the chosen grouping, with its total row. */
+  main: { label: string; counts: AnnexCounts }[];
+  total: AnnexCounts;
+  byField: { label: string; counts: AnnexCounts }[];
+  byUnit: { label: string; counts: AnnexCounts }[];
+  byMonth: { label: string; counts: AnnexCounts }[];
+  compliance: { label: string; counts: ComplianceCounts }[];
+  complianceTotal: ComplianceCounts;
+  /** How many dossier rows the report was counted from. */
+  rowsRead: number;
+}
+
+export function emptyAnnex(): AnnexCounts {
+  return {
+    carriedOver: 0,
+    online: 0,
+    inPerson: 0,
+    received: 0,
+    resolved: 0,
+    early: 0,
+    onTime: 0,
+    late: 0,
+    withdrawn: 0,
+    inProgress: 0,
+    inProgressWithinTime: 0,
+    inProgressOverdue: 0,
+  };
+}
+
+function emptyCompliance(): ComplianceCounts {
+  return {
+    apologyNeeded: 0,
+    apologyInTime: 0,
+    apologyLate: 0,
+    apologyMissing: 0,
+    receiptWithoutAppointment: 0,
+    appointmentBeyondLimit: 0,
+    lateHandovers: 0,
+    secondOverruns: 0,
+  };
+}
+
+const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : undefined);
+
+/** Adds one dossier to the annex counts of a window [start, end) whose counting stops at `cutoff`. */
+function countAnnex(c: AnnexCounts, row: ReportRow, start: number, end: number, cutoff: number): boolean {
+  const received = Date.parse(row.receivedAt);
+  const closed = ms(row.closedAt);
+  if (received >= end || (closed !== undefined && closed < start)) return false;
+  if (received < start) c.carriedOver += 1;
+  else if (row.channel === 'online') c.online += 1;
+  else c.inPerson += 1;
+  c.received += 1;
+  if (closed !== undefined && closed < end) {
+    if (row.status === 'resolved') {
+      c.resolved += 1;
+      if (row.result === 'early') c.early += 1;
+      else if (row.result === 'late') c.late += 1;
+      else c.onTime += 1;
+    } else {
+      c.withdrawn += 1;
+    }
+  } else {
+    c.inProgress += 1;
+    const due = ms(row.dueAt);
+    if (due !== undefined && due < cutoff) c.inProgressOverdue += 1;
+    else c.inProgressWithinTime += 1;
+  }
+  return true;
+}
+
+function add(into: AnnexCounts, from: AnnexCounts): void {
+  for (const key of Object.keys(into) as (keyof AnnexCounts)[]) into[key] += from[key];
+}
+
+/** The unit that answers for a late dossier: the first inter-agency step that overran, else the receiving unit. */
+export function responsibleUnit(row: ReportRow, cutoff: number): { id: string; name: string } {
+  for (const step of row.steps) {
+    const finished = ms(step.finishedAt);
+    const due = Date.parse(step.dueAt);
+    if ((finished !== undefined && finished > due) || (finished === undefined && due < cutoff)) {
+      return { id: step.unitId, name: step.unitName ?? step.unitId };
+    }
+  }
+  return { id: row.unitId, name: row.unitName };
+}
+
+function monthsOf(period: ReportPeriod): { label: string; start: number; end: number }[] {
+  const months: { label: string; start: number; end: number }[] = [];
+  const last = dayStart(period.to) + DAY_MS;
+  let cursor = period.from;
+  while (dayStart(cursor) < last) {
+    const [y, m] = cursor.split('-').map(Number) as [number, number];
+    const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+    months.push({
+      label: `${String(m).padStart(2, '0')}/${y}`,
+      start: dayStart(cursor),
+      end: Math.min(dayStart(next), last),
+    });
+    cursor = next;
+  }
+  return months;
+}
+
+/** True when a row belongs to the unit asked for (the unit itself or a unit under it). */
+export function inUnit(row: ReportRow, unit: string | undefined): boolean {
+  return unit === undefined || row.unitId === unit || row.parentId === unit;
+}
+
+/**
+ * The report of a period from the rows of every dossier alive in it (received by its end and not closed
+ * before its start; other rows are ignored). Pure: the same rows give the same report.
+ */
+export function buildReport(rows: Iterable<ReportRow>, options: ReportOptions): Report {
+  const builder = createReportBuilder(options);
+  for (const row of rows) builder.add(row);
+  return builder.finish();
+}
+
+export interface ReportOptions {
+  period: ReportPeriod;
+  unit?: string | undefined;
+  by: ReportGrouping;
+  now: number;
+}
+
+/** The report counted row by row, so a province's rows are never all held in memory. */
+export function createReportBuilder(options: ReportOptions): { add(row: ReportRow): void; finish(): Report } {
+  const start = dayStart(options.period.from);
+  const end = dayStart(options.period.to) + DAY_MS;
+  if (!(end > start)) throw new RangeError('the period must end on or after its first day');
+  const cutoff = Math.min(end, options.now);
+  const months = monthsOf(options.period);
+  const byField = new Map<string, AnnexCounts>();
+  const byUnit = new Map<string, { label: string; counts: AnnexCounts }>();
+  const byMonth = months.map((m) => ({ label: m.label, counts: emptyAnnex() }));
+  const compliance = new Map<string, { label: string; counts: ComplianceCounts }>();
+  const total = emptyAnnex();
+  let rowsRead = 0;
+  const complianceOf = (id: string, name: string) => {
+    let entry = compliance.get(id);
+    if (!entry) {
+      entry = { label: name, counts: emptyCompliance() };
+      compliance.set(id, entry);
+    }
+    return entry.counts;
+  };
+  const add1 = (row: ReportRow): void => {
+    rowsRead += 1;
+    if (!inUnit(row, options.unit)) return;
+    const counts = emptyAnnex();
+    if (!countAnnex(counts, row, start, end, cutoff)) return;
+    add(total, counts);
+    const field = byField.get(row.field) ?? emptyAnnex();
+    add(field, counts);
+    byField.set(row.field, field);
+    const unit = byUnit.get(row.unitId) ?? { label: row.unitName, counts: emptyAnnex() };
+    add(unit.counts, counts);
+    byUnit.set(row.unitId, unit);
+    months.forEach((m, i) => {
+      const month = byMonth[i];
+      if (month) countAnnex(month.counts, row, m.start, m.end, Math.min(m.end, options.now));
+    });
+
+    // What the supervisors lacked.
+    const received = Date.parse(row.receivedAt);
+    if (received >= start) {
+      const own = complianceOf(row.unitId, row.unitName);
+      if (row.violations.includes('receipt_without_appointment')) own.receiptWithoutAppointment += 1;
+      if (row.violations.includes('appointment_after_due')) own.appointmentBeyondLimit += 1;
+    }
+    for (const step of row.steps) {
+      const finished = ms(step.finishedAt);
+      const due = Date.parse(step.dueAt);
+      const lateFinished = finished !== undefined && finished > due && finished >= start && finished < end;
+      const stillHeld = finished === undefined && due < cutoff && counts.inProgress === 1;
+      if (lateFinished || stillHeld) complianceOf(step.unitId, step.unitName ?? step.unitId).lateHandovers += 1;
+    }
+    const lateInPeriod = counts.late === 1 || counts.inProgressOverdue === 1;
+    if (lateInPeriod) {
+      const who = responsibleUnit(row, cutoff);
+      const c = complianceOf(who.id, who.name);
+      c.apologyNeeded += 1;
+      const issued = ms(row.apologyIssuedAt);
+      const due = ms(row.dueAt) ?? ms(row.originalDueAt);
+      if (issued === undefined || issued >= cutoff) c.apologyMissing += 1;
+      else if (due !== undefined && vnDay(issued) < vnDay(due)) c.apologyInTime += 1;
+      else c.apologyLate += 1;
+      const extended = ms(row.extendedDueAt);
+      const resolved = ms(row.resolvedAt);
+      const overranAgain =
+        extended !== undefined &&
+        ((resolved !== undefined && resolved > extended && counts.late === 1) ||
+          (counts.inProgress === 1 && extended < cutoff));
+      if (overranAgain || (row.secondOverrun && counts.inProgress === 1)) c.secondOverruns += 1;
+    }
+  };
+  const finish = (): Report => {
+    const complianceTotal = emptyCompliance();
+    for (const { counts } of compliance.values()) {
+      for (const key of Object.keys(complianceTotal) as (keyof ComplianceCounts)[]) complianceTotal[key] += counts[key];
+    }
+    const sortByLabel = <T extends { label: string }>(list: T[]) =>
+      list.sort((a, b) => a.label.localeCompare(b.label, 'vi'));
+    const fields = sortByLabel([...byField].map(([label, counts]) => ({ label, counts })));
+    const units = sortByLabel([...byUnit.values()]);
+    return {
+      period: options.period,
+      unit: options.unit,
+      asOf: new Date(cutoff).toISOString(),
+      by: options.by,
+      main: options.by === 'field' ? fields : options.by === 'unit' ? units : byMonth,
+      total,
+      byField: fields,
+      byUnit: units,
+      byMonth,
+      compliance: sortByLabel([...compliance.values()]),
+      complianceTotal,
+      rowsRead,
+    };
+  };
+  return { add: add1, finish };
+}

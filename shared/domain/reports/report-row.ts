@@ -1,0 +1,71 @@
+import type { DossierRecord } from '../dossier/dossier-record.ts';
+
+/**
+ * What reports need of one dossier, derived from its record and stored with it (projected into the
+ * report index), so a report reads one small row per dossier and never the whole record. Instants are
+ * ISO-8601 as stored; no personal data (no applicant, no official).
+ */
+export interface ReportRow {
+  id: string;
+  unitId: string;
+  unitName: string;
+  parentId?: string | undefined;
+  parentName?: string | undefined;
+  field: string;
+  procedureCode?: string | undefined;
+  channel: 'online' | 'in_person' | 'postal';
+  receivedAt: string;
+  /** The appointment written on the receipt, if any. */
+  appointmentAt?: string | undefined;
+  status: 'open' | 'suspended' | 'awaiting_supplement' | 'resolved' | 'withdrawn' | 'refused';
+  resolvedAt?: string | undefined;
+  closedAt?: string | undefined;
+  /** The legal due date (after restarts and suspensions); null while waiting for a supplement. */
+  dueAt?: string | null | undefined;
+  originalDueAt?: string | undefined;
+  /** The one re-appointment, once approved. */
+  extendedDueAt?: string | null | undefined;
+  result?: 'early' | 'on_time' | 'late' | undefined;
+  /** When the apology reached the citizen (email or the desk's printed letter). */
+  apologyIssuedAt?: string | undefined;
+  violations: string[];
+  /** Inter-agency steps: the unit, its own due date and when it handed the dossier on. */
+  steps: { unitId: string; unitName?: string | undefined; dueAt: string; finishedAt?: string | undefined }[];
+  /** True when the detector saw the re-appointed date pass too. */
+  secondOverrun: boolean;
+}
+
+/** The report row of a dossier, or undefined while its receipt event has not arrived. */
+export function reportRowOf(record: DossierRecord): ReportRow | undefined {
+  const { state } = record;
+  const received = state.received;
+  if (!received || state.status === 'awaiting_receipt') return undefined;
+  return {
+    id: state.dossierId,
+    unitId: received.agency.id,
+    unitName: received.agency.name,
+    ...(received.agency.parentId ? { parentId: received.agency.parentId } : {}),
+    ...(received.agency.parentName ? { parentName: received.agency.parentName } : {}),
+    field: received.procedure.field,
+    ...(received.procedure.code ? { procedureCode: received.procedure.code } : {}),
+    channel: received.channel,
+    receivedAt: received.receivedAt,
+    ...(received.appointmentAt ? { appointmentAt: received.appointmentAt } : {}),
+    status: state.status,
+    ...(state.resolvedAt ? { resolvedAt: state.resolvedAt } : {}),
+    ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+    ...(state.dueAt !== undefined ? { dueAt: state.dueAt } : {}),
+    ...(state.originalDueAt ? { originalDueAt: state.originalDueAt } : {}),
+    ...(record.extendedDueAt ? { extendedDueAt: record.extendedDueAt } : {}),
+    ...(state.result ? { result: state.result } : {}),
+    ...(record.apology.issuedAt ? { apologyIssuedAt: record.apology.issuedAt } : {}),
+    violations: state.violations.map((v) => v.code),
+    steps: state.steps.map((s) => ({
+      unitId: s.unitId,
+      ...(s.unitName ? { unitName: s.unitName } : {}),
+      dueAt: s.dueAt,
+      ...(s.finishedAt ? { finishedAt: s.finishedAt } : {}),
+    })),
+    secondOverrun: record.stagesReached.some((s) => s.stage === 'SECOND_OVERRUN'),
+  };
+}

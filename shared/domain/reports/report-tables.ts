@@ -1,0 +1,218 @@
+import type { AnnexCounts, ComplianceCounts, Report } from './build-report.ts';
+
+/** A column: its Vietnamese header, what it holds, and its width in characters (for spreadsheets). */
+export interface ReportColumn {
+  header: string;
+  kind: 'index' | 'text' | 'count' | 'rate';
+  width: number;
+}
+
+/** One table of a report, in the form every format renders. A rate is a fraction, or null (no dossiers). */
+export interface ReportTable {
+  /** A spreadsheet sheet name (≤ 31 characters). */
+  sheet: string;
+  title: string;
+  /** Header groups over the columns (the annex's two-row header), spans adding up to the columns. */
+  groups?: { title: string; span: number }[] | undefined;
+  columns: ReportColumn[];
+  rows: (string | number | null)[][];
+  total: (string | number | null)[];
+}
+
+const TOTAL = 'Tổng cộng';
+const vnNumber = new Intl.NumberFormat('vi-VN');
+const vnPercent = new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 });
+
+/** "1.716" — numbers as Vietnamese reports write them. */
+export function formatCount(n: number): string {
+  return vnNumber.format(n);
+}
+
+/** "58,1%", or "—" when there is nothing to divide. */
+export function formatRate(rate: number | null): string {
+  return rate === null ? '—' : vnPercent.format(rate);
+}
+
+/** Share of the dossiers handled (resolved or still in progress) that were or are overdue. */
+export function overdueRate(c: AnnexCounts): number | null {
+  const handled = c.resolved + c.inProgress;
+  return handled === 0 ? null : (c.late + c.inProgressOverdue) / handled;
+}
+
+/** "01/01/2022" from "2022-01-01". */
+export function vnDate(day: string): string {
+  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+}
+
+const annexColumns = (label: string): ReportColumn[] => [
+  { header: 'STT', kind: 'index', width: 5 },
+  { header: label, kind: 'text', width: 44 },
+  { header: 'Tổng số', kind: 'count', width: 10 },
+  { header: 'Kỳ trước chuyển qua', kind: 'count', width: 12 },
+  { header: 'Trực tuyến', kind: 'count', width: 11 },
+  { header: 'Trực tiếp, dịch vụ bưu chính', kind: 'count', width: 14 },
+  { header: 'Tổng số', kind: 'count', width: 10 },
+  { header: 'Trước hạn', kind: 'count', width: 10 },
+  { header: 'Đúng hạn', kind: 'count', width: 10 },
+  { header: 'Quá hạn', kind: 'count', width: 10 },
+  { header: 'Rút hồ sơ, từ chối', kind: 'count', width: 11 },
+  { header: 'Tổng số', kind: 'count', width: 10 },
+  { header: 'Trong hạn', kind: 'count', width: 10 },
+  { header: 'Quá hạn', kind: 'count', width: 10 },
+];
+
+const ANNEX_GROUPS = [
+  { title: '', span: 2 },
+  { title: 'Số hồ sơ nhận giải quyết', span: 4 },
+  { title: 'Số hồ sơ đã giải quyết', span: 5 },
+  { title: 'Số hồ sơ đang giải quyết', span: 3 },
+];
+
+const annexCells = (c: AnnexCounts) => [
+  c.received,
+  c.carriedOver,
+  c.online,
+  c.inPerson,
+  c.resolved,
+  c.early,
+  c.onTime,
+  c.late,
+  c.withdrawn,
+  c.inProgress,
+  c.inProgressWithinTime,
+  c.inProgressOverdue,
+];
+
+function annexTable(
+  sheet: string,
+  title: string,
+  label: string,
+  rows: { label: string; counts: AnnexCounts }[],
+  total: AnnexCounts,
+): ReportTable {
+  return {
+    sheet,
+    title,
+    groups: ANNEX_GROUPS,
+    columns: annexColumns(label),
+    rows: rows.map((r, i) => [i + 1, r.label, ...annexCells(r.counts)]),
+    total: ['', TOTAL, ...annexCells(total)],
+  };
+}
+
+const complianceCells = (c: ComplianceCounts) => [
+  c.apologyNeeded,
+  c.apologyInTime,
+  c.apologyLate,
+  c.apologyMissing,
+  c.receiptWithoutAppointment,
+  c.appointmentBeyondLimit,
+  c.lateHandovers,
+  c.secondOverruns,
+];
+
+/** The report's tables, with the headers of the seed report's annex and those it lacked. */
+export function reportTables(report: Report): ReportTable[] {
+  const mainLabel = { field: 'Lĩnh vực', unit: 'Đơn vị', month: 'Tháng' }[report.by];
+  const mainTitle = { field: 'theo lĩnh vực', unit: 'theo đơn vị', month: 'theo tháng' }[report.by];
+  const unitOverdue = (c: AnnexCounts) => [
+    c.received,
+    c.resolved,
+    c.late,
+    c.inProgressOverdue,
+    c.late + c.inProgressOverdue,
+    overdueRate(c),
+  ];
+  return [
+    annexTable(
+      'Biểu 1',
+      `Biểu 1. Tình hình, kết quả giải quyết hồ sơ thủ tục hành chính ${mainTitle}`,
+      mainLabel,
+      report.main,
+      report.total,
+    ),
+    {
+      sheet: 'Biểu 2',
+      title: 'Biểu 2. Kết quả giải quyết và hồ sơ quá hạn theo đơn vị',
+      columns: [
+        { header: 'STT', kind: 'index', width: 5 },
+        { header: 'Đơn vị', kind: 'text', width: 44 },
+        { header: 'Hồ sơ nhận giải quyết', kind: 'count', width: 12 },
+        { header: 'Đã giải quyết', kind: 'count', width: 12 },
+        { header: 'Đã giải quyết quá hạn', kind: 'count', width: 12 },
+        { header: 'Đang giải quyết quá hạn', kind: 'count', width: 12 },
+        { header: 'Tổng số quá hạn', kind: 'count', width: 12 },
+        { header: 'Tỷ lệ quá hạn', kind: 'rate', width: 10 },
+      ],
+      rows: report.byUnit.map((r, i) => [i + 1, r.label, ...unitOverdue(r.counts)]),
+      total: ['', TOTAL, ...unitOverdue(report.total)],
+    },
+    {
+      sheet: 'Biểu 3',
+      title: 'Biểu 3. Xin lỗi, hẹn trả kết quả và chuyển liên thông theo đơn vị chịu trách nhiệm',
+      groups: [
+        { title: '', span: 2 },
+        { title: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả', span: 4 },
+        { title: 'Vi phạm về thời hạn', span: 4 },
+      ],
+      columns: [
+        { header: 'STT', kind: 'index', width: 5 },
+        { header: 'Đơn vị', kind: 'text', width: 44 },
+        { header: 'Hồ sơ phải xin lỗi', kind: 'count', width: 11 },
+        { header: 'Xin lỗi trước hạn ít nhất 1 ngày', kind: 'count', width: 13 },
+        { header: 'Xin lỗi muộn', kind: 'count', width: 10 },
+        { header: 'Không có phiếu xin lỗi', kind: 'count', width: 11 },
+        { header: 'Tiếp nhận không hẹn ngày trả', kind: 'count', width: 12 },
+        { header: 'Hẹn trả quá thời hạn quy định', kind: 'count', width: 12 },
+        { header: 'Chuyển liên thông trễ hạn', kind: 'count', width: 12 },
+        { header: 'Quá hạn lần thứ hai', kind: 'count', width: 10 },
+      ],
+      rows: report.compliance.map((r, i) => [i + 1, r.label, ...complianceCells(r.counts)]),
+      total: ['', TOTAL, ...complianceCells(report.complianceTotal)],
+    },
+    {
+      sheet: 'Biểu 4',
+      title: 'Biểu 4. Diễn biến theo tháng',
+      columns: [
+        { header: 'STT', kind: 'index', width: 5 },
+        { header: 'Tháng', kind: 'text', width: 12 },
+        { header: 'Tiếp nhận mới', kind: 'count', width: 11 },
+        { header: 'Đã giải quyết', kind: 'count', width: 11 },
+        { header: 'Đã giải quyết quá hạn', kind: 'count', width: 12 },
+        { header: 'Đang giải quyết quá hạn (cuối tháng)', kind: 'count', width: 14 },
+        { header: 'Tỷ lệ quá hạn', kind: 'rate', width: 10 },
+      ],
+      rows: report.byMonth.map((r, i) => [
+        i + 1,
+        r.label,
+        r.counts.online + r.counts.inPerson,
+        r.counts.resolved,
+        r.counts.late,
+        r.counts.inProgressOverdue,
+        overdueRate(r.counts),
+      ]),
+      total: [
+        '',
+        TOTAL,
+        report.total.online + report.total.inPerson,
+        report.total.resolved,
+        report.total.late,
+        report.total.inProgressOverdue,
+        overdueRate(report.total),
+      ],
+    },
+  ];
+}
+
+/** The report's heading lines, in Vietnamese. */
+export function reportHeading(report: Report): { title: string; lines: string[] } {
+  const asOf = new Date(Date.parse(report.asOf) + 7 * 3_600_000).toISOString();
+  return {
+    title: 'BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH',
+    lines: [
+      `Kỳ báo cáo: từ ngày ${vnDate(report.period.from)} đến ngày ${vnDate(report.period.to)}`,
+      ...(report.unit ? [`Đơn vị: ${report.unit}`] : []),
+      `Số liệu tính đến ${asOf.slice(11, 16)} ngày ${vnDate(asOf.slice(0, 10))} (giờ Việt Nam), từ ${formatCount(report.rowsRead)} hồ sơ trong chỉ mục báo cáo`,
+    ],
+  };
+}
