@@ -75,9 +75,11 @@ export async function withAdmin<T>(options: AdminOptions, run: (deps: AdminDeps)
     if (options.aws) {
       const config = readConfig();
       const clients = createClients();
+      const dossiers = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
       return await run({
         config: new DynamoConfigStore(clients.documents, config.TABLE_NAME),
-        dossiers: new DynamoDossierStore(clients.documents, config.TABLE_NAME),
+        dossiers,
+        reports: dossiers,
         clock: systemClock,
         publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
       });
@@ -86,6 +88,7 @@ export async function withAdmin<T>(options: AdminOptions, run: (deps: AdminDeps)
       run({
         config: runtime.config,
         dossiers: runtime.store,
+        reports: runtime.store,
         clock: systemClock,
         publisher: new EventBridgePublisher(runtime.clients.eventBridge, 'default'),
       }),

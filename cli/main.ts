@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { auditCommand, calendarCommands, checkProvisionalCommand, rulesCommands } from './admin-commands.ts';
 import { runDue } from './due-command.ts';
 import { BadInputError, EXIT, RuntimeFailure } from './errors.ts';
+import { runReport } from './report-command.ts';
 import { runStart } from './start-command.ts';
 import { runDeadLetters, runDetect, runDossier, runReplay, runSeed } from './store-commands.ts';
 
@@ -227,6 +228,22 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
         'Every configuration change: who, when, what, from which file, on what legal basis, dossiers moved.',
       ),
   ).action(async (options) => print(await auditCommand(options)));
+
+  store(
+    program
+      .command('report')
+      .description(
+        'Count a period from the report index (never a Scan): the annex tables of the seed report by field,\n' +
+          'unit or month (received, carried over, resolved early / on time / late, in progress), overdue by unit,\n' +
+          'apology compliance and late hand-overs per responsible unit, the monthly trend. Vietnamese headers.',
+      )
+      .requiredOption('--from <YYYY-MM-DD>', 'first day of the period (Vietnam time)')
+      .requiredOption('--to <YYYY-MM-DD>', 'last day of the period, included')
+      .option('--unit <id>', 'only this unit (agency id) and the units under it')
+      .option('--by <grouping>', 'rows of the main table: field, unit or month', 'field')
+      .option('--format <format>', 'md, csv, xlsx, html (a dashboard page with charts) or json', 'md')
+      .option('--out <file>', 'write to this file instead of stdout (required for xlsx)'),
+  ).action(async (options) => runReport(options, io.out));
 
   program
     .command('detect')

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { renderCsv, renderHtml, renderMarkdown } from '../../shared/domain/reports/render-report.ts';
 import { ConfigConflictError } from '../../shared/ports/config-admin-store.ts';
 import {
   type AdminDeps,
@@ -19,6 +20,49 @@ import {
   validateCalendar,
   validateRules,
 } from '../../shared/use-cases/administer-config.ts';
+import { InvalidReportRequestError, parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
+
+const REPORT_TYPES = {
+  md: 'text/markdown; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+} as const;
+
+/** `GET /admin/reports?from&to[&unit][&by][&format]`: the report as md, csv, html (the dashboard) or json. */
+async function reportResponse(deps: AdminDeps, event: AdminEvent): Promise<APIGatewayProxyStructuredResultV2> {
+  const query = event.queryStringParameters ?? {};
+  const format = query.format ?? 'html';
+  if (format === 'xlsx')
+    throw new BadRequestError('format: xlsx is written by the CLI (dunghan report --format xlsx --aws --out …)');
+  if (!(format in REPORT_TYPES))
+    throw new BadRequestError(`format: must be one of ${Object.keys(REPORT_TYPES).join(', ')}`);
+  const request = parseReportRequest(query);
+  if (!deps.reports) throw new Error('the api has no report index');
+  const report = await produceReport(deps.reports, request, deps.clock.now());
+  const body =
+    format === 'md'
+      ? renderMarkdown(report)
+      : format === 'csv'
+        ? renderCsv(report)
+        : format === 'html'
+          ? renderHtml(report)
+          : JSON.stringify(report);
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': REPORT_TYPES[format as keyof typeof REPORT_TYPES],
+      'cache-control': 'no-store',
+      // The dashboard is self-contained: no script, no fetch, inline styles and SVG only.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+      'x-content-type-options': 'nosniff',
+      ...(format === 'csv'
+        ? { 'content-disposition': `attachment; filename="bao-cao-${request.period.from}-${request.period.to}.csv"` }
+        : {}),
+    },
+    body,
+  };
+}
 
 /** The admin request as the HTTP API passes it, with the IAM caller (the routes require IAM authorisation). */
 export type AdminEvent = APIGatewayProxyEventV2 & {
@@ -84,7 +128,7 @@ function caller(event: AdminEvent): string {
 
 /**
  * The administration endpoints (behind IAM authorisation): rules and calendars list / get / validate /
- * diff / preview / put, and the audit. Bodies are JSON; validation problems come back as 400 with
+ * diff / preview / put, the audit, and the supervisors' reports. Bodies are JSON; validation problems come back as 400 with
  * every problem and nothing applied.
  */
 export async function routeAdmin(deps: AdminDeps, event: AdminEvent): Promise<APIGatewayProxyStructuredResultV2> {
@@ -94,6 +138,7 @@ export async function routeAdmin(deps: AdminDeps, event: AdminEvent): Promise<AP
   const [kind, action] = parts;
   try {
     if (kind === 'audit' && parts.length === 1 && method === 'GET') return json(200, await listAudit(deps));
+    if (kind === 'reports' && parts.length === 1 && method === 'GET') return await reportResponse(deps, event);
     if (kind === 'rules') {
       if (parts.length === 1 && method === 'GET') return json(200, await listRules(deps));
       if (parts.length === 1 && method === 'PUT')
@@ -138,6 +183,7 @@ export async function routeAdmin(deps: AdminDeps, event: AdminEvent): Promise<AP
     return json(404, { error: `no admin route ${method} ${path}` });
   } catch (error) {
     if (error instanceof BadRequestError) return json(400, { error: error.message });
+    if (error instanceof InvalidReportRequestError) return json(400, { error: error.message });
     if (error instanceof InvalidConfigChangeError) return json(400, { valid: false, problems: error.problems });
     if (error instanceof ConfigNotFoundError) return json(404, { error: error.message });
     if (error instanceof ConfigConflictError) return json(409, { error: error.message });

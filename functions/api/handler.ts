@@ -141,6 +141,7 @@ export async function apiDepsFromEnvironment(): Promise<[ApprovalDeps, AdminDeps
     {
       config: configStore,
       dossiers: store,
+      reports: store,
       clock: systemClock,
       publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
     },

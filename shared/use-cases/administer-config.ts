@@ -12,6 +12,7 @@ import type { AuditEntry, CalendarVersion, ConfigAdminStore } from '../ports/con
 import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { NotClosedDossier, OpenDossierIndex } from '../ports/open-dossier-index.ts';
+import type { ReportIndex } from '../ports/report-index.ts';
 import { mapLimit } from './map-limit.ts';
 import { snapshotOf } from './rule-book.ts';
 
@@ -23,6 +24,8 @@ export interface AdminDeps {
   publisher?: EventPublisher | undefined;
   /** Dossiers recomputed in parallel. */
   concurrency?: number | undefined;
+  /** The report index supervisors' reports are counted from. */
+  reports?: ReportIndex | undefined;
 }
 
 /** A rules or calendar file as read at the edge: its parsed content, or why it could not be parsed. */

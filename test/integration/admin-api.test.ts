@@ -11,8 +11,15 @@ const ADMIN_ARN = 'arn:aws:iam::123456789012:user/quantri-sonv';
 let runtime: LocalRuntime;
 let api: ReturnType<typeof createApiHandler>;
 
-function request(method: string, path: string, body?: unknown, iam = true): APIGatewayProxyEventV2 {
+function request(
+  method: string,
+  path: string,
+  body?: unknown,
+  iam = true,
+  query?: Record<string, string>,
+): APIGatewayProxyEventV2 {
   return {
+    ...(query ? { queryStringParameters: query } : {}),
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
@@ -52,7 +59,7 @@ beforeAll(async () => {
     if (!d.ok) throw d.error;
   api = createApiHandler(
     { store: runtime.store, rules: new RuleBook(runtime.config, clock), clock, linkSecret: LOCAL_LINK_SECRET },
-    { config: runtime.config, dossiers: runtime.store, clock },
+    { config: runtime.config, dossiers: runtime.store, reports: runtime.store, clock },
   );
 });
 afterAll(async () => {
@@ -116,5 +123,25 @@ describe('the administration endpoints of functions/api (IAM-authorised routes, 
     );
     expect((await call('POST', '/admin/rules/validate', { files: [] })).body.error).toMatch(/^files: /);
     expect((await call('DELETE', '/admin/rules')).status).toBe(404);
+  });
+
+  it('serves the report of a period as the dashboard page, markdown or csv, and names a bad parameter', async () => {
+    const get = (query: Record<string, string>) =>
+      api(request('GET', '/admin/reports', undefined, true, query), localContext('api'));
+    const html = await get({ from: '2026-11-01', to: '2026-11-30' });
+    expect(html.statusCode).toBe(200);
+    expect(html.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.headers?.['content-security-policy']).toContain("default-src 'none'");
+    expect(html.body).toContain('<figure id="chart-field">');
+    expect(html.body).toContain('Kỳ báo cáo: từ ngày 01/11/2026 đến ngày 30/11/2026');
+    const md = await get({ from: '2026-11-01', to: '2026-11-30', format: 'md', by: 'unit' });
+    expect(md.body).toMatch(/\| 1 \| [^|]+ \| 1 \| 0 \| 0 \| 1 \|/);
+    const csv = await get({ from: '2026-11-01', to: '2026-11-30', format: 'csv' });
+    expect(csv.headers?.['content-disposition']).toBe('attachment; filename="bao-cao-2026-11-01-2026-11-30.csv"');
+    expect((await get({ from: '2026-11-30', to: '2026-11-01' })).body).toContain('to: must not be before from');
+    expect((await get({ from: '2026-02-30', to: '2026-11-01' })).statusCode).toBe(400);
+    expect((await get({ from: '2026-11-01', to: '2026-11-30', format: 'xlsx' })).body).toContain(
+      'format: xlsx is written by the CLI',
+    );
   });
 });

@@ -206,13 +206,19 @@ export function reportTables(report: Report): ReportTable[] {
 
 /** The report's heading lines, in Vietnamese. */
 export function reportHeading(report: Report): { title: string; lines: string[] } {
-  const asOf = new Date(Date.parse(report.asOf) + 7 * 3_600_000).toISOString();
+  const cutoff = Date.parse(report.asOf);
+  const asOf = new Date(cutoff + 7 * 3_600_000).toISOString();
+  const endOfPeriod = Date.parse(`${report.period.to}T00:00:00Z`) - 7 * 3_600_000 + 86_400_000;
+  const when =
+    cutoff >= endOfPeriod
+      ? `hết ngày ${vnDate(report.period.to)}`
+      : `${asOf.slice(11, 16)} ngày ${vnDate(asOf.slice(0, 10))} (giờ Việt Nam)`;
   return {
     title: 'BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH',
     lines: [
       `Kỳ báo cáo: từ ngày ${vnDate(report.period.from)} đến ngày ${vnDate(report.period.to)}`,
       ...(report.unit ? [`Đơn vị: ${report.unit}`] : []),
-      `Số liệu tính đến ${asOf.slice(11, 16)} ngày ${vnDate(asOf.slice(0, 10))} (giờ Việt Nam), từ ${formatCount(report.rowsRead)} hồ sơ trong chỉ mục báo cáo`,
+      `Số liệu tính đến ${when}, từ ${formatCount(report.rowsRead)} hồ sơ trong chỉ mục báo cáo`,
     ],
   };
 }

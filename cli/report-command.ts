@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import { renderXlsx } from '../shared/adapters/xlsx-report.ts';
+import type { Report } from '../shared/domain/reports/build-report.ts';
+import { renderCsv, renderHtml, renderMarkdown } from '../shared/domain/reports/render-report.ts';
+import {
+  InvalidReportRequestError,
+  parseReportRequest,
+  produceReport,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from '../shared/use-cases/produce-report.ts';
+import { type AdminOptions, withAdmin } from './admin-commands.ts';
+import { BadInputError } from './errors.ts';
+
+export interface ReportOptions extends AdminOptions {
+  from?: string;
+  to?: string;
+  unit?: string;
+  by?: string;
+  format?: string;
+  out?: string;
+}
+
+/** The report in a format: text for md, csv, html and json; bytes for xlsx. */
+export async function renderReport(report: Report, format: ReportFormat): Promise<string | Buffer> {
+  switch (format) {
+    case 'md':
+      return renderMarkdown(report);
+    case 'csv':
+      return renderCsv(report);
+    case 'html':
+      return renderHtml(report);
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'xlsx':
+      return renderXlsx(report);
+  }
+}
+
+/**
+ * `dunghan report --from --to [--unit] [--by] [--format] [--out]`: counts the period from the report
+ * index (local store, or the AWS table with --aws) and writes it to stdout or --out (xlsx needs --out).
+ */
+export async function runReport(options: ReportOptions, out: (text: string) => void): Promise<void> {
+  const format = (options.format ?? 'md') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format))
+    throw new BadInputError('--format', `must be one of ${REPORT_FORMATS.join(', ')}`);
+  if (format === 'xlsx' && !options.out) throw new BadInputError('--out', 'is required for xlsx (a binary file)');
+  let request: ReturnType<typeof parseReportRequest>;
+  try {
+    request = parseReportRequest(options);
+  } catch (error) {
+    if (error instanceof InvalidReportRequestError) throw new BadInputError(`--${error.field}`, error.reason);
+    throw error;
+  }
+  const report = await withAdmin(options, (deps) => {
+    const index = deps.reports;
+    if (!index) throw new Error('this store has no report index');
+    return produceReport(index, request, deps.clock.now());
+  });
+  const rendered = await renderReport(report, format);
+  if (options.out) writeFileSync(options.out, rendered);
+  else out(typeof rendered === 'string' ? rendered : rendered.toString('base64'));
+}
