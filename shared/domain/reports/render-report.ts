@@ -127,12 +127,13 @@ function trendChart(report: Report): string {
     const rate = overdueRate(m.counts);
     if (rate !== null) points.push(`${x + step / 2},${20 + plotHeight - rate * plotHeight}`);
   });
-  const title = 'Tiếp nhận, giải quyết (cột) và tỷ lệ quá hạn (đường) theo tháng';
+  const title = 'Theo tháng: tiếp nhận mới (cột đậm), đã giải quyết (cột nhạt), tỷ lệ quá hạn (đường đỏ, thang 0–100%)';
   return (
     `<figure id="chart-trend"><figcaption>${title}</figcaption>` +
     `<svg role="img" aria-label="${title}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">` +
     `<line x1="${left}" y1="${20 + plotHeight}" x2="${width - 10}" y2="${20 + plotHeight}" stroke="#555"/>` +
     `<text x="${left - 6}" y="24" text-anchor="end">${formatCount(max)}</text>` +
+    `<text x="${width - 12}" y="24" text-anchor="end" fill="${BAR}">100%</text>` +
     parts.join('') +
     (points.length > 0
       ? `<polyline class="line" points="${points.join(' ')}" fill="none" stroke="${BAR}" stroke-width="3"/>`
