@@ -123,7 +123,8 @@ export interface CostPerMillion {
 
 /**
  * Cost of one million dossiers from the measured sizes: every ingest writes META (and, while open, its
- * whole copy in the next-action index and a few attributes in the not-closed index) and one audit item,
+ * whole copy in the next-action index and a few attributes in the not-closed index; always its report
+ * row in the report index) and one audit item,
  * and, except the receipt, reads META strongly consistent; every stage move is two META writes (and
  * index copies) after a query read; Lambda at 512 MB for the stated durations.
  */
@@ -134,9 +135,11 @@ export function costPerMillion(m: ItemSizeResult, lambdaMs = { ingest: 40, detec
   const eventWrite = Math.ceil(m.eventItemBytes / 1024);
   // The not-closed index projects a few small attributes: one write unit per write while not closed.
   const notClosedWrite = 1;
+  // The report index projects the report row (≈ 620 B on average, 1.1 KB for land with steps): one unit.
+  const reportWrite = 1;
   const perDossierWrites =
-    m.eventsPerDossier * (2 * metaWrite + notClosedWrite + eventWrite) +
-    m.stageMovesPerDossier * 2 * (2 * metaWrite + notClosedWrite);
+    m.eventsPerDossier * (2 * metaWrite + notClosedWrite + reportWrite + eventWrite) +
+    m.stageMovesPerDossier * 2 * (2 * metaWrite + notClosedWrite + reportWrite);
   const perDossierReads = (m.eventsPerDossier - 1) * metaRead + m.stageMovesPerDossier * (metaRead / 2 + metaRead);
   const writeUnits = perDossierWrites * million;
   const readUnits = perDossierReads * million;

@@ -109,3 +109,29 @@ describe('what the supervisors lacked, counted per responsible unit', () => {
     );
   });
 });
+
+describe('report grouping and unit filter', () => {
+  const rows = [
+    row('x1', { ...late }),
+    row('x2', { unitId: 'H21.65.01', unitName: 'UBND xã Ia Rmok', parentId: 'H21.65', ...late }),
+    row('x3', { unitId: 'H22.01', unitName: 'UBND huyện khác', ...late }),
+    row('x4', { receivedAt: '2024-04-02T09:00:00+07:00', status: 'open', dueAt: '2024-04-20T17:00:00+07:00' }),
+  ];
+
+  it('keeps a unit and the units under it', () => {
+    const report = buildReport(rows, { period, by: 'unit', now, unit: 'H21.65' });
+    expect(report.main.map((r) => [r.label, r.counts.received])).toEqual([
+      ['UBND huyện Krông Pa', 1],
+      ['UBND xã Ia Rmok', 1],
+    ]);
+  });
+
+  it('splits a period by month, each with its own carried-over dossiers', () => {
+    const report = buildReport(rows, { period: { from: '2024-03-01', to: '2024-04-30' }, by: 'month', now });
+    expect(report.main.map((r) => [r.label, r.counts.carriedOver, r.counts.online + r.counts.inPerson])).toEqual([
+      ['03/2024', 0, 3],
+      ['04/2024', 0, 1],
+    ]);
+    expect(report.total.received).toBe(4);
+  });
+});
