@@ -1,5 +1,5 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
+import { MailDeferredError, type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
 
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
@@ -8,6 +8,15 @@ export const MESSAGE_ID_HEADER = 'X-Dunghan-Message-Id';
 
 /** SES refuses these for good: retrying the same message cannot succeed. */
 const PERMANENT = new Set(['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException']);
+/** SES refuses these for now: the message was certainly not accepted, a later retry may succeed. */
+const DEFERRED = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'SendingPausedException',
+  'AccountSuspendedException',
+  'ThrottlingException',
+  'Throttling',
+]);
 
 /** Removes CR, LF and other control characters from a header value (no header injection). */
 export function headerSafe(value: string): string {
@@ -20,8 +29,8 @@ export function headerSafe(value: string): string {
  * Sends email with the SES API v2 `SendEmail` and simple content: SES builds the MIME (UTF-8 subject,
  * text + HTML alternatives, base64 attachments), so the function carries no MIME library (ADR 0009).
  * The deterministic message id travels in X-Dunghan-Message-Id, since SES overrides Message-ID.
- * Invalid addresses and SES rejections throw MailRejectedError; throttling and outages are rethrown
- * for a retry.
+ * Invalid addresses and SES rejections throw MailRejectedError; throttling and paused sending throw
+ * MailDeferredError (not sent); anything else (timeouts, server errors) is rethrown: outcome unknown.
  */
 export class SesMailer implements Mailer {
   constructor(
@@ -69,6 +78,8 @@ export class SesMailer implements Mailer {
     } catch (error) {
       const name = (error as Error).name;
       if (PERMANENT.has(name)) throw new MailRejectedError(`SES rejected the message (${name})`, { cause: error });
+      if (DEFERRED.has(name)) throw new MailDeferredError(`SES deferred the message (${name})`, { cause: error });
+      // A timeout, a dropped connection, a server error: SES may or may not have accepted it.
       throw error;
     }
   }

@@ -16,6 +16,16 @@ export class MailRejectedError extends Error {
   override name = 'MailRejectedError';
 }
 
+/** Thrown when the mail service refused the message for now (throttled, paused): certainly not sent, retry later. */
+export class MailDeferredError extends Error {
+  override name = 'MailDeferredError';
+}
+
+/**
+ * Sends one message. Throws MailRejectedError (not sent, never will be), MailDeferredError (not sent,
+ * retry later) or any other error when the outcome is unknown (a timeout, a dropped connection, a
+ * server error after the message may have been accepted).
+ */
 export interface Mailer {
   send(message: MailMessage): Promise<{ messageId: string }>;
 }

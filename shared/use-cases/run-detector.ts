@@ -16,12 +16,12 @@ import {
 import type { Stage } from '../domain/dossier/stages.ts';
 import { renderLetterDocx } from '../domain/letters/apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../domain/letters/apology-letter.ts';
-import { buildDigest, copiesHead, type DigestItem } from '../domain/letters/digest.ts';
+import { buildDigest, copiesHead, type DigestItem, printsLetter } from '../domain/letters/digest.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DetectorStore } from '../ports/detector-store.ts';
 import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-import { type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
+import { MailDeferredError, type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
 import { mapLimit } from './map-limit.ts';
 import type { RuleBook } from './rule-book.ts';
 
@@ -159,9 +159,18 @@ async function moveAndLease(
     const calendar = calendarOf(record.state.rule?.calendarId ?? 'vn-civil-service');
     const advanced = advanceStages(record, calendar, now);
     const leasedByOther = record.lease && record.lease.runId !== runId && Date.parse(record.lease.until) > now;
-    const sending = leasedByOther ? [] : pendingNotifications(advanced.record).filter((n) => retryAt(n) <= now);
+    // A citizen's apology still marked in flight by a run whose lease is over: that run died while
+    // sending, and whether SES took the email is unknown. Never email it again; the desk confirms.
+    const settled = leasedByOther ? advanced.record : settleUncertainApologies(advanced.record, runId, now);
+    const sending = leasedByOther ? [] : pendingNotifications(settled).filter((n) => retryAt(n) <= now);
+    const notifications = { ...settled.notifications };
+    for (const n of sending) {
+      if (n.kind === 'apology_to_citizen')
+        notifications[n.id] = { ...n, inFlight: { runId, at: new Date(now).toISOString() } };
+    }
     let next: DossierRecord = {
-      ...advanced.record,
+      ...settled,
+      notifications,
       lease:
         sending.length > 0
           ? { runId, until: new Date(now + leaseMs).toISOString() }
@@ -176,6 +185,7 @@ async function moveAndLease(
     if (next.nextActionAt) next.nextActionAt = calendar.formatInstant(Date.parse(next.nextActionAt));
     const changed =
       advanced.reached.length > 0 ||
+      settled !== advanced.record ||
       sending.length > 0 ||
       next.nextActionAt !== record.nextActionAt ||
       next.lease !== record.lease;
@@ -274,7 +284,7 @@ async function send(
     const digest = buildDigest(group.name, group.items, calendar, now);
     const attachments = await Promise.all(
       group.items
-        .filter((i) => i.letter && (i.kind === 'due_soon' || i.kind === 'apology_letter_for_desk'))
+        .filter((i) => i.letter && (i.kind === 'due_soon' || printsLetter(i.kind)))
         .map(async (i) => ({
           filename: `phieu-xin-loi-${safeName(i.record.state.dossierId)}.docx`,
           content: renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
@@ -295,7 +305,7 @@ async function send(
       parts: group.parts,
     });
   }
-  const outcome = new Map<string, { sentAt?: string; error?: string }>();
+  const outcome = new Map<string, Outcome>();
   for (const [id, reason] of prepareFailures) outcome.set(id, { error: reason });
   await mapLimit(envelopes, 4, async (envelope) => {
     try {
@@ -304,8 +314,11 @@ async function send(
       for (const part of envelope.parts)
         for (const id of part.notificationIds) outcome.set(id, { sentAt: new Date(now).toISOString() });
     } catch (error) {
+      const known = error instanceof MailRejectedError || error instanceof MailDeferredError;
       const reason = error instanceof MailRejectedError ? error.message : describe(error);
-      for (const part of envelope.parts) for (const id of part.notificationIds) outcome.set(id, { error: reason });
+      for (const part of envelope.parts)
+        for (const id of part.notificationIds)
+          outcome.set(id, { error: reason, ...(known ? {} : { uncertain: true }) });
     }
   });
   await mapLimit(held, 8, async (h) => {
@@ -323,7 +336,7 @@ async function send(
 async function markOutcome(
   deps: DetectorDeps,
   held: Held,
-  outcome: Map<string, { sentAt?: string; error?: string }>,
+  outcome: Map<string, Outcome>,
   now: number,
   runId: string,
 ): Promise<string[]> {
@@ -337,21 +350,25 @@ async function markOutcome(
     for (const n of held.sending) {
       const current = notifications[n.id];
       const result = outcome.get(n.id);
-      if (!current || current.sentAt || !result) continue;
+      if (!current || current.sentAt || current.uncertainAt || !result) continue;
+      const { inFlight: _done, ...settledCurrent } = current;
       if (result.sentAt) {
         notifications[n.id] = {
-          ...current,
+          ...settledCurrent,
           sentAt: result.sentAt,
           attempts: current.attempts + 1,
           lastAttemptAt: result.sentAt,
         };
-        if (n.kind === 'apology_to_citizen' || n.kind === 'apology_letter_for_desk')
-          next = markApologyIssued(next, result.sentAt);
+        if (n.kind === 'apology_to_citizen' || printsLetter(n.kind)) next = markApologyIssued(next, result.sentAt);
+      } else if (result.uncertain && n.kind === 'apology_to_citizen') {
+        const at = new Date(now).toISOString();
+        Object.assign(notifications, uncertainApology(next, current, at).notifications);
+        failures.push(`${n.kind}: ${result.error ?? 'no answer'} (outcome unknown: handed to the desk, not resent)`);
       } else {
         const attempts = current.attempts + 1;
         const at = new Date(now).toISOString();
         notifications[n.id] = {
-          ...current,
+          ...settledCurrent,
           attempts,
           lastAttemptAt: at,
           lastError: result.error,
@@ -377,6 +394,46 @@ async function markOutcome(
     }
   }
   throw new Error('could not record the notification outcome after repeated conflicts');
+}
+
+/** What became of one notification's send. `uncertain`: the mail service may have taken it. */
+interface Outcome {
+  sentAt?: string;
+  error?: string;
+  uncertain?: boolean;
+}
+
+/**
+ * The citizen's apology marked uncertain (never emailed again) and the desk alert that replaces it: the
+ * desk official gets the printable letter and asks the citizen whether the email arrived.
+ */
+function uncertainApology(record: DossierRecord, n: OwedNotification, at: string): DossierRecord {
+  const { inFlight: _unknown, ...rest } = n;
+  const desk: OwedNotification = {
+    id: `${record.state.dossierId}#apology#apology_unconfirmed`,
+    kind: 'apology_unconfirmed',
+    createdAt: at,
+    attempts: 0,
+  };
+  return {
+    ...record,
+    notifications: {
+      ...record.notifications,
+      [n.id]: { ...rest, uncertainAt: at },
+      ...(record.notifications[desk.id] ? {} : { [desk.id]: desk }),
+    },
+  };
+}
+
+/** Settles every citizen's apology left in flight by another run whose lease is over. */
+function settleUncertainApologies(record: DossierRecord, runId: string, now: number): DossierRecord {
+  let next = record;
+  for (const n of Object.values(record.notifications)) {
+    if (n.kind !== 'apology_to_citizen' || !n.inFlight || n.inFlight.runId === runId) continue;
+    if (n.sentAt || n.uncertainAt || n.cancelledAt || n.failedAt) continue;
+    next = uncertainApology(next, n, new Date(now).toISOString());
+  }
+  return next;
 }
 
 async function flushOutbox(deps: DetectorDeps, record: DossierRecord): Promise<void> {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/local-runtime.ts';
 import { clearSentEmails, type LocalSes, sentEmails, startSesEmulator } from '../../local/ses-server.ts';
 import { headerSafe, MESSAGE_ID_HEADER, SesMailer } from '../../shared/adapters/ses-mailer.ts';
-import { MailRejectedError } from '../../shared/ports/mailer.ts';
+import { MailDeferredError, MailRejectedError } from '../../shared/ports/mailer.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const message = {
@@ -78,12 +78,18 @@ describe('the SES mailer on SES errors', () => {
     await expect(new SesMailer(client).send(message)).rejects.toThrow(MailRejectedError);
   });
 
-  it('lets throttling and outages through for a retry', async () => {
+  it('says "not sent, retry later" for throttling, and "outcome unknown" for a timeout', async () => {
     sesMock.reset();
     sesMock.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
-    const error = await new SesMailer(client).send(message).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TooManyRequestsException);
-    expect(error).not.toBeInstanceOf(MailRejectedError);
+    const throttled = await new SesMailer(client).send(message).catch((e: unknown) => e);
+    expect(throttled).toBeInstanceOf(MailDeferredError);
+    expect((throttled as Error).cause).toBeInstanceOf(TooManyRequestsException);
+    sesMock.reset();
+    sesMock.on(SendEmailCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    const timeout = await new SesMailer(client).send(message).catch((e: unknown) => e);
+    expect(timeout).not.toBeInstanceOf(MailDeferredError);
+    expect(timeout).not.toBeInstanceOf(MailRejectedError);
+    expect((timeout as Error).name).toBe('TimeoutError');
   });
 
   it('strips control characters from header values', () => {

@@ -8,9 +8,11 @@ import {
 } from '../../local/local-runtime.ts';
 import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { signApprovalToken } from '../../shared/domain/approval-link.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import type { DossierStore } from '../../shared/ports/dossier-store.ts';
-import type { Mailer } from '../../shared/ports/mailer.ts';
+import { MailDeferredError, type Mailer } from '../../shared/ports/mailer.ts';
+import { approveThroughLink } from '../../shared/use-cases/approve-apology.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type DetectorDeps, runDetector } from '../../shared/use-cases/run-detector.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
@@ -170,5 +172,112 @@ describe('a dossier that fails to move', () => {
     expect((await runtime.store.load('H21.65-240318-0303')).record?.stagesReached.map((s) => s.stage)).toContain(
       'DUE_SOON',
     );
+  });
+});
+
+// Last: these runs move the detector's watermark into April.
+describe('a citizen’s apology is emailed at most once', () => {
+  async function approvedApology(dossierId: string, day: string) {
+    await runtime.deliver(
+      receivedEvent({
+        dossierId,
+        eventId: `${dossierId}/r`,
+        occurredAt: `${day}T09:00:00+07:00`,
+        receivedAt: `${day}T09:00:00+07:00`,
+        appointmentAt: undefined,
+      }),
+    );
+    const { record } = await runtime.store.load(dossierId);
+    const due = Date.parse(record?.state.dueAt ?? '');
+    now = due - 3 * 86_400_000; // DUE_SOON: the draft is made and the official alerted
+    await runDetector(deps(runtime.store), `${dossierId}-draft`);
+    const token = signApprovalToken(LOCAL_LINK_SECRET, dossierId, now + 86_400_000);
+    await approveThroughLink(
+      { store: runtime.store, rules: new RuleBook(runtime.config, clock, 0), clock, linkSecret: LOCAL_LINK_SECRET },
+      {
+        dossierId,
+        token,
+        reason: 'Chờ ý kiến của cơ quan thuế',
+        newReturnDate: new Date(due + 7 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10),
+        approvedBy: 'Rơ Lan Thị Hoa',
+      },
+    ).catch(async () =>
+      approveThroughLink(
+        { store: runtime.store, rules: new RuleBook(runtime.config, clock, 0), clock, linkSecret: LOCAL_LINK_SECRET },
+        {
+          dossierId,
+          token,
+          reason: 'Chờ ý kiến của cơ quan thuế',
+          newReturnDate: new Date(due + 9 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10),
+          approvedBy: 'Rơ Lan Thị Hoa',
+        },
+      ),
+    );
+    return { citizen: record?.state.received?.applicant.email ?? '' };
+  }
+
+  it('a run dies between the send and the mark: never resent, the desk is asked to confirm, the apology counts as issued', async () => {
+    const id = 'H21.65-240401-0401';
+    const { citizen } = await approvedApology(id, '2024-04-01');
+    expect(citizen).toMatch(/@/);
+    await clearSentEmails(runtime.sesEndpoint ?? '');
+    const crash = { armed: true };
+    await runDetector(deps(crashingStore(runtime.store, crash)), 'run-citizen-1');
+    crash.armed = false;
+    const toCitizen = async () =>
+      (await sentEmails(runtime.sesEndpoint ?? '')).filter((m) => m.destination.to.includes(citizen));
+    expect(await toCitizen()).toHaveLength(1);
+
+    now += 5 * 60_000; // inside the lease: nothing happens
+    await runDetector(deps(runtime.store), 'run-citizen-2');
+    now += 20 * 60_000; // the lease is over: the dead run's send is settled as uncertain
+    await runDetector(deps(runtime.store), 'run-citizen-3');
+    await runDetector(deps(runtime.store), 'run-citizen-4');
+    now += 2 * 86_400_000;
+    await runDetector(deps(runtime.store), 'run-citizen-5');
+    expect(await toCitizen()).toHaveLength(1);
+    const desk = (await sentEmails(runtime.sesEndpoint ?? '')).filter(
+      (m) => !m.destination.to.includes(citizen) && m.body.text?.includes('Chưa xác nhận được phiếu xin lỗi'),
+    );
+    expect(desk).toHaveLength(1);
+    expect(desk[0]?.body.text).toContain('PHIẾU XIN LỖI');
+    const { record } = await runtime.store.load(id);
+    const citizenNotice = Object.values(record?.notifications ?? {}).find((n) => n.kind === 'apology_to_citizen');
+    expect(citizenNotice).toMatchObject({ uncertainAt: expect.any(String) });
+    expect(citizenNotice?.sentAt).toBeUndefined();
+    expect(citizenNotice?.inFlight).toBeUndefined();
+    expect(record?.apology.status).toBe('issued');
+  });
+
+  it('SES does not answer (a timeout): not resent either, handed to the desk; a throttled send is simply retried', async () => {
+    const id = 'H21.65-240408-0402';
+    const { citizen } = await approvedApology(id, '2024-04-08');
+    await clearSentEmails(runtime.sesEndpoint ?? '');
+    const real = new SesMailer(ses);
+    let calls = 0;
+    const flaky: Mailer = {
+      send: async (message) => {
+        if (!message.to.includes(citizen)) return real.send(message);
+        calls += 1;
+        if (calls === 1) throw new MailDeferredError('SES deferred the message (TooManyRequestsException)');
+        if (calls === 2) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+        return real.send(message);
+      },
+    };
+    await runDetector(deps(runtime.store, flaky), 'run-flaky-1'); // throttled: retried later
+    now += 16 * 60_000;
+    await runDetector(deps(runtime.store, flaky), 'run-flaky-2'); // timeout: outcome unknown
+    now += 2 * 86_400_000;
+    await runDetector(deps(runtime.store, flaky), 'run-flaky-3');
+    await runDetector(deps(runtime.store, flaky), 'run-flaky-4');
+    expect(calls).toBe(2);
+    const { record } = await runtime.store.load(id);
+    const citizenNotice = Object.values(record?.notifications ?? {}).find((n) => n.kind === 'apology_to_citizen');
+    expect(citizenNotice).toMatchObject({ attempts: 1, uncertainAt: expect.any(String) });
+    expect(
+      (await sentEmails(runtime.sesEndpoint ?? '')).some((m) =>
+        m.body.text?.includes('Chưa xác nhận được phiếu xin lỗi'),
+      ),
+    ).toBe(true);
   });
 });

@@ -24,7 +24,9 @@ export type NotificationKind =
   | 'overdue'
   | 'second_overrun'
   | 'apology_to_citizen'
-  | 'apology_letter_for_desk';
+  | 'apology_letter_for_desk'
+  /** The citizen's apology email may or may not have gone out (a run died while sending): the desk confirms. */
+  | 'apology_unconfirmed';
 
 /** A notification owed, recorded with the state change that owes it (the dossier's outbox of mail). */
 export interface OwedNotification {
@@ -39,6 +41,13 @@ export interface OwedNotification {
   failedAt?: string | undefined;
   lastError?: string | undefined;
   cancelledAt?: string | undefined;
+  /** Set by the write that leases a citizen's apology for sending, cleared by the write recording the outcome. */
+  inFlight?: { runId: string; at: string } | undefined;
+  /**
+   * A citizen's apology whose send outcome is unknown (the run died, or SES did not answer): never
+   * emailed again — a citizen gets at most one apology — and handed to the desk to confirm instead.
+   */
+  uncertainAt?: string | undefined;
 }
 
 /**
@@ -101,7 +110,7 @@ export function nextRecord(
   // A closed dossier, or a new clock cycle, makes unsent alerts moot; the audit keeps them as cancelled.
   const closed = ['resolved', 'withdrawn', 'refused'].includes(state.status);
   for (const [id, n] of Object.entries(notifications)) {
-    if (n.sentAt || n.failedAt || n.cancelledAt) continue;
+    if (n.sentAt || n.failedAt || n.cancelledAt || n.uncertainAt) continue;
     const oldCycle = !id.includes(`#c${state.cycle}#`) && !n.kind.startsWith('apology_');
     if (closed || oldCycle)
       notifications[id] = { ...n, cancelledAt: state.closedAt ?? state.clockStartedAt ?? n.createdAt };
@@ -150,7 +159,9 @@ export function retryAt(n: OwedNotification): number {
 
 /** Unsent notifications still to be tried. */
 export function pendingNotifications(record: Pick<DossierRecord, 'notifications'>): OwedNotification[] {
-  return Object.values(record.notifications).filter((n) => !n.sentAt && !n.failedAt && !n.cancelledAt);
+  return Object.values(record.notifications).filter(
+    (n) => !n.sentAt && !n.failedAt && !n.cancelledAt && !n.uncertainAt,
+  );
 }
 
 /**

@@ -20,7 +20,14 @@ const HEADLINE: Record<NotificationKind, string> = {
   second_overrun: 'Quá cả ngày hẹn lại — không được hẹn lại lần thứ hai',
   apology_to_citizen: 'Phiếu xin lỗi gửi công dân',
   apology_letter_for_desk: 'Phiếu xin lỗi cần in và trao cho công dân (không có địa chỉ email)',
+  apology_unconfirmed:
+    'Chưa xác nhận được phiếu xin lỗi đã đến công dân qua email (hệ thống bị gián đoạn khi gửi): đề nghị liên hệ công dân và trao phiếu in nếu chưa nhận — hệ thống không tự gửi lại để tránh gửi trùng',
 };
+
+/** Kinds whose digest item carries the printable letter for the desk to hand over. */
+export function printsLetter(kind: NotificationKind): boolean {
+  return kind === 'apology_letter_for_desk' || kind === 'apology_unconfirmed';
+}
 
 /** Working time between two instants, in Vietnamese: "2 ngày 3 giờ làm việc". */
 export function workingTimeVi(calendar: WorkingCalendar, from: number, to: number): string {
@@ -73,7 +80,7 @@ export function buildDigest(
         `   ${d.due}`,
         ...(d.extended ? [`   ${d.extended}`] : []),
         ...(item.approvalUrl ? [`   Duyệt phiếu xin lỗi: ${item.approvalUrl}`] : []),
-        ...(item.letter && item.kind === 'apology_letter_for_desk' ? ['', renderLetterText(item.letter), ''] : []),
+        ...(item.letter && printsLetter(item.kind) ? ['', renderLetterText(item.letter), ''] : []),
         '',
       ];
     }),
@@ -93,9 +100,7 @@ ${items
     return `<li style="margin-bottom:12px"><b>${e(d.headline)}</b><br>Hồ sơ <b>${e(d.code)}</b> — ${e(d.procedure)}<br>${e(d.due)}${
       d.extended ? `<br>${e(d.extended)}` : ''
     }${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
-      item.letter && item.kind === 'apology_letter_for_desk'
-        ? `<div style="margin-top:8px">${renderLetterHtml(item.letter)}</div>`
-        : ''
+      item.letter && printsLetter(item.kind) ? `<div style="margin-top:8px">${renderLetterHtml(item.letter)}</div>` : ''
     }</li>`;
   })
   .join('\n')}
