@@ -106,6 +106,7 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   const today = calendar.formatInstant(now).slice(0, 10);
   const watermark = (await deps.index.getWatermark()) ?? today;
   const held: Held[] = [];
+  const handled = new Set<string>();
   // A dossier that failed stays in its bucket: the watermark must not pass that bucket, or no later run
   // would read it again.
   let earliestFailedBucket: string | undefined;
@@ -113,9 +114,26 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
     const bucket = new Date(day).toISOString().slice(0, 10);
     for (let shard = 0; shard < shards; shard += 1) {
       report.bucketsRead += 1;
-      const due = await deps.index.queryDue(bucket, String(shard).padStart(2, '0'), new Date(now).toISOString());
-      // Dossiers are independent: several in flight, each with its own conditional writes.
+      // A bucket that cannot be read (throttled beyond the SDK's retries) fails alone: the other shards
+      // are handled, and the watermark stays on this bucket so the next run reads it again.
+      let due: Awaited<ReturnType<DetectorStore['queryDue']>>;
+      try {
+        due = await retried(() =>
+          deps.index.queryDue(bucket, String(shard).padStart(2, '0'), new Date(now).toISOString()),
+        );
+      } catch (error) {
+        report.failures.push({
+          dossierId: `(bucket ${bucket}#${String(shard).padStart(2, '0')})`,
+          reason: describe(error),
+        });
+        if (!earliestFailedBucket || bucket < earliestFailedBucket) earliestFailedBucket = bucket;
+        continue;
+      }
+      // Dossiers are independent: several in flight, each with its own conditional writes. A dossier this
+      // run leased moves to a later bucket, where the same run would find it again: handled once per run.
       await mapLimit(due, 8, async (candidate) => {
+        if (handled.has(candidate.record.state.dossierId)) return;
+        handled.add(candidate.record.state.dossierId);
         report.examined += 1;
         try {
           const result = await moveAndLease(
@@ -142,6 +160,17 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   published.delete(deps);
   report.itemsRead = deps.index.itemsRead - readsBefore;
   return report;
+}
+
+/** A read retried at once, twice: reads are idempotent and a throttle is usually brief. */
+async function retried<T>(read: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
 }
 
 async function moveAndLease(

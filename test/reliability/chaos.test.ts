@@ -1,0 +1,143 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sentEmails } from '../../local/ses-server.ts';
+import { toRecord } from '../../shared/adapters/dynamo-dossier-store.ts';
+import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
+import { type Faults, NO_FAULTS, runScenario, type Scenario } from '../support/chaos.ts';
+
+const CHAOS: Faults = {
+  throttle: 0.1,
+  conflict: 0.1,
+  sesDeferred: 0.1,
+  sesLost: 0.03,
+  killBeforeSend: 0.05,
+  killBeforeMark: 0.05,
+  copies: 3,
+  late: 0.1,
+  overlapping: 2,
+};
+const SCALE = Number(process.env.DUNGHAN_CHAOS_SCALE ?? 0.25);
+
+let baseline: Scenario;
+let chaos: Scenario;
+
+async function records(scenario: Scenario): Promise<Map<string, DossierRecord>> {
+  const out = new Map<string, DossierRecord>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await scenario.runtime.clients.documents.send(
+      new ScanCommand({ TableName: scenario.runtime.tableName, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? [])
+      if (item.entity === 'dossier') out.set(item.dossierId as string, toRecord(item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return out;
+}
+
+beforeAll(async () => {
+  [baseline, chaos] = await Promise.all([
+    runScenario({ seed: 2022, scale: SCALE, faults: NO_FAULTS }),
+    runScenario({ seed: 2022, scale: SCALE, faults: CHAOS }),
+  ]);
+}, 600_000);
+
+afterAll(async () => {
+  await baseline?.runtime.close();
+  await chaos?.runtime.close();
+});
+
+describe(`a year of events ×3, shuffled, with throttling, conflicts, SES failures and killed detector runs (scale ${SCALE})`, () => {
+  it('injected what it says', () => {
+    const { injected } = chaos.stats;
+    expect(chaos.stats.deliveries).toBeGreaterThanOrEqual(3 * chaos.stream.events.length);
+    expect(injected.throttles).toBeGreaterThan(100);
+    expect(injected.conflicts).toBeGreaterThan(50);
+    expect(injected.sesDeferred + injected.sesLost).toBeGreaterThan(5);
+    expect(injected.kills).toBeGreaterThan(5);
+  });
+
+  it('ingests every valid event and dead-letters every invalid one with its reason', async () => {
+    const stored = await records(chaos);
+    const ingested = new Set([...stored.values()].flatMap((r) => r.state.eventIds));
+    const missing = chaos.stream.events
+      .map((e) => (e.detail as { eventId: string }).eventId)
+      .filter((id) => !ingested.has(id));
+    expect(missing).toEqual([]);
+    for (const event of chaos.invalid) {
+      const id = (event.detail as { eventId: string }).eventId;
+      expect(chaos.stats.deadLettered.get(id)).toMatch(/InvalidEventError: invalid /);
+      expect(ingested.has(id)).toBe(false);
+    }
+    expect([...chaos.stats.deadLettered.keys()].sort()).toEqual(
+      chaos.invalid.map((e) => (e.detail as { eventId: string }).eventId).sort(),
+    );
+  });
+
+  it('ends in the state of the fault-free run: every dossier, its due dates, result, stages and apology', async () => {
+    const expected = await records(baseline);
+    const actual = await records(chaos);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    const view = (r: DossierRecord) => ({
+      state: r.state,
+      stage: r.stage,
+      stageCycle: r.stageCycle,
+      stages: r.stagesReached.map((s) => `${s.cycle}:${s.stage}`),
+      extendedDueAt: r.extendedDueAt,
+      apology: r.apology.status,
+    });
+    const differing = [...expected].filter(
+      ([id, r]) => JSON.stringify(view(r)) !== JSON.stringify(view(actual.get(id) as DossierRecord)),
+    );
+    const first = differing[0];
+    if (first) {
+      const show = (r: DossierRecord) =>
+        JSON.stringify({ stages: r.stagesReached, apology: r.apology, due: r.state.dueAt, ext: r.extendedDueAt });
+      console.error('baseline', show(first[1]), '\nchaos   ', show(actual.get(first[0]) as DossierRecord));
+      const a = view(first[1]);
+      const b = view(actual.get(first[0]) as DossierRecord);
+      for (const key of Object.keys(a) as (keyof typeof a)[])
+        if (JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+          console.error(
+            first[0],
+            key,
+            JSON.stringify(a[key]).slice(0, 600),
+            '\n≠',
+            JSON.stringify(b[key]).slice(0, 600),
+          );
+    }
+    expect(differing.map(([id]) => id)).toEqual([]);
+  });
+
+  it('never sends a citizen two apologies, and every approved apology reached the citizen or the desk', async () => {
+    const mail = await sentEmails(chaos.runtime.sesEndpoint ?? '');
+    const perCitizen = new Map<string, number>();
+    for (const m of mail) {
+      for (const to of m.destination.to)
+        if (to.startsWith('nguoinop')) perCitizen.set(to, (perCitizen.get(to) ?? 0) + 1);
+    }
+    const twice = [...perCitizen].filter(([, n]) => n > 1);
+    if (twice[0]) {
+      for (const m of mail.filter((x) => x.destination.to.includes(twice[0]?.[0] ?? '')))
+        console.error(m.subject, JSON.stringify(m.headers), m.at);
+    }
+    expect([...perCitizen.values()].filter((n) => n > 1)).toEqual([]);
+    expect(perCitizen.size).toBeGreaterThan(0);
+    const stored = await records(chaos);
+    const approved = [...stored.values()].filter((r) => r.apology.status !== 'none' && r.apology.status !== 'drafted');
+    expect(approved.length).toBeGreaterThan(5);
+    expect(approved.filter((r) => r.apology.status !== 'issued').map((r) => r.state.dossierId)).toEqual([]);
+  });
+
+  it('sends every owed alert in the end: nothing pending, nothing given up, and no stage went backwards', async () => {
+    const stored = await records(chaos);
+    const open = [...stored.values()].flatMap((r) =>
+      Object.values(r.notifications)
+        .filter((n) => !n.sentAt && !n.cancelledAt && !n.uncertainAt)
+        .map((n) => `${n.id} (${n.attempts} attempts, ${n.lastError ?? 'never tried'})`),
+    );
+    expect(open).toEqual([]);
+    expect(chaos.stats.backwards).toEqual([]);
+    expect(baseline.stats.backwards).toEqual([]);
+  });
+});
