@@ -134,8 +134,18 @@ function caller(event: AdminEvent): string {
 export async function routeAdmin(deps: AdminDeps, event: AdminEvent): Promise<APIGatewayProxyStructuredResultV2> {
   const method = event.requestContext?.http?.method ?? 'GET';
   const path = (event.rawPath ?? '').replace(/\/+$/, '');
-  const parts = path.split('/').slice(2).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = path.split('/').slice(2).map(decodeURIComponent);
+  } catch {
+    return json(400, { error: 'path: malformed percent-encoding' });
+  }
   const [kind, action] = parts;
+  // The HTTP API authorises these routes with IAM; a request that reaches here without an IAM caller
+  // (a misconfigured route, a direct invocation) is refused, whatever it asks.
+  const iam = event.requestContext?.authorizer?.iam;
+  if (!iam?.userArn && !iam?.userId)
+    return json(403, { error: 'caller: no IAM identity on the request (the admin routes need IAM authorisation)' });
   try {
     if (kind === 'audit' && parts.length === 1 && method === 'GET') return json(200, await listAudit(deps));
     if (kind === 'reports' && parts.length === 1 && method === 'GET') return await reportResponse(deps, event);

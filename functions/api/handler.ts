@@ -57,6 +57,15 @@ function html(statusCode: number, body: string): APIGatewayProxyStructuredResult
   };
 }
 
+/** A path segment decoded, or undefined when its percent-encoding is malformed. */
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 function form(event: APIGatewayProxyEventV2): URLSearchParams {
   const raw = event.body ?? '';
   return new URLSearchParams(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
@@ -81,7 +90,8 @@ export function createApiHandler(deps: ApprovalDeps, admin?: AdminDeps) {
       }
       const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
       if (!match?.[1]) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
-      const dossierId = decodeURIComponent(match[1]).slice(0, 120);
+      const dossierId = safeDecode(match[1])?.slice(0, 120);
+      if (dossierId === undefined) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const method = event.requestContext?.http?.method ?? 'GET';
       logger.appendKeys({ dossierId });
       const token = method === 'POST' ? (form(event).get('token') ?? '') : (event.queryStringParameters?.token ?? '');

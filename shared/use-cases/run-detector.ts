@@ -391,7 +391,11 @@ async function markOutcome(
         if (n.kind === 'apology_to_citizen' || printsLetter(n.kind)) next = markApologyIssued(next, result.sentAt);
       } else if (result.uncertain && n.kind === 'apology_to_citizen') {
         const at = new Date(now).toISOString();
-        Object.assign(notifications, uncertainApology(next, current, at).notifications);
+        const settled = uncertainApology(next, current, at);
+        for (const id of [n.id, `${next.state.dossierId}#apology#apology_unconfirmed`]) {
+          const settledNotice = settled.notifications[id];
+          if (settledNotice) notifications[id] = settledNotice;
+        }
         failures.push(`${n.kind}: ${result.error ?? 'no answer'} (outcome unknown: handed to the desk, not resent)`);
       } else {
         const attempts = current.attempts + 1;

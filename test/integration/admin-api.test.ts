@@ -97,8 +97,15 @@ describe('the administration endpoints of functions/api (IAM-authorised routes, 
     ]);
 
     const anonymous = await call('PUT', '/admin/calendars', { files, legalBasis: 'QĐ 24/QĐ-UBND' }, false);
-    expect(anonymous.status).toBe(400);
+    expect(anonymous.status).toBe(403);
     expect(anonymous.body.error).toMatch(/^caller: no IAM identity/);
+    for (const [method, path] of [
+      ['GET', '/admin/rules'],
+      ['GET', '/admin/audit'],
+      ['GET', '/admin/reports'],
+      ['POST', '/admin/calendars/preview'],
+    ] as const)
+      expect((await call(method, path, { files }, false)).status).toBe(403);
     const noBasis = await call('PUT', '/admin/calendars', { files });
     expect(noBasis.body.error).toMatch(/^legalBasis: must cite/);
 

@@ -79,6 +79,8 @@ export interface ScenarioStats {
   deadLettered: Map<string, string>;
   /** Stage moves that went backwards within a clock cycle (must stay empty). */
   backwards: string[];
+  /** Dossiers whose alert or apology a fault delayed until the dossier had closed (set by the test). */
+  delayedPastClosing?: number;
 }
 
 export interface Scenario {

@@ -32,7 +32,7 @@ function fullHeader(table: ReportTable, index: number): string {
 /** Markdown: the heading and every table, numbers as "1.716". */
 export function renderMarkdown(report: Report): string {
   const heading = reportHeading(report);
-  const mdCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+  const mdCell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s+/g, ' ');
   const out = [`# ${heading.title}`, '', ...heading.lines.map((l) => `${l}  `), ''];
   for (const table of reportTables(report)) {
     out.push(`## ${table.title}`, '');

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
+import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../../local/local-runtime.ts';
+import { generateSampleStream } from '../../local/sample-stream.ts';
+import { type StoredEmail, sentEmails } from '../../local/ses-server.ts';
+import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
+import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
+import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
+import { invalidEvents } from '../support/chaos.ts';
+
+// Every log line, at the most talkative level.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+});
+
+let now = Date.parse('2022-01-01T00:00:00+07:00');
+let runtime: LocalRuntime;
+const secrets = new Set<string>();
+/** Per dossier: the addresses its letters and alerts may go to. */
+const allowed = new Map<string, Set<string>>();
+let logs = '';
+let mail: StoredEmail[] = [];
+
+/** The sample stream with recognisable personal data in every personal field. */
+function seededStream(events: EventBridgeEnvelope[]): EventBridgeEnvelope[] {
+  return events.map((event, i) => {
+    if (event['detail-type'] !== 'DossierReceived') return event;
+    const detail = structuredClone(event.detail) as Record<string, Record<string, unknown>> & { dossierId: string };
+    const n = String(i).padStart(5, '0');
+    const applicant = {
+      kind: 'person',
+      name: `Nguyễn Thị Bímật${n}`,
+      idNumber: `079${n}1234`,
+      phone: `0912${n}7`,
+      email: `congdan.bimat${n}@example.vn`,
+      address: `Số ${n} đường Riêngtư, phường Kín`,
+    };
+    const official = { id: `cb-${n}`, name: `Trần Văn Cánbộ${n}`, email: `canbo.kin${n}@example.vn` };
+    const head = { name: `Lê Thị Lãnhđạo${n}`, title: 'Phó Chủ tịch', email: `lanhdao.kin${n}@example.vn` };
+    detail.applicant = applicant;
+    detail.official = official;
+    detail.head = head;
+    for (const value of [...Object.values(applicant), official.name, official.email, head.name, head.email])
+      if (value !== 'person') secrets.add(value);
+    allowed.set(detail.dossierId, new Set([applicant.email, official.email, head.email]));
+    return { ...event, detail };
+  });
+}
+
+beforeAll(async () => {
+  const lines: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  const log = vi.spyOn(console, 'log').mockImplementation((...args) => lines.push(args.join(' ')));
+  try {
+    runtime = await startLocalRuntime({ mail: true, clock: { now: () => now }, ruleCacheMs: 3_600_000 });
+    const { rules } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
+    const stream = seededStream(
+      generateSampleStream({ seed: 11, days: 90, start: '2022-01-01', rules, scale: 0.3 }).events,
+    );
+    const calendar = defaultCalendar();
+    const events = [...stream, ...invalidEvents()].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+    let next = 0;
+    const firstDay = calendar.toLocal(now).day;
+    for (let day = firstDay; day < firstDay + 105; day += 1) {
+      const end = calendar.fromLocal(day + 1, 0);
+      while (next < events.length && Date.parse((events[next] as EventBridgeEnvelope).time) < end) {
+        now = Math.max(now, Date.parse((events[next] as EventBridgeEnvelope).time));
+        await runtime.deliver(events[next] as EventBridgeEnvelope);
+        next += 1;
+      }
+      if (!calendar.isWorkingDay(day)) continue;
+      now = calendar.fromLocal(day, 17 * 60 + 15);
+      const since = Date.now() / 1000 - 1;
+      await runtime.detect().catch((error: unknown) => {
+        if (!(error instanceof DetectorRunFailedError)) throw error;
+      });
+      // The officials approve every draft they are sent, through the real approval page.
+      for (const digest of await sentEmails(runtime.sesEndpoint ?? '', since)) {
+        for (const [, url] of (digest.body.text ?? '').matchAll(/Duyệt phiếu xin lỗi: (\S+)/g)) {
+          const target = new URL(url as string);
+          const token = target.searchParams.get('token') ?? '';
+          const dueDay = calendar.toLocal(now).day + 10;
+          let newReturn = dueDay;
+          while (!calendar.isWorkingDay(newReturn)) newReturn += 1;
+          await fetch(`${runtime.apiUrl}${target.pathname}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              token,
+              reason: 'Chờ kết quả thẩm định',
+              newReturnDate: new Date(newReturn * 86_400_000).toISOString().slice(0, 10),
+              approvedBy: 'Lê Thị Lãnhđạo',
+            }).toString(),
+          });
+        }
+      }
+    }
+    mail = await sentEmails(runtime.sesEndpoint ?? '');
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    log.mockRestore();
+  }
+  logs = lines.join('\n');
+}, 300_000);
+
+afterAll(async () => {
+  await runtime?.close();
+});
+
+describe('personal data in a full run (ingest, rejections, detector, approvals, mail)', () => {
+  it('never appears in any log line, at DEBUG', () => {
+    expect(logs.length).toBeGreaterThan(10_000);
+    expect(logs).toContain('"message":"event ingested"');
+    expect(logs).toContain('"message":"event rejected"');
+    expect(logs).toContain('"message":"detector run"');
+    expect(secrets.size).toBeGreaterThan(300);
+    const leaked = [...secrets].filter((s) => logs.includes(s));
+    expect(leaked).toEqual([]);
+    // Nor a fragment of them: the seeded markers never appear at all.
+    expect(logs).not.toMatch(/Bímật|Riêngtư|canbo\.kin|congdan\.bimat|lanhdao\.kin/);
+  });
+
+  it('sends letters and alerts only to the addresses on the dossiers they concern', () => {
+    expect(mail.length).toBeGreaterThan(20);
+    expect(mail.some((m) => m.destination.to.some((a) => a.startsWith('congdan.')))).toBe(true);
+    for (const m of mail) {
+      const text = `${m.subject}\n${m.body.text ?? ''}`;
+      const dossiers = [...allowed.keys()].filter((id) => text.includes(id));
+      expect(dossiers.length, m.subject).toBeGreaterThan(0);
+      const permitted = new Set(dossiers.flatMap((id) => [...(allowed.get(id) ?? [])]));
+      for (const address of [...m.destination.to, ...m.destination.cc, ...m.destination.bcc])
+        expect(permitted.has(address), `${address} ← ${m.subject}`).toBe(true);
+      // A citizen's letter concerns that citizen's dossier only.
+      if (m.destination.to.some((a) => a.startsWith('congdan.'))) expect(dossiers).toHaveLength(1);
+    }
+  });
+});
