@@ -137,10 +137,19 @@ describe(`a year of events ×3, shuffled, with throttling, conflicts, SES failur
     // cancelled with the dossier's other unsent notices.
     const notIssued = approved.filter((r) => r.apology.status !== 'issued');
     for (const r of notIssued) {
-      const notice = Object.values(r.notifications).find((n) => n.id.includes('#apology#'));
+      const notices = Object.values(r.notifications).filter((n) => n.id.includes('#apology#'));
       const why = `${r.state.dossierId} ${r.state.status} ${JSON.stringify(r.apology)} ${JSON.stringify(Object.values(r.notifications))}`;
       expect(r.state.closedAt, why).toBeDefined();
-      expect(notice?.cancelledAt, r.state.dossierId).toBeDefined();
+      // The email's fate unknown (uncertain) or never sent; the notice that would have issued it was
+      // cancelled when the dossier closed.
+      expect(
+        notices.some((n) => n.cancelledAt),
+        why,
+      ).toBe(true);
+      expect(
+        notices.some((n) => n.sentAt),
+        why,
+      ).toBe(false);
     }
     expect(notIssued.length).toBeLessThan(0.1 * approved.length);
   });
