@@ -5,9 +5,11 @@ import { main } from '../../cli/main.ts';
 import { createApiHandler } from '../../functions/api/handler.ts';
 import { LOCAL_LINK_SECRET, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { DOSSIER_EVENT_TYPES, InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
+import { readCalendarData } from '../../shared/domain/calendar/calendar-definition.ts';
 import { buildReport } from '../../shared/domain/reports/build-report.ts';
 import { renderCsv, renderHtml, renderMarkdown } from '../../shared/domain/reports/render-report.ts';
 import type { ReportRow } from '../../shared/domain/reports/report-row.ts';
+import { readRulesData } from '../../shared/domain/rules/deadline-rule.ts';
 import { InvalidReportRequestError, parseReportRequest } from '../../shared/use-cases/produce-report.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { exampleStream } from '../support/fixtures.ts';
@@ -104,6 +106,44 @@ describe('event contracts under fuzzing', () => {
         } catch (error) {
           expect(error).toBeInstanceOf(InvalidEventError);
         }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe('rules and calendar files under fuzzing (what `dunghan rules|calendars validate|put` and the admin API read)', () => {
+  const rule = { procedureCode: '1.013831', effectiveFrom: '2025-07-01', legalBasis: 'NĐ 151/2025', duration: '10wd' };
+  it('list every problem with its path, never crash, for mutated rules and arbitrary documents', () => {
+    fc.assert(
+      fc.property(fc.nat(), hostileValue, fc.anything(), (pick, value, anything) => {
+        for (const document of [{ rules: [mutate(rule, pick, value)] }, anything, { rules: anything }]) {
+          const { problems } = readRulesData(document, 'fuzz.yaml');
+          for (const p of problems) {
+            expect(p.file).toBe('fuzz.yaml');
+            expect(typeof p.reason).toBe('string');
+          }
+        }
+        // One rule in, one rule or at least one problem out: nothing silently dropped.
+        const one = readRulesData({ rules: [mutate(rule, pick, value)] }, 'fuzz.yaml');
+        expect(one.rules.length + one.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('refuse a mutated calendar with the path of each problem', () => {
+    const calendar = {
+      id: 'vn-test',
+      name: 'Lịch thử',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      years: { '2026': { daysOff: [{ date: '2026-09-01', name: 'Quốc khánh' }], makeUpDays: [] } },
+    };
+    fc.assert(
+      fc.property(fc.nat(), hostileValue, (pick, value) => {
+        const { calendar: read, problems } = readCalendarData(mutate(calendar, pick, value), 'lich.json');
+        if (!read) expect(problems.length).toBeGreaterThan(0);
+        for (const p of problems) expect(p.file).toBe('lich.json');
       }),
       { numRuns: 1_000 },
     );
