@@ -284,6 +284,7 @@ export async function runScenario(options: { seed: number; scale: number; faults
   }
   const deliver = async (event: EventBridgeEnvelope) => {
     stats.deliveries += 1;
+    if (event['detail-type'] === 'DossierReceived') receivedIds.add((event.detail as { dossierId: string }).dossierId);
     let lastError: unknown;
     for (let attempt = 0; attempt < 9; attempt += 1) {
       stats.ingestAttempts += 1;
@@ -317,7 +318,8 @@ export async function runScenario(options: { seed: number; scale: number; faults
     }
     return undefined;
   };
-  const late = [...stream.late];
+  const awaitingApproval = new Set(stream.late);
+  const receivedIds = new Set<string>();
   const firstDay = calendar.toLocal(now).day;
   for (let day = firstDay; day < firstDay + 365 + 30; day += 1) {
     const batch = (byDay.get(day) ?? []).map((e) => [rnd(), e] as const).sort((a, b) => a[0] - b[0]);
@@ -332,31 +334,45 @@ export async function runScenario(options: { seed: number; scale: number; faults
     await Promise.all(Array.from({ length: faults.overlapping }, (_, i) => detect(`run-${day}-${i}`)));
     // Officials approve the drafts of the dossiers that will be late, the next new return date a
     // week after the legal due date.
-    await mapLimit(late, 8, async (dossierId) => {
-      const { record } = await runtime.store.load(dossierId);
-      if (record?.apology.status !== 'drafted' || !record.state.dueAt) return;
-      let day = calendar.toLocal(Date.parse(record.state.dueAt)).day + 7;
-      while (!calendar.isWorkingDay(day)) day += 1;
-      const newReturnDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
-      for (let attempt = 0; attempt < 9; attempt += 1) {
-        try {
-          await approveThroughLink(
-            { store, rules, clock, linkSecret: LOCAL_LINK_SECRET },
-            {
-              dossierId,
-              token: signApprovalToken(LOCAL_LINK_SECRET, dossierId, now + 86_400_000),
-              reason: 'Chờ ý kiến của cơ quan phối hợp',
-              newReturnDate,
-              approvedBy: 'Lãnh đạo đơn vị',
-            },
-          );
-          stats.approvals += 1;
-          return;
-        } catch (error) {
-          if ((error as Error).name === 'ApprovalRefusedError') return;
+    // Only dossiers already received and not settled yet are looked at.
+    await mapLimit(
+      [...awaitingApproval].filter((id) => receivedIds.has(id)),
+      8,
+      async (dossierId) => {
+        const { record } = await runtime.store.load(dossierId);
+        if (
+          record?.state.closedAt ||
+          (record && record.apology.status !== 'none' && record.apology.status !== 'drafted')
+        )
+          awaitingApproval.delete(dossierId);
+        if (record?.apology.status !== 'drafted' || !record.state.dueAt) return;
+        let day = calendar.toLocal(Date.parse(record.state.dueAt)).day + 7;
+        while (!calendar.isWorkingDay(day)) day += 1;
+        const newReturnDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
+        for (let attempt = 0; attempt < 9; attempt += 1) {
+          try {
+            await approveThroughLink(
+              { store, rules, clock, linkSecret: LOCAL_LINK_SECRET },
+              {
+                dossierId,
+                token: signApprovalToken(LOCAL_LINK_SECRET, dossierId, now + 86_400_000),
+                reason: 'Chờ ý kiến của cơ quan phối hợp',
+                newReturnDate,
+                approvedBy: 'Lãnh đạo đơn vị',
+              },
+            );
+            stats.approvals += 1;
+            awaitingApproval.delete(dossierId);
+            return;
+          } catch (error) {
+            if ((error as Error).name === 'ApprovalRefusedError') {
+              awaitingApproval.delete(dossierId);
+              return;
+            }
+          }
         }
-      }
-    });
+      },
+    );
   }
   // Drain: the faults stop, time passes beyond every lease and backoff, the detector finishes its work.
   Object.assign(faults, {
