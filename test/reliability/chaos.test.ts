@@ -69,9 +69,14 @@ describe(`a year of events ×3, shuffled, with throttling, conflicts, SES failur
       expect(chaos.stats.deadLettered.get(id)).toMatch(/InvalidEventError: invalid /);
       expect(ingested.has(id)).toBe(false);
     }
-    expect([...chaos.stats.deadLettered.keys()].sort()).toEqual(
-      chaos.invalid.map((e) => (e.detail as { eventId: string }).eventId).sort(),
-    );
+    // A valid delivery may exhaust its retries under this much throttling (EventBridge would dead-letter
+    // it too); its reason is then the fault, and another copy got the event in.
+    const invalidIds = new Set(chaos.invalid.map((e) => (e.detail as { eventId: string }).eventId));
+    for (const [id, reason] of chaos.stats.deadLettered) {
+      if (invalidIds.has(id)) continue;
+      expect(reason, id).toMatch(/ProvisionedThroughputExceeded|conflict|throttle/i);
+      expect(ingested.has(id), id).toBe(true);
+    }
   });
 
   it('ends in the state of the fault-free run: every dossier, its due dates and result; stages and apologies too, but for what a fault delayed past the dossier’s closing', async () => {
