@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { sentEmails } from '../../local/ses-server.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let now = Date.parse('2024-03-04T09:00:00+07:00');
 let runtime: LocalRuntime;
 let browser: Browser;
@@ -27,20 +26,7 @@ beforeAll(async () => {
   await runtime.detect();
   const digest = (await sentEmails(runtime.sesEndpoint ?? '')).find((m) => m.body.text?.includes(id));
   approvalUrl = /Duyệt phiếu xin lỗi: (\S+)/.exec(digest?.body.text ?? '')?.[1] ?? '';
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  mkdirSync('test-results', { recursive: true });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

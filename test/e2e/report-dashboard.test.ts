@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/domain/reports/build-report.ts';
 import { renderHtml } from '../../shared/domain/reports/render-report.ts';
 import type { ReportRow } from '../../shared/domain/reports/report-row.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let browser: Browser;
 
 /** A year of rows over three fields and two units, land far worse than the rest, one hostile field name. */
@@ -40,19 +39,7 @@ function rows(): ReportRow[] {
 }
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  mkdirSync('test-results', { recursive: true });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

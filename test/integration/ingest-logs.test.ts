@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { captureOutput } from '../support/capture-output.ts';
 import { invalidFixtures, landDossierEvents } from '../support/fixtures.ts';
 
 // The logger reads its level when the module loads (and Powertools restores it on every invocation).
@@ -17,21 +18,10 @@ afterAll(async () => {
 
 describe('ingest logs', () => {
   it('carry the dossier id and never the applicant, official or head (names, identity number, phone, email, address)', async () => {
-    const lines: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    };
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-    try {
+    const { output } = await captureOutput(async () => {
       for (const event of landDossierEvents()) await runtime.deliver(event);
       for (const [, envelope] of invalidFixtures()) await runtime.deliver(envelope);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    const output = lines.join('');
+    });
     expect(output.match(/"message":"event ingested"/g)).toHaveLength(7);
     expect(output.match(/"message":"event rejected"/g)).toHaveLength(8);
     expect(output).toContain('"dossierId":"H21.65-220408-0012"');

@@ -6,6 +6,7 @@ import { type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
 import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
+import { captureOutput } from '../support/capture-output.ts';
 import { invalidEvents } from '../support/chaos.ts';
 
 // Every log line, at the most talkative level.
@@ -48,15 +49,7 @@ function seededStream(events: EventBridgeEnvelope[]): EventBridgeEnvelope[] {
 }
 
 beforeAll(async () => {
-  const lines: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  const log = vi.spyOn(console, 'log').mockImplementation((...args) => lines.push(args.join(' ')));
-  try {
+  const captured = await captureOutput(async () => {
     runtime = await startLocalRuntime({ mail: true, clock: { now: () => now }, ruleCacheMs: 3_600_000 });
     const { rules } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
     const stream = seededStream(
@@ -101,12 +94,8 @@ beforeAll(async () => {
       }
     }
     mail = await sentEmails(runtime.sesEndpoint ?? '');
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    log.mockRestore();
-  }
-  logs = lines.join('\n');
+  });
+  logs = captured.output;
 }, 300_000);
 
 afterAll(async () => {

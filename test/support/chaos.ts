@@ -49,17 +49,10 @@ export interface Faults {
   overlapping: number;
 }
 
-export const NO_FAULTS: Faults = {
-  throttle: 0,
-  conflict: 0,
-  sesDeferred: 0,
-  sesLost: 0,
-  killBeforeSend: 0,
-  killBeforeMark: 0,
-  copies: 1,
-  late: 0,
-  overlapping: 1,
-};
+/** The faults that stop when the outage is over (duplicates and overlapping runs go on). */
+const QUIET = { throttle: 0, conflict: 0, sesDeferred: 0, sesLost: 0, killBeforeSend: 0, killBeforeMark: 0 };
+
+export const NO_FAULTS: Faults = { ...QUIET, copies: 1, late: 0, overlapping: 1 };
 
 class CrashError extends Error {
   override name = 'CrashError';
@@ -375,15 +368,7 @@ export async function runScenario(options: { seed: number; scale: number; faults
     );
   }
   // Drain: the faults stop, time passes beyond every lease and backoff, the detector finishes its work.
-  Object.assign(faults, {
-    ...faults,
-    throttle: 0,
-    conflict: 0,
-    sesDeferred: 0,
-    sesLost: 0,
-    killBeforeSend: 0,
-    killBeforeMark: 0,
-  });
+  Object.assign(faults, QUIET);
   for (let i = 0; i < 12; i += 1) {
     now += 4 * 3_600_000;
     await detect(`drain-${i}`);
