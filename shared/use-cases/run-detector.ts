@@ -3,6 +3,7 @@ import type { DossierEvent } from '../contracts/dossier-events.ts';
 import { signApprovalToken } from '../domain/approval-link.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import { advanceStages } from '../domain/dossier/advance-stages.ts';
+import { settleUncertainApologies, uncertainApology } from '../domain/dossier/apology-delivery.ts';
 import { markApologyIssued } from '../domain/dossier/approve-apology.ts';
 import {
   type DossierRecord,
@@ -434,39 +435,6 @@ interface Outcome {
   sentAt?: string;
   error?: string;
   uncertain?: boolean;
-}
-
-/**
- * The citizen's apology marked uncertain (never emailed again) and the desk alert that replaces it: the
- * desk official gets the printable letter and asks the citizen whether the email arrived.
- */
-function uncertainApology(record: DossierRecord, n: OwedNotification, at: string): DossierRecord {
-  const { inFlight: _unknown, ...rest } = n;
-  const desk: OwedNotification = {
-    id: `${record.state.dossierId}#apology#apology_unconfirmed`,
-    kind: 'apology_unconfirmed',
-    createdAt: at,
-    attempts: 0,
-  };
-  return {
-    ...record,
-    notifications: {
-      ...record.notifications,
-      [n.id]: { ...rest, uncertainAt: at },
-      ...(record.notifications[desk.id] ? {} : { [desk.id]: desk }),
-    },
-  };
-}
-
-/** Settles every citizen's apology left in flight by another run whose lease is over. */
-function settleUncertainApologies(record: DossierRecord, runId: string, now: number): DossierRecord {
-  let next = record;
-  for (const n of Object.values(record.notifications)) {
-    if (n.kind !== 'apology_to_citizen' || !n.inFlight || n.inFlight.runId === runId) continue;
-    if (n.sentAt || n.uncertainAt || n.cancelledAt || n.failedAt) continue;
-    next = uncertainApology(next, n, new Date(now).toISOString());
-  }
-  return next;
 }
 
 async function flushOutbox(deps: DetectorDeps, record: DossierRecord): Promise<void> {
