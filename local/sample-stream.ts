@@ -184,6 +184,21 @@ const COMMUNES = [
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Ksor', 'Rơ Chăm', 'Siu', 'Rah Lan', 'Phạm', 'Hoàng', 'Nay'];
 const GIVEN = ['Văn An', 'Thị Hoa', "H'Bia", 'Minh', 'Thị Lan', 'Văn Hùng', "H'Nhi", 'Đức Thắng', 'Thị Mai', 'Y Dơk'];
 
+/** An event as the provincial one-stop system publishes it to EventBridge (schema version 1). */
+export function oneDoorEnvelope(id: string, type: string, detail: Record<string, unknown>): EventBridgeEnvelope {
+  return {
+    version: '0',
+    id,
+    'detail-type': type,
+    source: 'vn.gialai.one-door',
+    account: '123456789012',
+    time: new Date(Date.parse(String(detail.occurredAt))).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'ap-southeast-1',
+    resources: [],
+    detail: { schemaVersion: 1, ...detail },
+  };
+}
+
 /** mulberry32: small, fast, seeded. */
 export function random(seed: number): () => number {
   let a = seed >>> 0;
@@ -234,17 +249,8 @@ export function generateSampleStream(options: {
   const dossiers: string[] = [];
   const lateSet = new Set<string>();
   const iso = (ms: number) => calendar.formatInstant(ms);
-  const envelope = (type: string, detail: Record<string, unknown>): EventBridgeEnvelope => ({
-    version: '0',
-    id: `sample-${events.length}`,
-    'detail-type': type,
-    source: 'vn.gialai.one-door',
-    account: '123456789012',
-    time: new Date(Date.parse(String(detail.occurredAt))).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'ap-southeast-1',
-    resources: [],
-    detail: { schemaVersion: 1, ...detail },
-  });
+  const envelope = (type: string, detail: Record<string, unknown>) =>
+    oneDoorEnvelope(`sample-${events.length}`, type, detail);
   const sequence = new Map<string, number>();
   for (const field of workingDays.length > 0 ? SAMPLE_FIELDS : []) {
     const count = Math.round((field.perYear * options.days * (options.scale ?? 1)) / 365);

@@ -1,5 +1,5 @@
 import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
-import { SAMPLE_FIELDS } from '../../local/sample-stream.ts';
+import { oneDoorEnvelope, SAMPLE_FIELDS } from '../../local/sample-stream.ts';
 import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import { formatIsoDate } from '../../shared/domain/calendar/local-date.ts';
 import { computeDueDate } from '../../shared/domain/due-date/compute-due-date.ts';
@@ -213,17 +213,8 @@ export function annexStream(rows: readonly AnnexRow[], rules: DeadlineRule[]): E
     for (let d = dayOf(from); d <= dayOf(to); d += 1) if (calendar.isWorkingDay(d)) days.push(d);
     return days;
   };
-  const envelope = (type: string, detail: Record<string, unknown>): EventBridgeEnvelope => ({
-    version: '0',
-    id: `annex-${events.length}`,
-    'detail-type': type,
-    source: 'vn.gialai.one-door',
-    account: '123456789012',
-    time: new Date(Date.parse(String(detail.occurredAt))).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'ap-southeast-1',
-    resources: [],
-    detail: { schemaVersion: 1, ...detail },
-  });
+  const envelope = (type: string, detail: Record<string, unknown>) =>
+    oneDoorEnvelope(`annex-${events.length}`, type, detail);
   const yearEnd = calendar.fromLocal(dayOf('2023-01-01'), 0);
   const yearStart = calendar.fromLocal(dayOf('2022-01-01'), 0);
   let serial = 0;
