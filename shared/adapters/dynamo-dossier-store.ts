@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DESIGN } from '../config/table-design.ts';
@@ -24,6 +25,8 @@ const REPORT = TABLE_DESIGN.reportByClose;
 const CLOSED = new Set(['resolved', 'withdrawn', 'refused']);
 /** Shards per day bucket of the open-dossier index, so one busy day never makes a hot partition. */
 export const NEXT_ACTION_SHARDS = 16;
+/** The shard suffixes, `00` … `15`. */
+const SHARD_IDS = Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) => String(i).padStart(2, '0'));
 
 export function dossierKey(dossierId: string): string {
   return `DOSSIER#${dossierId}`;
@@ -82,28 +85,33 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
 
   async queryDue(day: string, shard: string, upTo: string): Promise<DueDossier[]> {
     const out: DueDossier[] = [];
+    for await (const item of this.query({
+      IndexName: GSI.indexName,
+      KeyConditionExpression: '#b = :b AND #s <= :upTo',
+      ExpressionAttributeNames: { '#b': GSI.partitionKey, '#s': GSI.sortKey },
+      ExpressionAttributeValues: { ':b': `DUE#${day}#${shard}`, ':upTo': `${new Date(upTo).toISOString()}#\uffff` },
+    })) {
+      this.reads += 1;
+      out.push({
+        record: toRecord(item),
+        events: JSON.parse((item.events as string | undefined) ?? '[]') as DossierEvent[],
+      });
+    }
+    return out;
+  }
+
+  /** Every item a query returns, page after page. */
+  private async *query(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Record<string, unknown>> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI.indexName,
-          KeyConditionExpression: '#b = :b AND #s <= :upTo',
-          ExpressionAttributeNames: { '#b': GSI.partitionKey, '#s': GSI.sortKey },
-          ExpressionAttributeValues: { ':b': `DUE#${day}#${shard}`, ':upTo': `${new Date(upTo).toISOString()}#\uffff` },
-          ExclusiveStartKey: startKey,
-        }),
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
       );
-      for (const item of page.Items ?? []) {
-        this.reads += 1;
-        out.push({
-          record: toRecord(item),
-          events: JSON.parse((item.events as string | undefined) ?? '[]') as DossierEvent[],
-        });
-      }
+      yield* page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return out;
   }
 
   /**
@@ -112,65 +120,46 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
    */
   async *reportRows(start: number, end: number, now: number): AsyncIterable<ReportRow> {
     const partitions = [
-      ...Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) => `LIVE#${String(i).padStart(2, '0')}`),
+      ...SHARD_IDS.map((shard) => `LIVE#${shard}`),
       ...closingMonths(start, now).map((month) => `CLOSED#${month}`),
     ];
     const before = new Date(end).toISOString();
     for (const partition of partitions) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: REPORT.indexName,
-            KeyConditionExpression: '#p = :p AND #s < :before',
-            ExpressionAttributeNames: { '#p': REPORT.partitionKey, '#s': REPORT.sortKey },
-            ExpressionAttributeValues: { ':p': partition, ':before': before },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          this.reads += 1;
-          yield JSON.parse(item.report as string) as ReportRow;
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      for await (const item of this.query({
+        IndexName: REPORT.indexName,
+        KeyConditionExpression: '#p = :p AND #s < :before',
+        ExpressionAttributeNames: { '#p': REPORT.partitionKey, '#s': REPORT.sortKey },
+        ExpressionAttributeValues: { ':p': partition, ':before': before },
+      })) {
+        this.reads += 1;
+        yield JSON.parse(item.report as string) as ReportRow;
+      }
     }
   }
 
   /** The dossiers not closed yet that `keep` accepts, as the not-closed index summarises them (all shards). */
   async findNotClosed(keep: (dossier: NotClosedDossier) => boolean): Promise<NotClosedDossier[]> {
-    const shards = Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) => String(i).padStart(2, '0'));
     const pages = await Promise.all(
-      shards.map(async (shard) => {
+      SHARD_IDS.map(async (shard) => {
         const out: NotClosedDossier[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: NOT_CLOSED.indexName,
-              KeyConditionExpression: '#p = :p',
-              ExpressionAttributeNames: { '#p': NOT_CLOSED.partitionKey },
-              ExpressionAttributeValues: { ':p': `OPEN#${shard}` },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of page.Items ?? []) {
-            const dossier: NotClosedDossier = {
-              dossierId: item[NOT_CLOSED.sortKey] as string,
-              status: item.status as string,
-              calendarId: item.calendarId as string,
-              procedureCode: item.procedureCode as string | undefined,
-              field: (item.field as string | undefined) ?? '',
-              receiptDate: item.receiptDate as string,
-              clockDay: item.clockDay as string,
-              dueDay: item.dueDay as string | undefined,
-            };
-            if (keep(dossier)) out.push(dossier);
-          }
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
+        for await (const item of this.query({
+          IndexName: NOT_CLOSED.indexName,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': NOT_CLOSED.partitionKey },
+          ExpressionAttributeValues: { ':p': `OPEN#${shard}` },
+        })) {
+          const dossier: NotClosedDossier = {
+            dossierId: item[NOT_CLOSED.sortKey] as string,
+            status: item.status as string,
+            calendarId: item.calendarId as string,
+            procedureCode: item.procedureCode as string | undefined,
+            field: (item.field as string | undefined) ?? '',
+            receiptDate: item.receiptDate as string,
+            clockDay: item.clockDay as string,
+            dueDay: item.dueDay as string | undefined,
+          };
+          if (keep(dossier)) out.push(dossier);
+        }
         return out;
       }),
     );
