@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { constants, createReadStream, mkdirSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
 import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../local/local-runtime.ts';
@@ -88,15 +89,23 @@ export async function runDeadLetters(options: StoreOptions) {
   );
 }
 
+/** EventBridge's limit on one event (PutEvents entry), in UTF-8 bytes: a larger line could never arrive. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
 /**
  * `dunghan replay`: feeds an export of EventBridge envelopes (one per line) through the ingest function.
- * The pipeline's clock follows the events (the latest occurrence so far), as if they were happening
- * live, so a later `dunghan detect --now` at any instant sees the dossiers as they were.
+ * The file is read line by line (any size); a line that is not JSON or is larger than EventBridge
+ * accepts is dead-lettered with its line number and the replay goes on. The pipeline's clock follows the
+ * events (the latest occurrence so far), as if they were happening live, so a later `dunghan detect
+ * --now` at any instant sees the dossiers as they were. Exits 1 (after printing the summary) when any
+ * line was dead-lettered.
  */
 export async function runReplay(file: string, options: StoreOptions) {
-  let lines: string[];
+  let input: ReturnType<typeof createReadStream>;
   try {
-    lines = readFileSync(file, 'utf8').split('\n');
+    // Opened before the store so a wrong path fails fast; lines larger than memory are never built.
+    await access(file, constants.R_OK);
+    input = createReadStream(file);
   } catch (error) {
     throw new BadInputError(
       '<events.jsonl>',
@@ -105,26 +114,35 @@ export async function runReplay(file: string, options: StoreOptions) {
   }
   let current = 0;
   const clock = { now: () => current || Date.now() };
-  return withLocalStore(
+  const summary = await withLocalStore(
     options,
     async (runtime) => {
       const summary = { ingested: 0, duplicates: 0, deadLettered: 0, unrouted: 0 };
-      for (const [index, line] of lines.entries()) {
+      const reject = async (lineNumber: number, reason: string, payload: string) => {
+        await runtime.deadLetters.put({
+          at: new Date(clock.now()).toISOString(),
+          reason: `line ${lineNumber}: ${reason}`,
+          payload,
+        });
+        summary.deadLettered += 1;
+      };
+      let lineNumber = 0;
+      for await (const line of readLines(input)) {
+        lineNumber += 1;
+        if (line === undefined) {
+          await reject(lineNumber, `larger than ${MAX_EVENT_BYTES / 1024} KB, EventBridge's limit for one event`, '');
+          continue;
+        }
         if (!line.trim()) continue;
         let envelope: EventBridgeEnvelope;
         try {
           envelope = JSON.parse(line) as EventBridgeEnvelope;
         } catch {
-          await runtime.deadLetters.put({
-            at: new Date(clock.now()).toISOString(),
-            reason: `line ${index + 1}: not valid JSON`,
-            payload: line.slice(0, 10_000),
-          });
-          summary.deadLettered += 1;
+          await reject(lineNumber, 'not valid JSON', line);
           continue;
         }
         const occurred = Date.parse(
-          String((envelope.detail as { occurredAt?: unknown } | null)?.occurredAt ?? envelope.time),
+          String((envelope?.detail as { occurredAt?: unknown } | null)?.occurredAt ?? envelope?.time),
         );
         if (Number.isFinite(occurred)) current = Math.max(current, occurred);
         const deliveries = await runtime.deliver(envelope);
@@ -139,6 +157,45 @@ export async function runReplay(file: string, options: StoreOptions) {
     },
     { clock },
   );
+  if (summary.deadLettered > 0 || summary.unrouted > 0) {
+    throw new RuntimeFailure(
+      `${summary.deadLettered} event(s) dead-lettered, ${summary.unrouted} unrouted: see dunghan dead-letters`,
+      summary,
+    );
+  }
+  return summary;
+}
+
+/**
+ * The lines of a stream, without building any line longer than {@link MAX_EVENT_BYTES}: such a line
+ * is yielded as `undefined` (its bytes skipped), so one huge line costs no memory and stops nothing.
+ */
+export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<string | undefined> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let oversize = false;
+  for await (const raw of input) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    let start = 0;
+    for (let newline = chunk.indexOf(10, start); ; newline = chunk.indexOf(10, start)) {
+      const end = newline === -1 ? chunk.length : newline;
+      if (!oversize) {
+        size += end - start;
+        if (size > MAX_EVENT_BYTES) {
+          oversize = true;
+          parts = [];
+        } else parts.push(chunk.subarray(start, end));
+      }
+      if (newline === -1) break;
+      yield oversize ? undefined : Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+      parts = [];
+      size = 0;
+      oversize = false;
+      start = newline + 1;
+    }
+  }
+  if (oversize) yield undefined;
+  else if (size > 0) yield Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
 }
 
 /** `dunghan dossier <id>`: the dossier's state as JSON. */

@@ -19,6 +19,8 @@ export interface EventBridgeEnvelope {
 export interface LocalRule {
   name: string;
   source?: string[];
+  /** Sources the rule never matches (EventBridge's `anything-but`). */
+  excludeSource?: string[];
   detailType?: string[];
   target: (event: EventBridgeEnvelope) => Promise<unknown>;
   /** Called when the target failed on its last attempt: the local dead-letter queue. */
@@ -70,6 +72,7 @@ export class LocalEventBus {
     const deliveries: Delivery[] = [];
     for (const rule of this.rules) {
       if (rule.source && !rule.source.includes(event.source)) continue;
+      if (rule.excludeSource?.includes(event.source)) continue;
       if (rule.detailType && !rule.detailType.includes(event['detail-type'])) continue;
       try {
         const result = await rule.target(event);

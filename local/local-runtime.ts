@@ -1,4 +1,3 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { createApiHandler } from '../functions/api/handler.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
@@ -11,8 +10,9 @@ import { DynamoDeadLetterStore } from '../shared/adapters/dynamo-dead-letter-sto
 import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
 import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher.ts';
+import { createSesClients } from '../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../shared/adapters/ses-mailer.ts';
-import { DOSSIER_EVENT_TYPES } from '../shared/contracts/dossier-events.ts';
+import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
@@ -127,7 +127,8 @@ export async function startLocalRuntime(
   });
   bus.addRule({
     name: 'dossier-events-to-ingest',
-    detailType: DOSSIER_EVENT_TYPES,
+    // As on AWS: every source but Đúng Hạn's own, whatever the detail-type (an unknown one is dead-lettered).
+    excludeSource: [OUTBOUND_SOURCE],
     target: (event) => ingest(event as never, localContext('ingest-dossier-event')),
     onFailure: async (event, error) => {
       const detail = (event.detail ?? {}) as Record<string, unknown>;
@@ -151,14 +152,11 @@ export async function startLocalRuntime(
       sesEndpoint = ses.endpoint;
       closers.push(ses.close);
     }
-    const ses = new SESv2Client({
-      region: 'ap-southeast-1',
-      credentials: LOCAL_CREDENTIALS,
-      endpoint: sesEndpoint,
-      maxAttempts: 2,
-      requestHandler: { requestTimeout: 5_000 },
+    const ses = createSesClients({ region: 'ap-southeast-1', credentials: LOCAL_CREDENTIALS, endpoint: sesEndpoint });
+    closers.push(async () => {
+      ses.atLeastOnce.destroy();
+      ses.atMostOnce.destroy();
     });
-    closers.push(async () => ses.destroy());
     const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
     const rules = new RuleBook(config, clock, options.ruleCacheMs ?? 60_000);
     const api = await serveHttpApi(
@@ -168,13 +166,15 @@ export async function startLocalRuntime(
     );
     apiUrl = api.url;
     closers.push(api.close);
-    const mailer = new SesMailer(ses);
+    const mailer = new SesMailer(ses.atLeastOnce);
+    const citizenMailer = new SesMailer(ses.atMostOnce);
     detectorHandler = createDetectorHandler(
       {
         store,
         index: store,
         rules,
         mailer,
+        citizenMailer,
         publisher: new EventBridgePublisher(clients.eventBridge, 'default'),
         clock,
         config: { senderEmail: LOCAL_SENDER, approvalBaseUrl: api.url, linkSecret },

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import middy from '@middy/core';
 import { createClients } from '../../shared/adapters/aws-clients.ts';
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
@@ -10,6 +9,7 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
+import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { readDetectorConfig } from '../../shared/config/detector-env.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
@@ -75,15 +75,15 @@ export async function detectorDepsFromEnvironment(): Promise<[DetectorDeps, Prov
   const store = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
   const configStore = new DynamoConfigStore(clients.documents, config.TABLE_NAME);
   const rules = new RuleBook(configStore, systemClock, config.RULE_CACHE_TTL_SECONDS * 1000);
-  const mailer = new SesMailer(
-    new SESv2Client({ maxAttempts: 4, requestHandler: { requestTimeout: 10_000 } }),
-    config.SES_CONFIGURATION_SET,
-  );
+  const ses = createSesClients();
+  const mailer = new SesMailer(ses.atLeastOnce, config.SES_CONFIGURATION_SET);
+  const citizenMailer = new SesMailer(ses.atMostOnce, config.SES_CONFIGURATION_SET);
   const deps: DetectorDeps = {
     store,
     index: store,
     rules,
     mailer,
+    citizenMailer,
     publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
     clock: systemClock,
     config: {

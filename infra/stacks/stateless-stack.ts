@@ -4,7 +4,7 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { EventBus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -16,7 +16,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DOSSIER_EVENT_TYPES } from '../../shared/contracts/dossier-events.ts';
+import { OUTBOUND_SOURCE } from '../../shared/contracts/outbound-events.ts';
 import { DungHanFunction } from '../constructs/dunghan-function.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
@@ -78,7 +78,9 @@ export class StatelessStack extends Stack {
     new Rule(this, 'DossierEvents', {
       eventBus: bus,
       description: 'Dossier lifecycle events from the one-stop systems',
-      eventPattern: { detailType: [...DOSSIER_EVENT_TYPES] },
+      // Every event but AWS's own and Đúng Hạn's: an unknown detail-type reaches the function, which
+      // dead-letters it with its reason instead of the bus dropping it unseen.
+      eventPattern: { source: Match.anythingButWildcard('aws.*', OUTBOUND_SOURCE) },
       targets: [
         new LambdaFunction(this.ingest.fn, {
           retryAttempts: 8,

@@ -36,6 +36,8 @@ export class SesMailer implements Mailer {
   constructor(
     private readonly client: SESv2Client,
     private readonly configurationSet?: string | undefined,
+    /** The longest one send may take, retries included. */
+    private readonly timeoutMs = 30_000,
   ) {}
 
   async send(message: MailMessage): Promise<{ messageId: string }> {
@@ -73,7 +75,8 @@ export class SesMailer implements Mailer {
       ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
     });
     try {
-      const result = await this.client.send(command);
+      // Belt and braces over the handler's own timeout: the whole call, retries included, is bounded.
+      const result = await this.client.send(command, { abortSignal: AbortSignal.timeout(this.timeoutMs) });
       return { messageId: result.MessageId ?? message.messageId };
     } catch (error) {
       const name = (error as Error).name;

@@ -10,7 +10,7 @@ export const eventBridgeEnvelopeSchema = z.object({
   id: z.string(),
   source: z.string(),
   account: z.string(),
-  time: z.iso.datetime(),
+  time: z.iso.datetime({ offset: true }),
   region: z.string(),
   resources: z.array(z.string()),
   'detail-type': z.string(),

@@ -5,6 +5,7 @@ import { resolveRule } from '../domain/rules/deadline-rule.ts';
 import type { Clock } from '../ports/clock.ts';
 import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import { backoffMs, CONTENTION_RETRY } from './retry-policy.ts';
 import type { RuleBook } from './rule-book.ts';
 
 export interface IngestDeps {
@@ -43,7 +44,7 @@ export class TooManyConflictsError extends Error {
 export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent): Promise<IngestResult> {
   const { store } = deps;
   const dossierId = event.detail.dossierId;
-  const maxAttempts = deps.maxAttempts ?? 8;
+  const maxAttempts = deps.maxAttempts ?? CONTENTION_RETRY.attempts;
   const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   // A receipt is almost always a dossier's first event: try to create the record without reading.
   let known: { record: DossierRecord | undefined; events: DossierEvent[] } | undefined =
@@ -71,7 +72,7 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
       saved = await store.saveRecord(nextRecord(previous, state, calendar), events, previous?.version ?? 0);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
-      if (previous) await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
+      if (previous) await sleep(backoffMs(CONTENTION_RETRY, attempt));
       continue;
     }
     await store.appendEvent(event, storedAt(deps));

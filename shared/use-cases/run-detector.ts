@@ -30,7 +30,13 @@ export interface DetectorDeps {
   store: DossierStore;
   index: DetectorStore;
   rules: RuleBook;
+  /** Officials' digests: at least once (its client may retry below). */
   mailer: Mailer;
+  /**
+   * Citizens' apologies: at most once, so nothing below it may resend (its SDK client makes one attempt).
+   * Defaults to `mailer` where both are the same fake (unit tests).
+   */
+  citizenMailer?: Mailer;
   publisher: EventPublisher;
   clock: Clock;
   config: {
@@ -239,6 +245,8 @@ async function moveAndLease(
 interface Envelope {
   message: MailMessage;
   parts: { dossierId: string; notificationIds: string[] }[];
+  /** A citizen's apology: sent through the at-most-once mailer. */
+  atMostOnce?: boolean;
 }
 
 async function send(
@@ -282,6 +290,7 @@ async function send(
               messageId: messageIdOf([n.id]),
             },
             parts: [{ dossierId: h.record.state.dossierId, notificationIds: [n.id] }],
+            atMostOnce: true,
           });
           continue;
         }
@@ -339,7 +348,8 @@ async function send(
   for (const [id, reason] of prepareFailures) outcome.set(id, { error: reason });
   await mapLimit(envelopes, 4, async (envelope) => {
     try {
-      await deps.mailer.send(envelope.message);
+      const mailer = envelope.atMostOnce ? (deps.citizenMailer ?? deps.mailer) : deps.mailer;
+      await mailer.send(envelope.message);
       report.emailsSent += 1;
       for (const part of envelope.parts)
         for (const id of part.notificationIds) outcome.set(id, { sentAt: new Date(now).toISOString() });

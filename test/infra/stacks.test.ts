@@ -76,19 +76,8 @@ describe('the CDK app', () => {
 
   it('routes every dossier event type to ingest with retries and a dead-letter queue, and the function too', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: {
-        'detail-type': [
-          'DossierReceived',
-          'DossierSupplementRequested',
-          'DossierSupplemented',
-          'DossierSuspended',
-          'DossierResumed',
-          'DossierHandedOver',
-          'DossierResolved',
-          'DossierWithdrawn',
-          'DossierRefused',
-        ],
-      },
+      // Issue #13: every detail-type but from AWS and Đúng Hạn itself, so an unknown type is dead-lettered.
+      EventPattern: { source: [{ 'anything-but': { wildcard: ['aws.*', 'vn.dunghan'] } }] },
       Targets: [
         Match.objectLike({
           RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },

@@ -8,18 +8,15 @@ import {
 } from '../../local/local-runtime.ts';
 import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
-import { signApprovalToken } from '../../shared/domain/approval-link.ts';
-import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import type { DossierStore } from '../../shared/ports/dossier-store.ts';
 import { MailDeferredError, type Mailer } from '../../shared/ports/mailer.ts';
-import { approveThroughLink } from '../../shared/use-cases/approve-apology.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type DetectorDeps, runDetector } from '../../shared/use-cases/run-detector.ts';
+import { approvedApology as approveDrafted, type TestClock } from '../support/approved-apology.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
 
-let now = Date.parse('2024-03-04T09:00:00+07:00');
-const clock = { now: () => now };
+const clock: TestClock = { at: Date.parse('2024-03-04T09:00:00+07:00'), now: () => clock.at };
 let runtime: LocalRuntime;
 let ses: SESv2Client;
 
@@ -82,7 +79,7 @@ describe('a detector crash', () => {
     );
     await clearSentEmails(runtime.sesEndpoint ?? '');
     const crash = { armed: true };
-    now = Date.parse('2024-03-14T17:30:00+07:00');
+    clock.at = Date.parse('2024-03-14T17:30:00+07:00');
     const report = await runDetector(deps(crashingStore(runtime.store, crash), new SesMailer(ses)), 'run-1');
     expect(report.failures.map((f) => f.reason)).toEqual([
       'CrashError: container killed between the send and the mark',
@@ -90,11 +87,11 @@ describe('a detector crash', () => {
     expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(1);
     crash.armed = false;
 
-    now = Date.parse('2024-03-14T17:35:00+07:00'); // inside the lease
+    clock.at = Date.parse('2024-03-14T17:35:00+07:00'); // inside the lease
     await runDetector(deps(runtime.store), 'run-2');
     expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(1);
 
-    now = Date.parse('2024-03-14T17:41:00+07:00'); // the lease has expired: sent again, same Message-ID
+    clock.at = Date.parse('2024-03-14T17:41:00+07:00'); // the lease has expired: sent again, same Message-ID
     await runDetector(deps(runtime.store), 'run-3');
     const emails = await sentEmails(runtime.sesEndpoint ?? '');
     expect(emails).toHaveLength(2);
@@ -102,7 +99,7 @@ describe('a detector crash', () => {
     expect(Object.values(record?.notifications ?? {}).map((n) => Boolean(n.sentAt))).toEqual([true]);
     expect(record?.lease).toBeUndefined();
 
-    now = Date.parse('2024-03-14T18:30:00+07:00');
+    clock.at = Date.parse('2024-03-14T18:30:00+07:00');
     await runDetector(deps(runtime.store), 'run-4');
     expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(2);
   });
@@ -118,7 +115,7 @@ describe('a detector crash', () => {
       }),
     );
     await clearSentEmails(runtime.sesEndpoint ?? '');
-    now = Date.parse('2024-03-21T17:30:00+07:00');
+    clock.at = Date.parse('2024-03-21T17:30:00+07:00');
     const dying = {
       send: async () => {
         throw new CrashError('container killed before the send');
@@ -132,7 +129,7 @@ describe('a detector crash', () => {
     expect(stuck?.lease?.runId).toBe('run-5');
     expect(Object.values(stuck?.notifications ?? {}).every((n) => !n.sentAt)).toBe(true);
 
-    now = Date.parse('2024-03-21T17:45:00+07:00');
+    clock.at = Date.parse('2024-03-21T17:45:00+07:00');
     await runDetector(deps(runtime.store), 'run-6');
     await runDetector(deps(runtime.store), 'run-7');
     const emails = await sentEmails(runtime.sesEndpoint ?? '');
@@ -152,7 +149,7 @@ describe('a dossier that fails to move', () => {
       }),
     );
     // Its next action is in the bucket of 28/3; the failing run is the next day's.
-    now = Date.parse('2024-03-29T17:30:00+07:00');
+    clock.at = Date.parse('2024-03-29T17:30:00+07:00');
     const failing: DossierStore = {
       ...runtime.store,
       load: (id) => runtime.store.load(id),
@@ -167,7 +164,7 @@ describe('a dossier that fails to move', () => {
     const first = await runDetector(deps(failing), 'run-8');
     expect(first.failures.map((f) => f.dossierId)).toEqual(['H21.65-240318-0303']);
     // Two days later, with the table back, the dossier is still found and moved.
-    now = Date.parse('2024-04-01T08:00:00+07:00');
+    clock.at = Date.parse('2024-04-01T08:00:00+07:00');
     const later = await runDetector(deps(runtime.store), 'run-9');
     expect(later.moved.DUE_SOON ?? 0).toBeGreaterThanOrEqual(1);
     expect((await runtime.store.load('H21.65-240318-0303')).record?.stagesReached.map((s) => s.stage)).toContain(
@@ -178,37 +175,8 @@ describe('a dossier that fails to move', () => {
 
 // Last: these runs move the detector's watermark into April.
 describe('a citizen’s apology is emailed at most once', () => {
-  async function approvedApology(dossierId: string, day: string) {
-    await runtime.deliver(
-      receivedEvent({
-        dossierId,
-        eventId: `${dossierId}/r`,
-        occurredAt: `${day}T09:00:00+07:00`,
-        receivedAt: `${day}T09:00:00+07:00`,
-        appointmentAt: undefined,
-      }),
-    );
-    const { record } = await runtime.store.load(dossierId);
-    const due = Date.parse(record?.state.dueAt ?? '');
-    now = due - 3 * 86_400_000; // DUE_SOON: the draft is made and the official alerted
-    await runDetector(deps(runtime.store), `${dossierId}-draft`);
-    const token = signApprovalToken(LOCAL_LINK_SECRET, dossierId, now + 86_400_000);
-    // The new return date: the first working day at least a week after the legal due date.
-    const calendar = defaultCalendar();
-    let newReturn = calendar.toLocal(due).day + 7;
-    while (!calendar.isWorkingDay(newReturn)) newReturn += 1;
-    await approveThroughLink(
-      { store: runtime.store, rules: new RuleBook(runtime.config, clock, 0), clock, linkSecret: LOCAL_LINK_SECRET },
-      {
-        dossierId,
-        token,
-        reason: 'Chờ ý kiến của cơ quan thuế',
-        newReturnDate: new Date(newReturn * 86_400_000).toISOString().slice(0, 10),
-        approvedBy: 'Rơ Lan Thị Hoa',
-      },
-    );
-    return { citizen: record?.state.received?.applicant.email ?? '' };
-  }
+  const approvedApology = (dossierId: string, day: string) =>
+    approveDrafted(runtime, clock, deps(runtime.store), dossierId, day);
 
   it('a run dies between the send and the mark: never resent, the desk is asked to confirm, the apology counts as issued', async () => {
     const id = 'H21.65-240401-0401';
@@ -222,12 +190,12 @@ describe('a citizen’s apology is emailed at most once', () => {
       (await sentEmails(runtime.sesEndpoint ?? '')).filter((m) => m.destination.to.includes(citizen));
     expect(await toCitizen()).toHaveLength(1);
 
-    now += 5 * 60_000; // inside the lease: nothing happens
+    clock.at += 5 * 60_000; // inside the lease: nothing happens
     await runDetector(deps(runtime.store), 'run-citizen-2');
-    now += 20 * 60_000; // the lease is over: the dead run's send is settled as uncertain
+    clock.at += 20 * 60_000; // the lease is over: the dead run's send is settled as uncertain
     await runDetector(deps(runtime.store), 'run-citizen-3');
     await runDetector(deps(runtime.store), 'run-citizen-4');
-    now += 2 * 86_400_000;
+    clock.at += 2 * 86_400_000;
     await runDetector(deps(runtime.store), 'run-citizen-5');
     expect(await toCitizen()).toHaveLength(1);
     const desk = (await sentEmails(runtime.sesEndpoint ?? '')).filter(
@@ -259,9 +227,9 @@ describe('a citizen’s apology is emailed at most once', () => {
       },
     };
     await runDetector(deps(runtime.store, flaky), 'run-flaky-1'); // throttled: retried later
-    now += 16 * 60_000;
+    clock.at += 16 * 60_000;
     await runDetector(deps(runtime.store, flaky), 'run-flaky-2'); // timeout: outcome unknown
-    now += 2 * 86_400_000;
+    clock.at += 2 * 86_400_000;
     await runDetector(deps(runtime.store, flaky), 'run-flaky-3');
     await runDetector(deps(runtime.store, flaky), 'run-flaky-4');
     expect(calls).toBe(2);
