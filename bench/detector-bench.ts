@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalRuntime } from '../local/local-runtime.ts';
-import { dossierItem, nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
+import { dossierItem, eventItem, nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
 import { parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 import { type DossierRecord, nextRecord } from '../shared/domain/dossier/dossier-record.ts';
 import { foldDossier } from '../shared/domain/dossier/dossier-state.ts';
@@ -61,10 +61,13 @@ export async function benchDetector(dossiers = 100_000, share = 0.01): Promise<D
       const nextActionAt =
         i < needing ? (record.nextActionAt ?? '') : `2024-04-${String(1 + (i % 28)).padStart(2, '0')}T17:00:00+07:00`;
       const stored = { ...record, nextActionAt };
-      items.push(dossierItem(stored, [e], nextActionKeys(id, nextActionAt, '2024-03-04')));
+      items.push(
+        eventItem(e, '2024-03-04T00:00:00Z'),
+        dossierItem(stored, nextActionKeys(id, nextActionAt, '2024-03-04')),
+      );
     }
     await bulkPut(runtime.clients.documents, runtime.tableName, items);
-    await runtime.store.setWatermark('2024-03-14');
+    for (const shard of runtime.store.shards) await runtime.store.setWatermark(shard, '2024-03-14');
     now = Date.parse('2024-03-15T10:00:00+07:00');
     // Count every item DynamoDB hands back from here on.
     let returned = 0;

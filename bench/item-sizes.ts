@@ -6,6 +6,8 @@
 import { Writable } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simulate } from '../local/simulate.ts';
+import { dynamoItemBytes, toRecord } from '../shared/adapters/dynamo-dossier-store.ts';
+import { CapacityMeter, tableIndexes } from './capacity-meter.ts';
 
 export interface ItemSizeResult {
   dossiers: number;
@@ -19,30 +21,21 @@ export interface ItemSizeResult {
   /** Detector stage moves per dossier (each: a lease write and a mark-sent write of META). */
   stageMovesPerDossier: number;
   emailsPerDossier: number;
+  /** DynamoDB capacity measured on every call of the run, as AWS would bill it (bench/capacity-meter.ts). */
+  writeUnitsPerDossier: number;
+  readUnitsPerDossier: number;
+  /** Write units per dossier by what was written: the table, each index. */
+  writesBy: Record<string, number>;
 }
 
-/** DynamoDB item size: attribute names plus values (strings as UTF-8, numbers ≈ 1 byte per 2 digits + 1). */
-export function itemBytes(value: unknown): number {
-  if (value === null || value === undefined) return 1;
-  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
-  if (typeof value === 'number') return Math.ceil(String(value).replace(/[-.]/g, '').length / 2) + 1;
-  if (typeof value === 'boolean') return 1;
-  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + itemBytes(v), 0);
-  if (typeof value === 'object') {
-    return (
-      3 +
-      Object.entries(value as Record<string, unknown>).reduce(
-        (sum, [k, v]) => sum + 1 + Buffer.byteLength(k, 'utf8') + itemBytes(v),
-        0,
-      )
-    );
-  }
-  return 0;
-}
+/** DynamoDB item size: attribute names plus values, as the adapter checks it (one home for the rule). */
+export const itemBytes = dynamoItemBytes;
 
 export async function benchItemSizes(): Promise<ItemSizeResult> {
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+  const meter = new CapacityMeter(tableIndexes());
   const { result, runtime } = await simulate({
+    onRuntime: (started) => meter.attach(started.clients.documents, started.tableName),
     seed: 2022,
     days: 90,
     start: '2022-01-01',
@@ -56,6 +49,8 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
     out: () => undefined,
     err: sink,
   });
+  // What the run itself consumed; the Scan below only sizes the items and is not counted.
+  const { writeUnits, readUnits, writesBy } = { ...meter, writesBy: new Map(meter.writesBy) };
   try {
     const meta: number[] = [];
     let stageMoves = 0;
@@ -69,7 +64,7 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
         const size = Object.entries(item).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + itemBytes(v), 0);
         if (item.entity === 'dossier') {
           meta.push(size);
-          stageMoves += (JSON.parse(item.data as string) as { stagesReached?: unknown[] }).stagesReached?.length ?? 0;
+          stageMoves += toRecord(item).stagesReached.length;
         }
         if (item.entity === 'event') events.push(size);
       }
@@ -86,6 +81,11 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
       eventsPerDossier: events.length / Math.max(1, meta.length),
       stageMovesPerDossier: stageMoves / Math.max(1, meta.length),
       emailsPerDossier: result.emails / Math.max(1, meta.length),
+      writeUnitsPerDossier: writeUnits / Math.max(1, meta.length),
+      readUnitsPerDossier: readUnits / Math.max(1, meta.length),
+      writesBy: Object.fromEntries(
+        [...writesBy].map(([what, units]) => [what, Math.round((100 * units) / Math.max(1, meta.length)) / 100]),
+      ),
     };
   } finally {
     await runtime.close();
@@ -137,10 +137,14 @@ export function costPerMillion(m: ItemSizeResult, lambdaMs = { ingest: 40, detec
   const notClosedWrite = 1;
   // The report index projects the report row (≈ 620 B on average, 1.1 KB for land with steps): one unit.
   const reportWrite = 1;
-  const perDossierWrites =
+  // Measured on every call of the run (bench/capacity-meter.ts); the closed-form estimate is kept to
+  // show what each part costs.
+  const estimatedWrites =
     m.eventsPerDossier * (2 * metaWrite + notClosedWrite + reportWrite + eventWrite) +
     m.stageMovesPerDossier * 2 * (2 * metaWrite + notClosedWrite + reportWrite);
-  const perDossierReads = (m.eventsPerDossier - 1) * metaRead + m.stageMovesPerDossier * (metaRead / 2 + metaRead);
+  const perDossierWrites = m.writeUnitsPerDossier || estimatedWrites;
+  const perDossierReads =
+    m.readUnitsPerDossier || (m.eventsPerDossier - 1) * metaRead + m.stageMovesPerDossier * (metaRead / 2 + metaRead);
   const writeUnits = perDossierWrites * million;
   const readUnits = perDossierReads * million;
   const lambdaInvocations = m.eventsPerDossier * million;

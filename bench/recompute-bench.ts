@@ -6,7 +6,7 @@
  */
 
 import { startLocalRuntime } from '../local/local-runtime.ts';
-import { dossierItem, nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
+import { dossierItem, eventItem, nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
 import { parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { formatIsoDate, isoWeekday, parseIsoDate } from '../shared/domain/calendar/local-date.ts';
@@ -90,7 +90,7 @@ export async function benchRecomputeOnDynalite(dossiers = 20_000): Promise<Recom
       });
       const record = { ...nextRecord(undefined, state, calendar), version: 1 };
       const keys = record.nextActionAt ? nextActionKeys(id, record.nextActionAt, '2026-11-26') : undefined;
-      items.push(dossierItem(record, [event], keys));
+      items.push(eventItem(event, record.state.received?.receivedAt ?? ''), dossierItem(record, keys));
     }
     await bulkPut(runtime.clients.documents, runtime.tableName, items);
 

@@ -77,7 +77,7 @@ export async function benchReports(dossiers = 30_000): Promise<ReportBenchResult
         );
       }
       const state = foldDossier(id, events, { calendar: book.calendar, resolveRule: (q) => resolveRule(rules, q) });
-      items.push(dossierItem({ ...nextRecord(undefined, state, undefined), version: 1 }, events, undefined));
+      items.push(dossierItem({ ...nextRecord(undefined, state, undefined), version: 1 }, undefined));
       received.push({ at: Date.parse(receivedAt), closed: closedAt });
     }
     await bulkPut(runtime.clients.documents, runtime.tableName, items);

@@ -29,6 +29,7 @@ import {
   validateCalendar,
   validateRules,
 } from '../shared/use-cases/administer-config.ts';
+import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../shared/use-cases/quarantine.ts';
 import { runCheckProvisional } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { type StoreOptions, withLocalStore } from './store-commands.ts';
@@ -80,6 +81,7 @@ export async function withAdmin<T>(options: AdminOptions, run: (deps: AdminDeps)
         config: new DynamoConfigStore(clients.documents, config.TABLE_NAME),
         dossiers,
         reports: dossiers,
+        quarantine: dossiers,
         clock: systemClock,
         publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
       });
@@ -89,6 +91,7 @@ export async function withAdmin<T>(options: AdminOptions, run: (deps: AdminDeps)
         config: runtime.config,
         dossiers: runtime.store,
         reports: runtime.store,
+        quarantine: runtime.store,
         clock: systemClock,
         publisher: new EventBridgePublisher(runtime.clients.eventBridge, 'default'),
       }),
@@ -191,3 +194,22 @@ export async function checkProvisionalCommand(
 }
 
 export const auditCommand = (o: AdminOptions) => withAdmin(o, listAudit);
+
+/** `dunghan quarantine list|retry`: the dossiers the detector parked, and an operator's retry. */
+export const quarantineCommands = {
+  list: (o: AdminOptions) => withAdmin(o, (d) => listQuarantined(quarantineDeps(d))),
+  retry: (dossierId: string, o: AdminOptions) =>
+    withAdmin(o, async (d) => {
+      try {
+        return await retryQuarantined(quarantineDeps(d), dossierId);
+      } catch (error) {
+        if (error instanceof NotQuarantinedError) throw new BadInputError('<dossierId>', error.message);
+        throw error;
+      }
+    }),
+};
+
+function quarantineDeps(d: AdminDeps) {
+  if (!d.quarantine) throw new Error('no quarantine store');
+  return { quarantine: d.quarantine, store: d.dossiers, clock: d.clock };
+}

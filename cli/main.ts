@@ -1,5 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
-import { auditCommand, calendarCommands, checkProvisionalCommand, rulesCommands } from './admin-commands.ts';
+import {
+  auditCommand,
+  calendarCommands,
+  checkProvisionalCommand,
+  quarantineCommands,
+  rulesCommands,
+} from './admin-commands.ts';
 import { runDue } from './due-command.ts';
 import { BadInputError, EXIT, RuntimeFailure } from './errors.ts';
 import { runReport } from './report-command.ts';
@@ -220,6 +226,22 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
       .option('--from-date <MM-DD>', 'from which day of the year next year is checked', '11-01')
       .option('--calendar <file>', 'check a calendar file instead of the stored calendar'),
   ).action(async (options) => print(await checkProvisionalCommand(options)));
+
+  const quarantine = program
+    .command('quarantine')
+    .description(
+      'Dossiers the detector failed on run after run: after 3 runs a dossier is parked (the detector leaves it\n' +
+        'alone and moves on; administrators are emailed once). Fix the cause, then retry.',
+    );
+  store(quarantine.command('list').description('The failing and parked dossiers, with the last error.')).action(
+    async (options) => print(await quarantineCommands.list(options)),
+  );
+  store(
+    quarantine
+      .command('retry')
+      .argument('<dossierId>', 'the dossier code')
+      .description('Release a dossier: the next detector run handles it again.'),
+  ).action(async (dossierId: string, options) => print(await quarantineCommands.retry(dossierId, options)));
 
   store(
     program

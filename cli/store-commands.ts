@@ -9,8 +9,11 @@ import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
 import { readConfig } from '../shared/config/env.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
+import { foldDossier } from '../shared/domain/dossier/dossier-state.ts';
+import { resolveRule } from '../shared/domain/rules/deadline-rule.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
+import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
 import { authorOf } from './admin-commands.ts';
 import { parseInstantWithOffset } from './due-command.ts';
@@ -204,6 +207,14 @@ export async function runDossier(dossierId: string, options: StoreOptions) {
     const { record } = await runtime.store.load(dossierId);
     if (!record) return undefined;
     const { state } = record;
+    // The record keeps no history (ADR 0011): it is folded again from the dossier's event log.
+    const log = await runtime.store.listEvents(dossierId);
+    const book = await new RuleBook(runtime.config, systemClock, 0).current();
+    const history = foldDossier(
+      dossierId,
+      log.map((e) => e.event),
+      { calendar: book.calendar, resolveRule: (query) => resolveRule(book.rules, query), frozenRule: state.rule },
+    ).history;
     return {
       dossierId: state.dossierId,
       status:
@@ -231,7 +242,7 @@ export async function runDossier(dossierId: string, options: StoreOptions) {
       result: state.result ?? null,
       violations: state.violations.map((v) => v.code),
       dueDateChanges: record.dueDateChanges ?? [],
-      history: state.history,
+      history,
       version: record.version,
     };
   });

@@ -19,6 +19,7 @@ import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import { calendarIdsOf, RuleBook } from '../shared/use-cases/rule-book.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
+import { checkDataDir, checkPortsFree } from './preflight.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
 import { serveHttpApi } from './local-http-api.ts';
 import { startSesEmulator } from './ses-server.ts';
@@ -78,7 +79,7 @@ export function localContext(functionName: string): Context {
 export async function startLocalRuntime(
   options: {
     dataDir?: string;
-    /** `always` writes the shipped rules and calendars; `if-empty` only when none are stored. */
+    /** `always` writes the shipped rules and calendars; `if-empty` unless a load (or a change) completed. */
     seed?: 'always' | 'if-empty' | 'never';
     clock?: Clock;
     ruleCacheMs?: number;
@@ -96,6 +97,12 @@ export async function startLocalRuntime(
     provisionalCheckFrom?: string;
   } = {},
 ): Promise<LocalRuntime> {
+  await checkPortsFree([
+    { port: options.dynamoPort, option: '--dynamo-port' },
+    { port: options.mail && !options.sesEndpoint ? options.sesPort : undefined, option: '--ses-port' },
+    { port: options.mail ? options.apiPort : undefined, option: '--api-port' },
+  ]);
+  if (options.dataDir) await checkDataDir(options.dataDir);
   const dynalite = await startDynalite({
     ...(options.dataDir ? { path: options.dataDir } : {}),
     ...(options.dynamoPort === undefined ? {} : { port: options.dynamoPort }),
@@ -115,7 +122,9 @@ export async function startLocalRuntime(
   const config = new DynamoConfigStore(clients.documents, LOCAL_TABLE);
   const deadLetters = new DynamoDeadLetterStore(clients.documents, LOCAL_TABLE);
   const seed = options.seed ?? 'if-empty';
-  if (seed === 'always' || (seed === 'if-empty' && (await config.listRules()).length === 0)) {
+  // The shipped configuration is loaded unless a load completed: its audit entry is written last, so a
+  // load that crashed half-way (some rules, no audit) is done again, whole, at the next start.
+  if (seed === 'always' || (seed === 'if-empty' && !(await config.listAudit()).some((a) => a.status === 'applied'))) {
     const { rules, calendars } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
     await seedConfig({ config, clock }, { rules, calendars }, 'dunghan (initial load)', [RULES_DIR, CALENDARS_DIR]);
   }
@@ -172,6 +181,7 @@ export async function startLocalRuntime(
       {
         store,
         index: store,
+        quarantine: store,
         rules,
         mailer,
         citizenMailer,

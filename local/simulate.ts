@@ -25,6 +25,8 @@ export interface SimulationOptions {
   scale: number;
   out: (text: string) => void;
   err: NodeJS.WritableStream;
+  /** Called once the runtime is up, before any event (the benchmark attaches its capacity meter). */
+  onRuntime?: ((runtime: LocalRuntime) => void) | undefined;
 }
 
 export interface FieldSummary {
@@ -78,6 +80,7 @@ export async function simulate(
     sesPort: options.sesPort,
     apiPort: options.apiPort,
   });
+  options.onRuntime?.(runtime);
   options.err.write(
     `DynamoDB (dynalite): ${runtime.dynamoEndpoint}\nSES (aws-ses-v2-local), hộp thư: ${runtime.sesEndpoint}/\nTrang duyệt phiếu xin lỗi: ${runtime.apiUrl}/approve/…\n`,
   );

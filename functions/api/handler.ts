@@ -37,7 +37,8 @@ const FORM_ERRORS: Record<ApprovalRefusedError['code'], string> = {
   closed: 'Hồ sơ đã kết thúc.',
   reason_missing: 'Vui lòng ghi rõ lý do chậm trễ (ít nhất 5 ký tự).',
   reason_too_long: 'Lý do không được dài quá 2000 ký tự.',
-  date_invalid: 'Ngày hẹn mới không hợp lệ.',
+  date_invalid: 'Ngày hẹn mới không hợp lệ (ngày/tháng/năm phải có thật).',
+  too_far: 'Ngày hẹn mới không được quá một năm sau hạn trả kết quả theo quy định.',
   not_working_day: 'Ngày hẹn mới phải là ngày làm việc.',
   not_after_due: 'Ngày hẹn mới phải sau hạn trả kết quả theo quy định.',
 };

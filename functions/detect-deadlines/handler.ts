@@ -13,6 +13,7 @@ import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { readDetectorConfig } from '../../shared/config/detector-env.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
+import { notifyParkedDossiers } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import { notifyProvisionalYears, type ProvisionalNoticeDeps } from '../../shared/use-cases/notify-provisional-years.ts';
 import { calendarIdsOf, RuleBook } from '../../shared/use-cases/rule-book.ts';
 import {
@@ -37,9 +38,29 @@ export function createDetectorHandler(deps: DetectorDeps, provisional?: Provisio
       metrics.addMetric('NotificationsSent', MetricUnit.Count, report.notificationsSent);
       metrics.addMetric('EmailsSent', MetricUnit.Count, report.emailsSent);
       metrics.addMetric('DossierFailures', MetricUnit.Count, report.failures.length);
+      metrics.addMetric('DossiersParked', MetricUnit.Count, report.parked.length);
+      if (report.parked.length > 0) {
+        logger.error('dossiers parked after repeated failures', {
+          parked: report.parked.map((p) => ({ dossierId: p.dossierId, failures: p.failures, reason: p.reason })),
+        });
+      }
       metrics.addMetric('ItemsRead', MetricUnit.Count, report.itemsRead);
       // Once per calendar and year: tell administrators a year the deadlines reach is still provisional.
       let noticeError: unknown;
+      if (provisional && deps.quarantine) {
+        try {
+          const { notified } = await notifyParkedDossiers({
+            quarantine: deps.quarantine,
+            mailer: provisional.mailer,
+            clock: provisional.clock,
+            config: provisional.config,
+          });
+          if (notified.length > 0) logger.info('parked dossiers notified', { dossierIds: notified });
+        } catch (error) {
+          noticeError = error;
+          logger.error('parked-dossier notice failed', { error: (error as Error).message });
+        }
+      }
       if (provisional) {
         try {
           const { sent } = await notifyProvisionalYears(provisional);
@@ -81,6 +102,7 @@ export async function detectorDepsFromEnvironment(): Promise<[DetectorDeps, Prov
   const deps: DetectorDeps = {
     store,
     index: store,
+    quarantine: store,
     rules,
     mailer,
     citizenMailer,

@@ -3,7 +3,7 @@ import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { TABLE_DESIGN } from '../../shared/config/table-design.ts';
+import { TABLE_DESIGN, TABLE_INDEXES } from '../../shared/config/table-design.ts';
 
 export interface StatefulStackProps extends StackProps {
   /** The verified sender address of the emails (`noreply@…gov.vn`). */
@@ -30,29 +30,17 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: [
-        {
-          indexName: TABLE_DESIGN.openByNextAction.indexName,
-          partitionKey: { name: TABLE_DESIGN.openByNextAction.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: TABLE_DESIGN.openByNextAction.sortKey, type: AttributeType.STRING },
-        },
-        {
-          // Only what tells whether a rule or calendar change can touch a dossier: previews stay cheap.
-          indexName: TABLE_DESIGN.notClosed.indexName,
-          partitionKey: { name: TABLE_DESIGN.notClosed.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: TABLE_DESIGN.notClosed.sortKey, type: AttributeType.STRING },
-          projectionType: ProjectionType.INCLUDE,
-          nonKeyAttributes: [...TABLE_DESIGN.notClosed.projected],
-        },
-        {
-          // Reports read the dossiers alive in a period by closing month, one small row each.
-          indexName: TABLE_DESIGN.reportByClose.indexName,
-          partitionKey: { name: TABLE_DESIGN.reportByClose.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: TABLE_DESIGN.reportByClose.sortKey, type: AttributeType.STRING },
-          projectionType: ProjectionType.INCLUDE,
-          nonKeyAttributes: [...TABLE_DESIGN.reportByClose.projected],
-        },
-      ],
+      // The indexes as the table design defines them (keys and projections), the same as `ensureTable`.
+      globalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...(index.projection === 'KEYS_ONLY'
+          ? { projectionType: ProjectionType.KEYS_ONLY }
+          : index.projection === 'ALL'
+            ? {}
+            : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
+      })),
     });
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
     this.identity = new EmailIdentity(this, 'Sender', {

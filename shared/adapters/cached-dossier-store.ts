@@ -22,22 +22,18 @@ export class CachedDossierStore implements DossierStore {
     if (hit) {
       this.entries.delete(dossierId);
       this.entries.set(dossierId, hit);
-      return { record: hit.record && structuredCopy(hit.record), events: [...hit.events] };
+      return { record: hit.record && structuredCopy(hit.record) };
     }
     const loaded = await this.inner.load(dossierId);
     if (loaded.record) this.remember(dossierId, loaded);
     return loaded;
   }
 
-  async saveRecord(
-    record: DossierRecord,
-    events: readonly DossierEvent[],
-    expectedVersion: number,
-  ): Promise<DossierRecord> {
+  async saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord> {
     const id = record.state.dossierId;
     try {
-      const saved = await this.inner.saveRecord(record, events, expectedVersion);
-      this.remember(id, { record: saved, events: [...events] });
+      const saved = await this.inner.saveRecord(record, expectedVersion);
+      this.remember(id, { record: structuredCopy(saved) });
       return saved;
     } catch (error) {
       if (error instanceof VersionConflictError) this.entries.delete(id);

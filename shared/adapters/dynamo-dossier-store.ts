@@ -1,5 +1,8 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -11,9 +14,16 @@ import { TABLE_DESIGN } from '../config/table-design.ts';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { OutboundEvent } from '../contracts/outbound-events.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { type DossierState, sortEvents } from '../domain/dossier/dossier-state.ts';
 import { type ReportRow, reportRowOf } from '../domain/reports/report-row.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import type { DetectorStore, DueDossier } from '../ports/detector-store.ts';
+import type {
+  DetectorStore,
+  DueDossier,
+  QuarantineEntry,
+  QuarantineStore,
+  UnreadableDossier,
+} from '../ports/detector-store.ts';
 import { type DossierStore, type LoadedDossier, VersionConflictError } from '../ports/dossier-store.ts';
 import type { NotClosedDossier, OpenDossierIndex } from '../ports/open-dossier-index.ts';
 import type { ReportIndex } from '../ports/report-index.ts';
@@ -69,7 +79,8 @@ export function localDay(epochMs: number): string {
  * `DOSSIER#<id>` / `EVENT#<at>#<eventId>` is the audit trail. Only open, running dossiers carry the
  * sparse index keys. One conditional write per state change; no transactions.
  */
-export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDossierIndex, ReportIndex {
+export class DynamoDossierStore implements DossierStore, DetectorStore, QuarantineStore, OpenDossierIndex, ReportIndex {
+  readonly shards = SHARD_IDS;
   private reads = 0;
   private lowMark: string | undefined;
 
@@ -83,21 +94,47 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
     return this.reads;
   }
 
-  async queryDue(day: string, shard: string, upTo: string): Promise<DueDossier[]> {
-    const out: DueDossier[] = [];
+  async queryDue(
+    day: string,
+    shard: string,
+    upTo: string,
+  ): Promise<{ due: DueDossier[]; unreadable: UnreadableDossier[] }> {
+    const ids: string[] = [];
     for await (const item of this.query({
       IndexName: GSI.indexName,
       KeyConditionExpression: '#b = :b AND #s <= :upTo',
       ExpressionAttributeNames: { '#b': GSI.partitionKey, '#s': GSI.sortKey },
       ExpressionAttributeValues: { ':b': `DUE#${day}#${shard}`, ':upTo': `${new Date(upTo).toISOString()}#\uffff` },
     })) {
-      this.reads += 1;
-      out.push({
-        record: toRecord(item),
-        events: JSON.parse((item.events as string | undefined) ?? '[]') as DossierEvent[],
-      });
+      ids.push((item[PK] as string).slice('DOSSIER#'.length));
     }
-    return out;
+    // The index holds keys only (a write that does not move a dossier's next action costs it nothing):
+    // the records come from the table, 100 a call, eventually consistent (every write the detector makes
+    // is conditional on the version it read, so a stale copy only costs a conflict and a fresh read).
+    const due: DueDossier[] = [];
+    const unreadable: UnreadableDossier[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => ({ [PK]: dossierKey(id), [SK]: 'META' }));
+      for (let round = 0; keys.length > 0; round += 1) {
+        const page = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+        );
+        for (const item of page.Responses?.[this.tableName] ?? []) {
+          this.reads += 1;
+          try {
+            due.push({ record: toRecord(item) });
+          } catch (error) {
+            unreadable.push({
+              dossierId: String(item.dossierId ?? (item[PK] as string).slice('DOSSIER#'.length)),
+              reason: `unreadable record: ${(error as Error).message}`,
+            });
+          }
+        }
+        keys = (page.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+        if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** round)));
+      }
+    }
+    return { due, unreadable };
   }
 
   /** Every item a query returns, page after page. */
@@ -166,9 +203,13 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
     return pages.flat().sort((a, b) => (a.dossierId < b.dossierId ? -1 : a.dossierId > b.dossierId ? 1 : 0));
   }
 
-  async getWatermark(): Promise<string | undefined> {
+  async getWatermark(shard: string): Promise<string | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { [PK]: 'DETECTOR', [SK]: 'WATERMARK' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [PK]: 'DETECTOR', [SK]: `WATERMARK#${shard}` },
+        ConsistentRead: true,
+      }),
     );
     if (Item?.day) return Item.day as string;
     // No run yet: start from the earliest bucket ever written.
@@ -197,12 +238,12 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
     this.lowMark = day;
   }
 
-  async setWatermark(day: string): Promise<void> {
+  async setWatermark(shard: string, day: string): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { [PK]: 'DETECTOR', [SK]: 'WATERMARK', day, at: new Date(this.clock.now()).toISOString() },
+          Item: { [PK]: 'DETECTOR', [SK]: `WATERMARK#${shard}`, day, at: new Date(this.clock.now()).toISOString() },
           ConditionExpression: 'attribute_not_exists(#pk) OR #day < :day',
           ExpressionAttributeNames: { '#pk': PK, '#day': 'day' },
           ExpressionAttributeValues: { ':day': day },
@@ -210,6 +251,82 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async listQuarantine(): Promise<QuarantineEntry[]> {
+    const out: QuarantineEntry[] = [];
+    for await (const item of this.query({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': 'QUARANTINE' },
+      ConsistentRead: true,
+    })) {
+      out.push(quarantineEntry(item));
+    }
+    return out;
+  }
+
+  async recordFailure(dossierId: string, reason: string, at: string, parkAfter: number): Promise<QuarantineEntry> {
+    const key = { [PK]: 'QUARANTINE', [SK]: dossierId };
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression:
+          'SET #entity = :entity, #reason = :reason, #lastAt = :at, #firstAt = if_not_exists(#firstAt, :at) ADD #failures :one',
+        ExpressionAttributeNames: {
+          '#entity': 'entity',
+          '#reason': 'reason',
+          '#lastAt': 'lastAt',
+          '#firstAt': 'firstAt',
+          '#failures': 'failures',
+        },
+        ExpressionAttributeValues: { ':entity': 'quarantine', ':reason': reason.slice(0, 1_000), ':at': at, ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const entry = quarantineEntry(Attributes ?? {});
+    if (entry.failures < parkAfter || entry.parkedAt) return entry;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #parkedAt = :at',
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#parkedAt)',
+          ExpressionAttributeNames: { '#pk': PK, '#parkedAt': 'parkedAt' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    return { ...entry, parkedAt: entry.parkedAt ?? at };
+  }
+
+  async clearFailure(dossierId: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { [PK]: 'QUARANTINE', [SK]: dossierId } }),
+    );
+  }
+
+  async markNotified(dossierIds: readonly string[], at: string): Promise<void> {
+    for (const dossierId of dossierIds) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { [PK]: 'QUARANTINE', [SK]: dossierId },
+            UpdateExpression: 'SET #notifiedAt = :at',
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK, '#notifiedAt': 'notifiedAt' },
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
   }
 
@@ -221,53 +338,32 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
         ConsistentRead: true,
       }),
     );
-    if (!Item) return { record: undefined, events: [] };
+    if (!Item) return { record: undefined };
     this.reads += 1;
-    return {
-      record: toRecord(Item),
-      events: JSON.parse((Item.events as string | undefined) ?? '[]') as DossierEvent[],
-    };
+    return { record: toRecord(Item) };
   }
 
   async listEvents(dossierId: string): Promise<{ event: DossierEvent; storedAt: string }[]> {
-    const out: { event: DossierEvent; storedAt: string }[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :event)',
-          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-          ExpressionAttributeValues: { ':pk': dossierKey(dossierId), ':event': 'EVENT#' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        out.push({
-          event: { type: item.type, detail: JSON.parse(item.detail as string) } as DossierEvent,
-          storedAt: item.storedAt as string,
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const stored = new Map<DossierEvent, string>();
+    for await (const item of this.query({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :event)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': dossierKey(dossierId), ':event': 'EVENT#' },
+      ConsistentRead: true,
+    })) {
+      stored.set({ type: item.type, detail: unpack(item.detail) } as DossierEvent, item.storedAt as string);
+    }
+    return sortEvents([...stored.keys()]).map((event) => ({ event, storedAt: stored.get(event) ?? '' }));
   }
 
   async appendEvent(event: DossierEvent, storedAt: string): Promise<boolean> {
+    const item = eventItem(event, storedAt);
+    checkItemSize(item, `event ${event.detail.eventId}`);
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            [PK]: dossierKey(event.detail.dossierId),
-            [SK]: `EVENT#${new Date(event.detail.occurredAt).toISOString()}#${event.detail.eventId}`,
-            entity: 'event',
-            type: event.type,
-            eventId: event.detail.eventId,
-            occurredAt: event.detail.occurredAt,
-            storedAt,
-            detail: JSON.stringify(event.detail),
-          },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
         }),
@@ -279,18 +375,15 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
     }
   }
 
-  async saveRecord(
-    record: DossierRecord,
-    events: readonly DossierEvent[],
-    expectedVersion: number,
-  ): Promise<DossierRecord> {
+  async saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord> {
     const saved: DossierRecord = { ...record, version: expectedVersion + 1 };
     const { state } = saved;
     const keys = saved.nextActionAt
       ? nextActionKeys(state.dossierId, saved.nextActionAt, localDay(this.clock.now()))
       : undefined;
     if (keys) await this.lowerLowMark(keys.gsi1pk.slice(4, 14));
-    const item = dossierItem(saved, events, keys);
+    const item = dossierItem(saved, keys);
+    checkItemSize(item, `dossier ${state.dossierId}`);
     try {
       await this.client.send(
         new PutCommand({
@@ -338,13 +431,24 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, OpenDoss
   }
 }
 
+/** The event log item of an event, as `appendEvent` writes it: keyed by the event's id, detail deflated. */
+export function eventItem(event: DossierEvent, storedAt: string): Record<string, unknown> {
+  return {
+    [PK]: dossierKey(event.detail.dossierId),
+    [SK]: `EVENT#${event.detail.eventId}`,
+    entity: 'event',
+    type: event.type,
+    storedAt,
+    detail: pack(event.detail),
+  };
+}
+
 /**
- * The META item of a record as `saveRecord` writes it: the record as JSON, the events it was folded
- * from, the outbox, the attributes reports read, and the keys of the two sparse indexes.
+ * The META item of a record as `saveRecord` writes it: the record (deflated JSON, without what the event
+ * log holds), the outbox, the report row, and the keys of the sparse indexes.
  */
 export function dossierItem(
   saved: DossierRecord,
-  events: readonly DossierEvent[],
   keys: { gsi1pk: string; gsi1sk: string } | undefined,
 ): Record<string, unknown> {
   const { state } = saved;
@@ -357,8 +461,7 @@ export function dossierItem(
     status: state.status,
     stage: saved.stage,
     version: saved.version,
-    data: JSON.stringify({ ...saved, outbox: undefined }),
-    events: JSON.stringify(events),
+    data: pack({ ...saved, state: storedState(saved.state), outbox: undefined }),
     outbox: Object.fromEntries(Object.entries(saved.outbox).map(([id, e]) => [id, JSON.stringify(e)])),
     ...(received
       ? { agencyId: received.agency.id, field: received.procedure.field, receivedAt: received.receivedAt }
@@ -395,6 +498,18 @@ function reportAttributes(record: DossierRecord): Record<string, string> {
   };
 }
 
+function quarantineEntry(item: Record<string, unknown>): QuarantineEntry {
+  return {
+    dossierId: item[SK] as string,
+    failures: Number(item.failures ?? 0),
+    firstAt: item.firstAt as string,
+    lastAt: item.lastAt as string,
+    reason: item.reason as string,
+    ...(item.parkedAt ? { parkedAt: item.parkedAt as string } : {}),
+    ...(item.notifiedAt ? { notifiedAt: item.notifiedAt as string } : {}),
+  };
+}
+
 /** The months (`YYYY-MM`, Vietnam time) from the one holding `start` to the one holding `now`. */
 export function closingMonths(start: number, now: number): string[] {
   const months: string[] = [];
@@ -408,9 +523,73 @@ export function closingMonths(start: number, now: number): string[] {
   }
 }
 
+/**
+ * The state as stored: what the event log already holds is left out, so the item stays small whatever
+ * the history (ADR 0011) — the history, the event ids, the hand-overs (all derived again from the log
+ * when shown), the reasons of closed suspensions (the open one's reason stays) and the receipt's copy
+ * of the steps (the state's steps carry them).
+ */
+function storedState(state: DossierState): DossierState {
+  return {
+    ...state,
+    ...(state.received ? { received: { ...state.received, steps: undefined } } : {}),
+    history: [],
+    eventIds: [],
+    handovers: [],
+    suspensions: state.suspensions.map((s) => (s.to === undefined ? s : { from: s.from, to: s.to, reason: '' })),
+  };
+}
+
+/** JSON, deflated: Vietnamese text and repeated ISO instants shrink to a third or less. */
+export function pack(value: unknown): Uint8Array {
+  return deflateRawSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 6 });
+}
+
+function unpack(value: unknown): unknown {
+  if (typeof value === 'string') return JSON.parse(value);
+  return JSON.parse(inflateRawSync(value as Uint8Array).toString('utf8'));
+}
+
+/** DynamoDB's item limit: 400 KB, attribute names and values, strings counted in UTF-8 bytes. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/** Thrown before writing an item DynamoDB would refuse (dynalite counts UTF-16 units and would accept it). */
+export class ItemTooLargeError extends Error {
+  override name = 'ItemTooLargeError';
+}
+
+/** The size DynamoDB bills and limits an item by: attribute names plus values, UTF-8. */
+export function dynamoItemBytes(value: unknown): number {
+  if (value === null || value === undefined || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + dynamoItemBytes(v), 0);
+  if (typeof value === 'object') {
+    return (
+      3 +
+      Object.entries(value as Record<string, unknown>).reduce(
+        (sum, [k, v]) => sum + 1 + Buffer.byteLength(k, 'utf8') + dynamoItemBytes(v),
+        0,
+      )
+    );
+  }
+  return 0;
+}
+
+function checkItemSize(item: Record<string, unknown>, what: string): void {
+  const bytes = Object.entries(item).reduce(
+    (sum, [k, v]) => sum + Buffer.byteLength(k, 'utf8') + dynamoItemBytes(v),
+    0,
+  );
+  if (bytes > MAX_ITEM_BYTES) {
+    throw new ItemTooLargeError(`${what}: ${bytes} bytes, above DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`);
+  }
+}
+
 /** A stored META item as a record. */
 export function toRecord(item: Record<string, unknown>): DossierRecord {
-  const data = JSON.parse(item.data as string) as DossierRecord;
+  const data = unpack(item.data) as DossierRecord;
   const outbox: Record<string, OutboundEvent> = {};
   for (const [id, json] of Object.entries((item.outbox as Record<string, string> | undefined) ?? {})) {
     outbox[id] = JSON.parse(json) as OutboundEvent;

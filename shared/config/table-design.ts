@@ -5,8 +5,17 @@
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Sparse GSI of open dossiers keyed by their next action time (`DUE#2026-11-25#07` / instant). */
-  openByNextAction: { indexName: 'open-by-next-action', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /**
+   * Sparse GSI of open dossiers keyed by their next action time (`DUE#2026-11-25#07` / instant), keys
+   * only: a write that does not move a dossier's next action costs the index nothing, and the detector
+   * reads the few records it needs from the table (ADR 0011).
+   */
+  openByNextAction: {
+    indexName: 'open-by-next-action',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    projection: 'KEYS_ONLY',
+  },
   /**
    * Sparse GSI of every dossier not closed yet (open, suspended, awaiting a supplement), sharded
    * (`OPEN#07` / dossier id), with the few attributes that tell whether a rule or calendar change can
@@ -17,6 +26,7 @@ export const TABLE_DESIGN = {
     partitionKey: 'gsi2pk',
     sortKey: 'gsi2sk',
     projected: ['status', 'calendarId', 'procedureCode', 'field', 'receiptDate', 'clockDay', 'dueDay'],
+    projection: 'INCLUDE',
   },
   /**
    * GSI of every received dossier by when it closed (`CLOSED#2026-11`, Vietnam time) or, not closed yet,
@@ -28,5 +38,22 @@ export const TABLE_DESIGN = {
     partitionKey: 'gsi3pk',
     sortKey: 'gsi3sk',
     projected: ['report'],
+    projection: 'INCLUDE',
   },
 } as const;
+
+type Index = (typeof TABLE_DESIGN)['openByNextAction' | 'notClosed' | 'reportByClose'];
+
+/** Every index with its projection: `ALL`, `KEYS_ONLY`, or the attributes it includes. */
+export const TABLE_INDEXES: readonly {
+  indexName: string;
+  partitionKey: string;
+  sortKey: string;
+  projection: 'ALL' | 'KEYS_ONLY' | readonly string[];
+}[] = [TABLE_DESIGN.openByNextAction, TABLE_DESIGN.notClosed, TABLE_DESIGN.reportByClose].map((i: Index) => ({
+  indexName: i.indexName,
+  partitionKey: i.partitionKey,
+  sortKey: i.sortKey,
+  projection:
+    i.projection === 'INCLUDE' && 'projected' in i ? i.projected : i.projection === 'KEYS_ONLY' ? 'KEYS_ONLY' : 'ALL',
+}));

@@ -137,7 +137,7 @@ export function parseDossierEvent(envelope: unknown): DossierEvent {
   const outer = eventBridgeEnvelopeSchema.safeParse(envelope);
   if (!outer.success) throw new InvalidEventError(undefined, toProblems(outer.error, ''));
   const type = outer.data['detail-type'];
-  if (!(type in DOSSIER_EVENT_SCHEMAS)) {
+  if (!Object.hasOwn(DOSSIER_EVENT_SCHEMAS, type)) {
     throw new InvalidEventError(type, [
       { path: 'detail-type', reason: `unknown event type; expected one of ${DOSSIER_EVENT_TYPES.join(', ')}` },
     ]);

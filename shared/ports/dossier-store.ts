@@ -1,10 +1,9 @@
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 
-/** A dossier as read back: its record (if any) and the events its state was folded from. */
+/** A dossier as read back: its record, if any. */
 export interface LoadedDossier {
   record: DossierRecord | undefined;
-  events: DossierEvent[];
 }
 
 /** Thrown when the stored version changed since it was read (optimistic locking). */
@@ -13,21 +12,18 @@ export class VersionConflictError extends Error {
 }
 
 /**
- * Where dossiers live. The record and the events it was folded from are one item, written with one
- * conditional write: an event is applied exactly when it is in that item. Each event is also kept as
- * its own audit-trail item.
+ * Where dossiers live (ADR 0011). Each event is kept once in the dossier's event log, written before it
+ * is folded; the record holds the state folded from the log, bounded whatever the history (no event
+ * list, no history: both come from the log), and says how much of the log it was folded from.
  */
 export interface DossierStore {
-  /** Reads the record and its events, strongly consistent. */
+  /** Reads the record, strongly consistent. */
   load(dossierId: string): Promise<LoadedDossier>;
-  /**
-   * Writes the record with the events it was folded from, if the stored version is still
-   * `expectedVersion` (0: none stored); returns it with the new version.
-   */
-  saveRecord(record: DossierRecord, events: readonly DossierEvent[], expectedVersion: number): Promise<DossierRecord>;
-  /** Stores an event in the audit trail; `false` when it was already there. */
+  /** Writes the record if the stored version is still `expectedVersion` (0: none stored); returns it with the new version. */
+  saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord>;
+  /** Adds an event to the dossier's log; `false` when an event with its id was already there. */
   appendEvent(event: DossierEvent, storedAt: string): Promise<boolean>;
-  /** The audit trail of a dossier, in occurrence order. */
+  /** The dossier's event log, strongly consistent, in canonical order. */
   listEvents(dossierId: string): Promise<{ event: DossierEvent; storedAt: string }[]>;
   /** Removes published entries from the outbox. */
   clearOutbox(dossierId: string, eventIds: readonly string[]): Promise<void>;

@@ -9,6 +9,7 @@ import { checkRuleVersions, diffRules, ruleContent, ruleMayApply } from '../doma
 import { type DeadlineRule, type RuleProblem, readRulesData } from '../domain/rules/deadline-rule.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { AuditEntry, CalendarVersion, ConfigAdminStore } from '../ports/config-admin-store.ts';
+import type { QuarantineStore } from '../ports/detector-store.ts';
 import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { NotClosedDossier, OpenDossierIndex } from '../ports/open-dossier-index.ts';
@@ -26,6 +27,8 @@ export interface AdminDeps {
   concurrency?: number | undefined;
   /** The report index supervisors' reports are counted from. */
   reports?: ReportIndex | undefined;
+  /** The dossiers the detector parked (operators list and retry them). */
+  quarantine?: QuarantineStore | undefined;
 }
 
 /** A rules or calendar file as read at the edge: its parsed content, or why it could not be parsed. */
@@ -483,15 +486,16 @@ async function recompute(
     for (let attempt = 1; attempt <= 6; attempt += 1) {
       const loaded = await deps.dossiers.load(candidate.dossierId);
       if (!loaded.record) return undefined;
+      const log = (await deps.dossiers.listEvents(candidate.dossierId)).map((e) => e.event);
       const planned = planRecompute(
         loaded.record,
-        loaded.events as DossierEvent[],
+        log,
         { current: plan.current, next: plan.next },
         { ...why, now, reresolveRule: plan.reresolveRule },
       );
       if (!planned || !write) return planned?.move;
       try {
-        const saved = await deps.dossiers.saveRecord(planned.record, loaded.events, loaded.record.version);
+        const saved = await deps.dossiers.saveRecord(planned.record, loaded.record.version);
         const owed = Object.values(saved.outbox);
         if (deps.publisher && owed.length > 0) {
           const accepted = await deps.publisher.publish(owed);

@@ -54,12 +54,12 @@ export async function approveThroughLink(
   const now = deps.clock.now();
   verifyApprovalToken(deps.linkSecret, input.token, input.dossierId, now);
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const { record, events } = await deps.store.load(input.dossierId);
+    const { record } = await deps.store.load(input.dossierId);
     if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${input.dossierId}`);
     const calendar = (await deps.rules.current()).calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
     const approved = approveApology(record, input, calendar, now);
     try {
-      return await deps.store.saveRecord(approved, events, record.version);
+      return await deps.store.saveRecord(approved, record.version);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
     }

@@ -19,3 +19,6 @@ export const CONTENTION_RETRY: RetryPolicy = { attempts: 30, baseMs: 10, capMs: 
 export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt - 1, 20)));
 }
+
+/** How the detector retries reading an index bucket (a Query and its records) before the bucket waits a run. */
+export const READ_RETRY: RetryPolicy = { attempts: 5, baseMs: 20, capMs: 500 };

@@ -19,11 +19,12 @@ import { renderLetterDocx } from '../domain/letters/apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../domain/letters/apology-letter.ts';
 import { buildDigest, copiesHead, type DigestItem, printsLetter } from '../domain/letters/digest.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { DetectorStore } from '../ports/detector-store.ts';
+import type { DetectorStore, QuarantineStore } from '../ports/detector-store.ts';
 import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { MailDeferredError, type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
 import { mapLimit } from './map-limit.ts';
+import { backoffMs, READ_RETRY } from './retry-policy.ts';
 import type { RuleBook } from './rule-book.ts';
 
 export interface DetectorDeps {
@@ -39,6 +40,8 @@ export interface DetectorDeps {
   citizenMailer?: Mailer;
   publisher: EventPublisher;
   clock: Clock;
+  /** Where repeated failures are counted and dossiers parked; without it every failure holds its bucket. */
+  quarantine?: QuarantineStore;
   config: {
     senderEmail: string;
     approvalBaseUrl: string;
@@ -47,7 +50,8 @@ export interface DetectorDeps {
     linkTtlMs?: number;
     /** How long a run holds a dossier's notifications before another run may send them (default 10 min). */
     leaseMs?: number;
-    shards?: number;
+    /** Shards walked at once (default 4). */
+    shardConcurrency?: number;
   };
 }
 
@@ -62,6 +66,8 @@ export interface DetectorReport {
   emailsSent: number;
   eventsPublished: number;
   failures: { dossierId: string; reason: string }[];
+  /** Dossiers parked by this run: they failed {@link PARK_AFTER_RUNS} runs in a row; an operator must look. */
+  parked: { dossierId: string; reason: string; failures: number }[];
 }
 
 /** Thrown at the end of a run in which some dossiers failed; the others were handled. */
@@ -76,7 +82,6 @@ export class DetectorRunFailedError extends Error {
 
 interface Held {
   record: DossierRecord;
-  events: DossierEvent[];
   sending: OwedNotification[];
 }
 
@@ -95,7 +100,6 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   const now = deps.clock.now();
   const calendar = defaultCalendar();
   const book = await deps.rules.current();
-  const shards = deps.config.shards ?? 16;
   const leaseMs = deps.config.leaseMs ?? 10 * 60_000;
   const report: DetectorReport = {
     runId,
@@ -108,74 +112,98 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
     emailsSent: 0,
     eventsPublished: 0,
     failures: [],
+    parked: [],
   };
   const readsBefore = deps.index.itemsRead;
   const today = calendar.formatInstant(now).slice(0, 10);
-  const watermark = (await deps.index.getWatermark()) ?? today;
+  const quarantine = deps.quarantine;
+  const quarantined = new Map((await quarantine?.listQuarantine())?.map((q) => [q.dossierId, q]) ?? []);
   const held: Held[] = [];
   const handled = new Set<string>();
-  // A dossier that failed stays in its bucket: the watermark must not pass that bucket, or no later run
-  // would read it again.
-  let earliestFailedBucket: string | undefined;
-  for (let day = Date.parse(`${watermark}T00:00:00Z`); day <= Date.parse(`${today}T00:00:00Z`); day += DAY) {
-    const bucket = new Date(day).toISOString().slice(0, 10);
-    for (let shard = 0; shard < shards; shard += 1) {
+  /**
+   * A dossier failed: counted in the quarantine; once it has failed `parkAfter` runs in a row it is
+   * parked and no longer holds its shard's watermark. Returns whether the shard must stay on this bucket.
+   */
+  const fail = async (dossierId: string, reason: string): Promise<boolean> => {
+    if (!quarantine) {
+      report.failures.push({ dossierId, reason });
+      return true;
+    }
+    const entry = await quarantine.recordFailure(dossierId, reason, new Date(now).toISOString(), PARK_AFTER_RUNS);
+    quarantined.set(dossierId, entry);
+    if (entry.parkedAt) {
+      report.parked.push({ dossierId, reason, failures: entry.failures });
+      return false;
+    }
+    report.failures.push({ dossierId, reason });
+    return true;
+  };
+  // Each shard is walked, and progresses, on its own, several at once: one shard's trouble never holds
+  // another's alerts.
+  const holdBack = new Map<string, string>();
+  await mapLimit([...deps.index.shards], deps.config.shardConcurrency ?? 4, async (shard) => {
+    const watermark = (await deps.index.getWatermark(shard)) ?? today;
+    const hold = (bucket: string) => {
+      const current = holdBack.get(shard);
+      if (!current || bucket < current) holdBack.set(shard, bucket);
+    };
+    for (let day = Date.parse(`${watermark}T00:00:00Z`); day <= Date.parse(`${today}T00:00:00Z`); day += DAY) {
+      const bucket = new Date(day).toISOString().slice(0, 10);
       report.bucketsRead += 1;
-      // A bucket that cannot be read (throttled beyond the SDK's retries) fails alone: the other shards
-      // are handled, and the watermark stays on this bucket so the next run reads it again.
-      let due: Awaited<ReturnType<DetectorStore['queryDue']>>;
+      // A bucket that cannot be read (throttled beyond the SDK's retries) fails alone: the shard's
+      // watermark stays on it so the next run reads it again.
+      let found: Awaited<ReturnType<DetectorStore['queryDue']>>;
       try {
-        due = await retried(() =>
-          deps.index.queryDue(bucket, String(shard).padStart(2, '0'), new Date(now).toISOString()),
-        );
+        found = await retried(() => deps.index.queryDue(bucket, shard, new Date(now).toISOString()));
       } catch (error) {
-        report.failures.push({
-          dossierId: `(bucket ${bucket}#${String(shard).padStart(2, '0')})`,
-          reason: describe(error),
-        });
-        if (!earliestFailedBucket || bucket < earliestFailedBucket) earliestFailedBucket = bucket;
+        report.failures.push({ dossierId: `(bucket ${bucket}#${shard})`, reason: describe(error) });
+        hold(bucket);
         continue;
+      }
+      for (const broken of found.unreadable) {
+        if (quarantined.get(broken.dossierId)?.parkedAt) continue;
+        if (await fail(broken.dossierId, broken.reason)) hold(bucket);
       }
       // Dossiers are independent: several in flight, each with its own conditional writes. A dossier this
       // run leased moves to a later bucket, where the same run would find it again: handled once per run.
-      await mapLimit(due, 8, async (candidate) => {
-        if (handled.has(candidate.record.state.dossierId)) return;
-        handled.add(candidate.record.state.dossierId);
+      await mapLimit(found.due, 8, async (candidate) => {
+        const dossierId = candidate.record.state.dossierId;
+        if (handled.has(dossierId) || quarantined.get(dossierId)?.parkedAt) return;
+        handled.add(dossierId);
         report.examined += 1;
         try {
-          const result = await moveAndLease(
-            deps,
-            candidate.record,
-            candidate.events,
-            now,
-            runId,
-            leaseMs,
-            book.calendar,
-          );
+          const result = await moveAndLease(deps, candidate.record, now, runId, leaseMs, book.calendar);
           for (const stage of result.reached) report.moved[stage] = (report.moved[stage] ?? 0) + 1;
           if (result.held) held.push(result.held);
+          if (quarantined.has(dossierId)) {
+            await quarantine?.clearFailure(dossierId);
+            quarantined.delete(dossierId);
+          }
         } catch (error) {
-          report.failures.push({ dossierId: candidate.record.state.dossierId, reason: describe(error) });
-          if (!earliestFailedBucket || bucket < earliestFailedBucket) earliestFailedBucket = bucket;
+          if (await fail(dossierId, describe(error))) hold(bucket);
         }
       });
     }
-  }
+  });
   await send(deps, held, now, runId, report);
-  await deps.index.setWatermark(earliestFailedBucket ?? today);
+  await mapLimit([...deps.index.shards], 4, (shard) => deps.index.setWatermark(shard, holdBack.get(shard) ?? today));
   report.eventsPublished = published.get(deps) ?? 0;
   published.delete(deps);
   report.itemsRead = deps.index.itemsRead - readsBefore;
   return report;
 }
 
-/** A read retried at once, twice: reads are idempotent and a throttle is usually brief. */
-async function retried<T>(read: () => Promise<T>, attempts = 3): Promise<T> {
+/** Runs in a row that may fail on one dossier before it is parked (ADR 0012). */
+export const PARK_AFTER_RUNS = 3;
+
+/** A read retried with short jittered backoff: reads are idempotent and a throttle is usually brief. */
+async function retried<T>(read: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await read();
     } catch (error) {
-      if (attempt >= attempts) throw error;
+      if (attempt >= READ_RETRY.attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(READ_RETRY, attempt)));
     }
   }
 }
@@ -183,14 +211,12 @@ async function retried<T>(read: () => Promise<T>, attempts = 3): Promise<T> {
 async function moveAndLease(
   deps: DetectorDeps,
   initial: DossierRecord,
-  initialEvents: DossierEvent[],
   now: number,
   runId: string,
   leaseMs: number,
   calendarOf: (id: string) => ReturnType<typeof defaultCalendar>,
 ): Promise<{ reached: Stage[]; held?: Held | undefined }> {
   let record = initial;
-  let events = initialEvents;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const calendar = calendarOf(record.state.rule?.calendarId ?? 'vn-civil-service');
     const advanced = advanceStages(record, calendar, now);
@@ -227,16 +253,15 @@ async function moveAndLease(
       next.lease !== record.lease;
     if (!changed) return { reached: [] };
     try {
-      const saved = await deps.store.saveRecord(next, events, record.version);
+      const saved = await deps.store.saveRecord(next, record.version);
       // Publishing clears the outbox (a new version): when mail follows, publish after marking it instead.
       if (sending.length === 0) await flushOutbox(deps, saved);
-      return { reached: advanced.reached, held: sending.length > 0 ? { record: saved, events, sending } : undefined };
+      return { reached: advanced.reached, held: sending.length > 0 ? { record: saved, sending } : undefined };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       const reloaded = await deps.store.load(record.state.dossierId);
       if (!reloaded.record) throw error;
       record = reloaded.record;
-      events = reloaded.events;
     }
   }
   throw new Error('kept conflicting with concurrent writers');
@@ -382,7 +407,6 @@ async function markOutcome(
 ): Promise<string[]> {
   const calendar = defaultCalendar();
   let record = held.record;
-  let events = held.events;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const failures: string[] = [];
     const notifications = { ...record.notifications };
@@ -426,7 +450,7 @@ async function markOutcome(
     next = { ...next, notifications, lease: record.lease?.runId === runId ? undefined : record.lease };
     next.nextActionAt = scheduleNextAction(next, calendar);
     try {
-      const saved = await deps.store.saveRecord(next, events, record.version);
+      const saved = await deps.store.saveRecord(next, record.version);
       await flushOutbox(deps, saved);
       return failures;
     } catch (error) {
@@ -434,7 +458,6 @@ async function markOutcome(
       const reloaded = await deps.store.load(record.state.dossierId);
       if (!reloaded.record) throw error;
       record = reloaded.record;
-      events = reloaded.events;
     }
   }
   throw new Error('could not record the notification outcome after repeated conflicts');

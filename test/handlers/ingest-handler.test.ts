@@ -47,11 +47,9 @@ describe('ingest handler error paths', () => {
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     await expect(invoke(fixture('dossier-received'))).rejects.toThrow('slow down');
     await expect(invoke(fixture('dossier-resolved'))).rejects.toThrow('slow down');
-    // Throttled before anything of the dossier was written: nothing to undo, the retry starts clean.
-    const dossierPuts = dynamoMock
-      .commandCalls(PutCommand)
-      .filter((c) => String(c.args[0].input.Item?.pk).startsWith('DOSSIER#'));
-    expect(dossierPuts.map((c) => c.args[0].input.Item?.sk)).toEqual([]);
+    // Throttled at the event log, the first write (ADR 0011): no record was attempted, the retry starts clean.
+    const recordPuts = dynamoMock.commandCalls(PutCommand).filter((c) => c.args[0].input.Item?.sk === 'META');
+    expect(recordPuts).toEqual([]);
   });
 
   it('creates the record of a receipt without reading, and on a conflict reads and retries with conditional writes', async () => {
@@ -69,13 +67,14 @@ describe('ingest handler error paths', () => {
       .commandCalls(PutCommand)
       .map((c) => c.args[0].input)
       .filter((p) => String(p.Item?.pk).startsWith('DOSSIER#'));
+    // ADR 0011: the event log first, then the record (which no longer carries the events).
     expect(puts.map((p) => [p.Item?.sk.slice(0, 6), p.ConditionExpression])).toEqual([
-      ['META', 'attribute_not_exists(#pk)'],
-      ['META', 'attribute_not_exists(#pk)'],
       ['EVENT#', 'attribute_not_exists(#pk)'],
+      ['META', 'attribute_not_exists(#pk)'],
+      ['META', 'attribute_not_exists(#pk)'],
     ]);
-    expect(puts[1]?.Item?.version).toBe(1);
-    expect(JSON.parse(puts[1]?.Item?.events as string)).toHaveLength(1);
+    expect(puts[2]?.Item?.version).toBe(1);
+    expect(puts[2]?.Item?.events).toBeUndefined();
   });
 
   it('fails the invocation when the bus rejects the violation event, leaving it in the outbox for the retry', async () => {

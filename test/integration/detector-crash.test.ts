@@ -40,11 +40,11 @@ function crashingStore(inner: DossierStore, crash: { armed: boolean }): DossierS
     appendEvent: (e, at) => inner.appendEvent(e, at),
     listEvents: (id) => inner.listEvents(id),
     clearOutbox: (id, ids) => inner.clearOutbox(id, ids),
-    saveRecord: async (record: DossierRecord, events, version) => {
+    saveRecord: async (record: DossierRecord, version) => {
       if (crash.armed && !record.lease && Object.values(record.notifications).some((n) => n.sentAt || n.attempts > 0)) {
         throw new CrashError('container killed between the send and the mark');
       }
-      return inner.saveRecord(record, events, version);
+      return inner.saveRecord(record, version);
     },
   };
 }
@@ -156,9 +156,9 @@ describe('a dossier that fails to move', () => {
       appendEvent: (e, at) => runtime.store.appendEvent(e, at),
       listEvents: (id) => runtime.store.listEvents(id),
       clearOutbox: (id, ids) => runtime.store.clearOutbox(id, ids),
-      saveRecord: async (record, events, version) => {
+      saveRecord: async (record, version) => {
         if (record.state.dossierId === 'H21.65-240318-0303') throw new Error('table unavailable');
-        return runtime.store.saveRecord(record, events, version);
+        return runtime.store.saveRecord(record, version);
       },
     };
     const first = await runDetector(deps(failing), 'run-8');

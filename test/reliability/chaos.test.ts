@@ -59,7 +59,13 @@ describe(`a year of events ×3, shuffled, with throttling, conflicts, SES failur
 
   it('ingests every valid event and dead-letters every invalid one with its reason', async () => {
     const stored = await records(chaos);
-    const ingested = new Set([...stored.values()].flatMap((r) => r.state.eventIds));
+    // ADR 0011: every event is in its dossier's log, and the record is folded from the whole log.
+    const ingested = new Set<string>();
+    for (const [id, record] of stored) {
+      const log = await chaos.runtime.store.listEvents(id);
+      expect(record.folded?.count, id).toBe(log.length);
+      for (const { event } of log) ingested.add(event.detail.eventId);
+    }
     const missing = chaos.stream.events
       .map((e) => (e.detail as { eventId: string }).eventId)
       .filter((id) => !ingested.has(id));

@@ -178,12 +178,8 @@ export async function runScenario(options: { seed: number; scale: number; faults
   // Every write, by ingest or the detector, checked: a stage never goes back within a clock cycle.
   const lastStage = new Map<string, [number, number]>();
   const store = new (class extends DynamoDossierStore {
-    override async saveRecord(
-      record: DossierRecord,
-      events: Parameters<DynamoDossierStore['saveRecord']>[1],
-      version: number,
-    ) {
-      const saved = await super.saveRecord(record, events, version);
+    override async saveRecord(record: DossierRecord, version: number) {
+      const saved = await super.saveRecord(record, version);
       const position: [number, number] = [record.stageCycle, STAGES.indexOf(record.stage)];
       const before = lastStage.get(record.state.dossierId);
       if (before && (position[0] < before[0] || (position[0] === before[0] && position[1] < before[1])))
@@ -234,7 +230,7 @@ export async function runScenario(options: { seed: number; scale: number; faults
     appendEvent: (e, at) => store.appendEvent(e, at),
     listEvents: (id) => store.listEvents(id),
     clearOutbox: (id, ids) => store.clearOutbox(id, ids),
-    saveRecord: async (record: DossierRecord, events, version) => {
+    saveRecord: async (record: DossierRecord, version) => {
       const marking =
         !record.lease &&
         Object.values(record.notifications).some((n) => n.lastAttemptAt === new Date(now).toISOString());
@@ -242,7 +238,7 @@ export async function runScenario(options: { seed: number; scale: number; faults
         stats.injected.kills += 1;
         throw new CrashError('killed between the send and the mark');
       }
-      return store.saveRecord(record, events, version);
+      return store.saveRecord(record, version);
     },
   };
   const detectorDeps = {

@@ -3,6 +3,7 @@ import type { DossierEvent } from '../../shared/contracts/dossier-events.ts';
 import type { OutboundEvent } from '../../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
+import { sortEvents } from '../../shared/domain/dossier/dossier-state.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { ConfigSource } from '../../shared/ports/config-source.ts';
 import { type DossierStore, type LoadedDossier, VersionConflictError } from '../../shared/ports/dossier-store.ts';
@@ -12,9 +13,7 @@ import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 /** A hand-written fake of the store port, for use-case tests (integration tests use dynalite). */
 export class InMemoryDossierStore implements DossierStore {
   readonly records = new Map<string, DossierRecord>();
-  /** The events each record was folded from. */
-  readonly folded = new Map<string, DossierEvent[]>();
-  /** The audit trail. */
+  /** The event logs. */
   readonly events = new Map<string, DossierEvent[]>();
   /** Conflicts to inject on the next saves (simulating a concurrent writer). */
   conflictsToInject = 0;
@@ -22,7 +21,7 @@ export class InMemoryDossierStore implements DossierStore {
 
   async load(dossierId: string): Promise<LoadedDossier> {
     const record = this.records.get(dossierId);
-    return { record: record && structuredClone(record), events: structuredClone(this.folded.get(dossierId) ?? []) };
+    return { record: record && structuredClone(record) };
   }
 
   async appendEvent(event: DossierEvent): Promise<boolean> {
@@ -34,14 +33,10 @@ export class InMemoryDossierStore implements DossierStore {
   }
 
   async listEvents(dossierId: string) {
-    return (this.events.get(dossierId) ?? []).map((event) => ({ event, storedAt: '' }));
+    return sortEvents(structuredClone(this.events.get(dossierId) ?? [])).map((event) => ({ event, storedAt: '' }));
   }
 
-  async saveRecord(
-    record: DossierRecord,
-    events: readonly DossierEvent[],
-    expectedVersion: number,
-  ): Promise<DossierRecord> {
+  async saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord> {
     if (this.conflictsToInject > 0) {
       this.conflictsToInject -= 1;
       throw new VersionConflictError('injected');
@@ -50,7 +45,6 @@ export class InMemoryDossierStore implements DossierStore {
     if (current !== expectedVersion) throw new VersionConflictError(`expected ${expectedVersion}, found ${current}`);
     const saved = structuredClone({ ...record, version: expectedVersion + 1 });
     this.records.set(record.state.dossierId, saved);
-    this.folded.set(record.state.dossierId, structuredClone([...events]));
     this.saves += 1;
     return structuredClone(saved);
   }

@@ -50,19 +50,21 @@ describe('two containers, each with its own cache, in front of one table', () =>
   });
 });
 
-describe('a crash between the record write and the audit item', () => {
-  it('is completed by the redelivery: the audit item is written, the state is not changed twice', async () => {
+describe('a crash between the event log write and the record write (ADR 0011: the log comes first)', () => {
+  it('is completed by the redelivery: the event is folded once, and a third delivery changes nothing', async () => {
     const { table, deps, events } = await setup();
-    const append = table.appendEvent.bind(table);
-    table.appendEvent = async () => {
+    const save = table.saveRecord.bind(table);
+    table.saveRecord = async () => {
       throw new Error('container killed');
     };
     await expect(ingestDossierEvent(deps(table), events[1] as never)).rejects.toThrow('container killed');
-    expect(table.events.get('H21.65-220408-0012')).toBeUndefined();
-    const before = (await table.load('H21.65-220408-0012')).record?.version;
-    table.appendEvent = append;
+    expect(table.events.get('H21.65-220408-0012')?.map((e) => e.detail.eventId)).toEqual(['evt-0002']);
+    expect((await table.load('H21.65-220408-0012')).record).toBeUndefined();
+    table.saveRecord = save;
+    expect((await ingestDossierEvent(deps(table), events[1] as never)).outcome).toBe('applied');
+    const version = (await table.load('H21.65-220408-0012')).record?.version;
     expect((await ingestDossierEvent(deps(table), events[1] as never)).outcome).toBe('duplicate');
     expect(table.events.get('H21.65-220408-0012')?.map((e) => e.detail.eventId)).toEqual(['evt-0002']);
-    expect((await table.load('H21.65-220408-0012')).record?.version).toBe(before);
+    expect((await table.load('H21.65-220408-0012')).record?.version).toBe(version);
   });
 });

@@ -73,6 +73,12 @@ describe('event contracts', () => {
   });
 });
 
+describe('detail-types named like object members (found by fuzzing)', () => {
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('refuses %s as an unknown type', (type) => {
+    expect(() => parseDossierEvent({ 'detail-type': type, detail: {} })).toThrow(/detail-type: unknown event type/);
+  });
+});
+
 describe('dossier codes', () => {
   it.each([
     ['H21.65-220914-0011', { format: 'tt01-2018', agencyCode: 'H21.65', date: '2022-09-14', sequence: '0011' }],

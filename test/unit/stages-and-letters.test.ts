@@ -153,6 +153,33 @@ describe('the one re-appointment', () => {
     expect(error?.code).toBe('already_reappointed');
   });
 
+  it('takes only real dates within a year of the due date, and keeps no character XML cannot hold', () => {
+    const drafted = advanceStages(record(), calendar, t('2024-03-14T18:00:00+07:00')).record;
+    const input = { reason: 'Chờ xác minh nguồn gốc đất', newReturnDate: '2024-03-22', approvedBy: 'head' };
+    const refusal = (changes: Partial<typeof input>) => {
+      try {
+        approveApology(drafted, { ...input, ...changes }, calendar, 0);
+      } catch (e) {
+        return e as ApprovalRefusedError;
+      }
+      return undefined;
+    };
+    // 31 June is not a date (it used to be stored as 1 July); 2300 is past any calendar (it used to be a 500).
+    expect(refusal({ newReturnDate: '2024-06-31' })).toMatchObject({ field: 'newReturnAt', code: 'date_invalid' });
+    expect(refusal({ newReturnDate: '2300-01-02' })).toMatchObject({ field: 'newReturnAt', code: 'too_far' });
+    expect(refusal({ newReturnDate: '2025-03-24' })).toMatchObject({ code: 'too_far' });
+    expect(refusal({ newReturnDate: '2025-03-14' })).toBeUndefined();
+    // Word's soft line break (U+000B) pasted into the reason becomes a line break; other controls go.
+    const pasted = approveApology(
+      drafted,
+      { ...input, reason: 'Chờ xác minh\u000bnguồn gốc\u0001 đất\uFFFE', approvedBy: 'Trưởng\u0007 phòng' },
+      calendar,
+      0,
+    );
+    expect(pasted.apology.reason).toBe('Chờ xác minh\nnguồn gốc đất');
+    expect(pasted.apology.approvedBy).toBe('Trưởng phòng');
+  });
+
   it('owes the desk a printable letter when the citizen has no email', () => {
     const drafted = advanceStages(
       record({ applicant: { kind: 'person', name: 'Nguyễn Thị B' } }),

@@ -1,7 +1,7 @@
 import type { DossierEvent } from '../../contracts/dossier-events.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { type DossierRecord, nextRecord } from '../dossier/dossier-record.ts';
-import { foldDossier } from '../dossier/dossier-state.ts';
+import { foldDossier, foldMarkOf } from '../dossier/dossier-state.ts';
 import { STAGES, type Stage, stageThresholds } from '../dossier/stages.ts';
 import { type DeadlineRule, resolveRule } from '../rules/deadline-rule.ts';
 
@@ -103,7 +103,8 @@ export function planRecompute(
     move: { dossierId: state.dossierId, field: state.received.procedure.field, status: state.status, before, after },
     record: {
       ...candidate,
-      dueDateChanges: [
+      folded: foldMarkOf(events),
+      dueDateChanges: boundedChanges([
         ...(record.dueDateChanges ?? []),
         {
           changeId: why.changeId,
@@ -113,9 +114,18 @@ export function planRecompute(
           before: { ruleId: before.ruleId, originalDueAt: before.originalDueAt, dueAt: before.dueAt },
           after: { ruleId: after.ruleId, originalDueAt: after.originalDueAt, dueAt: after.dueAt },
         },
-      ],
+      ]),
     },
   };
+}
+
+/** Due-date changes kept on the record: the first (it holds the date as first counted) and the latest. */
+export const KEPT_DUE_DATE_CHANGES = 10;
+
+/** Keeps the record bounded however many changes administrators make; the audit log keeps them all. */
+function boundedChanges<T>(changes: T[]): T[] {
+  if (changes.length <= KEPT_DUE_DATE_CHANGES) return changes;
+  return [changes[0] as T, ...changes.slice(changes.length - (KEPT_DUE_DATE_CHANGES - 1))];
 }
 
 function safeCalendar(config: ConfigSnapshot, id: string): WorkingCalendar | undefined {

@@ -9,6 +9,7 @@ export type RefusalCode =
   | 'reason_missing'
   | 'reason_too_long'
   | 'date_invalid'
+  | 'too_far'
   | 'not_working_day'
   | 'not_after_due';
 
@@ -55,19 +56,26 @@ export function approveApology(
   if (state.status !== 'open' && state.status !== 'suspended') {
     throw new ApprovalRefusedError('dossier', 'closed', `the dossier is ${state.status}`);
   }
-  const reason = input.reason.trim();
+  const reason = xmlSafe(input.reason).trim();
+  const approvedBy = xmlSafe(input.approvedBy).replace(/\s+/g, ' ').trim();
   if (reason.length < 5) throw new ApprovalRefusedError('reason', 'reason_missing', 'state the reason for the delay');
   if (reason.length > 2000)
     throw new ApprovalRefusedError('reason', 'reason_too_long', 'the reason must be at most 2000 characters');
-  const match = /^\d{4}-\d{2}-\d{2}$/.exec(input.newReturnDate);
-  const day = match ? Date.parse(`${input.newReturnDate}T00:00:00Z`) / 86_400_000 : Number.NaN;
-  if (!Number.isInteger(day))
-    throw new ApprovalRefusedError('newReturnAt', 'date_invalid', 'must be a date YYYY-MM-DD');
+  const day = calendarDay(input.newReturnDate);
+  if (day === undefined)
+    throw new ApprovalRefusedError('newReturnAt', 'date_invalid', 'must be a real date YYYY-MM-DD');
+  const legalDue = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
+  if (day * 86_400_000 > legalDue + MAX_EXTENSION_DAYS * 86_400_000) {
+    throw new ApprovalRefusedError(
+      'newReturnAt',
+      'too_far',
+      `must be within ${MAX_EXTENSION_DAYS} days of the legal due date`,
+    );
+  }
   if (!calendar.isWorkingDay(day)) {
     throw new ApprovalRefusedError('newReturnAt', 'not_working_day', 'must be a working day');
   }
   const newReturnAt = calendar.fromLocal(day, calendar.closingMinute);
-  const legalDue = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
   if (!(newReturnAt > legalDue)) {
     throw new ApprovalRefusedError('newReturnAt', 'not_after_due', 'must be after the original due date');
   }
@@ -82,7 +90,7 @@ export function approveApology(
       ...record.apology,
       status: 'approved',
       approvedAt: at,
-      approvedBy: input.approvedBy,
+      approvedBy,
       reason,
       proposedReturnAt: calendar.formatInstant(newReturnAt),
       channel,
@@ -91,6 +99,37 @@ export function approveApology(
   };
   approved.nextActionAt = scheduleNextAction(approved, calendar);
   return approved;
+}
+
+/** The latest new return date an approval may set, in days after the legal due date. */
+export const MAX_EXTENSION_DAYS = 365;
+
+/** The day number (days since 1970-01-01) of a real calendar date `YYYY-MM-DD`, else undefined. */
+function calendarDay(text: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
+  return date.getTime() / 86_400_000;
+}
+
+/**
+ * Text as an XML document can hold it (the letter is a .docx): Word's soft line break (U+000B, what a
+ * paste from Word brings) becomes a line break; other C0 controls, U+FFFE/U+FFFF and lone surrogates go.
+ */
+export function xmlSafe(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c === 0x0b) out += '\n';
+    else if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f || c === 0xfffe || c === 0xffff)
+      continue;
+    else if (c >= 0xd800 && c <= 0xdfff)
+      continue; // a lone surrogate (a pair iterates as one code point)
+    else out += ch;
+  }
+  return out;
 }
 
 /** Marks the approved apology as issued once the citizen's email (or the desk's letter) went out. */

@@ -89,8 +89,20 @@ export interface DossierRecord {
   lease?: Lease | undefined;
   /** Due dates moved by administrators' rule or calendar changes, oldest first. */
   dueDateChanges?: DueDateChange[] | undefined;
+  /**
+   * Which events the state was folded from, without listing them (the event log holds them): how many
+   * log entries, and the canonical sort key of the last ({@link eventSortKey}). An event sorting after
+   * `last` is certainly not folded yet; any other is settled by refolding the log, and when the log
+   * holds exactly `count` entries it holds nothing new (ADR 0011).
+   */
+  folded?: FoldMark | undefined;
   /** Optimistic-locking version; 0 for a dossier not stored yet. */
   version: number;
+}
+
+export interface FoldMark {
+  count: number;
+  last: string;
 }
 
 /**
@@ -142,6 +154,7 @@ export function nextRecord(
     stagesReached: previous?.stagesReached ?? [],
     lease: previous?.lease,
     ...(previous?.dueDateChanges ? { dueDateChanges: previous.dueDateChanges } : {}),
+    ...(previous?.folded ? { folded: previous.folded } : {}),
     version: previous?.version ?? 0,
   };
 }

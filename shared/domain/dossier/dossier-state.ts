@@ -127,6 +127,25 @@ const ORDER: Record<DossierEventType, number> = {
   DossierRefused: 8,
 };
 
+/**
+ * An event's place in the canonical order as one string (occurrence instant, lifecycle order, id):
+ * comparing two keys as strings orders the events as {@link sortEvents} does (instants are fixed-width
+ * ISO strings for the contract's years).
+ */
+export function eventSortKey(event: DossierEvent): string {
+  return `${new Date(event.detail.occurredAt).toISOString()}#${ORDER[event.type]}#${event.detail.eventId}`;
+}
+
+/** How much of a log a state folded from all of it covers: its length and its last sort key. */
+export function foldMarkOf(events: readonly DossierEvent[]): { count: number; last: string } {
+  let last = '';
+  for (const event of events) {
+    const key = eventSortKey(event);
+    if (key > last) last = key;
+  }
+  return { count: events.length, last };
+}
+
 /** Events in their canonical order: by occurrence time, then lifecycle order, then id. */
 export function sortEvents(events: readonly DossierEvent[]): DossierEvent[] {
   return [...events].sort(
@@ -169,6 +188,20 @@ export function foldDossier(dossierId: string, input: readonly DossierEvent[], c
   applyReceipt(state, receipt.detail, context);
   for (const event of rest) apply(state, event);
   return finalise(state, context);
+}
+
+/**
+ * The state after one more event, given the state folded from every earlier event: the same as folding
+ * them all again when `event` sorts after every event already folded and is not a receipt (the caller
+ * checks both, else refolds). Before the receipt nothing is counted yet, so the state only records the id.
+ */
+export function extendFold(state: DossierState, event: DossierEvent, context: FoldContext): DossierState {
+  if (event.type === 'DossierReceived') throw new Error('a receipt is folded with every other event (foldDossier)');
+  const next = structuredClone(state);
+  next.eventIds = [...state.eventIds, event.detail.eventId].sort();
+  if (next.status === 'awaiting_receipt') return next;
+  apply(next, event);
+  return finalise(next, { ...context, frozenRule: next.rule });
 }
 
 function applyReceipt(state: DossierState, received: DossierReceived, context: FoldContext): void {
@@ -304,7 +337,9 @@ function apply(state: DossierState, event: DossierEvent): void {
   }
 }
 
+/** Derives the dates, step results and violations from the events applied; idempotent. */
 function finalise(state: DossierState, context: FoldContext): DossierState {
+  state.violations = [];
   const rule = state.rule;
   const received = state.received;
   if (!rule || !received || !state.clockStartedAt) return state;

@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CALENDARS_DIR, RULES_DIR, startLocalRuntime } from '../../local/local-runtime.ts';
+import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
+import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
+import { dunghan } from '../support/run-cli.ts';
+
+/** Issue #13: the local store and runtime fail in one sentence, and never leave a half-loaded configuration. */
+const dir = (name: string) => join(tmpdir(), `dunghan-local-${name}-${process.pid}-${Date.now()}`);
+
+describe('the local store', () => {
+  it('completes a first load that crashed half-way, instead of counting with fallback rules for ever', async () => {
+    const dataDir = dir('seed');
+    const store = join(dataDir, 'dynamodb');
+    mkdirSync(store, { recursive: true });
+    const { rules, calendars } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
+    // The crash: the first batch of rules written, the rest and the audit entry never.
+    const crashed = await startLocalRuntime({ dataDir: store, seed: 'never' });
+    await crashed.config.putAll(rules.slice(0, 3), calendars, 'dunghan (initial load)', new Date().toISOString());
+    expect(await crashed.config.listRules()).toHaveLength(3);
+    await crashed.close();
+    const listed = await dunghan('rules', 'list', '--data-dir', dataDir);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toHaveLength(rules.length);
+  });
+
+  it('names a data directory another process holds, and what to do', async () => {
+    const dataDir = dir('locked');
+    const holder = await startLocalRuntime({ dataDir: join(dataDir, 'dynamodb') });
+    try {
+      const result = await dunghan('dossier', 'X', '--data-dir', dataDir);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `dunghan: the data directory ${join(dataDir, 'dynamodb')} is in use by another process (npm start, dunghan serve or another command): stop it, or use another --data-dir`,
+      ]);
+    } finally {
+      await holder.close();
+    }
+  });
+
+  it('names a damaged data directory, and what to do', async () => {
+    const dataDir = dir('damaged');
+    const held = await startLocalRuntime({ dataDir: join(dataDir, 'dynamodb') });
+    await held.close();
+    writeFileSync(join(dataDir, 'dynamodb', 'CURRENT'), 'garbage');
+    const result = await dunghan('dossier', 'X', '--data-dir', dataDir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot be read \(LEVEL_CORRUPTION\): move it away or delete it/);
+  });
+});
+
+describe('npm start on a busy port', () => {
+  it('says which port and which option, and exits instead of hanging', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const result = await dunghan(
+        'start',
+        '--once',
+        '--days',
+        '1',
+        '--dynamo-port',
+        String(port),
+        '--ses-port',
+        '0',
+        '--api-port',
+        '0',
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`port ${port} is already in use`);
+      expect(result.stderr).toContain('--dynamo-port <port>');
+    } finally {
+      busy.close();
+    }
+  });
+});
