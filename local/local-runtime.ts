@@ -19,9 +19,9 @@ import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import { calendarIdsOf, RuleBook } from '../shared/use-cases/rule-book.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
-import { checkDataDir, checkPortsFree } from './preflight.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
 import { serveHttpApi } from './local-http-api.ts';
+import { checkDataDir, checkPortsFree } from './preflight.ts';
 import { startSesEmulator } from './ses-server.ts';
 
 export const LOCAL_TABLE = 'dunghan';

@@ -20,7 +20,9 @@ export async function checkPortsFree(ports: readonly { port: number | undefined;
             ? new LocalStartError(
                 `port ${port} is already in use (another npm start or dunghan serve?): stop it, or pass ${option} <port> (0 picks a free port)`,
               )
-            : new LocalStartError(`cannot listen on 127.0.0.1:${port} (${error.code ?? error.message}): pass ${option} <port>`),
+            : new LocalStartError(
+                `cannot listen on 127.0.0.1:${port} (${error.code ?? error.message}): pass ${option} <port>`,
+              ),
         );
       });
       probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
