@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import './close-ended-iterators.mjs';
 import dynalite from 'dynalite';
 import { startServerWorker } from './server-worker.ts';
 

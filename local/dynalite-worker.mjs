@@ -1,5 +1,6 @@
 // Runs dynalite in a worker thread, so the local DynamoDB uses a core of its own (see dynalite-server.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import './close-ended-iterators.mjs';
 import dynalite from 'dynalite';
 
 const server = dynalite({

@@ -203,20 +203,22 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, Quaranti
     return pages.flat().sort((a, b) => (a.dossierId < b.dossierId ? -1 : a.dossierId > b.dossierId ? 1 : 0));
   }
 
-  async getWatermark(shard: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [PK]: 'DETECTOR', [SK]: `WATERMARK#${shard}` },
-        ConsistentRead: true,
-      }),
-    );
-    if (Item?.day) return Item.day as string;
-    // No run yet: start from the earliest bucket ever written.
-    const { Item: low } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { [PK]: 'DETECTOR', [SK]: 'LOWMARK' }, ConsistentRead: true }),
-    );
-    return low?.day as string | undefined;
+  async getWatermarks(): Promise<Map<string, string>> {
+    const marks = new Map<string, string>();
+    let low: string | undefined;
+    for await (const item of this.query({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': 'DETECTOR' },
+      ConsistentRead: true,
+    })) {
+      const sk = item[SK] as string;
+      if (sk === 'LOWMARK') low = item.day as string;
+      else if (sk.startsWith('WATERMARK#')) marks.set(sk.slice('WATERMARK#'.length), item.day as string);
+    }
+    // A shard no run has completed yet starts from the earliest bucket ever written.
+    if (low !== undefined) for (const shard of SHARD_IDS) if (!marks.has(shard)) marks.set(shard, low);
+    return marks;
   }
 
   /** Records the earliest bucket written (once per container, and whenever an earlier one appears). */

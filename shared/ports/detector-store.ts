@@ -18,10 +18,10 @@ export interface DetectorStore {
   /** Dossiers in one day bucket and shard whose next action is at or before `upTo` (ISO instant). */
   queryDue(day: string, shard: string, upTo: string): Promise<{ due: DueDossier[]; unreadable: UnreadableDossier[] }>;
   /**
-   * The last day bucket of a shard a run read completely (YYYY-MM-DD), or before any run the earliest
-   * bucket written.
+   * For each shard, the last day bucket a run read completely (YYYY-MM-DD), or before any run the
+   * earliest bucket written (one read for all shards).
    */
-  getWatermark(shard: string): Promise<string | undefined>;
+  getWatermarks(): Promise<Map<string, string>>;
   /** Moves a shard's watermark forward (never back). */
   setWatermark(shard: string, day: string): Promise<void>;
   /** Items read so far (index items and records), for the read-efficiency measure. */

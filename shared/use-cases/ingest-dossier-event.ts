@@ -55,7 +55,7 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
   const dossierId = event.detail.dossierId;
   const maxAttempts = deps.maxAttempts ?? CONTENTION_RETRY.attempts;
   const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
-  const added = await store.appendEvent(event, new Date(deps.clock.now()).toISOString());
+  let added = await store.appendEvent(event, new Date(deps.clock.now()).toISOString());
   const key = eventSortKey(event);
   // A new receipt is almost always a dossier's first event: try to create the record without reading.
   let known: DossierRecord | undefined | null = added && event.type === 'DossierReceived' ? undefined : null;
@@ -80,6 +80,11 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
       folded = { count: 1, last: key };
     } else {
       const log = (await store.listEvents(dossierId)).map((e) => e.event);
+      if (!log.some((e) => e.detail.eventId === event.detail.eventId)) {
+        // The log put said "already there" but the log does not hold it: never trust that over the log.
+        added = await store.appendEvent(event, new Date(deps.clock.now()).toISOString());
+        continue;
+      }
       if (previous?.folded && log.length === previous.folded.count) {
         const published = await flushOutbox(deps, previous);
         const { status } = previous.state;

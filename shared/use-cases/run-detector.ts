@@ -19,7 +19,7 @@ import { renderLetterDocx } from '../domain/letters/apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../domain/letters/apology-letter.ts';
 import { buildDigest, copiesHead, type DigestItem, printsLetter } from '../domain/letters/digest.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { DetectorStore, QuarantineStore } from '../ports/detector-store.ts';
+import type { DetectorStore, QuarantineEntry, QuarantineStore } from '../ports/detector-store.ts';
 import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { MailDeferredError, type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
@@ -117,7 +117,9 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   const readsBefore = deps.index.itemsRead;
   const today = calendar.formatInstant(now).slice(0, 10);
   const quarantine = deps.quarantine;
-  const quarantined = new Map((await quarantine?.listQuarantine())?.map((q) => [q.dossierId, q]) ?? []);
+  const quarantined = new Map(
+    (quarantine ? await retried(() => quarantine.listQuarantine()) : []).map((q) => [q.dossierId, q]),
+  );
   const held: Held[] = [];
   const handled = new Set<string>();
   /**
@@ -129,7 +131,16 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
       report.failures.push({ dossierId, reason });
       return true;
     }
-    const entry = await quarantine.recordFailure(dossierId, reason, new Date(now).toISOString(), PARK_AFTER_RUNS);
+    let entry: QuarantineEntry;
+    try {
+      entry = await retried(() =>
+        quarantine.recordFailure(dossierId, reason, new Date(now).toISOString(), PARK_AFTER_RUNS),
+      );
+    } catch (error) {
+      // Not counted this time: the dossier holds its bucket and is tried again by the next run.
+      report.failures.push({ dossierId, reason: `${reason}; not counted: ${describe(error)}` });
+      return true;
+    }
     quarantined.set(dossierId, entry);
     if (entry.parkedAt) {
       report.parked.push({ dossierId, reason, failures: entry.failures });
@@ -141,8 +152,9 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   // Each shard is walked, and progresses, on its own, several at once: one shard's trouble never holds
   // another's alerts.
   const holdBack = new Map<string, string>();
+  const watermarks = await retried(() => deps.index.getWatermarks());
   await mapLimit([...deps.index.shards], deps.config.shardConcurrency ?? 4, async (shard) => {
-    const watermark = (await deps.index.getWatermark(shard)) ?? today;
+    const watermark = watermarks.get(shard) ?? today;
     const hold = (bucket: string) => {
       const current = holdBack.get(shard);
       if (!current || bucket < current) holdBack.set(shard, bucket);
@@ -176,7 +188,8 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
           for (const stage of result.reached) report.moved[stage] = (report.moved[stage] ?? 0) + 1;
           if (result.held) held.push(result.held);
           if (quarantined.has(dossierId)) {
-            await quarantine?.clearFailure(dossierId);
+            // A failure to clear only leaves a count that the next success clears.
+            await quarantine?.clearFailure(dossierId).catch(() => undefined);
             quarantined.delete(dossierId);
           }
         } catch (error) {
@@ -186,7 +199,17 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
     }
   });
   await send(deps, held, now, runId, report);
-  await mapLimit([...deps.index.shards], 4, (shard) => deps.index.setWatermark(shard, holdBack.get(shard) ?? today));
+  // A watermark is written only when it moves; one that cannot be written only makes the next run read
+  // a bucket again.
+  await mapLimit([...deps.index.shards], 4, async (shard) => {
+    const next = holdBack.get(shard) ?? today;
+    if (watermarks.get(shard) !== undefined && next <= (watermarks.get(shard) as string)) return;
+    try {
+      await retried(() => deps.index.setWatermark(shard, next));
+    } catch (error) {
+      report.failures.push({ dossierId: `(watermark ${shard})`, reason: describe(error) });
+    }
+  });
   report.eventsPublished = published.get(deps) ?? 0;
   published.delete(deps);
   report.itemsRead = deps.index.itemsRead - readsBefore;
