@@ -39,6 +39,8 @@ export class CapacityMeter {
   readUnits = 0;
   /** Write units by what was written (table, or the index name). */
   readonly writesBy = new Map<string, number>();
+  /** Failed conditional writes by command and kind of item (what they were, for the cost notes). */
+  readonly failedConditions = new Map<string, number>();
   private readonly shadow = new Map<string, Item>();
 
   constructor(private readonly indexes: readonly IndexShape[]) {}
@@ -59,6 +61,9 @@ export class CapacityMeter {
         // A failed conditional write is billed too, by the item's size.
         if ((error as Error).name === 'ConditionalCheckFailedException') {
           this.add('table (failed conditions)', units(Math.max(size(before), size(input.Item as Item)), 1024));
+          const key = (input.Item ?? input.Key) as Item | undefined;
+          const what = `${(command as object).constructor.name} ${String(key?.[SK] ?? '').split('#')[0]} ${String(input.ConditionExpression)}`;
+          this.failedConditions.set(what, (this.failedConditions.get(what) ?? 0) + 1);
         }
         throw error;
       }

@@ -51,6 +51,7 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
   });
   // What the run itself consumed; the Scan below only sizes the items and is not counted.
   const { writeUnits, readUnits, writesBy } = { ...meter, writesBy: new Map(meter.writesBy) };
+  if (process.env.DUNGHAN_BENCH_DEBUG) console.error(Object.fromEntries(meter.failedConditions));
   try {
     const meta: number[] = [];
     let stageMoves = 0;

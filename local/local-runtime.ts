@@ -129,7 +129,7 @@ export async function startLocalRuntime(
     await seedConfig({ config, clock }, { rules, calendars }, 'dunghan (initial load)', [RULES_DIR, CALENDARS_DIR]);
   }
   const ingest = createIngestHandler({
-    store: new CachedDossierStore(store),
+    store: new CachedDossierStore(store, 2_000, { clock }),
     rules: new RuleBook(config, clock, options.ruleCacheMs ?? 60_000),
     publisher: new EventBridgePublisher(clients.eventBridge, 'default'),
     clock,

@@ -214,5 +214,16 @@ export class StatelessStack extends Stack {
       }),
       'Some dossiers failed in a detector run (bad address, SES rejection): see the run log',
     );
+    alarm(
+      'DetectorDossiersParkedAlarm',
+      new Metric({
+        namespace: 'DungHan',
+        metricName: 'DossiersParked',
+        dimensionsMap: { service: 'dunghan' },
+        statistic: 'Sum',
+        ...minutes(15),
+      }),
+      'The detector parked a dossier after 3 failing runs: its deadlines are not watched until `dunghan quarantine retry` (ADR 0012)',
+    );
   }
 }

@@ -1,5 +1,6 @@
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
 import { type DossierStore, type LoadedDossier, VersionConflictError } from '../ports/dossier-store.ts';
 
 /**
@@ -10,16 +11,24 @@ import { type DossierStore, type LoadedDossier, VersionConflictError } from '../
  * entries are evicted beyond `capacity`.
  */
 export class CachedDossierStore implements DossierStore {
-  private readonly entries = new Map<string, LoadedDossier>();
+  private readonly entries = new Map<string, LoadedDossier & { at: number }>();
 
   constructor(
     private readonly inner: DossierStore,
     private readonly capacity = 2_000,
+    /**
+     * How long an entry is trusted. Other writers (the detector, approvals) change records too: an entry
+     * older than this is likely stale, and a failed conditional write costs more than a fresh read (a
+     * write unit per KB against half a read unit per 4 KB), so it is read again. Bursts of events on one
+     * dossier (a hand-over and its result, a replay) still hit.
+     */
+    private readonly options: { maxAgeMs?: number; clock?: Clock } = {},
   ) {}
 
   async load(dossierId: string): Promise<LoadedDossier> {
     const hit = this.entries.get(dossierId);
-    if (hit) {
+    if (hit && this.now() - hit.at > (this.options.maxAgeMs ?? 60_000)) this.entries.delete(dossierId);
+    else if (hit) {
       this.entries.delete(dossierId);
       this.entries.set(dossierId, hit);
       return { record: hit.record && structuredCopy(hit.record) };
@@ -55,9 +64,13 @@ export class CachedDossierStore implements DossierStore {
     await this.inner.clearOutbox(dossierId, eventIds);
   }
 
+  private now(): number {
+    return (this.options.clock ?? systemClock).now();
+  }
+
   private remember(dossierId: string, loaded: LoadedDossier): void {
     this.entries.delete(dossierId);
-    this.entries.set(dossierId, loaded);
+    this.entries.set(dossierId, { ...loaded, at: this.now() });
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;

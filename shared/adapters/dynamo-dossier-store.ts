@@ -13,6 +13,7 @@ import {
 import { TABLE_DESIGN } from '../config/table-design.ts';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { OutboundEvent } from '../contracts/outbound-events.ts';
+import { parseDossierCode } from '../domain/dossier/dossier-code.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type DossierState, sortEvents } from '../domain/dossier/dossier-state.ts';
 import { type ReportRow, reportRowOf } from '../domain/reports/report-row.ts';
@@ -169,7 +170,7 @@ export class DynamoDossierStore implements DossierStore, DetectorStore, Quaranti
         ExpressionAttributeValues: { ':p': partition, ':before': before },
       })) {
         this.reads += 1;
-        yield JSON.parse(item.report as string) as ReportRow;
+        yield unpack(item.report) as ReportRow;
       }
     }
   }
@@ -460,15 +461,11 @@ export function dossierItem(
     [SK]: 'META',
     entity: 'dossier',
     dossierId: state.dossierId,
-    status: state.status,
-    stage: saved.stage,
     version: saved.version,
+    // Every byte here is paid on every write (a write unit per KB): the record deflated, and beside it only
+    // what an index projects or a conditional write reads.
     data: pack({ ...saved, state: storedState(saved.state), outbox: undefined }),
     outbox: Object.fromEntries(Object.entries(saved.outbox).map(([id, e]) => [id, JSON.stringify(e)])),
-    ...(received
-      ? { agencyId: received.agency.id, field: received.procedure.field, receivedAt: received.receivedAt }
-      : {}),
-    ...(state.dueAt ? { dueAt: state.dueAt } : {}),
     ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
     ...(keys ?? {}),
     ...reportAttributes(saved),
@@ -476,6 +473,8 @@ export function dossierItem(
       ? {
           [NOT_CLOSED.partitionKey]: `OPEN#${shardOf(state.dossierId)}`,
           [NOT_CLOSED.sortKey]: state.dossierId,
+          status: state.status,
+          field: received.procedure.field,
           calendarId: state.rule.calendarId,
           ...(received.procedure.code ? { procedureCode: received.procedure.code } : {}),
           receiptDate: localDay(Date.parse(received.receivedAt)),
@@ -487,7 +486,7 @@ export function dossierItem(
 }
 
 /** The report row and its index keys: closed dossiers by closing month, the others by shard. */
-function reportAttributes(record: DossierRecord): Record<string, string> {
+function reportAttributes(record: DossierRecord): Record<string, string | Uint8Array> {
   const row = reportRowOf(record);
   if (!row) return {};
   const closed = CLOSED.has(row.status) && row.closedAt !== undefined;
@@ -496,7 +495,7 @@ function reportAttributes(record: DossierRecord): Record<string, string> {
       ? `CLOSED#${localDay(Date.parse(row.closedAt as string)).slice(0, 7)}`
       : `LIVE#${shardOf(row.id)}`,
     [REPORT.sortKey]: `${new Date(row.receivedAt).toISOString()}#${row.id}`,
-    report: JSON.stringify(row),
+    report: pack(row),
   };
 }
 
@@ -534,6 +533,7 @@ export function closingMonths(start: number, now: number): string[] {
 function storedState(state: DossierState): DossierState {
   return {
     ...state,
+    code: undefined as unknown as DossierState['code'],
     ...(state.received ? { received: { ...state.received, steps: undefined } } : {}),
     history: [],
     eventIds: [],
@@ -592,6 +592,8 @@ function checkItemSize(item: Record<string, unknown>, what: string): void {
 /** A stored META item as a record. */
 export function toRecord(item: Record<string, unknown>): DossierRecord {
   const data = unpack(item.data) as DossierRecord;
+  // The parsed dossier code is derived from the id, not stored.
+  data.state.code ??= parseDossierCode(data.state.dossierId);
   const outbox: Record<string, OutboundEvent> = {};
   for (const [id, json] of Object.entries((item.outbox as Record<string, string> | undefined) ?? {})) {
     outbox[id] = JSON.parse(json) as OutboundEvent;

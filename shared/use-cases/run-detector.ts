@@ -185,6 +185,7 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
         report.examined += 1;
         try {
           const result = await moveAndLease(deps, candidate.record, now, runId, leaseMs, book.calendar);
+          if (result.leasedByOther) hold(bucket);
           for (const stage of result.reached) report.moved[stage] = (report.moved[stage] ?? 0) + 1;
           if (result.held) held.push(result.held);
           if (quarantined.has(dossierId)) {
@@ -238,35 +239,33 @@ async function moveAndLease(
   runId: string,
   leaseMs: number,
   calendarOf: (id: string) => ReturnType<typeof defaultCalendar>,
-): Promise<{ reached: Stage[]; held?: Held | undefined }> {
+): Promise<{ reached: Stage[]; held?: Held | undefined; leasedByOther?: boolean }> {
   let record = initial;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const calendar = calendarOf(record.state.rule?.calendarId ?? 'vn-civil-service');
     const advanced = advanceStages(record, calendar, now);
     const leasedByOther = record.lease && record.lease.runId !== runId && Date.parse(record.lease.until) > now;
+    // Another run holds it: that run's outcome write moves it on. Left as it is (no write), in its bucket,
+    // which the caller keeps in reach until the lease is over.
+    if (leasedByOther) return { reached: [], leasedByOther: true };
     // A citizen's apology still marked in flight by a run whose lease is over: that run died while
     // sending, and whether SES took the email is unknown. Never email it again; the desk confirms.
-    const settled = leasedByOther ? advanced.record : settleUncertainApologies(advanced.record, runId, now);
-    const sending = leasedByOther ? [] : pendingNotifications(settled).filter((n) => retryAt(n) <= now);
+    const settled = settleUncertainApologies(advanced.record, runId, now);
+    const sending = pendingNotifications(settled).filter((n) => retryAt(n) <= now);
     const notifications = { ...settled.notifications };
     for (const n of sending) {
       if (n.kind === 'apology_to_citizen')
         notifications[n.id] = { ...n, inFlight: { runId, at: new Date(now).toISOString() } };
     }
+    // The lease does not move the dossier's next action (its index entry stays where this run found it,
+    // so the lease costs the index nothing): a run that dies leaves it there for the first run after the
+    // lease, and runs meanwhile skip it without passing its bucket.
     let next: DossierRecord = {
       ...settled,
       notifications,
-      lease:
-        sending.length > 0
-          ? { runId, until: new Date(now + leaseMs).toISOString() }
-          : leasedByOther
-            ? record.lease
-            : undefined,
+      lease: sending.length > 0 ? { runId, until: new Date(now + leaseMs).toISOString() } : undefined,
     };
-    next = {
-      ...next,
-      nextActionAt: sending.length > 0 ? new Date(now + leaseMs).toISOString() : scheduleNextAction(next, calendar),
-    };
+    next = { ...next, nextActionAt: sending.length > 0 ? record.nextActionAt : scheduleNextAction(next, calendar) };
     if (next.nextActionAt) next.nextActionAt = calendar.formatInstant(Date.parse(next.nextActionAt));
     const changed =
       advanced.reached.length > 0 ||
@@ -276,9 +275,10 @@ async function moveAndLease(
       next.lease !== record.lease;
     if (!changed) return { reached: [] };
     try {
+      // With no mail to send, the stage events go to the bus now and leave the outbox in this same write
+      // (no second write to clear it); with mail, they go with the outcome write.
+      if (sending.length === 0) next = await publishInto(deps, next);
       const saved = await deps.store.saveRecord(next, record.version);
-      // Publishing clears the outbox (a new version): when mail follows, publish after marking it instead.
-      if (sending.length === 0) await flushOutbox(deps, saved);
       return { reached: advanced.reached, held: sending.length > 0 ? { record: saved, sending } : undefined };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
@@ -473,8 +473,7 @@ async function markOutcome(
     next = { ...next, notifications, lease: record.lease?.runId === runId ? undefined : record.lease };
     next.nextActionAt = scheduleNextAction(next, calendar);
     try {
-      const saved = await deps.store.saveRecord(next, record.version);
-      await flushOutbox(deps, saved);
+      await deps.store.saveRecord(await publishInto(deps, next), record.version);
       return failures;
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
@@ -493,12 +492,17 @@ interface Outcome {
   uncertain?: boolean;
 }
 
-async function flushOutbox(deps: DetectorDeps, record: DossierRecord): Promise<void> {
+/**
+ * Publishes the events a record owes the bus and returns the record without the accepted ones, to be
+ * written in the same conditional write (one write instead of a write and an outbox clear). A write that
+ * then fails leaves them owed: they are published again, with the same ids (at least once).
+ */
+async function publishInto(deps: DetectorDeps, record: DossierRecord): Promise<DossierRecord> {
   const owed = Object.values(record.outbox);
-  if (owed.length === 0) return;
-  const accepted = await deps.publisher.publish(owed);
-  published.set(deps, (published.get(deps) ?? 0) + accepted.length);
-  if (accepted.length > 0) await deps.store.clearOutbox(record.state.dossierId, accepted);
+  if (owed.length === 0) return record;
+  const accepted = new Set(await deps.publisher.publish(owed));
+  published.set(deps, (published.get(deps) ?? 0) + accepted.size);
+  return { ...record, outbox: Object.fromEntries(Object.entries(record.outbox).filter(([id]) => !accepted.has(id))) };
 }
 
 /** Events published per run (deps object), for the report. */

@@ -126,8 +126,10 @@ describe('the CDK app', () => {
 
   it('alarms on dead letters, errors, throttles and detector failures, to an SNS topic with the given subscription', () => {
     const alarms = Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBe(9);
+    // Issue #13 adds the alarm on parked dossiers (ADR 0012).
+    expect(alarms.length).toBe(10);
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossiersParked', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
     stateless.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

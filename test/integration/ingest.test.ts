@@ -90,7 +90,8 @@ describe('ingest against dynalite and the local bus (no mocks)', () => {
         ExpressionAttributeValues: { ':b': meta?.gsi1pk },
       }),
     );
-    expect(index.Items?.map((i) => i.dossierId)).toContain('H21.65-220408-9001');
+    // The index holds keys only (ADR 0011): the dossier is there by its table key.
+    expect(index.Items?.map((i) => i.pk)).toContain('DOSSIER#H21.65-220408-9001');
     await deliverAll(rest);
     expect((await items('H21.65-220408-9001')).find((i) => i.sk === 'META')?.gsi1pk).toBeUndefined();
   });

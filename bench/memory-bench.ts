@@ -1,0 +1,56 @@
+/**
+ * Peak memory of the local runtime: `dunghan start --once` (the sample year: dynalite, the SES emulator
+ * and the pipeline in one process, three threads) in a child process, its peak resident set read from
+ * /proc (VmHWM, Linux) just before it exits.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface MemoryBenchResult {
+  label: string;
+  peakMiB: number;
+  seconds: number;
+}
+
+function peakKiB(pid: number): number | undefined {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function benchLocalMemory(dataDir: boolean): Promise<MemoryBenchResult> {
+  const dir = dataDir ? mkdtempSync(join(tmpdir(), 'dunghan-mem-')) : undefined;
+  const bin = new URL('../bin/dunghan.js', import.meta.url).pathname;
+  const args = [
+    'start',
+    '--once',
+    '--dynamo-port',
+    '0',
+    '--ses-port',
+    '0',
+    '--api-port',
+    '0',
+    ...(dir ? ['--data-dir', dir] : []),
+  ];
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
+  let peak = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, peakKiB(child.pid ?? 0) ?? 0);
+  }, 250);
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`dunghan start exited ${code}`))));
+  });
+  clearInterval(timer);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  return {
+    label: dataDir ? 'npm start --once --data-dir' : 'npm start --once',
+    peakMiB: peak / 1024,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
