@@ -203,26 +203,22 @@ export class StatelessStack extends Stack {
       alarm(`${name}ErrorsAlarm`, fn.fn.metricErrors(minutes(5)), `${name} function errors`);
       alarm(`${name}ThrottlesAlarm`, fn.fn.metricThrottles(minutes(5)), `${name} function throttled`);
     }
-    alarm(
-      'DetectorDossierFailuresAlarm',
+    const detectorMetric = (metricName: string) =>
       new Metric({
         namespace: 'DungHan',
-        metricName: 'DossierFailures',
+        metricName,
         dimensionsMap: { service: 'dunghan' },
         statistic: 'Sum',
         ...minutes(15),
-      }),
+      });
+    alarm(
+      'DetectorDossierFailuresAlarm',
+      detectorMetric('DossierFailures'),
       'Some dossiers failed in a detector run (bad address, SES rejection): see the run log',
     );
     alarm(
       'DetectorDossiersParkedAlarm',
-      new Metric({
-        namespace: 'DungHan',
-        metricName: 'DossiersParked',
-        dimensionsMap: { service: 'dunghan' },
-        statistic: 'Sum',
-        ...minutes(15),
-      }),
+      detectorMetric('DossiersParked'),
       'The detector parked a dossier after 3 failing runs: its deadlines are not watched until `dunghan quarantine retry` (ADR 0012)',
     );
   }

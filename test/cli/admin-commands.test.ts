@@ -37,7 +37,8 @@ function cultureDayCalendar(dir: string): string {
 }
 
 describe('dunghan rules | calendars | audit (as processes, on the local store)', () => {
-  it('previews a new holiday, applies it to the same dossiers, and audits it', async () => {
+  // Nine `dunghan` processes in a row, each starting the local store: longer than the default timeout on a busy 2-core machine.
+  it('previews a new holiday, applies it to the same dossiers, and audits it', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dunghan-admin-'));
     expect((await dunghan('replay', writeExport(dir), '--data-dir', dir)).code).toBe(0);
     const calendar = cultureDayCalendar(dir);

@@ -1,19 +1,13 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_LINK_SECRET,
-  type LocalRuntime,
-  startLocalRuntime,
-} from '../../local/local-runtime.ts';
+import { LOCAL_CREDENTIALS, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import type { DossierStore } from '../../shared/ports/dossier-store.ts';
 import { MailDeferredError, type Mailer } from '../../shared/ports/mailer.ts';
-import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type DetectorDeps, runDetector } from '../../shared/use-cases/run-detector.ts';
-import { approvedApology as approveDrafted, type TestClock } from '../support/approved-apology.ts';
+import { approvedApology as approveDrafted, detectorDeps, type TestClock } from '../support/approved-apology.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
 
 const clock: TestClock = { at: Date.parse('2024-03-04T09:00:00+07:00'), now: () => clock.at };
@@ -50,20 +44,7 @@ function crashingStore(inner: DossierStore, crash: { armed: boolean }): DossierS
 }
 
 function deps(store: DossierStore, mailer: Mailer = new SesMailer(ses)): DetectorDeps {
-  return {
-    store,
-    index: runtime.store,
-    rules: new RuleBook(runtime.config, clock, 0),
-    mailer,
-    publisher: { publish: async (list) => list.map((e) => e.detail.eventId) },
-    clock,
-    config: {
-      senderEmail: 'dunghan@mot-cua.example.vn',
-      approvalBaseUrl: runtime.apiUrl ?? '',
-      linkSecret: LOCAL_LINK_SECRET,
-      leaseMs: 10 * 60_000,
-    },
-  };
+  return detectorDeps(runtime, clock, mailer, { store });
 }
 
 describe('a detector crash', () => {

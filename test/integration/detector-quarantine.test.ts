@@ -2,16 +2,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
 import { nextActionKeys, shardOf } from '../../shared/adapters/dynamo-dossier-store.ts';
-import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { notifyParkedDossiers } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../../shared/use-cases/quarantine.ts';
 import { PARK_AFTER_RUNS, runDetector } from '../../shared/use-cases/run-detector.ts';
-import { detectorDeps, type TestClock } from '../support/approved-apology.ts';
-import { receivedEvent } from '../support/dossier-factory.ts';
+import {
+  detectorDeps,
+  localSesClients,
+  receiveWithoutAppointment,
+  type TestClock,
+} from '../support/approved-apology.ts';
 import { dunghan } from '../support/run-cli.ts';
 
 /**
@@ -39,28 +42,12 @@ function sameShard(like: string, prefix: string, count: number): string[] {
   return out;
 }
 
-async function receive(dossierId: string, day: string) {
-  const [delivery] = await runtime.deliver(
-    receivedEvent({
-      dossierId,
-      eventId: `${dossierId}/r`,
-      occurredAt: `${day}T09:00:00+07:00`,
-      receivedAt: `${day}T09:00:00+07:00`,
-      appointmentAt: undefined,
-    }),
-  );
-  if (!delivery?.ok) throw delivery?.error;
-}
+const receive = (dossierId: string, day: string) => receiveWithoutAppointment(runtime, dossierId, day);
 
 describe('a dossier the detector keeps failing on', () => {
   const poison = 'H21.65-240304-POISON';
   const [neighbour, later] = sameShard(poison, 'H21.65-240304-N', 2) as [string, string];
-  const ses = () =>
-    createSesClients({
-      region: 'ap-southeast-1',
-      credentials: LOCAL_CREDENTIALS,
-      endpoint: runtime.sesEndpoint ?? '',
-    });
+  const ses = () => localSesClients(runtime.sesEndpoint ?? '');
 
   it('is parked after three failing runs while its shard-mates are alerted in every run', async () => {
     const clients = ses();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
-import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { runDetector } from '../../shared/use-cases/run-detector.ts';
-import { approvedApology, detectorDeps, type TestClock } from '../support/approved-apology.ts';
+import { approvedApology, detectorDeps, localSesClients, type TestClock } from '../support/approved-apology.ts';
 import { type SesFault, startFaultySes } from '../support/faulty-ses.ts';
 
 /**
@@ -35,12 +34,7 @@ describe.each<[SesFault, string]>([
       citizen && body.includes(citizen) && body.includes('PHI') ? fault : undefined,
     );
     // The production clients (retries on the officials' client, none on the citizens'), short timeouts.
-    const ses = createSesClients({
-      region: 'ap-southeast-1',
-      credentials: LOCAL_CREDENTIALS,
-      endpoint: fake.endpoint,
-      timeouts: { connectionMs: 1_000, requestMs: 1_500 },
-    });
+    const ses = localSesClients(fake.endpoint);
     const deps = detectorDeps(runtime, clock, new SesMailer(ses.atLeastOnce), {
       citizenMailer: new SesMailer(ses.atMostOnce),
     });
@@ -74,12 +68,7 @@ describe('SES failing on the officials’ digests', () => {
     const emulator = runtime.sesEndpoint ?? '';
     let refusals = 0;
     const fake = await startFaultySes(emulator, () => (refusals++ < 2 ? 'refuse-500' : undefined));
-    const ses = createSesClients({
-      region: 'ap-southeast-1',
-      credentials: LOCAL_CREDENTIALS,
-      endpoint: fake.endpoint,
-      timeouts: { connectionMs: 1_000, requestMs: 1_500 },
-    });
+    const ses = localSesClients(fake.endpoint);
     const deps = detectorDeps(runtime, clock, new SesMailer(ses.atLeastOnce), {
       citizenMailer: new SesMailer(ses.atMostOnce),
     });

@@ -1,4 +1,5 @@
-import { LOCAL_LINK_SECRET, type LocalRuntime } from '../../local/local-runtime.ts';
+import { LOCAL_CREDENTIALS, LOCAL_LINK_SECRET, type LocalRuntime } from '../../local/local-runtime.ts';
+import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { signApprovalToken } from '../../shared/domain/approval-link.ts';
 import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
@@ -37,6 +38,30 @@ export function detectorDeps(
   };
 }
 
+/** Delivers the receipt of a dossier received on `day` at 09:00, without an appointment. */
+export async function receiveWithoutAppointment(runtime: LocalRuntime, dossierId: string, day: string): Promise<void> {
+  const [delivery] = await runtime.deliver(
+    receivedEvent({
+      dossierId,
+      eventId: `${dossierId}/r`,
+      occurredAt: `${day}T09:00:00+07:00`,
+      receivedAt: `${day}T09:00:00+07:00`,
+      appointmentAt: undefined,
+    }),
+  );
+  if (!delivery?.ok) throw delivery?.error;
+}
+
+/** The detector's two SES clients on the local emulator (or a fake in front of it), with short timeouts. */
+export function localSesClients(endpoint: string) {
+  return createSesClients({
+    region: 'ap-southeast-1',
+    credentials: LOCAL_CREDENTIALS,
+    endpoint,
+    timeouts: { connectionMs: 1_000, requestMs: 1_500 },
+  });
+}
+
 /**
  * A dossier received on `day` (no appointment) whose apology a detector run drafted three days before
  * its due date and an official approved through the link: the citizen's letter is owed. Leaves the
@@ -49,15 +74,7 @@ export async function approvedApology(
   dossierId: string,
   day: string,
 ): Promise<{ citizen: string }> {
-  await runtime.deliver(
-    receivedEvent({
-      dossierId,
-      eventId: `${dossierId}/r`,
-      occurredAt: `${day}T09:00:00+07:00`,
-      receivedAt: `${day}T09:00:00+07:00`,
-      appointmentAt: undefined,
-    }),
-  );
+  await receiveWithoutAppointment(runtime, dossierId, day);
   const { record } = await runtime.store.load(dossierId);
   const due = Date.parse(record?.state.dueAt ?? '');
   clock.at = due - 3 * 86_400_000; // DUE_SOON: the draft is made and the official alerted
