@@ -153,7 +153,7 @@ say('### Memory of the local runtime (the sample year, peak resident set of the 
 say();
 say('| run | peak | time | target |');
 say('|---|---:|---:|---|');
-const memory = [await benchLocalMemory(false), await benchLocalMemory(true)];
+const memory = [await benchLocalMemory(false)];
 for (const m of memory) {
   say(
     `| ${m.label} | ${fmt(m.peakMiB)} MiB | ${m.seconds.toFixed(0)} s | ≤ 500 MiB ${m.peakMiB <= 500 ? '✅' : '❌'} |`,

@@ -25,6 +25,8 @@ import { checkDataDir, checkPortsFree } from './preflight.ts';
 import { startSesEmulator } from './ses-server.ts';
 
 export const LOCAL_TABLE = 'dunghan';
+/** The detector function's timeout, as deployed (middy stops a run that would outlive it). */
+export const DETECTOR_TIMEOUT_MS = 5 * 60_000;
 export const LOCAL_SENDER = 'dunghan@mot-cua.example.vn';
 /** A fixed secret for local approval links only; production reads it from Secrets Manager or SSM. */
 export const LOCAL_LINK_SECRET = 'local-only-link-secret-do-not-use-in-production';
@@ -54,7 +56,7 @@ export interface LocalRuntime {
 }
 
 /** A fake Lambda context for in-process invocations. */
-export function localContext(functionName: string): Context {
+export function localContext(functionName: string, remainingMs = 60_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -64,7 +66,7 @@ export function localContext(functionName: string): Context {
     awsRequestId: crypto.randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -210,7 +212,8 @@ export async function startLocalRuntime(
     apiUrl,
     detect: async () => {
       if (!detectorHandler) throw new Error('start the local runtime with mail: true to run the detector');
-      return detectorHandler({}, localContext('detect-deadlines'));
+      // The deployed detector's timeout (infra/stacks/stateless-stack.ts: 5 minutes).
+      return detectorHandler({}, localContext('detect-deadlines', DETECTOR_TIMEOUT_MS));
     },
     dynamoEndpoint: dynalite.endpoint,
     busEndpoint,

@@ -1,5 +1,4 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { createIngestHandler } from '../../functions/ingest-dossier-event/handler.ts';
 import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
 import {
@@ -17,6 +16,7 @@ import { CachedDossierStore } from '../../shared/adapters/cached-dossier-store.t
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { signApprovalToken } from '../../shared/domain/approval-link.ts';
 import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
@@ -28,6 +28,7 @@ import { approveThroughLink } from '../../shared/use-cases/approve-apology.ts';
 import { mapLimit } from '../../shared/use-cases/map-limit.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { runDetector } from '../../shared/use-cases/run-detector.ts';
+import { startFaultySes } from './faulty-ses.ts';
 
 /** What a scenario injects: probabilities per call. */
 export interface Faults {
@@ -193,37 +194,37 @@ export async function runScenario(options: { seed: number; scale: number; faults
   const publisher = new EventBridgePublisher(clients.eventBridge, 'default');
   const ingest = createIngestHandler({ store: new CachedDossierStore(store), rules, publisher, clock });
 
-  const ses = new SESv2Client({
+  // SES faults are injected below the SDK, at the HTTP layer (a fake SES in front of the emulator), so the
+  // SDK's own retries and timeouts are inside the test: throttling refused, and answers lost after SES
+  // accepted the message (a 500, or the connection reset).
+  const fakeSes = await startFaultySes(runtime.sesEndpoint ?? '', () => {
+    if (rnd() < faults.sesDeferred) {
+      stats.injected.sesDeferred += 1;
+      return 'throttle';
+    }
+    if (rnd() < faults.sesLost) {
+      stats.injected.sesLost += 1;
+      return rnd() < 0.5 ? 'accept-then-500' : 'accept-then-reset';
+    }
+    return undefined;
+  });
+  const ses = createSesClients({
     region: 'ap-southeast-1',
     credentials: LOCAL_CREDENTIALS,
-    endpoint: runtime.sesEndpoint,
-    maxAttempts: 1,
+    endpoint: fakeSes.endpoint,
+    timeouts: { connectionMs: 2_000, requestMs: 5_000 },
   });
-  ses.middlewareStack.add(
-    (next) => async (args) => {
-      if (rnd() < faults.sesDeferred) {
-        stats.injected.sesDeferred += 1;
-        throw new TooManyRequestsException({ message: 'injected throttle', $metadata: { httpStatusCode: 429 } });
-      }
-      const result = await next(args);
-      if (rnd() < faults.sesLost) {
-        stats.injected.sesLost += 1;
-        throw Object.assign(new Error('injected: the answer never came'), { name: 'TimeoutError' });
-      }
-      return result;
-    },
-    { step: 'initialize', name: 'chaosSes' },
-  );
-  const sesMailer = new SesMailer(ses);
-  const mailer: Mailer = {
+  const killable = (inner: Mailer): Mailer => ({
     send: async (message) => {
       if (rnd() < faults.killBeforeSend) {
         stats.injected.kills += 1;
         throw new CrashError('killed between the state write and the send');
       }
-      return sesMailer.send(message);
+      return inner.send(message);
     },
-  };
+  });
+  const mailer = killable(new SesMailer(ses.atLeastOnce));
+  const citizenMailer = killable(new SesMailer(ses.atMostOnce));
   // The detector's store dies, now and then, right before the write that records what was sent.
   const detectorStore: DossierStore = {
     load: (id) => store.load(id),
@@ -246,6 +247,7 @@ export async function runScenario(options: { seed: number; scale: number; faults
     index: store,
     rules,
     mailer,
+    citizenMailer,
     publisher,
     clock,
     config: { senderEmail: LOCAL_SENDER, approvalBaseUrl: 'http://approve.local', linkSecret: LOCAL_LINK_SECRET },
@@ -369,7 +371,9 @@ export async function runScenario(options: { seed: number; scale: number; faults
     now += 4 * 3_600_000;
     await detect(`drain-${i}`);
   }
-  ses.destroy();
+  ses.atLeastOnce.destroy();
+  ses.atMostOnce.destroy();
+  await fakeSes.close();
   clients.dynamo.destroy();
   clients.eventBridge.destroy();
   return { runtime, stream, invalid, stats, store: runtime.store };

@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 
 /** What the fake does with a request it decides to fault. */
-export type SesFault = 'accept-then-500' | 'accept-then-reset' | 'accept-then-hang' | 'refuse-500';
+export type SesFault = 'accept-then-500' | 'accept-then-reset' | 'accept-then-hang' | 'refuse-500' | 'throttle';
 
 /**
  * A fake SES endpoint at the HTTP layer, in front of the real emulator: the SDK (its retries, its
@@ -19,6 +19,12 @@ export async function startFaultySes(
     state.requests += 1;
     const body = await read(req);
     const fault = faulty(body);
+    if (fault === 'throttle') {
+      // SES's own answer when the sending rate is exceeded: not accepted, retryable.
+      res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' });
+      res.end('{"message":"Maximum sending rate exceeded."}');
+      return;
+    }
     if (fault === 'refuse-500') {
       res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"InternalFailure"}');
       return;
