@@ -159,7 +159,9 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
       const current = holdBack.get(shard);
       if (!current || bucket < current) holdBack.set(shard, bucket);
     };
-    for (let day = Date.parse(`${watermark}T00:00:00Z`); day <= Date.parse(`${today}T00:00:00Z`); day += DAY) {
+    // Newest bucket first: a lease write puts a dossier from an older bucket into today's, which this walk
+    // has then already read — each dossier is read once per run.
+    for (let day = Date.parse(`${today}T00:00:00Z`); day >= Date.parse(`${watermark}T00:00:00Z`); day -= DAY) {
       const bucket = new Date(day).toISOString().slice(0, 10);
       report.bucketsRead += 1;
       // A bucket that cannot be read (throttled beyond the SDK's retries) fails alone: the shard's
