@@ -29,13 +29,21 @@ interface IndexShape {
 }
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
+/** Partitions of the detector's bookkeeping, priced apart (see {@link CapacityMeter.bookkeepingWriteUnits}). */
+const BOOKKEEPING = new Set(['DETECTOR', 'QUARANTINE']);
 
 export function itemSize(item: Item): number {
   return Object.entries(item).reduce((sum, [k, v]) => sum + Buffer.byteLength(k, 'utf8') + dynamoItemBytes(v), 0);
 }
 
 export class CapacityMeter {
+  /** Write units of the dossiers' items (the record, its log, its index entries): what scales with dossiers. */
   writeUnits = 0;
+  /**
+   * Write units of the detector's own bookkeeping (shard watermarks, quarantine): a few per run whatever
+   * the number of dossiers — a fixed cost of the schedule, not a cost per dossier.
+   */
+  bookkeepingWriteUnits = 0;
   readUnits = 0;
   /** Write units by what was written (table, or the index name). */
   readonly writesBy = new Map<string, number>();
@@ -98,6 +106,10 @@ export class CapacityMeter {
     const key = keyOf((after ?? before) as Item);
     if (after) this.shadow.set(key, after);
     else this.shadow.delete(key);
+    if (BOOKKEEPING.has(String((after ?? before)?.[PK]))) {
+      this.bookkeepingWriteUnits += units(Math.max(size(before), size(after)), 1024);
+      return;
+    }
     this.add('table', units(Math.max(size(before), size(after)), 1024));
     for (const index of this.indexes) {
       const old = before && entry(before, index);

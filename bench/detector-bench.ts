@@ -70,7 +70,8 @@ export async function benchDetector(dossiers = 100_000, share = 0.01): Promise<D
       );
     }
     await bulkPut(runtime.clients.documents, runtime.tableName, items);
-    for (const shard of runtime.store.shards) await runtime.store.setWatermark(shard, '2024-03-14');
+    const { due } = runtime.platform.table;
+    for (const shard of due.shards) await due.setWatermark(shard, '2024-03-14');
     now = Date.parse('2024-03-15T10:00:00+07:00');
     // Count every item DynamoDB hands back from here on.
     let returned = 0;

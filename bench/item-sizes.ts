@@ -24,6 +24,8 @@ export interface ItemSizeResult {
   /** DynamoDB capacity measured on every call of the run, as AWS would bill it (bench/capacity-meter.ts). */
   writeUnitsPerDossier: number;
   readUnitsPerDossier: number;
+  /** The detector's bookkeeping (watermarks, quarantine) per run: fixed, whatever the dossiers. */
+  bookkeepingWriteUnitsPerRun: number;
   /** Write units per dossier by what was written: the table, each index. */
   writesBy: Record<string, number>;
 }
@@ -50,7 +52,7 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
     err: sink,
   });
   // What the run itself consumed; the Scan below only sizes the items and is not counted.
-  const { writeUnits, readUnits, writesBy } = { ...meter, writesBy: new Map(meter.writesBy) };
+  const { writeUnits, readUnits, bookkeepingWriteUnits, writesBy } = { ...meter, writesBy: new Map(meter.writesBy) };
   if (process.env.DUNGHAN_BENCH_DEBUG) console.error(Object.fromEntries(meter.failedConditions));
   try {
     const meta: number[] = [];
@@ -84,6 +86,7 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
       emailsPerDossier: result.emails / Math.max(1, meta.length),
       writeUnitsPerDossier: writeUnits / Math.max(1, meta.length),
       readUnitsPerDossier: readUnits / Math.max(1, meta.length),
+      bookkeepingWriteUnitsPerRun: bookkeepingWriteUnits / Math.max(1, result.detectorRuns),
       writesBy: Object.fromEntries(
         [...writesBy].map(([what, units]) => [what, Math.round((100 * units) / Math.max(1, meta.length)) / 100]),
       ),
@@ -123,29 +126,14 @@ export interface CostPerMillion {
 }
 
 /**
- * Cost of one million dossiers from the measured sizes: every ingest writes META (and, while open, its
- * whole copy in the next-action index and a few attributes in the not-closed index; always its report
- * row in the report index) and one audit item,
- * and, except the receipt, reads META strongly consistent; every stage move is two META writes (and
- * index copies) after a query read; Lambda at 512 MB for the stated durations.
+ * Cost of one million dossiers from what the run measured: DynamoDB capacity from the meter (every call,
+ * as AWS bills it), requests and emails per dossier, storage from the item sizes; Lambda at 512 MB for
+ * the stated durations.
  */
 export function costPerMillion(m: ItemSizeResult, lambdaMs = { ingest: 40, detectorPerDossier: 60 }): CostPerMillion {
   const million = 1_000_000;
-  const metaWrite = Math.ceil(m.metaBytes / 1024);
-  const metaRead = Math.ceil(m.metaBytes / 4096);
-  const eventWrite = Math.ceil(m.eventItemBytes / 1024);
-  // The not-closed index projects a few small attributes: one write unit per write while not closed.
-  const notClosedWrite = 1;
-  // The report index projects the report row (≈ 620 B on average, 1.1 KB for land with steps): one unit.
-  const reportWrite = 1;
-  // Measured on every call of the run (bench/capacity-meter.ts); the closed-form estimate is kept to
-  // show what each part costs.
-  const estimatedWrites =
-    m.eventsPerDossier * (2 * metaWrite + notClosedWrite + reportWrite + eventWrite) +
-    m.stageMovesPerDossier * 2 * (2 * metaWrite + notClosedWrite + reportWrite);
-  const perDossierWrites = m.writeUnitsPerDossier || estimatedWrites;
-  const perDossierReads =
-    m.readUnitsPerDossier || (m.eventsPerDossier - 1) * metaRead + m.stageMovesPerDossier * (metaRead / 2 + metaRead);
+  const perDossierWrites = m.writeUnitsPerDossier;
+  const perDossierReads = m.readUnitsPerDossier;
   const writeUnits = perDossierWrites * million;
   const readUnits = perDossierReads * million;
   const lambdaInvocations = m.eventsPerDossier * million;

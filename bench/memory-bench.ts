@@ -1,7 +1,8 @@
 /**
- * Peak memory of the local runtime: `dunghan start --once` (the sample year: dynalite, the SES emulator
- * and the pipeline in one process, three threads) in a child process, its peak resident set read from
- * /proc (VmHWM, Linux) just before it exits.
+ * Peak memory of the local runtime as `npm start` runs it (its Node flags, from package.json):
+ * `dunghan start --once` (the sample year: dynalite, the SES emulator and the pipeline in one process,
+ * three threads) in a child process, its peak resident set read from /proc (VmHWM, Linux) just before
+ * it exits.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +24,15 @@ function peakKiB(pid: number): number | undefined {
   }
 }
 
+/** The Node flags `npm start` runs the command with (package.json is their one home). */
+export function startNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf('bin/dunghan.js')).filter((w) => w.startsWith('--'));
+}
+
 export async function benchLocalMemory(dataDir: boolean): Promise<MemoryBenchResult> {
   const dir = dataDir ? mkdtempSync(join(tmpdir(), 'dunghan-mem-')) : undefined;
   const bin = new URL('../bin/dunghan.js', import.meta.url).pathname;
@@ -38,7 +48,7 @@ export async function benchLocalMemory(dataDir: boolean): Promise<MemoryBenchRes
     ...(dir ? ['--data-dir', dir] : []),
   ];
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [...startNodeFlags(), bin, ...args], { stdio: 'ignore' });
   let peak = 0;
   const timer = setInterval(() => {
     peak = Math.max(peak, peakKiB(child.pid ?? 0) ?? 0);

@@ -93,7 +93,7 @@ export async function benchReports(dossiers = 30_000): Promise<ReportBenchResult
       globalThis.gc?.();
       const heapBefore = process.memoryUsage().heapUsed;
       const t = performance.now();
-      const report = await produceReport(runtime.store, request, now);
+      const report = await produceReport(runtime.platform.table.reports, request, now);
       const seconds = (performance.now() - t) / 1000;
       const heapMiB = Math.max(0, process.memoryUsage().heapUsed - heapBefore) / 1024 ** 2;
       if (report.total.received !== alive) throw new Error(`report counted ${report.total.received}, ${alive} alive`);

@@ -2,13 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { createClients } from '../shared/adapters/aws-clients.ts';
-import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
-import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
-import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher.ts';
+import { adminDeps } from '../functions/api/deps.ts';
+import { platformFromEnvironment } from '../functions/platform.ts';
 import { readConfig } from '../shared/config/env.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
-import { systemClock } from '../shared/ports/clock.ts';
 import { ConfigConflictError } from '../shared/ports/config-admin-store.ts';
 import {
   type AdminDeps,
@@ -73,29 +70,9 @@ export function readConfigDocuments(paths: readonly string[], argument: string):
 /** Runs an administration use case on the local store, or on AWS with `--aws`. */
 export async function withAdmin<T>(options: AdminOptions, run: (deps: AdminDeps) => Promise<T>): Promise<T> {
   try {
-    if (options.aws) {
-      const config = readConfig();
-      const clients = createClients();
-      const dossiers = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
-      return await run({
-        config: new DynamoConfigStore(clients.documents, config.TABLE_NAME),
-        dossiers,
-        reports: dossiers,
-        quarantine: dossiers,
-        clock: systemClock,
-        publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
-      });
-    }
-    return await withLocalStore(options, (runtime) =>
-      run({
-        config: runtime.config,
-        dossiers: runtime.store,
-        reports: runtime.store,
-        quarantine: runtime.store,
-        clock: systemClock,
-        publisher: new EventBridgePublisher(runtime.clients.eventBridge, 'default'),
-      }),
-    );
+    // The administrators' composition root, on AWS or on the local store.
+    if (options.aws) return await run(adminDeps(platformFromEnvironment(readConfig())));
+    return await withLocalStore(options, (runtime) => run(adminDeps(runtime.platform)));
   } catch (error) {
     if (error instanceof InvalidConfigChangeError) {
       throw new BadInputError(

@@ -1,11 +1,10 @@
 import { constants, createReadStream, mkdirSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { platformFromEnvironment } from '../functions/platform.ts';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
 import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../local/local-runtime.ts';
-import { createClients } from '../shared/adapters/aws-clients.ts';
 import { InvalidConfigError, loadConfigDirs } from '../shared/adapters/config-files.ts';
-import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
 import { readConfig } from '../shared/config/env.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
@@ -64,9 +63,8 @@ export async function runSeed(
   const sources = [rulesDir, calendarsDir];
   if (options.aws) {
     const config = readConfig();
-    const clients = createClients();
-    const store = new DynamoConfigStore(clients.documents, config.TABLE_NAME);
-    const seeded = await seedConfig({ config: store, clock: systemClock }, loaded, author, sources);
+    const { table, clock } = platformFromEnvironment(config);
+    const seeded = await seedConfig({ config: table.config, clock }, loaded, author, sources);
     return {
       rules: seeded.rules,
       calendars: seeded.calendars,

@@ -1,22 +1,19 @@
 import type { Context } from 'aws-lambda';
+import { approvalDeps } from '../functions/api/deps.ts';
 import { createApiHandler } from '../functions/api/handler.ts';
+import { detectorDeps } from '../functions/detect-deadlines/deps.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
+import { ingestDeps } from '../functions/ingest-dossier-event/deps.ts';
 import { createIngestHandler } from '../functions/ingest-dossier-event/handler.ts';
 import { type AwsClients, createClients } from '../shared/adapters/aws-clients.ts';
-import { CachedDossierStore } from '../shared/adapters/cached-dossier-store.ts';
 import { loadConfigDirs } from '../shared/adapters/config-files.ts';
-import { DynamoConfigStore } from '../shared/adapters/dynamo-config-store.ts';
-import { DynamoDeadLetterStore } from '../shared/adapters/dynamo-dead-letter-store.ts';
-import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
-import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher.ts';
+import { createPlatform, type Platform, type TableAdapters } from '../shared/adapters/platform.ts';
 import { createSesClients } from '../shared/adapters/ses-clients.ts';
-import { SesMailer } from '../shared/adapters/ses-mailer.ts';
 import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
-import { calendarIdsOf, RuleBook } from '../shared/use-cases/rule-book.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
@@ -40,10 +37,13 @@ export interface LocalRuntime {
   busEndpoint: string;
   tableName: string;
   clients: AwsClients;
+  /** What the functions' composition roots are built from, on the local servers. */
+  platform: Platform;
   bus: LocalEventBus;
-  store: DynamoDossierStore;
-  config: DynamoConfigStore;
-  deadLetters: DynamoDeadLetterStore;
+  /** The table's adapters (the same objects as `platform.table`). */
+  store: TableAdapters['dossiers'];
+  config: TableAdapters['config'];
+  deadLetters: TableAdapters['deadLetters'];
   /** Delivers one EventBridge envelope to the functions, as EventBridge would. */
   deliver(event: EventBridgeEnvelope): Promise<Delivery[]>;
   /** The SES emulator's URL (web inbox at `/`, JSON at `/store`), when started with `mail`. */
@@ -120,9 +120,15 @@ export async function startLocalRuntime(
   });
   await ensureTable(clients.dynamo, LOCAL_TABLE);
   const clock = options.clock ?? systemClock;
-  const store = new DynamoDossierStore(clients.documents, LOCAL_TABLE, clock);
-  const config = new DynamoConfigStore(clients.documents, LOCAL_TABLE);
-  const deadLetters = new DynamoDeadLetterStore(clients.documents, LOCAL_TABLE);
+  // The same composition roots as on AWS (functions/*/deps.ts), on the local servers.
+  const platform = createPlatform({
+    clients,
+    tableName: LOCAL_TABLE,
+    busName: 'default',
+    clock,
+    ruleCacheMs: options.ruleCacheMs ?? 60_000,
+  });
+  const { dossiers: store, config, deadLetters } = platform.table;
   const seed = options.seed ?? 'if-empty';
   // The shipped configuration is loaded unless a load completed: its audit entry is written last, so a
   // load that crashed half-way (some rules, no audit) is done again, whole, at the next start.
@@ -130,12 +136,7 @@ export async function startLocalRuntime(
     const { rules, calendars } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
     await seedConfig({ config, clock }, { rules, calendars }, 'dunghan (initial load)', [RULES_DIR, CALENDARS_DIR]);
   }
-  const ingest = createIngestHandler({
-    store: new CachedDossierStore(store, 2_000, { clock }),
-    rules: new RuleBook(config, clock, options.ruleCacheMs ?? 60_000),
-    publisher: new EventBridgePublisher(clients.eventBridge, 'default'),
-    clock,
-  });
+  const ingest = createIngestHandler(ingestDeps(platform));
   bus.addRule({
     name: 'dossier-events-to-ingest',
     // As on AWS: every source but Đúng Hạn's own, whatever the detail-type (an unknown one is dead-lettered).
@@ -169,42 +170,21 @@ export async function startLocalRuntime(
       ses.atMostOnce.destroy();
     });
     const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
-    const rules = new RuleBook(config, clock, options.ruleCacheMs ?? 60_000);
     const api = await serveHttpApi(
-      createApiHandler({ store, rules, clock, linkSecret }),
+      createApiHandler(approvalDeps(platform, linkSecret)),
       () => localContext('api'),
       options.apiPort ?? 0,
     );
     apiUrl = api.url;
     closers.push(api.close);
-    const mailer = new SesMailer(ses.atLeastOnce);
-    const citizenMailer = new SesMailer(ses.atMostOnce);
     detectorHandler = createDetectorHandler(
-      {
-        store,
-        index: store,
-        quarantine: store,
-        rules,
-        mailer,
-        citizenMailer,
-        publisher: new EventBridgePublisher(clients.eventBridge, 'default'),
-        clock,
-        config: { senderEmail: LOCAL_SENDER, approvalBaseUrl: api.url, linkSecret },
-      },
-      options.adminEmails?.length
-        ? {
-            rules,
-            calendarIds: () => calendarIdsOf(config),
-            notices: config,
-            mailer,
-            clock,
-            config: {
-              senderEmail: LOCAL_SENDER,
-              adminEmails: options.adminEmails,
-              checkFrom: options.provisionalCheckFrom,
-            },
-          }
-        : undefined,
+      detectorDeps(platform, ses, {
+        senderEmail: LOCAL_SENDER,
+        approvalBaseUrl: api.url,
+        linkSecret,
+        adminEmails: options.adminEmails ?? [],
+        provisionalCheckFrom: options.provisionalCheckFrom,
+      }),
     );
   }
   return {
@@ -219,6 +199,7 @@ export async function startLocalRuntime(
     busEndpoint,
     tableName: LOCAL_TABLE,
     clients,
+    platform,
     bus,
     store,
     config,

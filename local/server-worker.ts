@@ -8,7 +8,12 @@ export async function startServerWorker(
   script: URL,
   data: Record<string, unknown>,
 ): Promise<{ port: number; close(): Promise<void> }> {
-  const worker = new Worker(script, { workerData: data });
+  const worker = new Worker(script, {
+    workerData: data,
+    // A server's young generation, small: V8 otherwise lets each thread's grow to tens of MB between
+    // collections, which three threads multiply (the local runtime's memory target, docs/benchmarks.md).
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('message', (message: { port?: number; error?: string }) =>

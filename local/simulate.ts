@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../shared/domain/dossier/dossier-record.ts';
-import { mapLimit } from '../shared/use-cases/map-limit.ts';
+import { mapLimit } from '../shared/support/map-limit.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime.ts';
 import { generateSampleStream, random } from './sample-stream.ts';
@@ -188,7 +188,9 @@ export async function simulate(
   }
   bar.stop();
   if (process.env.DUNGHAN_TIMING) options.err.write(`${JSON.stringify(timing)}\n`);
-  result.emails = (await sentEmails(runtime.sesEndpoint ?? '')).length;
+  // The mail of the last day, then the count: never the whole inbox in one response (hundreds of MB).
+  for (const mail of await sentEmails(runtime.sesEndpoint ?? '', mailSince)) seenMail.add(mail.messageId);
+  result.emails = seenMail.size;
   result.fields = await summarise(runtime, stream.dossiers, now);
   const receivedOk = result.fields.every((f) => f.received === (stream.receivedByField.get(f.field) ?? 0));
   result.reconciled =

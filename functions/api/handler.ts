@@ -1,16 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createClients } from '../../shared/adapters/aws-clients.ts';
-import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
-import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { readApiConfig } from '../../shared/config/detector-env.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/approve-apology.ts';
-import { systemClock } from '../../shared/ports/clock.ts';
 import type { AdminDeps } from '../../shared/use-cases/administer-config.ts';
 import {
   type ApprovalDeps,
@@ -18,9 +13,10 @@ import {
   DossierNotFoundError,
   viewApproval,
 } from '../../shared/use-cases/approve-apology.ts';
-import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { platformFromEnvironment } from '../platform.ts';
 import { type AdminEvent, routeAdmin } from './admin-routes.ts';
 import { approvalFormPage, approvedPage, refusalPage } from './approval-page.ts';
+import { adminDeps, approvalDeps } from './deps.ts';
 
 const LINK_REFUSALS: Record<InvalidLinkError['problem'], [number, string]> = {
   malformed: [400, 'Đường dẫn không hợp lệ. Vui lòng dùng đúng đường dẫn trong thư của hệ thống.'],
@@ -141,22 +137,10 @@ export function createApiHandler(deps: ApprovalDeps, admin?: AdminDeps) {
     });
 }
 
-/** Production wiring. */
+/** Production wiring: the composition roots with the platform from the environment. */
 export async function apiDepsFromEnvironment(): Promise<[ApprovalDeps, AdminDeps]> {
-  const config = readApiConfig();
-  const clients = createClients();
-  const store = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
-  const configStore = new DynamoConfigStore(clients.documents, config.TABLE_NAME);
-  return [
-    { store, rules: new RuleBook(configStore, systemClock), clock: systemClock, linkSecret: await readLinkSecret() },
-    {
-      config: configStore,
-      dossiers: store,
-      reports: store,
-      clock: systemClock,
-      publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
-    },
-  ];
+  const platform = platformFromEnvironment(readApiConfig());
+  return [approvalDeps(platform, await readLinkSecret()), adminDeps(platform)];
 }
 
 let wired: Promise<ReturnType<typeof createApiHandler>> | undefined;

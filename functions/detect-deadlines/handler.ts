@@ -2,32 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { createClients } from '../../shared/adapters/aws-clients.ts';
-import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
-import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
 import { createSesClients } from '../../shared/adapters/ses-clients.ts';
-import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { readDetectorConfig } from '../../shared/config/detector-env.ts';
-import { systemClock } from '../../shared/ports/clock.ts';
 import { notifyParkedDossiers } from '../../shared/use-cases/notify-parked-dossiers.ts';
-import { notifyProvisionalYears, type ProvisionalNoticeDeps } from '../../shared/use-cases/notify-provisional-years.ts';
-import { calendarIdsOf, RuleBook } from '../../shared/use-cases/rule-book.ts';
-import {
-  type DetectorDeps,
-  type DetectorReport,
-  DetectorRunFailedError,
-  runDetector,
-} from '../../shared/use-cases/run-detector.ts';
+import { notifyProvisionalYears } from '../../shared/use-cases/notify-provisional-years.ts';
+import { type DetectorReport, DetectorRunFailedError, runDetector } from '../../shared/use-cases/run-detector.ts';
+import { platformFromEnvironment } from '../platform.ts';
+import { type DetectorWiring, detectorDeps } from './deps.ts';
 
 /**
  * The scheduled detector: one pass, metrics for what moved and what failed, and a failed invocation
  * when any dossier failed (after all the others were handled), so alarms fire and nothing is silent.
  */
-export function createDetectorHandler(deps: DetectorDeps, provisional?: ProvisionalNoticeDeps) {
+export function createDetectorHandler({ detector: deps, notices }: DetectorWiring) {
   return middy<unknown, DetectorReport>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
@@ -47,23 +37,18 @@ export function createDetectorHandler(deps: DetectorDeps, provisional?: Provisio
       metrics.addMetric('ItemsRead', MetricUnit.Count, report.itemsRead);
       // Once per calendar and year: tell administrators a year the deadlines reach is still provisional.
       let noticeError: unknown;
-      if (provisional && deps.quarantine) {
+      if (notices) {
         try {
-          const { notified } = await notifyParkedDossiers({
-            quarantine: deps.quarantine,
-            mailer: provisional.mailer,
-            clock: provisional.clock,
-            config: provisional.config,
-          });
+          const { notified } = await notifyParkedDossiers(notices.parked);
           if (notified.length > 0) logger.info('parked dossiers notified', { dossierIds: notified });
         } catch (error) {
           noticeError = error;
           logger.error('parked-dossier notice failed', { error: (error as Error).message });
         }
       }
-      if (provisional) {
+      if (notices) {
         try {
-          const { sent } = await notifyProvisionalYears(provisional);
+          const { sent } = await notifyProvisionalYears(notices.provisional);
           metrics.addMetric('ProvisionalNotices', MetricUnit.Count, sent.length);
           if (sent.length > 0) logger.info('provisional calendar notices sent', { sent });
         } catch (error) {
@@ -89,54 +74,23 @@ export function createDetectorHandler(deps: DetectorDeps, provisional?: Provisio
     });
 }
 
-/** Production wiring from the environment. */
-export async function detectorDepsFromEnvironment(): Promise<[DetectorDeps, ProvisionalNoticeDeps | undefined]> {
+/** Production wiring: the composition root with the platform and settings from the environment. */
+export async function detectorWiringFromEnvironment(): Promise<DetectorWiring> {
   const config = readDetectorConfig();
-  const clients = createClients();
-  const store = new DynamoDossierStore(clients.documents, config.TABLE_NAME);
-  const configStore = new DynamoConfigStore(clients.documents, config.TABLE_NAME);
-  const rules = new RuleBook(configStore, systemClock, config.RULE_CACHE_TTL_SECONDS * 1000);
-  const ses = createSesClients();
-  const mailer = new SesMailer(ses.atLeastOnce, config.SES_CONFIGURATION_SET);
-  const citizenMailer = new SesMailer(ses.atMostOnce, config.SES_CONFIGURATION_SET);
-  const deps: DetectorDeps = {
-    store,
-    index: store,
-    quarantine: store,
-    rules,
-    mailer,
-    citizenMailer,
-    publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
-    clock: systemClock,
-    config: {
-      senderEmail: config.SENDER_EMAIL,
-      approvalBaseUrl: config.APPROVAL_BASE_URL,
-      linkSecret: await readLinkSecret(),
-    },
-  };
-  return [
-    deps,
-    config.ADMIN_EMAILS.length === 0
-      ? undefined
-      : {
-          rules,
-          calendarIds: () => calendarIdsOf(configStore),
-          notices: configStore,
-          mailer,
-          clock: systemClock,
-          config: {
-            senderEmail: config.SENDER_EMAIL,
-            adminEmails: config.ADMIN_EMAILS,
-            checkFrom: config.PROVISIONAL_CHECK_FROM,
-          },
-        },
-  ];
+  return detectorDeps(platformFromEnvironment(config), createSesClients(), {
+    senderEmail: config.SENDER_EMAIL,
+    approvalBaseUrl: config.APPROVAL_BASE_URL,
+    linkSecret: await readLinkSecret(),
+    adminEmails: config.ADMIN_EMAILS,
+    provisionalCheckFrom: config.PROVISIONAL_CHECK_FROM,
+    sesConfigurationSet: config.SES_CONFIGURATION_SET,
+  });
 }
 
 let wired: Promise<ReturnType<typeof createDetectorHandler>> | undefined;
 
 /** The Lambda entry point. */
 export const handler = async (event: unknown, context: Parameters<ReturnType<typeof createDetectorHandler>>[1]) => {
-  wired ??= detectorDepsFromEnvironment().then(([deps, provisional]) => createDetectorHandler(deps, provisional));
+  wired ??= detectorWiringFromEnvironment().then(createDetectorHandler);
   return (await wired)(event, context);
 };

@@ -2,18 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
-import { createClients } from '../../shared/adapters/aws-clients.ts';
-import { CachedDossierStore } from '../../shared/adapters/cached-dossier-store.ts';
-import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
-import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { readConfig } from '../../shared/config/env.ts';
 import { InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
 import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../shared/contracts/eventbridge-envelope.ts';
-import { systemClock } from '../../shared/ports/clock.ts';
 import { type IngestDeps, type IngestResult, ingestDossierEvent } from '../../shared/use-cases/ingest-dossier-event.ts';
-import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { platformFromEnvironment } from '../platform.ts';
+import { ingestDeps } from './deps.ts';
 
 type ParsedEnvelope = ParsedResult<unknown, EventBridgeEnvelope>;
 
@@ -83,27 +78,11 @@ function idsOf(detail: unknown): { dossierId?: string; eventId?: string } {
   };
 }
 
-/** Production wiring: clients and adapters built once per container from the environment. */
-export function ingestDepsFromEnvironment(): IngestDeps {
-  const config = readConfig();
-  const clients = createClients();
-  return {
-    store: new CachedDossierStore(new DynamoDossierStore(clients.documents, config.TABLE_NAME)),
-    rules: new RuleBook(
-      new DynamoConfigStore(clients.documents, config.TABLE_NAME),
-      systemClock,
-      config.RULE_CACHE_TTL_SECONDS * 1000,
-    ),
-    publisher: new EventBridgePublisher(clients.eventBridge, config.EVENT_BUS_NAME),
-    clock: systemClock,
-  };
-}
-
 let wired: ReturnType<typeof createIngestHandler> | undefined;
 
 /** The Lambda entry point. */
 export const handler = (event: unknown, context: Parameters<ReturnType<typeof createIngestHandler>>[1]) => {
-  wired ??= createIngestHandler(ingestDepsFromEnvironment());
+  wired ??= createIngestHandler(ingestDeps(platformFromEnvironment(readConfig())));
   // The parser middleware turns the raw EventBridge event into the parsed result before the handler runs.
   return wired(event as Parameters<typeof wired>[0], context);
 };

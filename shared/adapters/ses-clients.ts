@@ -1,6 +1,12 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { ClientOptions } from './aws-clients.ts';
 
+/** The two SES clients of the detector (see {@link createSesClients}). */
+export interface SesClients {
+  atLeastOnce: SESv2Client;
+  atMostOnce: SESv2Client;
+}
+
 /** Time limits of one SES call: connecting, and the whole request (enforced: an error, not a warning). */
 export const SES_TIMEOUTS = { connectionMs: 3_000, requestMs: 10_000 } as const;
 
@@ -18,7 +24,7 @@ export function createSesClients(
     credentials?: ClientOptions['credentials'];
     timeouts?: { connectionMs: number; requestMs: number };
   } = {},
-): { atLeastOnce: SESv2Client; atMostOnce: SESv2Client } {
+): SesClients {
   const common = {
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),

@@ -17,21 +17,11 @@ export const TABLE_DESIGN = {
     projection: 'KEYS_ONLY',
   },
   /**
-   * Sparse GSI of every dossier not closed yet (open, suspended, awaiting a supplement), sharded
-   * (`OPEN#07` / dossier id), with the few attributes that tell whether a rule or calendar change can
-   * touch it: what administrators' previews and recomputes read instead of a Scan.
-   */
-  notClosed: {
-    indexName: 'not-closed',
-    partitionKey: 'gsi2pk',
-    sortKey: 'gsi2sk',
-    projected: ['status', 'calendarId', 'procedureCode', 'field', 'receiptDate', 'clockDay', 'dueDay'],
-    projection: 'INCLUDE',
-  },
-  /**
    * GSI of every received dossier by when it closed (`CLOSED#2026-11`, Vietnam time) or, not closed yet,
    * by shard (`LIVE#07`), sorted by receipt instant (`2026-11-02T01:15:00.000Z#<id>`), projecting only
-   * the report row: a period's report reads the dossiers alive in it and nothing else.
+   * the report row: a period's report reads the dossiers alive in it and nothing else. The `LIVE`
+   * partitions are also what administrators' previews and recomputes read (a not-closed row carries the
+   * calendar and the clock's start), so no index of its own is paid for on every write (ADR 0013).
    */
   reportByClose: {
     indexName: 'report-by-close',
@@ -42,7 +32,7 @@ export const TABLE_DESIGN = {
   },
 } as const;
 
-type Index = (typeof TABLE_DESIGN)['openByNextAction' | 'notClosed' | 'reportByClose'];
+type Index = (typeof TABLE_DESIGN)['openByNextAction' | 'reportByClose'];
 
 /** Every index with its projection: `ALL`, `KEYS_ONLY`, or the attributes it includes. */
 export const TABLE_INDEXES: readonly {
@@ -50,7 +40,7 @@ export const TABLE_INDEXES: readonly {
   partitionKey: string;
   sortKey: string;
   projection: 'ALL' | 'KEYS_ONLY' | readonly string[];
-}[] = [TABLE_DESIGN.openByNextAction, TABLE_DESIGN.notClosed, TABLE_DESIGN.reportByClose].map((i: Index) => ({
+}[] = [TABLE_DESIGN.openByNextAction, TABLE_DESIGN.reportByClose].map((i: Index) => ({
   indexName: i.indexName,
   partitionKey: i.partitionKey,
   sortKey: i.sortKey,

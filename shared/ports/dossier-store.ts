@@ -23,8 +23,11 @@ export interface DossierStore {
   saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord>;
   /** Adds an event to the dossier's log; `false` when an event with its id was already there. */
   appendEvent(event: DossierEvent, storedAt: string): Promise<boolean>;
+  /**
+   * Takes an event back out of the log: only for an event this delivery appended and the domain then
+   * refused, so the log never keeps what cannot be folded (the event is dead-lettered instead).
+   */
+  removeEvent(dossierId: string, eventId: string): Promise<void>;
   /** The dossier's event log, strongly consistent, in canonical order. */
   listEvents(dossierId: string): Promise<{ event: DossierEvent; storedAt: string }[]>;
-  /** Removes published entries from the outbox. */
-  clearOutbox(dossierId: string, eventIds: readonly string[]): Promise<void>;
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { DossierEvent } from '../contracts/dossier-events.ts';
 import { type CalendarDefinition, formatProblems, readCalendarData } from '../domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../domain/calendar/default-calendar.ts';
 import { tryParseIsoDate } from '../domain/calendar/local-date.ts';
@@ -9,17 +8,21 @@ import { checkRuleVersions, diffRules, ruleContent, ruleMayApply } from '../doma
 import { type DeadlineRule, type RuleProblem, readRulesData } from '../domain/rules/deadline-rule.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { AuditEntry, CalendarVersion, ConfigAdminStore } from '../ports/config-admin-store.ts';
-import type { QuarantineStore } from '../ports/detector-store.ts';
-import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
+import type { DossierStore } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { NotClosedDossier, OpenDossierIndex } from '../ports/open-dossier-index.ts';
+import type { QuarantineStore } from '../ports/quarantine-store.ts';
 import type { ReportIndex } from '../ports/report-index.ts';
-import { mapLimit } from './map-limit.ts';
+import { mapLimit } from '../support/map-limit.ts';
+import { publishOwed } from './outbox.ts';
 import { snapshotOf } from './rule-book.ts';
+import { saveWithRetry } from './save-with-retry.ts';
 
 export interface AdminDeps {
   config: ConfigAdminStore;
-  dossiers: DossierStore & OpenDossierIndex;
+  dossiers: DossierStore;
+  /** The dossiers not closed yet, as the report index's live rows summarise them. */
+  openDossiers: OpenDossierIndex;
   clock: Clock;
   /** Publishes what a recompute owes the bus (a violation that appears with the new dates). */
   publisher?: EventPublisher | undefined;
@@ -480,34 +483,27 @@ async function recompute(
   why: { changeId: string; author: string; reason: string },
   write: boolean,
 ): Promise<ChangeReport> {
-  const candidates = await deps.dossiers.findNotClosed(plan.touches);
+  const candidates = await deps.openDossiers.findNotClosed(plan.touches);
   const now = deps.clock.now();
   const moves = await mapLimit(candidates, deps.concurrency ?? 8, async (candidate) => {
-    for (let attempt = 1; attempt <= 6; attempt += 1) {
-      const loaded = await deps.dossiers.load(candidate.dossierId);
-      if (!loaded.record) return undefined;
+    let failure: unknown;
+    // An event or a detector run may write the dossier in between: it is read again and recounted.
+    const move = await saveWithRetry<DossierMove | undefined>(deps.dossiers, candidate.dossierId, async (record) => {
+      if (!record) return { done: undefined };
       const log = (await deps.dossiers.listEvents(candidate.dossierId)).map((e) => e.event);
       const planned = planRecompute(
-        loaded.record,
+        record,
         log,
         { current: plan.current, next: plan.next },
         { ...why, now, reresolveRule: plan.reresolveRule },
       );
-      if (!planned || !write) return planned?.move;
-      try {
-        const saved = await deps.dossiers.saveRecord(planned.record, loaded.record.version);
-        const owed = Object.values(saved.outbox);
-        if (deps.publisher && owed.length > 0) {
-          const accepted = await deps.publisher.publish(owed);
-          await deps.dossiers.clearOutbox(saved.state.dossierId, accepted);
-        }
-        return planned.move;
-      } catch (error) {
-        // An event or a detector run wrote the dossier in between: read it again and recount.
-        if (!(error instanceof VersionConflictError)) throw error;
-      }
-    }
-    throw new VersionConflictError(`dossier ${candidate.dossierId} kept changing during the recompute`);
+      if (!planned || !write) return { done: planned?.move };
+      const flushed = deps.publisher ? await publishOwed(deps.publisher, planned.record) : { record: planned.record };
+      failure = 'failure' in flushed ? flushed.failure : undefined;
+      return { save: flushed.record, after: () => planned.move };
+    });
+    if (failure) throw failure;
+    return move;
   });
   return {
     changeId: why.changeId,

@@ -4,8 +4,9 @@ import { ApprovalRefusedError, approveApology } from '../domain/dossier/approve-
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
 import type { Clock } from '../ports/clock.ts';
-import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
+import type { DossierStore } from '../ports/dossier-store.ts';
 import type { RuleBook } from './rule-book.ts';
+import { saveWithRetry } from './save-with-retry.ts';
 
 export interface ApprovalDeps {
   store: DossierStore;
@@ -44,7 +45,7 @@ export async function viewApproval(deps: ApprovalDeps, dossierId: string, token:
 
 /**
  * Approves the apology through a signed link: verifies the link, applies the one re-appointment with a
- * conditional write (retried on a concurrent change, re-checking the rules each time), and returns the
+ * conditional write ({@link saveWithRetry}: re-checked on the newer record after a concurrent change), and returns the
  * approved record. A replayed link finds the apology already approved and is refused.
  */
 export async function approveThroughLink(
@@ -53,18 +54,11 @@ export async function approveThroughLink(
 ): Promise<DossierRecord> {
   const now = deps.clock.now();
   verifyApprovalToken(deps.linkSecret, input.token, input.dossierId, now);
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const { record } = await deps.store.load(input.dossierId);
+  return saveWithRetry(deps.store, input.dossierId, async (record) => {
     if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${input.dossierId}`);
     const calendar = (await deps.rules.current()).calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
-    const approved = approveApology(record, input, calendar, now);
-    try {
-      return await deps.store.saveRecord(approved, record.version);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
-  }
-  throw new Error('the dossier kept changing; try again');
+    return { save: approveApology(record, input, calendar, now), after: (saved) => saved };
+  });
 }
 
 export { ApprovalRefusedError, InvalidLinkError };

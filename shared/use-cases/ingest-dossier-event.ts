@@ -1,4 +1,5 @@
-import type { DossierEvent } from '../contracts/dossier-events.ts';
+import { type DossierEvent, InvalidEventError } from '../contracts/dossier-events.ts';
+import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import { type DossierRecord, type FoldMark, nextRecord } from '../domain/dossier/dossier-record.ts';
 import {
   type DossierState,
@@ -10,10 +11,12 @@ import {
 } from '../domain/dossier/dossier-state.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
 import type { Clock } from '../ports/clock.ts';
-import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
+import type { DossierStore } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-import { backoffMs, CONTENTION_RETRY } from './retry-policy.ts';
+import { CONTENTION_RETRY } from '../support/retry-policy.ts';
+import { publishOwed } from './outbox.ts';
 import type { RuleBook } from './rule-book.ts';
+import { saveWithRetry, TooManyConflictsError } from './save-with-retry.ts';
 
 export interface IngestDeps {
   store: DossierStore;
@@ -35,11 +38,6 @@ export interface IngestResult {
   published: number;
 }
 
-/** Thrown when concurrent writers kept winning; the event stays unapplied and is retried. */
-export class TooManyConflictsError extends Error {
-  override name = 'TooManyConflictsError';
-}
-
 /**
  * Applies one validated event to its dossier, exactly once in effect, whatever the order and however
  * often events arrive (ADR 0011). The event goes into the dossier's log first (one conditional put; the
@@ -47,80 +45,123 @@ export class TooManyConflictsError extends Error {
  * sorts after everything folded is applied to the stored state directly (the usual case, one read and
  * one write); anything else — a late or repeated event, a receipt after other events — is settled by
  * folding the whole log again, and a log no longer than what was folded means a duplicate. The record is
- * saved with one conditional write (optimistic locking, retried with jittered backoff), then the
- * violations it owes the bus are published.
+ * saved with one conditional write ({@link saveWithRetry}); the violations it owes the bus are published
+ * just before, and leave the outbox in that same write ({@link publishOwed}).
  */
 export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent): Promise<IngestResult> {
   const { store } = deps;
   const dossierId = event.detail.dossierId;
-  const maxAttempts = deps.maxAttempts ?? CONTENTION_RETRY.attempts;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
-  let added = await store.appendEvent(event, new Date(deps.clock.now()).toISOString());
+  const storedAt = () => new Date(deps.clock.now()).toISOString();
+  let added = await store.appendEvent(event, storedAt());
   const key = eventSortKey(event);
-  // A new receipt is almost always a dossier's first event: try to create the record without reading.
-  let known: DossierRecord | undefined | null = added && event.type === 'DossierReceived' ? undefined : null;
-  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    const previous = known === null ? (await store.load(dossierId)).record : known;
-    known = null;
-    const book = await deps.rules.current();
-    const context: FoldContext = {
-      calendar: book.calendar,
-      resolveRule: (query) => resolveRule(book.rules, query),
-      frozenRule: previous?.state.rule,
-    };
-    const extendable =
-      added && event.type !== 'DossierReceived' && previous?.folded !== undefined && key > previous.folded.last;
-    let state: DossierState;
-    let folded: FoldMark;
-    if (extendable && previous?.folded) {
-      state = extendFold(previous.state, event, context);
-      folded = { count: previous.folded.count + 1, last: key };
-    } else if (!previous && added) {
-      state = foldDossier(dossierId, [event], context);
-      folded = { count: 1, last: key };
-    } else {
-      const log = (await store.listEvents(dossierId)).map((e) => e.event);
-      if (!log.some((e) => e.detail.eventId === event.detail.eventId)) {
-        // The log put said "already there" but the log does not hold it: never trust that over the log.
-        added = await store.appendEvent(event, new Date(deps.clock.now()).toISOString());
-        continue;
+  const listLog = async () => (await store.listEvents(dossierId)).map((e) => e.event);
+  let failure: unknown;
+  const result = await saveWithRetry<IngestResult>(
+    store,
+    dossierId,
+    async (previous, attempt) => {
+      const book = await deps.rules.current();
+      const context: FoldContext = {
+        calendar: book.calendar,
+        resolveRule: (query) => resolveRule(book.rules, query),
+        frozenRule: previous?.state.rule,
+      };
+      const extendable =
+        added && event.type !== 'DossierReceived' && previous?.folded !== undefined && key > previous.folded.last;
+      let log: DossierEvent[] | undefined;
+      if (!extendable && !(!previous && added)) {
+        log = await listLog();
+        if (!log.some((e) => e.detail.eventId === event.detail.eventId)) {
+          // The log put said "already there" but the log does not hold it: never trust that over the log.
+          added = await store.appendEvent(event, storedAt());
+          log = await listLog();
+        }
+        if (previous?.folded && log.length === previous.folded.count) {
+          const duplicate = {
+            outcome: 'duplicate' as const,
+            dossierId,
+            status: previous.state.status,
+            attempts: attempt,
+          };
+          // Nothing new to fold; what an earlier delivery could not publish goes now.
+          if (Object.keys(previous.outbox).length === 0)
+            return { done: { ...duplicate, version: previous.version, published: 0 } };
+          const flushed = await publishOwed(deps.publisher, previous);
+          failure = flushed.failure;
+          return {
+            save: flushed.record,
+            after: (saved) => ({ ...duplicate, version: saved.version, published: flushed.published }),
+          };
+        }
       }
-      if (previous?.folded && log.length === previous.folded.count) {
-        const published = await flushOutbox(deps, previous);
-        const { status } = previous.state;
-        return { outcome: 'duplicate', dossierId, status, version: previous.version, attempts: attempt, published };
+      const next = foldOrRefuse(dossierId, event, previous, log, key, context, book.calendar);
+      if (next instanceof InvalidEventError) {
+        // The contract bounds what the domain computes, so this is a defect or a configuration fault (a rule
+        // naming a calendar that is gone): the event leaves the log, so it cannot wedge the dossier's later
+        // events, and is dead-lettered with the reason; replayed once the cause is fixed, it is applied.
+        await store.removeEvent(dossierId, event.detail.eventId);
+        throw next;
       }
-      state = foldDossier(dossierId, log, context);
-      folded = foldMarkOf(log);
-    }
-    const calendar = state.rule ? book.calendar(state.rule.calendarId) : undefined;
-    let saved: DossierRecord;
-    try {
-      saved = await store.saveRecord({ ...nextRecord(previous, state, calendar), folded }, previous?.version ?? 0);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      if (previous) await sleep(backoffMs(CONTENTION_RETRY, attempt));
-      continue;
-    }
-    const published = await flushOutbox(deps, saved);
-    // Saved: this delivery folded something new (itself, or after a crash the event its first delivery
-    // logged but never folded).
-    return {
-      outcome: 'applied',
-      dossierId,
-      status: state.status,
-      version: saved.version,
-      attempts: attempt,
-      published,
-    };
-  }
-  throw new TooManyConflictsError(`dossier ${dossierId}: ${maxAttempts} concurrent-update conflicts in a row`);
+      const flushed = await publishOwed(deps.publisher, next);
+      failure = flushed.failure;
+      // Saved: this delivery folded something new (itself, or after a crash the event its first delivery
+      // logged but never folded).
+      return {
+        save: flushed.record,
+        after: (saved) => ({
+          outcome: 'applied',
+          dossierId,
+          status: saved.state.status,
+          version: saved.version,
+          attempts: attempt,
+          published: flushed.published,
+        }),
+      };
+    },
+    {
+      ...(added && event.type === 'DossierReceived' ? { first: undefined } : {}),
+      ...(deps.maxAttempts ? { policy: { ...CONTENTION_RETRY, attempts: deps.maxAttempts } } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    },
+  );
+  // The bus failed: the record is saved with its outbox whole; the delivery is retried and publishes it.
+  if (failure) throw failure;
+  return result;
 }
 
-async function flushOutbox(deps: IngestDeps, record: DossierRecord): Promise<number> {
-  const owed = Object.values(record.outbox);
-  if (owed.length === 0) return 0;
-  const accepted = await deps.publisher.publish(owed);
-  if (accepted.length > 0) await deps.store.clearOutbox(record.state.dossierId, accepted);
-  return accepted.length;
+/** The record folded with the event, or the refusal (the domain threw) naming why. */
+function foldOrRefuse(
+  dossierId: string,
+  event: DossierEvent,
+  previous: DossierRecord | undefined,
+  log: DossierEvent[] | undefined,
+  key: string,
+  context: FoldContext,
+  calendarOf: (id: string) => WorkingCalendar,
+): DossierRecord | InvalidEventError {
+  try {
+    let state: DossierState;
+    let folded: FoldMark;
+    if (log) {
+      state = foldDossier(dossierId, log, context);
+      folded = foldMarkOf(log);
+    } else if (previous?.folded) {
+      state = extendFold(previous.state, event, context);
+      folded = { count: previous.folded.count + 1, last: key };
+    } else {
+      state = foldDossier(dossierId, [event], context);
+      folded = { count: 1, last: key };
+    }
+    const calendar = state.rule ? calendarOf(state.rule.calendarId) : undefined;
+    return { ...nextRecord(previous, state, calendar), folded };
+  } catch (error) {
+    return new InvalidEventError(event.type, [
+      {
+        path: error instanceof Error && 'field' in error ? `detail.${String(error.field)}` : 'detail',
+        reason: `cannot be applied to dossier ${dossierId}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      },
+    ]);
+  }
 }
+
+export { TooManyConflictsError };

@@ -1,7 +1,7 @@
 import { escapeHtml } from '../domain/letters/vietnamese-format.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { QuarantineStore } from '../ports/detector-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
+import type { QuarantineStore } from '../ports/quarantine-store.ts';
 
 export interface ParkedNoticeDeps {
   quarantine: QuarantineStore;

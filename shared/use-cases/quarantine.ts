@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.ts';
-import type { QuarantineEntry, QuarantineStore } from '../ports/detector-store.ts';
-import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
+import type { DossierStore } from '../ports/dossier-store.ts';
+import type { QuarantineEntry, QuarantineStore } from '../ports/quarantine-store.ts';
+import { saveWithRetry, TooManyConflictsError } from './save-with-retry.ts';
 
 export interface QuarantineDeps {
   quarantine: QuarantineStore;
@@ -32,23 +33,18 @@ export async function retryQuarantined(
   const entry = (await deps.quarantine.listQuarantine()).find((q) => q.dossierId === dossierId);
   if (!entry) throw new NotQuarantinedError(`${dossierId} is not in the quarantine (dunghan quarantine list)`);
   await deps.quarantine.clearFailure(dossierId);
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    let record: Awaited<ReturnType<DossierStore['load']>>['record'];
-    try {
-      ({ record } = await deps.store.load(dossierId));
-    } catch {
-      return { dossierId, rescheduled: false };
-    }
-    if (!record?.nextActionAt) return { dossierId, rescheduled: false };
-    try {
-      await deps.store.saveRecord(
-        { ...record, nextActionAt: new Date(deps.clock.now()).toISOString() },
-        record.version,
-      );
-      return { dossierId, rescheduled: true };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
+  try {
+    return await saveWithRetry<{ dossierId: string; rescheduled: boolean }>(deps.store, dossierId, (record) =>
+      record?.nextActionAt
+        ? {
+            save: { ...record, nextActionAt: new Date(deps.clock.now()).toISOString() },
+            after: () => ({ dossierId, rescheduled: true }),
+          }
+        : { done: { dossierId, rescheduled: false } },
+    );
+  } catch (error) {
+    // Still unreadable: it fails again in the next run and is counted afresh.
+    if (error instanceof TooManyConflictsError) throw error;
+    return { dossierId, rescheduled: false };
   }
-  return { dossierId, rescheduled: false };
 }

@@ -1,35 +1,28 @@
-import { createHash } from 'node:crypto';
-import type { DossierEvent } from '../contracts/dossier-events.ts';
 import { signApprovalToken } from '../domain/approval-link.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
+import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import { advanceStages } from '../domain/dossier/advance-stages.ts';
-import { settleUncertainApologies, uncertainApology } from '../domain/dossier/apology-delivery.ts';
-import { markApologyIssued } from '../domain/dossier/approve-apology.ts';
-import {
-  type DossierRecord,
-  MAX_ATTEMPTS,
-  type NotificationKind,
-  type OwedNotification,
-  pendingNotifications,
-  retryAt,
-  scheduleNextAction,
-} from '../domain/dossier/dossier-record.ts';
+import { applyOutcomes, planDelivery, type SendOutcome, settleUncertainApologies } from '../domain/dossier/delivery.ts';
+import type { DossierRecord, NotificationKind, OwedNotification } from '../domain/dossier/dossier-record.ts';
 import type { Stage } from '../domain/dossier/stages.ts';
-import { renderLetterDocx } from '../domain/letters/apology-docx.ts';
-import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../domain/letters/apology-letter.ts';
-import { buildDigest, copiesHead, type DigestItem, printsLetter } from '../domain/letters/digest.ts';
+import { composeMail, type Envelope } from '../domain/letters/compose-mail.ts';
+import { printsLetter } from '../domain/letters/digest.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { DetectorStore, QuarantineEntry, QuarantineStore } from '../ports/detector-store.ts';
-import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
+import type { DossierStore } from '../ports/dossier-store.ts';
+import type { DueBatch, DueIndex } from '../ports/due-index.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-import { MailDeferredError, type Mailer, type MailMessage, MailRejectedError } from '../ports/mailer.ts';
-import { mapLimit } from './map-limit.ts';
-import { backoffMs, READ_RETRY } from './retry-policy.ts';
+import { MailDeferredError, type Mailer, MailRejectedError } from '../ports/mailer.ts';
+import type { QuarantineEntry, QuarantineStore } from '../ports/quarantine-store.ts';
+import { describeError } from '../support/describe-error.ts';
+import { mapLimit } from '../support/map-limit.ts';
+import { READ_RETRY, withRetry } from '../support/retry-policy.ts';
+import { publishOwed } from './outbox.ts';
 import type { RuleBook } from './rule-book.ts';
+import { saveWithRetry } from './save-with-retry.ts';
 
 export interface DetectorDeps {
   store: DossierStore;
-  index: DetectorStore;
+  index: DueIndex;
   rules: RuleBook;
   /** Officials' digests: at least once (its client may retry below). */
   mailer: Mailer;
@@ -40,7 +33,7 @@ export interface DetectorDeps {
   citizenMailer?: Mailer;
   publisher: EventPublisher;
   clock: Clock;
-  /** Where repeated failures are counted and dossiers parked; without it every failure holds its bucket. */
+  /** Where repeated failures are counted and dossiers parked; without it every failure holds its batch. */
   quarantine?: QuarantineStore;
   config: {
     senderEmail: string;
@@ -48,10 +41,8 @@ export interface DetectorDeps {
     linkSecret: string;
     /** How long approval links stay valid (default 14 days). */
     linkTtlMs?: number;
-    /** How long a run holds a dossier's notifications before another run may send them (default 10 min). */
+    /** How long a run holds a citizen's apology before another run may settle it (default 10 min). */
     leaseMs?: number;
-    /** Shards walked at once (default 4). */
-    shardConcurrency?: number;
   };
 }
 
@@ -80,30 +71,38 @@ export class DetectorRunFailedError extends Error {
   }
 }
 
-interface Held {
-  record: DossierRecord;
-  sending: OwedNotification[];
-}
+/** Runs in a row that may fail on one dossier before it is parked (ADR 0012). */
+export const PARK_AFTER_RUNS = 3;
 
 const DAY = 86_400_000;
 
+/** A dossier this run sends notifications for, and the batch that keeps it in reach if its outcome is lost. */
+interface Held {
+  record: DossierRecord;
+  sending: OwedNotification[];
+  /** Not written before the send (officials' alerts only): the outcome write records the move too. */
+  unsaved: boolean;
+  batch: DueBatch;
+}
+
 /**
- * One detector pass at `now`: reads only the sparse index buckets from the watermark to today (never a
- * Scan), moves each dossier forward by time passed with a conditional write that also records the
- * notifications it owes and takes a lease on them, sends one digest per official (the head copied on
- * missed apology deadlines and overruns) and the approved apologies to citizens, then marks what was
- * sent. A crash anywhere leaves the notifications owed and leased: the next run after the lease sends
- * them; a failing address is retried with backoff, then flagged. One dossier's failure never stops the
- * others; the report lists them.
+ * One detector pass at `now`, as a short story:
+ * 1. walk the dossiers whose next action has come (the index, from where the last run left off);
+ * 2. move each forward by the time passed (domain: advance-stages) and plan its delivery (domain:
+ *    delivery) — a citizen's apology is leased by a write before it is sent, officials' alerts are not;
+ * 3. compose the emails (domain: compose-mail) and send them;
+ * 4. record each dossier's outcome (domain: delivery) with its stage events, in one write;
+ * 5. let the walk record its progress past everything not held back.
+ * One dossier's failure never stops the others; it is counted in the quarantine and parked after
+ * {@link PARK_AFTER_RUNS} runs (ADR 0012). The report lists what happened.
  */
 export async function runDetector(deps: DetectorDeps, runId: string): Promise<DetectorReport> {
   const now = deps.clock.now();
-  const calendar = defaultCalendar();
   const book = await deps.rules.current();
-  const leaseMs = deps.config.leaseMs ?? 10 * 60_000;
+  const calendarOf = (record: DossierRecord) => book.calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
   const report: DetectorReport = {
     runId,
-    now: calendar.formatInstant(now),
+    now: defaultCalendar().formatInstant(now),
     bucketsRead: 0,
     itemsRead: 0,
     examined: 0,
@@ -115,417 +114,242 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
     parked: [],
   };
   const readsBefore = deps.index.itemsRead;
-  const today = calendar.formatInstant(now).slice(0, 10);
-  const quarantine = deps.quarantine;
-  const quarantined = new Map(
-    (quarantine ? await retried(() => quarantine.listQuarantine()) : []).map((q) => [q.dossierId, q]),
-  );
+  const failing = new Quarantine(deps, report, now);
+  await failing.load();
+  const walk = await deps.index.openWalk(now);
   const held: Held[] = [];
   const handled = new Set<string>();
-  /**
-   * A dossier failed: counted in the quarantine; once it has failed `parkAfter` runs in a row it is
-   * parked and no longer holds its shard's watermark. Returns whether the shard must stay on this bucket.
-   */
-  const fail = async (dossierId: string, reason: string): Promise<boolean> => {
-    if (!quarantine) {
-      report.failures.push({ dossierId, reason });
-      return true;
+
+  await walk.visit(async (batch) => {
+    for (const broken of batch.unreadable) {
+      if (failing.isParked(broken.dossierId)) continue;
+      if (await failing.fail(broken.dossierId, broken.reason)) batch.holdBack();
     }
-    let entry: QuarantineEntry;
-    try {
-      entry = await retried(() =>
-        quarantine.recordFailure(dossierId, reason, new Date(now).toISOString(), PARK_AFTER_RUNS),
-      );
-    } catch (error) {
-      // Not counted this time: the dossier holds its bucket and is tried again by the next run.
-      report.failures.push({ dossierId, reason: `${reason}; not counted: ${describe(error)}` });
-      return true;
-    }
-    quarantined.set(dossierId, entry);
-    if (entry.parkedAt) {
-      report.parked.push({ dossierId, reason, failures: entry.failures });
-      return false;
-    }
-    report.failures.push({ dossierId, reason });
-    return true;
-  };
-  // Each shard is walked, and progresses, on its own, several at once: one shard's trouble never holds
-  // another's alerts.
-  const holdBack = new Map<string, string>();
-  const watermarks = await retried(() => deps.index.getWatermarks());
-  await mapLimit([...deps.index.shards], deps.config.shardConcurrency ?? 4, async (shard) => {
-    const watermark = watermarks.get(shard) ?? today;
-    const hold = (bucket: string) => {
-      const current = holdBack.get(shard);
-      if (!current || bucket < current) holdBack.set(shard, bucket);
-    };
-    // Newest bucket first: a lease write puts a dossier from an older bucket into today's, which this walk
-    // has then already read — each dossier is read once per run.
-    for (let day = Date.parse(`${today}T00:00:00Z`); day >= Date.parse(`${watermark}T00:00:00Z`); day -= DAY) {
-      const bucket = new Date(day).toISOString().slice(0, 10);
-      report.bucketsRead += 1;
-      // A bucket that cannot be read (throttled beyond the SDK's retries) fails alone: the shard's
-      // watermark stays on it so the next run reads it again.
-      let found: Awaited<ReturnType<DetectorStore['queryDue']>>;
+    // Dossiers are independent: several in flight, each with its own conditional writes; each once a run.
+    await mapLimit(batch.due, 8, async (record) => {
+      const dossierId = record.state.dossierId;
+      if (handled.has(dossierId) || failing.isParked(dossierId)) return;
+      handled.add(dossierId);
+      report.examined += 1;
       try {
-        found = await retried(() => deps.index.queryDue(bucket, shard, new Date(now).toISOString()));
+        const moved = await move(deps, record, now, runId, calendarOf(record), report);
+        // Another run holds it: that run's outcome write moves it on; its batch stays in reach meanwhile.
+        if (moved.leasedByOther) batch.holdBack();
+        if (moved.sending) held.push({ ...moved.sending, batch });
+        await failing.succeeded(dossierId);
       } catch (error) {
-        report.failures.push({ dossierId: `(bucket ${bucket}#${shard})`, reason: describe(error) });
-        hold(bucket);
-        continue;
+        if (await failing.fail(dossierId, describeError(error))) batch.holdBack();
       }
-      for (const broken of found.unreadable) {
-        if (quarantined.get(broken.dossierId)?.parkedAt) continue;
-        if (await fail(broken.dossierId, broken.reason)) hold(bucket);
-      }
-      // Dossiers are independent: several in flight, each with its own conditional writes. A dossier this
-      // run leased moves to a later bucket, where the same run would find it again: handled once per run.
-      await mapLimit(found.due, 8, async (candidate) => {
-        const dossierId = candidate.record.state.dossierId;
-        if (handled.has(dossierId) || quarantined.get(dossierId)?.parkedAt) return;
-        handled.add(dossierId);
-        report.examined += 1;
-        try {
-          const result = await moveAndLease(deps, candidate.record, now, runId, leaseMs, book.calendar);
-          if (result.leasedByOther) hold(bucket);
-          for (const stage of result.reached) report.moved[stage] = (report.moved[stage] ?? 0) + 1;
-          if (result.held) held.push(result.held);
-          if (quarantined.has(dossierId)) {
-            // A failure to clear only leaves a count that the next success clears.
-            await quarantine?.clearFailure(dossierId).catch(() => undefined);
-            quarantined.delete(dossierId);
-          }
-        } catch (error) {
-          if (await fail(dossierId, describe(error))) hold(bucket);
-        }
-      });
-    }
+    });
   });
-  await send(deps, held, now, runId, report);
-  // A watermark is written only when it moves; one that cannot be written only makes the next run read
-  // a bucket again.
-  await mapLimit([...deps.index.shards], 4, async (shard) => {
-    const next = holdBack.get(shard) ?? today;
-    if (watermarks.get(shard) !== undefined && next <= (watermarks.get(shard) as string)) return;
+
+  const outcomes = await send(deps, held, now, report);
+  await mapLimit(held, 8, async (h) => {
     try {
-      await retried(() => deps.index.setWatermark(shard, next));
+      await recordOutcome(deps, h, outcomes, now, runId, calendarOf(h.record), report);
     } catch (error) {
-      report.failures.push({ dossierId: `(watermark ${shard})`, reason: describe(error) });
+      // Not recorded: the dossier's index entry is still in the batch where the walk found it.
+      if (await failing.fail(h.record.state.dossierId, describeError(error))) h.batch.holdBack();
     }
   });
-  report.eventsPublished = published.get(deps) ?? 0;
-  published.delete(deps);
+
+  await walk.finish();
+  report.bucketsRead = walk.batchesRead;
+  for (const problem of walk.problems)
+    report.failures.push({ dossierId: `(${problem.where})`, reason: problem.reason });
   report.itemsRead = deps.index.itemsRead - readsBefore;
   return report;
 }
 
-/** Runs in a row that may fail on one dossier before it is parked (ADR 0012). */
-export const PARK_AFTER_RUNS = 3;
-
-/** A read retried with short jittered backoff: reads are idempotent and a throttle is usually brief. */
-async function retried<T>(read: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await read();
-    } catch (error) {
-      if (attempt >= READ_RETRY.attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(READ_RETRY, attempt)));
-    }
-  }
-}
-
-async function moveAndLease(
+/**
+ * Moves one dossier forward and, as its delivery plan says, writes it now (nothing to send), writes the
+ * lease first (a citizen's apology), or leaves the write for after the send (officials' alerts).
+ */
+async function move(
   deps: DetectorDeps,
   initial: DossierRecord,
   now: number,
   runId: string,
-  leaseMs: number,
-  calendarOf: (id: string) => ReturnType<typeof defaultCalendar>,
-): Promise<{ reached: Stage[]; held?: Held | undefined; leasedByOther?: boolean }> {
-  let record = initial;
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const calendar = calendarOf(record.state.rule?.calendarId ?? 'vn-civil-service');
-    const advanced = advanceStages(record, calendar, now);
-    const leasedByOther = record.lease && record.lease.runId !== runId && Date.parse(record.lease.until) > now;
-    // Another run holds it: that run's outcome write moves it on. Left as it is (no write), in its bucket,
-    // which the caller keeps in reach until the lease is over.
-    if (leasedByOther) return { reached: [], leasedByOther: true };
-    // A citizen's apology still marked in flight by a run whose lease is over: that run died while
-    // sending, and whether SES took the email is unknown. Never email it again; the desk confirms.
-    const settled = settleUncertainApologies(advanced.record, runId, now);
-    const sending = pendingNotifications(settled).filter((n) => retryAt(n) <= now);
-    const notifications = { ...settled.notifications };
-    for (const n of sending) {
-      if (n.kind === 'apology_to_citizen')
-        notifications[n.id] = { ...n, inFlight: { runId, at: new Date(now).toISOString() } };
-    }
-    // The lease does not move the dossier's next action (its index entry stays where this run found it,
-    // so the lease costs the index nothing): a run that dies leaves it there for the first run after the
-    // lease, and runs meanwhile skip it without passing its bucket.
-    let next: DossierRecord = {
-      ...settled,
-      notifications,
-      lease: sending.length > 0 ? { runId, until: new Date(now + leaseMs).toISOString() } : undefined,
-    };
-    next = { ...next, nextActionAt: sending.length > 0 ? record.nextActionAt : scheduleNextAction(next, calendar) };
-    if (next.nextActionAt) next.nextActionAt = calendar.formatInstant(Date.parse(next.nextActionAt));
-    const changed =
-      advanced.reached.length > 0 ||
-      settled !== advanced.record ||
-      sending.length > 0 ||
-      next.nextActionAt !== record.nextActionAt ||
-      next.lease !== record.lease;
-    if (!changed) return { reached: [] };
-    try {
-      // With no mail to send, the stage events go to the bus now and leave the outbox in this same write
-      // (no second write to clear it); with mail, they go with the outcome write.
-      if (sending.length === 0) next = await publishInto(deps, next);
-      const saved = await deps.store.saveRecord(next, record.version);
-      return { reached: advanced.reached, held: sending.length > 0 ? { record: saved, sending } : undefined };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      const reloaded = await deps.store.load(record.state.dossierId);
-      if (!reloaded.record) throw error;
-      record = reloaded.record;
-    }
-  }
-  throw new Error('kept conflicting with concurrent writers');
+  calendar: WorkingCalendar,
+  report: DetectorReport,
+): Promise<{ sending?: Omit<Held, 'batch'>; leasedByOther?: boolean }> {
+  const leaseMs = deps.config.leaseMs ?? 10 * 60_000;
+  let reached: Stage[] = [];
+  const result = await saveWithRetry<{ sending?: Omit<Held, 'batch'>; leasedByOther?: boolean }>(
+    deps.store,
+    initial.state.dossierId,
+    async (record) => {
+      if (!record) return { done: {} };
+      if (record.lease && record.lease.runId !== runId && Date.parse(record.lease.until) > now)
+        return { done: { leasedByOther: true } };
+      const advanced = advanceStages(record, calendar, now);
+      reached = advanced.reached;
+      const plan = planDelivery(advanced.record, runId, now, leaseMs, calendar);
+      if (plan.kind === 'send_first')
+        return { done: { sending: { record: plan.record, sending: plan.sending, unsaved: true } } };
+      if (plan.kind === 'lease_first')
+        return {
+          // The lease leaves the next action (and the index entry) where this run found it: a run that dies
+          // leaves the dossier there for the first run after the lease.
+          save: { ...plan.record, nextActionAt: record.nextActionAt },
+          after: (saved) => ({ sending: { record: saved, sending: plan.sending, unsaved: false } }),
+        };
+      if (unchanged(record, plan.record, advanced.reached)) return { done: {} };
+      // Nothing to send: the stage events go to the bus now and leave the outbox in this same write.
+      const flushed = await publish(deps, plan.record, report);
+      return { save: flushed, after: () => ({}) };
+    },
+    { first: initial },
+  );
+  for (const stage of reached) report.moved[stage] = (report.moved[stage] ?? 0) + 1;
+  return result;
 }
 
-interface Envelope {
-  message: MailMessage;
-  parts: { dossierId: string; notificationIds: string[] }[];
-  /** A citizen's apology: sent through the at-most-once mailer. */
-  atMostOnce?: boolean;
+function unchanged(before: DossierRecord, after: DossierRecord, reached: readonly Stage[]): boolean {
+  return (
+    reached.length === 0 &&
+    after.nextActionAt === before.nextActionAt &&
+    after.lease === before.lease &&
+    JSON.stringify(after.notifications) === JSON.stringify(before.notifications)
+  );
 }
 
+/** Composes the run's emails and sends them, each through the mailer its delivery rule asks for. */
 async function send(
   deps: DetectorDeps,
-  held: Held[],
+  held: readonly Held[],
   now: number,
-  runId: string,
   report: DetectorReport,
-): Promise<void> {
-  const calendar = defaultCalendar();
-  const envelopes: Envelope[] = [];
-  const byOfficial = new Map<
-    string,
-    { name: string; items: DigestItem[]; cc: Set<string>; parts: Envelope['parts'] }
-  >();
-  const prepareFailures = new Map<string, string>();
-  for (const h of held) {
-    const received = h.record.state.received;
-    if (!received) continue;
-    for (const n of h.sending) {
-      try {
-        const letter =
-          n.kind === 'due_soon' || n.kind.startsWith('apology_')
-            ? buildApologyLetter(h.record, calendar, now)
-            : undefined;
-        if (n.kind === 'apology_to_citizen' && letter && received.applicant.email) {
-          envelopes.push({
-            message: {
-              from: deps.config.senderEmail,
-              to: [received.applicant.email],
-              subject: `${received.agency.name}: ${letter.title.charAt(0)}${letter.title.slice(1).toLocaleLowerCase('vi')} — hồ sơ ${h.record.state.dossierId}`,
-              text: renderLetterText(letter),
-              html: `<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>${renderLetterHtml(letter)}</body></html>`,
-              attachments: [
-                {
-                  filename: `phieu-xin-loi-${safeName(h.record.state.dossierId)}.docx`,
-                  content: renderLetterDocx(letter),
-                  contentType: DOCX,
-                },
-              ],
-              messageId: messageIdOf([n.id]),
-            },
-            parts: [{ dossierId: h.record.state.dossierId, notificationIds: [n.id] }],
-            atMostOnce: true,
-          });
-          continue;
-        }
-        const group = byOfficial.get(received.official.email) ?? {
-          name: received.official.name,
-          items: [],
-          cc: new Set<string>(),
-          parts: [],
-        };
-        const approvalUrl =
-          n.kind === 'due_soon' && h.record.apology.status === 'drafted'
-            ? `${deps.config.approvalBaseUrl}/approve/${encodeURIComponent(h.record.state.dossierId)}?token=${signApprovalToken(
-                deps.config.linkSecret,
-                h.record.state.dossierId,
-                now + (deps.config.linkTtlMs ?? 14 * DAY),
-              )}`
-            : undefined;
-        group.items.push({ record: h.record, kind: n.kind, letter, approvalUrl });
-        if (copiesHead(n.kind) && received.head?.email) group.cc.add(received.head.email);
-        const part = group.parts.find((p) => p.dossierId === h.record.state.dossierId);
-        if (part) part.notificationIds.push(n.id);
-        else group.parts.push({ dossierId: h.record.state.dossierId, notificationIds: [n.id] });
-        byOfficial.set(received.official.email, group);
-      } catch (error) {
-        prepareFailures.set(n.id, describe(error));
-      }
-    }
-  }
-  for (const [email, group] of byOfficial) {
-    const digest = buildDigest(group.name, group.items, calendar, now);
-    const attachments = await Promise.all(
-      group.items
-        .filter((i) => i.letter && (i.kind === 'due_soon' || printsLetter(i.kind)))
-        .map(async (i) => ({
-          filename: `phieu-xin-loi-${safeName(i.record.state.dossierId)}.docx`,
-          content: renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
-          contentType: DOCX,
-        })),
-    );
-    envelopes.push({
-      message: {
-        from: deps.config.senderEmail,
-        to: [email],
-        cc: [...group.cc].filter((c) => c !== email),
-        subject: digest.subject,
-        text: digest.text,
-        html: digest.html,
-        attachments,
-        messageId: messageIdOf(group.parts.flatMap((p) => p.notificationIds)),
-      },
-      parts: group.parts,
-    });
-  }
-  const outcome = new Map<string, Outcome>();
-  for (const [id, reason] of prepareFailures) outcome.set(id, { error: reason });
-  await mapLimit(envelopes, 4, async (envelope) => {
+): Promise<Map<string, SendOutcome>> {
+  const { envelopes, failures } = composeMail(
+    held,
+    {
+      senderEmail: deps.config.senderEmail,
+      approvalLink: (dossierId) =>
+        `${deps.config.approvalBaseUrl}/approve/${encodeURIComponent(dossierId)}?token=${signApprovalToken(
+          deps.config.linkSecret,
+          dossierId,
+          now + (deps.config.linkTtlMs ?? 14 * DAY),
+        )}`,
+    },
+    defaultCalendar(),
+    now,
+  );
+  const outcomes = new Map<string, SendOutcome>();
+  for (const [id, reason] of failures) outcomes.set(id, { error: reason });
+  await mapLimit(envelopes, 4, async (envelope: Envelope) => {
     try {
       const mailer = envelope.atMostOnce ? (deps.citizenMailer ?? deps.mailer) : deps.mailer;
-      await mailer.send(envelope.message);
+      await mailer.send(envelope.mail);
       report.emailsSent += 1;
       for (const part of envelope.parts)
-        for (const id of part.notificationIds) outcome.set(id, { sentAt: new Date(now).toISOString() });
+        for (const id of part.notificationIds) outcomes.set(id, { sentAt: new Date(now).toISOString() });
     } catch (error) {
       const known = error instanceof MailRejectedError || error instanceof MailDeferredError;
-      const reason = error instanceof MailRejectedError ? error.message : describe(error);
+      const reason = error instanceof MailRejectedError ? error.message : describeError(error);
       for (const part of envelope.parts)
         for (const id of part.notificationIds)
-          outcome.set(id, { error: reason, ...(known ? {} : { uncertain: true }) });
+          outcomes.set(id, { error: reason, ...(known ? {} : { uncertain: true }) });
     }
   });
-  await mapLimit(held, 8, async (h) => {
-    try {
-      const failed = await markOutcome(deps, h, outcome, now, runId);
-      report.notificationsSent += h.sending.filter((n) => outcome.get(n.id)?.sentAt).length;
-      for (const f of failed) report.failures.push({ dossierId: h.record.state.dossierId, reason: f });
-    } catch (error) {
-      report.failures.push({ dossierId: h.record.state.dossierId, reason: describe(error) });
-    }
-  });
+  return outcomes;
 }
 
-/** Records what happened to a dossier's notifications on its latest version, and releases the lease. */
-async function markOutcome(
+/** Records what happened to a dossier's notifications, with its stage events, in one conditional write. */
+async function recordOutcome(
   deps: DetectorDeps,
-  held: Held,
-  outcome: Map<string, Outcome>,
+  h: Held,
+  outcomes: ReadonlyMap<string, SendOutcome>,
   now: number,
   runId: string,
-): Promise<string[]> {
-  const calendar = defaultCalendar();
-  let record = held.record;
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const failures: string[] = [];
-    const notifications = { ...record.notifications };
-    let next: DossierRecord = record;
-    for (const n of held.sending) {
-      const current = notifications[n.id];
-      const result = outcome.get(n.id);
-      if (!current || current.sentAt || current.uncertainAt || !result) continue;
-      const { inFlight: _done, ...settledCurrent } = current;
-      if (result.sentAt) {
-        notifications[n.id] = {
-          ...settledCurrent,
-          sentAt: result.sentAt,
-          attempts: current.attempts + 1,
-          lastAttemptAt: result.sentAt,
-        };
-        if (n.kind === 'apology_to_citizen' || printsLetter(n.kind)) next = markApologyIssued(next, result.sentAt);
-      } else if (result.uncertain && n.kind === 'apology_to_citizen') {
-        const at = new Date(now).toISOString();
-        const settled = uncertainApology(next, current, at);
-        for (const id of [n.id, `${next.state.dossierId}#apology#apology_unconfirmed`]) {
-          const settledNotice = settled.notifications[id];
-          if (settledNotice) notifications[id] = settledNotice;
-        }
-        failures.push(`${n.kind}: ${result.error ?? 'no answer'} (outcome unknown: handed to the desk, not resent)`);
-      } else {
-        const attempts = current.attempts + 1;
-        const at = new Date(now).toISOString();
-        notifications[n.id] = {
-          ...settledCurrent,
-          attempts,
-          lastAttemptAt: at,
-          lastError: result.error,
-          ...(attempts >= MAX_ATTEMPTS ? { failedAt: at } : {}),
-        };
-        failures.push(
-          `${n.kind}: ${result.error ?? 'not sent'}${attempts >= MAX_ATTEMPTS ? ' (flagged after last attempt)' : ` (attempt ${attempts}, retried later)`}`,
-        );
-      }
-    }
-    next = { ...next, notifications, lease: record.lease?.runId === runId ? undefined : record.lease };
-    next.nextActionAt = scheduleNextAction(next, calendar);
-    try {
-      await deps.store.saveRecord(await publishInto(deps, next), record.version);
-      return failures;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      const reloaded = await deps.store.load(record.state.dossierId);
-      if (!reloaded.record) throw error;
-      record = reloaded.record;
-    }
+  calendar: WorkingCalendar,
+  report: DetectorReport,
+): Promise<void> {
+  const failures = await saveWithRetry<string[]>(
+    deps.store,
+    h.record.state.dossierId,
+    async (current, attempt) => {
+      if (!current) return { done: [] };
+      // On the first attempt the record in hand; after a conflict the stored one, and — the move was
+      // never written for officials' alerts — moved again from it.
+      let base = attempt === 1 ? h.record : current;
+      if (attempt > 1 && h.unsaved)
+        base = settleUncertainApologies(advanceStages(current, calendar, now).record, runId, now);
+      const applied = applyOutcomes(base, h.sending, outcomes, runId, now, calendar, printsLetter);
+      const flushed = await publish(deps, { ...applied.record, version: current.version }, report);
+      return { save: flushed, after: () => applied.failures };
+    },
+    { first: h.record },
+  );
+  report.notificationsSent += h.sending.filter((n) => outcomes.get(n.id)?.sentAt).length;
+  for (const reason of failures) report.failures.push({ dossierId: h.record.state.dossierId, reason });
+}
+
+/** Publishes a record's stage events before the write that removes them; a bus failure is reported, never hides the write. */
+async function publish(deps: DetectorDeps, record: DossierRecord, report: DetectorReport): Promise<DossierRecord> {
+  const flushed = await publishOwed(deps.publisher, record);
+  report.eventsPublished += flushed.published;
+  if (flushed.failure)
+    report.failures.push({
+      dossierId: record.state.dossierId,
+      reason: `events not published: ${describeError(flushed.failure)}`,
+    });
+  return flushed.record;
+}
+
+/** The run's view of the quarantine: failures counted, dossiers parked, successes cleared (ADR 0012). */
+class Quarantine {
+  private readonly entries = new Map<string, QuarantineEntry>();
+
+  constructor(
+    private readonly deps: DetectorDeps,
+    private readonly report: DetectorReport,
+    private readonly now: number,
+  ) {}
+
+  async load(): Promise<void> {
+    const quarantine = this.deps.quarantine;
+    if (!quarantine) return;
+    for (const entry of await withRetry(READ_RETRY, () => quarantine.listQuarantine()))
+      this.entries.set(entry.dossierId, entry);
   }
-  throw new Error('could not record the notification outcome after repeated conflicts');
-}
 
-/** What became of one notification's send. `uncertain`: the mail service may have taken it. */
-interface Outcome {
-  sentAt?: string;
-  error?: string;
-  uncertain?: boolean;
-}
+  isParked(dossierId: string): boolean {
+    return Boolean(this.entries.get(dossierId)?.parkedAt);
+  }
 
-/**
- * Publishes the events a record owes the bus and returns the record without the accepted ones, to be
- * written in the same conditional write (one write instead of a write and an outbox clear). A write that
- * then fails leaves them owed: they are published again, with the same ids (at least once).
- */
-async function publishInto(deps: DetectorDeps, record: DossierRecord): Promise<DossierRecord> {
-  const owed = Object.values(record.outbox);
-  if (owed.length === 0) return record;
-  const accepted = new Set(await deps.publisher.publish(owed));
-  published.set(deps, (published.get(deps) ?? 0) + accepted.size);
-  return { ...record, outbox: Object.fromEntries(Object.entries(record.outbox).filter(([id]) => !accepted.has(id))) };
-}
+  /** Counts a failure; returns whether the dossier's batch must stay in reach (false once it is parked). */
+  async fail(dossierId: string, reason: string): Promise<boolean> {
+    const quarantine = this.deps.quarantine;
+    if (!quarantine) {
+      this.report.failures.push({ dossierId, reason });
+      return true;
+    }
+    let entry: QuarantineEntry;
+    try {
+      entry = await withRetry(READ_RETRY, () =>
+        quarantine.recordFailure(dossierId, reason, new Date(this.now).toISOString(), PARK_AFTER_RUNS),
+      );
+    } catch (error) {
+      // Not counted this time: the dossier holds its batch and is tried again by the next run.
+      this.report.failures.push({ dossierId, reason: `${reason}; not counted: ${describeError(error)}` });
+      return true;
+    }
+    this.entries.set(dossierId, entry);
+    if (entry.parkedAt) {
+      this.report.parked.push({ dossierId, reason, failures: entry.failures });
+      return false;
+    }
+    this.report.failures.push({ dossierId, reason });
+    return true;
+  }
 
-/** Events published per run (deps object), for the report. */
-const published = new WeakMap<DetectorDeps, number>();
-
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
-function safeName(id: string): string {
-  return id.replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 80);
-}
-
-function messageIdOf(notificationIds: string[]): string {
-  const hash = createHash('sha256')
-    .update([...notificationIds].sort().join('\n'))
-    .digest('hex')
-    .slice(0, 32);
-  return `<${hash}@dunghan.vn>`;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  /** A dossier that failed before and worked now leaves the quarantine (a failure to clear only leaves a count). */
+  async succeeded(dossierId: string): Promise<void> {
+    if (!this.entries.has(dossierId)) return;
+    await this.deps.quarantine?.clearFailure(dossierId).catch(() => undefined);
+    this.entries.delete(dossierId);
+  }
 }
 
 export type { NotificationKind };

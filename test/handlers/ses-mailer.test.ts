@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   BadRequestException,
   MessageRejected,
@@ -51,6 +52,20 @@ describe('the SES mailer against the SES emulator (SES API v2, simple content)',
     ]);
     expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString()).toBe('PK docx bytes');
     expect(mail?.headers).toEqual([{ name: MESSAGE_ID_HEADER, value: '<abc123@dunghan.vn>' }]);
+  });
+
+  it('keeps a large attachment out of the emulator’s memory, and reads it back unchanged', async () => {
+    await clearSentEmails(ses.endpoint);
+    const content = Buffer.from('PK'.padEnd(200_000, 'x'));
+    await new SesMailer(client).send({ ...message, attachments: [{ ...message.attachments[0], content } as never] });
+    const { getStoreReadonly } = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
+      getStoreReadonly(): { emails: { attachments: object[] }[] };
+    };
+    await expect
+      .poll(() => Object.getOwnPropertyDescriptor(getStoreReadonly().emails[0]?.attachments[0] ?? {}, 'content')?.get)
+      .toBeTypeOf('function');
+    const [mail] = await sentEmails(ses.endpoint);
+    expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').equals(content)).toBe(true);
   });
 
   it('refuses an invalid address without calling SES', async () => {

@@ -22,17 +22,6 @@ describe('the stateful stack', () => {
           ],
         },
         {
-          IndexName: 'not-closed',
-          KeySchema: [
-            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
-          ],
-          Projection: {
-            ProjectionType: 'INCLUDE',
-            NonKeyAttributes: ['status', 'calendarId', 'procedureCode', 'field', 'receiptDate', 'clockDay', 'dueDay'],
-          },
-        },
-        {
           IndexName: 'report-by-close',
           KeySchema: [
             { AttributeName: 'gsi3pk', KeyType: 'HASH' },

@@ -59,7 +59,13 @@ beforeAll(async () => {
     if (!d.ok) throw d.error;
   api = createApiHandler(
     { store: runtime.store, rules: new RuleBook(runtime.config, clock), clock, linkSecret: LOCAL_LINK_SECRET },
-    { config: runtime.config, dossiers: runtime.store, reports: runtime.store, clock },
+    {
+      config: runtime.config,
+      dossiers: runtime.store,
+      openDossiers: runtime.platform.table.reports,
+      reports: runtime.platform.table.reports,
+      clock,
+    },
   );
 });
 afterAll(async () => {

@@ -59,7 +59,7 @@ async function receiveLand(id: string, day: string, procedure = LAND) {
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({ clock, mail: true, ruleCacheMs: 0 });
-  deps = { config: runtime.config, dossiers: runtime.store, clock };
+  deps = { config: runtime.config, dossiers: runtime.store, openDossiers: runtime.platform.table.reports, clock };
   // A population of open dossiers received across November, one resolved, one civil-status dossier.
   const days = [
     '2026-11-02',
@@ -377,7 +377,12 @@ describe('a rules put on an empty store', () => {
   it('needs a global default among the stored and incoming rules', async () => {
     const empty = await startLocalRuntime({ clock, seed: 'never' });
     try {
-      const emptyDeps: AdminDeps = { config: empty.config, dossiers: empty.store, clock };
+      const emptyDeps: AdminDeps = {
+        config: empty.config,
+        dossiers: empty.store,
+        openDossiers: empty.platform.table.reports,
+        clock,
+      };
       const onlyProcedure = {
         name: 'r.yaml',
         data: { rules: [{ procedureCode: '1.1', effectiveFrom: '2026-01-01', legalBasis: 'QĐ', duration: '5wd' }] },

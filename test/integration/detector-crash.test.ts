@@ -2,7 +2,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
-import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { MESSAGE_ID_HEADER, SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import type { DossierStore } from '../../shared/ports/dossier-store.ts';
 import { MailDeferredError, type Mailer } from '../../shared/ports/mailer.ts';
@@ -32,8 +32,8 @@ function crashingStore(inner: DossierStore, crash: { armed: boolean }): DossierS
   return {
     load: (id) => inner.load(id),
     appendEvent: (e, at) => inner.appendEvent(e, at),
+    removeEvent: (id, eventId) => inner.removeEvent(id, eventId),
     listEvents: (id) => inner.listEvents(id),
-    clearOutbox: (id, ids) => inner.clearOutbox(id, ids),
     saveRecord: async (record: DossierRecord, version) => {
       if (crash.armed && !record.lease && Object.values(record.notifications).some((n) => n.sentAt || n.attempts > 0)) {
         throw new CrashError('container killed between the send and the mark');
@@ -48,7 +48,7 @@ function deps(store: DossierStore, mailer: Mailer = new SesMailer(ses)): Detecto
 }
 
 describe('a detector crash', () => {
-  it('between the send and the mark: nothing is sent again within the lease, and the notification is not lost', async () => {
+  it('between the send and the mark: an official’s alert is sent again by the next run (at least once, same Message-ID), then never again', async () => {
     await runtime.deliver(
       receivedEvent({
         dossierId: 'H21.65-240304-0301',
@@ -68,14 +68,18 @@ describe('a detector crash', () => {
     expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(1);
     crash.armed = false;
 
-    clock.at = Date.parse('2024-03-14T17:35:00+07:00'); // inside the lease
+    // Nothing recorded the move or the send: the next run makes both again (ADR 0013: officials' alerts
+    // are at least once and take no lease; the detector runs one at a time).
+    clock.at = Date.parse('2024-03-14T17:45:00+07:00');
     await runDetector(deps(runtime.store), 'run-2');
-    expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(1);
-
-    clock.at = Date.parse('2024-03-14T17:41:00+07:00'); // the lease has expired: sent again, same Message-ID
-    await runDetector(deps(runtime.store), 'run-3');
     const emails = await sentEmails(runtime.sesEndpoint ?? '');
     expect(emails).toHaveLength(2);
+    const messageIds = emails.map((m) => m.headers?.find((h) => h.name === MESSAGE_ID_HEADER)?.value);
+    expect(messageIds[0]).toMatch(/@dunghan\.vn>$/);
+    expect(messageIds[1]).toBe(messageIds[0]);
+    clock.at = Date.parse('2024-03-14T18:00:00+07:00');
+    await runDetector(deps(runtime.store), 'run-3');
+    expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(2);
     const { record } = await runtime.store.load('H21.65-240304-0301');
     expect(Object.values(record?.notifications ?? {}).map((n) => Boolean(n.sentAt))).toEqual([true]);
     expect(record?.lease).toBeUndefined();
@@ -85,7 +89,7 @@ describe('a detector crash', () => {
     expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(2);
   });
 
-  it('before the send: the owed notification is sent by the next run after the lease, once', async () => {
+  it('before the send: the owed notification is sent by the next run, once', async () => {
     await runtime.deliver(
       receivedEvent({
         dossierId: 'H21.65-240311-0302',
@@ -106,8 +110,9 @@ describe('a detector crash', () => {
     await runDetector(deps(crashingStore(runtime.store, crash), dying), 'run-5');
     expect(await sentEmails(runtime.sesEndpoint ?? '')).toHaveLength(0);
     crash.armed = false;
+    // Nothing was recorded (no lease for an official's alert): the dossier is where it was, owed.
     const stuck = (await runtime.store.load('H21.65-240311-0302')).record;
-    expect(stuck?.lease?.runId).toBe('run-5');
+    expect(stuck?.lease).toBeUndefined();
     expect(Object.values(stuck?.notifications ?? {}).every((n) => !n.sentAt)).toBe(true);
 
     clock.at = Date.parse('2024-03-21T17:45:00+07:00');
@@ -135,8 +140,8 @@ describe('a dossier that fails to move', () => {
       ...runtime.store,
       load: (id) => runtime.store.load(id),
       appendEvent: (e, at) => runtime.store.appendEvent(e, at),
+      removeEvent: (id, eventId) => runtime.store.removeEvent(id, eventId),
       listEvents: (id) => runtime.store.listEvents(id),
-      clearOutbox: (id, ids) => runtime.store.clearOutbox(id, ids),
       saveRecord: async (record, version) => {
         if (record.state.dossierId === 'H21.65-240318-0303') throw new Error('table unavailable');
         return runtime.store.saveRecord(record, version);

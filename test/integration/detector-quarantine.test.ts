@@ -51,7 +51,9 @@ describe('a dossier the detector keeps failing on', () => {
 
   it('is parked after three failing runs while its shard-mates are alerted in every run', async () => {
     const clients = ses();
-    const deps = detectorDeps(runtime, clock, new SesMailer(clients.atLeastOnce), { quarantine: runtime.store });
+    const deps = detectorDeps(runtime, clock, new SesMailer(clients.atLeastOnce), {
+      quarantine: runtime.platform.table.quarantine,
+    });
     await receive(neighbour, '2024-03-04');
     // A record the detector cannot read, due now in the neighbour's shard (written around the store,
     // as a bug or a manual edit would leave it).
@@ -82,16 +84,22 @@ describe('a dossier the detector keeps failing on', () => {
     // The neighbour, in the same shard and bucket, was alerted by the first run.
     const digests = await sentEmails(runtime.sesEndpoint ?? '');
     expect(digests.filter((m) => m.body.text?.includes(neighbour))).toHaveLength(1);
-    expect((await runtime.store.listQuarantine()).map((q) => [q.dossierId, q.failures, Boolean(q.parkedAt)])).toEqual([
-      [poison, PARK_AFTER_RUNS, true],
-    ]);
+    expect(
+      (await runtime.platform.table.quarantine.listQuarantine()).map((q) => [
+        q.dossierId,
+        q.failures,
+        Boolean(q.parkedAt),
+      ]),
+    ).toEqual([[poison, PARK_AFTER_RUNS, true]]);
     clients.atLeastOnce.destroy();
     clients.atMostOnce.destroy();
   });
 
   it('no longer fails later runs nor holds the watermark: a dossier due days later in its shard is alerted', async () => {
     const clients = ses();
-    const deps = detectorDeps(runtime, clock, new SesMailer(clients.atLeastOnce), { quarantine: runtime.store });
+    const deps = detectorDeps(runtime, clock, new SesMailer(clients.atLeastOnce), {
+      quarantine: runtime.platform.table.quarantine,
+    });
     await receive(later, '2024-03-11');
     clock.at = Date.parse('2024-03-21T17:30:00+07:00');
     await clearSentEmails(runtime.sesEndpoint ?? '');
@@ -99,7 +107,7 @@ describe('a dossier the detector keeps failing on', () => {
     expect(report.failures).toEqual([]);
     expect(report.parked).toEqual([]);
     // Only the days since the last run are read: the parked dossier's bucket is behind the watermark.
-    expect(report.bucketsRead).toBeLessThanOrEqual(runtime.store.shards.length * 8);
+    expect(report.bucketsRead).toBeLessThanOrEqual(runtime.platform.table.due.shards.length * 8);
     expect((await sentEmails(runtime.sesEndpoint ?? '')).some((m) => m.body.text?.includes(later))).toBe(true);
     clients.atLeastOnce.destroy();
     clients.atMostOnce.destroy();
@@ -109,7 +117,7 @@ describe('a dossier the detector keeps failing on', () => {
     const clients = ses();
     await clearSentEmails(runtime.sesEndpoint ?? '');
     const deps = {
-      quarantine: runtime.store,
+      quarantine: runtime.platform.table.quarantine,
       mailer: new SesMailer(clients.atLeastOnce),
       clock,
       config: { senderEmail: 'dunghan@mot-cua.example.vn', adminEmails: ['it@so-noi-vu.example.vn'] },
@@ -126,7 +134,7 @@ describe('a dossier the detector keeps failing on', () => {
   });
 
   it('is released by an operator’s retry and counted afresh if it still fails', async () => {
-    const deps = { quarantine: runtime.store, store: runtime.store, clock };
+    const deps = { quarantine: runtime.platform.table.quarantine, store: runtime.store, clock };
     expect((await listQuarantined(deps)).map((q) => q.dossierId)).toEqual([poison]);
     await expect(retryQuarantined(deps, 'H21.65-NOT-THERE')).rejects.toThrow(NotQuarantinedError);
     expect(await retryQuarantined(deps, poison)).toEqual({ dossierId: poison, rescheduled: false });

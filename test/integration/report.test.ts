@@ -30,7 +30,11 @@ beforeAll(async () => {
     for (const delivery of await runtime.deliver(event)) if (!delivery.ok) throw delivery.error;
   }
   now = REPORTED_AT;
-  report = await produceReport(runtime.store, parseReportRequest({ from: '2022-01-01', to: '2022-12-31' }), now);
+  report = await produceReport(
+    runtime.platform.table.reports,
+    parseReportRequest({ from: '2022-01-01', to: '2022-12-31' }),
+    now,
+  );
 }, 300_000);
 
 afterAll(async () => {

@@ -253,7 +253,13 @@ describe('functions/api under fuzzing (dynalite)', () => {
     for (const event of exampleStream()) await runtime.deliver(event);
     api = createApiHandler(
       { store: runtime.store, rules: new RuleBook(runtime.config, clock), clock, linkSecret: LOCAL_LINK_SECRET },
-      { config: runtime.config, dossiers: runtime.store, reports: runtime.store, clock },
+      {
+        config: runtime.config,
+        dossiers: runtime.store,
+        openDossiers: runtime.platform.table.reports,
+        reports: runtime.platform.table.reports,
+        clock,
+      },
     );
   }, 60_000);
   afterAll(async () => {

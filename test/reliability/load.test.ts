@@ -8,7 +8,7 @@ import { generateSampleStream } from '../../local/sample-stream.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
 import { toRecord } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
-import { mapLimit } from '../../shared/use-cases/map-limit.ts';
+import { mapLimit } from '../../shared/support/map-limit.ts';
 
 const TARGET = Number(process.env.DUNGHAN_LOAD_EVENTS ?? 50_000);
 // A full collection before each heap sample, so the samples measure what is kept, not garbage.

@@ -23,7 +23,7 @@ export function detectorDeps(
 ): DetectorDeps {
   return {
     store: runtime.store,
-    index: runtime.store,
+    index: runtime.platform.table.due,
     rules: new RuleBook(runtime.config, clock, 0),
     mailer,
     publisher: { publish: async (list) => list.map((e) => e.detail.eventId) },

@@ -15,6 +15,7 @@ import { createClients } from '../../shared/adapters/aws-clients.ts';
 import { CachedDossierStore } from '../../shared/adapters/cached-dossier-store.ts';
 import { DynamoConfigStore } from '../../shared/adapters/dynamo-config-store.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { DynamoDueIndex } from '../../shared/adapters/dynamo-due-index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
@@ -24,8 +25,8 @@ import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.t
 import { STAGES } from '../../shared/domain/dossier/stages.ts';
 import type { DossierStore } from '../../shared/ports/dossier-store.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
+import { mapLimit } from '../../shared/support/map-limit.ts';
 import { approveThroughLink } from '../../shared/use-cases/approve-apology.ts';
-import { mapLimit } from '../../shared/use-cases/map-limit.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { runDetector } from '../../shared/use-cases/run-detector.ts';
 import { startFaultySes } from './faulty-ses.ts';
@@ -229,8 +230,8 @@ export async function runScenario(options: { seed: number; scale: number; faults
   const detectorStore: DossierStore = {
     load: (id) => store.load(id),
     appendEvent: (e, at) => store.appendEvent(e, at),
+    removeEvent: (id, eventId) => store.removeEvent(id, eventId),
     listEvents: (id) => store.listEvents(id),
-    clearOutbox: (id, ids) => store.clearOutbox(id, ids),
     saveRecord: async (record: DossierRecord, version) => {
       const marking =
         !record.lease &&
@@ -244,7 +245,7 @@ export async function runScenario(options: { seed: number; scale: number; faults
   };
   const detectorDeps = {
     store: detectorStore,
-    index: store,
+    index: new DynamoDueIndex(clients.documents, LOCAL_TABLE, { clock }),
     rules,
     mailer,
     citizenMailer,

@@ -32,6 +32,14 @@ export class InMemoryDossierStore implements DossierStore {
     return true;
   }
 
+  async removeEvent(dossierId: string, eventId: string): Promise<void> {
+    const list = this.events.get(dossierId) ?? [];
+    this.events.set(
+      dossierId,
+      list.filter((e) => e.detail.eventId !== eventId),
+    );
+  }
+
   async listEvents(dossierId: string) {
     return sortEvents(structuredClone(this.events.get(dossierId) ?? [])).map((event) => ({ event, storedAt: '' }));
   }
@@ -47,13 +55,6 @@ export class InMemoryDossierStore implements DossierStore {
     this.records.set(record.state.dossierId, saved);
     this.saves += 1;
     return structuredClone(saved);
-  }
-
-  async clearOutbox(dossierId: string, eventIds: readonly string[]): Promise<void> {
-    const record = this.records.get(dossierId);
-    if (!record) return;
-    for (const id of eventIds) delete record.outbox[id];
-    record.version += 1;
   }
 }
 

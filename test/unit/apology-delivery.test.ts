@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settleUncertainApologies } from '../../shared/domain/dossier/apology-delivery.ts';
+import { settleUncertainApologies } from '../../shared/domain/dossier/delivery.ts';
 import type { DossierRecord, OwedNotification } from '../../shared/domain/dossier/dossier-record.ts';
 
 const id = 'H21.65-240401-0001';

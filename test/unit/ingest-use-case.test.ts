@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
+import { InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
 import { ingestDossierEvent, TooManyConflictsError } from '../../shared/use-cases/ingest-dossier-event.ts';
 import { landDossierEvents } from '../support/fixtures.ts';
 import { fixedClock, InMemoryDossierStore, RecordingPublisher, shippedRuleBook } from '../support/in-memory.ts';
@@ -18,8 +18,9 @@ describe('ingesting one event (use case with in-memory ports)', () => {
     const first = await ingestDossierEvent(deps, events[0] as never);
     const again = await ingestDossierEvent(deps, events[0] as never);
     expect(first).toMatchObject({ outcome: 'applied', version: 1, status: 'open' });
-    // Version 2: publishing the receipt's violation cleared the outbox, which bumps the version.
-    expect(again).toMatchObject({ outcome: 'duplicate', version: 2 });
+    // Version 1: the receipt's violation was published before the one write, which left the outbox empty
+    // (no separate clear: ADR 0013).
+    expect(again).toMatchObject({ outcome: 'duplicate', version: 1 });
     expect(store.saves).toBe(1);
     expect(store.events.get('H21.65-220408-0012')).toHaveLength(1);
   });
@@ -57,5 +58,34 @@ describe('ingesting one event (use case with in-memory ports)', () => {
     expect(store.records.get('H21.65-220408-0012')?.outbox).toEqual({});
     await ingestDossierEvent(deps, events[1] as never);
     expect(publisher.published).toHaveLength(1);
+  });
+});
+
+describe('an event the domain cannot fold (issue #13: never a wedged dossier)', () => {
+  it('takes it back out of the log and dead-letters it with the reason; replayed once fixed, it is applied', async () => {
+    const { deps, store, events } = await setup();
+    const [receipt, handover] = events;
+    expect((await ingestDossierEvent(deps, receipt as never)).outcome).toBe('applied');
+    // A configuration fault the contract cannot see: the rule's calendar is gone from the book.
+    const book = await deps.rules.current();
+    const broken = {
+      current: async () => ({
+        ...book,
+        calendar: () => {
+          throw new RangeError('calendar vn-civil-service: no year 2022');
+        },
+      }),
+    };
+    const refused = ingestDossierEvent({ ...deps, rules: broken as never }, handover as never);
+    await expect(refused).rejects.toThrow(InvalidEventError);
+    await expect(refused).rejects.toThrow(
+      /detail: cannot be applied to dossier H21\.65-220408-0012: RangeError: .*no year 2022/,
+    );
+    // Not kept in the log: the dossier's later events are not refused because of it.
+    expect(store.events.get('H21.65-220408-0012')?.map((e) => e.detail.eventId)).toEqual([receipt?.detail.eventId]);
+    expect(store.records.get('H21.65-220408-0012')?.folded?.count).toBe(1);
+    // Replayed from the dead letters once the book is whole again, it is applied.
+    expect(await ingestDossierEvent(deps, handover as never)).toMatchObject({ outcome: 'applied' });
+    expect(store.records.get('H21.65-220408-0012')?.folded?.count).toBe(2);
   });
 });

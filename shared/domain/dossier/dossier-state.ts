@@ -156,7 +156,14 @@ export function sortEvents(events: readonly DossierEvent[]): DossierEvent[] {
   );
 }
 
-const TERMINAL: ReadonlySet<DossierStatus> = new Set(['resolved', 'withdrawn', 'refused']);
+/** The statuses that close a dossier: no clock runs, no alert is owed (the one home of the set). */
+export const CLOSED_STATUSES: ReadonlySet<DossierStatus> = new Set(['resolved', 'withdrawn', 'refused']);
+
+export function isClosed(status: DossierStatus): boolean {
+  return CLOSED_STATUSES.has(status);
+}
+
+const TERMINAL = CLOSED_STATUSES;
 
 /**
  * Folds a dossier's events (deduplicated by id, any order) into its state. Events that precede the

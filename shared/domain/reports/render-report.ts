@@ -143,10 +143,11 @@ function trendChart(report: Report): string {
 }
 
 function htmlTable(table: ReportTable): string {
-  const head =
-    (table.groups
+  const head = `${
+    table.groups
       ? `<tr>${table.groups.map((g) => `<th colspan="${g.span}">${escapeHtml(g.title)}</th>`).join('')}</tr>`
-      : '') + `<tr>${table.columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join('')}</tr>`;
+      : ''
+  }<tr>${table.columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join('')}</tr>`;
   const body = table.rows
     .map(
       (row) =>

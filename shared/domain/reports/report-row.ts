@@ -1,4 +1,5 @@
 import type { DossierRecord } from '../dossier/dossier-record.ts';
+import { isClosed } from '../dossier/dossier-state.ts';
 
 /**
  * What reports need of one dossier, derived from its record and stored with it (projected into the
@@ -33,6 +34,11 @@ export interface ReportRow {
   steps: { unitId: string; unitName?: string | undefined; dueAt: string; finishedAt?: string | undefined }[];
   /** True when the detector saw the re-appointed date pass too. */
   secondOverrun: boolean;
+  /**
+   * While not closed: what tells whether a rule or calendar change can touch the dossier — its calendar
+   * and when its current clock cycle started (the receipt, or the completed supplement).
+   */
+  live?: { calendarId: string; clockStartedAt: string } | undefined;
 }
 
 /** The report row of a dossier, or undefined while its receipt event has not arrived. */
@@ -67,5 +73,8 @@ export function reportRowOf(record: DossierRecord): ReportRow | undefined {
       ...(s.finishedAt ? { finishedAt: s.finishedAt } : {}),
     })),
     secondOverrun: record.stagesReached.some((s) => s.stage === 'SECOND_OVERRUN'),
+    ...(state.rule && !isClosed(state.status)
+      ? { live: { calendarId: state.rule.calendarId, clockStartedAt: state.clockStartedAt ?? received.receivedAt } }
+      : {}),
   };
 }

@@ -22,3 +22,15 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
 
 /** How the detector retries reading an index bucket (a Query and its records) before the bucket waits a run. */
 export const READ_RETRY: RetryPolicy = { attempts: 5, baseMs: 20, capMs: 500 };
+
+/** Runs an idempotent operation (a read), retrying a failure with {@link backoffMs} up to `policy.attempts`. */
+export async function withRetry<T>(policy: RetryPolicy, operation: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= policy.attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(policy, attempt)));
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { TABLE_DESIGN } from '../config/table-design.ts';
+import type { DossierEvent } from '../contracts/dossier-events.ts';
+import type { OutboundEvent } from '../contracts/outbound-events.ts';
+import { parseDossierCode } from '../domain/dossier/dossier-code.ts';
+import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { CLOSED_STATUSES, type DossierState } from '../domain/dossier/dossier-state.ts';
+import { reportRowOf } from '../domain/reports/report-row.ts';
+
+/*
+ * How dossiers are laid out in the single table (ADR 0004, 0011): `DOSSIER#<id>` / `META` holds the
+ * record (deflated, with the attributes the indexes and conditions need), `DOSSIER#<id>` /
+ * `EVENT#<eventId>` the event log. The one home of these keys and item shapes, for every adapter.
+ */
+
+export const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
+export const GSI = TABLE_DESIGN.openByNextAction;
+export const REPORT = TABLE_DESIGN.reportByClose;
+const CLOSED = CLOSED_STATUSES;
+/** Shards per day bucket of the open-dossier index, so one busy day never makes a hot partition. */
+export const NEXT_ACTION_SHARDS = 16;
+/** The shard suffixes, `00` … `15`. */
+export const SHARD_IDS = Array.from({ length: NEXT_ACTION_SHARDS }, (_, i) => String(i).padStart(2, '0'));
+
+export function dossierKey(dossierId: string): string {
+  return `DOSSIER#${dossierId}`;
+}
+
+/** Shard of a dossier in the open-dossier index (FNV-1a of its id). */
+export function shardOf(dossierId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < dossierId.length; i += 1) {
+    hash ^= dossierId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return String(hash % NEXT_ACTION_SHARDS).padStart(2, '0');
+}
+
+/**
+ * Index keys of an open dossier: day bucket (local date of the next action, never before `today`, so a
+ * past-due action lands where the detector still reads) + shard, then the instant.
+ */
+export function nextActionKeys(
+  dossierId: string,
+  nextActionAt: string,
+  today: string,
+): { gsi1pk: string; gsi1sk: string } {
+  const day = nextActionAt.slice(0, 10) < today ? today : nextActionAt.slice(0, 10);
+  return {
+    gsi1pk: `DUE#${day}#${shardOf(dossierId)}`,
+    gsi1sk: `${new Date(nextActionAt).toISOString()}#${dossierId}`,
+  };
+}
+
+/** The local (Asia/Ho_Chi_Minh) date of an instant. */
+export function localDay(epochMs: number): string {
+  return new Date(epochMs + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The event log item of an event, as `appendEvent` writes it: keyed by the event's id, detail deflated. */
+export function eventItem(event: DossierEvent, storedAt: string): Record<string, unknown> {
+  return {
+    [PK]: dossierKey(event.detail.dossierId),
+    [SK]: `EVENT#${event.detail.eventId}`,
+    entity: 'event',
+    type: event.type,
+    storedAt,
+    detail: pack(event.detail),
+  };
+}
+
+/**
+ * The META item of a record as `saveRecord` writes it: the record (deflated JSON, without what the event
+ * log holds), the outbox, the report row, and the keys of the sparse indexes.
+ */
+export function dossierItem(
+  saved: DossierRecord,
+  keys: { gsi1pk: string; gsi1sk: string } | undefined,
+): Record<string, unknown> {
+  const { state } = saved;
+  return {
+    [PK]: dossierKey(state.dossierId),
+    [SK]: 'META',
+    entity: 'dossier',
+    dossierId: state.dossierId,
+    version: saved.version,
+    // Every byte here is paid on every write (a write unit per KB): the record deflated, and beside it only
+    // what an index projects or a conditional write reads.
+    data: pack({ ...saved, state: storedState(saved.state), outbox: undefined }),
+    outbox: Object.fromEntries(Object.entries(saved.outbox).map(([id, e]) => [id, JSON.stringify(e)])),
+    ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
+    ...(keys ?? {}),
+    ...reportAttributes(saved),
+  };
+}
+
+/** The report row and its index keys: closed dossiers by closing month, the others by shard. */
+function reportAttributes(record: DossierRecord): Record<string, string | Uint8Array> {
+  const row = reportRowOf(record);
+  if (!row) return {};
+  const closed = CLOSED.has(row.status) && row.closedAt !== undefined;
+  return {
+    [REPORT.partitionKey]: closed
+      ? `CLOSED#${localDay(Date.parse(row.closedAt as string)).slice(0, 7)}`
+      : `LIVE#${shardOf(row.id)}`,
+    [REPORT.sortKey]: `${new Date(row.receivedAt).toISOString()}#${row.id}`,
+    report: pack(row),
+  };
+}
+
+/** The months (`YYYY-MM`, Vietnam time) from the one holding `start` to the one holding `now`. */
+export function closingMonths(start: number, now: number): string[] {
+  const months: string[] = [];
+  let [y, m] = localDay(start).split('-').map(Number) as [number, number];
+  const last = localDay(now).slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > last) return months;
+    months.push(month);
+    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  }
+}
+
+/**
+ * The state as stored: what the event log already holds is left out, so the item stays small whatever
+ * the history (ADR 0011) — the history, the event ids, the hand-overs (all derived again from the log
+ * when shown), the reasons of closed suspensions (the open one's reason stays) and the receipt's copy
+ * of the steps (the state's steps carry them).
+ */
+function storedState(state: DossierState): DossierState {
+  return {
+    ...state,
+    code: undefined as unknown as DossierState['code'],
+    ...(state.received ? { received: { ...state.received, steps: undefined } } : {}),
+    history: [],
+    eventIds: [],
+    handovers: [],
+    suspensions: state.suspensions.map((s) => (s.to === undefined ? s : { from: s.from, to: s.to, reason: '' })),
+  };
+}
+
+/** JSON, deflated: Vietnamese text and repeated ISO instants shrink to a third or less. */
+export function pack(value: unknown): Uint8Array {
+  return deflateRawSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 6 });
+}
+
+export function unpack(value: unknown): unknown {
+  if (typeof value === 'string') return JSON.parse(value);
+  return JSON.parse(inflateRawSync(value as Uint8Array).toString('utf8'));
+}
+
+/** DynamoDB's item limit: 400 KB, attribute names and values, strings counted in UTF-8 bytes. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/** Thrown before writing an item DynamoDB would refuse (dynalite counts UTF-16 units and would accept it). */
+export class ItemTooLargeError extends Error {
+  override name = 'ItemTooLargeError';
+}
+
+/** The size DynamoDB bills and limits an item by: attribute names plus values, UTF-8. */
+export function dynamoItemBytes(value: unknown): number {
+  if (value === null || value === undefined || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + dynamoItemBytes(v), 0);
+  if (typeof value === 'object') {
+    return (
+      3 +
+      Object.entries(value as Record<string, unknown>).reduce(
+        (sum, [k, v]) => sum + 1 + Buffer.byteLength(k, 'utf8') + dynamoItemBytes(v),
+        0,
+      )
+    );
+  }
+  return 0;
+}
+
+export function checkItemSize(item: Record<string, unknown>, what: string): void {
+  const bytes = Object.entries(item).reduce(
+    (sum, [k, v]) => sum + Buffer.byteLength(k, 'utf8') + dynamoItemBytes(v),
+    0,
+  );
+  if (bytes > MAX_ITEM_BYTES) {
+    throw new ItemTooLargeError(`${what}: ${bytes} bytes, above DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`);
+  }
+}
+
+/** A stored META item as a record. */
+export function toRecord(item: Record<string, unknown>): DossierRecord {
+  const data = unpack(item.data) as DossierRecord;
+  // The parsed dossier code is derived from the id, not stored.
+  data.state.code ??= parseDossierCode(data.state.dossierId);
+  const outbox: Record<string, OutboundEvent> = {};
+  for (const [id, json] of Object.entries((item.outbox as Record<string, string> | undefined) ?? {})) {
+    outbox[id] = JSON.parse(json) as OutboundEvent;
+  }
+  return {
+    ...data,
+    notifications: data.notifications ?? {},
+    stagesReached: data.stagesReached ?? [],
+    outbox,
+    version: Number(item.version),
+  };
+}

@@ -1,0 +1,63 @@
+import type { Clock } from '../ports/clock.ts';
+import { type AwsClients, type ClientOptions, createClients } from './aws-clients.ts';
+import { DynamoConfigStore } from './dynamo-config-store.ts';
+import { DynamoDeadLetterStore } from './dynamo-dead-letter-store.ts';
+import { DynamoDossierStore } from './dynamo-dossier-store.ts';
+import { DynamoDueIndex } from './dynamo-due-index.ts';
+import { DynamoQuarantineStore } from './dynamo-quarantine-store.ts';
+import { DynamoReportIndex } from './dynamo-report-index.ts';
+import { EventBridgePublisher } from './eventbridge-publisher.ts';
+
+/**
+ * What every function's composition root is built from — on AWS from the environment, locally from the
+ * embedded servers: the SDK clients, the table and bus names, the clock, and the adapters of the table.
+ */
+export interface Platform {
+  clients: AwsClients;
+  tableName: string;
+  busName: string;
+  clock: Clock;
+  /** How long a container trusts its copy of the rules and calendars (ms). */
+  ruleCacheMs: number;
+  table: TableAdapters;
+  publisher: EventBridgePublisher;
+}
+
+/** The adapters of the single table (ADR 0004, 0011), one home for their construction. */
+export interface TableAdapters {
+  dossiers: DynamoDossierStore;
+  due: DynamoDueIndex;
+  quarantine: DynamoQuarantineStore;
+  reports: DynamoReportIndex;
+  config: DynamoConfigStore;
+  deadLetters: DynamoDeadLetterStore;
+}
+
+export function createPlatform(input: {
+  clients?: AwsClients;
+  clientOptions?: ClientOptions;
+  tableName: string;
+  busName: string;
+  clock: Clock;
+  ruleCacheMs: number;
+}): Platform {
+  const clients = input.clients ?? createClients(input.clientOptions);
+  const { documents } = clients;
+  const { tableName, clock } = input;
+  return {
+    clients,
+    tableName,
+    busName: input.busName,
+    clock,
+    ruleCacheMs: input.ruleCacheMs,
+    table: {
+      dossiers: new DynamoDossierStore(documents, tableName, clock),
+      due: new DynamoDueIndex(documents, tableName, { clock }),
+      quarantine: new DynamoQuarantineStore(documents, tableName),
+      reports: new DynamoReportIndex(documents, tableName),
+      config: new DynamoConfigStore(documents, tableName),
+      deadLetters: new DynamoDeadLetterStore(documents, tableName),
+    },
+    publisher: new EventBridgePublisher(clients.eventBridge, input.busName),
+  };
+}

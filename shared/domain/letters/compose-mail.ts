@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
+import { renderLetterDocx } from './apology-docx.ts';
+import { buildApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
+import { buildDigest, copiesHead, type DigestItem, printsLetter } from './digest.ts';
+
+/** One email, as the mail port sends it. Addresses are plain `local@domain`. */
+export interface OutgoingMail {
+  from: string;
+  to: string[];
+  cc?: string[] | undefined;
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[] | undefined;
+  /** Deterministic per notification set, so a repeat is recognisable (`<…@dunghan.vn>`). */
+  messageId: string;
+}
+
+/** An email and the notifications it carries; `atMostOnce`: a citizen's apology (never resent below). */
+export interface Envelope {
+  mail: OutgoingMail;
+  parts: { dossierId: string; notificationIds: string[] }[];
+  atMostOnce?: boolean;
+}
+
+/** A dossier and the notifications a detector run sends for it. */
+export interface Sending {
+  record: DossierRecord;
+  sending: readonly OwedNotification[];
+}
+
+export interface ComposeSettings {
+  senderEmail: string;
+  /** The signed approval-page link of a dossier's drafted apology. */
+  approvalLink: (dossierId: string) => string;
+}
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/**
+ * Turns what a detector run owes into emails: each citizen's apology as its own email (letter in the
+ * body and as .docx), everything else as one digest per official — the head copied on missed apology
+ * deadlines and overruns, the drafts and printable letters attached, an approval link on drafts.
+ * A notification that cannot be composed is returned with the reason instead of stopping the others.
+ */
+export function composeMail(
+  run: readonly Sending[],
+  settings: ComposeSettings,
+  calendar: WorkingCalendar,
+  now: number,
+): { envelopes: Envelope[]; failures: Map<string, string> } {
+  const envelopes: Envelope[] = [];
+  const failures = new Map<string, string>();
+  const byOfficial = new Map<
+    string,
+    { name: string; items: DigestItem[]; cc: Set<string>; parts: Envelope['parts'] }
+  >();
+  for (const { record, sending } of run) {
+    const received = record.state.received;
+    if (!received) continue;
+    const dossierId = record.state.dossierId;
+    for (const n of sending) {
+      try {
+        const letter =
+          n.kind === 'due_soon' || n.kind.startsWith('apology_')
+            ? buildApologyLetter(record, calendar, now)
+            : undefined;
+        if (n.kind === 'apology_to_citizen' && letter && received.applicant.email) {
+          envelopes.push({
+            mail: {
+              from: settings.senderEmail,
+              to: [received.applicant.email],
+              subject: `${received.agency.name}: ${letter.title.charAt(0)}${letter.title.slice(1).toLocaleLowerCase('vi')} — hồ sơ ${dossierId}`,
+              text: renderLetterText(letter),
+              html: `<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>${renderLetterHtml(letter)}</body></html>`,
+              attachments: [
+                { filename: letterFileName(dossierId), content: renderLetterDocx(letter), contentType: DOCX },
+              ],
+              messageId: messageIdOf([n.id]),
+            },
+            parts: [{ dossierId, notificationIds: [n.id] }],
+            atMostOnce: true,
+          });
+          continue;
+        }
+        const group = byOfficial.get(received.official.email) ?? {
+          name: received.official.name,
+          items: [],
+          cc: new Set<string>(),
+          parts: [],
+        };
+        const approvalUrl =
+          n.kind === 'due_soon' && record.apology.status === 'drafted' ? settings.approvalLink(dossierId) : undefined;
+        group.items.push({ record, kind: n.kind, letter, approvalUrl });
+        if (copiesHead(n.kind) && received.head?.email) group.cc.add(received.head.email);
+        const part = group.parts.find((p) => p.dossierId === dossierId);
+        if (part) part.notificationIds.push(n.id);
+        else group.parts.push({ dossierId, notificationIds: [n.id] });
+        byOfficial.set(received.official.email, group);
+      } catch (error) {
+        failures.set(n.id, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      }
+    }
+  }
+  for (const [email, group] of byOfficial) {
+    const digest = buildDigest(group.name, group.items, calendar, now);
+    const attachments = group.items
+      .filter((i) => i.letter && (i.kind === 'due_soon' || printsLetter(i.kind)))
+      .map((i) => ({
+        filename: letterFileName(i.record.state.dossierId),
+        content: renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
+        contentType: DOCX,
+      }));
+    envelopes.push({
+      mail: {
+        from: settings.senderEmail,
+        to: [email],
+        cc: [...group.cc].filter((c) => c !== email),
+        subject: digest.subject,
+        text: digest.text,
+        html: digest.html,
+        attachments,
+        messageId: messageIdOf(group.parts.flatMap((p) => p.notificationIds)),
+      },
+      parts: group.parts,
+    });
+  }
+  return { envelopes, failures };
+}
+
+function letterFileName(dossierId: string): string {
+  return `phieu-xin-loi-${dossierId.replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 80)}.docx`;
+}
+
+/** The same notifications always make the same id, so a resent email is recognisable as a repeat. */
+function messageIdOf(notificationIds: readonly string[]): string {
+  const hash = createHash('sha256')
+    .update([...notificationIds].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 32);
+  return `<${hash}@dunghan.vn>`;
+}
