@@ -17,7 +17,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoItemBytes } from '../shared/adapters/dynamo-dossier-store.ts';
-import { TABLE_DESIGN, TABLE_INDEXES } from '../shared/config/table-design.ts';
+import { TABLE_DESIGN, TABLE_INDEXES } from '../shared/settings/table-design.ts';
 
 type Item = Record<string, unknown>;
 

@@ -8,13 +8,13 @@
 import { adminDeps } from '../functions/api/deps.ts';
 import { startLocalRuntime } from '../local/local-runtime.ts';
 import { dossierItem, eventItem, nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
-import { TABLE_DESIGN } from '../shared/config/table-design.ts';
 import { parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { formatIsoDate, isoWeekday, parseIsoDate } from '../shared/domain/calendar/local-date.ts';
 import { nextRecord } from '../shared/domain/dossier/dossier-record.ts';
 import { foldDossier } from '../shared/domain/dossier/dossier-state.ts';
 import { readRulesData, resolveRule } from '../shared/domain/rules/deadline-rule.ts';
+import { TABLE_DESIGN } from '../shared/settings/table-design.ts';
 import { previewCalendar, putCalendar } from '../shared/use-cases/administer-config.ts';
 import { snapshotOf } from '../shared/use-cases/rule-book.ts';
 import { bulkPut } from './bulk-load.ts';

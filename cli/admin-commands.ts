@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { adminDeps } from '../functions/api/deps.ts';
 import { platformFromEnvironment } from '../functions/platform.ts';
-import { readConfig } from '../shared/config/env.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
-import { ConfigConflictError } from '../shared/ports/config-admin-store.ts';
+import { readConfig } from '../shared/settings/env.ts';
 import {
   type AdminDeps,
   type ConfigDocument,
@@ -28,7 +27,7 @@ import {
 } from '../shared/use-cases/administer-config.ts';
 import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../shared/use-cases/quarantine.ts';
 import { runCheckProvisional } from './due-command.ts';
-import { BadInputError, RuntimeFailure } from './errors.ts';
+import { BadInputError } from './errors.ts';
 import { type StoreOptions, withLocalStore } from './store-commands.ts';
 
 export interface AdminOptions extends StoreOptions {
@@ -82,7 +81,6 @@ export async function withAdmin<T>(options: AdminOptions, run: (deps: AdminDeps)
       );
     }
     if (error instanceof ConfigNotFoundError) throw new BadInputError('<id>', error.message);
-    if (error instanceof ConfigConflictError) throw new RuntimeFailure(error.message);
     throw error;
   }
 }

@@ -21,6 +21,3 @@ export class RuntimeFailure extends Error {
     super(message);
   }
 }
-
-/** Exit codes of the `dunghan` command. */
-export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;

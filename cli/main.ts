@@ -7,7 +7,8 @@ import {
   rulesCommands,
 } from './admin-commands.ts';
 import { runDue } from './due-command.ts';
-import { BadInputError, EXIT, RuntimeFailure } from './errors.ts';
+import { BadInputError, RuntimeFailure } from './errors.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { runReport } from './report-command.ts';
 import { runStart } from './start-command.ts';
 import { runDeadLetters, runDetect, runDossier, runReplay, runSeed } from './store-commands.ts';
@@ -295,18 +296,10 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end with exit code 0; everything else commander rejects is bad input.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    if (error instanceof RuntimeFailure) {
-      if (error.result !== undefined) process.stdout.write(`${JSON.stringify(error.result, null, 2)}\n`);
-      process.stderr.write(`dunghan: ${error.message}\n`);
-      return EXIT.failure;
-    }
-    if (error instanceof BadInputError) {
-      if (error.result !== undefined) process.stdout.write(`${JSON.stringify(error.result, null, 2)}\n`);
-      process.stderr.write(`dunghan: ${error.message}\n`);
-      return EXIT.badInput;
-    }
+    const result = error instanceof RuntimeFailure || error instanceof BadInputError ? error.result : undefined;
+    if (result !== undefined) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     process.stderr.write(`dunghan: ${(error as Error).message ?? String(error)}\n`);
-    return EXIT.failure;
+    return exitCodeFor(error);
   }
 }
 

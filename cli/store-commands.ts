@@ -5,12 +5,12 @@ import { platformFromEnvironment } from '../functions/platform.ts';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
 import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../local/local-runtime.ts';
 import { InvalidConfigError, loadConfigDirs } from '../shared/adapters/config-files.ts';
-import { readConfig } from '../shared/config/env.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
-import { foldDossier } from '../shared/domain/dossier/dossier-state.ts';
+import { foldDossier, isClosed } from '../shared/domain/dossier/dossier-state.ts';
 import { resolveRule } from '../shared/domain/rules/deadline-rule.ts';
 import { systemClock } from '../shared/ports/clock.ts';
+import { readConfig } from '../shared/settings/env.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
@@ -215,12 +215,7 @@ export async function runDossier(dossierId: string, options: StoreOptions) {
     ).history;
     return {
       dossierId: state.dossierId,
-      status:
-        state.status === 'awaiting_receipt'
-          ? 'awaiting_receipt'
-          : ['resolved', 'withdrawn', 'refused'].includes(state.status)
-            ? state.status
-            : 'open',
+      status: state.status === 'awaiting_receipt' ? 'awaiting_receipt' : isClosed(state.status) ? state.status : 'open',
       phase: state.status,
       stage: record.stage,
       procedure: state.received?.procedure,

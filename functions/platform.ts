@@ -1,6 +1,6 @@
 import { createPlatform, type Platform } from '../shared/adapters/platform.ts';
-import type { AppConfig } from '../shared/config/env.ts';
 import { systemClock } from '../shared/ports/clock.ts';
+import type { AppConfig } from '../shared/settings/env.ts';
 
 /** The platform on AWS: clients from the SDK's defaults, names from the validated environment. */
 export function platformFromEnvironment(config: AppConfig): Platform {

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../shared/domain/dossier/dossier-record.ts';
 import { mapLimit } from '../shared/support/map-limit.ts';
+import { vietnamDay } from '../shared/support/vietnam-time.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime.ts';
 import { generateSampleStream, random } from './sample-stream.ts';
@@ -180,7 +181,7 @@ export async function simulate(
     await timed('ingest', () => deliverUntil(dayEnd));
     now = Math.max(now, dayEnd - 1);
     bar.update(next, {
-      day: new Date(dayEnd - 1 + 7 * 3_600_000).toISOString().slice(0, 10),
+      day: vietnamDay(dayEnd - 1),
       emails: result.emails,
       approvals: result.approvals,
     });

@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { renderCsv, renderHtml, renderMarkdown } from '../../shared/domain/reports/render-report.ts';
-import { ConfigConflictError } from '../../shared/ports/config-admin-store.ts';
+import { InvalidInputError } from '../../shared/support/errors.ts';
 import {
   type AdminDeps,
   type ConfigDocument,
-  ConfigNotFoundError,
   diffCalendarFile,
   diffRuleFiles,
   getCalendar,
@@ -20,7 +19,8 @@ import {
   validateCalendar,
   validateRules,
 } from '../../shared/use-cases/administer-config.ts';
-import { InvalidReportRequestError, parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
+import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
+import { json, statusFor } from './responses.ts';
 
 const REPORT_TYPES = {
   md: 'text/markdown; charset=utf-8',
@@ -71,15 +71,7 @@ export type AdminEvent = APIGatewayProxyEventV2 & {
   };
 };
 
-function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    body: JSON.stringify(body),
-  };
-}
-
-class BadRequestError extends Error {
+class BadRequestError extends InvalidInputError {
   override name = 'BadRequestError';
 }
 
@@ -192,11 +184,9 @@ export async function routeAdmin(deps: AdminDeps, event: AdminEvent): Promise<AP
     }
     return json(404, { error: `no admin route ${method} ${path}` });
   } catch (error) {
-    if (error instanceof BadRequestError) return json(400, { error: error.message });
-    if (error instanceof InvalidReportRequestError) return json(400, { error: error.message });
     if (error instanceof InvalidConfigChangeError) return json(400, { valid: false, problems: error.problems });
-    if (error instanceof ConfigNotFoundError) return json(404, { error: error.message });
-    if (error instanceof ConfigConflictError) return json(409, { error: error.message });
+    const status = statusFor(error);
+    if (status) return json(status, { error: (error as Error).message });
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
 import { escapeHtml as e } from '../../shared/domain/letters/vietnamese-format.ts';
-import type { ApprovalView } from '../../shared/use-cases/approve-apology.ts';
+import type { ApprovalView } from '../../shared/use-cases/approve-through-link.ts';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f5f6f8;color:#1d2433}
 main{max-width:760px;margin:0 auto;padding:16px}h1{font-size:1.3rem;margin:.5rem 0 1rem}

@@ -1,6 +1,6 @@
 import type { Platform } from '../../shared/adapters/platform.ts';
 import type { AdminDeps } from '../../shared/use-cases/administer-config.ts';
-import type { ApprovalDeps } from '../../shared/use-cases/approve-apology.ts';
+import type { ApprovalDeps } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 
 /** The approval page's composition root (public, signed links). */

@@ -3,16 +3,16 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
-import { readApiConfig } from '../../shared/config/detector-env.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
-import { ApprovalRefusedError } from '../../shared/domain/dossier/approve-apology.ts';
+import { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
+import { readApiConfig } from '../../shared/settings/detector-env.ts';
 import type { AdminDeps } from '../../shared/use-cases/administer-config.ts';
 import {
   type ApprovalDeps,
   approveThroughLink,
   DossierNotFoundError,
   viewApproval,
-} from '../../shared/use-cases/approve-apology.ts';
+} from '../../shared/use-cases/approve-through-link.ts';
 import { platformFromEnvironment } from '../platform.ts';
 import { type AdminEvent, routeAdmin } from './admin-routes.ts';
 import { approvalFormPage, approvedPage, refusalPage } from './approval-page.ts';

@@ -6,7 +6,7 @@ import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
 import { createSesClients } from '../../shared/adapters/ses-clients.ts';
-import { readDetectorConfig } from '../../shared/config/detector-env.ts';
+import { readDetectorConfig } from '../../shared/settings/detector-env.ts';
 import { notifyParkedDossiers } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import { notifyProvisionalYears } from '../../shared/use-cases/notify-provisional-years.ts';
 import { type DetectorReport, DetectorRunFailedError, runDetector } from '../../shared/use-cases/run-detector.ts';

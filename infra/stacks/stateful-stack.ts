@@ -3,7 +3,7 @@ import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { TABLE_DESIGN, TABLE_INDEXES } from '../../shared/config/table-design.ts';
+import { TABLE_DESIGN, TABLE_INDEXES } from '../../shared/settings/table-design.ts';
 
 export interface StatefulStackProps extends StackProps {
   /** The verified sender address of the emails (`noreply@…gov.vn`). */

@@ -5,11 +5,12 @@ import { formatProblems } from '../domain/calendar/calendar-definition.ts';
 import { InvalidCalendarError, parseCalendarText } from '../domain/calendar/parse-calendar.ts';
 import { checkRuleSet, type DeadlineRule, type RuleProblem } from '../domain/rules/deadline-rule.ts';
 import { readRulesFile } from '../domain/rules/parse-rules.ts';
+import { InvalidInputError } from '../support/errors.ts';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
 
 /** Every problem found in a configuration directory, by file and path. */
-export class InvalidConfigError extends Error {
+export class InvalidConfigError extends InvalidInputError {
   override name = 'InvalidConfigError';
   constructor(readonly problems: RuleProblem[]) {
     super(

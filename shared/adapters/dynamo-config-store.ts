@@ -1,12 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { TABLE_DESIGN } from '../config/table-design.ts';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CalendarDefinition, calendarDefinitionSchema } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
 import {
@@ -16,6 +9,8 @@ import {
   ConfigConflictError,
 } from '../ports/config-admin-store.ts';
 import type { NoticeStore } from '../ports/notice-store.ts';
+import { TABLE_DESIGN } from '../settings/table-design.ts';
+import { queryAll } from './dynamo-query.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 /** All configuration lives in one partition, read whole (it is small) and cached by the rule book. */
@@ -230,20 +225,12 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
 
   private async queryPrefix(prefix: string, partition = CONFIG_PARTITION): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryAll(this.client, this.tableName, {
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+    }))
+      items.push(item);
     return items;
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE_DESIGN } from '../config/table-design.ts';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLE_DESIGN } from '../settings/table-design.ts';
+import { queryAll } from './dynamo-query.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 
@@ -37,29 +38,20 @@ export class DynamoDeadLetterStore {
 
   async list(): Promise<DeadLetter[]> {
     const out: DeadLetter[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': PK },
-          ExpressionAttributeValues: { ':pk': 'DEADLETTER' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        out.push({
-          at: item.at,
-          detailType: item.detailType,
-          eventId: item.eventId,
-          dossierId: item.dossierId,
-          reason: item.reason,
-          payload: item.payload,
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryAll(this.client, this.tableName, {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': 'DEADLETTER' },
+    })) {
+      out.push({
+        at: item.at as string,
+        detailType: item.detailType as string | undefined,
+        eventId: item.eventId as string | undefined,
+        dossierId: item.dossierId as string | undefined,
+        reason: item.reason as string,
+        payload: item.payload as string,
+      });
+    }
     return out.sort((a, b) => a.at.localeCompare(b.at));
   }
 }

@@ -1,11 +1,13 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { TABLE_DESIGN } from '../config/table-design.ts';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { OutboundEvent } from '../contracts/outbound-events.ts';
 import { parseDossierCode } from '../domain/dossier/dossier-code.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { CLOSED_STATUSES, type DossierState } from '../domain/dossier/dossier-state.ts';
 import { reportRowOf } from '../domain/reports/report-row.ts';
+import { TABLE_DESIGN } from '../settings/table-design.ts';
+import { InvalidInputError } from '../support/errors.ts';
+import { vietnamDay } from '../support/vietnam-time.ts';
 
 /*
  * How dossiers are laid out in the single table (ADR 0004, 0011): `DOSSIER#<id>` / `META` holds the
@@ -53,9 +55,7 @@ export function nextActionKeys(
 }
 
 /** The local (Asia/Ho_Chi_Minh) date of an instant. */
-export function localDay(epochMs: number): string {
-  return new Date(epochMs + 7 * 3_600_000).toISOString().slice(0, 10);
-}
+export const localDay = vietnamDay;
 
 /** The event log item of an event, as `appendEvent` writes it: keyed by the event's id, detail deflated. */
 export function eventItem(event: DossierEvent, storedAt: string): Record<string, unknown> {
@@ -153,7 +153,7 @@ export function unpack(value: unknown): unknown {
 export const MAX_ITEM_BYTES = 400 * 1024;
 
 /** Thrown before writing an item DynamoDB would refuse (dynalite counts UTF-16 units and would accept it). */
-export class ItemTooLargeError extends Error {
+export class ItemTooLargeError extends InvalidInputError {
   override name = 'ItemTooLargeError';
 }
 

@@ -4,7 +4,7 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_DESIGN, TABLE_INDEXES } from '../config/table-design.ts';
+import { TABLE_DESIGN, TABLE_INDEXES } from '../settings/table-design.ts';
 
 /** Creates the single table (with its three sparse GSIs) when it does not exist yet, and waits until it is active. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../support/errors.ts';
 import { durationText, instant, line, text } from './primitives.ts';
 import * as z from './z.ts';
 
@@ -122,13 +123,16 @@ export interface EventProblem {
 }
 
 /** Thrown for an event that fails its contract; the message names every bad field. Nothing is written. */
-export class InvalidEventError extends Error {
+export class InvalidEventError extends InvalidInputError {
   override name = 'InvalidEventError';
   constructor(
     readonly detailType: string | undefined,
     readonly problems: EventProblem[],
   ) {
-    super(`invalid ${detailType ?? 'event'}: ${problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; ')}`);
+    super(
+      `invalid ${detailType ?? 'event'}: ${problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; ')}`,
+      problems[0]?.path,
+    );
   }
 }
 

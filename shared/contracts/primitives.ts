@@ -1,3 +1,4 @@
+import { vietnamDay } from '../support/vietnam-time.ts';
 import * as z from './z.ts';
 
 const NO_EXCEPTIONS: ReadonlySet<number> = new Set();
@@ -55,7 +56,7 @@ export const instant = z.string().check(
 );
 
 function inYears(s: string): boolean {
-  const year = new Date(Date.parse(s) + 7 * 3_600_000).getUTCFullYear();
+  const year = Number(vietnamDay(Date.parse(s)).slice(0, 4));
   return year >= FIRST_YEAR && year <= LAST_YEAR;
 }
 

@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { RefusedError } from '../support/errors.ts';
 
 /** Why a link was refused. */
 export type LinkProblem = 'malformed' | 'tampered' | 'expired' | 'other_dossier';
 
-export class InvalidLinkError extends Error {
+export class InvalidLinkError extends RefusedError {
   override name = 'InvalidLinkError';
   constructor(readonly problem: LinkProblem) {
     super(`approval link refused: ${problem}`);

@@ -1,5 +1,6 @@
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
+import { ConflictError } from '../support/errors.ts';
 import type { ConfigSource } from './config-source.ts';
 
 /** One version of a calendar: the whole definition, with who put it, when and on what legal basis. */
@@ -34,7 +35,7 @@ export interface AuditEntry {
 }
 
 /** Thrown when another administrator put a version in between (optimistic locking on the version). */
-export class ConfigConflictError extends Error {
+export class ConfigConflictError extends ConflictError {
   override name = 'ConfigConflictError';
 }
 

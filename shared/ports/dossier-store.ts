@@ -1,5 +1,6 @@
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { ConflictError } from '../support/errors.ts';
 
 /** A dossier as read back: its record, if any. */
 export interface LoadedDossier {
@@ -7,7 +8,7 @@ export interface LoadedDossier {
 }
 
 /** Thrown when the stored version changed since it was read (optimistic locking). */
-export class VersionConflictError extends Error {
+export class VersionConflictError extends ConflictError {
   override name = 'VersionConflictError';
 }
 

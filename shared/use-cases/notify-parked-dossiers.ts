@@ -2,6 +2,7 @@ import { escapeHtml } from '../domain/letters/vietnamese-format.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { QuarantineStore } from '../ports/quarantine-store.ts';
+import { VIETNAM_OFFSET_MS } from '../support/vietnam-time.ts';
 
 export interface ParkedNoticeDeps {
   quarantine: QuarantineStore;
@@ -20,7 +21,7 @@ export async function notifyParkedDossiers(deps: ParkedNoticeDeps): Promise<{ no
   const fresh = (await deps.quarantine.listQuarantine()).filter((q) => q.parkedAt && !q.notifiedAt);
   if (fresh.length === 0) return { notified: [] };
   const when = (iso: string) =>
-    new Date(Date.parse(iso) + 7 * 3_600_000)
+    new Date(Date.parse(iso) + VIETNAM_OFFSET_MS)
       .toISOString()
       .replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}).*$/, '$3/$2/$1 $4');
   const lines = fresh.map(

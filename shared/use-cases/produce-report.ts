@@ -8,6 +8,7 @@ import {
   type ReportPeriod,
 } from '../domain/reports/build-report.ts';
 import type { ReportIndex } from '../ports/report-index.ts';
+import { InvalidInputError } from '../support/errors.ts';
 
 export const REPORT_GROUPINGS: readonly ReportGrouping[] = ['field', 'unit', 'month'];
 export const REPORT_FORMATS = ['md', 'csv', 'xlsx', 'html', 'json'] as const;
@@ -21,13 +22,13 @@ export interface ReportRequest {
 }
 
 /** A request that cannot be answered: the field and the reason. */
-export class InvalidReportRequestError extends Error {
+export class InvalidReportRequestError extends InvalidInputError {
   override name = 'InvalidReportRequestError';
   constructor(
-    readonly field: string,
+    override readonly field: string,
     readonly reason: string,
   ) {
-    super(`${field}: ${reason}`);
+    super(`${field}: ${reason}`, field);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { QuarantineEntry, QuarantineStore } from '../ports/quarantine-store.ts';
+import { NotFoundError } from '../support/errors.ts';
 import { saveWithRetry, TooManyConflictsError } from './save-with-retry.ts';
 
 export interface QuarantineDeps {
@@ -10,7 +11,7 @@ export interface QuarantineDeps {
 }
 
 /** Thrown when a retry names a dossier that is not in the quarantine. */
-export class NotQuarantinedError extends Error {
+export class NotQuarantinedError extends NotFoundError {
   override name = 'NotQuarantinedError';
 }
 

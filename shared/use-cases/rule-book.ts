@@ -4,6 +4,7 @@ import { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConfigSource } from '../ports/config-source.ts';
+import { NotFoundError } from '../support/errors.ts';
 
 /** Rules and calendar indexes at one moment. */
 export interface RuleBookSnapshot {
@@ -12,7 +13,7 @@ export interface RuleBookSnapshot {
 }
 
 /** Thrown when a rule names a calendar that does not exist. */
-export class UnknownCalendarError extends Error {
+export class UnknownCalendarError extends NotFoundError {
   override name = 'UnknownCalendarError';
 }
 

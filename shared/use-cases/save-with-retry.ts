@@ -1,5 +1,6 @@
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type DossierStore, VersionConflictError } from '../ports/dossier-store.ts';
+import { ConflictError } from '../support/errors.ts';
 import { backoffMs, CONTENTION_RETRY, type RetryPolicy } from '../support/retry-policy.ts';
 
 /** What a decision made of the record it was given: a record to save (then a result), or a result alone. */
@@ -9,7 +10,7 @@ export type Decision<T> =
   | { done: T; save?: undefined };
 
 /** Thrown when other writers kept winning for the whole retry policy; nothing of this decision was saved. */
-export class TooManyConflictsError extends Error {
+export class TooManyConflictsError extends ConflictError {
   override name = 'TooManyConflictsError';
 }
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
-import { TABLE_DESIGN } from '../../shared/config/table-design.ts';
+import { TABLE_DESIGN } from '../../shared/settings/table-design.ts';
 import { fixture, invalidFixtures, landDossierEvents, renamed } from '../support/fixtures.ts';
 
 let runtime: LocalRuntime;

@@ -3,7 +3,7 @@ import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { signApprovalToken } from '../../shared/domain/approval-link.ts';
 import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
-import { approveThroughLink } from '../../shared/use-cases/approve-apology.ts';
+import { approveThroughLink } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type DetectorDeps, runDetector } from '../../shared/use-cases/run-detector.ts';
 import { receivedEvent } from './dossier-factory.ts';

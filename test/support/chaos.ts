@@ -26,7 +26,7 @@ import { STAGES } from '../../shared/domain/dossier/stages.ts';
 import type { DossierStore } from '../../shared/ports/dossier-store.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
 import { mapLimit } from '../../shared/support/map-limit.ts';
-import { approveThroughLink } from '../../shared/use-cases/approve-apology.ts';
+import { approveThroughLink } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { runDetector } from '../../shared/use-cases/run-detector.ts';
 import { startFaultySes } from './faulty-ses.ts';

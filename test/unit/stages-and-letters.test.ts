@@ -4,9 +4,9 @@ import { type DossierEvent, parseDossierEvent } from '../../shared/contracts/dos
 import { InvalidLinkError, signApprovalToken, verifyApprovalToken } from '../../shared/domain/approval-link.ts';
 import type { WorkingCalendar } from '../../shared/domain/calendar/working-calendar.ts';
 import { advanceStages } from '../../shared/domain/dossier/advance-stages.ts';
-import { ApprovalRefusedError, approveApology } from '../../shared/domain/dossier/approve-apology.ts';
 import { type DossierRecord, nextRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import { type FoldContext, foldDossier } from '../../shared/domain/dossier/dossier-state.ts';
+import { ApprovalRefusedError, approveApology } from '../../shared/domain/dossier/re-appointment.ts';
 import { renderLetterDocx } from '../../shared/domain/letters/apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../../shared/domain/letters/apology-letter.ts';
 import { ngayThangNam } from '../../shared/domain/letters/vietnamese-format.ts';

@@ -1,11 +1,12 @@
 import { parse as parseYaml } from 'yaml';
+import { InvalidInputError } from '../../support/errors.ts';
 import type { CalendarProblem } from './calendar-definition.ts';
 import { type CalendarDefinition, formatProblems, readCalendarData } from './calendar-definition.ts';
 
 export type { CalendarProblem };
 
 /** Thrown when a calendar file is invalid; lists every problem, and nothing of the file is used. */
-export class InvalidCalendarError extends Error {
+export class InvalidCalendarError extends InvalidInputError {
   override name = 'InvalidCalendarError';
   constructor(readonly problems: CalendarProblem[]) {
     super(

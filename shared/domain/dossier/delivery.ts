@@ -1,5 +1,4 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { markApologyIssued } from './approve-apology.ts';
 import {
   type DossierRecord,
   MAX_ATTEMPTS,
@@ -8,6 +7,7 @@ import {
   retryAt,
   scheduleNextAction,
 } from './dossier-record.ts';
+import { markApologyIssued } from './re-appointment.ts';
 
 /*
  * The delivery rules, in one place (ADR 0005, 0013):

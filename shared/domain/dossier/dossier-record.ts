@@ -1,6 +1,6 @@
 import type { OutboundEvent } from '../../contracts/outbound-events.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import type { DossierState, Violation } from './dossier-state.ts';
+import { type DossierState, isClosed, type Violation } from './dossier-state.ts';
 import { nextActionAt, type Stage, stageThresholds } from './stages.ts';
 
 /** Apology / re-appointment state, owned by the detector and the approval flow. */
@@ -120,7 +120,7 @@ export function nextRecord(
   const extendedDueAt = previous?.extendedDueAt ?? null;
   const notifications = { ...(previous?.notifications ?? {}) };
   // A closed dossier, or a new clock cycle, makes unsent alerts moot; the audit keeps them as cancelled.
-  const closed = ['resolved', 'withdrawn', 'refused'].includes(state.status);
+  const closed = isClosed(state.status);
   for (const [id, n] of Object.entries(notifications)) {
     if (n.sentAt || n.failedAt || n.cancelledAt || n.uncertainAt) continue;
     const oldCycle = !id.includes(`#c${state.cycle}#`) && !n.kind.startsWith('apology_');

@@ -1,4 +1,5 @@
 import type { DossierEvent, DossierEventType, DossierReceived } from '../../contracts/dossier-events.ts';
+import { NotFoundError } from '../../support/errors.ts';
 import { formatIsoDate } from '../calendar/local-date.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { computeDueDate, type SuspensionInterval } from '../due-date/compute-due-date.ts';
@@ -111,7 +112,7 @@ export interface FoldContext {
 }
 
 /** Thrown when no rule at all applies (the rule set lacks a global default). */
-export class NoRuleError extends Error {
+export class NoRuleError extends NotFoundError {
   override name = 'NoRuleError';
 }
 

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../support/errors.ts';
 import { formatIsoDate, type IsoDate, tryParseTimeOfDay, yearOf } from '../calendar/local-date.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { type Duration, validateDuration } from './duration.ts';
@@ -56,13 +57,13 @@ export interface DueDate {
 }
 
 /** Thrown for a request the engine cannot compute; `field` names the offending input. */
-export class InvalidDueDateRequestError extends Error {
+export class InvalidDueDateRequestError extends InvalidInputError {
   override name = 'InvalidDueDateRequestError';
   constructor(
-    readonly field: string,
+    override readonly field: string,
     message: string,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${message}`, field);
   }
 }
 

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../support/errors.ts';
 /** Units a processing time limit is written in. */
 export type DurationUnit = 'working_days' | 'working_hours' | 'calendar_days';
 
@@ -11,7 +12,7 @@ const SUFFIX: Record<string, DurationUnit> = { wd: 'working_days', wh: 'working_
 const SHORT: Record<DurationUnit, string> = { working_days: 'wd', working_hours: 'wh', calendar_days: 'd' };
 
 /** Thrown when a duration text or value is not valid; the message says what is wrong. */
-export class InvalidDurationError extends Error {
+export class InvalidDurationError extends InvalidInputError {
   override name = 'InvalidDurationError';
 }
 

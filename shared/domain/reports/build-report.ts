@@ -1,3 +1,4 @@
+import { vietnamDay, vietnamDayStart } from '../../support/vietnam-time.ts';
 import type { ReportRow } from './report-row.ts';
 
 /** A report period: whole days in Asia/Ho_Chi_Minh, both ends included (`YYYY-MM-DD`). */
@@ -6,18 +7,13 @@ export interface ReportPeriod {
   to: string;
 }
 
-const VN_OFFSET_MS = 7 * 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /** The instant a Vietnamese calendar day starts. */
-export function dayStart(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`) - VN_OFFSET_MS;
-}
+export const dayStart = vietnamDayStart;
 
 /** The Vietnamese calendar day of an instant. */
-export function vnDay(epochMs: number): string {
-  return new Date(epochMs + VN_OFFSET_MS).toISOString().slice(0, 10);
-}
+export const vnDay = vietnamDay;
 
 /** The counts of the seed report's annex for one row (a field, a unit or a month). */
 export interface AnnexCounts {

@@ -1,3 +1,4 @@
+import { VIETNAM_OFFSET_MS, vietnamDayStart } from '../../support/vietnam-time.ts';
 import type { AnnexCounts, ComplianceCounts, Report } from './build-report.ts';
 
 /** A column: its Vietnamese header, what it holds, and its width in characters (for spreadsheets). */
@@ -207,8 +208,8 @@ export function reportTables(report: Report): ReportTable[] {
 /** The report's heading lines, in Vietnamese. */
 export function reportHeading(report: Report): { title: string; lines: string[] } {
   const cutoff = Date.parse(report.asOf);
-  const asOf = new Date(cutoff + 7 * 3_600_000).toISOString();
-  const endOfPeriod = Date.parse(`${report.period.to}T00:00:00Z`) - 7 * 3_600_000 + 86_400_000;
+  const asOf = new Date(cutoff + VIETNAM_OFFSET_MS).toISOString();
+  const endOfPeriod = vietnamDayStart(report.period.to) + 86_400_000;
   const when =
     cutoff >= endOfPeriod
       ? `hết ngày ${vnDate(report.period.to)}`

@@ -1,8 +1,9 @@
 import { parse as parseYaml } from 'yaml';
+import { InvalidInputError } from '../../support/errors.ts';
 import { formatProblems } from '../calendar/calendar-definition.ts';
 import { type DeadlineRule, type RuleProblem, readRulesData } from './deadline-rule.ts';
 
-export class InvalidRulesError extends Error {
+export class InvalidRulesError extends InvalidInputError {
   override name = 'InvalidRulesError';
   constructor(readonly problems: RuleProblem[]) {
     super(

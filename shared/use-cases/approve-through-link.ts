@@ -1,10 +1,11 @@
 import { InvalidLinkError, verifyApprovalToken } from '../domain/approval-link.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
-import { ApprovalRefusedError, approveApology } from '../domain/dossier/approve-apology.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { ApprovalRefusedError, approveApology } from '../domain/dossier/re-appointment.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
+import { NotFoundError } from '../support/errors.ts';
 import type { RuleBook } from './rule-book.ts';
 import { saveWithRetry } from './save-with-retry.ts';
 
@@ -16,7 +17,7 @@ export interface ApprovalDeps {
 }
 
 /** Thrown when there is no such dossier (or nothing to approve). */
-export class DossierNotFoundError extends Error {
+export class DossierNotFoundError extends NotFoundError {
   override name = 'DossierNotFoundError';
 }
 

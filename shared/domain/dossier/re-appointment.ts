@@ -1,3 +1,4 @@
+import { RefusedError } from '../../support/errors.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { outEvent } from './advance-stages.ts';
 import { type DossierRecord, type OwedNotification, scheduleNextAction } from './dossier-record.ts';
@@ -13,7 +14,7 @@ export type RefusalCode =
   | 'not_working_day'
   | 'not_after_due';
 
-export class ApprovalRefusedError extends Error {
+export class ApprovalRefusedError extends RefusedError {
   override name = 'ApprovalRefusedError';
   constructor(
     readonly field: 'dossier' | 'reason' | 'newReturnAt',
