@@ -16,7 +16,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamoItemBytes } from '../shared/adapters/dynamo-dossier-store.ts';
+import { dynamoItemBytes } from '../shared/adapters/dynamo-items.ts';
 import { TABLE_DESIGN, TABLE_INDEXES } from '../shared/settings/table-design.ts';
 
 type Item = Record<string, unknown>;

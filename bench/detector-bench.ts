@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalRuntime } from '../local/local-runtime.ts';
-import { dossierItem, eventItem, nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
+import { dossierItem, eventItem, nextActionKeys } from '../shared/adapters/dynamo-items.ts';
 import { parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 import { type DossierRecord, nextRecord } from '../shared/domain/dossier/dossier-record.ts';
 import { foldDossier } from '../shared/domain/dossier/dossier-state.ts';

@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simulate } from '../local/simulate.ts';
-import { dynamoItemBytes, toRecord } from '../shared/adapters/dynamo-dossier-store.ts';
+import { dynamoItemBytes, toRecord } from '../shared/adapters/dynamo-items.ts';
 import { CapacityMeter, tableIndexes } from './capacity-meter.ts';
 
 export interface ItemSizeResult {

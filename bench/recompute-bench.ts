@@ -7,7 +7,7 @@
 
 import { adminDeps } from '../functions/api/deps.ts';
 import { startLocalRuntime } from '../local/local-runtime.ts';
-import { dossierItem, eventItem, nextActionKeys } from '../shared/adapters/dynamo-dossier-store.ts';
+import { dossierItem, eventItem, nextActionKeys } from '../shared/adapters/dynamo-items.ts';
 import { parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { formatIsoDate, isoWeekday, parseIsoDate } from '../shared/domain/calendar/local-date.ts';

@@ -5,7 +5,7 @@
  * the heap used while counting (the rows are counted one at a time, never all held).
  */
 import { startLocalRuntime } from '../local/local-runtime.ts';
-import { dossierItem } from '../shared/adapters/dynamo-dossier-store.ts';
+import { dossierItem } from '../shared/adapters/dynamo-items.ts';
 import { type DossierEvent, parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 import { formatIsoDate, parseIsoDate } from '../shared/domain/calendar/local-date.ts';
 import { nextRecord } from '../shared/domain/dossier/dossier-record.ts';

@@ -23,7 +23,7 @@ interface SampleField {
 
 const LAND = 'Đất đai';
 /**
- * Shaped after the Krông Pa figures (DOMAIN.md "Real figures"): 2,345 dossiers in 2022 with 607 online
+ * Shaped after the Krông Pa figures (the district council's supervision report): 2,345 dossiers in 2022 with 607 online
  * (here 2,367: 2,117 district, 250 at three communes); land 855 received, 494 overdue (58%); district
  * overall 702 of 4,061 overdue over two years; commune dossiers 2,722 overdue of 37,795 (7%).
  */

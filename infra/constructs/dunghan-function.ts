@@ -1,8 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ENV } from '../../shared/settings/env.ts';
 import { BUNDLE } from './bundle-settings.ts';
 
 export interface DungHanFunctionProps {
@@ -24,6 +28,27 @@ const ROOT = new URL('../../', import.meta.url).pathname;
  */
 export class DungHanFunction extends Construct {
   readonly fn: NodejsFunction;
+
+  /** Reads and writes the table, named in the variable the function reads it from. */
+  useTable(table: ITableV2): this {
+    table.grantReadWriteData(this.fn);
+    this.fn.addEnvironment(ENV.table, table.tableName);
+    return this;
+  }
+
+  /** Publishes to the bus, named in the variable the function reads it from. */
+  useBus(bus: IEventBus): this {
+    bus.grantPutEventsTo(this.fn);
+    this.fn.addEnvironment(ENV.bus, bus.eventBusName);
+    return this;
+  }
+
+  /** Reads the approval-link signing key, named by its ARN (never its value) in the environment. */
+  useLinkSecret(secret: ISecret): this {
+    secret.grantRead(this.fn);
+    this.fn.addEnvironment(ENV.linkSecretArn, secret.secretArn);
+    return this;
+  }
 
   constructor(scope: Construct, id: string, props: DungHanFunctionProps) {
     super(scope, id);

@@ -17,6 +17,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { OUTBOUND_SOURCE } from '../../shared/contracts/outbound-events.ts';
+import { ENV } from '../../shared/settings/env.ts';
 import { DungHanFunction } from '../constructs/dunghan-function.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
@@ -65,10 +66,7 @@ export class StatelessStack extends Stack {
       name: 'ingest-dossier-event',
       description: 'Đúng Hạn: dossier events into DynamoDB',
     });
-    stateful.table.grantReadWriteData(this.ingest.fn);
-    this.ingest.fn.addEnvironment('TABLE_NAME', stateful.table.tableName);
-    bus.grantPutEventsTo(this.ingest.fn);
-    this.ingest.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    this.ingest.useTable(stateful.table).useBus(bus);
     // A failing event is retried by Lambda, then kept in the dead-letter queue with its payload.
     this.ingest.fn.configureAsyncInvoke({
       retryAttempts: 2,
@@ -96,10 +94,8 @@ export class StatelessStack extends Stack {
       // A calendar or rule change recomputes the open dossiers it touches within the request.
       timeout: Duration.seconds(29),
     });
-    stateful.table.grantReadWriteData(this.api.fn);
-    this.api.fn.addEnvironment('TABLE_NAME', stateful.table.tableName);
-    stateful.linkSecret.grantRead(this.api.fn);
-    this.api.fn.addEnvironment('LINK_SECRET_ARN', stateful.linkSecret.secretArn);
+    // A recompute can owe the bus a violation event.
+    this.api.useTable(stateful.table).useLinkSecret(stateful.linkSecret).useBus(bus);
     this.httpApi = new HttpApi(this, 'HttpApi', { description: 'Đúng Hạn approval page', createDefaultStage: false });
     new HttpStage(this, 'HttpStage', {
       httpApi: this.httpApi,
@@ -120,9 +116,6 @@ export class StatelessStack extends Stack {
       integration: new HttpLambdaIntegration('Admin', this.api.fn),
       authorizer: new HttpIamAuthorizer(),
     });
-    // A recompute can owe the bus a violation event.
-    bus.grantPutEventsTo(this.api.fn);
-    this.api.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
 
     // One run at a time: overlapping runs are safe (leases), but pointless.
     this.detector = new DungHanFunction(this, 'Detector', {
@@ -132,14 +125,13 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       reservedConcurrentExecutions: 1,
     });
-    stateful.table.grantReadWriteData(this.detector.fn);
-    this.detector.fn.addEnvironment('TABLE_NAME', stateful.table.tableName);
+    this.detector.useTable(stateful.table).useBus(bus).useLinkSecret(stateful.linkSecret);
     // The detector sends with the SES API v2 SendEmail (simple content, SES builds the MIME): only
     // ses:SendEmail, on the identity and on the configuration set it sends through. grantSendEmail
     // would add ses:SendRawEmail, which nothing uses.
     stateful.identity.grant(this.detector.fn, 'ses:SendEmail');
-    this.detector.fn.addEnvironment('SENDER_EMAIL', stateful.senderEmail);
-    this.detector.fn.addEnvironment('SES_CONFIGURATION_SET', stateful.configurationSet.configurationSetName);
+    this.detector.fn.addEnvironment(ENV.sender, stateful.senderEmail);
+    this.detector.fn.addEnvironment(ENV.sesConfigurationSet, stateful.configurationSet.configurationSetName);
     this.detector.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
@@ -152,12 +144,8 @@ export class StatelessStack extends Stack {
         ],
       }),
     );
-    bus.grantPutEventsTo(this.detector.fn);
-    this.detector.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
-    stateful.linkSecret.grantRead(this.detector.fn);
-    this.detector.fn.addEnvironment('LINK_SECRET_ARN', stateful.linkSecret.secretArn);
-    this.detector.fn.addEnvironment('APPROVAL_BASE_URL', this.httpApi.apiEndpoint);
-    if (props.adminEmails) this.detector.fn.addEnvironment('ADMIN_EMAILS', props.adminEmails);
+    this.detector.fn.addEnvironment(ENV.approvalBaseUrl, this.httpApi.apiEndpoint);
+    if (props.adminEmails) this.detector.fn.addEnvironment(ENV.adminEmails, props.adminEmails);
     new Schedule(this, 'DetectorSchedule', {
       description: 'Every 15 minutes in office hours, Monday to Saturday (make-up Saturdays), Vietnam time',
       schedule: ScheduleExpression.cron({

@@ -136,5 +136,3 @@ export class DynamoDossierStore implements DossierStore {
     this.lowMark = day;
   }
 }
-
-export * from './dynamo-items.ts';

@@ -5,7 +5,7 @@ import * as z from './z.ts';
 /**
  * The dossier lifecycle events one-stop systems publish (EventBridge `detail-type` = the event name,
  * `detail` = the payload below). Version 1; every event carries `eventId`, `schemaVersion`, `occurredAt`
- * and `dossierId`. Field names follow ../shared/data/events-example.jsonl.
+ * and `dossierId`. An example stream: test/fixtures/events/example-stream.jsonl.
  */
 const base = {
   schemaVersion: z.literal(1, { message: 'must be 1 (the only version this consumer knows)' }),

@@ -1,15 +1,17 @@
 import * as z from '../contracts/z.ts';
-import { baseEnv, ConfigError, envProblems } from './env.ts';
+import { baseEnv, ConfigError, ENV, envProblems } from './env.ts';
 
 const schema = z.object({
   ...baseEnv,
-  SENDER_EMAIL: z.email('must be the verified sender address'),
-  APPROVAL_BASE_URL: z.url('must be the base URL of the approval page'),
-  LINK_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
-  LINK_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:', 'must be the ARN of the Secrets Manager secret'))),
-  SES_CONFIGURATION_SET: z.optional(z.string()),
+  [ENV.sender]: z.email('must be the verified sender address'),
+  [ENV.approvalBaseUrl]: z.url('must be the base URL of the approval page'),
+  [ENV.linkSecret]: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
+  [ENV.linkSecretArn]: z.optional(
+    z.string().check(z.startsWith('arn:', 'must be the ARN of the Secrets Manager secret')),
+  ),
+  [ENV.sesConfigurationSet]: z.optional(z.string()),
   /** Administrators told when a calendar year is still provisional (comma-separated); none: no notice. */
-  ADMIN_EMAILS: z.pipe(
+  [ENV.adminEmails]: z.pipe(
     z.pipe(
       z._default(z.string(), ''),
       z.transform((text: string) =>
@@ -21,7 +23,7 @@ const schema = z.object({
     ),
     z.array(z.email('each address in ADMIN_EMAILS must be an email address')),
   ),
-  PROVISIONAL_CHECK_FROM: z._default(
+  [ENV.provisionalCheckFrom]: z._default(
     z.string().check(z.regex(/^\d{2}-\d{2}$/, 'must be MM-DD (the day of the year next year is checked from)')),
     '11-01',
   ),

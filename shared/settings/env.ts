@@ -13,11 +13,29 @@ export const seconds = (max: number, fallback: number) =>
     fallback,
   );
 
+/**
+ * The names of the environment variables the stacks set and the functions read: one home, so the CDK
+ * constructs that grant a resource and name it (infra/constructs/dunghan-function.ts) and the readers
+ * here can never disagree.
+ */
+export const ENV = {
+  table: 'TABLE_NAME',
+  bus: 'EVENT_BUS_NAME',
+  ruleCacheSeconds: 'RULE_CACHE_TTL_SECONDS',
+  linkSecretArn: 'LINK_SECRET_ARN',
+  linkSecret: 'LINK_SECRET',
+  sender: 'SENDER_EMAIL',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  approvalBaseUrl: 'APPROVAL_BASE_URL',
+  adminEmails: 'ADMIN_EMAILS',
+  provisionalCheckFrom: 'PROVISIONAL_CHECK_FROM',
+} as const;
+
 /** The variables every function reads. */
 export const baseEnv = {
-  TABLE_NAME: z.string().check(z.minLength(1, 'must name the DynamoDB table')),
-  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1, 'must name the event bus')), 'default'),
-  RULE_CACHE_TTL_SECONDS: seconds(3600, 60),
+  [ENV.table]: z.string().check(z.minLength(1, 'must name the DynamoDB table')),
+  [ENV.bus]: z._default(z.string().check(z.minLength(1, 'must name the event bus')), 'default'),
+  [ENV.ruleCacheSeconds]: seconds(3600, 60),
 };
 
 const schema = z.object(baseEnv);

@@ -5,7 +5,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctionBundle } from '../../infra/constructs/bundle-settings.ts';
 import { LOCAL_CREDENTIALS, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
-import { toRecord } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { toRecord } from '../../shared/adapters/dynamo-items.ts';
 import { fixture } from '../support/fixtures.ts';
 
 let runtime: LocalRuntime;

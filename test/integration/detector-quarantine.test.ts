@@ -4,7 +4,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
-import { nextActionKeys, shardOf } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { nextActionKeys, shardOf } from '../../shared/adapters/dynamo-items.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { notifyParkedDossiers } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../../shared/use-cases/quarantine.ts';

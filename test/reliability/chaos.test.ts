@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentEmails } from '../../local/ses-server.ts';
-import { toRecord } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { toRecord } from '../../shared/adapters/dynamo-items.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import { type Faults, NO_FAULTS, runScenario, type Scenario } from '../support/chaos.ts';
 

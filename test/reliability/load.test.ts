@@ -6,7 +6,7 @@ import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
 import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../../local/local-runtime.ts';
 import { generateSampleStream } from '../../local/sample-stream.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
-import { toRecord } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { toRecord } from '../../shared/adapters/dynamo-items.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
 import { mapLimit } from '../../shared/support/map-limit.ts';
 

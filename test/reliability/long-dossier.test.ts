@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
-import { dynamoItemBytes } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { dynamoItemBytes } from '../../shared/adapters/dynamo-items.ts';
 import { foldDossier } from '../../shared/domain/dossier/dossier-state.ts';
 import { resolveRule } from '../../shared/domain/rules/deadline-rule.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';

@@ -21,8 +21,8 @@ export interface AnnexRow {
 }
 
 /**
- * The district annex of 2022 the golden test reproduces, shaped after the seed report (DOMAIN.md "Real
- * figures"): 2,345 dossiers newly received, 607 of them online; land 855 newly received, 494 returned
+ * The district annex of 2022 the golden test reproduces, shaped after the seed report (the district
+ * council's supervision report): 2,345 dossiers newly received, 607 of them online; land 855 newly received, 494 returned
  * late. Received = carried over + online + in person = resolved + withdrawn + in progress.
  */
 export const ANNEX_2022: AnnexRow[] = [

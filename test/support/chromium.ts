@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
-/** Debian's headless Chromium (playwright cannot download browsers here), flags from ../shared/STACK.md. */
+/** Debian's headless Chromium (playwright cannot download browsers here), headless, sandbox off in containers. */
 export async function launchChromium(): Promise<Browser> {
   mkdirSync('test-results', { recursive: true });
   return chromium.launch({

@@ -19,7 +19,7 @@ export function invalidFixtures(): [string, EventBridgeEnvelope][] {
     ]);
 }
 
-/** The example stream of ../shared/data/events-example.jsonl (copied as a fixture). */
+/** The example stream of the events' contract (test/fixtures/events/example-stream.jsonl). */
 export function exampleStream(): EventBridgeEnvelope[] {
   return readFileSync(`${dir}example-stream.jsonl`, 'utf8')
     .split('\n')

@@ -7,7 +7,7 @@ import { planSteps } from '../../shared/domain/due-date/plan-steps.ts';
 const calendar = defaultCalendar();
 const at = (iso: string) => Date.parse(iso);
 const show = (ms: number) => calendar.formatInstant(ms);
-// The land dossier of ../shared/data/events-example.jsonl: received Fri 8/4/2022 15:10, 10 working days.
+// The land dossier of test/fixtures/events/example-stream.jsonl: received Fri 8/4/2022 15:10, 10 working days.
 const land = {
   receivedAt: at('2022-04-08T15:10:00+07:00'),
   rule: { duration: { amount: 10, unit: 'working_days' as const } },
