@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { adminDeps } from '../functions/api/deps.ts';
-import { platformFromEnvironment } from '../functions/platform.ts';
+import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import {

@@ -1,10 +1,10 @@
 import { constants, createReadStream, mkdirSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { platformFromEnvironment } from '../functions/platform.ts';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
 import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../local/local-runtime.ts';
 import { InvalidConfigError, loadConfigDirs } from '../shared/adapters/config-files.ts';
+import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { foldDossier, isClosed } from '../shared/domain/dossier/dossier-state.ts';

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
+import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
 import { readApiConfig } from '../../shared/settings/detector-env.ts';
@@ -13,7 +14,6 @@ import {
   DossierNotFoundError,
   viewApproval,
 } from '../../shared/use-cases/approve-through-link.ts';
-import { platformFromEnvironment } from '../platform.ts';
 import { type AdminEvent, routeAdmin } from './admin-routes.ts';
 import { approvalFormPage, approvedPage, refusalPage } from './approval-page.ts';
 import { adminDeps, approvalDeps } from './deps.ts';

@@ -5,12 +5,12 @@ import middy from '@middy/core';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
+import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { readDetectorConfig } from '../../shared/settings/detector-env.ts';
 import { notifyParkedDossiers } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import { notifyProvisionalYears } from '../../shared/use-cases/notify-provisional-years.ts';
 import { type DetectorReport, DetectorRunFailedError, runDetector } from '../../shared/use-cases/run-detector.ts';
-import { platformFromEnvironment } from '../platform.ts';
 import { type DetectorWiring, detectorDeps } from './deps.ts';
 
 /**

@@ -3,11 +3,11 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import { logger } from '../../shared/adapters/observability.ts';
+import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
 import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../shared/contracts/eventbridge-envelope.ts';
 import { readConfig } from '../../shared/settings/env.ts';
 import { type IngestDeps, type IngestResult, ingestDossierEvent } from '../../shared/use-cases/ingest-dossier-event.ts';
-import { platformFromEnvironment } from '../platform.ts';
 import { ingestDeps } from './deps.ts';
 
 type ParsedEnvelope = ParsedResult<unknown, EventBridgeEnvelope>;

@@ -1,4 +1,5 @@
-import type { Clock } from '../ports/clock.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
+import type { AppConfig } from '../settings/env.ts';
 import { type AwsClients, type ClientOptions, createClients } from './aws-clients.ts';
 import { DynamoConfigStore } from './dynamo-config-store.ts';
 import { DynamoDeadLetterStore } from './dynamo-dead-letter-store.ts';
@@ -60,4 +61,14 @@ export function createPlatform(input: {
     },
     publisher: new EventBridgePublisher(clients.eventBridge, input.busName),
   };
+}
+
+/** The platform on AWS: clients from the SDK's defaults, names from the validated environment. */
+export function platformFromEnvironment(config: AppConfig): Platform {
+  return createPlatform({
+    tableName: config.TABLE_NAME,
+    busName: config.EVENT_BUS_NAME,
+    clock: systemClock,
+    ruleCacheMs: config.RULE_CACHE_TTL_SECONDS * 1000,
+  });
 }
