@@ -13,6 +13,7 @@ import { createSesClients } from '../shared/adapters/ses-clients.ts';
 import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
+import { describeError } from '../shared/support/describe-error.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
@@ -149,7 +150,7 @@ export async function startLocalRuntime(
         detailType: event['detail-type'],
         eventId: typeof detail.eventId === 'string' ? detail.eventId : undefined,
         dossierId: typeof detail.dossierId === 'string' ? detail.dossierId : undefined,
-        reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        reason: describeError(error),
         payload: JSON.stringify(event),
       });
     },

@@ -13,6 +13,7 @@ import { resolveRule } from '../domain/rules/deadline-rule.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import { describeError } from '../support/describe-error.ts';
 import { CONTENTION_RETRY } from '../support/retry-policy.ts';
 import { publishOwed } from './outbox.ts';
 import type { RuleBook } from './rule-book.ts';
@@ -158,7 +159,7 @@ function foldOrRefuse(
     return new InvalidEventError(event.type, [
       {
         path: error instanceof Error && 'field' in error ? `detail.${String(error.field)}` : 'detail',
-        reason: `cannot be applied to dossier ${dossierId}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        reason: `cannot be applied to dossier ${dossierId}: ${describeError(error)}`,
       },
     ]);
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { describeError } from '../../support/describe-error.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
 import { renderLetterDocx } from './apology-docx.ts';
@@ -100,7 +101,7 @@ export function composeMail(
         else group.parts.push({ dossierId, notificationIds: [n.id] });
         byOfficial.set(received.official.email, group);
       } catch (error) {
-        failures.set(n.id, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+        failures.set(n.id, describeError(error));
       }
     }
   }
