@@ -5,7 +5,7 @@
  * many move, and how long each takes (what fits in the API's 29 seconds).
  */
 
-import { adminDeps } from '../functions/api/deps.ts';
+import { adminDeps } from '../functions/admin-api/deps.ts';
 import { startLocalRuntime } from '../local/local-runtime.ts';
 import { dossierItem, eventItem, nextActionKeys } from '../shared/adapters/dynamo-items.ts';
 import { parseDossierEvent } from '../shared/contracts/dossier-events.ts';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { adminDeps } from '../functions/api/deps.ts';
+import { adminDeps } from '../functions/admin-api/deps.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { readConfig } from '../shared/settings/env.ts';

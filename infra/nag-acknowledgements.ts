@@ -17,14 +17,19 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     'AwsSolutions::AwsSolutions-SMG4',
     'Rotating the approval-link key would invalidate the links in digests already sent; it is rotated by hand (see README) between detector runs.',
   );
-  for (const queue of [stateless.ingestDeadLetters, stateless.detectorDeadLetters]) {
+  for (const queue of [stateless.ingest.deadLetters, stateless.detector.deadLetters]) {
     acknowledge(
       queue,
       'AwsSolutions::AwsSolutions-SQS3',
       'This queue is itself a dead-letter queue (of the ingest rule and function, or of the detector schedule).',
     );
   }
-  for (const fn of [stateless.ingest, stateless.detector, stateless.api]) {
+  for (const fn of [
+    stateless.ingest.function,
+    stateless.detector.function,
+    stateless.api.approvalPage,
+    stateless.api.admin,
+  ]) {
     acknowledge(
       fn,
       BASIC_EXECUTION,
@@ -47,7 +52,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
   ]) {
     acknowledge(
-      stateless.ingest,
+      stateless.ingest.function,
       id,
       'The KMS grant to send failed events to the encrypted dead-letter queue (SqsDestination); scoped to that one key.',
     );
@@ -58,7 +63,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     'The scheduler role may invoke the detector function and its versions; nothing else.',
   );
   acknowledge(
-    stateless.httpApi,
+    stateless.api.httpApi,
     'AwsSolutions::AwsSolutions-APIG4',
     'The approval page is opened from an email by officials without AWS identities: every request is authorised by its signed, expiring, single-dossier HMAC link, checked in the function.',
   );

@@ -2,7 +2,26 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * Dispatches a request by path prefix the way the deployed HTTP API's routes do (infra/constructs/
+ * api-subsystem.ts: `/approve/{dossierId}` → the approval page, `/admin/{proxy+}` → the admin API);
+ * a path no route takes gets API Gateway's own 404.
+ */
+export function routeLikeHttpApi(routes: Record<string, Handler>): Handler {
+  return async (event, context) => {
+    const path = event.rawPath ?? '/';
+    for (const [prefix, handler] of Object.entries(routes)) {
+      if (path.startsWith(prefix)) return handler(event, context);
+    }
+    return {
+      statusCode: 404,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Not Found' }),
+    };
+  };
+}
 
 /**
  * Serves a Lambda HTTP handler on loopback the way API Gateway (HTTP API, payload 2.0) invokes it, so

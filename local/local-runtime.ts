@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { approvalDeps } from '../functions/api/deps.ts';
-import { createApiHandler } from '../functions/api/handler.ts';
+import { approvalDeps } from '../functions/approval-page/deps.ts';
+import { createApprovalPageHandler } from '../functions/approval-page/handler.ts';
 import { detectorDeps } from '../functions/detect-deadlines/deps.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
 import { ingestDeps } from '../functions/ingest-dossier-event/deps.ts';
@@ -18,7 +18,7 @@ import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
-import { serveHttpApi } from './local-http-api.ts';
+import { routeLikeHttpApi, serveHttpApi } from './local-http-api.ts';
 import { checkDataDir, checkPortsFree } from './preflight.ts';
 import { startSesEmulator } from './ses-server.ts';
 
@@ -172,7 +172,8 @@ export async function startLocalRuntime(
     });
     const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
     const api = await serveHttpApi(
-      createApiHandler(approvalDeps(platform, linkSecret)),
+      // The public page only: the admin routes need IAM on AWS; locally, administrators use the CLI.
+      routeLikeHttpApi({ '/approve/': createApprovalPageHandler(approvalDeps(platform, linkSecret)) }),
       () => localContext('api'),
       options.apiPort ?? 0,
     );

@@ -43,8 +43,10 @@ describe('the CDK app', () => {
   it('gives each function exactly the permissions it needs, with no "*" resource beyond X-Ray', () => {
     const ingest = statementsOf('IngestFunctionServiceRoleDefaultPolicy');
     const detector = statementsOf('DetectorFunctionServiceRoleDefaultPolicy');
-    const api = statementsOf('ApiFunctionServiceRoleDefaultPolicy');
-    for (const statements of [ingest, detector, api]) {
+    // Issue #14: the public approval page and the IAM administration routes are two functions.
+    const approvalPage = statementsOf('ApiApprovalPageFunctionServiceRoleDefaultPolicy');
+    const admin = statementsOf('ApiFunctionServiceRoleDefaultPolicy');
+    for (const statements of [ingest, detector, approvalPage, admin]) {
       for (const s of statements) {
         if (s.Resource === '*')
           expect(
@@ -57,10 +59,15 @@ describe('the CDK app', () => {
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'events:PutEvents', 'sqs:SendMessage']),
     );
     expect(actions(ingest).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
-    expect(actions(api)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem']));
-    // The api recomputes dossiers for administrators and may owe the bus a violation event; it never mails.
-    expect(actions(api)).toContain('events:PutEvents');
-    expect(actions(api).some((a) => a.startsWith('ses:'))).toBe(false);
+    // The approval page reads the link secret and saves the approval; it neither publishes nor mails.
+    expect(actions(approvalPage)).toEqual(
+      expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem']),
+    );
+    expect(actions(approvalPage).some((a) => a.startsWith('events:') || a.startsWith('ses:'))).toBe(false);
+    // The admin API recomputes dossiers for administrators and may owe the bus a violation event; it never
+    // mails and never reads the link secret.
+    expect(actions(admin)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'events:PutEvents']));
+    expect(actions(admin).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
     expect(actions(detector)).toEqual(
       expect.arrayContaining(['ses:SendEmail', 'secretsmanager:GetSecretValue', 'events:PutEvents', 'dynamodb:Query']),
     );
@@ -126,8 +133,8 @@ describe('the CDK app', () => {
 
   it('alarms on dead letters, errors, throttles and detector failures, to an SNS topic with the given subscription', () => {
     const alarms = Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'));
-    // Issue #13 adds the alarm on parked dossiers (ADR 0012).
-    expect(alarms.length).toBe(10);
+    // Issue #13 adds the alarm on parked dossiers (ADR 0012); #14 splits the API into two functions.
+    expect(alarms.length).toBe(12);
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossiersParked', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
@@ -195,5 +202,24 @@ describe('the CDK app', () => {
       '<hash>',
     );
     expect(masked).toMatchSnapshot();
+  });
+});
+
+describe('the subsystem constructs (issue #14)', () => {
+  it('keep the CloudFormation ids of what outlives a deployment: dead letters, their key, log groups, the API URL', () => {
+    const ids = Object.keys(stateless.toJSON().Resources as Record<string, unknown>);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'DeadLetterKey972EF902',
+        'IngestDeadLetters30EF41F6',
+        'DetectorDeadLetters27E19400',
+        'IngestLogs41B5EF21',
+        'DetectorLogs1FFA9796',
+        'ApiLogsCD139AD4',
+        'ApiAccessLogsE9DF007D',
+        'HttpApiF5A9A8A7',
+        'Alarms04B5A0BF',
+      ]),
+    );
   });
 });

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api/handler.ts';
+import { createAdminApiHandler } from '../../functions/admin-api/handler.ts';
+import { createApprovalPageHandler } from '../../functions/approval-page/handler.ts';
+import { routeLikeHttpApi } from '../../local/local-http-api.ts';
 import { LOCAL_LINK_SECRET, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
@@ -9,7 +11,7 @@ import { receivedEvent } from '../support/dossier-factory.ts';
 const clock = { now: () => Date.parse('2026-11-20T10:00:00+07:00') };
 const ADMIN_ARN = 'arn:aws:iam::123456789012:user/quantri-sonv';
 let runtime: LocalRuntime;
-let api: ReturnType<typeof createApiHandler>;
+let api: ReturnType<typeof routeLikeHttpApi>;
 
 function request(
   method: string,
@@ -57,22 +59,27 @@ beforeAll(async () => {
     }),
   ))
     if (!d.ok) throw d.error;
-  api = createApiHandler(
-    { store: runtime.store, rules: new RuleBook(runtime.config, clock), clock, linkSecret: LOCAL_LINK_SECRET },
-    {
+  api = routeLikeHttpApi({
+    '/approve/': createApprovalPageHandler({
+      store: runtime.store,
+      rules: new RuleBook(runtime.config, clock),
+      clock,
+      linkSecret: LOCAL_LINK_SECRET,
+    }),
+    '/admin/': createAdminApiHandler({
       config: runtime.config,
       dossiers: runtime.store,
       openDossiers: runtime.platform.table.reports,
       reports: runtime.platform.table.reports,
       clock,
-    },
-  );
+    }),
+  });
 });
 afterAll(async () => {
   await runtime?.close();
 });
 
-describe('the administration endpoints of functions/api (IAM-authorised routes, dynalite)', () => {
+describe('the administration endpoints of functions/admin-api (IAM-authorised routes, dynalite)', () => {
   it('lists rules and one scope’s versions', async () => {
     const all = await call('GET', '/admin/rules');
     expect(all.status).toBe(200);

@@ -2,7 +2,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { createApiHandler } from '../../functions/api/handler.ts';
+import { createAdminApiHandler } from '../../functions/admin-api/handler.ts';
+import { createApprovalPageHandler } from '../../functions/approval-page/handler.ts';
+import { routeLikeHttpApi } from '../../local/local-http-api.ts';
 import { LOCAL_LINK_SECRET, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { DOSSIER_EVENT_TYPES, InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
 import { readCalendarData } from '../../shared/domain/calendar/calendar-definition.ts';
@@ -244,23 +246,28 @@ describe('the dunghan command under fuzzing', () => {
   });
 });
 
-describe('functions/api under fuzzing (dynalite)', () => {
+describe('the approval page and the admin API under fuzzing (dynalite)', () => {
   let runtime: LocalRuntime;
-  let api: ReturnType<typeof createApiHandler>;
+  let api: ReturnType<typeof routeLikeHttpApi>;
   const clock = { now: () => Date.parse('2022-04-20T10:00:00+07:00') };
   beforeAll(async () => {
     runtime = await startLocalRuntime({ clock });
     for (const event of exampleStream()) await runtime.deliver(event);
-    api = createApiHandler(
-      { store: runtime.store, rules: new RuleBook(runtime.config, clock), clock, linkSecret: LOCAL_LINK_SECRET },
-      {
+    api = routeLikeHttpApi({
+      '/approve/': createApprovalPageHandler({
+        store: runtime.store,
+        rules: new RuleBook(runtime.config, clock),
+        clock,
+        linkSecret: LOCAL_LINK_SECRET,
+      }),
+      '/admin/': createAdminApiHandler({
         config: runtime.config,
         dossiers: runtime.store,
         openDossiers: runtime.platform.table.reports,
         reports: runtime.platform.table.reports,
         clock,
-      },
-    );
+      }),
+    });
   }, 60_000);
   afterAll(async () => {
     await runtime?.close();

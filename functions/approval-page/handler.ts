@@ -7,16 +7,14 @@ import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
 import { readApiConfig } from '../../shared/settings/detector-env.ts';
-import type { AdminDeps } from '../../shared/use-cases/administer-config.ts';
 import {
   type ApprovalDeps,
   approveThroughLink,
   DossierNotFoundError,
   viewApproval,
 } from '../../shared/use-cases/approve-through-link.ts';
-import { type AdminEvent, routeAdmin } from './admin-routes.ts';
-import { approvalFormPage, approvedPage, refusalPage } from './approval-page.ts';
-import { adminDeps, approvalDeps } from './deps.ts';
+import { approvalDeps } from './deps.ts';
+import { approvalFormPage, approvedPage, refusalPage } from './page.ts';
 
 const LINK_REFUSALS: Record<InvalidLinkError['problem'], [number, string]> = {
   malformed: [400, 'Đường dẫn không hợp lệ. Vui lòng dùng đúng đường dẫn trong thư của hệ thống.'],
@@ -69,22 +67,13 @@ function form(event: APIGatewayProxyEventV2): URLSearchParams {
 }
 
 /**
- * The approval page (GET shows the draft and the form, POST approves, once) and, when `admin` is given,
- * the administration endpoints under /admin/ (IAM-authorised by the HTTP API).
+ * The approval page, public behind its signed links: GET shows the draft and the form, POST approves,
+ * once. Its own function (ADR 0014): it reads the link secret and the dossiers, and nothing else.
  */
-export function createApiHandler(deps: ApprovalDeps, admin?: AdminDeps) {
+export function createApprovalPageHandler(deps: ApprovalDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
-      if (admin && (event.rawPath ?? '').startsWith('/admin/')) {
-        const response = await routeAdmin(admin, event as AdminEvent);
-        logger.info('admin request', {
-          method: event.requestContext?.http?.method,
-          path: event.rawPath,
-          statusCode: response.statusCode,
-        });
-        return response;
-      }
       const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
       if (!match?.[1]) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const dossierId = safeDecode(match[1])?.slice(0, 120);
@@ -137,19 +126,15 @@ export function createApiHandler(deps: ApprovalDeps, admin?: AdminDeps) {
     });
 }
 
-/** Production wiring: the composition roots with the platform from the environment. */
-export async function apiDepsFromEnvironment(): Promise<[ApprovalDeps, AdminDeps]> {
-  const platform = platformFromEnvironment(readApiConfig());
-  return [approvalDeps(platform, await readLinkSecret()), adminDeps(platform)];
-}
+let wired: Promise<ReturnType<typeof createApprovalPageHandler>> | undefined;
 
-let wired: Promise<ReturnType<typeof createApiHandler>> | undefined;
-
-/** The Lambda entry point. */
+/** The Lambda entry point: the composition root with the platform from the environment. */
 export const handler = async (
   event: APIGatewayProxyEventV2,
-  context: Parameters<ReturnType<typeof createApiHandler>>[1],
+  context: Parameters<ReturnType<typeof createApprovalPageHandler>>[1],
 ) => {
-  wired ??= apiDepsFromEnvironment().then(([approval, admin]) => createApiHandler(approval, admin));
+  wired ??= readLinkSecret().then((secret) =>
+    createApprovalPageHandler(approvalDeps(platformFromEnvironment(readApiConfig()), secret)),
+  );
   return (await wired)(event, context);
 };
