@@ -1,4 +1,6 @@
 import type { Context } from 'aws-lambda';
+import { adminDeps } from '../functions/admin-api/deps.ts';
+import { createAdminApiHandler } from '../functions/admin-api/handler.ts';
 import { approvalDeps } from '../functions/approval-page/deps.ts';
 import { createApprovalPageHandler } from '../functions/approval-page/handler.ts';
 import { detectorDeps } from '../functions/detect-deadlines/deps.ts';
@@ -18,7 +20,7 @@ import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
-import { routeLikeHttpApi, serveHttpApi } from './local-http-api.ts';
+import { type Handler as HttpHandler, routeLikeHttpApi, serveHttpApi } from './local-http-api.ts';
 import { checkDataDir, checkPortsFree } from './preflight.ts';
 import { startSesEmulator } from './ses-server.ts';
 
@@ -53,6 +55,11 @@ export interface LocalRuntime {
   apiUrl?: string | undefined;
   /** Runs one detector pass, as the schedule would (needs `mail`). */
   detect(): Promise<DetectorReport>;
+  /**
+   * Both HTTP API functions as deployed, routed by path, for in-process callers (tests, tools); only the
+   * approval page is served on a port (`apiUrl`): the admin routes need IAM, locally the CLI administers.
+   */
+  invokeHttpApi: HttpHandler;
   close(): Promise<void>;
 }
 
@@ -159,6 +166,8 @@ export async function startLocalRuntime(
   let sesEndpoint = options.sesEndpoint;
   let apiUrl: string | undefined;
   let detectorHandler: ReturnType<typeof createDetectorHandler> | undefined;
+  const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
+  const approvalPage = createApprovalPageHandler(approvalDeps(platform, linkSecret));
   if (options.mail) {
     if (!sesEndpoint) {
       const ses = await startSesEmulator(options.sesPort ?? 0, options.dynamoThread ?? false);
@@ -170,10 +179,9 @@ export async function startLocalRuntime(
       ses.atLeastOnce.destroy();
       ses.atMostOnce.destroy();
     });
-    const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
     const api = await serveHttpApi(
       // The public page only: the admin routes need IAM on AWS; locally, administrators use the CLI.
-      routeLikeHttpApi({ '/approve/': createApprovalPageHandler(approvalDeps(platform, linkSecret)) }),
+      routeLikeHttpApi({ '/approve/': approvalPage }),
       () => localContext('api'),
       options.apiPort ?? 0,
     );
@@ -192,6 +200,10 @@ export async function startLocalRuntime(
   return {
     sesEndpoint,
     apiUrl,
+    invokeHttpApi: routeLikeHttpApi({
+      '/approve/': approvalPage,
+      '/admin/': createAdminApiHandler(adminDeps(platform)),
+    }),
     detect: async () => {
       if (!detectorHandler) throw new Error('start the local runtime with mail: true to run the detector');
       // The deployed detector's timeout (infra/stacks/stateless-stack.ts: 5 minutes).

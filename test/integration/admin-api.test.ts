@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApiHandler } from '../../functions/admin-api/handler.ts';
-import { createApprovalPageHandler } from '../../functions/approval-page/handler.ts';
-import { routeLikeHttpApi } from '../../local/local-http-api.ts';
-import { LOCAL_LINK_SECRET, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
-import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
 
 const clock = { now: () => Date.parse('2026-11-20T10:00:00+07:00') };
 const ADMIN_ARN = 'arn:aws:iam::123456789012:user/quantri-sonv';
 let runtime: LocalRuntime;
-let api: ReturnType<typeof routeLikeHttpApi>;
+let api: LocalRuntime['invokeHttpApi'];
 
 function request(
   method: string,
@@ -59,21 +55,7 @@ beforeAll(async () => {
     }),
   ))
     if (!d.ok) throw d.error;
-  api = routeLikeHttpApi({
-    '/approve/': createApprovalPageHandler({
-      store: runtime.store,
-      rules: new RuleBook(runtime.config, clock),
-      clock,
-      linkSecret: LOCAL_LINK_SECRET,
-    }),
-    '/admin/': createAdminApiHandler({
-      config: runtime.config,
-      dossiers: runtime.store,
-      openDossiers: runtime.platform.table.reports,
-      reports: runtime.platform.table.reports,
-      clock,
-    }),
-  });
+  api = runtime.invokeHttpApi;
 });
 afterAll(async () => {
   await runtime?.close();

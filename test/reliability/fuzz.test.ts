@@ -2,10 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { createAdminApiHandler } from '../../functions/admin-api/handler.ts';
-import { createApprovalPageHandler } from '../../functions/approval-page/handler.ts';
-import { routeLikeHttpApi } from '../../local/local-http-api.ts';
-import { LOCAL_LINK_SECRET, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
+import { type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { DOSSIER_EVENT_TYPES, InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
 import { readCalendarData } from '../../shared/domain/calendar/calendar-definition.ts';
 import { buildReport } from '../../shared/domain/reports/build-report.ts';
@@ -13,7 +10,6 @@ import { renderCsv, renderHtml, renderMarkdown } from '../../shared/domain/repor
 import type { ReportRow } from '../../shared/domain/reports/report-row.ts';
 import { readRulesData } from '../../shared/domain/rules/deadline-rule.ts';
 import { InvalidReportRequestError, parseReportRequest } from '../../shared/use-cases/produce-report.ts';
-import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { exampleStream } from '../support/fixtures.ts';
 
 /** Strings a hostile or broken publisher sends: huge, control characters, CR/LF, markup, script, templates. */
@@ -248,26 +244,12 @@ describe('the dunghan command under fuzzing', () => {
 
 describe('the approval page and the admin API under fuzzing (dynalite)', () => {
   let runtime: LocalRuntime;
-  let api: ReturnType<typeof routeLikeHttpApi>;
+  let api: LocalRuntime['invokeHttpApi'];
   const clock = { now: () => Date.parse('2022-04-20T10:00:00+07:00') };
   beforeAll(async () => {
     runtime = await startLocalRuntime({ clock });
     for (const event of exampleStream()) await runtime.deliver(event);
-    api = routeLikeHttpApi({
-      '/approve/': createApprovalPageHandler({
-        store: runtime.store,
-        rules: new RuleBook(runtime.config, clock),
-        clock,
-        linkSecret: LOCAL_LINK_SECRET,
-      }),
-      '/admin/': createAdminApiHandler({
-        config: runtime.config,
-        dossiers: runtime.store,
-        openDossiers: runtime.platform.table.reports,
-        reports: runtime.platform.table.reports,
-        clock,
-      }),
-    });
+    api = runtime.invokeHttpApi;
   }, 60_000);
   afterAll(async () => {
     await runtime?.close();
