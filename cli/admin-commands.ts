@@ -12,18 +12,24 @@ import {
   ConfigNotFoundError,
   diffCalendarFile,
   diffRuleFiles,
+  diffUnits,
   getCalendar,
   getRule,
+  getUnit,
   InvalidConfigChangeError,
   listAudit,
   listCalendars,
   listRules,
+  listUnits,
   previewCalendar,
   previewRules,
+  previewUnits,
   putCalendar,
   putRules,
+  putUnits,
   validateCalendar,
   validateRules,
+  validateUnits,
 } from '../shared/use-cases/administer-config.ts';
 import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../shared/use-cases/quarantine.ts';
 import { runCheckProvisional } from './due-command.ts';
@@ -124,11 +130,12 @@ export const rulesCommands = {
   },
 };
 
-function oneCalendar(file: string) {
+function oneFile(file: string) {
   const [document] = readConfigDocuments([file], '<file>');
-  if (!document) throw new BadInputError('<file>', 'no calendar file given');
+  if (!document) throw new BadInputError('<file>', 'no file given');
   return document;
 }
+const oneCalendar = oneFile;
 
 export const calendarCommands = {
   list: (o: AdminOptions) => withAdmin(o, listCalendars),
@@ -156,6 +163,29 @@ export const calendarCommands = {
     }
     const legalBasis = o.legalBasis.trim();
     return withAdmin(o, (d) => putCalendar(d, document, { author, legalBasis, effectiveFrom: o.effectiveFrom }));
+  },
+};
+
+/** `dunghan units …`: the directory of units (ADR 0015). */
+export const unitCommands = {
+  list: (o: AdminOptions) => withAdmin(o, listUnits),
+  get: (id: string, o: AdminOptions) => withAdmin(o, (d) => getUnit(d, id)),
+  validate: (file: string, o: AdminOptions) => {
+    const document = oneFile(file);
+    return withAdmin(o, async (d) => requireValid(await validateUnits(d, document)));
+  },
+  diff: (file: string, o: AdminOptions) => {
+    const document = oneFile(file);
+    return withAdmin(o, async (d) => requireValid(await diffUnits(d, document)));
+  },
+  preview: (file: string, o: AdminOptions) => {
+    const document = oneFile(file);
+    return withAdmin(o, (d) => previewUnits(d, document));
+  },
+  put: (file: string, o: AdminOptions & { author?: string }) => {
+    const document = oneFile(file);
+    const author = authorOf(o.author);
+    return withAdmin(o, (d) => putUnits(d, document, author));
   },
 };
 

@@ -5,6 +5,7 @@ import {
   checkProvisionalCommand,
   quarantineCommands,
   rulesCommands,
+  unitCommands,
 } from './admin-commands.ts';
 import { runDue } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
@@ -56,11 +57,13 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   program
     .command('seed')
     .description(
-      'Validate the deadline rules and calendars (every problem listed; nothing written if any) and load them\n' +
+      'Validate the deadline rules, calendars and the directory of units (every problem listed; nothing written if\n' +
+        'any) and load them ' +
         'into the store: the local one under --data-dir, or with --aws the table named by TABLE_NAME.',
     )
     .option('--rules <dir>', 'rules directory (*.yaml, *.json)', 'config/rules')
     .option('--calendars <dir>', 'calendars directory (*.yaml, *.json)', 'config/calendars')
+    .option('--units <file>', 'the directory of units (YAML or JSON)', 'config/units.yaml')
     .option('--aws', 'write to the AWS table named by TABLE_NAME (credentials from the environment)')
     .option('--author <name>', 'who loads it, for the audit (default: $DUNGHAN_AUTHOR or the OS user)')
     .addOption(dataDir())
@@ -227,6 +230,51 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
       .option('--from-date <MM-DD>', 'from which day of the year next year is checked', '11-01')
       .option('--calendar <file>', 'check a calendar file instead of the stored calendar'),
   ).action(async (options) => print(await checkProvisionalCommand(options)));
+
+  const units = program
+    .command('units')
+    .description(
+      'The directory of units (ADR 0015): each unit with its parent, place, desk officials (who get its alerts)\n' +
+        'and head; and who issues the apology of an inter-agency dossier (apologyIssuer). Versioned, validated whole\n' +
+        '(every problem listed, nothing applied if any), previewed, audited.',
+    );
+  store(units.command('list').description('The units in force, with the directory version.')).action(async (options) =>
+    print(await unitCommands.list(options)),
+  );
+  store(
+    units
+      .command('get')
+      .argument('<id>', 'unit id (H21.65.01, VPDKDD-KP)')
+      .description('A unit in force and the directory versions it appears in.'),
+  ).action(async (id: string, options) => print(await unitCommands.get(id, options)));
+  store(
+    units
+      .command('validate')
+      .argument('<file>', 'directory file (YAML or JSON)')
+      .description('Validate a directory file; exit 2 listing every problem.'),
+  ).action(async (file: string, options) => print(await unitCommands.validate(file, options)));
+  store(
+    units
+      .command('diff')
+      .argument('<file>', 'directory file (YAML or JSON)')
+      .description('Units added, removed and changed (which fields) against the directory in force.'),
+  ).action(async (file: string, options) => print(await unitCommands.diff(file, options)));
+  store(
+    units
+      .command('preview')
+      .argument('<file>', 'directory file (YAML or JSON)')
+      .description(
+        '"Whose alerts change?": the open dossiers at a unit the file adds, alters or removes, and the units they\n' +
+          'name that the file lacks; writes nothing.',
+      ),
+  ).action(async (file: string, options) => print(await unitCommands.preview(file, options)));
+  store(
+    units
+      .command('put')
+      .argument('<file>', 'directory file (YAML or JSON)')
+      .option('--author <name>', 'who makes the change, for the audit (default: $DUNGHAN_AUTHOR or the OS user)')
+      .description('Store a new version of the directory (the next detector run uses it); audited.'),
+  ).action(async (file: string, options) => print(await unitCommands.put(file, options)));
 
   const quarantine = program
     .command('quarantine')

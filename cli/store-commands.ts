@@ -2,13 +2,14 @@ import { constants, createReadStream, mkdirSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
-import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../local/local-runtime.ts';
-import { InvalidConfigError, loadConfigDirs } from '../shared/adapters/config-files.ts';
+import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime, UNITS_FILE } from '../local/local-runtime.ts';
+import { InvalidConfigError, loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { foldDossier, isClosed } from '../shared/domain/dossier/dossier-state.ts';
 import { resolveRule } from '../shared/domain/rules/deadline-rule.ts';
+import type { UnitDirectory } from '../shared/domain/units/unit-directory.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
@@ -38,29 +39,33 @@ export async function withLocalStore<T>(
   }
 }
 
-/** `dunghan seed`: validates the rules and calendars directories and writes them to the store. */
+/** `dunghan seed`: validates the rules and calendars directories and the unit directory, and writes them to the store. */
 export async function runSeed(
-  options: StoreOptions & { rules?: string; calendars?: string; aws?: boolean; author?: string },
+  options: StoreOptions & { rules?: string; calendars?: string; units?: string; aws?: boolean; author?: string },
 ) {
   const author = authorOf(options.author);
   const rulesDir = options.rules ?? RULES_DIR;
   const calendarsDir = options.calendars ?? CALENDARS_DIR;
-  let loaded: Awaited<ReturnType<typeof loadConfigDirs>>;
+  const unitsFile = options.units ?? UNITS_FILE;
+  let loaded: Awaited<ReturnType<typeof loadConfigDirs>> & { units: UnitDirectory };
   try {
-    loaded = await loadConfigDirs(rulesDir, calendarsDir, [DEFAULT_CALENDAR_DEFINITION.id]);
+    loaded = {
+      ...(await loadConfigDirs(rulesDir, calendarsDir, [DEFAULT_CALENDAR_DEFINITION.id])),
+      units: await loadUnitDirectoryFile(unitsFile),
+    };
   } catch (error) {
     if (error instanceof InvalidConfigError) {
       throw new BadInputError(
-        '--rules/--calendars',
+        '--rules/--calendars/--units',
         `${error.problems.length} problem(s), nothing written:\n${formatProblems(error.problems)}`,
       );
     }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new BadInputError('--rules/--calendars', `directory not found: ${(error as NodeJS.ErrnoException).path}`);
+      throw new BadInputError('--rules/--calendars/--units', `not found: ${(error as NodeJS.ErrnoException).path}`);
     }
     throw error;
   }
-  const sources = [rulesDir, calendarsDir];
+  const sources = [rulesDir, calendarsDir, unitsFile];
   if (options.aws) {
     const config = readConfig();
     const { table, clock } = platformFromEnvironment(config);
@@ -68,6 +73,7 @@ export async function runSeed(
     return {
       rules: seeded.rules,
       calendars: seeded.calendars,
+      units: seeded.units,
       changeId: seeded.changeId,
       target: `aws:${config.TABLE_NAME}`,
     };
@@ -78,6 +84,7 @@ export async function runSeed(
   return {
     rules: seeded.rules,
     calendars: seeded.calendars,
+    units: seeded.units,
     changeId: seeded.changeId,
     target: `local:${resolve(options.dataDir)}`,
   };

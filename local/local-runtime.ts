@@ -8,7 +8,7 @@ import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts'
 import { ingestDeps } from '../functions/ingest-dossier-event/deps.ts';
 import { createIngestHandler } from '../functions/ingest-dossier-event/handler.ts';
 import { type AwsClients, createClients } from '../shared/adapters/aws-clients.ts';
-import { loadConfigDirs } from '../shared/adapters/config-files.ts';
+import { loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
 import { createPlatform, type Platform, type TableAdapters } from '../shared/adapters/platform.ts';
 import { createSesClients } from '../shared/adapters/ses-clients.ts';
@@ -33,6 +33,8 @@ export const LOCAL_LINK_SECRET = 'local-only-link-secret-do-not-use-in-productio
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const RULES_DIR = new URL('../config/rules/', import.meta.url).pathname;
 export const CALENDARS_DIR = new URL('../config/calendars/', import.meta.url).pathname;
+/** The sample directory of units (ADR 0015). */
+export const UNITS_FILE = new URL('../config/units.yaml', import.meta.url).pathname;
 
 /** The embedded runtime: dynalite, the local bus, and the functions wired to them exactly as on AWS. */
 export interface LocalRuntime {
@@ -142,7 +144,12 @@ export async function startLocalRuntime(
   // load that crashed half-way (some rules, no audit) is done again, whole, at the next start.
   if (seed === 'always' || (seed === 'if-empty' && !(await config.listAudit()).some((a) => a.status === 'applied'))) {
     const { rules, calendars } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
-    await seedConfig({ config, clock }, { rules, calendars }, 'dunghan (initial load)', [RULES_DIR, CALENDARS_DIR]);
+    const units = await loadUnitDirectoryFile(UNITS_FILE);
+    await seedConfig({ config, clock }, { rules, calendars, units }, 'dunghan (initial load)', [
+      RULES_DIR,
+      CALENDARS_DIR,
+      UNITS_FILE,
+    ]);
   }
   const ingest = createIngestHandler(ingestDeps(platform));
   bus.addRule({

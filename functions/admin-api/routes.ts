@@ -6,18 +6,24 @@ import {
   type ConfigDocument,
   diffCalendarFile,
   diffRuleFiles,
+  diffUnits,
   getCalendar,
   getRule,
+  getUnit,
   InvalidConfigChangeError,
   listAudit,
   listCalendars,
   listRules,
+  listUnits,
   previewCalendar,
   previewRules,
+  previewUnits,
   putCalendar,
   putRules,
+  putUnits,
   validateCalendar,
   validateRules,
+  validateUnits,
 } from '../../shared/use-cases/administer-config.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { json, statusFor } from './responses.ts';
@@ -104,9 +110,9 @@ function documents(event: APIGatewayProxyEventV2): ConfigDocument[] {
   });
 }
 
-function oneDocument(event: APIGatewayProxyEventV2): ConfigDocument {
+function oneDocument(event: APIGatewayProxyEventV2, what = 'a calendar'): ConfigDocument {
   const [document, ...more] = documents(event);
-  if (!document || more.length > 0) throw new BadRequestError('files: a calendar change is one file');
+  if (!document || more.length > 0) throw new BadRequestError(`files: ${what} is one file`);
   return document;
 }
 
@@ -119,8 +125,8 @@ function caller(event: AdminEvent): string {
 }
 
 /**
- * The administration endpoints (behind IAM authorisation): rules and calendars list / get / validate /
- * diff / preview / put, the audit, and the supervisors' reports. Bodies are JSON; validation problems come back as 400 with
+ * The administration endpoints (behind IAM authorisation): rules, calendars and the unit directory:
+ * list / get / validate / diff / preview / put, the audit, and the supervisors' reports. Bodies are JSON; validation problems come back as 400 with
  * every problem and nothing applied.
  */
 export async function routeAdmin(deps: AdminDeps, event: AdminEvent): Promise<APIGatewayProxyStructuredResultV2> {
@@ -181,6 +187,20 @@ export async function routeAdmin(deps: AdminDeps, event: AdminEvent): Promise<AP
       if (parts.length === 2 && method === 'POST' && action === 'preview')
         return json(200, await previewCalendar(deps, oneDocument(event)));
       if (parts.length === 2 && method === 'GET' && action) return json(200, await getCalendar(deps, action));
+    }
+    if (kind === 'units') {
+      if (parts.length === 1 && method === 'GET') return json(200, await listUnits(deps));
+      if (parts.length === 1 && method === 'PUT')
+        return json(200, await putUnits(deps, oneDocument(event, 'a unit directory'), caller(event)));
+      if (parts.length === 2 && method === 'POST' && action === 'validate') {
+        const report = await validateUnits(deps, oneDocument(event, 'a unit directory'));
+        return json(report.valid ? 200 : 400, report);
+      }
+      if (parts.length === 2 && method === 'POST' && action === 'diff')
+        return json(200, await diffUnits(deps, oneDocument(event, 'a unit directory')));
+      if (parts.length === 2 && method === 'POST' && action === 'preview')
+        return json(200, await previewUnits(deps, oneDocument(event, 'a unit directory')));
+      if (parts.length === 2 && method === 'GET' && action) return json(200, await getUnit(deps, action));
     }
     return json(404, { error: `no admin route ${method} ${path}` });
   } catch (error) {

@@ -5,6 +5,7 @@ import { formatProblems } from '../domain/calendar/calendar-definition.ts';
 import { InvalidCalendarError, parseCalendarText } from '../domain/calendar/parse-calendar.ts';
 import { checkRuleSet, type DeadlineRule, type RuleProblem } from '../domain/rules/deadline-rule.ts';
 import { readRulesFile } from '../domain/rules/parse-rules.ts';
+import { readUnitDirectoryText, type UnitDirectory } from '../domain/units/unit-directory.ts';
 import { InvalidInputError } from '../support/errors.ts';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
@@ -65,4 +66,11 @@ export async function loadConfigDirs(
   }
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return { rules, calendars };
+}
+
+/** Reads and validates a unit directory file; throws {@link InvalidConfigError} listing every problem. */
+export async function loadUnitDirectoryFile(file: string): Promise<UnitDirectory> {
+  const { directory, problems } = readUnitDirectoryText(await readFile(file, 'utf8'), file);
+  if (!directory) throw new InvalidConfigError(problems);
+  return directory;
 }

@@ -2,11 +2,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CalendarDefinition, calendarDefinitionSchema } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
+import { type UnitDirectory, unitDirectorySchema } from '../domain/units/unit-directory.ts';
 import {
   type AuditEntry,
   type CalendarVersion,
   type ConfigAdminStore,
   ConfigConflictError,
+  type UnitDirectoryVersion,
 } from '../ports/config-admin-store.ts';
 import type { NoticeStore } from '../ports/notice-store.ts';
 import { TABLE_DESIGN } from '../settings/table-design.ts';
@@ -19,6 +21,9 @@ export const CONFIG_PARTITION = 'CONFIG';
 export const AUDIT_PARTITION = 'AUDIT';
 /** One-off notices to administrators, one item each. */
 export const NOTICE_PARTITION = 'NOTICE';
+/** The unit directory in force, and every version of it (ADR 0015). */
+const UNITS_CURRENT = 'UNITS#directory';
+const UNITS_HISTORY = 'UNITSVER#';
 
 /**
  * Rules (`RULE#<scope>@<effectiveFrom>`, one immutable item per version), calendars (`CALENDAR#<id>`:
@@ -84,30 +89,73 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
   }
 
   async putCalendarVersion(version: CalendarVersion, expectedVersion: number): Promise<void> {
-    const item = {
-      [PK]: CONFIG_PARTITION,
-      entity: 'calendar',
-      version: version.version,
-      effectiveFrom: version.effectiveFrom,
-      legalBasis: version.legalBasis,
-      author: version.author,
-      at: version.at,
-      ...(version.source ? { source: version.source } : {}),
-      data: JSON.stringify(version.definition),
-    };
-    // The history item first: a crash before the current one is written leaves the old version in
-    // force and the same put completes it.
+    await this.putVersioned(
+      { current: `CALENDAR#${version.id}`, history: `CALVER#${version.id}#`, what: `calendar ${version.id}` },
+      {
+        entity: 'calendar',
+        version: version.version,
+        effectiveFrom: version.effectiveFrom,
+        legalBasis: version.legalBasis,
+        author: version.author,
+        at: version.at,
+        ...(version.source ? { source: version.source } : {}),
+        data: JSON.stringify(version.definition),
+      },
+      expectedVersion,
+    );
+  }
+
+  async getUnitDirectory(): Promise<UnitDirectory | undefined> {
+    return (await this.getUnitDirectoryVersion())?.directory;
+  }
+
+  async getUnitDirectoryVersion(): Promise<UnitDirectoryVersion | undefined> {
+    const item = (await this.queryPrefix(UNITS_CURRENT)).find((i) => i[SK] === UNITS_CURRENT);
+    return item ? toUnitDirectoryVersion(item) : undefined;
+  }
+
+  async listUnitDirectoryVersions(): Promise<UnitDirectoryVersion[]> {
+    return (await this.queryPrefix(UNITS_HISTORY)).map(toUnitDirectoryVersion);
+  }
+
+  async putUnitDirectoryVersion(version: UnitDirectoryVersion, expectedVersion: number): Promise<void> {
+    await this.putVersioned(
+      { current: UNITS_CURRENT, history: UNITS_HISTORY, what: 'the unit directory' },
+      {
+        entity: 'units',
+        version: version.version,
+        author: version.author,
+        at: version.at,
+        changeId: version.changeId,
+        ...(version.source ? { source: version.source } : {}),
+        data: JSON.stringify(version.directory),
+      },
+      expectedVersion,
+    );
+  }
+
+  /**
+   * A versioned document: the history item (`<history><000001>`) first — a crash before the current one
+   * is written leaves the old version in force and the same put completes it —, then the current item
+   * (`<current>`) if it is still `expectedVersion` (0: none), else ConfigConflictError.
+   */
+  private async putVersioned(
+    keys: { current: string; history: string; what: string },
+    item: Record<string, unknown> & { version: number },
+    expectedVersion: number,
+  ): Promise<void> {
+    const stored = { [PK]: CONFIG_PARTITION, ...item };
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...item, [SK]: `CALVER#${version.id}#${String(version.version).padStart(6, '0')}` },
+        Item: { ...stored, [SK]: `${keys.history}${String(item.version).padStart(6, '0')}` },
       }),
     );
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...item, [SK]: `CALENDAR#${version.id}` },
+          Item: { ...stored, [SK]: keys.current },
           ConditionExpression:
             expectedVersion === 0
               ? 'attribute_not_exists(#pk)'
@@ -121,7 +169,7 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ConfigConflictError(
-          `calendar ${version.id} changed since version ${expectedVersion}: read it again and redo the change`,
+          `${keys.what} changed since version ${expectedVersion}: read it again and redo the change`,
           { cause: error },
         );
       }
@@ -247,5 +295,16 @@ function toCalendarVersion(item: Record<string, unknown>): CalendarVersion {
     at: String(item.at ?? ''),
     source: item.source as string | undefined,
     definition,
+  };
+}
+
+function toUnitDirectoryVersion(item: Record<string, unknown>): UnitDirectoryVersion {
+  return {
+    version: Number(item.version ?? 1),
+    author: String(item.author ?? ''),
+    at: String(item.at ?? ''),
+    changeId: String(item.changeId ?? ''),
+    source: item.source as string | undefined,
+    directory: unitDirectorySchema.parse(JSON.parse(item.data as string)),
   };
 }

@@ -63,6 +63,7 @@ export class DynamoReportIndex implements ReportIndex, OpenDossierIndex {
             receiptDate: localDay(Date.parse(row.receivedAt)),
             clockDay: localDay(Date.parse(row.live.clockStartedAt)),
             ...(row.dueAt ? { dueDay: row.dueAt.slice(0, 10) } : {}),
+            unitIds: [...new Set([row.unitId, ...row.steps.map((s) => s.unitId)])],
           };
           if (keep(dossier)) out.push(dossier);
         }

@@ -1,5 +1,6 @@
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
+import type { UnitDirectory } from '../domain/units/unit-directory.ts';
 import { ConflictError } from '../support/errors.ts';
 import type { ConfigSource } from './config-source.ts';
 
@@ -15,13 +16,23 @@ export interface CalendarVersion {
   definition: CalendarDefinition;
 }
 
+/** One version of the unit directory: the whole document, with who put it and when. */
+export interface UnitDirectoryVersion {
+  version: number;
+  author: string;
+  at: string;
+  changeId: string;
+  source?: string | undefined;
+  directory: UnitDirectory;
+}
+
 /** One audited configuration change. */
 export interface AuditEntry {
   /** Deterministic from the change's content: the same files put again carry the same id (a new entry). */
   changeId: string;
   at: string;
   author: string;
-  action: 'rules.put' | 'calendar.put' | 'seed';
+  action: 'rules.put' | 'calendar.put' | 'units.put' | 'seed';
   /** `applying` until every affected dossier is recomputed; a change left `applying` is re-run by putting it again. */
   status: 'applying' | 'applied' | 'failed';
   /** Why a change failed (a concurrent version, a store error); nothing of it, or only part, took effect. */
@@ -51,6 +62,11 @@ export interface ConfigAdminStore extends ConfigSource {
   listCalendarVersions(id: string): Promise<CalendarVersion[]>;
   /** Stores a new version if the current one is still `expectedVersion` (0: none); else ConfigConflictError. */
   putCalendarVersion(version: CalendarVersion, expectedVersion: number): Promise<void>;
+  /** The unit directory in force (its latest version), if stored, and every version of it. */
+  getUnitDirectoryVersion(): Promise<UnitDirectoryVersion | undefined>;
+  listUnitDirectoryVersions(): Promise<UnitDirectoryVersion[]>;
+  /** Stores a new directory version if the current one is still `expectedVersion` (0: none); else ConfigConflictError. */
+  putUnitDirectoryVersion(version: UnitDirectoryVersion, expectedVersion: number): Promise<void>;
   putAudit(entry: AuditEntry): Promise<void>;
   /** Loads a whole configuration at once (the initial load of `dunghan seed`), replacing what is stored. */
   putAll(

@@ -1,8 +1,11 @@
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
+import type { UnitDirectory } from '../domain/units/unit-directory.ts';
 
-/** Deadline rules and calendars, as administrators maintain them. */
+/** Deadline rules, calendars and the unit directory, as administrators maintain them. */
 export interface ConfigSource {
   listRules(): Promise<DeadlineRule[]>;
   listCalendars(): Promise<CalendarDefinition[]>;
+  /** The unit directory in force; undefined while none is loaded. */
+  getUnitDirectory(): Promise<UnitDirectory | undefined>;
 }

@@ -1,4 +1,4 @@
-import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
+import { loadConfigDirs, loadUnitDirectoryFile } from '../../shared/adapters/config-files.ts';
 import type { DossierEvent } from '../../shared/contracts/dossier-events.ts';
 import type { OutboundEvent } from '../../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
@@ -79,7 +79,8 @@ export async function shippedConfig(): Promise<ConfigSource> {
   const rulesDir = new URL('../../config/rules/', import.meta.url).pathname;
   const calendarsDir = new URL('../../config/calendars/', import.meta.url).pathname;
   const { rules, calendars } = await loadConfigDirs(rulesDir, calendarsDir, [DEFAULT_CALENDAR_DEFINITION.id]);
-  return { listRules: async () => rules, listCalendars: async () => calendars };
+  const units = await loadUnitDirectoryFile(new URL('../../config/units.yaml', import.meta.url).pathname);
+  return { listRules: async () => rules, listCalendars: async () => calendars, getUnitDirectory: async () => units };
 }
 
 export async function shippedRuleBook(clock: Clock = fixedClock('2026-11-25T00:00:00Z')): Promise<RuleBook> {

@@ -15,6 +15,7 @@ describe('the rule book (rules and calendars cached with a short TTL)', () => {
         return rules;
       },
       listCalendars: () => shipped.listCalendars(),
+      getUnitDirectory: () => shipped.getUnitDirectory(),
     };
     let now = 0;
     const book = new RuleBook(source, { now: () => now }, 60_000);

@@ -3,6 +3,7 @@ import { type CalendarDefinition, formatProblems } from '../../domain/calendar/c
 import { type ConfigSnapshot, type DossierMove, planRecompute } from '../../domain/config-changes/recompute-dossier.ts';
 import { ruleContent } from '../../domain/config-changes/rule-versions.ts';
 import type { DeadlineRule, RuleProblem } from '../../domain/rules/deadline-rule.ts';
+import type { UnitDirectory } from '../../domain/units/unit-directory.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { AuditEntry, ConfigAdminStore } from '../../ports/config-admin-store.ts';
 import type { DossierStore } from '../../ports/dossier-store.ts';
@@ -142,16 +143,30 @@ export function changeIdOf(kind: string, parts: readonly string[]): string {
  */
 export async function seedConfig(
   deps: Pick<AdminDeps, 'config' | 'clock'>,
-  loaded: { rules: readonly DeadlineRule[]; calendars: readonly CalendarDefinition[] },
+  loaded: {
+    rules: readonly DeadlineRule[];
+    calendars: readonly CalendarDefinition[];
+    units?: UnitDirectory | undefined;
+  },
   author: string,
   sources: readonly string[],
-): Promise<{ changeId: string; rules: number; calendars: number }> {
+): Promise<{ changeId: string; rules: number; calendars: number; units: number }> {
   const at = new Date(deps.clock.now()).toISOString();
   const changeId = changeIdOf('seed', [
     ...loaded.rules.map(ruleContent).sort(),
     ...loaded.calendars.map((c) => JSON.stringify(c)),
+    ...(loaded.units ? [JSON.stringify(loaded.units)] : []),
   ]);
   await deps.config.putAll(loaded.rules, loaded.calendars, author, at);
+  if (loaded.units) {
+    const current = await deps.config.getUnitDirectoryVersion();
+    if (JSON.stringify(current?.directory) !== JSON.stringify(loaded.units)) {
+      await deps.config.putUnitDirectoryVersion(
+        { version: (current?.version ?? 0) + 1, author, at, changeId, directory: loaded.units },
+        current?.version ?? 0,
+      );
+    }
+  }
   await deps.config.putAudit({
     changeId,
     at,
@@ -160,9 +175,18 @@ export async function seedConfig(
     status: 'applied',
     sources: [...sources],
     legalBasis: [],
-    what: { rules: loaded.rules.length, calendars: loaded.calendars.map((c) => c.id) },
+    what: {
+      rules: loaded.rules.length,
+      calendars: loaded.calendars.map((c) => c.id),
+      ...(loaded.units ? { units: loaded.units.units.length } : {}),
+    },
   });
-  return { changeId, rules: loaded.rules.length, calendars: loaded.calendars.length };
+  return {
+    changeId,
+    rules: loaded.rules.length,
+    calendars: loaded.calendars.length,
+    units: loaded.units?.units.length ?? 0,
+  };
 }
 
 /** The audited changes, oldest first. */
