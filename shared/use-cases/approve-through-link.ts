@@ -3,6 +3,7 @@ import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { ApprovalRefusedError, approveApology } from '../domain/dossier/re-appointment.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
+import { letterIssuer } from '../domain/units/routing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import { NotFoundError } from '../support/errors.ts';
@@ -35,10 +36,11 @@ export async function viewApproval(deps: ApprovalDeps, dossierId: string, token:
   verifyApprovalToken(deps.linkSecret, token, dossierId, now);
   const { record } = await deps.store.load(dossierId);
   if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${dossierId}`);
-  const calendar = (await deps.rules.current()).calendar(record.state.rule?.calendarId ?? 'vn-civil-service');
+  const book = await deps.rules.current();
+  const calendar = book.calendar(record.state.rule?.calendarId ?? 'vn-civil-service');
   return {
     record,
-    letter: buildApologyLetter(record, calendar, now),
+    letter: buildApologyLetter(record, calendar, now, letterIssuer(record, book.units, now)),
     proposedReturnDate: (record.apology.proposedReturnAt ?? record.state.dueAt ?? '').slice(0, 10),
     originalDueAt: record.state.dueAt ?? record.state.originalDueAt ?? '',
   };

@@ -2,14 +2,16 @@ import type { CalendarDefinition } from '../domain/calendar/calendar-definition.
 import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
+import { EMPTY_DIRECTORY, UnitBook } from '../domain/units/unit-directory.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConfigSource } from '../ports/config-source.ts';
 import { NotFoundError } from '../support/errors.ts';
 
-/** Rules and calendar indexes at one moment. */
+/** Rules, calendar indexes and the directory of units at one moment. */
 export interface RuleBookSnapshot {
   rules: DeadlineRule[];
   calendar(id: string): WorkingCalendar;
+  units: UnitBook;
 }
 
 /** Thrown when a rule names a calendar that does not exist. */
@@ -18,7 +20,7 @@ export class UnknownCalendarError extends NotFoundError {
 }
 
 /**
- * Rules and calendars read from the config source and kept for a short time (default 60 s), so a
+ * Rules, calendars and the directory of units read from the config source and kept for a short time (default 60 s), so a
  * Lambda container does not read them for every event yet sees an administrator's change quickly.
  * Calendar indexes are rebuilt only when a calendar's definition changed.
  */
@@ -35,11 +37,16 @@ export class RuleBook {
 
   async current(): Promise<RuleBookSnapshot> {
     if (this.snapshot && this.clock.now() - this.loadedAt < this.ttlMs) return this.snapshot;
-    const [rules, calendars] = await Promise.all([this.source.listRules(), this.source.listCalendars()]);
+    const [rules, calendars, directory] = await Promise.all([
+      this.source.listRules(),
+      this.source.listCalendars(),
+      this.source.getUnitDirectory(),
+    ]);
     const byId = new Map<string, WorkingCalendar>();
     for (const definition of withDefault(calendars)) byId.set(definition.id, this.index(definition));
     this.snapshot = {
       rules,
+      units: new UnitBook(directory ?? EMPTY_DIRECTORY),
       calendar: (id) => {
         const calendar = byId.get(id);
         if (!calendar) throw new UnknownCalendarError(`unknown calendar id ${JSON.stringify(id)}`);
@@ -71,7 +78,7 @@ function withDefault(calendars: readonly CalendarDefinition[]): CalendarDefiniti
 export function snapshotOf(
   rules: readonly DeadlineRule[],
   calendars: readonly CalendarDefinition[],
-): RuleBookSnapshot & { calendarIds: ReadonlySet<string> } {
+): Omit<RuleBookSnapshot, 'units'> & { calendarIds: ReadonlySet<string> } {
   const byId = new Map<string, WorkingCalendar>();
   for (const definition of withDefault(calendars)) {
     byId.set(

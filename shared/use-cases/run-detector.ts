@@ -7,6 +7,7 @@ import type { DossierRecord, NotificationKind, OwedNotification } from '../domai
 import type { Stage } from '../domain/dossier/stages.ts';
 import { composeMail, type Envelope } from '../domain/letters/compose-mail.ts';
 import { printsLetter } from '../domain/letters/digest.ts';
+import type { UnitBook } from '../domain/units/unit-directory.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { DueBatch, DueIndex } from '../ports/due-index.ts';
@@ -143,7 +144,7 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
     });
   });
 
-  const outcomes = await send(deps, held, now, report);
+  const outcomes = await send(deps, held, now, report, book.units);
   await mapLimit(held, 8, async (h) => {
     try {
       await recordOutcome(deps, h, outcomes, now, runId, calendarOf(h.record), report);
@@ -220,11 +221,13 @@ async function send(
   held: readonly Held[],
   now: number,
   report: DetectorReport,
+  units: UnitBook,
 ): Promise<Map<string, SendOutcome>> {
   const { envelopes, failures } = composeMail(
     held,
     {
       senderEmail: deps.config.senderEmail,
+      units,
       approvalLink: (dossierId) =>
         `${deps.config.approvalBaseUrl}/approve/${encodeURIComponent(dossierId)}?token=${signApprovalToken(
           deps.config.linkSecret,
@@ -242,14 +245,16 @@ async function send(
       const mailer = envelope.atMostOnce ? (deps.citizenMailer ?? deps.mailer) : deps.mailer;
       await mailer.send(envelope.mail);
       report.emailsSent += 1;
+      // One alert may go to several desks: it counts as sent once every desk's mail went (a failure wins).
       for (const part of envelope.parts)
-        for (const id of part.notificationIds) outcomes.set(id, { sentAt: new Date(now).toISOString() });
+        for (const id of part.notificationIds)
+          if (!outcomes.has(id)) outcomes.set(id, { sentAt: new Date(now).toISOString() });
     } catch (error) {
       const known = error instanceof MailRejectedError || error instanceof MailDeferredError;
       const reason = error instanceof MailRejectedError ? error.message : describeError(error);
       for (const part of envelope.parts)
         for (const id of part.notificationIds)
-          outcomes.set(id, { error: reason, ...(known ? {} : { uncertain: true }) });
+          if (!outcomes.get(id)?.error) outcomes.set(id, { error: reason, ...(known ? {} : { uncertain: true }) });
     }
   });
   return outcomes;

@@ -8,6 +8,7 @@ import {
   scheduleNextAction,
 } from './dossier-record.ts';
 import { STAGES, type Stage, stageThresholds } from './stages.ts';
+import { stepAlerts } from './step-clocks.ts';
 
 /** What one detector pass did to one dossier. */
 export interface StageAdvance {
@@ -58,10 +59,25 @@ export function advanceStages(record: DossierRecord, calendar: WorkingCalendar, 
     reached.push(next);
     stage = next;
   }
-  if (reached.length === 0) return unchanged;
+  const steps = stepAlerts(state, calendar, (id) => record.notifications[id] !== undefined).filter((a) => a.at <= now);
+  if (reached.length === 0 && steps.length === 0) return unchanged;
   const notifications = { ...record.notifications };
   const outbox = { ...record.outbox };
   const owed: OwedNotification[] = [];
+  for (const alert of steps) {
+    // A warning the detector reaches only after the overrun is moot: the overrun alert says more.
+    if (alert.kind === 'step_due_soon' && steps.some((a) => a.step === alert.step && a.kind === 'step_overdue'))
+      continue;
+    const notification: OwedNotification = {
+      id: alert.id,
+      kind: alert.kind,
+      step: alert.step,
+      createdAt: at,
+      attempts: 0,
+    };
+    notifications[alert.id] = notification;
+    owed.push(notification);
+  }
   let apology = record.apology;
   for (const next of reached) {
     if (next === 'DUE_SOON' && apology.status === 'none') {

@@ -2,6 +2,7 @@ import type { OutboundEvent } from '../../contracts/outbound-events.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { type DossierState, isClosed, type Violation } from './dossier-state.ts';
 import { nextActionAt, type Stage, stageThresholds } from './stages.ts';
+import { nextStepAlertAt, type StepAlertKind } from './step-clocks.ts';
 
 /** Apology / re-appointment state, owned by the detector and the approval flow. */
 export interface ApologyState {
@@ -26,13 +27,20 @@ export type NotificationKind =
   | 'apology_to_citizen'
   | 'apology_letter_for_desk'
   /** The citizen's apology email may or may not have gone out (a run died while sending): the desk confirms. */
-  | 'apology_unconfirmed';
+  | 'apology_unconfirmed'
+  /** Inter-agency steps (step-clocks.ts): the holding unit's own step is due soon, or overran. */
+  | StepAlertKind;
 
 /** A notification owed, recorded with the state change that owes it (the dossier's outbox of mail). */
 export interface OwedNotification {
-  /** Deterministic: `<dossierId>#c<cycle>#<kind>` — one per stage per clock cycle, one apology per dossier. */
+  /**
+   * Deterministic: `<dossierId>#c<cycle>#<kind>` — one per stage per clock cycle, one apology per dossier;
+   * `<dossierId>#c<cycle>#s<step>#<kind>` for a step's alerts.
+   */
   id: string;
   kind: NotificationKind;
+  /** The inter-agency step (0-based) a step alert is about. */
+  step?: number | undefined;
   createdAt: string;
   attempts: number;
   lastAttemptAt?: string | undefined;
@@ -195,6 +203,8 @@ export function scheduleNextAction(
       record.extendedDueAt === null ? null : Date.parse(record.extendedDueAt),
     );
     at = nextActionAt(record.stage, thresholds);
+    const step = nextStepAlertAt(state, calendar, (id) => record.notifications[id] !== undefined);
+    if (step !== undefined) at = at === undefined ? step : Math.min(at, step);
   }
   for (const n of pendingNotifications(record)) {
     const retry = retryAt(n);

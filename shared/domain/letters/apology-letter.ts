@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierRecord } from '../dossier/dossier-record.ts';
+import type { LetterIssuer } from '../units/routing.ts';
 import { escapeHtml, gioPhutNgay, ngayThangNam, upper } from './vietnamese-format.ts';
 
 /** The day TT 03/2025/TT-VPCP (with NĐ 118/2025) replaced TT 01/2018 for dossiers received from then on. */
@@ -32,12 +33,19 @@ export interface ApologyLetter {
  * force on its receipt date: TT 01/2018 Mẫu 04 before 1/7/2025, TT 03/2025 Mẫu 04 from then on. Dates
  * are written in Asia/Ho_Chi_Minh time as NĐ 30/2020 prescribes.
  */
-export function buildApologyLetter(record: DossierRecord, calendar: WorkingCalendar, now: number): ApologyLetter {
+export function buildApologyLetter(
+  record: DossierRecord,
+  calendar: WorkingCalendar,
+  now: number,
+  issuer?: LetterIssuer,
+): ApologyLetter {
   const { state, apology } = record;
   const received = state.received;
   if (!received || !state.originalDueAt) throw new Error(`dossier ${state.dossierId} has no receipt to apologise for`);
   const reform = formatLocalDate(calendar, received.receivedAt) >= REFORM_DATE;
-  const agencyName = received.agency.name;
+  // The unit the letter is issued by (inter-agency: by the province's policy, ADR 0015).
+  const agencyName = issuer?.name ?? received.agency.name;
+  const receivingName = received.agency.name;
   const person = received.applicant.kind === 'person';
   const who = person ? 'Ông/Bà' : 'Quý tổ chức';
   const addresseeName = person ? `Ông/Bà ${received.applicant.name}` : received.applicant.name;
@@ -45,7 +53,7 @@ export function buildApologyLetter(record: DossierRecord, calendar: WorkingCalen
   const draft = apology.status === 'none' || apology.status === 'drafted';
   const appointment = received.appointmentAt ?? state.originalDueAt;
   const paragraphs = [
-    `Ngày ${ngayThangNam(calendar, Date.parse(received.receivedAt)).replace(/^ngày /, '')}, ${agencyName} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${received.procedure.name}” của ${addresseeName}.`,
+    `Ngày ${ngayThangNam(calendar, Date.parse(received.receivedAt)).replace(/^ngày /, '')}, ${receivingName} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${received.procedure.name}” của ${addresseeName}.`,
     ...(reform && received.applicant.idNumber
       ? [`Số định danh cá nhân/mã số định danh của tổ chức: ${received.applicant.idNumber}.`]
       : []),
@@ -63,20 +71,30 @@ export function buildApologyLetter(record: DossierRecord, calendar: WorkingCalen
     title: reform
       ? 'PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT'
       : 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
-    parentAgency: received.agency.parentName ? upper(received.agency.parentName) : undefined,
+    parentAgency: issuer
+      ? issuer.parentName && upper(issuer.parentName)
+      : received.agency.parentName && upper(received.agency.parentName),
     agency: upper(agencyName),
     number: 'Số: ……/PXL',
-    placeAndDate: `${received.agency.place ?? BLANK}, ${ngayThangNam(calendar, now)}`,
+    placeAndDate: `${(issuer ? issuer.place : received.agency.place) ?? BLANK}, ${ngayThangNam(calendar, now)}`,
     addressee: addresseeName,
     paragraphs,
-    reason: apology.reason ?? BLANK,
+    reason: apology.reason ?? (issuer?.atFault ? faultReason(calendar, issuer.atFault, issuer.name) : BLANK),
     newReturnDate: proposed ? ngayThangNam(calendar, Date.parse(proposed)) : `ngày … tháng … năm …`,
     closing: `Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, thời gian, công sức của ${who}. ${agencyName} xin lỗi ${who} và sẽ trả kết quả giải quyết hồ sơ cho ${who} vào`,
     signatureTitle: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ',
     signatureNote: '(Ký và ghi rõ họ tên)',
-    signatureName: received.head?.name,
+    signatureName: issuer ? issuer.headName : received.head?.name,
     draft,
   };
+}
+
+/** The draft reason of an inter-agency delay: the unit whose step overran, and its own time limit. */
+function faultReason(calendar: WorkingCalendar, atFault: NonNullable<LetterIssuer['atFault']>, issuer: string): string {
+  const due = gioPhutNgay(calendar, Date.parse(atFault.dueAt));
+  return atFault.name === issuer
+    ? `Bước xử lý hồ sơ tại ${atFault.name} quá thời hạn được giao (hạn ${due}).`
+    : `Hồ sơ được chuyển đến ${atFault.name} giải quyết theo quy trình liên thông; bước xử lý tại đơn vị này quá thời hạn được giao (hạn ${due}).`;
 }
 
 function formatLocalDate(calendar: WorkingCalendar, iso: string): string {

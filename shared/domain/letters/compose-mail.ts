@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { describeError } from '../../support/describe-error.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
+import { type Desk, deskKey, letterIssuer, responsibleNow, routeNotification } from '../units/routing.ts';
+import type { UnitBook } from '../units/unit-directory.ts';
 import { renderLetterDocx } from './apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
-import { buildDigest, copiesHead, type DigestItem, printsLetter } from './digest.ts';
+import { buildDigest, type DigestItem, printsLetter } from './digest.ts';
 
 /** One email, as the mail port sends it. Addresses are plain `local@domain`. */
 export interface OutgoingMail {
@@ -34,6 +36,8 @@ export interface Sending {
 
 export interface ComposeSettings {
   senderEmail: string;
+  /** The directory of units in force: who each unit's alerts go to, who issues an apology. */
+  units: UnitBook;
   /** The signed approval-page link of a dossier's drafted apology. */
   approvalLink: (dossierId: string) => string;
 }
@@ -54,10 +58,7 @@ export function composeMail(
 ): { envelopes: Envelope[]; failures: Map<string, string> } {
   const envelopes: Envelope[] = [];
   const failures = new Map<string, string>();
-  const byOfficial = new Map<
-    string,
-    { name: string; items: DigestItem[]; cc: Set<string>; parts: Envelope['parts'] }
-  >();
+  const byDesk = new Map<string, { desk: Desk; items: DigestItem[]; cc: Set<string>; parts: Envelope['parts'] }>();
   for (const { record, sending } of run) {
     const received = record.state.received;
     if (!received) continue;
@@ -66,7 +67,7 @@ export function composeMail(
       try {
         const letter =
           n.kind === 'due_soon' || n.kind.startsWith('apology_')
-            ? buildApologyLetter(record, calendar, now)
+            ? buildApologyLetter(record, calendar, now, letterIssuer(record, settings.units, now))
             : undefined;
         if (n.kind === 'apology_to_citizen' && letter && received.applicant.email) {
           envelopes.push({
@@ -86,27 +87,35 @@ export function composeMail(
           });
           continue;
         }
-        const group = byOfficial.get(received.official.email) ?? {
-          name: received.official.name,
-          items: [],
-          cc: new Set<string>(),
-          parts: [],
-        };
         const approvalUrl =
           n.kind === 'due_soon' && record.apology.status === 'drafted' ? settings.approvalLink(dossierId) : undefined;
-        group.items.push({ record, kind: n.kind, letter, approvalUrl });
-        if (copiesHead(n.kind) && received.head?.email) group.cc.add(received.head.email);
-        const part = group.parts.find((p) => p.dossierId === dossierId);
-        if (part) part.notificationIds.push(n.id);
-        else group.parts.push({ dossierId, notificationIds: [n.id] });
-        byOfficial.set(received.official.email, group);
+        const responsible = responsibleNow(record.state, now);
+        for (const route of routeNotification(record, n, settings.units, now)) {
+          const key = deskKey(route.desk);
+          const group = byDesk.get(key) ?? { desk: route.desk, items: [], cc: new Set<string>(), parts: [] };
+          group.items.push({
+            record,
+            kind: n.kind,
+            letter,
+            approvalUrl,
+            step: n.step,
+            responsible,
+            standingInFor: route.desk.standingInFor,
+          });
+          if (route.copyHead && route.desk.head?.email) group.cc.add(route.desk.head.email);
+          const part = group.parts.find((p) => p.dossierId === dossierId);
+          if (part) part.notificationIds.push(n.id);
+          else group.parts.push({ dossierId, notificationIds: [n.id] });
+          byDesk.set(key, group);
+        }
       } catch (error) {
         failures.set(n.id, describeError(error));
       }
     }
   }
-  for (const [email, group] of byOfficial) {
-    const digest = buildDigest(group.name, group.items, calendar, now);
+  for (const group of byDesk.values()) {
+    const to = group.desk.officials.map((o) => o.email);
+    const digest = buildDigest(group.desk.officials.map((o) => o.name).join(', '), group.items, calendar, now);
     const attachments = group.items
       .filter((i) => i.letter && (i.kind === 'due_soon' || printsLetter(i.kind)))
       .map((i) => ({
@@ -117,8 +126,8 @@ export function composeMail(
     envelopes.push({
       mail: {
         from: settings.senderEmail,
-        to: [email],
-        cc: [...group.cc].filter((c) => c !== email),
+        to,
+        cc: [...group.cc].filter((c) => !to.includes(c)),
         subject: digest.subject,
         text: digest.text,
         html: digest.html,

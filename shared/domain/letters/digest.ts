@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierRecord, NotificationKind } from '../dossier/dossier-record.ts';
+import type { ResponsibleUnit } from '../dossier/responsibility.ts';
 import { type ApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
 import { escapeHtml, shortDateTime } from './vietnamese-format.ts';
 
@@ -11,6 +12,12 @@ export interface DigestItem {
   letter?: ApologyLetter | undefined;
   /** Signed link to the approval page, for drafts. */
   approvalUrl?: string | undefined;
+  /** The inter-agency step (0-based) a step alert is about. */
+  step?: number | undefined;
+  /** The unit answering for the delay, when one is late (responsibility.ts). */
+  responsible?: ResponsibleUnit | undefined;
+  /** Units missing from the directory whose alerts this desk receives instead. */
+  standingInFor?: { unitId: string; unitName: string }[] | undefined;
 }
 
 const HEADLINE: Record<NotificationKind, string> = {
@@ -20,6 +27,8 @@ const HEADLINE: Record<NotificationKind, string> = {
   second_overrun: 'Quá cả ngày hẹn lại — không được hẹn lại lần thứ hai',
   apology_to_citizen: 'Phiếu xin lỗi gửi công dân',
   apology_letter_for_desk: 'Phiếu xin lỗi cần in và trao cho công dân (không có địa chỉ email)',
+  step_due_soon: 'Bước xử lý liên thông của đơn vị sắp đến hạn',
+  step_overdue: 'Bước xử lý liên thông đã quá thời hạn được giao',
   apology_unconfirmed:
     'Chưa xác nhận được phiếu xin lỗi đã đến công dân qua email (hệ thống bị gián đoạn khi gửi): đề nghị liên hệ công dân và trao phiếu in nếu chưa nhận — hệ thống không tự gửi lại để tránh gửi trùng',
 };
@@ -36,11 +45,6 @@ export function workingTimeVi(calendar: WorkingCalendar, from: number, to: numbe
   const hours = Math.round((minutes - days * calendar.officeMinutesPerDay) / 60);
   if (days === 0 && hours === 0) return 'dưới 1 giờ làm việc';
   return `${[days > 0 ? `${days} ngày` : '', hours > 0 ? `${hours} giờ` : ''].filter(Boolean).join(' ')} làm việc`;
-}
-
-/** Whether the head of agency is copied: when the apology deadline is missed, at overdue and at second overrun. */
-export function copiesHead(kind: NotificationKind): boolean {
-  return kind === 'apology_deadline_missed' || kind === 'overdue' || kind === 'second_overrun';
 }
 
 /** An official's digest for one detector run: subject, text and HTML, in Vietnamese. */
@@ -65,6 +69,7 @@ export function buildDigest(
       extended: item.record.extendedDueAt
         ? `Ngày hẹn lại: ${shortDateTime(calendar, Date.parse(item.record.extendedDueAt))}`
         : '',
+      notes: [...stepLines(item, calendar, now), ...responsibleLines(item, calendar, now), ...standInLines(item)],
     };
   };
   const text = [
@@ -79,6 +84,7 @@ export function buildDigest(
         `   Hồ sơ ${d.code} — ${d.procedure}`,
         `   ${d.due}`,
         ...(d.extended ? [`   ${d.extended}`] : []),
+        ...d.notes.map((note) => `   ${note}`),
         ...(item.approvalUrl ? [`   Duyệt phiếu xin lỗi: ${item.approvalUrl}`] : []),
         ...(item.letter && printsLetter(item.kind) ? ['', renderLetterText(item.letter), ''] : []),
         '',
@@ -99,7 +105,7 @@ ${items
     const d = describe(item);
     return `<li style="margin-bottom:12px"><b>${e(d.headline)}</b><br>Hồ sơ <b>${e(d.code)}</b> — ${e(d.procedure)}<br>${e(d.due)}${
       d.extended ? `<br>${e(d.extended)}` : ''
-    }${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
+    }${d.notes.map((note) => `<br>${e(note)}`).join('')}${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
       item.letter && printsLetter(item.kind) ? `<div style="margin-top:8px">${renderLetterHtml(item.letter)}</div>` : ''
     }</li>`;
   })
@@ -109,4 +115,36 @@ ${items
 <p style="color:#555">Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.</p>
 </body></html>`;
   return { subject, text, html };
+}
+
+/** A step alert's own limit: which step, which unit, its due date and how much time is left or over. */
+function stepLines(item: DigestItem, calendar: WorkingCalendar, now: number): string[] {
+  const step = item.step === undefined ? undefined : item.record.state.steps[item.step];
+  if (!step) return [];
+  const due = Date.parse(step.dueAt);
+  const end = step.finishedAt ? Date.parse(step.finishedAt) : now;
+  const left =
+    due >= end ? `còn ${workingTimeVi(calendar, end, due)}` : `đã quá hạn ${workingTimeVi(calendar, due, end)}`;
+  return [
+    `Bước ${item.step === undefined ? '' : item.step + 1}: ${step.unitName ?? step.unitId} — hạn của bước: ${shortDateTime(calendar, due)} (${left}${step.finishedAt ? `, đã chuyển tiếp lúc ${shortDateTime(calendar, end)}` : ''})`,
+  ];
+}
+
+/** The unit answering for the delay (the first whose own step overran; else the unit holding the dossier). */
+function responsibleLines(item: DigestItem, calendar: WorkingCalendar, now: number): string[] {
+  const who = item.responsible;
+  if (!who) return [];
+  const due = Date.parse(who.dueAt);
+  const end = who.until ? Date.parse(who.until) : now;
+  return [
+    `Đơn vị chịu trách nhiệm về sự chậm trễ: ${who.unitName}${who.step ? ` (bước ${who.step})` : ''}, quá hạn ${workingTimeVi(calendar, due, end)}`,
+  ];
+}
+
+/** Why this desk receives another unit's alerts: that unit is not in the directory. */
+function standInLines(item: DigestItem): string[] {
+  return (item.standingInFor ?? []).map(
+    (u) =>
+      `Lưu ý: đơn vị ${u.unitName} (mã ${u.unitId}) chưa có trong danh bạ đơn vị nên cảnh báo được gửi đến bộ phận tiếp nhận hồ sơ; đề nghị chuyển thông tin cho đơn vị và báo quản trị viên bổ sung danh bạ.`,
+  );
 }

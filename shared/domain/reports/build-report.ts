@@ -1,4 +1,5 @@
 import { vietnamDay, vietnamDayStart } from '../../support/vietnam-time.ts';
+import { responsibleUnit } from '../dossier/responsibility.ts';
 import type { ReportRow } from './report-row.ts';
 
 /** A report period: whole days in Asia/Ho_Chi_Minh, both ends included (`YYYY-MM-DD`). */
@@ -134,16 +135,15 @@ function add(into: AnnexCounts, from: AnnexCounts): void {
   for (const key of Object.keys(into) as (keyof AnnexCounts)[]) into[key] += from[key];
 }
 
-/** The unit that answers for a late dossier: the first inter-agency step that overran, else the receiving unit. */
-export function responsibleUnit(row: ReportRow, cutoff: number): { id: string; name: string } {
-  for (const step of row.steps) {
-    const finished = ms(step.finishedAt);
-    const due = Date.parse(step.dueAt);
-    if ((finished !== undefined && finished > due) || (finished === undefined && due < cutoff)) {
-      return { id: step.unitId, name: step.unitName ?? step.unitId };
-    }
-  }
-  return { id: row.unitId, name: row.unitName };
+/** The unit that answers for a late dossier (the dossier domain's rule, responsibility.ts). */
+function answerable(row: ReportRow, cutoff: number): { id: string; name: string } {
+  const who = responsibleUnit(
+    row.steps,
+    { id: row.unitId, name: row.unitName },
+    row.dueAt ?? row.originalDueAt,
+    cutoff,
+  );
+  return who ? { id: who.unitId, name: who.unitName } : { id: row.unitId, name: row.unitName };
 }
 
 function monthsOf(period: ReportPeriod): { label: string; start: number; end: number }[] {
@@ -239,7 +239,7 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
     }
     const lateInPeriod = counts.late === 1 || counts.inProgressOverdue === 1;
     if (lateInPeriod) {
-      const who = responsibleUnit(row, cutoff);
+      const who = answerable(row, cutoff);
       const c = complianceOf(who.id, who.name);
       c.apologyNeeded += 1;
       const issued = ms(row.apologyIssuedAt);
