@@ -7,12 +7,11 @@ import { InvalidConfigError, loadConfigDirs, loadUnitDirectoryFile } from '../sh
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
-import { foldDossier, isClosed } from '../shared/domain/dossier/dossier-state.ts';
-import { resolveRule } from '../shared/domain/rules/deadline-rule.ts';
 import type { UnitDirectory } from '../shared/domain/units/unit-directory.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
+import { describeDossier } from '../shared/use-cases/describe-dossier.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
 import { authorOf } from './admin-commands.ts';
@@ -208,47 +207,14 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
 
 /** `dunghan dossier <id>`: the dossier's state as JSON. */
 export async function runDossier(dossierId: string, options: StoreOptions) {
-  return withLocalStore(options, async (runtime) => {
-    const { record } = await runtime.store.load(dossierId);
-    if (!record) return undefined;
-    const { state } = record;
-    // The record keeps no history (ADR 0011): it is folded again from the dossier's event log.
-    const log = await runtime.store.listEvents(dossierId);
-    const book = await new RuleBook(runtime.config, systemClock, 0).current();
-    const history = foldDossier(
+  return withLocalStore(options, (runtime) =>
+    describeDossier(
+      { store: runtime.store, rules: new RuleBook(runtime.config, systemClock, 0), clock: systemClock },
       dossierId,
-      log.map((e) => e.event),
-      { calendar: book.calendar, resolveRule: (query) => resolveRule(book.rules, query), frozenRule: state.rule },
-    ).history;
-    return {
-      dossierId: state.dossierId,
-      status: state.status === 'awaiting_receipt' ? 'awaiting_receipt' : isClosed(state.status) ? state.status : 'open',
-      phase: state.status,
-      stage: record.stage,
-      procedure: state.received?.procedure,
-      agencyId: state.received?.agency.id,
-      receivedAt: state.received?.receivedAt ?? null,
-      effectiveReceiptDate: state.effectiveReceiptDate ?? null,
-      originalDueAt: state.originalDueAt ?? null,
-      dueAt: state.dueAt ?? null,
-      extendedDueAt: record.extendedDueAt,
-      nextActionAt: record.nextActionAt,
-      paused: state.paused,
-      provisional: state.provisional,
-      rule: state.rule ?? null,
-      ruleFallback: state.ruleFallback,
-      cycle: state.cycle,
-      steps: state.steps,
-      result: state.result ?? null,
-      violations: state.violations.map((v) => v.code),
-      dueDateChanges: record.dueDateChanges ?? [],
-      history,
-      version: record.version,
-    };
-  });
+    ),
+  );
 }
 
-/** `dunghan detect --now <ISO>`: one detector pass at that instant, mail to the SES endpoint in AWS_ENDPOINT_URL_SES. */
 export async function runDetect(options: StoreOptions & { now: string }) {
   const now = parseInstantWithOffset(options.now, '--now');
   const sesEndpoint = process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES;

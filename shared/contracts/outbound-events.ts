@@ -28,6 +28,10 @@ export const deadlineEventSchema = z.object({
   dueAt: z.string(),
   originalDueAt: z.string(),
   extendedDueAt: z.optional(z.string()),
+  /** The unit answering for the delay, when one is late (issue #15): the first whose step overran, else the holder. */
+  responsibleUnit: z.optional(
+    z.object({ id: z.string(), name: z.string(), step: z.optional(z.number()), dueAt: z.string() }),
+  ),
 });
 
 export type ViolationEventType = 'ReceiptWithoutAppointment' | 'AppointmentBeyondDueDate';

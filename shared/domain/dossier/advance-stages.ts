@@ -7,6 +7,7 @@ import {
   type OwedNotification,
   scheduleNextAction,
 } from './dossier-record.ts';
+import { responsibleNow } from './responsibility.ts';
 import { STAGES, type Stage, stageThresholds } from './stages.ts';
 import { stepAlerts } from './step-clocks.ts';
 
@@ -129,6 +130,7 @@ export function proposedReturnAt(record: DossierRecord, calendar: WorkingCalenda
 export function outEvent(record: DossierRecord, type: DeadlineEventType, eventId: string, at: string): OutboundEvent {
   const { state } = record;
   const received = state.received;
+  const responsible = responsibleNow(state, Date.parse(at));
   return {
     type,
     detail: {
@@ -142,6 +144,16 @@ export function outEvent(record: DossierRecord, type: DeadlineEventType, eventId
       dueAt: state.dueAt ?? '',
       originalDueAt: state.originalDueAt ?? '',
       ...(record.extendedDueAt ? { extendedDueAt: record.extendedDueAt } : {}),
+      ...(responsible
+        ? {
+            responsibleUnit: {
+              id: responsible.unitId,
+              name: responsible.unitName,
+              ...(responsible.step ? { step: responsible.step } : {}),
+              dueAt: responsible.dueAt,
+            },
+          }
+        : {}),
       stage: record.stage,
     },
   };

@@ -1,3 +1,5 @@
+import type { DossierState } from './dossier-state.ts';
+
 /*
  * Who answers for a delay (issue #15, ADR 0015; NĐ 61/2018 Điều 19 k5–k7, TT 01/2018 Điều 13): the first
  * unit whose own step overran; else, once the whole time limit has passed, the unit holding the dossier at
@@ -71,4 +73,17 @@ function stepUnit(step: StepLike, index: number, until: string | undefined): Res
     dueAt: step.dueAt,
     ...(until ? { until } : {}),
   };
+}
+
+/** The unit answering for a dossier's delay at `now` (or when it closed), with the names the events gave. */
+export function responsibleNow(state: DossierState, now: number): ResponsibleUnit | undefined {
+  const received = state.received;
+  if (!received) return undefined;
+  return responsibleUnit(
+    state.steps,
+    { id: received.agency.id, name: received.agency.name },
+    state.dueAt ?? state.originalDueAt,
+    state.closedAt ? Math.min(now, Date.parse(state.closedAt)) : now,
+    state.closedAt,
+  );
 }

@@ -1,6 +1,6 @@
 import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
 import type { DossierState } from '../dossier/dossier-state.ts';
-import { type ResponsibleUnit, responsibleUnit } from '../dossier/responsibility.ts';
+import { responsibleNow } from '../dossier/responsibility.ts';
 import { holdingStep } from '../dossier/step-clocks.ts';
 import type { UnitBook } from './unit-directory.ts';
 
@@ -53,19 +53,6 @@ export function unitsMissingFrom(state: DossierState, units: UnitBook): string[]
   return [...ids].filter((id) => !units.get(id) && id !== state.received?.agency.id).sort();
 }
 
-/** The unit answering for the dossier's delay now (responsibility.ts), with the names the events gave. */
-export function responsibleNow(state: DossierState, now: number): ResponsibleUnit | undefined {
-  const received = state.received;
-  if (!received) return undefined;
-  return responsibleUnit(
-    state.steps,
-    { id: received.agency.id, name: received.agency.name },
-    state.dueAt ?? state.originalDueAt,
-    state.closedAt ? Math.min(now, Date.parse(state.closedAt)) : now,
-    state.closedAt,
-  );
-}
-
 /**
  * Who issues the apology, by the province's policy (`apologyIssuer` in the directory): the competent
  * agency that received the dossier (naming the unit at fault), or the unit at fault in its own name.
@@ -103,8 +90,9 @@ export function routeNotification(record: DossierRecord, n: OwedNotification, un
     const step = index === undefined ? undefined : state.steps[index];
     return step ? deskOf(step.unitId, step.unitName, state, units) : undefined;
   };
+  // A desk standing in for a unit missing from the directory is told, but its head is not the unit's.
   const add = (desk: Desk | undefined, copyHead: boolean) => {
-    if (desk) routes.push({ desk, copyHead });
+    if (desk) routes.push({ desk, copyHead: copyHead && !desk.standingInFor });
   };
   switch (n.kind) {
     case 'step_due_soon':

@@ -1,0 +1,72 @@
+import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
+import { foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
+import { responsibleNow } from '../domain/dossier/responsibility.ts';
+import { workingTimeVi } from '../domain/letters/digest.ts';
+import { resolveRule } from '../domain/rules/deadline-rule.ts';
+import { unitsMissingFrom } from '../domain/units/routing.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DossierStore } from '../ports/dossier-store.ts';
+import type { RuleBook } from './rule-book.ts';
+
+export interface DescribeDossierDeps {
+  store: DossierStore;
+  rules: RuleBook;
+  clock: Clock;
+}
+
+/**
+ * A dossier as `dunghan dossier` shows it: its dates, stage, steps, the unit answering for a delay
+ * (issue #15), the units it names that the directory lacks, and its history — folded again from the
+ * dossier's event log, since the record keeps none (ADR 0011). Undefined when there is no such dossier.
+ */
+export async function describeDossier(deps: DescribeDossierDeps, dossierId: string) {
+  const { record } = await deps.store.load(dossierId);
+  if (!record) return undefined;
+  const { state } = record;
+  const log = await deps.store.listEvents(dossierId);
+  const book = await deps.rules.current();
+  const history = foldDossier(
+    dossierId,
+    log.map((e) => e.event),
+    { calendar: book.calendar, resolveRule: (query) => resolveRule(book.rules, query), frozenRule: state.rule },
+  ).history;
+  const now = deps.clock.now();
+  const calendar = state.rule ? book.calendar(state.rule.calendarId) : defaultCalendar();
+  const responsible = responsibleNow(state, now);
+  return {
+    dossierId: state.dossierId,
+    status: state.status === 'awaiting_receipt' ? 'awaiting_receipt' : isClosed(state.status) ? state.status : 'open',
+    phase: state.status,
+    stage: record.stage,
+    procedure: state.received?.procedure,
+    agencyId: state.received?.agency.id,
+    receivedAt: state.received?.receivedAt ?? null,
+    effectiveReceiptDate: state.effectiveReceiptDate ?? null,
+    originalDueAt: state.originalDueAt ?? null,
+    dueAt: state.dueAt ?? null,
+    extendedDueAt: record.extendedDueAt,
+    nextActionAt: record.nextActionAt,
+    paused: state.paused,
+    provisional: state.provisional,
+    rule: state.rule ?? null,
+    ruleFallback: state.ruleFallback,
+    cycle: state.cycle,
+    steps: state.steps,
+    responsibleUnit: responsible
+      ? {
+          ...responsible,
+          late: workingTimeVi(
+            calendar,
+            Date.parse(responsible.dueAt),
+            responsible.until ? Date.parse(responsible.until) : now,
+          ),
+        }
+      : null,
+    missingUnits: state.received ? unitsMissingFrom(state, book.units) : [],
+    result: state.result ?? null,
+    violations: state.violations.map((v) => v.code),
+    dueDateChanges: record.dueDateChanges ?? [],
+    history,
+    version: record.version,
+  };
+}
