@@ -14,7 +14,7 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
     const { stdout, stderr } = await run(
       process.execPath,
       [bin, 'start', '--once', '--json', '--dynamo-port', '0', '--ses-port', '0', '--api-port', '0'],
-      { timeout: 240_000, maxBuffer: 20_000_000 },
+      { timeout: 600_000, maxBuffer: 20_000_000 },
     );
     const result = JSON.parse(stdout) as SimulationResult;
     expect(stderr).toContain('Mô phỏng');
@@ -43,7 +43,7 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
     expect(result.approvals).toBeGreaterThan(0);
     expect(result.fields.reduce((n, f) => n + f.issued, 0)).toBeGreaterThan(0);
     expect(result.fields.reduce((n, f) => n + f.withoutAppointment, 0)).toBeGreaterThan(0);
-  }, 300_000);
+  }, 660_000);
 
   it('keeps the inbox and the approval page up until Ctrl-C, then stops cleanly', async () => {
     const child = spawn(
