@@ -12,7 +12,7 @@ import { BadInputError, RuntimeFailure } from './errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { runReport } from './report-command.ts';
 import { runStart } from './start-command.ts';
-import { runDeadLetters, runDetect, runDossier, runReplay, runSeed } from './store-commands.ts';
+import { runDeadLetters, runDetect, runDossier, runDossierSlip, runReplay, runSeed } from './store-commands.ts';
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
 export function buildProgram(io: { out: (text: string) => void; err: (text: string) => void }): Command {
@@ -81,9 +81,23 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   program
     .command('dossier')
     .argument('<dossierId>', 'the dossier code')
-    .description('Print a dossier from the local store as JSON (status, stage, due dates, result, violations).')
+    .description(
+      'Print a dossier from the local store as JSON (status, stage, due dates, steps, the unit responsible for a\n' +
+        'delay, result, violations); with --slip, its process-control slip (phiếu kiểm soát quá trình giải quyết).',
+    )
+    .option('--slip', 'the process-control slip instead of the JSON')
+    .option('--format <format>', 'slip format: html or docx', 'html')
+    .option('--out <file>', 'write the slip to this file (docx default: phieu-kiem-soat-<id>.docx)')
     .addOption(dataDir())
     .action(async (dossierId: string, options) => {
+      if (options.slip) {
+        const slip = await runDossierSlip(dossierId, options);
+        if (!slip)
+          throw new BadInputError('<dossierId>', `no dossier ${JSON.stringify(dossierId)} in ${options.dataDir}`);
+        if (slip.html) io.out(slip.html);
+        else print({ file: slip.file });
+        return;
+      }
       const dossier = await runDossier(dossierId, options);
       if (!dossier)
         throw new BadInputError('<dossierId>', `no dossier ${JSON.stringify(dossierId)} in ${options.dataDir}`);

@@ -1,5 +1,5 @@
 import { constants, createReadStream, mkdirSync } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
 import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime, UNITS_FILE } from '../local/local-runtime.ts';
@@ -7,11 +7,13 @@ import { InvalidConfigError, loadConfigDirs, loadUnitDirectoryFile } from '../sh
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
+import { renderSlipHtml } from '../shared/domain/letters/control-slip.ts';
+import { renderSlipDocx } from '../shared/domain/letters/control-slip-docx.ts';
 import type { UnitDirectory } from '../shared/domain/units/unit-directory.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
-import { describeDossier } from '../shared/use-cases/describe-dossier.ts';
+import { describeDossier, dossierSlip } from '../shared/use-cases/describe-dossier.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
 import { authorOf } from './admin-commands.ts';
@@ -203,6 +205,34 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
   }
   if (oversize) yield undefined;
   else if (size > 0) yield Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+}
+
+/**
+ * `dunghan dossier <id> --slip`: the process-control slip as HTML (stdout or --out) or .docx (--out, or
+ * `phieu-kiem-soat-<id>.docx` in the working directory). Returns the file written, if any.
+ */
+export async function runDossierSlip(
+  dossierId: string,
+  options: StoreOptions & { format: string; out?: string },
+): Promise<{ html?: string; file?: string } | undefined> {
+  if (options.format !== 'html' && options.format !== 'docx')
+    throw new BadInputError('--format', 'must be html or docx');
+  const slip = await withLocalStore(options, (runtime) =>
+    dossierSlip(
+      { store: runtime.store, rules: new RuleBook(runtime.config, systemClock, 0), clock: systemClock },
+      dossierId,
+    ),
+  );
+  if (!slip) return undefined;
+  if (options.format === 'html') {
+    const html = renderSlipHtml(slip);
+    if (!options.out) return { html };
+    await writeFile(options.out, html);
+    return { file: options.out };
+  }
+  const file = options.out ?? `phieu-kiem-soat-${dossierId.replace(/[^A-Za-z0-9.-]+/g, '_')}.docx`;
+  await writeFile(file, await renderSlipDocx(slip));
+  return { file };
 }
 
 /** `dunghan dossier <id>`: the dossier's state as JSON. */

@@ -1,7 +1,8 @@
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import { foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
 import { responsibleNow } from '../domain/dossier/responsibility.ts';
-import { workingTimeVi } from '../domain/letters/digest.ts';
+import { buildControlSlip, type ControlSlip } from '../domain/letters/control-slip.ts';
+import { workingTimeVi } from '../domain/letters/vietnamese-format.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
 import { unitsMissingFrom } from '../domain/units/routing.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -69,4 +70,13 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
     history,
     version: record.version,
   };
+}
+
+/** The dossier's process-control slip at the clock's now (issue #15); undefined when there is no such dossier. */
+export async function dossierSlip(deps: DescribeDossierDeps, dossierId: string): Promise<ControlSlip | undefined> {
+  const { record } = await deps.store.load(dossierId);
+  if (!record?.state.received) return undefined;
+  const book = await deps.rules.current();
+  const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
+  return buildControlSlip(record.state, calendar, book.units, deps.clock.now());
 }

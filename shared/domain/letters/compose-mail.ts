@@ -7,6 +7,7 @@ import { type Desk, deskKey, letterIssuer, routeNotification } from '../units/ro
 import type { UnitBook } from '../units/unit-directory.ts';
 import { renderLetterDocx } from './apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
+import { buildControlSlip, type ControlSlip } from './control-slip.ts';
 import { buildDigest, type DigestItem, printsLetter } from './digest.ts';
 
 /** One email, as the mail port sends it. Addresses are plain `local@domain`. */
@@ -64,6 +65,7 @@ export function composeMail(
     const received = record.state.received;
     if (!received) continue;
     const dossierId = record.state.dossierId;
+    let slip: ControlSlip | undefined;
     for (const n of sending) {
       try {
         const letter =
@@ -91,6 +93,8 @@ export function composeMail(
         const approvalUrl =
           n.kind === 'due_soon' && record.apology.status === 'drafted' ? settings.approvalLink(dossierId) : undefined;
         const responsible = responsibleNow(record.state, now);
+        slip ??=
+          record.state.steps.length > 0 ? buildControlSlip(record.state, calendar, settings.units, now) : undefined;
         for (const route of routeNotification(record, n, settings.units, now)) {
           const key = deskKey(route.desk);
           const group = byDesk.get(key) ?? { desk: route.desk, items: [], cc: new Set<string>(), parts: [] };
@@ -102,6 +106,7 @@ export function composeMail(
             step: n.step,
             responsible,
             standingInFor: route.desk.standingInFor,
+            slip,
           });
           if (route.copyHead && route.desk.head?.email) group.cc.add(route.desk.head.email);
           const part = group.parts.find((p) => p.dossierId === dossierId);

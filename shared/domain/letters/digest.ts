@@ -2,7 +2,8 @@ import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierRecord, NotificationKind } from '../dossier/dossier-record.ts';
 import type { ResponsibleUnit } from '../dossier/responsibility.ts';
 import { type ApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
-import { escapeHtml, shortDateTime } from './vietnamese-format.ts';
+import { type ControlSlip, renderSlipTable, renderSlipText } from './control-slip.ts';
+import { escapeHtml, shortDateTime, workingTimeVi } from './vietnamese-format.ts';
 
 /** One dossier in an official's digest. */
 export interface DigestItem {
@@ -18,6 +19,8 @@ export interface DigestItem {
   responsible?: ResponsibleUnit | undefined;
   /** Units missing from the directory whose alerts this desk receives instead. */
   standingInFor?: { unitId: string; unitName: string }[] | undefined;
+  /** An inter-agency dossier's process-control slip (shown once per dossier in a digest). */
+  slip?: ControlSlip | undefined;
 }
 
 const HEADLINE: Record<NotificationKind, string> = {
@@ -36,15 +39,6 @@ const HEADLINE: Record<NotificationKind, string> = {
 /** Kinds whose digest item carries the printable letter for the desk to hand over. */
 export function printsLetter(kind: NotificationKind): boolean {
   return kind === 'apology_letter_for_desk' || kind === 'apology_unconfirmed';
-}
-
-/** Working time between two instants, in Vietnamese: "2 ngày 3 giờ làm việc". */
-export function workingTimeVi(calendar: WorkingCalendar, from: number, to: number): string {
-  const minutes = Math.abs(calendar.officePositionOfInstant(to) - calendar.officePositionOfInstant(from));
-  const days = Math.floor(minutes / calendar.officeMinutesPerDay);
-  const hours = Math.round((minutes - days * calendar.officeMinutesPerDay) / 60);
-  if (days === 0 && hours === 0) return 'dưới 1 giờ làm việc';
-  return `${[days > 0 ? `${days} ngày` : '', hours > 0 ? `${hours} giờ` : ''].filter(Boolean).join(' ')} làm việc`;
 }
 
 /** An official's digest for one detector run: subject, text and HTML, in Vietnamese. */
@@ -85,6 +79,12 @@ export function buildDigest(
         `   ${d.due}`,
         ...(d.extended ? [`   ${d.extended}`] : []),
         ...d.notes.map((note) => `   ${note}`),
+        ...(slipShown(items, index)
+          ? [
+              '   Phiếu kiểm soát quá trình giải quyết hồ sơ:',
+              ...renderSlipText(item.slip as ControlSlip).map((l) => `     ${l}`),
+            ]
+          : []),
         ...(item.approvalUrl ? [`   Duyệt phiếu xin lỗi: ${item.approvalUrl}`] : []),
         ...(item.letter && printsLetter(item.kind) ? ['', renderLetterText(item.letter), ''] : []),
         '',
@@ -101,11 +101,15 @@ export function buildDigest(
 <p>Hệ thống Đúng Hạn ghi nhận <b>${items.length}</b> hồ sơ cần đồng chí xử lý:</p>
 <ol>
 ${items
-  .map((item) => {
+  .map((item, index) => {
     const d = describe(item);
     return `<li style="margin-bottom:12px"><b>${e(d.headline)}</b><br>Hồ sơ <b>${e(d.code)}</b> — ${e(d.procedure)}<br>${e(d.due)}${
       d.extended ? `<br>${e(d.extended)}` : ''
-    }${d.notes.map((note) => `<br>${e(note)}`).join('')}${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
+    }${d.notes.map((note) => `<br>${e(note)}`).join('')}${
+      slipShown(items, index)
+        ? `<div style="margin-top:8px"><b>Phiếu kiểm soát quá trình giải quyết hồ sơ</b>${renderSlipTable(item.slip as ControlSlip)}</div>`
+        : ''
+    }${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
       item.letter && printsLetter(item.kind) ? `<div style="margin-top:8px">${renderLetterHtml(item.letter)}</div>` : ''
     }</li>`;
   })
@@ -147,4 +151,12 @@ function standInLines(item: DigestItem): string[] {
     (u) =>
       `Lưu ý: đơn vị ${u.unitName} (mã ${u.unitId}) chưa có trong danh bạ đơn vị nên cảnh báo được gửi đến bộ phận tiếp nhận hồ sơ; đề nghị chuyển thông tin cho đơn vị và báo quản trị viên bổ sung danh bạ.`,
   );
+}
+
+/** Whether this item shows its dossier's slip: it has one, and no earlier item of the digest showed it. */
+function slipShown(items: readonly DigestItem[], index: number): boolean {
+  const item = items[index];
+  if (!item?.slip) return false;
+  const id = item.record.state.dossierId;
+  return !items.slice(0, index).some((i) => i.slip && i.record.state.dossierId === id);
 }

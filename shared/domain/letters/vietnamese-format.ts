@@ -41,3 +41,12 @@ export function upper(text: string): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** Working time between two instants, in Vietnamese: "2 ngày 3 giờ làm việc". */
+export function workingTimeVi(calendar: WorkingCalendar, from: number, to: number): string {
+  const minutes = Math.abs(calendar.officePositionOfInstant(to) - calendar.officePositionOfInstant(from));
+  const days = Math.floor(minutes / calendar.officeMinutesPerDay);
+  const hours = Math.round((minutes - days * calendar.officeMinutesPerDay) / 60);
+  if (days === 0 && hours === 0) return 'dưới 1 giờ làm việc';
+  return `${[days > 0 ? `${days} ngày` : '', hours > 0 ? `${hours} giờ` : ''].filter(Boolean).join(' ')} làm việc`;
+}

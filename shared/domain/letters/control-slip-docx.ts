@@ -1,0 +1,129 @@
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
+import type { ControlSlip } from './control-slip.ts';
+
+/*
+ * The process-control slip as a Word document, laid out by the `docx` library (A5 portrait, Times New
+ * Roman, the NĐ 30/2020 two-column header, the form's four columns). Only the `dunghan` command renders
+ * it: no function imports this module, so the library stays out of the Lambda bundles (ADR 0009).
+ */
+
+const FONT = 'Times New Roman';
+const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
+
+function line(
+  text: string,
+  options: { bold?: boolean; italics?: boolean; center?: boolean; size?: number } = {},
+): Paragraph {
+  return new Paragraph({
+    alignment: options.center ? AlignmentType.CENTER : AlignmentType.LEFT,
+    spacing: { after: 60 },
+    children: [
+      new TextRun({
+        text,
+        font: FONT,
+        size: options.size ?? 24,
+        bold: options.bold ?? false,
+        italics: options.italics ?? false,
+      }),
+    ],
+  });
+}
+
+function cell(width: number, paragraphs: Paragraph[]): TableCell {
+  return new TableCell({ width: { size: width, type: WidthType.PERCENTAGE }, children: paragraphs });
+}
+
+const WIDTHS = [34, 22, 18, 26];
+
+export async function renderSlipDocx(slip: ControlSlip): Promise<Buffer> {
+  const header = new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    borders: NO_BORDERS,
+    rows: [
+      new TableRow({
+        children: [
+          new TableCell({
+            width: { size: 42, type: WidthType.PERCENTAGE },
+            borders: NO_BORDERS,
+            children: [
+              ...(slip.parentAgency ? [line(slip.parentAgency, { center: true })] : []),
+              line(slip.agency, { bold: true, center: true }),
+            ],
+          }),
+          new TableCell({
+            width: { size: 58, type: WidthType.PERCENTAGE },
+            borders: NO_BORDERS,
+            children: [
+              line('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, center: true }),
+              line('Độc lập - Tự do - Hạnh phúc', { bold: true, center: true }),
+            ],
+          }),
+        ],
+      }),
+    ],
+  });
+  const small = { size: 20 };
+  const table = new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [
+      new TableRow({
+        tableHeader: true,
+        children: [
+          'TÊN CƠ QUAN',
+          'THỜI GIAN GIAO, NHẬN HỒ SƠ',
+          'KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)',
+          'GHI CHÚ',
+        ].map((title, i) => cell(WIDTHS[i] as number, [line(title, { bold: true, center: true, ...small })])),
+      }),
+      ...slip.rows.map(
+        (row, i) =>
+          new TableRow({
+            children: [
+              cell(WIDTHS[0] as number, [line(`${i + 1}. Giao: ${row.giao}`, small), line(`Nhận: ${row.nhan}`, small)]),
+              cell(WIDTHS[1] as number, [line(row.at, small)]),
+              cell(WIDTHS[2] as number, [line(row.result ?? '', { center: true, ...small })]),
+              cell(WIDTHS[3] as number, [line(row.note, small)]),
+            ],
+          }),
+      ),
+    ],
+  });
+  const document = new Document({
+    creator: 'Đúng Hạn',
+    title: `${slip.title} — ${slip.dossierId}`,
+    styles: { default: { document: { run: { font: FONT, size: 24 } } } },
+    sections: [
+      {
+        properties: {
+          // A5 portrait: 148 × 210 mm in twentieths of a point; margins 15 mm, 20 mm on the binding side.
+          page: { size: { width: 8391, height: 11906 }, margin: { top: 851, bottom: 851, left: 1134, right: 851 } },
+        },
+        children: [
+          header,
+          line(slip.title, { bold: true, center: true }),
+          line(`Mã hồ sơ: ${slip.dossierId}`),
+          line(`Kèm theo hồ sơ của: ${slip.applicant}`),
+          line(`Thủ tục: ${slip.procedure}`),
+          line(`Ngày nhận hồ sơ: ${slip.receivedAt}; hẹn trả kết quả: ${slip.appointment}`),
+          line(`Cơ quan giải quyết hồ sơ: ${slip.lead}`),
+          ...(slip.partners.length > 0 ? [line(`Cơ quan phối hợp giải quyết hồ sơ: ${slip.partners.join('; ')}`)] : []),
+          table,
+          line(slip.formNote, { italics: true, size: 20 }),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(document);
+}
