@@ -110,7 +110,7 @@ describe('the process-control slip (phiếu kiểm soát quá trình giải quy�
     expect(text).toContain('PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ');
     expect(text).toContain('Mã hồ sơ: H21.65.01-261102-0003');
     expect(await page.locator('tr').count()).toBe(5);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: 'test-results/control-slip-390.png', fullPage: true });
     await page.close();
