@@ -64,6 +64,7 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
         const kind = table.columns[i]?.kind;
         if (kind === 'count') cell.numFmt = '#,##0';
         if (kind === 'rate') cell.numFmt = '0.0%';
+        if (kind === 'score') cell.numFmt = '0.00';
         if (r === rows.length - 1) cell.font = { bold: true };
       });
     });

@@ -66,7 +66,8 @@ describe('dunghan report (as a process, on the local store)', () => {
     expect((await dunghan('report', ...period, '--format', 'xlsx', '--out', out)).code).toBe(0);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Biểu 1', 'Biểu 2', 'Biểu 3', 'Biểu 4']);
+    // Issue #15 adds Biểu 3b (each unit against its own allotted time in inter-agency steps).
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Biểu 1', 'Biểu 2', 'Biểu 3', 'Biểu 3b', 'Biểu 4']);
     const sheet = workbook.getWorksheet('Biểu 1');
     expect(sheet?.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 5 });
     expect(sheet?.getCell('C4').value).toBe('Số hồ sơ nhận giải quyết');

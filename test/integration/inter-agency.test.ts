@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
+import { renderMarkdown } from '../../shared/domain/reports/render-report.ts';
+import { reportTables } from '../../shared/domain/reports/report-tables.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
+import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
 
@@ -201,5 +204,22 @@ describe('inter-agency dossiers: the unit holding the dossier is warned, the uni
       ON_TIME,
     );
     expect(onTime?.steps.map((s) => s.result)).toEqual(['early', undefined]);
+  });
+
+  it("rates each unit against its own allotted time in the supervisors' report (TT 01/2018 Điều 13, index 2)", async () => {
+    const report = await produceReport(
+      runtime.platform.table.reports,
+      parseReportRequest({ from: '2026-11-01', to: '2026-11-30' }),
+      now,
+    );
+    const table = reportTables(report).find((t) => t.sheet === 'Biểu 3b');
+    // Land registry: early (on time dossier), on time (the 2-day step), late twice; tax: on time, late.
+    expect(table?.rows).toEqual([
+      [1, 'Chi cục Thuế huyện Krông Pa', 2, 0, 1, 1, 0.5],
+      [2, REGISTRY.unitName, 4, 1, 1, 2, 0.75],
+    ]);
+    expect(renderMarkdown(report)).toContain(
+      '| 2 | Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa | 4 | 1 | 1 | 2 | 0,75 |',
+    );
   });
 });

@@ -52,6 +52,16 @@ export interface ComplianceCounts {
   secondOverruns: number;
 }
 
+/**
+ * Each unit's inter-agency steps finished in the period against its own allotted time (TT 01/2018
+ * Điều 13, index 2: 2 points shorter, 1 equal, 0 longer): the counts; the points are the table's.
+ */
+export interface StepTimeliness {
+  early: number;
+  onTime: number;
+  late: number;
+}
+
 export type ReportGrouping = 'field' | 'unit' | 'month';
 
 export interface Report {
@@ -68,6 +78,9 @@ export interface Report {
   byMonth: { label: string; counts: AnnexCounts }[];
   compliance: { label: string; counts: ComplianceCounts }[];
   complianceTotal: ComplianceCounts;
+  /** Per unit, its steps finished in the period rated against its own allotted time (issue #15). */
+  stepTimeliness: { label: string; counts: StepTimeliness }[];
+  stepTimelinessTotal: StepTimeliness;
   /** How many dossier rows the report was counted from. */
   rowsRead: number;
 }
@@ -146,6 +159,11 @@ function answerable(row: ReportRow, cutoff: number): { id: string; name: string 
   return who ? { id: who.unitId, name: who.unitName } : { id: row.unitId, name: row.unitName };
 }
 
+/** Whether step `index` held the dossier to the end: the first step not handed on. */
+function isHolding(row: ReportRow, index: number): boolean {
+  return row.steps.findIndex((s) => s.finishedAt === undefined) === index;
+}
+
 function monthsOf(period: ReportPeriod): { label: string; start: number; end: number }[] {
   const months: { label: string; start: number; end: number }[] = [];
   const last = dayStart(period.to) + DAY_MS;
@@ -197,6 +215,7 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
   const byMonth = months.map((m) => ({ label: m.label, counts: emptyAnnex() }));
   const compliance = new Map<string, { label: string; counts: ComplianceCounts }>();
   const total = emptyAnnex();
+  const timeliness = new Map<string, { label: string; counts: StepTimeliness }>();
   let rowsRead = 0;
   const complianceOf = (id: string, name: string) => {
     let entry = compliance.get(id);
@@ -229,6 +248,19 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
       const own = complianceOf(row.unitId, row.unitName);
       if (row.violations.includes('receipt_without_appointment')) own.receiptWithoutAppointment += 1;
       if (row.violations.includes('appointment_after_due')) own.appointmentBeyondLimit += 1;
+    }
+    for (const [index, step] of row.steps.entries()) {
+      // A step's part ends when the unit hands the dossier on, or with the dossier's result if it still held it.
+      const ended = ms(step.finishedAt) ?? (isHolding(row, index) ? ms(row.resolvedAt) : undefined);
+      if (ended !== undefined && ended >= start && ended < end) {
+        const name = step.unitName ?? step.unitId;
+        const entry = timeliness.get(step.unitId) ?? { label: name, counts: { early: 0, onTime: 0, late: 0 } };
+        const due = Date.parse(step.dueAt);
+        if (ended > due) entry.counts.late += 1;
+        else if (vnDay(ended) < vnDay(due)) entry.counts.early += 1;
+        else entry.counts.onTime += 1;
+        timeliness.set(step.unitId, entry);
+      }
     }
     for (const step of row.steps) {
       const finished = ms(step.finishedAt);
@@ -277,6 +309,15 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
       byMonth,
       compliance: sortByLabel([...compliance.values()]),
       complianceTotal,
+      stepTimeliness: sortByLabel([...timeliness.values()]),
+      stepTimelinessTotal: [...timeliness.values()].reduce(
+        (sum, { counts }) => ({
+          early: sum.early + counts.early,
+          onTime: sum.onTime + counts.onTime,
+          late: sum.late + counts.late,
+        }),
+        { early: 0, onTime: 0, late: 0 },
+      ),
       rowsRead,
     };
   };

@@ -3,6 +3,7 @@ import type { Report } from './build-report.ts';
 import {
   formatCount,
   formatRate,
+  formatScore,
   overdueRate,
   type ReportColumn,
   type ReportTable,
@@ -14,6 +15,7 @@ type Cell = string | number | null;
 
 function display(cell: Cell, column: ReportColumn | undefined): string {
   if (column?.kind === 'rate') return formatRate(cell as number | null);
+  if (column?.kind === 'score') return formatScore(cell as number | null);
   if (typeof cell === 'number') return column?.kind === 'index' ? String(cell) : formatCount(cell);
   return cell ?? '';
 }
@@ -64,7 +66,11 @@ export function renderCsv(report: Report): string {
       lines.push(
         row
           .map((cell, i) =>
-            quote(table.columns[i]?.kind === 'rate' && typeof cell === 'number' ? Number(cell.toFixed(4)) : cell),
+            quote(
+              (table.columns[i]?.kind === 'rate' || table.columns[i]?.kind === 'score') && typeof cell === 'number'
+                ? Number(cell.toFixed(4))
+                : cell,
+            ),
           )
           .join(','),
       );
@@ -188,7 +194,7 @@ figure{margin:16px 0}figcaption{font-weight:bold;margin-bottom:6px}
 svg{max-width:100%;height:auto;font:13px "Times New Roman",Times,serif}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;font-size:14px}th,td{border:1px solid #999;padding:4px 6px}
-th{background:#f0f0f0}td.count,td.rate,td.index{text-align:right}tr.total td{font-weight:bold}
+th{background:#f0f0f0}td.count,td.rate,td.score,td.index{text-align:right}tr.total td{font-weight:bold}
 </style></head><body>
 <h1>${escapeHtml(heading.title)}</h1>
 ${heading.lines.map((l) => `<p class="meta">${escapeHtml(l)}</p>`).join('\n')}

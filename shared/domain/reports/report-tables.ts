@@ -1,10 +1,11 @@
 import { VIETNAM_OFFSET_MS, vietnamDayStart } from '../../support/vietnam-time.ts';
-import type { AnnexCounts, ComplianceCounts, Report } from './build-report.ts';
+import type { AnnexCounts, ComplianceCounts, Report, StepTimeliness } from './build-report.ts';
 
 /** A column: its Vietnamese header, what it holds, and its width in characters (for spreadsheets). */
 export interface ReportColumn {
   header: string;
-  kind: 'index' | 'text' | 'count' | 'rate';
+  /** `score`: an average of points (TT 01/2018 Điều 13), two decimals. */
+  kind: 'index' | 'text' | 'count' | 'rate' | 'score';
   width: number;
 }
 
@@ -27,6 +28,19 @@ const vnPercent = new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFrac
 /** "1.716" — numbers as Vietnamese reports write them. */
 export function formatCount(n: number): string {
   return vnNumber.format(n);
+}
+
+const vnScore = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** "1,50", or "—" when there is nothing to average. */
+export function formatScore(score: number | null): string {
+  return score === null ? '—' : vnScore.format(score);
+}
+
+/** TT 01/2018 Điều 13 index 2 of a unit: the mean of 2 (shorter than allotted), 1 (equal), 0 (longer). */
+export function stepScore(c: StepTimeliness): number | null {
+  const n = c.early + c.onTime + c.late;
+  return n === 0 ? null : (2 * c.early + c.onTime) / n;
 }
 
 /** "58,1%", or "—" when there is nothing to divide. */
@@ -112,6 +126,8 @@ const complianceCells = (c: ComplianceCounts) => [
   c.secondOverruns,
 ];
 
+const timelinessCells = (c: StepTimeliness) => [c.early + c.onTime + c.late, c.early, c.onTime, c.late, stepScore(c)];
+
 /** The report's tables, with the headers of the seed report's annex and those it lacked. */
 export function reportTables(report: Report): ReportTable[] {
   const mainLabel = { field: 'Lĩnh vực', unit: 'Đơn vị', month: 'Tháng' }[report.by];
@@ -170,6 +186,22 @@ export function reportTables(report: Report): ReportTable[] {
       ],
       rows: report.compliance.map((r, i) => [i + 1, r.label, ...complianceCells(r.counts)]),
       total: ['', TOTAL, ...complianceCells(report.complianceTotal)],
+    },
+    {
+      sheet: 'Biểu 3b',
+      title:
+        'Biểu 3b. Thời gian giải quyết của từng đơn vị so với thời gian được giao trong quy trình liên thông (Thông tư 01/2018/TT-VPCP, Điều 13)',
+      columns: [
+        { header: 'STT', kind: 'index', width: 5 },
+        { header: 'Đơn vị', kind: 'text', width: 44 },
+        { header: 'Số bước đã chuyển tiếp', kind: 'count', width: 12 },
+        { header: 'Trước hạn (2 điểm)', kind: 'count', width: 11 },
+        { header: 'Đúng hạn (1 điểm)', kind: 'count', width: 11 },
+        { header: 'Quá hạn (0 điểm)', kind: 'count', width: 11 },
+        { header: 'Điểm bình quân (tối đa 2)', kind: 'score', width: 12 },
+      ],
+      rows: report.stepTimeliness.map((r, i) => [i + 1, r.label, ...timelinessCells(r.counts)]),
+      total: ['', TOTAL, ...timelinessCells(report.stepTimelinessTotal)],
     },
     {
       sheet: 'Biểu 4',
