@@ -1,10 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
-import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../../local/local-runtime.ts';
+import {
+  CALENDARS_DIR,
+  type LocalRuntime,
+  RULES_DIR,
+  startLocalRuntime,
+  UNITS_FILE,
+} from '../../local/local-runtime.ts';
 import { generateSampleStream } from '../../local/sample-stream.ts';
 import { type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
 import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
+import type { UnitDirectory } from '../../shared/domain/units/unit-directory.ts';
 import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
 import { captureOutput } from '../support/capture-output.ts';
 import { invalidEvents } from '../support/chaos.ts';
@@ -17,6 +26,9 @@ vi.hoisted(() => {
 let now = Date.parse('2022-01-01T00:00:00+07:00');
 let runtime: LocalRuntime;
 const secrets = new Set<string>();
+const directory = new Map(
+  (parseYaml(readFileSync(UNITS_FILE, 'utf8')) as UnitDirectory).units.map((u) => [u.id, u] as const),
+);
 /** Per dossier: the addresses its letters and alerts may go to. */
 const allowed = new Map<string, Set<string>>();
 let logs = '';
@@ -43,7 +55,11 @@ function seededStream(events: EventBridgeEnvelope[]): EventBridgeEnvelope[] {
     detail.head = head;
     for (const value of [...Object.values(applicant), official.name, official.email, head.name, head.email])
       if (value !== 'person') secrets.add(value);
-    allowed.set(detail.dossierId, new Set([applicant.email, official.email, head.email]));
+    // Issue #15: an inter-agency dossier's alerts also reach the units it passes through, as the directory
+    // of units names their desks and heads.
+    const units = ((detail.steps ?? []) as unknown as { unitId: string }[]).map((s) => directory.get(s.unitId));
+    const unitAddresses = units.flatMap((u) => [...(u?.desk ?? []).map((d) => d.email), u?.head.email ?? '']);
+    allowed.set(detail.dossierId, new Set([applicant.email, official.email, head.email, ...unitAddresses]));
     return { ...event, detail };
   });
 }
