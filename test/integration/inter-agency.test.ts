@@ -151,6 +151,12 @@ describe('inter-agency dossiers: the unit holding the dossier is warned, the uni
     expect(commune).toContain(
       'Đơn vị chịu trách nhiệm về sự chậm trễ: Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa (bước 1)',
     );
+    // The process-control slip of each inter-agency dossier, in the text and the HTML of the digest.
+    expect(commune).toContain('Phiếu kiểm soát quá trình giải quyết hồ sơ:');
+    expect(commune).toContain(
+      '1. Giao: Bộ phận Một cửa UBND xã Ia Rmok → Nhận: Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa; 09 giờ 00 phút, ngày 02 tháng 11 năm 2026; Đang giải quyết',
+    );
+    expect(to(emails, COMMUNE_DESK)?.body.html).toContain('THỜI GIAN GIAO, NHẬN HỒ SƠ');
   });
 
   it('sends the draft apology to the commune (the competent agency signs), its head copied, naming the land registry', async () => {

@@ -135,4 +135,14 @@ describe('step clocks and the apology issuer (units directory)', () => {
       [['minh.rc@thue.krongpa.example.vn'], []],
     ]);
   });
+
+  it('names the responsible unit in the stage events on the bus', () => {
+    const late = landDossier(handover('2026-11-10T09:00:00+07:00', 'VPDKDD-KP', 'CCT-KP'));
+    const moved = advanceStages(late, calendar, t('2026-11-13T08:00:00+07:00')).record;
+    const overdue = Object.values(moved.outbox).find((e) => e.type === 'DossierOverdue');
+    expect(overdue?.detail).toMatchObject({
+      responsibleUnit: { id: 'VPDKDD-KP', name: 'VPDKDD-KP', step: 1, dueAt: '2026-11-09T17:00:00+07:00' },
+    });
+    expect(JSON.stringify(moved.outbox)).not.toMatch(/Ksor|@/);
+  });
 });
