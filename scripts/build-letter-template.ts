@@ -1,43 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { AlignmentType, Document, Packer, Table, TableCell, TableRow, WidthType } from 'docx';
 import type { ApologyLetter } from '../shared/domain/letters/apology-letter.ts';
+import { docxLine, FONT, type LineOptions, NO_BORDERS } from '../shared/domain/letters/docx-layout.ts';
 import { FIELD_TOKEN, REPEATED } from '../shared/domain/letters/docx-tokens.ts';
 
-const FONT = 'Times New Roman';
 const SIZE = 26; // half-points: 13 pt, the size NĐ 30/2020 prescribes for body text
-const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
-const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
-
-function line(
-  text: string,
-  options: {
-    bold?: boolean;
-    italics?: boolean;
-    align?: (typeof AlignmentType)[keyof typeof AlignmentType];
-    indent?: boolean;
-  } = {},
-) {
-  return new Paragraph({
-    alignment: options.align ?? AlignmentType.JUSTIFIED,
-    spacing: { after: 80 },
-    ...(options.indent ? { indent: { firstLine: 567 } } : {}),
-    children: [
-      new TextRun({ text, font: FONT, size: SIZE, bold: options.bold ?? false, italics: options.italics ?? false }),
-    ],
-  });
-}
+const line = (text: string, options: Omit<LineOptions, 'size'> = {}) => docxLine(text, { ...options, size: SIZE });
 
 /**
  * The letter as an editable Word document, laid out with the `docx` library: A5 portrait, Times New

@@ -2,14 +2,13 @@ import JSZip from 'jszip';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DossierEvent, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
-import { foldDossier } from '../../shared/domain/dossier/dossier-state.ts';
+import { type FoldContext, foldDossier } from '../../shared/domain/dossier/dossier-state.ts';
 import { buildControlSlip, renderSlipHtml } from '../../shared/domain/letters/control-slip.ts';
 import { renderSlipDocx } from '../../shared/domain/letters/control-slip-docx.ts';
-import { resolveRule } from '../../shared/domain/rules/deadline-rule.ts';
 import type { RuleBookSnapshot } from '../../shared/use-cases/rule-book.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
-import { shippedRuleBook } from '../support/in-memory.ts';
+import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
+import { shippedFold } from '../support/in-memory.ts';
 
 /*
  * Issue #15: the process-control slip of a commune → land registry → tax office dossier whose land
@@ -19,23 +18,12 @@ import { shippedRuleBook } from '../support/in-memory.ts';
 
 const ID = 'H21.65.01-261102-0003';
 let book: RuleBookSnapshot;
+let context: FoldContext;
 let browser: Browser;
 
 function slipOf() {
   const events: DossierEvent[] = [
-    receivedEvent({
-      dossierId: ID,
-      eventId: 'r',
-      occurredAt: '2026-11-02T09:00:00+07:00',
-      receivedAt: '2026-11-02T09:00:00+07:00',
-      appointmentAt: '2026-11-12T17:00:00+07:00',
-      procedure: { code: '1.013831', name: 'Đăng ký biến động quyền sử dụng đất', field: 'Đất đai' },
-      agency: { id: 'H21.65.01', name: 'UBND xã Ia Rmok', parentName: 'UBND huyện Krông Pa', place: 'Ia Rmok' },
-      steps: [
-        { unitId: 'VPDKDD-KP', duration: '5wd' },
-        { unitId: 'CCT-KP', duration: '3wd' },
-      ],
-    }),
+    communeLandReceipt(ID, { eventId: 'r', head: undefined }),
     lifecycleEvent('DossierHandedOver', {
       dossierId: ID,
       eventId: 'h1',
@@ -52,7 +40,7 @@ function slipOf() {
     }),
     lifecycleEvent('DossierResolved', { dossierId: ID, eventId: 'done', occurredAt: '2026-11-13T10:00:00+07:00' }),
   ].map(parseDossierEvent);
-  const state = foldDossier(ID, events, { calendar: book.calendar, resolveRule: (q) => resolveRule(book.rules, q) });
+  const state = foldDossier(ID, events, context);
   return buildControlSlip(
     state,
     book.calendar('vn-civil-service'),
@@ -62,7 +50,7 @@ function slipOf() {
 }
 
 beforeAll(async () => {
-  book = await (await shippedRuleBook()).current();
+  ({ book, context } = await shippedFold());
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {

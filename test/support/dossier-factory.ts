@@ -23,3 +23,22 @@ export function lifecycleEvent(type: string, detail: Record<string, unknown>): E
     detail: { schemaVersion: 1, ...detail },
   };
 }
+
+/** A land dossier received at the commune of Ia Rmok on Mon 02/11/2026 09:00 (8 working days, due 12/11 17:00). */
+export function communeLandReceipt(dossierId: string, changes: Record<string, unknown> = {}): EventBridgeEnvelope {
+  return receivedEvent({
+    dossierId,
+    eventId: `${dossierId}/r`,
+    occurredAt: '2026-11-02T09:00:00+07:00',
+    receivedAt: '2026-11-02T09:00:00+07:00',
+    appointmentAt: '2026-11-12T17:00:00+07:00',
+    procedure: { code: '1.013831', name: 'Đăng ký biến động quyền sử dụng đất', field: 'Đất đai' },
+    agency: { id: 'H21.65.01', name: 'UBND xã Ia Rmok', parentName: 'UBND huyện Krông Pa', place: 'Ia Rmok' },
+    head: undefined,
+    steps: [
+      { unitId: 'VPDKDD-KP', duration: '5wd' },
+      { unitId: 'CCT-KP', duration: '3wd' },
+    ],
+    ...changes,
+  });
+}

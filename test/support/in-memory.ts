@@ -2,13 +2,15 @@ import { loadConfigDirs, loadUnitDirectoryFile } from '../../shared/adapters/con
 import type { DossierEvent } from '../../shared/contracts/dossier-events.ts';
 import type { OutboundEvent } from '../../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
+import type { WorkingCalendar } from '../../shared/domain/calendar/working-calendar.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
-import { sortEvents } from '../../shared/domain/dossier/dossier-state.ts';
+import { type FoldContext, sortEvents } from '../../shared/domain/dossier/dossier-state.ts';
+import { resolveRule } from '../../shared/domain/rules/deadline-rule.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { ConfigSource } from '../../shared/ports/config-source.ts';
 import { type DossierStore, type LoadedDossier, VersionConflictError } from '../../shared/ports/dossier-store.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
-import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { RuleBook, type RuleBookSnapshot } from '../../shared/use-cases/rule-book.ts';
 
 /** A hand-written fake of the store port, for use-case tests (integration tests use dynalite). */
 export class InMemoryDossierStore implements DossierStore {
@@ -85,4 +87,18 @@ export async function shippedConfig(): Promise<ConfigSource> {
 
 export async function shippedRuleBook(clock: Clock = fixedClock('2026-11-25T00:00:00Z')): Promise<RuleBook> {
   return new RuleBook(await shippedConfig(), clock);
+}
+
+/** The shipped configuration as the fold sees it: the civil-service calendar and the rule resolver. */
+export async function shippedFold(): Promise<{
+  context: FoldContext;
+  calendar: WorkingCalendar;
+  book: RuleBookSnapshot;
+}> {
+  const book = await (await shippedRuleBook()).current();
+  return {
+    book,
+    calendar: book.calendar('vn-civil-service'),
+    context: { calendar: book.calendar, resolveRule: (q) => resolveRule(book.rules, q) },
+  };
 }

@@ -9,42 +9,23 @@ import { type FoldContext, foldDossier } from '../../shared/domain/dossier/dossi
 import { responsibleUnit } from '../../shared/domain/dossier/responsibility.ts';
 import { buildApologyLetter } from '../../shared/domain/letters/apology-letter.ts';
 import { composeMail } from '../../shared/domain/letters/compose-mail.ts';
-import { resolveRule } from '../../shared/domain/rules/deadline-rule.ts';
 import { letterIssuer } from '../../shared/domain/units/routing.ts';
 import { UnitBook, type UnitDirectory } from '../../shared/domain/units/unit-directory.ts';
-import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
-import { shippedRuleBook } from '../support/in-memory.ts';
+import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
+import { shippedFold } from '../support/in-memory.ts';
 
 const sample = parseYaml(readFileSync(new URL('../../config/units.yaml', import.meta.url), 'utf8')) as UnitDirectory;
 let context: FoldContext;
 let calendar: WorkingCalendar;
 beforeAll(async () => {
-  const book = await (await shippedRuleBook()).current();
-  calendar = book.calendar('vn-civil-service');
-  context = { calendar: book.calendar, resolveRule: (q) => resolveRule(book.rules, q) };
+  ({ calendar, context } = await shippedFold());
 });
 const t = (iso: string) => Date.parse(iso);
 const ID = 'H21.65.01-261102-0009';
 
 /** A commune land dossier (8 wd, due 12/11/2026 17:00): land registry 5 wd, then the tax office 3 wd. */
 function landDossier(...more: ReturnType<typeof lifecycleEvent>[]): DossierRecord {
-  const events: DossierEvent[] = [
-    receivedEvent({
-      dossierId: ID,
-      eventId: 'r',
-      occurredAt: '2026-11-02T09:00:00+07:00',
-      receivedAt: '2026-11-02T09:00:00+07:00',
-      appointmentAt: '2026-11-12T17:00:00+07:00',
-      procedure: { code: '1.013831', name: 'Đăng ký biến động quyền sử dụng đất', field: 'Đất đai' },
-      agency: { id: 'H21.65.01', name: 'UBND xã Ia Rmok', parentName: 'UBND huyện Krông Pa', place: 'Ia Rmok' },
-      head: undefined,
-      steps: [
-        { unitId: 'VPDKDD-KP', duration: '5wd' },
-        { unitId: 'CCT-KP', duration: '3wd' },
-      ],
-    }),
-    ...more,
-  ].map(parseDossierEvent);
+  const events: DossierEvent[] = [communeLandReceipt(ID, { eventId: 'r' }), ...more].map(parseDossierEvent);
   return nextRecord(undefined, foldDossier(ID, events, context), calendar);
 }
 

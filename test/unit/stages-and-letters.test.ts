@@ -10,16 +10,13 @@ import { ApprovalRefusedError, approveApology } from '../../shared/domain/dossie
 import { renderLetterDocx } from '../../shared/domain/letters/apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../../shared/domain/letters/apology-letter.ts';
 import { ngayThangNam } from '../../shared/domain/letters/vietnamese-format.ts';
-import { resolveRule } from '../../shared/domain/rules/deadline-rule.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
-import { shippedRuleBook } from '../support/in-memory.ts';
+import { shippedFold } from '../support/in-memory.ts';
 
 let context: FoldContext;
 let calendar: WorkingCalendar;
 beforeAll(async () => {
-  const book = await (await shippedRuleBook()).current();
-  calendar = book.calendar('vn-civil-service');
-  context = { calendar: book.calendar, resolveRule: (q) => resolveRule(book.rules, q) };
+  ({ calendar, context } = await shippedFold());
 });
 
 const t = (iso: string) => Date.parse(iso);

@@ -1,16 +1,6 @@
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { AlignmentType, Document, Packer, type Paragraph, Table, TableCell, TableRow, WidthType } from 'docx';
 import type { ControlSlip } from './control-slip.ts';
+import { docxLine, FONT, NO_BORDERS } from './docx-layout.ts';
 
 /*
  * The process-control slip as a Word document, laid out by the `docx` library (A5 portrait, Times New
@@ -18,26 +8,17 @@ import type { ControlSlip } from './control-slip.ts';
  * it: no function imports this module, so the library stays out of the Lambda bundles (ADR 0009).
  */
 
-const FONT = 'Times New Roman';
-const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
-const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
-
+/** A line of the slip: left-aligned, 12 pt unless said, tighter than a letter. */
 function line(
   text: string,
   options: { bold?: boolean; italics?: boolean; center?: boolean; size?: number } = {},
 ): Paragraph {
-  return new Paragraph({
-    alignment: options.center ? AlignmentType.CENTER : AlignmentType.LEFT,
-    spacing: { after: 60 },
-    children: [
-      new TextRun({
-        text,
-        font: FONT,
-        size: options.size ?? 24,
-        bold: options.bold ?? false,
-        italics: options.italics ?? false,
-      }),
-    ],
+  return docxLine(text, {
+    bold: options.bold,
+    italics: options.italics,
+    align: options.center ? AlignmentType.CENTER : AlignmentType.LEFT,
+    size: options.size ?? 24,
+    after: 60,
   });
 }
 
