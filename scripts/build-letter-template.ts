@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AlignmentType, Document, Packer, Table, TableCell, TableRow, WidthType } from 'docx';
 import type { ApologyLetter } from '../shared/domain/letters/apology-letter.ts';
-import { docxLine, FONT, type LineOptions, NO_BORDERS } from '../shared/domain/letters/docx-layout.ts';
+import { docxHeader, docxLine, FONT, type LineOptions, NO_BORDERS } from '../shared/domain/letters/docx-layout.ts';
 import { FIELD_TOKEN, REPEATED } from '../shared/domain/letters/docx-tokens.ts';
 
 const SIZE = 26; // half-points: 13 pt, the size NĐ 30/2020 prescribes for body text
@@ -21,34 +21,18 @@ const line = (text: string, options: Omit<LineOptions, 'size'> = {}) => docxLine
  * the same letter. Run after changing the layout: `npx tsx scripts/build-letter-template.ts`.
  */
 export async function layoutLetterDocx(letter: ApologyLetter): Promise<Buffer> {
-  const header = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    borders: NO_BORDERS,
-    rows: [
-      new TableRow({
-        children: [
-          new TableCell({
-            width: { size: 42, type: WidthType.PERCENTAGE },
-            borders: NO_BORDERS,
-            children: [
-              ...(letter.parentAgency ? [line(letter.parentAgency, { align: AlignmentType.CENTER })] : []),
-              line(letter.agency, { bold: true, align: AlignmentType.CENTER }),
-              line(letter.number, { align: AlignmentType.CENTER }),
-            ],
-          }),
-          new TableCell({
-            width: { size: 58, type: WidthType.PERCENTAGE },
-            borders: NO_BORDERS,
-            children: [
-              line('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, align: AlignmentType.CENTER }),
-              line('Độc lập - Tự do - Hạnh phúc', { bold: true, align: AlignmentType.CENTER }),
-              line(letter.placeAndDate, { italics: true, align: AlignmentType.CENTER }),
-            ],
-          }),
-        ],
-      }),
+  const header = docxHeader(
+    [
+      ...(letter.parentAgency ? [line(letter.parentAgency, { align: AlignmentType.CENTER })] : []),
+      line(letter.agency, { bold: true, align: AlignmentType.CENTER }),
+      line(letter.number, { align: AlignmentType.CENTER }),
     ],
-  });
+    [
+      line('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, align: AlignmentType.CENTER }),
+      line('Độc lập - Tự do - Hạnh phúc', { bold: true, align: AlignmentType.CENTER }),
+      line(letter.placeAndDate, { italics: true, align: AlignmentType.CENTER }),
+    ],
+  );
   const signature = new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     borders: NO_BORDERS,

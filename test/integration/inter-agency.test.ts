@@ -6,7 +6,7 @@ import { reportTables } from '../../shared/domain/reports/report-tables.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
-import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
+import { communeLandReceipt, lifecycleEvent, type receivedEvent } from '../support/dossier-factory.ts';
 
 /*
  * Issue #15: land dossiers received at a commune and passed to the land registry office and the tax
@@ -24,8 +24,6 @@ const REGISTRY_DESK = 'hung.hv@vpdkdd.krongpa.example.vn';
 const REGISTRY_HEAD = 'lan.st@vpdkdd.krongpa.example.vn';
 const TAX_DESK = 'minh.rc@thue.krongpa.example.vn';
 const TAX_HEAD = 'hoa.nt@thue.krongpa.example.vn';
-const LAND = { code: '1.013831', name: 'Đăng ký biến động quyền sử dụng đất', field: 'Đất đai' };
-const COMMUNE = { id: 'H21.65.01', name: 'UBND xã Ia Rmok', parentName: 'UBND huyện Krông Pa', place: 'Ia Rmok' };
 const REGISTRY = { unitId: 'VPDKDD-KP', unitName: 'Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa' };
 const TAX = { unitId: 'CCT-KP', unitName: 'Chi cục Thuế huyện Krông Pa' };
 
@@ -37,17 +35,9 @@ const BOTH_LATE = 'H21.65.01-261102-0003';
 const UNLISTED = 'H21.65.01-261102-0004';
 
 function receipt(dossierId: string, steps: unknown[]) {
-  return receivedEvent({
-    dossierId,
-    eventId: `${dossierId}/r`,
-    occurredAt: '2026-11-02T09:00:00+07:00',
-    receivedAt: '2026-11-02T09:00:00+07:00',
-    appointmentAt: '2026-11-12T17:00:00+07:00',
-    procedure: LAND,
-    agency: COMMUNE,
-    // The receipt names the commune's desk official, not its head: the directory supplies the head.
+  // The receipt names the commune's desk official, not its head: the directory supplies the head.
+  return communeLandReceipt(dossierId, {
     official: { id: 'cb-iarmok-1', name: 'Ksor Y Dơk', email: COMMUNE_DESK },
-    head: undefined,
     steps,
   });
 }

@@ -1,6 +1,6 @@
 import { AlignmentType, Document, Packer, type Paragraph, Table, TableCell, TableRow, WidthType } from 'docx';
 import type { ControlSlip } from './control-slip.ts';
-import { docxLine, FONT, NO_BORDERS } from './docx-layout.ts';
+import { docxHeader, docxLine, FONT } from './docx-layout.ts';
 
 /*
  * The process-control slip as a Word document, laid out by the `docx` library (A5 portrait, Times New
@@ -29,32 +29,16 @@ function cell(width: number, paragraphs: Paragraph[]): TableCell {
 const WIDTHS = [34, 22, 18, 26];
 
 export async function renderSlipDocx(slip: ControlSlip): Promise<Buffer> {
-  const header = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    borders: NO_BORDERS,
-    rows: [
-      new TableRow({
-        children: [
-          new TableCell({
-            width: { size: 42, type: WidthType.PERCENTAGE },
-            borders: NO_BORDERS,
-            children: [
-              ...(slip.parentAgency ? [line(slip.parentAgency, { center: true })] : []),
-              line(slip.agency, { bold: true, center: true }),
-            ],
-          }),
-          new TableCell({
-            width: { size: 58, type: WidthType.PERCENTAGE },
-            borders: NO_BORDERS,
-            children: [
-              line('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, center: true }),
-              line('Độc lập - Tự do - Hạnh phúc', { bold: true, center: true }),
-            ],
-          }),
-        ],
-      }),
+  const header = docxHeader(
+    [
+      ...(slip.parentAgency ? [line(slip.parentAgency, { center: true })] : []),
+      line(slip.agency, { bold: true, center: true }),
     ],
-  });
+    [
+      line('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, center: true }),
+      line('Độc lập - Tự do - Hạnh phúc', { bold: true, center: true }),
+    ],
+  );
   const small = { size: 20 };
   const table = new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },

@@ -1,4 +1,4 @@
-import { AlignmentType, BorderStyle, Paragraph, TextRun } from 'docx';
+import { AlignmentType, BorderStyle, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 
 /*
  * What the Word documents Đúng Hạn lays out with the `docx` library share (NĐ 30/2020 presentation):
@@ -43,6 +43,22 @@ export function docxLine(text: string, options: LineOptions = {}): Paragraph {
         size: options.size ?? 26,
         bold: options.bold ?? false,
         italics: options.italics ?? false,
+      }),
+    ],
+  });
+}
+
+/** NĐ 30/2020's two-column header, borderless: the agency (left, 42 %) and the national motto (right). */
+export function docxHeader(left: Paragraph[], right: Paragraph[]): Table {
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    borders: NO_BORDERS,
+    rows: [
+      new TableRow({
+        children: [
+          new TableCell({ width: { size: 42, type: WidthType.PERCENTAGE }, borders: NO_BORDERS, children: left }),
+          new TableCell({ width: { size: 58, type: WidthType.PERCENTAGE }, borders: NO_BORDERS, children: right }),
+        ],
       }),
     ],
   });
