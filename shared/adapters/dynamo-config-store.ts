@@ -12,6 +12,7 @@ import {
 } from '../ports/config-admin-store.ts';
 import type { NoticeStore } from '../ports/notice-store.ts';
 import { TABLE_DESIGN } from '../settings/table-design.ts';
+import { pack, unpack } from './dynamo-items.ts';
 import { queryAll } from './dynamo-query.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
@@ -24,6 +25,13 @@ export const NOTICE_PARTITION = 'NOTICE';
 /** The unit directory in force, and every version of it (ADR 0015). */
 const UNITS_CURRENT = 'UNITS#directory';
 const UNITS_HISTORY = 'UNITSVER#';
+/** Deflated bytes per directory part: well under DynamoDB's 400 KB item limit with the part's other attributes. */
+export const UNITS_PART_BYTES = 300 * 1024;
+
+/** A version number as a fixed-width key part, so versions sort. */
+function versionKey(version: number): string {
+  return String(version).padStart(6, '0');
+}
 
 /**
  * Rules (`RULE#<scope>@<effectiveFrom>`, one immutable item per version), calendars (`CALENDAR#<id>`:
@@ -89,18 +97,20 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
   }
 
   async putCalendarVersion(version: CalendarVersion, expectedVersion: number): Promise<void> {
+    const item = {
+      entity: 'calendar',
+      version: version.version,
+      effectiveFrom: version.effectiveFrom,
+      legalBasis: version.legalBasis,
+      author: version.author,
+      at: version.at,
+      ...(version.source ? { source: version.source } : {}),
+      data: JSON.stringify(version.definition),
+    };
     await this.putVersioned(
-      { current: `CALENDAR#${version.id}`, history: `CALVER#${version.id}#`, what: `calendar ${version.id}` },
-      {
-        entity: 'calendar',
-        version: version.version,
-        effectiveFrom: version.effectiveFrom,
-        legalBasis: version.legalBasis,
-        author: version.author,
-        at: version.at,
-        ...(version.source ? { source: version.source } : {}),
-        data: JSON.stringify(version.definition),
-      },
+      `calendar ${version.id}`,
+      [{ ...item, [SK]: `CALVER#${version.id}#${versionKey(version.version)}` }],
+      { ...item, [SK]: `CALENDAR#${version.id}` },
       expectedVersion,
     );
   }
@@ -110,52 +120,72 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
   }
 
   async getUnitDirectoryVersion(): Promise<UnitDirectoryVersion | undefined> {
-    const item = (await this.queryPrefix(UNITS_CURRENT)).find((i) => i[SK] === UNITS_CURRENT);
-    return item ? toUnitDirectoryVersion(item) : undefined;
+    const pointer = (await this.queryPrefix(UNITS_CURRENT)).find((i) => i[SK] === UNITS_CURRENT);
+    if (!pointer) return undefined;
+    const parts = await this.queryPrefix(`${UNITS_HISTORY}${versionKey(Number(pointer.version))}#`);
+    return toUnitDirectoryVersion(pointer, parts);
   }
 
   async listUnitDirectoryVersions(): Promise<UnitDirectoryVersion[]> {
-    return (await this.queryPrefix(UNITS_HISTORY)).map(toUnitDirectoryVersion);
+    const byVersion = new Map<number, Record<string, unknown>[]>();
+    for (const part of await this.queryPrefix(UNITS_HISTORY)) {
+      const version = Number(part.version);
+      byVersion.set(version, [...(byVersion.get(version) ?? []), part]);
+    }
+    return [...byVersion.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, parts]) => toUnitDirectoryVersion(parts[0] as Record<string, unknown>, parts));
   }
 
+  /**
+   * The directory, deflated and cut into parts under DynamoDB's item limit (`UNITSVER#<version>#<part>`,
+   * immutable), then the pointer to the version in force (`UNITS#directory`), conditional on the version
+   * it replaces: a put that dies half-way leaves the old version in force, and the same put completes it.
+   */
   async putUnitDirectoryVersion(version: UnitDirectoryVersion, expectedVersion: number): Promise<void> {
+    const meta = {
+      entity: 'units',
+      version: version.version,
+      author: version.author,
+      at: version.at,
+      changeId: version.changeId,
+      ...(version.source ? { source: version.source } : {}),
+    };
+    const packed = pack(version.directory);
+    const count = Math.max(1, Math.ceil(packed.length / UNITS_PART_BYTES));
+    const parts = Array.from({ length: count }, (_, i) => ({
+      ...meta,
+      [SK]: `${UNITS_HISTORY}${versionKey(version.version)}#${String(i).padStart(4, '0')}`,
+      part: i,
+      parts: count,
+      data: packed.subarray(i * UNITS_PART_BYTES, (i + 1) * UNITS_PART_BYTES),
+    }));
     await this.putVersioned(
-      { current: UNITS_CURRENT, history: UNITS_HISTORY, what: 'the unit directory' },
-      {
-        entity: 'units',
-        version: version.version,
-        author: version.author,
-        at: version.at,
-        changeId: version.changeId,
-        ...(version.source ? { source: version.source } : {}),
-        data: JSON.stringify(version.directory),
-      },
+      'the unit directory',
+      parts,
+      { ...meta, [SK]: UNITS_CURRENT, parts: count },
       expectedVersion,
     );
   }
 
   /**
-   * A versioned document: the history item (`<history><000001>`) first — a crash before the current one
-   * is written leaves the old version in force and the same put completes it —, then the current item
-   * (`<current>`) if it is still `expectedVersion` (0: none), else ConfigConflictError.
+   * A versioned document: its history items first (immutable) — a crash before the current item is
+   * written leaves the old version in force and the same put completes it —, then the current item if
+   * it is still `expectedVersion` (0: none), else ConfigConflictError.
    */
   private async putVersioned(
-    keys: { current: string; history: string; what: string },
-    item: Record<string, unknown> & { version: number },
+    what: string,
+    history: readonly Record<string, unknown>[],
+    current: Record<string, unknown>,
     expectedVersion: number,
   ): Promise<void> {
-    const stored = { [PK]: CONFIG_PARTITION, ...item };
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...stored, [SK]: `${keys.history}${String(item.version).padStart(6, '0')}` },
-      }),
-    );
+    for (const item of history)
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { [PK]: CONFIG_PARTITION, ...item } }));
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...stored, [SK]: keys.current },
+          Item: { [PK]: CONFIG_PARTITION, ...current },
           ConditionExpression:
             expectedVersion === 0
               ? 'attribute_not_exists(#pk)'
@@ -169,7 +199,7 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ConfigConflictError(
-          `${keys.what} changed since version ${expectedVersion}: read it again and redo the change`,
+          `${what} changed since version ${expectedVersion}: read it again and redo the change`,
           { cause: error },
         );
       }
@@ -298,13 +328,20 @@ function toCalendarVersion(item: Record<string, unknown>): CalendarVersion {
   };
 }
 
-function toUnitDirectoryVersion(item: Record<string, unknown>): UnitDirectoryVersion {
+function toUnitDirectoryVersion(
+  meta: Record<string, unknown>,
+  parts: readonly Record<string, unknown>[],
+): UnitDirectoryVersion {
+  const expected = Number(meta.parts ?? parts.length);
+  const ordered = [...parts].sort((a, b) => Number(a.part) - Number(b.part));
+  if (ordered.length !== expected)
+    throw new Error(`unit directory version ${String(meta.version)}: ${ordered.length} of ${expected} parts stored`);
   return {
-    version: Number(item.version ?? 1),
-    author: String(item.author ?? ''),
-    at: String(item.at ?? ''),
-    changeId: String(item.changeId ?? ''),
-    source: item.source as string | undefined,
-    directory: unitDirectorySchema.parse(JSON.parse(item.data as string)),
+    version: Number(meta.version ?? 1),
+    author: String(meta.author ?? ''),
+    at: String(meta.at ?? ''),
+    changeId: String(meta.changeId ?? ''),
+    source: meta.source as string | undefined,
+    directory: unitDirectorySchema.parse(unpack(Buffer.concat(ordered.map((p) => p.data as Uint8Array)))),
   };
 }

@@ -1,11 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { adminDeps } from '../../functions/admin-api/deps.ts';
 import { type LocalRuntime, localContext, startLocalRuntime, UNITS_FILE } from '../../local/local-runtime.ts';
 import { readUnitDirectory, type UnitDirectory } from '../../shared/domain/units/unit-directory.ts';
+import { putUnits } from '../../shared/use-cases/administer-config.ts';
 import { dunghan } from '../support/run-cli.ts';
 
 const sample = parseYaml(readFileSync(UNITS_FILE, 'utf8')) as UnitDirectory;
@@ -153,4 +156,81 @@ describe('dunghan units (as processes, on the local store)', () => {
     expect(put.code).toBe(0);
     expect(JSON.parse(put.stdout)).toMatchObject({ version: 1, diff: { added: [], removed: [], changed: [] } });
   });
+});
+
+describe('the largest directory the contract allows (4 MB of JSON, hardly compressible)', () => {
+  /** Units with long, varied Vietnamese names and addresses until the JSON nears `bytes`. */
+  function huge(bytes: number): UnitDirectory {
+    // mulberry32: varied enough that deflate cannot shrink the directory into one item.
+    let seed = 2022;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const letters = 'aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ';
+    const word = () => {
+      let w = '';
+      const length = 2 + Math.floor(random() * 6);
+      for (let i = 0; i < length; i += 1) w += letters[Math.floor(random() * letters.length)];
+      return w;
+    };
+    const text = (n: number) => Array.from({ length: n }, word).join(' ');
+    const units: UnitDirectory['units'] = [];
+    let size = 0;
+    for (let i = 0; size < bytes - 2000 && i < 5000; i += 1) {
+      const unit = {
+        id: `U${String(i).padStart(5, '0')}`,
+        name: text(40).slice(0, 300),
+        parentId: 'H21',
+        place: text(10).slice(0, 120),
+        desk: [
+          {
+            name: text(8).slice(0, 200),
+            email: `desk${i}@${word()
+              .normalize('NFD')
+              .replace(/[^a-z]/g, 'x')}.example.vn`,
+          },
+        ],
+        head: { name: text(6).slice(0, 200), title: text(6).slice(0, 200), email: `head${i}@example.vn` },
+      };
+      size += new TextEncoder().encode(JSON.stringify(unit)).length + 1;
+      if (size >= bytes - 2000) break;
+      units.push(unit);
+    }
+    return { apologyIssuer: 'lead_agency', units };
+  }
+
+  it('is stored in parts under the item limit and read back whole; one byte over is refused by path', async () => {
+    const directory = huge(4 * 1024 * 1024);
+    const bytes = new TextEncoder().encode(JSON.stringify(directory)).length;
+    expect(bytes).toBeGreaterThan(3.9 * 1024 * 1024);
+    const deps = adminDeps(runtime.platform);
+    const put = await putUnits(deps, { name: 'huge.yaml', data: directory }, 'quantri');
+    const parts = await runtime.clients.documents.send(
+      new QueryCommand({
+        TableName: runtime.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': 'CONFIG', ':prefix': `UNITSVER#${String(put.version).padStart(6, '0')}#` },
+      }),
+    );
+    // Deflated, the directory still needs several items; each is under DynamoDB's 400 KB in UTF-8 bytes.
+    expect(parts.Items?.length).toBeGreaterThan(1);
+    for (const item of parts.Items ?? []) expect((item.data as Uint8Array).length).toBeLessThanOrEqual(300 * 1024);
+    const stored = await runtime.config.getUnitDirectoryVersion();
+    expect(stored?.version).toBe(put.version);
+    expect(stored?.directory).toEqual(directory);
+    const over = structuredClone(directory);
+    (over.units[0] as UnitDirectory['units'][number]).name = 'x'.repeat(300);
+    over.units.push(...over.units.slice(0, 40).map((u, i) => ({ ...u, id: `V${i}` })));
+    const { problems } = readUnitDirectory(over, 'huge.yaml');
+    expect(problems).toEqual([
+      {
+        file: 'huge.yaml',
+        path: '',
+        reason: expect.stringMatching(/^is 4\.\d MB as JSON; a directory may be at most 4 MB$/),
+      },
+    ]);
+  }, 120_000);
 });

@@ -18,7 +18,12 @@ export const unitSchema = z.object({
   /** Where its letters are dated ("Krông Pa, ngày …"). */
   place: z.optional(line(120)),
   /** The desk official(s) who receive the unit's alerts. */
-  desk: z.array(person).check(z.minLength(1, 'must name at least one desk official (name, email)')),
+  desk: z
+    .array(person)
+    .check(
+      z.minLength(1, 'must name at least one desk official (name, email)'),
+      z.maxLength(20, 'must name at most 20 desk officials'),
+    ),
   head: z.object({ name: line(200), title: line(200), email: z.optional(z.email('must be an email address')) }),
 });
 
@@ -45,6 +50,9 @@ export interface UnitProblem {
   reason: string;
 }
 
+/** The largest directory, as JSON in UTF-8: every function holds it in memory with the rules. */
+export const MAX_DIRECTORY_BYTES = 4 * 1024 * 1024;
+
 /** The directory used before any is loaded: no units, the competent agency signs. */
 export const EMPTY_DIRECTORY: UnitDirectory = { apologyIssuer: 'lead_agency', units: [] };
 
@@ -61,6 +69,13 @@ export function readUnitDirectory(raw: unknown, file: string): { directory?: Uni
     };
   }
   const problems: UnitProblem[] = [];
+  const bytes = new TextEncoder().encode(JSON.stringify(result.data)).length;
+  if (bytes > MAX_DIRECTORY_BYTES)
+    problems.push({
+      file,
+      path: '',
+      reason: `is ${(bytes / 1024 / 1024).toFixed(1)} MB as JSON; a directory may be at most ${MAX_DIRECTORY_BYTES / 1024 / 1024} MB`,
+    });
   const ids = new Map<string, number>();
   const duplicates = new Set<number>();
   result.data.units.forEach((unit, index) => {
