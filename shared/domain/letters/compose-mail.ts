@@ -45,6 +45,11 @@ export interface ComposeSettings {
 }
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const NEEDS_APPROVAL: ReadonlySet<OwedNotification['kind']> = new Set([
+  'due_soon',
+  'apology_deadline_missed',
+  'overdue',
+]);
 
 /**
  * Turns what a detector run owes into emails: each citizen's apology as its own email (letter in the
@@ -90,8 +95,12 @@ export function composeMail(
           });
           continue;
         }
+        // Every item whose dossier still needs its apology approved carries the link (issue #16): approval
+        // stays possible after the apology deadline and after the due date.
         const approvalUrl =
-          n.kind === 'due_soon' && record.apology.status === 'drafted' ? settings.approvalLink(dossierId) : undefined;
+          NEEDS_APPROVAL.has(n.kind) && record.apology.status === 'drafted' && record.extendedDueAt === null
+            ? settings.approvalLink(dossierId)
+            : undefined;
         const responsible = responsibleNow(record.state, now);
         slip ??=
           record.state.steps.length > 0 ? buildControlSlip(record.state, calendar, settings.units, now) : undefined;

@@ -23,6 +23,33 @@ export interface DigestItem {
   slip?: ControlSlip | undefined;
 }
 
+/** Digest order, most urgent first. */
+const URGENCY: readonly NotificationKind[] = [
+  'second_overrun',
+  'overdue',
+  'apology_deadline_missed',
+  'step_overdue',
+  'apology_unconfirmed',
+  'apology_letter_for_desk',
+  'due_soon',
+  'step_due_soon',
+  'apology_to_citizen',
+];
+
+/** A link that looks like a button in mail clients (inline styles only). */
+const BUTTON =
+  'display:inline-block;margin-top:6px;padding:10px 16px;background:#0b6bcb;color:#ffffff;border-radius:6px;text-decoration:none;font-weight:bold';
+
+/**
+ * "còn 2 ngày làm việc"; "đã hết hạn" from the due instant until a working minute has passed (at 17:00,
+ * or 17:15 after closing); then "đã quá hạn 3 giờ làm việc".
+ */
+export function timeLeftVi(calendar: WorkingCalendar, due: number, now: number): string {
+  if (due > now) return `còn ${workingTimeVi(calendar, now, due)}`;
+  if (calendar.officePositionOfInstant(now) <= calendar.officePositionOfInstant(due)) return 'đã hết hạn';
+  return `đã quá hạn ${workingTimeVi(calendar, due, now)}`;
+}
+
 const HEADLINE: Record<NotificationKind, string> = {
   due_soon: 'Sắp đến hạn trả kết quả — đã soạn sẵn phiếu xin lỗi',
   apology_deadline_missed: 'Đã qua thời điểm phải gửi phiếu xin lỗi (chậm nhất 01 ngày trước hạn)',
@@ -44,17 +71,22 @@ export function printsLetter(kind: NotificationKind): boolean {
 /** An official's digest for one detector run: subject, text and HTML, in Vietnamese. */
 export function buildDigest(
   officialName: string,
-  items: readonly DigestItem[],
+  unordered: readonly DigestItem[],
   calendar: WorkingCalendar,
   now: number,
 ): { subject: string; text: string; html: string } {
-  const overdue = items.filter((i) => i.kind === 'overdue' || i.kind === 'second_overrun').length;
-  const subject = `[Đúng Hạn] ${items.length} hồ sơ cần xử lý${overdue > 0 ? `, ${overdue} quá hạn` : ''} — ${shortDateTime(calendar, now)}`;
+  // The most urgent first (issue #16); the order the run found them in otherwise.
+  const items = [...unordered].sort((a, b) => URGENCY.indexOf(a.kind) - URGENCY.indexOf(b.kind));
+  // The subject counts dossiers, not notices: one dossier may owe several in one run.
+  const dossiers = new Set(items.map((i) => i.record.state.dossierId)).size;
+  const overdue = new Set(
+    items.filter((i) => i.kind === 'overdue' || i.kind === 'second_overrun').map((i) => i.record.state.dossierId),
+  ).size;
+  const subject = `[Đúng Hạn] ${dossiers} hồ sơ cần xử lý${overdue > 0 ? `, ${overdue} quá hạn` : ''} — ${shortDateTime(calendar, now)}`;
   const describe = (item: DigestItem) => {
     const { state } = item.record;
     const due = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
-    const left =
-      due >= now ? `còn ${workingTimeVi(calendar, now, due)}` : `đã quá hạn ${workingTimeVi(calendar, due, now)}`;
+    const left = timeLeftVi(calendar, due, now);
     return {
       headline: HEADLINE[item.kind],
       procedure: state.received?.procedure.name ?? '',
@@ -69,7 +101,7 @@ export function buildDigest(
   const text = [
     `Kính gửi ${officialName},`,
     '',
-    `Hệ thống Đúng Hạn ghi nhận ${items.length} hồ sơ cần đồng chí xử lý:`,
+    `Hệ thống Đúng Hạn ghi nhận ${dossiers} hồ sơ cần đồng chí xử lý:`,
     '',
     ...items.flatMap((item, index) => {
       const d = describe(item);
@@ -95,10 +127,10 @@ export function buildDigest(
     'Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.',
   ].join('\n');
   const e = escapeHtml;
-  const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${e(subject)}</title></head>
+  const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(subject)}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">
 <p>Kính gửi ${e(officialName)},</p>
-<p>Hệ thống Đúng Hạn ghi nhận <b>${items.length}</b> hồ sơ cần đồng chí xử lý:</p>
+<p>Hệ thống Đúng Hạn ghi nhận <b>${dossiers}</b> hồ sơ cần đồng chí xử lý:</p>
 <ol>
 ${items
   .map((item, index) => {
@@ -109,7 +141,7 @@ ${items
       slipShown(items, index)
         ? `<div style="margin-top:8px"><b>Phiếu kiểm soát quá trình giải quyết hồ sơ</b>${renderSlipTable(item.slip as ControlSlip)}</div>`
         : ''
-    }${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
+    }${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}" style="${BUTTON}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
       item.letter && printsLetter(item.kind) ? `<div style="margin-top:8px">${renderLetterHtml(item.letter)}</div>` : ''
     }</li>`;
   })
@@ -127,8 +159,7 @@ function stepLines(item: DigestItem, calendar: WorkingCalendar, now: number): st
   if (!step) return [];
   const due = Date.parse(step.dueAt);
   const end = step.finishedAt ? Date.parse(step.finishedAt) : now;
-  const left =
-    due >= end ? `còn ${workingTimeVi(calendar, end, due)}` : `đã quá hạn ${workingTimeVi(calendar, due, end)}`;
+  const left = timeLeftVi(calendar, due, end);
   return [
     `Bước ${item.step === undefined ? '' : item.step + 1}: ${step.unitName ?? step.unitId} — hạn của bước: ${shortDateTime(calendar, due)} (${left}${step.finishedAt ? `, đã chuyển tiếp lúc ${shortDateTime(calendar, end)}` : ''})`,
   ];

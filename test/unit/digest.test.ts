@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
+import type { WorkingCalendar } from '../../shared/domain/calendar/working-calendar.ts';
+import { advanceStages } from '../../shared/domain/dossier/advance-stages.ts';
+import { type DossierRecord, nextRecord } from '../../shared/domain/dossier/dossier-record.ts';
+import { type FoldContext, foldDossier } from '../../shared/domain/dossier/dossier-state.ts';
+import { composeMail } from '../../shared/domain/letters/compose-mail.ts';
+import { timeLeftVi } from '../../shared/domain/letters/digest.ts';
+import type { UnitBook } from '../../shared/domain/units/unit-directory.ts';
+import { receivedEvent } from '../support/dossier-factory.ts';
+import { shippedFold } from '../support/in-memory.ts';
+
+let context: FoldContext;
+let calendar: WorkingCalendar;
+let units: UnitBook;
+beforeAll(async () => {
+  const fold = await shippedFold();
+  ({ context, calendar } = fold);
+  units = fold.book.units;
+});
+const t = (iso: string) => Date.parse(iso);
+
+/** A single-agency dossier received 04/03/2024 09:00, due 18/03/2024 17:00, moved to `now`. */
+function dossier(id: string, now: string): DossierRecord {
+  const received = parseDossierEvent(
+    receivedEvent({
+      dossierId: id,
+      eventId: `${id}/r`,
+      occurredAt: '2024-03-04T09:00:00+07:00',
+      receivedAt: '2024-03-04T09:00:00+07:00',
+      appointmentAt: '2024-03-18T17:00:00+07:00',
+    }),
+  );
+  const record = nextRecord(undefined, foldDossier(id, [received], context), calendar);
+  return advanceStages(record, calendar, t(now)).record;
+}
+
+function digestAt(now: string, ...records: DossierRecord[]) {
+  const { envelopes } = composeMail(
+    records.map((record) => ({ record, sending: Object.values(record.notifications) })),
+    { senderEmail: 'dunghan@example.vn', units, approvalLink: (id) => `https://dunghan.example.vn/approve/${id}` },
+    calendar,
+    t(now),
+  );
+  expect(envelopes).toHaveLength(1);
+  return envelopes[0]?.mail;
+}
+
+describe("the officials' digest (issue #16)", () => {
+  it('counts dossiers in its subject, puts the most urgent first, and links every item still awaiting approval', () => {
+    // One dossier reached three stages in this run (missed runs); another is only due soon.
+    const late = dossier('H21.65-240304-0001', '2024-03-19T08:00:00+07:00');
+    const soon = dossier('H21.65-240308-0002', '2024-03-14T17:15:00+07:00');
+    const mail = digestAt('2024-03-19T08:00:00+07:00', soon, late);
+    expect(mail?.subject).toBe('[Đúng Hạn] 2 hồ sơ cần xử lý, 1 quá hạn — 08:00 ngày 19/03/2024');
+    const headlines = [...(mail?.text ?? '').matchAll(/^\d+\. (.+)$/gm)].map((m) => m[1]);
+    expect(headlines).toEqual([
+      'Quá hạn trả kết quả',
+      'Đã qua thời điểm phải gửi phiếu xin lỗi (chậm nhất 01 ngày trước hạn)',
+      'Sắp đến hạn trả kết quả — đã soạn sẵn phiếu xin lỗi',
+      'Sắp đến hạn trả kết quả — đã soạn sẵn phiếu xin lỗi',
+    ]);
+    expect((mail?.text ?? '').match(/Duyệt phiếu xin lỗi: https:/g)).toHaveLength(4);
+    expect(mail?.html).toContain('<meta name="viewport" content="width=device-width,initial-scale=1">');
+    expect(mail?.html).toMatch(/<a href="https:\/\/dunghan\.example\.vn\/approve\/[^"]+" style="display:inline-block;/);
+  });
+
+  it('says "đã hết hạn" at the due instant, not "còn dưới 1 giờ"', () => {
+    expect(timeLeftVi(calendar, t('2024-03-18T17:00:00+07:00'), t('2024-03-18T17:00:00+07:00'))).toBe('đã hết hạn');
+    expect(timeLeftVi(calendar, t('2024-03-18T17:00:00+07:00'), t('2024-03-18T17:15:00+07:00'))).toBe('đã hết hạn');
+    expect(timeLeftVi(calendar, t('2024-03-18T17:00:00+07:00'), t('2024-03-19T09:00:00+07:00'))).toMatch(
+      /^đã quá hạn \d+ giờ làm việc$/,
+    );
+    expect(timeLeftVi(calendar, t('2024-03-18T17:00:00+07:00'), t('2024-03-18T16:45:00+07:00'))).toBe(
+      'còn dưới 1 giờ làm việc',
+    );
+  });
+});
