@@ -27,6 +27,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
   for (const fn of [
     stateless.ingest.function,
     stateless.detector.function,
+    stateless.detector.delivery,
     stateless.api.approvalPage,
     stateless.api.admin,
   ]) {

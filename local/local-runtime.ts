@@ -3,6 +3,7 @@ import { adminDeps } from '../functions/admin-api/deps.ts';
 import { createAdminApiHandler } from '../functions/admin-api/handler.ts';
 import { approvalDeps } from '../functions/approval-page/deps.ts';
 import { createApprovalPageHandler } from '../functions/approval-page/handler.ts';
+import { createDeliverApologyHandler } from '../functions/deliver-apology/handler.ts';
 import { detectorDeps } from '../functions/detect-deadlines/deps.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
 import { ingestDeps } from '../functions/ingest-dossier-event/deps.ts';
@@ -194,15 +195,22 @@ export async function startLocalRuntime(
     );
     apiUrl = api.url;
     closers.push(api.close);
-    detectorHandler = createDetectorHandler(
-      detectorDeps(platform, ses, {
-        senderEmail: LOCAL_SENDER,
-        approvalBaseUrl: api.url,
-        linkSecret,
-        adminEmails: options.adminEmails ?? [],
-        provisionalCheckFrom: options.provisionalCheckFrom,
-      }),
-    );
+    const wiring = detectorDeps(platform, ses, {
+      senderEmail: LOCAL_SENDER,
+      approvalBaseUrl: api.url,
+      linkSecret,
+      adminEmails: options.adminEmails ?? [],
+      provisionalCheckFrom: options.provisionalCheckFrom,
+    });
+    detectorHandler = createDetectorHandler(wiring);
+    // As on AWS (infra/constructs/detector-subsystem.ts): an approval announced on the bus is delivered at once.
+    const deliverApology = createDeliverApologyHandler(wiring);
+    bus.addRule({
+      name: 'apology-approved-to-delivery',
+      source: [OUTBOUND_SOURCE],
+      detailType: ['ApologyApproved'],
+      target: (event) => deliverApology(event as never, localContext('deliver-apology')),
+    });
   }
   return {
     sesEndpoint,

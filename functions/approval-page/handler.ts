@@ -14,7 +14,7 @@ import {
   viewApproval,
 } from '../../shared/use-cases/approve-through-link.ts';
 import { approvalDeps } from './deps.ts';
-import { approvalFormPage, approvedPage, refusalPage } from './page.ts';
+import { alreadyApprovedPage, approvalFormPage, approvedPage, refusalPage } from './page.ts';
 
 const LINK_REFUSALS: Record<InvalidLinkError['problem'], [number, string]> = {
   malformed: [400, 'Đường dẫn không hợp lệ. Vui lòng dùng đúng đường dẫn trong thư của hệ thống.'],
@@ -82,7 +82,10 @@ export function createApprovalPageHandler(deps: ApprovalDeps) {
       logger.appendKeys({ dossierId });
       const token = method === 'POST' ? (form(event).get('token') ?? '') : (event.queryStringParameters?.token ?? '');
       try {
-        if (method === 'GET') return html(200, approvalFormPage(await viewApproval(deps, dossierId, token), token));
+        if (method === 'GET') {
+          const view = await viewApproval(deps, dossierId, token);
+          return html(200, view.approval ? alreadyApprovedPage(view) : approvalFormPage(view, token));
+        }
         if (method !== 'POST') return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
         const body = form(event);
         const approved = await approveThroughLink(deps, {

@@ -41,7 +41,7 @@ ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
 <label for="approvedBy">Người duyệt (họ tên, chức vụ)</label>
 <input id="approvedBy" name="approvedBy" required maxlength="200" value="${e(values.approvedBy ?? record.state.received?.head?.name ?? '')}">
 <button type="submit">Duyệt và gửi phiếu xin lỗi cho công dân</button>
-<p class="note">Sau khi duyệt, phiếu được gửi cho công dân qua email nếu có; nếu không, bộ phận một cửa nhận bản in trong thư tổng hợp kế tiếp.</p>
+<p class="note">Phiếu được gửi ngay khi duyệt: cho công dân qua email nếu có; nếu không, bộ phận một cửa nhận bản in qua email để trao hoặc gửi bưu điện.</p>
 </form>
 <div class="card letter"><p class="note">Bản dự thảo phiếu (phần tô vàng sẽ được thay bằng nội dung ở trên):</p>${renderLetterHtml(view.letter)}</div>`,
   );
@@ -52,7 +52,27 @@ export function approvedPage(dossierId: string, newReturnAt: string, channel: 'e
   return page(
     'Đã duyệt',
     `<div class="card ok"><h1>Đã duyệt phiếu xin lỗi</h1><p>Hồ sơ <b>${e(dossierId)}</b>: ngày hẹn trả kết quả mới là <b>${e(newReturnAt.slice(0, 10).split('-').reverse().join('/'))}</b>.</p>
-<p>${channel === 'email' ? 'Phiếu xin lỗi sẽ được gửi đến email của công dân trong vài phút.' : 'Công dân không có email: bộ phận một cửa sẽ nhận bản in phiếu trong thư tổng hợp kế tiếp để trao hoặc gửi bưu điện.'}</p></div>`,
+<p>${channel === 'email' ? 'Phiếu xin lỗi được gửi ngay đến email của công dân.' : 'Công dân không có email: bộ phận một cửa sẽ nhận bản in phiếu qua email ngay bây giờ để trao hoặc gửi bưu điện.'}</p></div>`,
+  );
+}
+
+/** A used link: the approval already made, and what was sent to whom — never the blank form again. */
+export function alreadyApprovedPage(view: ApprovalView): string {
+  const done = view.approval;
+  if (!done) throw new Error('the dossier is not approved');
+  const sent = done.sentAt
+    ? done.channel === 'email'
+      ? `Phiếu đã được gửi đến email của công dân lúc ${done.sentAt}.`
+      : `Bản in phiếu đã được gửi cho bộ phận một cửa lúc ${done.sentAt} để trao cho công dân.`
+    : 'Phiếu đang chờ gửi; hệ thống sẽ gửi trong ít phút.';
+  return page(
+    'Đã duyệt',
+    `<div class="card ok"><h1>Phiếu xin lỗi đã được duyệt</h1>
+<p>Hồ sơ <b>${e(view.record.state.dossierId)}</b> — ${e(view.record.state.received?.procedure.name ?? '')}</p>
+<p>Đã duyệt lúc <b>${e(done.at)}</b> bởi <b>${e(done.by)}</b>; ngày hẹn trả kết quả mới: <b>${e(done.newReturnDate)}</b>.</p>
+<p>Lý do: ${e(done.reason)}</p>
+<p>${e(sent)}</p>
+<p class="note">Theo quy định chỉ được hẹn lại một lần: đường dẫn này không dùng để duyệt lại.</p></div>`,
   );
 }
 

@@ -1,6 +1,8 @@
-import type { Platform } from '../../shared/adapters/platform.ts';
-import type { SesClients } from '../../shared/adapters/ses-clients.ts';
+import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
+import { type Platform, platformFromEnvironment } from '../../shared/adapters/platform.ts';
+import { createSesClients, type SesClients } from '../../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { readDetectorConfig } from '../../shared/settings/detector-env.ts';
 import type { ParkedNoticeDeps } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import type { ProvisionalNoticeDeps } from '../../shared/use-cases/notify-provisional-years.ts';
 import { calendarIdsOf, RuleBook } from '../../shared/use-cases/rule-book.ts';
@@ -62,4 +64,17 @@ export function detectorDeps(platform: Platform, ses: SesClients, settings: Dete
             parked: { quarantine: table.quarantine, mailer, clock, config: admins },
           },
   };
+}
+
+/** Production wiring: the composition root with the platform and settings from the environment. */
+export async function detectorWiringFromEnvironment(): Promise<DetectorWiring> {
+  const config = readDetectorConfig();
+  return detectorDeps(platformFromEnvironment(config), createSesClients(), {
+    senderEmail: config.SENDER_EMAIL,
+    approvalBaseUrl: config.APPROVAL_BASE_URL,
+    linkSecret: await readLinkSecret(),
+    adminEmails: config.ADMIN_EMAILS,
+    provisionalCheckFrom: config.PROVISIONAL_CHECK_FROM,
+    sesConfigurationSet: config.SES_CONFIGURATION_SET,
+  });
 }

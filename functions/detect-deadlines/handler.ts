@@ -2,16 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
-import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
-import { createSesClients } from '../../shared/adapters/ses-clients.ts';
-import { readDetectorConfig } from '../../shared/settings/detector-env.ts';
 import { notifyParkedDossiers } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import { notifyProvisionalYears } from '../../shared/use-cases/notify-provisional-years.ts';
 import { type DetectorReport, DetectorRunFailedError, runDetector } from '../../shared/use-cases/run-detector.ts';
-import { type DetectorWiring, detectorDeps } from './deps.ts';
+import { type DetectorWiring, detectorWiringFromEnvironment } from './deps.ts';
 
 /**
  * The scheduled detector: one pass, metrics for what moved and what failed, and a failed invocation
@@ -72,19 +68,6 @@ export function createDetectorHandler({ detector: deps, notices }: DetectorWirin
       if (noticeError) throw noticeError;
       return report;
     });
-}
-
-/** Production wiring: the composition root with the platform and settings from the environment. */
-export async function detectorWiringFromEnvironment(): Promise<DetectorWiring> {
-  const config = readDetectorConfig();
-  return detectorDeps(platformFromEnvironment(config), createSesClients(), {
-    senderEmail: config.SENDER_EMAIL,
-    approvalBaseUrl: config.APPROVAL_BASE_URL,
-    linkSecret: await readLinkSecret(),
-    adminEmails: config.ADMIN_EMAILS,
-    provisionalCheckFrom: config.PROVISIONAL_CHECK_FROM,
-    sesConfigurationSet: config.SES_CONFIGURATION_SET,
-  });
 }
 
 let wired: Promise<ReturnType<typeof createDetectorHandler>> | undefined;

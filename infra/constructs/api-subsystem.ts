@@ -19,7 +19,7 @@ export interface ApiSubsystemProps {
 
 /**
  * The HTTP API and its two functions, apart because their exposure and permissions differ (ADR 0014):
- * the public approval page (signed links; reads the link secret, no bus) and the administration routes
+ * the public approval page (signed links; reads the link secret, announces approvals) and the administration routes
  * with the supervisors' reports (IAM; writes configuration, may publish, never reads the link secret).
  */
 export class ApiSubsystem extends Construct {
@@ -46,7 +46,8 @@ export class ApiSubsystem extends Construct {
       name: 'approval-page',
       description: 'Đúng Hạn: apology approval page (public, signed links)',
     });
-    this.approvalPage.useTable(props.table).useLinkSecret(props.linkSecret);
+    // It announces an approval on the bus, so the delivery function sends the letter at once (issue #16).
+    this.approvalPage.useTable(props.table).useLinkSecret(props.linkSecret).useBus(props.bus);
     this.httpApi.addRoutes({
       path: '/approve/{dossierId}',
       methods: [HttpMethod.GET, HttpMethod.POST],

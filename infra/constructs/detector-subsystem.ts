@@ -1,7 +1,8 @@
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -9,6 +10,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OUTBOUND_SOURCE } from '../../shared/contracts/outbound-events.ts';
 import { ENV } from '../../shared/settings/env.ts';
 import { DungHanFunction } from './dunghan-function.ts';
 import { alarmAboveZero, alarmOnFunction, deadLetterQueue, minutes, type Operations } from './operations.ts';
@@ -29,6 +31,8 @@ export interface DetectorSubsystemProps {
 /** The scheduled detector: the function, its schedule, its dead letters, its mail grants, its alarms. */
 export class DetectorSubsystem extends Construct {
   readonly function: DungHanFunction;
+  /** Sends an approved apology at once, reacting to the approval page's event (issue #16). */
+  readonly delivery: DungHanFunction;
   readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: DetectorSubsystemProps) {
@@ -48,27 +52,26 @@ export class DetectorSubsystem extends Construct {
       reservedConcurrentExecutions: 1,
     });
     const fn = this.function.fn;
-    this.function.useTable(props.table).useBus(props.bus).useLinkSecret(props.linkSecret);
-    // The detector sends with the SES API v2 SendEmail (simple content, SES builds the MIME): only
-    // ses:SendEmail, on the identity and on the configuration set it sends through. grantSendEmail
-    // would add ses:SendRawEmail, which nothing uses.
-    props.mail.identity.grant(fn, 'ses:SendEmail');
-    fn.addEnvironment(ENV.sender, props.mail.sender);
-    fn.addEnvironment(ENV.sesConfigurationSet, props.mail.configurationSetName);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: props.mail.configurationSetName,
-          }),
-        ],
-      }),
-    );
-    fn.addEnvironment(ENV.approvalBaseUrl, props.approvalBaseUrl);
+    // The delivery function shares the detector's composition root, permissions and settings.
+    this.delivery = new DungHanFunction(this, 'Delivery', {
+      name: 'deliver-apology',
+      description: 'Đúng Hạn: an approved apology sent at once',
+      timeout: Duration.seconds(60),
+    });
+    for (const sender of [this.function, this.delivery]) this.useMail(sender, props);
     if (props.adminEmails) fn.addEnvironment(ENV.adminEmails, props.adminEmails);
+    new Rule(this, 'ApologyApproved', {
+      eventBus: props.bus,
+      description: 'An official approved an apology: send it now, not at the next scheduled run',
+      eventPattern: { source: [OUTBOUND_SOURCE], detailType: ['ApologyApproved'] },
+      targets: [
+        new LambdaFunction(this.delivery.fn, {
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.deadLetters,
+        }),
+      ],
+    });
     new Schedule(this, 'Schedule', {
       description: 'Every 15 minutes in office hours, Monday to Saturday (make-up Saturdays), Vietnam time',
       schedule: ScheduleExpression.cron({
@@ -85,6 +88,7 @@ export class DetectorSubsystem extends Construct {
     });
 
     alarmOnFunction(this, this.function, 'Detector', operations);
+    alarmOnFunction(new Construct(this, 'DeliveryAlarms'), this.delivery, 'Apology delivery', operations);
     const runMetric = (metricName: string) =>
       new Metric({
         namespace: 'DungHan',
@@ -107,5 +111,31 @@ export class DetectorSubsystem extends Construct {
       runMetric('DossiersParked'),
       'The detector parked a dossier after 3 failing runs: its deadlines are not watched until `dunghan quarantine retry` (ADR 0012)',
     );
+  }
+
+  /**
+   * Sends with the SES API v2 SendEmail (simple content, SES builds the MIME): only ses:SendEmail, on
+   * the identity and on the configuration set it sends through (grantSendEmail would add
+   * ses:SendRawEmail, which nothing uses); reads the table, the bus and the link secret.
+   */
+  private useMail(sender: DungHanFunction, props: DetectorSubsystemProps): void {
+    const fn = sender.fn;
+    sender.useTable(props.table).useBus(props.bus).useLinkSecret(props.linkSecret);
+    props.mail.identity.grant(fn, 'ses:SendEmail');
+    fn.addEnvironment(ENV.sender, props.mail.sender);
+    fn.addEnvironment(ENV.sesConfigurationSet, props.mail.configurationSetName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: props.mail.configurationSetName,
+          }),
+        ],
+      }),
+    );
+    fn.addEnvironment(ENV.approvalBaseUrl, props.approvalBaseUrl);
   }
 }

@@ -21,7 +21,7 @@ export const appointmentBeyondDueDateSchema = z.object({
   appointmentAt: z.string(),
   legalDueAt: z.string(),
 });
-/** DossierDueSoon, ApologyDeadlineMissed, DossierOverdue, SecondOverrun, ApologyDrafted, ApologyIssued. */
+/** DossierDueSoon, ApologyDeadlineMissed, DossierOverdue, SecondOverrun, ApologyDrafted, ApologyApproved, ApologyIssued. */
 export const deadlineEventSchema = z.object({
   ...common,
   stage: z.string(),
@@ -41,6 +41,8 @@ export type DeadlineEventType =
   | 'DossierOverdue'
   | 'SecondOverrun'
   | 'ApologyDrafted'
+  /** An official approved the apology and the new date: the delivery function sends it at once (#16). */
+  | 'ApologyApproved'
   | 'ApologyIssued';
 export type OutboundEventType = ViolationEventType | DeadlineEventType;
 

@@ -1,11 +1,13 @@
 import { InvalidLinkError, verifyApprovalToken } from '../domain/approval-link.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
-import { ApprovalRefusedError, approveApology } from '../domain/dossier/re-appointment.ts';
+import { ApprovalRefusedError, approvalAnnouncement, approveApology } from '../domain/dossier/re-appointment.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
+import { shortDateTime } from '../domain/letters/vietnamese-format.ts';
 import { letterIssuer } from '../domain/units/routing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
 import { NotFoundError } from '../support/errors.ts';
 import type { RuleBook } from './rule-book.ts';
 import { saveWithRetry } from './save-with-retry.ts';
@@ -15,6 +17,8 @@ export interface ApprovalDeps {
   rules: RuleBook;
   clock: Clock;
   linkSecret: string;
+  /** Announces the approval, so the delivery function sends the letter at once (issue #16). */
+  publisher?: EventPublisher | undefined;
 }
 
 /** Thrown when there is no such dossier (or nothing to approve). */
@@ -28,6 +32,19 @@ export interface ApprovalView {
   letter: ApologyLetter;
   proposedReturnDate: string;
   originalDueAt: string;
+  /** Set once approved (a used link shows it instead of the form): when, by whom, and what was sent. */
+  approval?: ApprovalDone | undefined;
+}
+
+/** An approval as a used link shows it, dates as officials read them (HH:mm dd/mm/yyyy, Vietnam time). */
+export interface ApprovalDone {
+  at: string;
+  by: string;
+  reason: string;
+  newReturnDate: string;
+  channel: 'email' | 'desk';
+  /** When the letter went out (to the citizen, or to the desk to print); absent while it waits. */
+  sentAt?: string | undefined;
 }
 
 /** Checks the link and loads what the page shows; refuses tampered, expired or foreign links. */
@@ -38,7 +55,25 @@ export async function viewApproval(deps: ApprovalDeps, dossierId: string, token:
   if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${dossierId}`);
   const book = await deps.rules.current();
   const calendar = book.calendar(record.state.rule?.calendarId ?? 'vn-civil-service');
+  const { apology } = record;
+  const sent = Object.values(record.notifications).find(
+    (n) => (n.kind === 'apology_to_citizen' || n.kind === 'apology_letter_for_desk') && n.sentAt,
+  );
+  const done =
+    (apology.status === 'approved' || apology.status === 'issued') && apology.approvedAt
+      ? {
+          at: shortDateTime(calendar, Date.parse(apology.approvedAt)),
+          by: apology.approvedBy ?? '',
+          reason: apology.reason ?? '',
+          newReturnDate: record.extendedDueAt
+            ? shortDateTime(calendar, Date.parse(record.extendedDueAt)).slice(-10)
+            : '',
+          channel: apology.channel ?? 'desk',
+          ...(sent?.sentAt ? { sentAt: shortDateTime(calendar, Date.parse(sent.sentAt)) } : {}),
+        }
+      : undefined;
   return {
+    ...(done ? { approval: done } : {}),
     record,
     letter: buildApologyLetter(record, calendar, now, letterIssuer(record, book.units, now)),
     proposedReturnDate: (record.apology.proposedReturnAt ?? record.state.dueAt ?? '').slice(0, 10),
@@ -57,11 +92,15 @@ export async function approveThroughLink(
 ): Promise<DossierRecord> {
   const now = deps.clock.now();
   verifyApprovalToken(deps.linkSecret, input.token, input.dossierId, now);
-  return saveWithRetry(deps.store, input.dossierId, async (record) => {
+  const saved = await saveWithRetry(deps.store, input.dossierId, async (record) => {
     if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${input.dossierId}`);
     const calendar = (await deps.rules.current()).calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
-    return { save: approveApology(record, input, calendar, now), after: (saved) => saved };
+    return { save: approveApology(record, input, calendar, now), after: (stored) => stored };
   });
+  // Announced once stored, so the delivery function finds the approval; if the bus refuses, the
+  // scheduled detector delivers the letter (the approval made it the dossier's next action).
+  if (deps.publisher) await deps.publisher.publish([approvalAnnouncement(saved)]).catch(() => undefined);
+  return saved;
 }
 
 export { ApprovalRefusedError, InvalidLinkError };

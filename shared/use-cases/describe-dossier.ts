@@ -1,10 +1,11 @@
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
-import { foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
+import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { type ClockEntry, foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
 import { responsibleNow } from '../domain/dossier/responsibility.ts';
 import { buildControlSlip, type ControlSlip } from '../domain/letters/control-slip.ts';
 import { workingTimeVi } from '../domain/letters/vietnamese-format.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
-import { unitsMissingFrom } from '../domain/units/routing.ts';
+import { unitsMissingFrom, withUnitNames } from '../domain/units/routing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { RuleBook } from './rule-book.ts';
@@ -33,7 +34,7 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
   ).history;
   const now = deps.clock.now();
   const calendar = state.rule ? book.calendar(state.rule.calendarId) : defaultCalendar();
-  const responsible = responsibleNow(state, now);
+  const responsible = responsibleNow(withUnitNames(record, book.units).state, now);
   return {
     dossierId: state.dossierId,
     status: state.status === 'awaiting_receipt' ? 'awaiting_receipt' : isClosed(state.status) ? state.status : 'open',
@@ -67,7 +68,7 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
     result: state.result ?? null,
     violations: state.violations.map((v) => v.code),
     dueDateChanges: record.dueDateChanges ?? [],
-    history,
+    history: withApology(history, record),
     version: record.version,
   };
 }
@@ -79,4 +80,28 @@ export async function dossierSlip(deps: DescribeDossierDeps, dossierId: string):
   const book = await deps.rules.current();
   const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
   return buildControlSlip(record.state, calendar, book.units, deps.clock.now());
+}
+
+/**
+ * The history folded from the events, with the approval and the issue of the apology (issue #16): they
+ * are the detector's and the approval page's, not events of the one-stop system, so the record keeps them.
+ */
+function withApology(history: readonly ClockEntry[], record: DossierRecord) {
+  const { apology } = record;
+  const entries: (ClockEntry | { at: string; kind: 'apology_approved' | 'apology_issued'; note: string })[] = [
+    ...history,
+  ];
+  if (apology.approvedAt)
+    entries.push({
+      at: apology.approvedAt,
+      kind: 'apology_approved',
+      note: `by ${apology.approvedBy ?? ''}; new return date ${record.extendedDueAt ?? ''}; reason: ${apology.reason ?? ''}`,
+    });
+  if (apology.issuedAt)
+    entries.push({
+      at: apology.issuedAt,
+      kind: 'apology_issued',
+      note: apology.channel === 'email' ? 'emailed to the applicant' : 'printable letter sent to the desk',
+    });
+  return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }

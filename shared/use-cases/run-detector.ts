@@ -101,19 +101,7 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   const now = deps.clock.now();
   const book = await deps.rules.current();
   const calendarOf = (record: DossierRecord) => book.calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
-  const report: DetectorReport = {
-    runId,
-    now: defaultCalendar().formatInstant(now),
-    bucketsRead: 0,
-    itemsRead: 0,
-    examined: 0,
-    moved: {},
-    notificationsSent: 0,
-    emailsSent: 0,
-    eventsPublished: 0,
-    failures: [],
-    parked: [],
-  };
+  const report = emptyReport(runId, now);
   const readsBefore = deps.index.itemsRead;
   const failing = new Quarantine(deps, report, now);
   await failing.load();
@@ -159,6 +147,64 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   for (const problem of walk.problems)
     report.failures.push({ dossierId: `(${problem.where})`, reason: problem.reason });
   report.itemsRead = deps.index.itemsRead - readsBefore;
+  return report;
+}
+
+function emptyReport(runId: string, now: number): DetectorReport {
+  return {
+    runId,
+    now: defaultCalendar().formatInstant(now),
+    bucketsRead: 0,
+    itemsRead: 0,
+    examined: 0,
+    moved: {},
+    notificationsSent: 0,
+    emailsSent: 0,
+    eventsPublished: 0,
+    failures: [],
+    parked: [],
+  };
+}
+
+/** A batch of one: a dossier delivered on demand is not in a walk; if this fails, the walk finds it. */
+const ON_DEMAND: DueBatch = { due: [], unreadable: [], holdBack: () => undefined };
+
+/**
+ * Delivers at once what the given dossiers owe (issue #16: an approved apology reaches the citizen
+ * within seconds, not at the next scheduled run): the same move, send and outcome write as a run — the
+ * same lease, so a citizen's apology is still sent at most once, even while a scheduled run looks at the
+ * same dossier. Nothing is quarantined: a failure is reported, and the dossier's next action (now) keeps
+ * it in the scheduled detector's reach.
+ */
+export async function deliverNow(
+  deps: DetectorDeps,
+  dossierIds: readonly string[],
+  runId: string,
+): Promise<DetectorReport> {
+  const now = deps.clock.now();
+  const book = await deps.rules.current();
+  const calendarOf = (record: DossierRecord) => book.calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
+  const report = emptyReport(runId, now);
+  const held: Held[] = [];
+  for (const dossierId of new Set(dossierIds)) {
+    try {
+      const { record } = await deps.store.load(dossierId);
+      if (!record?.state.received) continue;
+      report.examined += 1;
+      const moved = await move(deps, record, now, runId, calendarOf(record), report);
+      if (moved.sending) held.push({ ...moved.sending, batch: ON_DEMAND });
+    } catch (error) {
+      report.failures.push({ dossierId, reason: describeError(error) });
+    }
+  }
+  const outcomes = await send(deps, held, now, report, book.units);
+  for (const h of held) {
+    try {
+      await recordOutcome(deps, h, outcomes, now, runId, calendarOf(h.record), report);
+    } catch (error) {
+      report.failures.push({ dossierId: h.record.state.dossierId, reason: describeError(error) });
+    }
+  }
   return report;
 }
 

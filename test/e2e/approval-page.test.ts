@@ -57,11 +57,15 @@ describe('the approval page in headless Chromium, on a phone', () => {
     expect(await page.locator('h1').innerText()).toBe('Đã duyệt phiếu xin lỗi');
     expect(await page.locator('body').innerText()).toContain('22/03/2024');
 
+    // Issue #16: the used link shows the approval made, never the blank form again (a second POST is
+    // refused too: test/integration/detector.test.ts).
     await page.goto(approvalUrl);
-    await page.fill('#reason', 'Thử duyệt lần hai');
-    await page.fill('#newReturnDate', '2024-03-29');
-    await page.click('button[type=submit]');
-    expect(await page.locator('[role=alert]').innerText()).toContain('không được hẹn lại lần thứ hai');
+    expect(await page.locator('h1').innerText()).toBe('Phiếu xin lỗi đã được duyệt');
+    expect(await page.locator('form').count()).toBe(0);
+    expect(await page.locator('body').innerText()).toContain('không dùng để duyệt lại');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(
+      0,
+    );
   });
 
   it('refuses a tampered link with a clear page', async () => {

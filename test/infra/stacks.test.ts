@@ -59,11 +59,17 @@ describe('the CDK app', () => {
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'events:PutEvents', 'sqs:SendMessage']),
     );
     expect(actions(ingest).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
-    // The approval page reads the link secret and saves the approval; it neither publishes nor mails.
+    // The approval page reads the link secret, saves the approval and announces it (issue #16); it never mails.
     expect(actions(approvalPage)).toEqual(
-      expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem']),
+      expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem', 'events:PutEvents']),
     );
-    expect(actions(approvalPage).some((a) => a.startsWith('events:') || a.startsWith('ses:'))).toBe(false);
+    expect(actions(approvalPage).some((a) => a.startsWith('ses:'))).toBe(false);
+    // The delivery function sends the approved letter as the detector would: the same grants.
+    const delivery = statementsOf('DetectorDeliveryFunctionServiceRoleDefaultPolicy');
+    expect(actions(delivery)).toEqual(
+      expect.arrayContaining(['ses:SendEmail', 'secretsmanager:GetSecretValue', 'dynamodb:PutItem']),
+    );
+    expect(actions(delivery)).not.toContain('ses:SendRawEmail');
     // The admin API recomputes dossiers for administrators and may owe the bus a violation event; it never
     // mails and never reads the link secret.
     expect(actions(admin)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'events:PutEvents']));
@@ -133,8 +139,9 @@ describe('the CDK app', () => {
 
   it('alarms on dead letters, errors, throttles and detector failures, to an SNS topic with the given subscription', () => {
     const alarms = Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'));
-    // Issue #13 adds the alarm on parked dossiers (ADR 0012); #14 splits the API into two functions.
-    expect(alarms.length).toBe(12);
+    // Issue #13 adds the alarm on parked dossiers (ADR 0012); #14 splits the API into two functions; #16
+    // adds the function that sends an approved apology at once.
+    expect(alarms.length).toBe(14);
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossiersParked', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
@@ -202,6 +209,20 @@ describe('the CDK app', () => {
       '<hash>',
     );
     expect(masked).toMatchSnapshot();
+  });
+});
+
+describe('an approval delivered at once (issue #16)', () => {
+  it('routes the approval page’s ApologyApproved event to the delivery function, with retries and a DLQ', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['vn.dunghan'], 'detail-type': ['ApologyApproved'] },
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
+    });
   });
 });
 

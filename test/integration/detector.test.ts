@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
+import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
+import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
 
@@ -125,9 +127,30 @@ describe('the detector walks a dossier through every stage on a simulated clock 
     });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('ngày hẹn trả kết quả mới là <b>22/03/2024</b>');
+    // Issue #16: sent within the approval's own handling (the delivery function reacts to its event), once.
+    expect((await mail()).map((m) => m.destination.to)).toEqual([['hbia.ksor@example.vn']]);
     const again = await approve(id, approvalUrl, { reason: 'Lần hai', newReturnDate: '2024-03-29', approvedBy: 'X' });
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('không được hẹn lại lần thứ hai');
+    // Issue #16: the used link shows the approval and what was sent, not the blank form again.
+    const used = await (await fetch(approvalUrl)).text();
+    expect(used).not.toContain('<form');
+    expect(used).toContain('Đã duyệt lúc <b>17:20 ngày 15/03/2024</b> bởi <b>Rơ Lan Thị Hoa</b>');
+    expect(used).toContain('ngày hẹn trả kết quả mới: <b>22/03/2024</b>');
+    expect(used).toContain('Phiếu đã được gửi đến email của công dân lúc 17:20 ngày 15/03/2024.');
+    // And `dunghan dossier` shows it in the history.
+    const view = await describeDossier(
+      { store: runtime.store, rules: new RuleBook(runtime.config, clock, 0), clock },
+      id,
+    );
+    expect(view?.history.filter((h) => h.kind.startsWith('apology_'))).toEqual([
+      {
+        at: '2024-03-15T10:20:00.000Z',
+        kind: 'apology_approved',
+        note: 'by Rơ Lan Thị Hoa; new return date 2024-03-22T17:00:00+07:00; reason: Chờ kết quả đo đạc thửa đất của Văn phòng đăng ký đất đai',
+      },
+      { at: '2024-03-15T10:20:00.000Z', kind: 'apology_issued', note: 'emailed to the applicant' },
+    ]);
 
     at('2024-03-15T17:30:00+07:00');
     await runtime.detect();
@@ -225,7 +248,7 @@ describe('failures', () => {
 });
 
 describe('a citizen without an email address', () => {
-  it('gets the approved apology as a printable letter in the desk official’s next digest', async () => {
+  it('gets the approved apology as a printable letter in a digest to the desk official, sent at the approval', async () => {
     const id = 'H21.65-240506-0401';
     at('2024-05-06T09:00:00+07:00');
     await deliver(
@@ -243,21 +266,26 @@ describe('a citizen without an email address', () => {
     const link =
       /Duyệt phiếu xin lỗi: (\S+)/.exec((await mail()).find((m) => m.body.text?.includes(id))?.body.text ?? '')?.[1] ??
       '';
+    await clearSentEmails(runtime.sesEndpoint ?? '');
     const approved = await approve(id, link, {
       reason: 'Chờ ý kiến của Chi cục Thuế',
       newReturnDate: '2024-05-24',
       approvedBy: 'Rơ Lan Thị Hoa',
     });
     expect(await approved.text()).toContain('bộ phận một cửa sẽ nhận bản in phiếu');
-    await clearSentEmails(runtime.sesEndpoint ?? '');
-    at('2024-05-16T17:45:00+07:00');
-    await runtime.detect().catch(() => undefined); // the bad-address dossier above still fails, alone
-    const [digest] = await mail();
+    // Issue #16: the approval is delivered at once (the delivery function reacts to it), not by the next run.
+    const [digest, ...more] = await mail();
+    expect(more).toEqual([]);
     expect(digest?.destination.to).toEqual(['an.nv@example.vn']);
     expect(digest?.body.text).toContain('Phiếu xin lỗi cần in và trao cho công dân (không có địa chỉ email)');
     expect(digest?.body.text).toContain('Kính gửi: Ông/Bà Siu H’Nhi');
     expect(digest?.body.text).toContain('Lý do: Chờ ý kiến của Chi cục Thuế');
     expect(digest?.attachments.map((a) => a.filename)).toEqual([`phieu-xin-loi-${id}.docx`]);
     expect((await runtime.store.load(id)).record?.apology).toMatchObject({ status: 'issued', channel: 'desk' });
+    // The next run has nothing left to send for it.
+    await clearSentEmails(runtime.sesEndpoint ?? '');
+    at('2024-05-16T17:45:00+07:00');
+    await runtime.detect().catch(() => undefined); // the bad-address dossier above still fails, alone
+    expect((await mail()).filter((m) => m.body.text?.includes(id))).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { OutboundEvent } from '../../contracts/outbound-events.ts';
 import { RefusedError } from '../../support/errors.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { outEvent } from './advance-stages.ts';
@@ -100,6 +101,21 @@ export function approveApology(
   };
   approved.nextActionAt = scheduleNextAction(approved, calendar);
   return approved;
+}
+
+/**
+ * The announcement of a stored approval (issue #16), which makes the delivery function send the letter
+ * at once. A trigger, not a record: it is not kept in the outbox (a republished trigger would deliver
+ * again and again), so if the bus refuses it the scheduled detector delivers the letter, as it always
+ * did; `ApologyIssued` (in the outbox) is the fact subscribers rely on.
+ */
+export function approvalAnnouncement(record: DossierRecord): OutboundEvent {
+  return outEvent(
+    record,
+    'ApologyApproved',
+    `${record.state.dossierId}#apology_approved`,
+    record.apology.approvedAt ?? new Date(0).toISOString(),
+  );
 }
 
 /** The latest new return date an approval may set, in days after the legal due date. */

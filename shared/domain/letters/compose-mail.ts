@@ -3,7 +3,7 @@ import { describeError } from '../../support/describe-error.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
 import { responsibleNow } from '../dossier/responsibility.ts';
-import { type Desk, deskKey, letterIssuer, routeNotification } from '../units/routing.ts';
+import { type Desk, deskKey, letterIssuer, routeNotification, withUnitNames } from '../units/routing.ts';
 import type { UnitBook } from '../units/unit-directory.ts';
 import { renderLetterDocx } from './apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
@@ -66,7 +66,8 @@ export function composeMail(
   const envelopes: Envelope[] = [];
   const failures = new Map<string, string>();
   const byDesk = new Map<string, { desk: Desk; items: DigestItem[]; cc: Set<string>; parts: Envelope['parts'] }>();
-  for (const { record, sending } of run) {
+  for (const { record: stored, sending } of run) {
+    const record = withUnitNames(stored, settings.units);
     const received = record.state.received;
     if (!received) continue;
     const dossierId = record.state.dossierId;

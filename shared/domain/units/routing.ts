@@ -188,3 +188,16 @@ export function letterIssuer(record: DossierRecord, units: UnitBook, now: number
     ...(atFault ? { atFault } : {}),
   };
 }
+
+/** The record with every step named: the name the events gave, else the directory's (else the id stays). */
+export function withUnitNames(record: DossierRecord, units: UnitBook): DossierRecord {
+  const { steps } = record.state;
+  if (steps.every((s) => s.unitName !== undefined || !units.get(s.unitId))) return record;
+  return {
+    ...record,
+    state: {
+      ...record.state,
+      steps: steps.map((s) => (s.unitName === undefined ? { ...s, unitName: units.get(s.unitId)?.name } : s)),
+    },
+  };
+}
