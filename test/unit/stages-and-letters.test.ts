@@ -10,7 +10,7 @@ import { ApprovalRefusedError, approveApology } from '../../shared/domain/dossie
 import { renderLetterDocx } from '../../shared/domain/letters/apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../../shared/domain/letters/apology-letter.ts';
 import { ngayThangNam } from '../../shared/domain/letters/vietnamese-format.ts';
-import { receivedEvent } from '../support/dossier-factory.ts';
+import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
 import { shippedFold } from '../support/in-memory.ts';
 
 let context: FoldContext;
@@ -301,3 +301,30 @@ describe('the official digest', () => {
     expect(digest.subject).toBe('[Đúng Hạn] 1 hồ sơ cần xử lý — 17:30 ngày 14/03/2024');
   });
 });
+
+describe('the letter after a restart or a suspension (issue #16)', () => {
+  it('quotes the appointment in force, not only the receipt’s', () => {
+    const restarted = record({}, [
+      parseDossierEvent(lifecycle('DossierSupplementRequested', '2024-03-06T09:00:00+07:00')),
+      parseDossierEvent(lifecycle('DossierSupplemented', '2024-03-11T09:00:00+07:00')),
+    ]);
+    const letter = buildApologyLetter(restarted, calendar, t('2024-03-21T09:00:00+07:00'));
+    expect(letter.paragraphs[2]).toBe(
+      'Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 18 tháng 3 năm 2024; sau khi hồ sơ được bổ sung đầy đủ, thời hạn trả kết quả là 17 giờ 00 phút, ngày 25 tháng 3 năm 2024.',
+    );
+    const paused = record({}, [
+      parseDossierEvent(lifecycle('DossierSuspended', '2024-03-06T09:00:00+07:00', { reason: 'financial_obligation' })),
+      parseDossierEvent(lifecycle('DossierResumed', '2024-03-08T09:00:00+07:00')),
+    ]);
+    expect(buildApologyLetter(paused, calendar, t('2024-03-19T09:00:00+07:00')).paragraphs[2]).toMatch(
+      /^Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 18 tháng 3 năm 2024; do thời gian tạm dừng giải quyết không tính vào thời hạn, thời hạn trả kết quả là \d{2} giờ \d{2} phút, ngày 20 tháng 3 năm 2024\.$/,
+    );
+    expect(buildApologyLetter(record(), calendar, t('2024-03-15T09:00:00+07:00')).paragraphs[2]).toBe(
+      'Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 18 tháng 3 năm 2024.',
+    );
+  });
+});
+
+function lifecycle(type: string, at: string, extra: Record<string, unknown> = {}) {
+  return lifecycleEvent(type, { dossierId: 'H21.65-240304-0001', eventId: `${type}-${at}`, occurredAt: at, ...extra });
+}

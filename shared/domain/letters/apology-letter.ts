@@ -58,7 +58,7 @@ export function buildApologyLetter(
       ? [`Số định danh cá nhân/mã số định danh của tổ chức: ${received.applicant.idNumber}.`]
       : []),
     `Mã số hồ sơ: ${state.dossierId}.`,
-    `Thời gian hẹn trả kết quả giải quyết hồ sơ: ${gioPhutNgay(calendar, Date.parse(appointment))}.`,
+    `Thời gian hẹn trả kết quả giải quyết hồ sơ: ${gioPhutNgay(calendar, Date.parse(appointment))}${inForce(state, calendar, appointment)}.`,
     reform
       ? `Tuy nhiên, hồ sơ của ${who} không thể giải quyết xong trong thời hạn đã hẹn.`
       : `Tuy nhiên, đến thời hạn trên, ${agencyName} chưa trả được kết quả giải quyết hồ sơ cho ${who}.`,
@@ -87,6 +87,18 @@ export function buildApologyLetter(
     signatureName: issuer ? issuer.headName : received.head?.name,
     draft,
   };
+}
+
+/**
+ * The appointment in force when it is not the receipt's (issue #16): a complete supplement restarted the
+ * clock (NĐ 61/2018 Điều 19 k4), or a suspension moved the due date; the letter's "đến thời hạn trên"
+ * then refers to that date, the one that was actually missed.
+ */
+function inForce(state: DossierRecord['state'], calendar: WorkingCalendar, appointment: string): string {
+  if (!state.dueAt || Date.parse(state.dueAt) <= Date.parse(appointment)) return '';
+  const due = gioPhutNgay(calendar, Date.parse(state.dueAt));
+  if (state.cycle > 1) return `; sau khi hồ sơ được bổ sung đầy đủ, thời hạn trả kết quả là ${due}`;
+  return `; do thời gian tạm dừng giải quyết không tính vào thời hạn, thời hạn trả kết quả là ${due}`;
 }
 
 /** The draft reason of an inter-agency delay: the unit whose step overran, and its own time limit. */
