@@ -37,7 +37,7 @@ ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
 <label for="reason">Lý do chậm trễ (ghi trong phiếu)</label>
 <textarea id="reason" name="reason" required minlength="5" maxlength="2000">${e(values.reason ?? record.apology.reason ?? '')}</textarea>
 <label for="newReturnDate">Ngày hẹn trả kết quả mới</label>
-<input id="newReturnDate" name="newReturnDate" type="date" required value="${e(values.newReturnDate ?? view.proposedReturnDate)}">
+<input id="newReturnDate" name="newReturnDate" type="text" inputmode="numeric" placeholder="dd/mm/yyyy" pattern="\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{2}-\\d{2}" title="ngày/tháng/năm, ví dụ 22/03/2024" required value="${e(values.newReturnDate ?? vnDate(view.proposedReturnDate))}">
 <label for="approvedBy">Người duyệt (họ tên, chức vụ)</label>
 <input id="approvedBy" name="approvedBy" required maxlength="200" value="${e(values.approvedBy ?? record.state.received?.head?.name ?? '')}">
 <button type="submit">Duyệt và gửi phiếu xin lỗi cho công dân</button>
@@ -45,6 +45,12 @@ ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
 </form>
 <div class="card letter"><p class="note">Bản dự thảo phiếu (phần tô vàng sẽ được thay bằng nội dung ở trên):</p>${renderLetterHtml(view.letter)}</div>`,
   );
+}
+
+/** `dd/mm/yyyy` from `YYYY-MM-DD` (the form shows dates as Vietnamese readers write them, whatever the browser's locale). */
+function vnDate(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : iso;
 }
 
 /** After approval. */

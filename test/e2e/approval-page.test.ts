@@ -46,13 +46,18 @@ describe('the approval page in headless Chromium, on a phone', () => {
     const screenshot = await page.screenshot({ path: 'test-results/approval-page.png', fullPage: true });
     expect(screenshot.length).toBeGreaterThan(20_000);
 
+    // Issue #16: the date is shown and entered as dd/mm/yyyy whatever the browser's locale.
+    expect(await page.inputValue('#newReturnDate')).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
     await page.fill('#reason', 'Chờ kết quả xác minh nguồn gốc sử dụng đất');
-    await page.fill('#newReturnDate', '2024-03-18');
+    await page.fill('#newReturnDate', '18/03/2024');
     await page.click('button[type=submit]');
     expect(await page.locator('[role=alert]').innerText()).toContain(
       'Ngày hẹn mới phải sau hạn trả kết quả theo quy định.',
     );
-    await page.fill('#newReturnDate', '2024-03-22');
+    await page.fill('#newReturnDate', '31/02/2024');
+    await page.click('button[type=submit]');
+    expect(await page.locator('[role=alert]').innerText()).toContain('Ngày hẹn mới không hợp lệ');
+    await page.fill('#newReturnDate', '22/03/2024');
     await page.click('button[type=submit]');
     expect(await page.locator('h1').innerText()).toBe('Đã duyệt phiếu xin lỗi');
     expect(await page.locator('body').innerText()).toContain('22/03/2024');

@@ -29,7 +29,7 @@ export class ApprovalRefusedError extends RefusedError {
 export interface ApprovalInput {
   /** The reason stated in the letter (Lý do). */
   reason: string;
-  /** The new return date: a local date `YYYY-MM-DD` (the result is due at office closing that day). */
+  /** The new return date: a local date `dd/mm/yyyy` or `YYYY-MM-DD` (the result is due at office closing that day). */
   newReturnDate: string;
   /** Who approved: an official id or the head's name. Not personal data of the citizen. */
   approvedBy: string;
@@ -121,11 +121,19 @@ export function approvalAnnouncement(record: DossierRecord): OutboundEvent {
 /** The latest new return date an approval may set, in days after the legal due date. */
 export const MAX_EXTENSION_DAYS = 365;
 
-/** The day number (days since 1970-01-01) of a real calendar date `YYYY-MM-DD`, else undefined. */
+/**
+ * The day number (days since 1970-01-01) of a real calendar date, written `dd/mm/yyyy` as Vietnamese
+ * readers enter it (issue #16) or `YYYY-MM-DD`; else undefined.
+ */
 function calendarDay(text: string): number | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return undefined;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const vn = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
+  const [y, m, d] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : vn
+      ? [Number(vn[3]), Number(vn[2]), Number(vn[1])]
+      : [Number.NaN, Number.NaN, Number.NaN];
+  if (Number.isNaN(y)) return undefined;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
   return date.getTime() / 86_400_000;
