@@ -7,6 +7,7 @@ import {
   rulesCommands,
   unitCommands,
 } from './admin-commands.ts';
+import { runApprovals, runApprove, runServe } from './desk-commands.ts';
 import { runDue } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
@@ -331,6 +332,39 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   ).action(async (options) => runReport(options, io.out));
 
   program
+    .command('approvals')
+    .description('The drafted apologies awaiting approval on the local store (or --aws), the oldest draft first.')
+    .addOption(dataDir())
+    .option('--aws', 'read the AWS table named by TABLE_NAME (credentials from the environment)')
+    .action(async (options) => print(await runApprovals(options)));
+
+  program
+    .command('approve')
+    .argument('<dossierId>', 'the dossier code')
+    .description(
+      'Approve a dossier’s apology from the desk, through the same rules as the approval page: the reason, the\n' +
+        'one new return date (after the legal due date, a working day), who approves. The letter is sent at once\n' +
+        'where the delivery function runs (AWS, `dunghan serve`, `npm start`), else at the next detector pass.',
+    )
+    .requiredOption('--reason <text>', 'the reason for the delay, as the letter states it')
+    .requiredOption('--new-date <date>', 'the new return date, dd/mm/yyyy or YYYY-MM-DD')
+    .requiredOption('--by <name>', 'who approves (name, title)')
+    .addOption(dataDir())
+    .option('--aws', 'work on the AWS table named by TABLE_NAME (credentials from the environment)')
+    .action(async (dossierId: string, options) => print(await runApprove(dossierId, options)));
+
+  program
+    .command('serve')
+    .description(
+      'Keep the approval page and the SES emulator up on the local store until Ctrl-C: the links in the digests\n' +
+        '`dunghan detect` sends open here, and an approval is delivered at once.',
+    )
+    .option('--api-port <port>', 'approval page port', '8080')
+    .option('--ses-port <port>', 'SES emulator port', '8005')
+    .addOption(dataDir())
+    .action(async (options) => runServe(options, io));
+
+  program
     .command('detect')
     .description(
       'Run one detector pass at --now on the local store: move dossiers through their stages, send the digests\n' +
@@ -338,6 +372,11 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
         'dossier failed (the others are handled; what was not sent stays owed for the next pass).',
     )
     .requiredOption('--now <iso>', 'the instant of the pass, ISO-8601 with offset')
+    .option(
+      '--approval-base-url <url>',
+      'where the approval links in the digests point (`dunghan serve` serves them there)',
+      'http://127.0.0.1:8080',
+    )
     .addOption(dataDir())
     .action(async (options) => print(await runDetect(options)));
 

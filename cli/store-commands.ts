@@ -245,7 +245,7 @@ export async function runDossier(dossierId: string, options: StoreOptions) {
   );
 }
 
-export async function runDetect(options: StoreOptions & { now: string }) {
+export async function runDetect(options: StoreOptions & { now: string; approvalBaseUrl?: string }) {
   const now = parseInstantWithOffset(options.now, '--now');
   const sesEndpoint = process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES;
   if (!sesEndpoint) {
@@ -263,6 +263,11 @@ export async function runDetect(options: StoreOptions & { now: string }) {
         throw error;
       }
     },
-    { mail: true, sesEndpoint, clock: { now: () => now } },
+    {
+      mail: true,
+      sesEndpoint,
+      clock: { now: () => now },
+      ...(options.approvalBaseUrl ? { approvalBaseUrl: options.approvalBaseUrl } : {}),
+    },
   );
 }

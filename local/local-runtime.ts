@@ -105,6 +105,8 @@ export async function startLocalRuntime(
     /** Run dynalite and the SES emulator in worker threads (cores of their own). */
     dynamoThread?: boolean;
     linkSecret?: string;
+    /** The base of the approval links in digests (default: this runtime's own page, `apiUrl`). */
+    approvalBaseUrl?: string;
     /** Administrators told when a calendar year is still provisional (as ADMIN_EMAILS on AWS). */
     adminEmails?: string[];
     provisionalCheckFrom?: string;
@@ -197,7 +199,7 @@ export async function startLocalRuntime(
     closers.push(api.close);
     const wiring = detectorDeps(platform, ses, {
       senderEmail: LOCAL_SENDER,
-      approvalBaseUrl: api.url,
+      approvalBaseUrl: options.approvalBaseUrl ?? api.url,
       linkSecret,
       adminEmails: options.adminEmails ?? [],
       provisionalCheckFrom: options.provisionalCheckFrom,

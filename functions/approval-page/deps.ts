@@ -12,3 +12,9 @@ export function approvalDeps(platform: Platform, linkSecret: string): ApprovalDe
     publisher: platform.publisher,
   };
 }
+
+/** Approving from the desk (`dunghan approve`): the same dependencies, no link to verify. */
+export function deskApprovalDeps(platform: Platform): Omit<ApprovalDeps, 'linkSecret'> {
+  const { linkSecret: _none, ...deps } = approvalDeps(platform, '');
+  return deps;
+}

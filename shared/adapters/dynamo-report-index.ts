@@ -64,6 +64,7 @@ export class DynamoReportIndex implements ReportIndex, OpenDossierIndex {
             clockDay: localDay(Date.parse(row.live.clockStartedAt)),
             ...(row.dueAt ? { dueDay: row.dueAt.slice(0, 10) } : {}),
             unitIds: [...new Set([row.unitId, ...row.steps.map((s) => s.unitId)])],
+            ...(row.live.apologyDraftedAt ? { apologyDraftedAt: row.live.apologyDraftedAt } : {}),
           };
           if (keep(dossier)) out.push(dossier);
         }

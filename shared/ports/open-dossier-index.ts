@@ -11,6 +11,8 @@ export interface NotClosedDossier {
   clockDay: string;
   /** Local date of the current legal due date; absent while the clock waits for a supplement. */
   dueDay?: string | undefined;
+  /** When its apology was drafted, while it awaits approval. */
+  apologyDraftedAt?: string | undefined;
   /** The unit that received it and the units of its inter-agency steps. */
   unitIds?: readonly string[] | undefined;
 }

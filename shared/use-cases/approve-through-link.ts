@@ -8,6 +8,7 @@ import { letterIssuer } from '../domain/units/routing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { OpenDossierIndex } from '../ports/open-dossier-index.ts';
 import { NotFoundError } from '../support/errors.ts';
 import type { RuleBook } from './rule-book.ts';
 import { saveWithRetry } from './save-with-retry.ts';
@@ -90,8 +91,20 @@ export async function approveThroughLink(
   deps: ApprovalDeps,
   input: { dossierId: string; token: string; reason: string; newReturnDate: string; approvedBy: string },
 ): Promise<DossierRecord> {
+  verifyApprovalToken(deps.linkSecret, input.token, input.dossierId, deps.clock.now());
+  return approveAtDesk(deps, input);
+}
+
+/**
+ * Approves the apology from the desk (`dunghan approve`, issue #16) or through a verified link: the one
+ * re-appointment with a conditional write ({@link saveWithRetry}), then the announcement that makes the
+ * delivery function send the letter at once.
+ */
+export async function approveAtDesk(
+  deps: Omit<ApprovalDeps, 'linkSecret'>,
+  input: { dossierId: string; reason: string; newReturnDate: string; approvedBy: string },
+): Promise<DossierRecord> {
   const now = deps.clock.now();
-  verifyApprovalToken(deps.linkSecret, input.token, input.dossierId, now);
   const saved = await saveWithRetry(deps.store, input.dossierId, async (record) => {
     if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${input.dossierId}`);
     const calendar = (await deps.rules.current()).calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
@@ -104,3 +117,17 @@ export async function approveThroughLink(
 }
 
 export { ApprovalRefusedError, InvalidLinkError };
+
+/** The dossiers whose drafted apology awaits approval, the oldest draft first (`dunghan approvals`). */
+export async function listAwaitingApproval(index: OpenDossierIndex) {
+  const waiting = await index.findNotClosed((d) => d.apologyDraftedAt !== undefined);
+  return waiting
+    .map((d) => ({
+      dossierId: d.dossierId,
+      field: d.field,
+      ...(d.procedureCode ? { procedureCode: d.procedureCode } : {}),
+      dueDay: d.dueDay ?? null,
+      draftedAt: d.apologyDraftedAt as string,
+    }))
+    .sort((a, b) => (a.draftedAt < b.draftedAt ? -1 : a.draftedAt > b.draftedAt ? 1 : 0));
+}

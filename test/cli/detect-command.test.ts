@@ -57,7 +57,54 @@ describe('dunghan detect (as a process)', () => {
       },
     );
     expect(JSON.parse(again.stdout)).toMatchObject({ moved: {}, emailsSent: 0 });
-  });
+    // Issue #16: the digest's approval link points where `dunghan serve` serves the page.
+    expect(mail[0]?.body.text).toContain(
+      'Duyệt phiếu xin lỗi: http://127.0.0.1:8080/approve/H21.65-240304-0900?token=',
+    );
+
+    // The desk sees what awaits approval and approves there, through the page's rules.
+    const waiting = JSON.parse((await dunghan('approvals', '--data-dir', dir)).stdout);
+    expect(waiting).toEqual([
+      {
+        dossierId: 'H21.65-240304-0900',
+        field: expect.any(String),
+        procedureCode: expect.any(String),
+        dueDay: '2024-03-18',
+        draftedAt: expect.any(String),
+      },
+    ]);
+    const early = await dunghan(
+      'approve',
+      'H21.65-240304-0900',
+      '--reason',
+      'Chờ kết quả đo đạc',
+      '--new-date',
+      '15/03/2024',
+      '--by',
+      'Rơ Lan Thị Hoa',
+      '--data-dir',
+      dir,
+    );
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/^dunghan: --new-date: newReturnAt: must be after the original due date/);
+    const ok = await dunghan(
+      'approve',
+      'H21.65-240304-0900',
+      '--reason',
+      'Chờ kết quả đo đạc',
+      '--new-date',
+      '22/03/2024',
+      '--by',
+      'Rơ Lan Thị Hoa',
+      '--data-dir',
+      dir,
+    );
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ extendedDueAt: '2024-03-22T17:00:00+07:00', channel: 'email' });
+    expect(JSON.parse((await dunghan('approvals', '--data-dir', dir)).stdout)).toEqual([]);
+    const history = JSON.parse((await dunghan('dossier', 'H21.65-240304-0900', '--data-dir', dir)).stdout).history;
+    expect(history.at(-1)).toMatchObject({ kind: 'apology_approved', note: expect.stringContaining('Rơ Lan Thị Hoa') });
+  }, 180_000);
 
   it('fails with a clear message when no SES endpoint is configured', async () => {
     const { AWS_ENDPOINT_URL_SES: _unset, AWS_ENDPOINT_URL_SESV2: _unset2, ...env } = process.env;

@@ -38,7 +38,14 @@ export interface ReportRow {
    * While not closed: what tells whether a rule or calendar change can touch the dossier — its calendar
    * and when its current clock cycle started (the receipt, or the completed supplement).
    */
-  live?: { calendarId: string; clockStartedAt: string } | undefined;
+  live?:
+    | {
+        calendarId: string;
+        clockStartedAt: string;
+        /** When the apology was drafted, while it awaits approval (`dunghan approvals`, issue #16). */
+        apologyDraftedAt?: string | undefined;
+      }
+    | undefined;
 }
 
 /** The report row of a dossier, or undefined while its receipt event has not arrived. */
@@ -74,7 +81,15 @@ export function reportRowOf(record: DossierRecord): ReportRow | undefined {
     })),
     secondOverrun: record.stagesReached.some((s) => s.stage === 'SECOND_OVERRUN'),
     ...(state.rule && !isClosed(state.status)
-      ? { live: { calendarId: state.rule.calendarId, clockStartedAt: state.clockStartedAt ?? received.receivedAt } }
+      ? {
+          live: {
+            calendarId: state.rule.calendarId,
+            clockStartedAt: state.clockStartedAt ?? received.receivedAt,
+            ...(record.apology.status === 'drafted' && record.apology.draftedAt
+              ? { apologyDraftedAt: record.apology.draftedAt }
+              : {}),
+          },
+        }
       : {}),
   };
 }

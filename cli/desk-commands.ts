@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+import { deskApprovalDeps } from '../functions/approval-page/deps.ts';
+import { type LocalRuntime, startLocalRuntime } from '../local/local-runtime.ts';
+import { platformFromEnvironment } from '../shared/adapters/platform.ts';
+import { readConfig } from '../shared/settings/env.ts';
+import { kindOf } from '../shared/support/errors.ts';
+import { approveAtDesk, listAwaitingApproval } from '../shared/use-cases/approve-through-link.ts';
+import { BadInputError } from './errors.ts';
+import { type StoreOptions, withLocalStore } from './store-commands.ts';
+
+/*
+ * The desk's commands (issue #16): the apologies awaiting approval, an approval made at the desk through
+ * the same use case as the page, and `dunghan serve`, which keeps the approval page up on the local store.
+ */
+
+export interface DeskOptions extends StoreOptions {
+  aws?: boolean;
+}
+
+/** `dunghan approvals`: the drafted apologies awaiting approval, the oldest first. */
+export async function runApprovals(options: DeskOptions) {
+  if (options.aws) return listAwaitingApproval(platformFromEnvironment(readConfig()).table.reports);
+  return withLocalStore(options, (runtime) => listAwaitingApproval(runtime.platform.table.reports));
+}
+
+/** `dunghan approve <id> --reason --new-date --by`: the one re-appointment, from the desk. */
+export async function runApprove(
+  dossierId: string,
+  options: DeskOptions & { reason: string; newDate: string; by: string },
+) {
+  const input = { dossierId, reason: options.reason, newReturnDate: options.newDate, approvedBy: options.by };
+  const approve = async (deps: Parameters<typeof approveAtDesk>[0]) => {
+    try {
+      const saved = await approveAtDesk(deps, input);
+      return {
+        dossierId,
+        extendedDueAt: saved.extendedDueAt,
+        channel: saved.apology.channel,
+        approvedBy: saved.apology.approvedBy,
+      };
+    } catch (error) {
+      // The refusal names its field (reason, newReturnAt, dossier): exit 2 with it.
+      if (kindOf(error) === 'refused' || kindOf(error) === 'not_found')
+        throw new BadInputError(`--${fieldOption(error)}`, (error as Error).message);
+      throw error;
+    }
+  };
+  if (options.aws) return approve(deskApprovalDeps(platformFromEnvironment(readConfig())));
+  return withLocalStore(options, (runtime) => approve(deskApprovalDeps(runtime.platform)));
+}
+
+function fieldOption(error: unknown): string {
+  const field = (error as { field?: string }).field;
+  return field === 'reason' ? 'reason' : field === 'newReturnAt' ? 'new-date' : 'dossier';
+}
+
+/**
+ * `dunghan serve`: the approval page and the SES emulator on the local store until Ctrl-C, so the links
+ * in digests sent by `dunghan detect` open, and approvals are delivered at once.
+ */
+export async function runServe(
+  options: StoreOptions & { apiPort: string; sesPort: string },
+  io: { out: (text: string) => void },
+): Promise<void> {
+  const runtime: LocalRuntime = await startLocalRuntime({
+    dataDir: resolve(options.dataDir, 'dynamodb'),
+    mail: true,
+    apiPort: Number(options.apiPort),
+    sesPort: Number(options.sesPort),
+  });
+  io.out(
+    `Trang duyệt phiếu xin lỗi: ${runtime.apiUrl}/approve/…\nHộp thư (SES emulator): ${runtime.sesEndpoint}/\nDữ liệu: ${resolve(options.dataDir)}\nNhấn Ctrl-C để dừng.\n`,
+  );
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  await runtime.close();
+  io.out('Đã dừng.\n');
+}
