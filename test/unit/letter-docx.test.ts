@@ -26,6 +26,7 @@ const base: ApologyLetter = {
   number: 'Số: …/PXL',
   placeAndDate: 'Ninh Bình, ngày 15 tháng 3 năm 2024',
   addressee: 'Ông/Bà Nguyễn Văn An',
+  thanksTo: 'Ông/Bà Nguyễn Văn An',
   paragraphs: [
     'Ngày 04 tháng 3 năm 2024, Trung tâm tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “Cấp giấy phép xây dựng” của Ông/Bà Nguyễn Văn An.',
     'Mã số hồ sơ: H21.65-240304-0001.',

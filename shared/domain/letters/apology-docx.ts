@@ -11,6 +11,7 @@ const TEXT_FIELDS: readonly TextField[] = [
   'number',
   'placeAndDate',
   'addressee',
+  'thanksTo',
   'reason',
   'newReturnDate',
   'closing',
@@ -70,6 +71,9 @@ export function renderLetterDocx(letter: ApologyLetter, at: Date = new Date()): 
     throw new Error(`letter template field {{${name}}} is not a field of the letter`);
   };
   parts['word/document.xml'] = strToU8(xml.replace(TOKEN, fill));
+  // The form's reference sits in the page footer.
+  for (const name of Object.keys(parts).filter((n) => /^word\/footer\d*\.xml$/.test(n)))
+    parts[name] = strToU8(strFromU8(parts[name] as Uint8Array).replace(TOKEN, fill));
   const stamp = at.toISOString();
   parts['docProps/core.xml'] = strToU8(
     strFromU8(coreXml)

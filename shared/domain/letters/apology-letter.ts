@@ -17,6 +17,8 @@ export interface ApologyLetter {
   number: string;
   placeAndDate: string;
   addressee: string;
+  /** Whom the closing thanks: the person by name; an organisation as "Quý tổ chức" (its name is above). */
+  thanksTo: string;
   paragraphs: string[];
   reason: string;
   newReturnDate: string;
@@ -78,6 +80,7 @@ export function buildApologyLetter(
     number: 'Số: ……/PXL',
     placeAndDate: `${(issuer ? issuer.place : received.agency.place) ?? BLANK}, ${ngayThangNam(calendar, now)}`,
     addressee: addresseeName,
+    thanksTo: person ? addresseeName : who,
     paragraphs,
     reason: apology.reason ?? (issuer?.atFault ? faultReason(calendar, issuer.atFault, issuer.name) : BLANK),
     newReturnDate: proposed ? ngayThangNam(calendar, Date.parse(proposed)) : `ngày … tháng … năm …`,
@@ -131,7 +134,7 @@ export function renderLetterText(letter: ApologyLetter): string {
     ...letter.paragraphs,
     `Lý do: ${letter.reason}`,
     `${letter.closing} ${letter.newReturnDate}.`,
-    `Mong nhận được sự thông cảm của ${letter.addressee}.`,
+    `Mong nhận được sự thông cảm của ${letter.thanksTo}.`,
     '',
     letter.signatureTitle,
     letter.signatureNote,
@@ -155,7 +158,7 @@ export function renderLetterHtml(letter: ApologyLetter): string {
 ${letter.paragraphs.map((p) => `<p>${e(p)}</p>`).join('\n')}
 <p>Lý do: ${letter.draft ? `<span style="background:#fff3bf">${e(letter.reason)}</span>` : e(letter.reason)}</p>
 <p>${e(letter.closing)} ${letter.draft ? `<span style="background:#fff3bf">${e(letter.newReturnDate)}</span>` : e(letter.newReturnDate)}.</p>
-<p>Mong nhận được sự thông cảm của ${e(letter.addressee)}.</p>
+<p>Mong nhận được sự thông cảm của ${e(letter.thanksTo)}.</p>
 <table style="width:100%"><tr><td></td><td style="width:50%;text-align:center"><b>${e(letter.signatureTitle)}</b><br><i>${e(letter.signatureNote)}</i>${letter.signatureName ? `<br><br><br><b>${e(letter.signatureName)}</b>` : ''}</td></tr></table>
 <p style="font-size:12px;color:#555">${e(letter.formNote)}</p>
 </div>`;

@@ -1,6 +1,16 @@
-import { AlignmentType, Document, Packer, type Paragraph, Table, TableCell, TableRow, WidthType } from 'docx';
+import {
+  AlignmentType,
+  Document,
+  Packer,
+  type Paragraph,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  WidthType,
+} from 'docx';
 import type { ControlSlip } from './control-slip.ts';
-import { docxHeader, docxLine, FONT } from './docx-layout.ts';
+import { docxHeader, docxLine, FONT, shortRule } from './docx-layout.ts';
 
 /*
  * The process-control slip as a Word document, laid out by the `docx` library (A5 portrait, Times New
@@ -23,25 +33,36 @@ function line(
 }
 
 function cell(width: number, paragraphs: Paragraph[]): TableCell {
-  return new TableCell({ width: { size: width, type: WidthType.PERCENTAGE }, children: paragraphs });
+  return new TableCell({ width: { size: width, type: WidthType.DXA }, children: paragraphs });
 }
 
-const WIDTHS = [34, 22, 18, 26];
+// A5 portrait: 148 × 210 mm in twentieths of a point; margins 15 mm, 20 mm on the binding side.
+const PAGE = { width: 8391, height: 11906 };
+const MARGIN = { top: 851, bottom: 851, left: 1134, right: 851 };
+const TEXT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const HEADER: readonly [number, number] = [2450, TEXT_WIDTH - 2450];
+/** The form's four columns, in twips: unit, time, result, note. */
+const WIDTHS = [0.34, 0.22, 0.18, 0.26].map((f) => Math.round(f * TEXT_WIDTH));
 
 export async function renderSlipDocx(slip: ControlSlip): Promise<Buffer> {
   const header = docxHeader(
     [
-      ...(slip.parentAgency ? [line(slip.parentAgency, { center: true })] : []),
-      line(slip.agency, { bold: true, center: true }),
+      ...(slip.parentAgency ? [line(slip.parentAgency, { center: true, size: 22 })] : []),
+      line(slip.agency, { bold: true, center: true, size: 22 }),
+      shortRule(800, HEADER[0]),
     ],
     [
-      line('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, center: true }),
-      line('Độc lập - Tự do - Hạnh phúc', { bold: true, center: true }),
+      line('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, center: true, size: 21 }),
+      line('Độc lập - Tự do - Hạnh phúc', { bold: true, center: true, size: 22 }),
+      shortRule(2500, HEADER[1]),
     ],
+    HEADER,
   );
   const small = { size: 20 };
   const table = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: WIDTHS,
+    layout: TableLayoutType.FIXED,
     rows: [
       new TableRow({
         tableHeader: true,
@@ -72,8 +93,7 @@ export async function renderSlipDocx(slip: ControlSlip): Promise<Buffer> {
     sections: [
       {
         properties: {
-          // A5 portrait: 148 × 210 mm in twentieths of a point; margins 15 mm, 20 mm on the binding side.
-          page: { size: { width: 8391, height: 11906 }, margin: { top: 851, bottom: 851, left: 1134, right: 851 } },
+          page: { size: PAGE, margin: MARGIN },
         },
         children: [
           header,
