@@ -12,6 +12,7 @@ import {
   approveThroughLink,
   DossierNotFoundError,
   viewApproval,
+  whomToAsk,
 } from '../../shared/use-cases/approve-through-link.ts';
 import { approvalDeps } from './deps.ts';
 import { alreadyApprovedPage, approvalFormPage, approvedPage, refusalPage } from './page.ts';
@@ -101,7 +102,13 @@ export function createApprovalPageHandler(deps: ApprovalDeps) {
         if (error instanceof InvalidLinkError) {
           logger.warn('approval link refused', { problem: error.problem });
           const [status, message] = LINK_REFUSALS[error.problem];
-          return html(status, refusalPage('Không thể mở trang duyệt', message));
+          // An expired link is authentic: it may name whom to ask (the desk that received the dossier).
+          const contact =
+            error.problem === 'expired' ? await whomToAsk(deps, dossierId).catch(() => undefined) : undefined;
+          const ask = contact
+            ? ` Nếu cần duyệt ngay, đề nghị liên hệ ${contact.officialName}, bộ phận một cửa ${contact.unitName} (nơi tiếp nhận hồ sơ ${dossierId}), để duyệt trực tiếp trên hệ thống.`
+            : '';
+          return html(status, refusalPage('Không thể mở trang duyệt', `${message}${ask}`));
         }
         if (error instanceof DossierNotFoundError)
           return html(404, refusalPage('Không tìm thấy hồ sơ', 'Hồ sơ không tồn tại.'));

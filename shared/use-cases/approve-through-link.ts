@@ -131,3 +131,15 @@ export async function listAwaitingApproval(index: OpenDossierIndex) {
     }))
     .sort((a, b) => (a.draftedAt < b.draftedAt ? -1 : a.draftedAt > b.draftedAt ? 1 : 0));
 }
+
+/**
+ * Whom an official holding an expired (but authentic) link should ask: the desk that received the
+ * dossier, which can approve at the desk (`dunghan approve`) or wait for the next digest's new link.
+ */
+export async function whomToAsk(
+  deps: Pick<ApprovalDeps, 'store'>,
+  dossierId: string,
+): Promise<{ unitName: string; officialName: string } | undefined> {
+  const received = (await deps.store.load(dossierId)).record?.state.received;
+  return received ? { unitName: received.agency.name, officialName: received.official.name } : undefined;
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { LOCAL_LINK_SECRET, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
+import { signApprovalToken } from '../../shared/domain/approval-link.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
@@ -287,5 +288,19 @@ describe('a citizen without an email address', () => {
     at('2024-05-16T17:45:00+07:00');
     await runtime.detect().catch(() => undefined); // the bad-address dossier above still fails, alone
     expect((await mail()).filter((m) => m.body.text?.includes(id))).toEqual([]);
+  });
+});
+
+describe('an expired approval link (issue #16)', () => {
+  it('says so and names whom to ask: the desk that received the dossier', async () => {
+    const id = 'H21.65-240304-0101';
+    const token = signApprovalToken(LOCAL_LINK_SECRET, id, now - 60_000);
+    const response = await fetch(`${runtime.apiUrl}/approve/${encodeURIComponent(id)}?token=${token}`);
+    expect(response.status).toBe(410);
+    const page = await response.text();
+    expect(page).toContain('Đường dẫn đã hết hạn.');
+    expect(page).toContain(
+      `Nếu cần duyệt ngay, đề nghị liên hệ Nguyễn Văn An, bộ phận một cửa UBND huyện Krông Pa (nơi tiếp nhận hồ sơ ${id}), để duyệt trực tiếp trên hệ thống.`,
+    );
   });
 });
