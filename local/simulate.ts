@@ -36,7 +36,11 @@ export interface FieldSummary {
   early: number;
   onTime: number;
   late: number;
+  /** Still being handled at the end, within time; with `overdueNow` and `closedOtherwise` the row adds up to `received`. */
+  inProgress: number;
   overdueNow: number;
+  /** Withdrawn or refused. */
+  closedOtherwise: number;
   drafted: number;
   approved: number;
   issued: number;
@@ -212,30 +216,37 @@ async function officialsApprove(
   rate: number,
 ): Promise<number> {
   let approvals = 0;
+  // In a deterministic order: digests of one run reach the inbox in any order and list their dossiers in
+  // the order the run handled them, so the links are sorted by dossier before any decision is drawn — the
+  // same seed then draws the same decisions for the same links, and gives the same figures every run.
+  const links = new Map<string, URL>();
   for (const mail of await sentEmails(runtime.sesEndpoint ?? '', since)) {
     if (seen.has(mail.messageId)) continue;
     seen.add(mail.messageId);
     for (const match of (mail.body.text ?? '').matchAll(/Duyệt phiếu xin lỗi: (\S+)/g)) {
-      if (decide() >= rate) continue;
       const url = new URL(match[1] ?? '');
       const dossierId = decodeURIComponent(url.pathname.split('/').pop() ?? '');
-      if (!late.has(dossierId)) continue;
-      const { record } = await runtime.store.load(dossierId);
-      const proposed = record?.apology.proposedReturnAt?.slice(0, 10);
-      if (!proposed) continue;
-      const response = await fetch(`${runtime.apiUrl}${url.pathname}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          token: url.searchParams.get('token') ?? '',
-          reason: 'Hồ sơ phải chờ ý kiến của cơ quan liên quan',
-          newReturnDate: proposed,
-          approvedBy: 'Rơ Lan Thị Hoa, Phó Chủ tịch UBND huyện',
-        }).toString(),
-      });
-      if (response.ok) approvals += 1;
-      await response.text();
+      if (!links.has(dossierId)) links.set(dossierId, url);
     }
+  }
+  for (const [dossierId, url] of [...links].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (decide() >= rate) continue;
+    if (!late.has(dossierId)) continue;
+    const { record } = await runtime.store.load(dossierId);
+    const proposed = record?.apology.proposedReturnAt?.slice(0, 10);
+    if (!proposed) continue;
+    const response = await fetch(`${runtime.apiUrl}${url.pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: url.searchParams.get('token') ?? '',
+        reason: 'Hồ sơ phải chờ ý kiến của cơ quan liên quan',
+        newReturnDate: proposed,
+        approvedBy: 'Rơ Lan Thị Hoa, Phó Chủ tịch UBND huyện',
+      }).toString(),
+    });
+    if (response.ok) approvals += 1;
+    await response.text();
   }
   return approvals;
 }
@@ -253,7 +264,9 @@ async function summarise(runtime: LocalRuntime, dossiers: string[], now: number)
       early: 0,
       onTime: 0,
       late: 0,
+      inProgress: 0,
       overdueNow: 0,
+      closedOtherwise: 0,
       drafted: 0,
       approved: 0,
       issued: 0,
@@ -269,7 +282,10 @@ async function summarise(runtime: LocalRuntime, dossiers: string[], now: number)
       ['open', 'suspended', 'awaiting_supplement'].includes(state.status) &&
       !!state.dueAt &&
       Date.parse(state.dueAt) < now;
+    const inProgress = ['open', 'suspended', 'awaiting_supplement', 'awaiting_receipt'].includes(state.status);
     if (overdue) row.overdueNow += 1;
+    else if (inProgress) row.inProgress += 1;
+    if (state.status === 'withdrawn' || state.status === 'refused') row.closedOtherwise += 1;
     if (record.apology.status !== 'none') row.drafted += 1;
     if (record.apology.status === 'approved' || record.apology.status === 'issued') row.approved += 1;
     if (record.apology.status === 'issued') row.issued += 1;
@@ -290,7 +306,9 @@ export function summaryTable(fields: FieldSummary[]): string {
     'Trước hạn',
     'Đúng hạn',
     'Trễ hạn',
+    'Đang giải quyết',
     'Đang quá hạn',
+    'Rút, từ chối',
     'PXL soạn',
     'PXL duyệt',
     'PXL đã gửi',
@@ -304,7 +322,9 @@ export function summaryTable(fields: FieldSummary[]): string {
       early: t.early + f.early,
       onTime: t.onTime + f.onTime,
       late: t.late + f.late,
+      inProgress: t.inProgress + f.inProgress,
       overdueNow: t.overdueNow + f.overdueNow,
+      closedOtherwise: t.closedOtherwise + f.closedOtherwise,
       drafted: t.drafted + f.drafted,
       approved: t.approved + f.approved,
       issued: t.issued + f.issued,
@@ -317,7 +337,9 @@ export function summaryTable(fields: FieldSummary[]): string {
       early: 0,
       onTime: 0,
       late: 0,
+      inProgress: 0,
       overdueNow: 0,
+      closedOtherwise: 0,
       drafted: 0,
       approved: 0,
       issued: 0,
@@ -332,7 +354,9 @@ export function summaryTable(fields: FieldSummary[]): string {
       f.early,
       f.onTime,
       f.late,
+      f.inProgress,
       f.overdueNow,
+      f.closedOtherwise,
       f.drafted,
       f.approved,
       f.issued,

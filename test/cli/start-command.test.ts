@@ -43,6 +43,41 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
     expect(result.approvals).toBeGreaterThan(0);
     expect(result.fields.reduce((n, f) => n + f.issued, 0)).toBeGreaterThan(0);
     expect(result.fields.reduce((n, f) => n + f.withoutAppointment, 0)).toBeGreaterThan(0);
+    // Issue #16: each row adds up to "Tiếp nhận" (resolved, still in progress, withdrawn or refused).
+    for (const f of result.fields)
+      expect(f.early + f.onTime + f.late + f.inProgress + f.overdueNow + f.closedOtherwise, f.field).toBe(f.received);
+  }, 660_000);
+
+  it('gives the same figures for the same seed, run after run (issue #16)', async () => {
+    const once = async () => {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          bin,
+          'start',
+          '--once',
+          '--json',
+          '--days',
+          '45',
+          '--scale',
+          '0.4',
+          '--seed',
+          '7',
+          '--dynamo-port',
+          '0',
+          '--ses-port',
+          '0',
+          '--api-port',
+          '0',
+        ],
+        { timeout: 300_000, maxBuffer: 20_000_000 },
+      );
+      const { fields, approvals, emails } = JSON.parse(stdout) as SimulationResult;
+      return { fields, approvals, emails };
+    };
+    const first = await once();
+    expect(first.approvals).toBeGreaterThan(0);
+    expect(await once()).toEqual(first);
   }, 660_000);
 
   it('keeps the inbox and the approval page up until Ctrl-C, then stops cleanly', async () => {
