@@ -45,7 +45,7 @@ export async function benchLocalMemory(dataDir: boolean): Promise<MemoryBenchRes
     '0',
     '--api-port',
     '0',
-    ...(dir ? ['--data-dir', dir] : []),
+    ...(dir ? ['--data-dir', dir] : ['--in-memory']),
   ];
   const started = performance.now();
   const child = spawn(process.execPath, [...startNodeFlags(), bin, ...args], { stdio: 'ignore' });

@@ -5,6 +5,7 @@ import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { kindOf } from '../shared/support/errors.ts';
 import { approveAtDesk, listAwaitingApproval } from '../shared/use-cases/approve-through-link.ts';
+import { parseInstantWithOffset } from './due-command.ts';
 import { BadInputError } from './errors.ts';
 import { type StoreOptions, withLocalStore } from './store-commands.ts';
 
@@ -26,8 +27,11 @@ export async function runApprovals(options: DeskOptions) {
 /** `dunghan approve <id> --reason --new-date --by`: the one re-appointment, from the desk. */
 export async function runApprove(
   dossierId: string,
-  options: DeskOptions & { reason: string; newDate: string; by: string },
+  options: DeskOptions & { reason: string; newDate: string; by: string; now?: string },
 ) {
+  if (options.now !== undefined && options.aws)
+    throw new BadInputError('--now', 'is for the local store only: on AWS an approval happens now');
+  const now = options.now === undefined ? undefined : parseInstantWithOffset(options.now, '--now');
   const input = { dossierId, reason: options.reason, newReturnDate: options.newDate, approvedBy: options.by };
   const approve = async (deps: Parameters<typeof approveAtDesk>[0]) => {
     try {
@@ -46,7 +50,11 @@ export async function runApprove(
     }
   };
   if (options.aws) return approve(deskApprovalDeps(platformFromEnvironment(readConfig())));
-  return withLocalStore(options, (runtime) => approve(deskApprovalDeps(runtime.platform)));
+  return withLocalStore(
+    options,
+    (runtime) => approve(deskApprovalDeps(runtime.platform)),
+    now === undefined ? {} : { clock: { now: () => now } },
+  );
 }
 
 function fieldOption(error: unknown): string {
@@ -65,6 +73,8 @@ export async function runServe(
   const runtime: LocalRuntime = await startLocalRuntime({
     dataDir: resolve(options.dataDir, 'dynamodb'),
     mail: true,
+    // The other commands work through these servers meanwhile.
+    announce: true,
     apiPort: Number(options.apiPort),
     sesPort: Number(options.sesPort),
   });

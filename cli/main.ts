@@ -127,7 +127,13 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .option('--approval-rate <0..1>', 'share of drafted apologies the simulated officials approve', '0.6')
     .option('--once', 'exit after the summary')
     .option('--json', 'print the result as JSON instead of the table')
-    .option('--data-dir <dir>', 'keep the data on disk between runs (default: in memory)')
+    .option(
+      '--data-dir <dir>',
+      'where the simulated data stays for the other commands (emptied at each start)',
+      '.dunghan',
+    )
+    .option('--keep-data', 'continue on the data already in --data-dir instead of starting afresh')
+    .option('--in-memory', 'keep nothing on disk')
     .option('--dynamo-port <port>', 'dynalite port (0 = any free port)', '8000')
     .option('--ses-port <port>', 'SES emulator and web inbox port', '8005')
     .option('--api-port <port>', 'approval page port', '8080')
@@ -343,12 +349,17 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .argument('<dossierId>', 'the dossier code')
     .description(
       'Approve a dossier’s apology from the desk, through the same rules as the approval page: the reason, the\n' +
-        'one new return date (after the legal due date, a working day), who approves. The letter is sent at once\n' +
+        'one new return date (after the legal due date, a working day, not past), who approves. The letter is sent at once\n' +
         'where the delivery function runs (AWS, `dunghan serve`, `npm start`), else at the next detector pass.',
     )
     .requiredOption('--reason <text>', 'the reason for the delay, as the letter states it')
     .requiredOption('--new-date <date>', 'the new return date, dd/mm/yyyy or YYYY-MM-DD')
     .requiredOption('--by <name>', 'who approves (name, title)')
+    .option(
+      '--now <iso>',
+      'the instant of the approval on the local store, ISO-8601 with offset (a replayed past; default: now,\n' +
+        'or the last simulated instant while `npm start` serves the data directory)',
+    )
     .addOption(dataDir())
     .option('--aws', 'work on the AWS table named by TABLE_NAME (credentials from the environment)')
     .action(async (dossierId: string, options) => print(await runApprove(dossierId, options)));
@@ -368,14 +379,15 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .command('detect')
     .description(
       'Run one detector pass at --now on the local store: move dossiers through their stages, send the digests\n' +
-        'and apologies to the SES endpoint in AWS_ENDPOINT_URL_SES, print the run report as JSON. Exit 1 when a\n' +
-        'dossier failed (the others are handled; what was not sent stays owed for the next pass).',
+        'and apologies to the SES endpoint in AWS_ENDPOINT_URL_SES (or, while `npm start` or `dunghan serve`\n' +
+        'serves the data directory, to its emulator), print the run report as JSON. Exit 1 when a dossier\n' +
+        'failed (the others are handled; what was not sent stays owed for the next pass).',
     )
     .requiredOption('--now <iso>', 'the instant of the pass, ISO-8601 with offset')
     .option(
       '--approval-base-url <url>',
-      'where the approval links in the digests point (`dunghan serve` serves them there)',
-      'http://127.0.0.1:8080',
+      'where the approval links in the digests point (default: the page of the `npm start` or `dunghan serve`\n' +
+        'serving the data directory, else http://127.0.0.1:8080, where `dunghan serve` listens)',
     )
     .addOption(dataDir())
     .action(async (options) => print(await runDetect(options)));

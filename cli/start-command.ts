@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
+import { DateTime } from 'luxon';
 import { simulate, summaryTable } from '../local/simulate.ts';
+import { formatCount } from '../shared/domain/reports/report-tables.ts';
 import { BadInputError } from './errors.ts';
 
 export interface StartOptions {
@@ -8,7 +11,9 @@ export interface StartOptions {
   speed: string;
   once?: boolean;
   json?: boolean;
-  dataDir?: string;
+  dataDir: string;
+  keepData?: boolean;
+  inMemory?: boolean;
   dynamoPort: string;
   sesPort: string;
   apiPort: string;
@@ -30,6 +35,18 @@ function decimal(value: string, name: string, min: number, max: number): number 
   return n;
 }
 
+/** Where the data is, and the commands that read it, now (through the running servers) and after Ctrl-C. */
+function dataHint(options: StartOptions): string {
+  const dir = options.dataDir === '.dunghan' ? '' : ` --data-dir ${options.dataDir}`;
+  const to = DateTime.fromISO(options.from)
+    .plus({ days: Number(options.days) - 1 })
+    .toISODate();
+  return (
+    `Dữ liệu: ${resolve(options.dataDir)} (giữ lại sau khi dừng; lần chạy sau bắt đầu lại, trừ khi có --keep-data)\n` +
+    `Các lệnh khác dùng được ngay, cả khi đang chạy: npx dunghan report --from ${options.from} --to ${to}${dir}; npx dunghan approvals${dir}; npx dunghan dossier <mã hồ sơ>${dir}\n`
+  );
+}
+
 /** `dunghan start` (`npm start`): the whole pipeline locally, on sample data, then the inbox stays up. */
 export async function runStart(options: StartOptions, io: { out: (text: string) => void }): Promise<void> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.from) || Number.isNaN(Date.parse(options.from))) {
@@ -41,7 +58,8 @@ export async function runStart(options: StartOptions, io: { out: (text: string) 
     start: options.from,
     speed: decimal(options.speed, '--speed', 0, 10_000),
     once: options.once ?? false,
-    dataDir: options.dataDir,
+    dataDir: options.inMemory ? undefined : options.dataDir,
+    keepData: options.keepData ?? false,
     dynamoPort: integer(options.dynamoPort, '--dynamo-port', 0, 65535),
     sesPort: integer(options.sesPort, '--ses-port', 0, 65535),
     apiPort: integer(options.apiPort, '--api-port', 0, 65535),
@@ -55,9 +73,10 @@ export async function runStart(options: StartOptions, io: { out: (text: string) 
   } else {
     io.out(`\nĐúng Hạn — tổng hợp theo lĩnh vực (${options.days} ngày từ ${options.from}, seed ${options.seed})\n\n`);
     io.out(`${summaryTable(result.fields)}\n\n`);
+    const n = formatCount;
     io.out(
-      `Sự kiện: ${result.generatedEvents} sinh ra = ${result.ingested} đã nhận + ${result.duplicates} trùng + ${result.deadLettered} bị loại ` +
-        `(${result.reconciled ? 'khớp' : 'KHÔNG KHỚP'}). Bộ phát hiện chạy ${result.detectorRuns} lần; ${result.approvals} phiếu xin lỗi được duyệt; ${result.emails} thư đã gửi.\n` +
+      `Sự kiện: ${n(result.generatedEvents)} sinh ra = ${n(result.ingested)} đã nhận + ${n(result.duplicates)} trùng + ${n(result.deadLettered)} bị loại ` +
+        `(${result.reconciled ? 'khớp' : 'KHÔNG KHỚP'}). Bộ phát hiện chạy ${n(result.detectorRuns)} lần; ${n(result.approvals)} phiếu xin lỗi được duyệt; ${n(result.emails)} thư đã gửi.\n` +
         'PXL = phiếu xin lỗi; “PXL thiếu” = hồ sơ trễ hoặc đang quá hạn mà công dân chưa nhận phiếu; “Không hẹn” = giấy tiếp nhận không ghi ngày hẹn.\n\n',
     );
   }
@@ -67,7 +86,9 @@ export async function runStart(options: StartOptions, io: { out: (text: string) 
     return;
   }
   io.out(
-    `Hộp thư (SES emulator): ${result.urls.inbox}\nTrang duyệt phiếu xin lỗi: ${result.urls.approval} (đường dẫn trong từng thư)\nDynamoDB (dynalite): ${result.urls.dynamodb}\nNhấn Ctrl-C để dừng.\n`,
+    `Hộp thư (SES emulator): ${result.urls.inbox}\nTrang duyệt phiếu xin lỗi: ${result.urls.approval} (đường dẫn trong từng thư)\nDynamoDB (dynalite): ${result.urls.dynamodb}\n` +
+      (options.inMemory ? '' : dataHint(options)) +
+      'Nhấn Ctrl-C để dừng.\n',
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

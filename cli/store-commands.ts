@@ -1,8 +1,9 @@
-import { constants, createReadStream, mkdirSync } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
 import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime, UNITS_FILE } from '../local/local-runtime.ts';
+import { findRunningServers } from '../local/running-servers.ts';
 import { InvalidConfigError, loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
@@ -24,15 +25,18 @@ export interface StoreOptions {
   dataDir: string;
 }
 
-/** Opens the local store (dynalite on disk under the data directory) for one command, then closes it. */
+/**
+ * Opens the local store (dynalite on disk under the data directory) for one command, then closes it; or,
+ * while a long-lived runtime serves the directory, works through its servers.
+ */
 export async function withLocalStore<T>(
   options: StoreOptions,
   run: (runtime: LocalRuntime) => Promise<T>,
   extra: Parameters<typeof startLocalRuntime>[0] = {},
 ): Promise<T> {
   const dir = resolve(options.dataDir, 'dynamodb');
-  mkdirSync(dir, { recursive: true });
-  const runtime = await startLocalRuntime({ dataDir: dir, ...extra });
+  // While `npm start` or `dunghan serve` holds the directory, the command works through its servers.
+  const runtime = await startLocalRuntime({ dataDir: dir, attach: true, ...extra });
   try {
     return await run(runtime);
   } finally {
@@ -247,7 +251,9 @@ export async function runDossier(dossierId: string, options: StoreOptions) {
 
 export async function runDetect(options: StoreOptions & { now: string; approvalBaseUrl?: string }) {
   const now = parseInstantWithOffset(options.now, '--now');
-  const sesEndpoint = process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES;
+  // While `npm start` or `dunghan serve` serves the directory, its emulator and its page are the defaults.
+  const running = await findRunningServers(resolve(options.dataDir, 'dynamodb'));
+  const sesEndpoint = process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES ?? running?.sesEndpoint;
   if (!sesEndpoint) {
     throw new RuntimeFailure(
       'no SES endpoint: set AWS_ENDPOINT_URL_SES (or AWS_ENDPOINT_URL_SESV2) to the SES emulator (npm start prints its URL) or another SES endpoint',
@@ -265,6 +271,8 @@ export async function runDetect(options: StoreOptions & { now: string; approvalB
     },
     {
       mail: true,
+      // The links must open after this command: no page of its own.
+      page: false,
       sesEndpoint,
       clock: { now: () => now },
       ...(options.approvalBaseUrl ? { approvalBaseUrl: options.approvalBaseUrl } : {}),

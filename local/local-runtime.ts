@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { adminDeps } from '../functions/admin-api/deps.ts';
 import { createAdminApiHandler } from '../functions/admin-api/handler.ts';
@@ -22,7 +23,8 @@ import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
 import { type Handler as HttpHandler, routeLikeHttpApi, serveHttpApi } from './local-http-api.ts';
-import { checkDataDir, checkPortsFree } from './preflight.ts';
+import { checkDataDir, checkPortsFree, clearDataDir, servedElsewhere } from './preflight.ts';
+import { announceServers, findRunningServers, type RunningServers, withdrawServers } from './running-servers.ts';
 import { startSesEmulator } from './ses-server.ts';
 
 export const LOCAL_TABLE = 'dunghan';
@@ -56,6 +58,10 @@ export interface LocalRuntime {
   sesEndpoint?: string | undefined;
   /** The approval page's base URL, when started with `mail`. */
   apiUrl?: string | undefined;
+  /** Announces the runtime's clock as it now stands (a simulation's last instant) to the commands working through it. */
+  announceClock(): Promise<void>;
+  /** The long-lived runtime this one works through (`attach`), when another process serves the data directory. */
+  attachedTo?: RunningServers | undefined;
   /** Runs one detector pass, as the schedule would (needs `mail`). */
   detect(): Promise<DetectorReport>;
   /**
@@ -110,29 +116,58 @@ export async function startLocalRuntime(
     /** Administrators told when a calendar year is still provisional (as ADMIN_EMAILS on AWS). */
     adminEmails?: string[];
     provisionalCheckFrom?: string;
+    /**
+     * A long-lived runtime (`npm start`, `dunghan serve`): announces its servers beside the data, so
+     * other commands work through them while it holds the directory.
+     */
+    announce?: boolean;
+    /** Empty the data directory first (once the ports are known to be free): `npm start` without `--keep-data`. */
+    fresh?: boolean;
+    /** A command: when a long-lived runtime serves the data directory, work through its servers. */
+    attach?: boolean;
+    /** With `mail`, serve the approval page (default); a one-shot command's page would close with it. */
+    page?: boolean;
   } = {},
 ): Promise<LocalRuntime> {
-  await checkPortsFree([
-    { port: options.dynamoPort, option: '--dynamo-port' },
-    { port: options.mail && !options.sesEndpoint ? options.sesPort : undefined, option: '--ses-port' },
-    { port: options.mail ? options.apiPort : undefined, option: '--api-port' },
-  ]);
-  if (options.dataDir) await checkDataDir(options.dataDir);
-  const dynalite = await startDynalite({
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-    ...(options.dynamoPort === undefined ? {} : { port: options.dynamoPort }),
-    ...(options.dynamoThread ? { thread: true } : {}),
-  });
+  const running = options.dataDir ? await findRunningServers(options.dataDir) : undefined;
+  if (running && !options.attach) throw servedElsewhere(options.dataDir ?? '', running);
+  const closers: (() => Promise<void>)[] = [];
+  // Attached, the database, the bus's published events, the mail and the page are the running process's.
+  let dynamoEndpoint = running?.dynamoEndpoint;
+  if (!dynamoEndpoint) {
+    await checkPortsFree([
+      { port: options.dynamoPort, option: '--dynamo-port' },
+      { port: options.mail && !options.sesEndpoint ? options.sesPort : undefined, option: '--ses-port' },
+      { port: options.mail && options.page !== false ? options.apiPort : undefined, option: '--api-port' },
+    ]);
+    if (options.dataDir && options.fresh) await clearDataDir(options.dataDir);
+    else if (options.dataDir) await checkDataDir(options.dataDir);
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const dynalite = await startDynalite({
+      ...(options.dataDir ? { path: options.dataDir } : {}),
+      ...(options.dynamoPort === undefined ? {} : { port: options.dynamoPort }),
+      ...(options.dynamoThread ? { thread: true } : {}),
+    });
+    dynamoEndpoint = dynalite.endpoint;
+    closers.push(dynalite.close);
+  }
   const bus = new LocalEventBus();
-  const busEndpoint = await bus.listen();
+  // Attached, what the functions publish goes to the running bus: an approval made here is delivered there.
+  const busEndpoint = running?.busEndpoint ?? (await bus.listen());
+  closers.push(() => bus.close());
   const clients = createClients({
     region: 'ap-southeast-1',
     credentials: LOCAL_CREDENTIALS,
-    dynamoEndpoint: dynalite.endpoint,
+    dynamoEndpoint,
     eventBridgeEndpoint: busEndpoint,
   });
+  closers.push(async () => {
+    clients.dynamo.destroy();
+    clients.eventBridge.destroy();
+  });
   await ensureTable(clients.dynamo, LOCAL_TABLE);
-  const clock = options.clock ?? systemClock;
+  const clock: Clock =
+    options.clock ?? (running?.clockAt ? { now: () => Date.parse(running.clockAt ?? '') } : systemClock);
   // The same composition roots as on AWS (functions/*/deps.ts), on the local servers.
   const platform = createPlatform({
     clients,
@@ -172,9 +207,8 @@ export async function startLocalRuntime(
       });
     },
   });
-  const closers: (() => Promise<void>)[] = [];
-  let sesEndpoint = options.sesEndpoint;
-  let apiUrl: string | undefined;
+  let sesEndpoint = options.sesEndpoint ?? running?.sesEndpoint;
+  let apiUrl = running?.apiUrl;
   let detectorHandler: ReturnType<typeof createDetectorHandler> | undefined;
   const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
   const approvalPage = createApprovalPageHandler(approvalDeps(platform, linkSecret));
@@ -189,17 +223,19 @@ export async function startLocalRuntime(
       ses.atLeastOnce.destroy();
       ses.atMostOnce.destroy();
     });
-    const api = await serveHttpApi(
-      // The public page only: the admin routes need IAM on AWS; locally, administrators use the CLI.
-      routeLikeHttpApi({ '/approve/': approvalPage }),
-      () => localContext('api'),
-      options.apiPort ?? 0,
-    );
-    apiUrl = api.url;
-    closers.push(api.close);
+    if (!running && options.page !== false) {
+      const api = await serveHttpApi(
+        // The public page only: the admin routes need IAM on AWS; locally, administrators use the CLI.
+        routeLikeHttpApi({ '/approve/': approvalPage }),
+        () => localContext('api'),
+        options.apiPort ?? 0,
+      );
+      apiUrl = api.url;
+      closers.push(api.close);
+    }
     const wiring = detectorDeps(platform, ses, {
       senderEmail: LOCAL_SENDER,
-      approvalBaseUrl: options.approvalBaseUrl ?? api.url,
+      approvalBaseUrl: options.approvalBaseUrl ?? apiUrl ?? 'http://127.0.0.1:8080',
       linkSecret,
       adminEmails: options.adminEmails ?? [],
       provisionalCheckFrom: options.provisionalCheckFrom,
@@ -214,9 +250,26 @@ export async function startLocalRuntime(
       target: (event) => deliverApology(event as never, localContext('deliver-apology')),
     });
   }
+  const announced: RunningServers | undefined =
+    options.announce && options.dataDir && !running
+      ? { pid: process.pid, startedAt: new Date().toISOString(), dynamoEndpoint, busEndpoint, sesEndpoint, apiUrl }
+      : undefined;
+  const announce = async () => {
+    if (!announced || !options.dataDir) return;
+    await announceServers(options.dataDir, {
+      ...announced,
+      ...(clock === systemClock ? {} : { clockAt: new Date(clock.now()).toISOString() }),
+    });
+  };
+  if (announced && options.dataDir) {
+    const dir = options.dataDir;
+    await announce();
+    closers.push(() => withdrawServers(dir, announced));
+  }
   return {
     sesEndpoint,
     apiUrl,
+    attachedTo: running,
     invokeHttpApi: routeLikeHttpApi({
       '/approve/': approvalPage,
       '/admin/': createAdminApiHandler(adminDeps(platform)),
@@ -226,7 +279,7 @@ export async function startLocalRuntime(
       // The deployed detector's timeout (infra/stacks/stateless-stack.ts: 5 minutes).
       return detectorHandler({}, localContext('detect-deadlines', DETECTOR_TIMEOUT_MS));
     },
-    dynamoEndpoint: dynalite.endpoint,
+    dynamoEndpoint,
     busEndpoint,
     tableName: LOCAL_TABLE,
     clients,
@@ -236,12 +289,9 @@ export async function startLocalRuntime(
     config,
     deadLetters,
     deliver: (event) => bus.deliver(event),
+    announceClock: announce,
     close: async () => {
       for (const close of closers.reverse()) await close();
-      clients.dynamo.destroy();
-      clients.eventBridge.destroy();
-      await bus.close();
-      await dynalite.close();
     },
   };
 }

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Level } from 'level';
+import { findRunningServers, type RunningServers } from './running-servers.ts';
 
 /** The local runtime cannot start: one sentence naming what (a port, a directory) and what to do. */
 export class LocalStartError extends Error {
@@ -54,4 +55,29 @@ export async function checkDataDir(path: string): Promise<void> {
   } finally {
     await db.close().catch(() => undefined);
   }
+}
+
+/**
+ * Empties a local store for a fresh start (`npm start` without `--keep-data`), after the same checks as
+ * opening it: a directory another process serves or holds is never pulled from under it. Only a store
+ * (a LevelDB directory, as dynalite writes it) or an empty directory is removed.
+ */
+export async function clearDataDir(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const running = await findRunningServers(path);
+  if (running) throw servedElsewhere(path, running);
+  await checkDataDir(path);
+  if (readdirSync(path).length > 0 && !existsSync(join(path, 'CURRENT'))) {
+    throw new LocalStartError(
+      `${path} is not a Đúng Hạn data directory (no LevelDB store in it), so it is not emptied: use another --data-dir`,
+    );
+  }
+  rmSync(path, { recursive: true, force: true });
+}
+
+/** A long-lived runtime serves the directory: name it and what to do. */
+export function servedElsewhere(path: string, running: RunningServers): LocalStartError {
+  return new LocalStartError(
+    `the data directory ${path} is served by another process (pid ${running.pid}, npm start or dunghan serve, since ${running.startedAt}): stop it, or use another --data-dir`,
+  );
 }

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../shared/domain/dossier/dossier-record.ts';
+import { formatCount } from '../shared/domain/reports/report-tables.ts';
 import { mapLimit } from '../shared/support/map-limit.ts';
 import { vietnamDay } from '../shared/support/vietnam-time.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
@@ -17,7 +17,9 @@ export interface SimulationOptions {
   /** Simulated days per real second; 0 runs as fast as possible. */
   speed: number;
   once: boolean;
+  /** Where the data stays after the run (else in memory); emptied first unless `keepData`. */
   dataDir?: string | undefined;
+  keepData?: boolean | undefined;
   dynamoPort: number;
   sesPort: number;
   apiPort: number;
@@ -74,9 +76,10 @@ export async function simulate(
   let now = Date.parse(`${options.start}T00:00:00+07:00`);
   const clock = { now: () => now };
   const dataDir = options.dataDir ? resolve(options.dataDir, 'dynamodb') : undefined;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const runtime = await startLocalRuntime({
-    ...(dataDir ? { dataDir } : {}),
+    ...(dataDir ? { dataDir, fresh: !options.keepData } : {}),
+    // Other commands (report, dossier, approve…) work through these servers while the demo stays up.
+    announce: true,
     mail: true,
     clock,
     ruleCacheMs: 3_600_000,
@@ -197,6 +200,8 @@ export async function simulate(
   for (const mail of await sentEmails(runtime.sesEndpoint ?? '', mailSince)) seenMail.add(mail.messageId);
   result.emails = seenMail.size;
   result.fields = await summarise(runtime, stream.dossiers, now);
+  // Commands run against the demo from now on act at its last instant, not at today's date.
+  await runtime.announceClock();
   const receivedOk = result.fields.every((f) => f.received === (stream.receivedByField.get(f.field) ?? 0));
   result.reconciled =
     receivedOk && result.ingested + result.duplicates + result.deadLettered === result.generatedEvents;
@@ -296,7 +301,7 @@ async function summarise(runtime: LocalRuntime, dossiers: string[], now: number)
   return [...byField.values()].sort((a, b) => b.received - a.received);
 }
 
-const num = (n: number) => n.toLocaleString('vi-VN');
+const num = formatCount;
 
 /** The per-field summary as a text table with Vietnamese headers. */
 export function summaryTable(fields: FieldSummary[]): string {

@@ -36,6 +36,7 @@ const FORM_ERRORS: Record<ApprovalRefusedError['code'], string> = {
   too_far: 'Ngày hẹn mới không được quá một năm sau hạn trả kết quả theo quy định.',
   not_working_day: 'Ngày hẹn mới phải là ngày làm việc.',
   not_after_due: 'Ngày hẹn mới phải sau hạn trả kết quả theo quy định.',
+  already_past: 'Ngày hẹn mới đã qua: hãy chọn một ngày làm việc từ hôm nay trở đi.',
 };
 
 function html(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {

@@ -1,4 +1,5 @@
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
+import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type ClockEntry, foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
 import { responsibleNow } from '../domain/dossier/responsibility.ts';
@@ -68,7 +69,7 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
     result: state.result ?? null,
     violations: state.violations.map((v) => v.code),
     dueDateChanges: record.dueDateChanges ?? [],
-    history: withApology(history, record),
+    history: withApology(history, record, calendar),
     version: record.version,
   };
 }
@@ -86,20 +87,21 @@ export async function dossierSlip(deps: DescribeDossierDeps, dossierId: string):
  * The history folded from the events, with the approval and the issue of the apology (issue #16): they
  * are the detector's and the approval page's, not events of the one-stop system, so the record keeps them.
  */
-function withApology(history: readonly ClockEntry[], record: DossierRecord) {
+function withApology(history: readonly ClockEntry[], record: DossierRecord, calendar: WorkingCalendar) {
   const { apology } = record;
   const entries: (ClockEntry | { at: string; kind: 'apology_approved' | 'apology_issued'; note: string })[] = [
     ...history,
   ];
   if (apology.approvedAt)
     entries.push({
-      at: apology.approvedAt,
+      // In local time, as the events' own instants are written.
+      at: calendar.formatInstant(Date.parse(apology.approvedAt)),
       kind: 'apology_approved',
       note: `by ${apology.approvedBy ?? ''}; new return date ${record.extendedDueAt ?? ''}; reason: ${apology.reason ?? ''}`,
     });
   if (apology.issuedAt)
     entries.push({
-      at: apology.issuedAt,
+      at: calendar.formatInstant(Date.parse(apology.issuedAt)),
       kind: 'apology_issued',
       note: apology.channel === 'email' ? 'emailed to the applicant' : 'printable letter sent to the desk',
     });

@@ -82,11 +82,30 @@ describe('dunghan detect (as a process)', () => {
       '15/03/2024',
       '--by',
       'Rơ Lan Thị Hoa',
+      '--now',
+      '2024-03-15T10:00:00+07:00',
       '--data-dir',
       dir,
     );
     expect(early.code).toBe(2);
     expect(early.stderr).toMatch(/^dunghan: --new-date: newReturnAt: must be after the original due date/);
+    // A date already gone at the instant of approval would be promised to the citizen: refused.
+    const gone = await dunghan(
+      'approve',
+      'H21.65-240304-0900',
+      '--reason',
+      'Chờ kết quả đo đạc',
+      '--new-date',
+      '22/03/2024',
+      '--by',
+      'Rơ Lan Thị Hoa',
+      '--now',
+      '2024-03-25T09:00:00+07:00',
+      '--data-dir',
+      dir,
+    );
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/^dunghan: --new-date: newReturnAt: must not be a day already past/);
     const ok = await dunghan(
       'approve',
       'H21.65-240304-0900',
@@ -96,6 +115,8 @@ describe('dunghan detect (as a process)', () => {
       '22/03/2024',
       '--by',
       'Rơ Lan Thị Hoa',
+      '--now',
+      '2024-03-15T10:00:00+07:00',
       '--data-dir',
       dir,
     );

@@ -1,19 +1,38 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateSampleStream } from '../../local/sample-stream.ts';
+import { sentEmails } from '../../local/ses-server.ts';
 import type { SimulationResult } from '../../local/simulate.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
+import { dunghan } from '../support/run-cli.ts';
 
 const run = promisify(execFile);
+
+const approve = (id: string, newDate: string, dataDir: string) =>
+  [
+    'approve',
+    id,
+    '--reason',
+    'Hồ sơ phải chờ ý kiến của Chi cục Thuế',
+    '--new-date',
+    newDate,
+    '--by',
+    'Rơ Lan Thị Hoa, Phó Chủ tịch UBND huyện',
+    '--data-dir',
+    dataDir,
+  ] as const;
 const bin = new URL('../../bin/dunghan.js', import.meta.url).pathname;
 
 describe('npm start -- --once (the whole pipeline on a year of sample data)', () => {
   it('runs to the summary, and the summary reconciles with the generated data', async () => {
     const { stdout, stderr } = await run(
       process.execPath,
-      [bin, 'start', '--once', '--json', '--dynamo-port', '0', '--ses-port', '0', '--api-port', '0'],
+      [bin, 'start', '--once', '--json', '--in-memory', '--dynamo-port', '0', '--ses-port', '0', '--api-port', '0'],
       { timeout: 600_000, maxBuffer: 20_000_000 },
     );
     const result = JSON.parse(stdout) as SimulationResult;
@@ -57,6 +76,7 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
           'start',
           '--once',
           '--json',
+          '--in-memory',
           '--days',
           '45',
           '--scale',
@@ -80,16 +100,22 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
     expect(await once()).toEqual(first);
   }, 660_000);
 
-  it('keeps the inbox and the approval page up until Ctrl-C, then stops cleanly', async () => {
+  it('keeps its data, and the other commands work through its servers while it is up (issue #16)', async () => {
+    const dataDir = join(tmpdir(), `dunghan-start-${process.pid}-${Date.now()}`);
     const child = spawn(
       process.execPath,
       [
         bin,
         'start',
         '--days',
-        '10',
+        '20',
         '--from',
         '2022-03-01',
+        // No simulated approvals: the desk approves below, through the running servers.
+        '--approval-rate',
+        '0',
+        '--data-dir',
+        dataDir,
         '--dynamo-port',
         '0',
         '--ses-port',
@@ -97,16 +123,14 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
         '--api-port',
         '0',
       ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no prompt; got ${out}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`no prompt; got ${out}`)), 300_000);
       child.stdout.on('data', () => {
         if (out.includes('Nhấn Ctrl-C để dừng.')) {
           clearTimeout(timer);
@@ -114,15 +138,72 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
         }
       });
     });
-    const inbox = /Hộp thư \(SES emulator\): (\S+)/.exec(out)?.[1] ?? '';
-    const page = await fetch(inbox);
-    expect(page.status).toBe(200);
-    await page.text();
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
-    expect(await exit).toBe(0);
+    try {
+      // Numbers as Vietnamese write them, in the summary's sentences too.
+      expect(out).toMatch(/Sự kiện: \d{1,3}(\.\d{3})* sinh ra/);
+      expect(out).toContain(`Dữ liệu: ${dataDir}`);
+      const inbox = /Hộp thư \(SES emulator\): (\S+)/.exec(out)?.[1] ?? '';
+      const page = await fetch(inbox);
+      expect(page.status).toBe(200);
+      await page.text();
+
+      // The data directory is held by the demo's database: commands work through its servers instead.
+      const waiting = JSON.parse((await dunghan('approvals', '--data-dir', dataDir)).stdout) as {
+        dossierId: string;
+        dueDay: string;
+      }[];
+      const dossier = waiting.find((w) => w.dueDay < '2022-03-28');
+      expect(dossier).toBeDefined();
+      const id = dossier?.dossierId ?? '';
+      const mailsBefore = (await sentEmails(inbox.replace(/\/$/, ''))).length;
+      // The demo's world stopped on 20/03/2022: an approval acts then (a day already past there is refused).
+      const past = await dunghan(...approve(id, '18/03/2022', dataDir));
+      expect(past.code).toBe(2);
+      expect(past.stderr).toContain('must not be a day already past');
+      const approved = await dunghan(...approve(id, '28/03/2022', dataDir));
+      expect(approved.code, approved.stderr).toBe(0);
+      // Delivered by the running demo's delivery function at once, not at some later detector pass.
+      const letters = (await sentEmails(inbox.replace(/\/$/, '')))
+        .slice(mailsBefore)
+        .filter((m) => m.subject.includes(`Phiếu xin lỗi và hẹn lại ngày trả kết quả — hồ sơ ${id}`));
+      expect(letters).toHaveLength(1);
+      const history = JSON.parse((await dunghan('dossier', id, '--data-dir', dataDir)).stdout).history as {
+        kind: string;
+        at: string;
+      }[];
+      expect(history.filter((h) => h.kind.startsWith('apology_')).map((h) => [h.kind, h.at])).toEqual([
+        ['apology_approved', '2022-03-20T23:59:59+07:00'],
+        ['apology_issued', '2022-03-20T23:59:59+07:00'],
+      ]);
+      const during = await dunghan('report', '--from', '2022-03-01', '--to', '2022-03-20', '--data-dir', dataDir);
+      expect(during.code, during.stderr).toBe(0);
+      expect(during.stdout).toContain('BÁO CÁO TÌNH HÌNH');
+      // A second demo or server on the same data is refused in one sentence, not with a database error.
+      const second = await dunghan('serve', '--data-dir', dataDir, '--api-port', '0', '--ses-port', '0');
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/is served by another process \(pid \d+, npm start or dunghan serve/);
+    } finally {
+      child.kill('SIGINT');
+      expect(await exit).toBe(0);
+    }
     expect(out).toContain('Đã dừng.');
-  }, 90_000);
+    // After Ctrl-C the data stays, and the commands open it directly.
+    expect(existsSync(join(dataDir, 'dynamodb', 'servers.json'))).toBe(false);
+    const after = await dunghan(
+      'report',
+      '--from',
+      '2022-03-01',
+      '--to',
+      '2022-03-20',
+      '--format',
+      'json',
+      '--data-dir',
+      dataDir,
+    );
+    expect(after.code, after.stderr).toBe(0);
+    expect(JSON.parse(after.stdout).rowsRead).toBeGreaterThan(0);
+  }, 420_000);
 
   it('generates the same stream for the same seed and a different one for another seed', async () => {
     const { rules } = await loadConfigDirs(

@@ -146,11 +146,11 @@ describe('the detector walks a dossier through every stage on a simulated clock 
     );
     expect(view?.history.filter((h) => h.kind.startsWith('apology_'))).toEqual([
       {
-        at: '2024-03-15T10:20:00.000Z',
+        at: '2024-03-15T17:20:00+07:00',
         kind: 'apology_approved',
         note: 'by Rơ Lan Thị Hoa; new return date 2024-03-22T17:00:00+07:00; reason: Chờ kết quả đo đạc thửa đất của Văn phòng đăng ký đất đai',
       },
-      { at: '2024-03-15T10:20:00.000Z', kind: 'apology_issued', note: 'emailed to the applicant' },
+      { at: '2024-03-15T17:20:00+07:00', kind: 'apology_issued', note: 'emailed to the applicant' },
     ]);
 
     at('2024-03-15T17:30:00+07:00');

@@ -61,6 +61,7 @@ describe('npm start on a busy port', () => {
       const result = await dunghan(
         'start',
         '--once',
+        '--in-memory',
         '--days',
         '1',
         '--dynamo-port',

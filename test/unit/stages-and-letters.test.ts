@@ -166,6 +166,18 @@ describe('the one re-appointment', () => {
     expect(refusal({ newReturnDate: '2300-01-02' })).toMatchObject({ field: 'newReturnAt', code: 'too_far' });
     expect(refusal({ newReturnDate: '2025-03-24' })).toMatchObject({ code: 'too_far' });
     expect(refusal({ newReturnDate: '2025-03-14' })).toBeUndefined();
+    // A day already gone when the head approves would be promised to the citizen; its evening is not gone yet.
+    const at = (now: string) => {
+      try {
+        approveApology(drafted, input, calendar, t(now));
+      } catch (e) {
+        return (e as ApprovalRefusedError).code;
+      }
+      return 'approved';
+    };
+    expect(at('2024-03-25T08:00:00+07:00')).toBe('already_past');
+    expect(at('2024-03-22T17:00:00+07:00')).toBe('already_past');
+    expect(at('2024-03-22T16:59:00+07:00')).toBe('approved');
     // Word's soft line break (U+000B) pasted into the reason becomes a line break; other controls go.
     const pasted = approveApology(
       drafted,

@@ -13,7 +13,8 @@ export type RefusalCode =
   | 'date_invalid'
   | 'too_far'
   | 'not_working_day'
-  | 'not_after_due';
+  | 'not_after_due'
+  | 'already_past';
 
 export class ApprovalRefusedError extends RefusedError {
   override name = 'ApprovalRefusedError';
@@ -80,6 +81,10 @@ export function approveApology(
   const newReturnAt = calendar.fromLocal(day, calendar.closingMinute);
   if (!(newReturnAt > legalDue)) {
     throw new ApprovalRefusedError('newReturnAt', 'not_after_due', 'must be after the original due date');
+  }
+  if (!(newReturnAt > now)) {
+    // The letter would promise the citizen a day already gone.
+    throw new ApprovalRefusedError('newReturnAt', 'already_past', 'must not be a day already past');
   }
   const at = new Date(now).toISOString();
   const channel = state.received?.applicant.email ? 'email' : 'desk';
