@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { simulate, summaryTable } from '../local/simulate.ts';
-import { formatCount } from '../shared/domain/reports/report-tables.ts';
+import { formatCount } from '../shared/domain/letters/vietnamese-format.ts';
 import { BadInputError } from './errors.ts';
 
 export interface StartOptions {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../shared/domain/dossier/dossier-record.ts';
-import { formatCount } from '../shared/domain/reports/report-tables.ts';
+import { formatCount } from '../shared/domain/letters/vietnamese-format.ts';
 import { mapLimit } from '../shared/support/map-limit.ts';
 import { vietnamDay } from '../shared/support/vietnam-time.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';

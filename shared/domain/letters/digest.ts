@@ -3,7 +3,7 @@ import type { DossierRecord, NotificationKind } from '../dossier/dossier-record.
 import type { ResponsibleUnit } from '../dossier/responsibility.ts';
 import { type ApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
 import { type ControlSlip, renderSlipTable, renderSlipText } from './control-slip.ts';
-import { escapeHtml, shortDateTime, workingTimeVi } from './vietnamese-format.ts';
+import { escapeHtml, formatCount, shortDateTime, workingTimeVi } from './vietnamese-format.ts';
 
 /** One dossier in an official's digest. */
 export interface DigestItem {
@@ -82,7 +82,7 @@ export function buildDigest(
   const overdue = new Set(
     items.filter((i) => i.kind === 'overdue' || i.kind === 'second_overrun').map((i) => i.record.state.dossierId),
   ).size;
-  const subject = `[Đúng Hạn] ${dossiers} hồ sơ cần xử lý${overdue > 0 ? `, ${overdue} quá hạn` : ''} — ${shortDateTime(calendar, now)}`;
+  const subject = `[Đúng Hạn] ${formatCount(dossiers)} hồ sơ cần xử lý${overdue > 0 ? `, ${formatCount(overdue)} quá hạn` : ''} — ${shortDateTime(calendar, now)}`;
   const describe = (item: DigestItem) => {
     const { state } = item.record;
     const due = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
@@ -101,7 +101,7 @@ export function buildDigest(
   const text = [
     `Kính gửi ${officialName},`,
     '',
-    `Hệ thống Đúng Hạn ghi nhận ${dossiers} hồ sơ cần đồng chí xử lý:`,
+    `Hệ thống Đúng Hạn ghi nhận ${formatCount(dossiers)} hồ sơ cần đồng chí xử lý:`,
     '',
     ...items.flatMap((item, index) => {
       const d = describe(item);
@@ -130,7 +130,7 @@ export function buildDigest(
   const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(subject)}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">
 <p>Kính gửi ${e(officialName)},</p>
-<p>Hệ thống Đúng Hạn ghi nhận <b>${dossiers}</b> hồ sơ cần đồng chí xử lý:</p>
+<p>Hệ thống Đúng Hạn ghi nhận <b>${formatCount(dossiers)}</b> hồ sơ cần đồng chí xử lý:</p>
 <ol>
 ${items
   .map((item, index) => {

@@ -1,5 +1,12 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 
+const vnNumber = new Intl.NumberFormat('vi-VN');
+
+/** "1.716" — numbers as Vietnamese write them (reports, mails, the demo's summary). */
+export function formatCount(n: number): string {
+  return vnNumber.format(n);
+}
+
 /** Day and month as NĐ 30/2020 writes them: a leading zero for days below 10 and for months 1 and 2. */
 export function dayMonthYear(calendar: WorkingCalendar, instant: number): { day: string; month: string; year: string } {
   const local = new Date(calendar.toLocal(instant).day * 86_400_000);

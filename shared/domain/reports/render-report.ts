@@ -1,7 +1,6 @@
-import { escapeHtml } from '../letters/vietnamese-format.ts';
+import { escapeHtml, formatCount } from '../letters/vietnamese-format.ts';
 import type { Report } from './build-report.ts';
 import {
-  formatCount,
   formatRate,
   formatScore,
   overdueRate,

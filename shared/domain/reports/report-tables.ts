@@ -1,4 +1,5 @@
 import { VIETNAM_OFFSET_MS, vietnamDayStart } from '../../support/vietnam-time.ts';
+import { formatCount } from '../letters/vietnamese-format.ts';
 import type { AnnexCounts, ComplianceCounts, Report, StepTimeliness } from './build-report.ts';
 
 /** A column: its Vietnamese header, what it holds, and its width in characters (for spreadsheets). */
@@ -22,13 +23,7 @@ export interface ReportTable {
 }
 
 const TOTAL = 'Tổng cộng';
-const vnNumber = new Intl.NumberFormat('vi-VN');
 const vnPercent = new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 });
-
-/** "1.716" — numbers as Vietnamese reports write them. */
-export function formatCount(n: number): string {
-  return vnNumber.format(n);
-}
 
 const vnScore = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
