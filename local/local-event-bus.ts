@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** How many deliveries taken for later run at once. */
+const LATER_CONCURRENCY = 4;
+
 /** An event as EventBridge delivers it to a target. */
 export interface EventBridgeEnvelope {
   version: string;
@@ -46,7 +49,51 @@ export class LocalEventBus {
   private readonly rules: LocalRule[] = [];
   private server: Server | undefined;
 
-  constructor(private readonly options: { account?: string; region?: string; keepPublished?: boolean } = {}) {}
+  /** Deliveries taken by PutEvents and not yet made (see `deliverLater`), and those under way. */
+  private readonly pending: EventBridgeEnvelope[] = [];
+  private running = 0;
+  private readonly drained: (() => void)[] = [];
+
+  constructor(
+    private readonly options: {
+      account?: string;
+      region?: string;
+      keepPublished?: boolean;
+      /**
+       * Events PutEvents answers at once and delivers afterwards, in order, as EventBridge does (the portal
+       * sync feed's: its sender waits for the answer, not for the ingest). The others are delivered before
+       * the answer, so a local approval's letter is in the inbox when the page answers.
+       */
+      deliverLater?: (event: EventBridgeEnvelope) => boolean;
+    } = {},
+  ) {}
+
+  /** Resolves once every delivery taken for later has been made. */
+  async idle(): Promise<void> {
+    if (this.running === 0 && this.pending.length === 0) return;
+    await new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  /**
+   * Makes the deliveries taken for later, a few at a time as EventBridge invokes Lambda concurrently (the
+   * ingest is idempotent and order-proof, so events of one dossier may overtake each other, as on AWS).
+   */
+  private pump(): void {
+    while (this.running < LATER_CONCURRENCY && this.pending.length > 0) {
+      const event = this.pending.shift() as EventBridgeEnvelope;
+      this.running += 1;
+      this.deliver(event)
+        .catch((error: unknown) => {
+          // Only the dead-letter store itself failing gets here: say so, and go on.
+          process.stderr.write(`local bus: ${event['detail-type']} could not be dead-lettered: ${String(error)}\n`);
+        })
+        .finally(() => {
+          this.running -= 1;
+          this.pump();
+          if (this.running === 0 && this.pending.length === 0) for (const resolve of this.drained.splice(0)) resolve();
+        });
+    }
+  }
 
   addRule(rule: LocalRule): void {
     this.rules.push(rule);
@@ -101,6 +148,8 @@ export class LocalEventBus {
   }
 
   async close(): Promise<void> {
+    // What was taken is delivered before the servers stop (the store is still open).
+    await this.idle();
     const server = this.server;
     if (!server) return;
     server.closeAllConnections?.();
@@ -130,7 +179,11 @@ export class LocalEventBus {
       });
       if (this.options.keepPublished !== false) this.published.push(event);
       results.push({ EventId: event.id });
-      await this.deliver(event);
+      if (this.options.deliverLater?.(event)) {
+        // A failing target goes to its dead letters (onFailure), as on AWS: nothing here throws.
+        this.pending.push(event);
+        this.pump();
+      } else await this.deliver(event);
     }
     response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
     response.end(JSON.stringify({ FailedEntryCount: 0, Entries: results }));

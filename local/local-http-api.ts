@@ -23,6 +23,9 @@ export function routeLikeHttpApi(routes: Record<string, Handler>): Handler {
   };
 }
 
+/** API Gateway's (HTTP API) payload quota: 10 MB. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
 /**
  * Serves a Lambda HTTP handler on loopback the way API Gateway (HTTP API, payload 2.0) invokes it, so
  * the approval page runs locally through the same handler as on AWS.
@@ -34,11 +37,18 @@ export async function serveHttpApi(
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
+    let size = 0;
     request.on('data', (c: Buffer) => {
-      chunks.push(c);
-      if (chunks.reduce((n, b) => n + b.length, 0) > 1_000_000) request.destroy();
+      size += c.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(c);
     });
     request.on('end', async () => {
+      if (size > MAX_PAYLOAD_BYTES) {
+        // As API Gateway answers a request over its payload quota.
+        response.writeHead(413, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+        return;
+      }
       const url = new URL(request.url ?? '/', 'http://localhost');
       const body = Buffer.concat(chunks);
       const event = {

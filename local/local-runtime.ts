@@ -9,6 +9,8 @@ import { detectorDeps } from '../functions/detect-deadlines/deps.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
 import { ingestDeps } from '../functions/ingest-dossier-event/deps.ts';
 import { createIngestHandler } from '../functions/ingest-dossier-event/handler.ts';
+import { syncDeps } from '../functions/portal-sync/deps.ts';
+import { createPortalSyncHandler } from '../functions/portal-sync/handler.ts';
 import { type AwsClients, createClients } from '../shared/adapters/aws-clients.ts';
 import { loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
@@ -36,6 +38,11 @@ export const LOCAL_LINK_SECRET = 'local-only-link-secret-do-not-use-in-productio
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const RULES_DIR = new URL('../config/rules/', import.meta.url).pathname;
 export const CALENDARS_DIR = new URL('../config/calendars/', import.meta.url).pathname;
+/** The local one-stop system's signing secret for `POST /sync` (ADR 0017); production reads Secrets Manager. */
+export const LOCAL_SYNC_SYSTEM = 'local-one-stop';
+export const LOCAL_SYNC_SECRETS: Readonly<Record<string, string>> = {
+  [LOCAL_SYNC_SYSTEM]: 'local-only-sync-secret-do-not-use-in-production',
+};
 /** The sample directory of units (ADR 0015). */
 export const UNITS_FILE = new URL('../config/units.yaml', import.meta.url).pathname;
 
@@ -125,6 +132,8 @@ export async function startLocalRuntime(
     fresh?: boolean;
     /** A command: when a long-lived runtime serves the data directory, work through its servers. */
     attach?: boolean;
+    /** The sending systems' secrets for `POST /sync` (default {@link LOCAL_SYNC_SECRETS}). */
+    syncSecrets?: Record<string, string>;
     /** With `mail`, serve the approval page (default); a one-shot command's page would close with it. */
     page?: boolean;
   } = {},
@@ -151,7 +160,8 @@ export async function startLocalRuntime(
     dynamoEndpoint = dynalite.endpoint;
     closers.push(dynalite.close);
   }
-  const bus = new LocalEventBus();
+  // As EventBridge: what a system puts on the bus (the sync feed) is ingested after PutEvents answers.
+  const bus = new LocalEventBus({ deliverLater: (event) => event.source !== OUTBOUND_SOURCE });
   // Attached, what the functions publish goes to the running bus: an approval made here is delivered there.
   const busEndpoint = running?.busEndpoint ?? (await bus.listen());
   closers.push(() => bus.close());
@@ -212,6 +222,8 @@ export async function startLocalRuntime(
   let detectorHandler: ReturnType<typeof createDetectorHandler> | undefined;
   const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
   const approvalPage = createApprovalPageHandler(approvalDeps(platform, linkSecret));
+  const syncSecrets = options.syncSecrets ?? LOCAL_SYNC_SECRETS;
+  const portalSync = createPortalSyncHandler(syncDeps(platform), async () => ({ ...syncSecrets }));
   if (options.mail) {
     if (!sesEndpoint) {
       const ses = await startSesEmulator(options.sesPort ?? 0, options.dynamoThread ?? false);
@@ -225,8 +237,8 @@ export async function startLocalRuntime(
     });
     if (!running && options.page !== false) {
       const api = await serveHttpApi(
-        // The public page only: the admin routes need IAM on AWS; locally, administrators use the CLI.
-        routeLikeHttpApi({ '/approve/': approvalPage }),
+        // The public routes only: the admin routes need IAM on AWS; locally, administrators use the CLI.
+        routeLikeHttpApi({ '/approve/': approvalPage, '/sync': portalSync }),
         () => localContext('api'),
         options.apiPort ?? 0,
       );
@@ -272,6 +284,7 @@ export async function startLocalRuntime(
     attachedTo: running,
     invokeHttpApi: routeLikeHttpApi({
       '/approve/': approvalPage,
+      '/sync': portalSync,
       '/admin/': createAdminApiHandler(adminDeps(platform)),
     }),
     detect: async () => {

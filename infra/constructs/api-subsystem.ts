@@ -14,18 +14,21 @@ export interface ApiSubsystemProps {
   table: ITableV2;
   bus: IEventBus;
   linkSecret: ISecret;
+  syncSecrets: ISecret;
   operations: Operations;
 }
 
 /**
- * The HTTP API and its two functions, apart because their exposure and permissions differ (ADR 0014):
- * the public approval page (signed links; reads the link secret, announces approvals) and the administration routes
- * with the supervisors' reports (IAM; writes configuration, may publish, never reads the link secret).
+ * The HTTP API and its three functions, apart because their exposure and permissions differ (ADR 0014):
+ * the public approval page (signed links; reads the link secret, announces approvals), the administration
+ * routes with the supervisors' reports (IAM; writes configuration, may publish, never reads the link
+ * secret) and the portal sync feed (signed per sending system; ADR 0017).
  */
 export class ApiSubsystem extends Construct {
   readonly httpApi: HttpApi;
   readonly approvalPage: DungHanFunction;
   readonly admin: DungHanFunction;
+  readonly sync: DungHanFunction;
 
   constructor(scope: Construct, id: string, props: ApiSubsystemProps) {
     super(scope, id);
@@ -71,8 +74,25 @@ export class ApiSubsystem extends Construct {
       authorizer: new HttpIamAuthorizer(),
     });
 
+    // The portal sync feed (issue #17, ADR 0017): each sending system signs its requests (HMAC, its own key
+    // in the secret), checked in the function; it reads the directory of units, puts events on the bus for
+    // the ingest function and keeps the items it cannot use as dead letters in the table.
+    this.sync = new DungHanFunction(this, 'PortalSync', {
+      name: 'portal-sync',
+      description: 'Đúng Hạn: the national portal sync feed (DongBoHoSoMC, CapNhatTienDoHoSoMC), signed per system',
+      // API Gateway waits 30 s at most: a 10,000-item request is mapped and put on the bus within it.
+      timeout: Duration.seconds(29),
+    });
+    this.sync.useTable(props.table).useBus(props.bus).useSyncSecrets(props.syncSecrets);
+    this.httpApi.addRoutes({
+      path: '/sync',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Sync', this.sync.fn),
+    });
+
     const approval = new Construct(this, 'ApprovalPageAlarms');
     alarmOnFunction(approval, this.approvalPage, 'Approval page', operations);
     alarmOnFunction(this, this.admin, 'Admin API', operations);
+    alarmOnFunction(new Construct(this, 'PortalSyncAlarms'), this.sync, 'Portal sync feed', operations);
   }
 }

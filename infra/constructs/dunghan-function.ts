@@ -50,6 +50,13 @@ export class DungHanFunction extends Construct {
     return this;
   }
 
+  /** Reads the sync feed senders' keys, named by the secret's ARN (never its value) in the environment. */
+  useSyncSecrets(secret: ISecret): this {
+    secret.grantRead(this.fn);
+    this.fn.addEnvironment(ENV.syncSecretsArn, secret.secretArn);
+    return this;
+  }
+
   constructor(scope: Construct, id: string, props: DungHanFunctionProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });

@@ -16,6 +16,8 @@ export class StatefulStack extends Stack {
   readonly identity: EmailIdentity;
   readonly configurationSet: ConfigurationSet;
   readonly linkSecret: Secret;
+  /** The sync feed's senders: `{"<system id>": "<HMAC secret>"}` (ADR 0017). */
+  readonly syncSecrets: Secret;
   readonly senderEmail: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -51,6 +53,18 @@ export class StatefulStack extends Stack {
     this.linkSecret = new Secret(this, 'LinkSecret', {
       description: 'Đúng Hạn approval-link signing key (HMAC-SHA256)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Each one-stop system that sends the portal feed signs with its own key; a first one is generated
+    // (its id `one-stop`), the province adds others by editing the secret (README: connecting a system).
+    this.syncSecrets = new Secret(this, 'SyncSecrets', {
+      description: 'Đúng Hạn sync feed: each sending system\'s HMAC-SHA256 key, {"<system id>": "<key>"}',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'one-stop',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

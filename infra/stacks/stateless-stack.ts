@@ -53,6 +53,7 @@ export class StatelessStack extends Stack {
       table: stateful.table,
       bus,
       linkSecret: stateful.linkSecret,
+      syncSecrets: stateful.syncSecrets,
       operations,
     });
     this.detector = new DetectorSubsystem(this, 'Detector', {

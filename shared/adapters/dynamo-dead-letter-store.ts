@@ -1,26 +1,19 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeadLetter, DeadLetterSink } from '../ports/inbound-events.ts';
 import { TABLE_DESIGN } from '../settings/table-design.ts';
 import { queryAll } from './dynamo-query.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 
-/** A rejected event: what came in, when, and why. */
-export interface DeadLetter {
-  at: string;
-  detailType?: string | undefined;
-  eventId?: string | undefined;
-  dossierId?: string | undefined;
-  reason: string;
-  payload: string;
-}
+export type { DeadLetter } from '../ports/inbound-events.ts';
 
 /**
  * The local stand-in for the ingest target's SQS dead-letter queue: rejected events kept in the table
  * (`DEADLETTER` / `<at>#<payload hash>`), listable with `dunghan dead-letters`. The same payload
  * rejected twice is one dead letter.
  */
-export class DynamoDeadLetterStore {
+export class DynamoDeadLetterStore implements DeadLetterSink {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -65,6 +65,18 @@ export const dossierResolvedSchema = z.object({
   outcome: z._default(z.enum(['approved', 'rejected']), 'approved'),
   returnedAt: z.optional(instant),
 });
+/**
+ * The dossier is being processed at `occurredAt` (the one-stop systems' status "4 Đang xử lý", as their
+ * sync feed reports it): it ends a supplement wait (the complete dossier is in) or a suspension, and when
+ * `unitId` is another unit than the one holding the dossier, it was handed to that unit.
+ */
+export const dossierProcessingSchema = z.object({
+  ...base,
+  unitId: z.optional(line(60)),
+  note: z.optional(text(2000)),
+});
+/** The appointment printed for the citizen changed after receipt (NgayHenTra re-sent with another date). */
+export const dossierReappointedSchema = z.object({ ...base, appointmentAt: instant });
 export const dossierWithdrawnSchema = z.object({ ...base, reason: z.optional(text(2000)) });
 export const dossierRefusedSchema = z.object({ ...base, reason: z.optional(text(2000)) });
 
@@ -76,6 +88,8 @@ export const DOSSIER_EVENT_SCHEMAS = {
   DossierSuspended: dossierSuspendedSchema,
   DossierResumed: dossierResumedSchema,
   DossierHandedOver: dossierHandedOverSchema,
+  DossierProcessing: dossierProcessingSchema,
+  DossierReappointed: dossierReappointedSchema,
   DossierResolved: dossierResolvedSchema,
   DossierWithdrawn: dossierWithdrawnSchema,
   DossierRefused: dossierRefusedSchema,
@@ -90,6 +104,8 @@ export type DossierSupplemented = z.output<typeof dossierSupplementedSchema>;
 export type DossierSuspended = z.output<typeof dossierSuspendedSchema>;
 export type DossierResumed = z.output<typeof dossierResumedSchema>;
 export type DossierHandedOver = z.output<typeof dossierHandedOverSchema>;
+export type DossierProcessing = z.output<typeof dossierProcessingSchema>;
+export type DossierReappointed = z.output<typeof dossierReappointedSchema>;
 export type DossierResolved = z.output<typeof dossierResolvedSchema>;
 export type DossierWithdrawn = z.output<typeof dossierWithdrawnSchema>;
 export type DossierRefused = z.output<typeof dossierRefusedSchema>;
@@ -102,6 +118,8 @@ export type DossierEvent =
   | { type: 'DossierSuspended'; detail: DossierSuspended }
   | { type: 'DossierResumed'; detail: DossierResumed }
   | { type: 'DossierHandedOver'; detail: DossierHandedOver }
+  | { type: 'DossierProcessing'; detail: DossierProcessing }
+  | { type: 'DossierReappointed'; detail: DossierReappointed }
   | { type: 'DossierResolved'; detail: DossierResolved }
   | { type: 'DossierWithdrawn'; detail: DossierWithdrawn }
   | { type: 'DossierRefused'; detail: DossierRefused };

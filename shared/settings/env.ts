@@ -29,6 +29,8 @@ export const ENV = {
   approvalBaseUrl: 'APPROVAL_BASE_URL',
   adminEmails: 'ADMIN_EMAILS',
   provisionalCheckFrom: 'PROVISIONAL_CHECK_FROM',
+  syncSecretsArn: 'SYNC_SECRETS_ARN',
+  syncSecrets: 'SYNC_SECRETS',
 } as const;
 
 /** The variables every function reads. */

@@ -2,6 +2,7 @@ import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type ClockEntry, foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
+import { recordViolations } from '../domain/dossier/re-appointment.ts';
 import { responsibleNow } from '../domain/dossier/responsibility.ts';
 import { buildControlSlip, type ControlSlip } from '../domain/letters/control-slip.ts';
 import { workingTimeVi } from '../domain/letters/vietnamese-format.ts';
@@ -67,7 +68,7 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
       : null,
     missingUnits: state.received ? unitsMissingFrom(state, book.units) : [],
     result: state.result ?? null,
-    violations: state.violations.map((v) => v.code),
+    violations: recordViolations(record),
     dueDateChanges: record.dueDateChanges ?? [],
     history: withApology(history, record, calendar),
     version: record.version,

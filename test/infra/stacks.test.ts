@@ -140,8 +140,8 @@ describe('the CDK app', () => {
   it('alarms on dead letters, errors, throttles and detector failures, to an SNS topic with the given subscription', () => {
     const alarms = Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'));
     // Issue #13 adds the alarm on parked dossiers (ADR 0012); #14 splits the API into two functions; #16
-    // adds the function that sends an approved apology at once.
-    expect(alarms.length).toBe(14);
+    // adds the function that sends an approved apology at once; #17 the portal sync feed's function.
+    expect(alarms.length).toBe(16);
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossiersParked', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
@@ -167,6 +167,27 @@ describe('the CDK app', () => {
         .filter((r) => r.Properties.RouteKey.includes('/approve/'))
         .every((r) => r.Properties.AuthorizationType !== 'AWS_IAM'),
     ).toBe(true);
+  });
+
+  it('takes the portal sync feed at POST /sync, signed per sending system with keys from Secrets Manager (issue #17)', () => {
+    const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: { RouteKey: string; AuthorizationType?: string };
+    }[];
+    // The function checks each system's HMAC signature (ADR 0017): API Gateway lets the request through.
+    expect(
+      routes.filter((r) => r.Properties.RouteKey === 'POST /sync').map((r) => r.Properties.AuthorizationType),
+    ).toEqual(['NONE']);
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('portal sync feed'),
+      Timeout: 29,
+      Environment: {
+        Variables: Match.objectLike({ SYNC_SECRETS_ARN: Match.anyValue(), EVENT_BUS_NAME: Match.anyValue() }),
+      },
+    });
+    stateful.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{}', GenerateStringKey: 'one-stop' }),
+    });
+    expect(JSON.stringify(stateless.toJSON())).not.toMatch(/"SYNC_SECRETS"/);
   });
 
   it('tells the detector whom to email about provisional calendar years', () => {

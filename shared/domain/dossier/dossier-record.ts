@@ -226,6 +226,8 @@ function violationEvent(state: DossierState, violation: Violation): OutboundEven
     receivedAt: received.receivedAt,
     legalDueAt: violation.detail.legalDueAt ?? '',
   };
+  // A re-appointment is judged against the record's approval (re-appointment.ts), so it is not announced here.
+  if (violation.code === 'reappointed') return undefined;
   if (violation.code === 'receipt_without_appointment') {
     return {
       type: 'ReceiptWithoutAppointment',

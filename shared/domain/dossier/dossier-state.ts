@@ -17,7 +17,7 @@ export type DossierStatus =
   | 'withdrawn'
   | 'refused';
 
-export type ViolationCode = 'receipt_without_appointment' | 'appointment_after_due';
+export type ViolationCode = 'receipt_without_appointment' | 'appointment_after_due' | 'reappointed';
 
 export interface Violation {
   code: ViolationCode;
@@ -58,7 +58,10 @@ export interface ClockEntry {
     | 'suspended'
     | 'resumed'
     | 'handed_over'
+    | 'processing'
+    | 'reappointed'
     | 'resolved'
+    | 'returned'
     | 'withdrawn'
     | 'refused'
     | 'ignored';
@@ -87,6 +90,10 @@ export interface DossierState {
   provisional: boolean;
   steps: StepState[];
   handovers: { fromUnitId: string; toUnitId: string; at: string }[];
+  /** The unit the dossier was last handed to (kept on the stored record, which drops `handovers`). */
+  holderUnitId?: string | undefined;
+  /** Changes of the printed appointment after receipt (the sync feed's NgayHenTra re-sent), in order. */
+  reappointments?: { at: string; appointmentAt: string }[] | undefined;
   history: ClockEntry[];
   resolvedAt?: string | undefined;
   returnedAt?: string | undefined;
@@ -123,9 +130,11 @@ const ORDER: Record<DossierEventType, number> = {
   DossierSuspended: 3,
   DossierResumed: 4,
   DossierHandedOver: 5,
-  DossierResolved: 6,
-  DossierWithdrawn: 7,
-  DossierRefused: 8,
+  DossierProcessing: 6,
+  DossierReappointed: 7,
+  DossierResolved: 8,
+  DossierWithdrawn: 9,
+  DossierRefused: 10,
 };
 
 /**
@@ -254,6 +263,15 @@ function applyReceipt(state: DossierState, received: DossierReceived, context: F
 
 function apply(state: DossierState, event: DossierEvent): void {
   const { occurredAt, eventId } = event.detail;
+  // The appointment in force re-sent (every update of the sync feed carries it) is no change at all.
+  if (event.type === 'DossierReappointed' && Date.parse(event.detail.appointmentAt) === appointmentInForce(state))
+    return;
+  // The result handed to the citizen after it was decided ("10 Đã trả kết quả" after "9 Đã xử lý xong").
+  if (event.type === 'DossierResolved' && state.status === 'resolved' && event.detail.returnedAt && !state.returnedAt) {
+    state.returnedAt = event.detail.returnedAt;
+    state.history.push({ at: occurredAt, kind: 'returned', eventId });
+    return;
+  }
   if (TERMINAL.has(state.status) || event.type === 'DossierReceived') {
     state.history.push({
       at: occurredAt,
@@ -309,18 +327,35 @@ function apply(state: DossierState, event: DossierEvent): void {
       state.status = 'open';
       state.history.push({ at: occurredAt, kind: 'resumed', eventId });
       return;
-    case 'DossierHandedOver': {
-      const { fromUnitId, toUnitId } = event.detail;
-      state.handovers.push({ fromUnitId, toUnitId, at: occurredAt });
-      const current = state.steps.findIndex((s) => s.finishedAt === undefined);
-      const holding = current >= 0 ? state.steps[current] : undefined;
-      if (holding && holding.unitId === fromUnitId) holding.finishedAt = occurredAt;
-      const next = state.steps.findIndex((s, i) => i > current && s.unitId === toUnitId && s.startedAt === undefined);
-      const receiving = next >= 0 ? state.steps[next] : undefined;
-      if (receiving) receiving.startedAt = occurredAt;
-      state.history.push({ at: occurredAt, kind: 'handed_over', eventId, note: `${fromUnitId} → ${toUnitId}` });
+    case 'DossierHandedOver':
+      handOver(state, event.detail.fromUnitId, event.detail.toUnitId, occurredAt, eventId);
+      return;
+    case 'DossierProcessing': {
+      // What "being processed" ends depends on the state at that instant, so the feed's order never matters.
+      if (state.status === 'awaiting_supplement') {
+        apply(state, { type: 'DossierSupplemented', detail: event.detail });
+        return;
+      }
+      if (state.status === 'suspended') {
+        apply(state, { type: 'DossierResumed', detail: event.detail });
+        return;
+      }
+      const holder = holdingUnit(state);
+      const unitId = event.detail.unitId;
+      if (unitId && holder && unitId !== holder) {
+        handOver(state, holder, unitId, occurredAt, eventId);
+        return;
+      }
+      state.history.push({ at: occurredAt, kind: 'processing', eventId, note: event.detail.note });
       return;
     }
+    case 'DossierReappointed':
+      state.reappointments = [
+        ...(state.reappointments ?? []),
+        { at: occurredAt, appointmentAt: event.detail.appointmentAt },
+      ];
+      state.history.push({ at: occurredAt, kind: 'reappointed', eventId, note: event.detail.appointmentAt });
+      return;
     case 'DossierResolved':
       closeSuspension();
       state.status = 'resolved';
@@ -343,6 +378,30 @@ function apply(state: DossierState, event: DossierEvent): void {
       });
       return;
   }
+}
+
+/** The printed appointment now: the last re-appointment, else the receipt's. */
+function appointmentInForce(state: DossierState): number | undefined {
+  const at = state.reappointments?.at(-1)?.appointmentAt ?? state.received?.appointmentAt;
+  return at === undefined ? undefined : Date.parse(at);
+}
+
+/** The unit holding the dossier now: the step under way, else the receiving agency. */
+function holdingUnit(state: DossierState): string | undefined {
+  const current = state.steps.find((s) => s.startedAt !== undefined && s.finishedAt === undefined);
+  return current?.unitId ?? state.holderUnitId ?? state.received?.agency.id;
+}
+
+function handOver(state: DossierState, fromUnitId: string, toUnitId: string, at: string, eventId: string): void {
+  state.handovers.push({ fromUnitId, toUnitId, at });
+  state.holderUnitId = toUnitId;
+  const current = state.steps.findIndex((s) => s.finishedAt === undefined);
+  const holding = current >= 0 ? state.steps[current] : undefined;
+  if (holding && holding.unitId === fromUnitId) holding.finishedAt = at;
+  const next = state.steps.findIndex((s, i) => i > current && s.unitId === toUnitId && s.startedAt === undefined);
+  const receiving = next >= 0 ? state.steps[next] : undefined;
+  if (receiving) receiving.startedAt = at;
+  state.history.push({ at, kind: 'handed_over', eventId, note: `${fromUnitId} → ${toUnitId}` });
 }
 
 /** Derives the dates, step results and violations from the events applied; idempotent. */
@@ -385,6 +444,14 @@ function finalise(state: DossierState, context: FoldContext): DossierState {
   if (state.status === 'resolved' && state.resolvedAt) {
     const at = Date.parse(state.resolvedAt);
     state.result = at > current.dueAt ? 'late' : calendar.toLocal(at).day < current.dueDay ? 'early' : 'on_time';
+  }
+  for (const r of state.reappointments ?? []) {
+    // Explained only by the one lawful re-appointment (an approved apology): the record decides (re-appointment.ts).
+    state.violations.push({
+      code: 'reappointed',
+      at: r.at,
+      detail: { appointmentAt: calendar.formatInstant(Date.parse(r.appointmentAt)), legalDueAt: state.originalDueAt },
+    });
   }
   if (!received.appointmentAt) {
     state.violations.push({

@@ -1,5 +1,6 @@
 import type { OutboundEvent } from '../../contracts/outbound-events.ts';
 import { RefusedError } from '../../support/errors.ts';
+import { vietnamDay } from '../../support/vietnam-time.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { outEvent } from './advance-stages.ts';
 import { type DossierRecord, type OwedNotification, scheduleNextAction } from './dossier-record.ts';
@@ -171,4 +172,24 @@ export function markApologyIssued(record: DossierRecord, at: string): DossierRec
     apology: { ...record.apology, status: 'issued', issuedAt: at },
     outbox: { ...record.outbox, [event.detail.eventId]: event },
   };
+}
+
+/**
+ * The record's violations as supervisors see them: a change of the printed appointment (`reappointed`,
+ * from the sync feed) is the lawful one when the apology was approved with that very day; any other is
+ * an unexplained re-appointment (issue #17).
+ */
+export function recordViolations(record: DossierRecord): string[] {
+  const approvedDay =
+    (record.apology.status === 'approved' || record.apology.status === 'issued') && record.extendedDueAt
+      ? vietnamDay(Date.parse(record.extendedDueAt))
+      : undefined;
+  return record.state.violations
+    .filter(
+      (v) =>
+        v.code !== 'reappointed' ||
+        approvedDay === undefined ||
+        vietnamDay(Date.parse(v.detail.appointmentAt ?? '')) !== approvedDay,
+    )
+    .map((v) => v.code);
 }

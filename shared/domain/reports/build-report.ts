@@ -46,6 +46,8 @@ export interface ComplianceCounts {
   apologyMissing: number;
   receiptWithoutAppointment: number;
   appointmentBeyondLimit: number;
+  /** The printed appointment changed after receipt without the one lawful re-appointment (an approved apology). */
+  unexplainedReappointments: number;
   /** Inter-agency steps this unit held past its own due date. */
   lateHandovers: number;
   /** Dossiers that passed the one re-appointed date too. */
@@ -110,6 +112,7 @@ function emptyCompliance(): ComplianceCounts {
     apologyMissing: 0,
     receiptWithoutAppointment: 0,
     appointmentBeyondLimit: 0,
+    unexplainedReappointments: 0,
     lateHandovers: 0,
     secondOverruns: 0,
   };
@@ -248,6 +251,7 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
       const own = complianceOf(row.unitId, row.unitName);
       if (row.violations.includes('receipt_without_appointment')) own.receiptWithoutAppointment += 1;
       if (row.violations.includes('appointment_after_due')) own.appointmentBeyondLimit += 1;
+      if (row.violations.includes('reappointed')) own.unexplainedReappointments += 1;
     }
     for (const [index, step] of row.steps.entries()) {
       // A step's part ends when the unit hands the dossier on, or with the dossier's result if it still held it.

@@ -1,5 +1,6 @@
 import type { DossierRecord } from '../dossier/dossier-record.ts';
 import { isClosed } from '../dossier/dossier-state.ts';
+import { recordViolations } from '../dossier/re-appointment.ts';
 
 /**
  * What reports need of one dossier, derived from its record and stored with it (projected into the
@@ -72,7 +73,7 @@ export function reportRowOf(record: DossierRecord): ReportRow | undefined {
     ...(record.extendedDueAt ? { extendedDueAt: record.extendedDueAt } : {}),
     ...(state.result ? { result: state.result } : {}),
     ...(record.apology.issuedAt ? { apologyIssuedAt: record.apology.issuedAt } : {}),
-    violations: state.violations.map((v) => v.code),
+    violations: recordViolations(record),
     steps: state.steps.map((s) => ({
       unitId: s.unitId,
       ...(s.unitName ? { unitName: s.unitName } : {}),

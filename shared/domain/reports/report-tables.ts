@@ -117,6 +117,7 @@ const complianceCells = (c: ComplianceCounts) => [
   c.apologyMissing,
   c.receiptWithoutAppointment,
   c.appointmentBeyondLimit,
+  c.unexplainedReappointments,
   c.lateHandovers,
   c.secondOverruns,
 ];
@@ -165,7 +166,7 @@ export function reportTables(report: Report): ReportTable[] {
       groups: [
         { title: '', span: 2 },
         { title: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả', span: 4 },
-        { title: 'Vi phạm về thời hạn', span: 4 },
+        { title: 'Vi phạm về thời hạn', span: 5 },
       ],
       columns: [
         { header: 'STT', kind: 'index', width: 5 },
@@ -176,6 +177,7 @@ export function reportTables(report: Report): ReportTable[] {
         { header: 'Không có phiếu xin lỗi', kind: 'count', width: 11 },
         { header: 'Tiếp nhận không hẹn ngày trả', kind: 'count', width: 12 },
         { header: 'Hẹn trả quá thời hạn quy định', kind: 'count', width: 12 },
+        { header: 'Hẹn lại không có phiếu xin lỗi', kind: 'count', width: 12 },
         { header: 'Chuyển liên thông trễ hạn', kind: 'count', width: 12 },
         { header: 'Quá hạn lần thứ hai', kind: 'count', width: 10 },
       ],

@@ -1,0 +1,116 @@
+import {
+  MAX_SYNC_ITEMS,
+  mapSyncItem,
+  SYNC_SERVICES,
+  SyncItemError,
+  type SyncService,
+} from '../domain/sync/portal-sync.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeadLetterSink, InboundEvent, InboundEventSink } from '../ports/inbound-events.ts';
+import { InvalidInputError } from '../support/errors.ts';
+import type { RuleBook } from './rule-book.ts';
+
+export interface SyncDeps {
+  rules: RuleBook;
+  sink: InboundEventSink;
+  deadLetters: DeadLetterSink;
+  clock: Clock;
+}
+
+/** One item the feed did not take: its dossier, a code and the reason, as the portal answers. */
+export interface SyncItemAnswer {
+  index: number;
+  MaHoSo?: string | undefined;
+  /** `01`: the item is wrong (kept as a dead letter; fix it and send again); `02`: not taken now, send it again. */
+  error_code: '01' | '02';
+  message: string;
+}
+
+/** The answer, in the portal's style: `error_code` `00` when every item was taken. */
+export interface SyncAnswer {
+  error_code: '00' | '01';
+  message: string;
+  /** Items taken (including those that needed no event) and the events they became. */
+  accepted: number;
+  events: number;
+  data: SyncItemAnswer[];
+}
+
+/** The source of the events a system's feed becomes (never Đúng Hạn's own: the ingest rule takes every other). */
+export const syncSource = (system: string) => `sync.${system}`;
+
+/**
+ * Takes one request of the portal sync feed from an authenticated system (issue #17): maps each item to
+ * lifecycle events (portal-sync.ts) and puts them on the bus for the ingest function — the same path, the
+ * same idempotency as any event. An item that cannot be mapped is answered with its field and reason and
+ * kept as a dead letter, never dropped; the others go on.
+ */
+export async function syncFromPortal(deps: SyncDeps, system: string, body: unknown): Promise<SyncAnswer> {
+  const request = parseRequest(body);
+  const now = deps.clock.now();
+  const receivedAt = new Date(now).toISOString();
+  const book = await deps.rules.current();
+  const data: SyncItemAnswer[] = [];
+  const events: InboundEvent[] = [];
+  const eventItem: number[] = [];
+  let accepted = 0;
+  for (const [index, item] of request.data.entries()) {
+    const code =
+      typeof (item as { MaHoSo?: unknown })?.MaHoSo === 'string' ? (item as { MaHoSo: string }).MaHoSo : undefined;
+    try {
+      const mapped = mapSyncItem(request.service, item, {
+        units: book.units,
+        senderUnitId: request.madonvi,
+        receivedAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      });
+      for (const event of mapped.events) {
+        events.push({ source: syncSource(system), detailType: event.type, detail: event.detail });
+        eventItem.push(index);
+      }
+      accepted += 1;
+    } catch (error) {
+      if (!(error instanceof SyncItemError)) throw error;
+      data.push({ index, MaHoSo: code, error_code: '01', message: error.message });
+      await deps.deadLetters.put({
+        at: receivedAt,
+        detailType: `${request.service} (${system})`,
+        dossierId: code,
+        reason: `item ${index}: ${error.message}`,
+        payload: JSON.stringify(item),
+      });
+    }
+  }
+  const refused = new Set((await deps.sink.put(events)).map((i) => eventItem[i] as number));
+  for (const index of refused) {
+    const item = request.data[index] as { MaHoSo?: unknown };
+    data.push({
+      index,
+      MaHoSo: typeof item?.MaHoSo === 'string' ? item.MaHoSo : undefined,
+      error_code: '02',
+      message: 'not taken now (the event bus refused it): send the item again',
+    });
+    accepted -= 1;
+  }
+  data.sort((a, b) => a.index - b.index);
+  return {
+    error_code: data.length === 0 ? '00' : '01',
+    message: data.length === 0 ? 'Đồng bộ thành công' : `${data.length} hồ sơ không đồng bộ được: xem data`,
+    accepted,
+    events: events.length,
+    data,
+  };
+}
+
+function parseRequest(body: unknown): { service: SyncService; data: unknown[]; madonvi?: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidInputError('the body must be a JSON object {"service": …, "data": [...]}', '(body)');
+  const { service, data, madonvi } = body as Record<string, unknown>;
+  if (typeof service !== 'string' || !(SYNC_SERVICES as readonly string[]).includes(service))
+    throw new InvalidInputError(`service: must be one of ${SYNC_SERVICES.join(', ')}`, 'service');
+  if (!Array.isArray(data)) throw new InvalidInputError('data: must be a list of items', 'data');
+  if (data.length > MAX_SYNC_ITEMS)
+    throw new InvalidInputError(`data: at most ${MAX_SYNC_ITEMS} items per request, got ${data.length}`, 'data');
+  if (madonvi !== undefined && (typeof madonvi !== 'string' || madonvi.length > 60))
+    throw new InvalidInputError('madonvi: must be the sending unit code (text)', 'madonvi');
+  return { service: service as SyncService, data, ...(typeof madonvi === 'string' && madonvi ? { madonvi } : {}) };
+}
