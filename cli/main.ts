@@ -11,9 +11,11 @@ import { runApprovals, runApprove, runServe } from './desk-commands.ts';
 import { runDue } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { runImport } from './import-command.ts';
 import { runReport } from './report-command.ts';
 import { runStart } from './start-command.ts';
 import { runDeadLetters, runDetect, runDossier, runDossierSlip, runReplay, runSeed } from './store-commands.ts';
+import { DEFAULT_SYNC_SYSTEM, runSync } from './sync-command.ts';
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
 export function buildProgram(io: { out: (text: string) => void; err: (text: string) => void }): Command {
@@ -365,10 +367,44 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .action(async (dossierId: string, options) => print(await runApprove(dossierId, options)));
 
   program
+    .command('import')
+    .argument('<file>', 'a dossier list exported from a one-stop system: .xlsx or .csv, one row per dossier')
+    .description(
+      'Import an exported dossier list through the sync feed’s mapping and the ingest (ADR 0017): each row is\n' +
+        'read as the portal’s DongBoHoSoMC item (receipt, appointment, result), so importing again, or a later\n' +
+        'export that overlaps, adds only what is new. --mapping names the columns, date formats and status\n' +
+        'wording (default config/import/danh-sach-ho-so.yaml). Prints {rows, dossiers, events, applied,\n' +
+        'duplicates, refused, problems}; exit 1 when a row could not be imported (row, column and reason).',
+    )
+    .option('--mapping <file.yaml>', 'how to read this system’s export')
+    .option('--dry-run', 'read and map every row, list what cannot be imported, write nothing')
+    .addOption(dataDir())
+    .option('--aws', 'put the events on the deployed bus (EVENT_BUS_NAME, TABLE_NAME) instead of the local store')
+    .action(async (file: string, options) => print(await runImport(file, options, { err: process.stderr })));
+
+  program
+    .command('sync')
+    .argument(
+      '<payload.json>',
+      'a sync-feed request: {"service": "DongBoHoSoMC" | "CapNhatTienDoHoSoMC", "data": [...]}',
+    )
+    .description(
+      'Send a request of the national portal sync feed to POST /sync, signed as the sending system signs it\n' +
+        '(ADR 0017), and print the answer. Default target: the `npm start` or `dunghan serve` serving --data-dir,\n' +
+        'with its local key; for a deployed API pass --url and set DUNGHAN_SYNC_SECRET to the system key. Exit 1\n' +
+        'when an item was refused (each listed with its field and reason), 2 for a request that is not one.',
+    )
+    .option('--url <url>', 'the API to send to (default: the local servers of --data-dir)')
+    .option('--system <id>', 'the sending system id (a key of the SyncSecrets secret)', DEFAULT_SYNC_SYSTEM)
+    .addOption(dataDir())
+    .action(async (file: string, options) => print(await runSync(file, options)));
+
+  program
     .command('serve')
     .description(
       'Keep the approval page and the SES emulator up on the local store until Ctrl-C: the links in the digests\n' +
-        '`dunghan detect` sends open here, and an approval is delivered at once.',
+        '`dunghan detect` sends open here, and an approval is delivered at once; it also takes the portal sync\n' +
+        'feed at POST /sync (`dunghan sync`).',
     )
     .option('--api-port <port>', 'approval page port', '8080')
     .option('--ses-port <port>', 'SES emulator port', '8005')

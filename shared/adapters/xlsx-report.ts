@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Report } from '../domain/reports/build-report.ts';
-import { reportHeading, reportTables } from '../domain/reports/report-tables.ts';
+import { reportDocument, type TableDocument } from '../domain/reports/render-report.ts';
 
 /**
  * The report as an Excel workbook (exceljs) for officials who live in Excel: one sheet per table, the
@@ -8,11 +8,16 @@ import { reportHeading, reportTables } from '../domain/reports/report-tables.ts'
  * counts as numbers (`#,##0`, shown with the reader's separators) and rates as percentages.
  */
 export async function renderXlsx(report: Report): Promise<Buffer> {
+  return renderTablesXlsx(reportDocument(report), report.asOf);
+}
+
+/** Any titled tables (a reconciliation too) as a workbook, one sheet per table. */
+export async function renderTablesXlsx(document: TableDocument, asOf: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Đúng Hạn';
-  workbook.created = new Date(report.asOf);
-  const heading = reportHeading(report);
-  for (const table of reportTables(report)) {
+  workbook.created = new Date(asOf);
+  const { heading } = document;
+  for (const table of document.tables) {
     const groupRows = table.groups ? 1 : 0;
     const headerRow = 4 + groupRows;
     const sheet = workbook.addWorksheet(table.sheet, {

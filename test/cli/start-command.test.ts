@@ -179,6 +179,17 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
       const during = await dunghan('report', '--from', '2022-03-01', '--to', '2022-03-20', '--data-dir', dataDir);
       expect(during.code, during.stderr).toBe(0);
       expect(during.stdout).toContain('BÁO CÁO TÌNH HÌNH');
+      // A one-stop system's sync feed, sent to the running demo as the system would (issue #17).
+      const synced = await dunghan('sync', 'docs/examples/sync/dong-bo-ho-so.json', '--data-dir', dataDir);
+      expect(synced.code, synced.stderr).toBe(0);
+      expect(JSON.parse(synced.stdout)).toMatchObject({ error_code: '00', accepted: 2 });
+      // Ingested after the answer, as EventBridge does: the dossier appears within moments.
+      let fed: { code: number; stdout: string } = { code: 1, stdout: '' };
+      for (let i = 0; i < 10 && fed.code !== 0; i += 1) {
+        fed = await dunghan('dossier', 'H21.65-260410-0001', '--data-dir', dataDir);
+        if (fed.code !== 0) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(JSON.parse(fed.stdout)).toMatchObject({ status: 'open', procedure: { code: '1.013831' } });
       // A second demo or server on the same data is refused in one sentence, not with a database error.
       const second = await dunghan('serve', '--data-dir', dataDir, '--api-port', '0', '--ses-port', '0');
       expect(second.code).toBe(1);

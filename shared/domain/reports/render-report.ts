@@ -30,12 +30,27 @@ function fullHeader(table: ReportTable, index: number): string {
   return table.columns[index]?.header ?? '';
 }
 
+/** Titled tables, whatever produced them (a report, a reconciliation): what every format renders. */
+export interface TableDocument {
+  heading: { title: string; lines: string[] };
+  tables: ReportTable[];
+}
+
+/** The report as the tables of its annex, under its heading. */
+export function reportDocument(report: Report): TableDocument {
+  return { heading: reportHeading(report), tables: reportTables(report) };
+}
+
 /** Markdown: the heading and every table, numbers as "1.716". */
 export function renderMarkdown(report: Report): string {
-  const heading = reportHeading(report);
+  return renderTablesMarkdown(reportDocument(report));
+}
+
+export function renderTablesMarkdown(document: TableDocument): string {
+  const { heading } = document;
   const mdCell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s+/g, ' ');
   const out = [`# ${heading.title}`, '', ...heading.lines.map((l) => `${l}  `), ''];
-  for (const table of reportTables(report)) {
+  for (const table of document.tables) {
     out.push(`## ${table.title}`, '');
     out.push(`| ${table.columns.map((_, i) => mdCell(fullHeader(table, i))).join(' | ')} |`);
     out.push(`|${table.columns.map((c) => (c.kind === 'text' ? ' --- ' : ' ---: ')).join('|')}|`);
@@ -52,12 +67,16 @@ export function renderMarkdown(report: Report): string {
  * title, separated by an empty line; counts as plain integers and rates as fractions, for machines.
  */
 export function renderCsv(report: Report): string {
+  return renderTablesCsv(reportDocument(report));
+}
+
+export function renderTablesCsv(document: TableDocument): string {
   const quote = (value: Cell) => {
     const text = value === null ? '' : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const lines: string[] = [];
-  for (const table of reportTables(report)) {
+  for (const table of document.tables) {
     if (lines.length > 0) lines.push('');
     lines.push(quote(table.title));
     lines.push(table.columns.map((_, i) => quote(fullHeader(table, i))).join(','));
@@ -163,6 +182,38 @@ function htmlTable(table: ReportTable): string {
   return `<section><h2>${escapeHtml(table.title)}</h2><div class="scroll"><table><thead>${head}</thead><tbody>${body}${total}</tbody></table></div></section>`;
 }
 
+const PAGE_STYLE = `body{font-family:"Times New Roman",Times,serif;margin:24px;color:#1b1b1b;max-width:1200px}
+h1{font-size:22px;text-align:center}h2{font-size:17px;margin-top:28px}
+.meta{text-align:center;font-style:italic}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:20px 0}
+.card{border:1px solid #ccc;border-radius:6px;padding:10px 14px;min-width:160px}
+.card .value{font-size:24px;font-weight:bold}
+figure{margin:16px 0}figcaption{font-weight:bold;margin-bottom:6px}
+svg{max-width:100%;height:auto;font:13px "Times New Roman",Times,serif}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;font-size:14px}th,td{border:1px solid #999;padding:4px 6px}
+th{background:#f0f0f0}td.count,td.rate,td.score,td.index{text-align:right}tr.total td{font-weight:bold}`;
+
+/** A page's head and its title, the same for every page of tables. */
+function pageHead(heading: TableDocument['heading']): string {
+  return `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(heading.title)} — ${escapeHtml(heading.lines[0] ?? '')}</title>
+<style>
+${PAGE_STYLE}
+</style></head><body>
+<h1>${escapeHtml(heading.title)}</h1>`;
+}
+
+/** A self-contained page of the tables (no script, no external resource); every value escaped. */
+export function renderTablesHtml(document: TableDocument): string {
+  return `${pageHead(document.heading)}
+${document.heading.lines.map((l) => `<p class="meta">${escapeHtml(l)}</p>`).join('\n')}
+${document.tables.map(htmlTable).join('\n')}
+</body></html>
+`;
+}
+
 /**
  * A self-contained dashboard page (no script, no external resource): the key figures, charts of the
  * overdue rate by field and by unit and the monthly trend, then every table. Every value is escaped.
@@ -179,23 +230,7 @@ export function renderHtml(report: Report): string {
   ]
     .map(([label, value]) => `<div class="card"><div class="value">${value}</div><div>${label}</div></div>`)
     .join('');
-  return `<!doctype html>
-<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(heading.title)} — ${escapeHtml(heading.lines[0] ?? '')}</title>
-<style>
-body{font-family:"Times New Roman",Times,serif;margin:24px;color:#1b1b1b;max-width:1200px}
-h1{font-size:22px;text-align:center}h2{font-size:17px;margin-top:28px}
-.meta{text-align:center;font-style:italic}
-.cards{display:flex;flex-wrap:wrap;gap:12px;margin:20px 0}
-.card{border:1px solid #ccc;border-radius:6px;padding:10px 14px;min-width:160px}
-.card .value{font-size:24px;font-weight:bold}
-figure{margin:16px 0}figcaption{font-weight:bold;margin-bottom:6px}
-svg{max-width:100%;height:auto;font:13px "Times New Roman",Times,serif}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;font-size:14px}th,td{border:1px solid #999;padding:4px 6px}
-th{background:#f0f0f0}td.count,td.rate,td.score,td.index{text-align:right}tr.total td{font-weight:bold}
-</style></head><body>
-<h1>${escapeHtml(heading.title)}</h1>
+  return `${pageHead(heading)}
 ${heading.lines.map((l) => `<p class="meta">${escapeHtml(l)}</p>`).join('\n')}
 <div class="cards">${cards}</div>
 ${rateBars(

@@ -1,0 +1,103 @@
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import { EventBridgeInboundSink } from '../shared/adapters/eventbridge-publisher.ts';
+import { readExportRows } from '../shared/adapters/export-files.ts';
+import { platformFromEnvironment } from '../shared/adapters/platform.ts';
+import { type ExportMapping, readExportMapping } from '../shared/domain/sync/export-mapping.ts';
+import { systemClock } from '../shared/ports/clock.ts';
+import { readConfig } from '../shared/settings/env.ts';
+import { InvalidInputError } from '../shared/support/errors.ts';
+import { type ImportSummary, importExport } from '../shared/use-cases/import-export.ts';
+import { RuleBook } from '../shared/use-cases/rule-book.ts';
+import { syncSource } from '../shared/use-cases/sync-from-portal.ts';
+import { BadInputError, RuntimeFailure } from './errors.ts';
+import { type StoreOptions, withLocalStore } from './store-commands.ts';
+
+/** The mapping shipped for the common "Danh sách hồ sơ" export (config/import/). */
+export const DEFAULT_MAPPING = new URL('../config/import/danh-sach-ho-so.yaml', import.meta.url).pathname;
+
+/**
+ * `dunghan import <file.xlsx|.csv> [--mapping] [--dry-run] [--aws]`: a dossier list exported from a
+ * one-stop system, through the sync feed's mapping and the ingest (issue #17). Exit 1 when a row could
+ * not be imported (each listed with its row, column and reason), after importing the others.
+ */
+export async function runImport(
+  file: string,
+  options: StoreOptions & { mapping?: string; dryRun?: boolean; aws?: boolean },
+  io: { err: NodeJS.WritableStream },
+): Promise<ImportSummary> {
+  try {
+    await access(file, constants.R_OK);
+  } catch (error) {
+    throw new BadInputError('<file>', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!/\.(xlsx|csv|txt)$/i.test(file)) throw new BadInputError('<file>', 'must be an .xlsx or .csv export');
+  const mappingFile = options.mapping ?? DEFAULT_MAPPING;
+  let mapping: ExportMapping;
+  try {
+    mapping = readExportMapping(await readFile(mappingFile, 'utf8'), mappingFile);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new BadInputError('--mapping', error.message);
+    throw new BadInputError('--mapping', `cannot read ${mappingFile} (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'Nhập: {value} dòng | {dossiers} hồ sơ | {refused} không nhập được',
+      stream: io.err,
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  // The number of rows is not known before the end (the file streams): the bar counts them.
+  bar.start(0, 0, { dossiers: 0, refused: 0 });
+  let last: ImportSummary | undefined;
+  const onRow = (s: ImportSummary) => {
+    last = s;
+    if (s.rows % 1000 === 0) bar.update(s.rows, { dossiers: s.dossiers, refused: s.refused });
+  };
+  const run = (deps: Parameters<typeof importExport>[0]) =>
+    importExport(deps, readExportRows(file, mapping), mapping, { dryRun: options.dryRun ?? false, file, onRow });
+  let summary: ImportSummary;
+  try {
+    if (options.aws) {
+      // On AWS the rows' events go on the bus, to the ingest function, as the sync feed's do.
+      const platform = platformFromEnvironment(readConfig());
+      const sink = new EventBridgeInboundSink(platform.clients.eventBridge, platform.busName);
+      summary = await run({
+        rules: new RuleBook(platform.table.config, systemClock, platform.ruleCacheMs),
+        ingest: async (event) =>
+          (await sink.put([{ source: syncSource('import'), detailType: event.type, detail: event.detail }])).length ===
+          0
+            ? 'applied'
+            : 'refused',
+        deadLetters: platform.table.deadLetters,
+        clock: systemClock,
+      });
+    } else {
+      summary = await withLocalStore(options, async (runtime) =>
+        run({
+          rules: new RuleBook(runtime.config, systemClock, 60_000),
+          ingest: async (event) => {
+            const [delivery] = await runtime.deliver(
+              runtime.bus.envelope({ source: syncSource('import'), detailType: event.type, detail: event.detail }),
+            );
+            if (!delivery?.ok) return 'refused';
+            return (delivery.result as { outcome?: string }).outcome === 'duplicate' ? 'duplicate' : 'applied';
+          },
+          deadLetters: runtime.deadLetters,
+          clock: systemClock,
+        }),
+      );
+    }
+  } finally {
+    if (last) bar.update(last.rows, { dossiers: last.dossiers, refused: last.refused });
+    bar.stop();
+  }
+  if (options.dryRun) io.err.write('--dry-run: nothing was written\n');
+  if (summary.refused > 0)
+    throw new RuntimeFailure(`${summary.refused} row(s) could not be imported: see problems`, summary);
+  return summary;
+}

@@ -1,0 +1,212 @@
+import { parse as parseYaml } from 'yaml';
+import { line } from '../../contracts/primitives.ts';
+import * as z from '../../contracts/z.ts';
+import { InvalidInputError } from '../../support/errors.ts';
+import { PORTAL_STATUSES, SyncItemError } from './portal-sync.ts';
+
+/*
+ * A dossier list exported from a one-stop system (one row per dossier, xlsx or csv; issue #17) read as
+ * the portal feed's `DongBoHoSoMC` items, so an export goes through the same mapping, the same event ids
+ * and the same ingest as the feed: an export and the feed of the same dossier agree, and importing a
+ * file again (or a later export that overlaps it) adds only what is new. A mapping file names the
+ * columns, the date formats and the wording of statuses and channels of one system's export.
+ */
+
+/** What a row must or may say, by the name the mapping gives its column. */
+const COLUMNS = [
+  'dossierId',
+  'procedureCode',
+  'procedureName',
+  'field',
+  'unitId',
+  'unitName',
+  'receivedAt',
+  'appointmentAt',
+  'resolvedAt',
+  'returnedAt',
+  'status',
+  'channel',
+  'applicant',
+  'applicantKind',
+  'phone',
+  'email',
+] as const;
+export type ExportColumn = (typeof COLUMNS)[number];
+
+export const DATE_FORMATS = [
+  'dd/MM/yyyy HH:mm:ss',
+  'dd/MM/yyyy HH:mm',
+  'dd/MM/yyyy',
+  'yyyyMMddHHmmss',
+  'iso',
+  'excel',
+] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
+
+const mappingSchema = z.object({
+  name: line(200),
+  /** The worksheet of an xlsx export (name or 1-based number); the first by default. */
+  sheet: z.optional(z.union([line(100), z.number().check(z.int(), z.gte(1))])),
+  /** The separator of a csv export (Excel in Vietnamese locales often writes `;`). */
+  delimiter: z._default(z.enum([',', ';', '\t']), ','),
+  /** The row holding the column titles (1-based); the data starts below it. */
+  headerRow: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 1),
+  columns: z.partialRecord(z.enum(COLUMNS), line(200)).check(
+    z.refine((c) => Boolean(c.dossierId && c.receivedAt && c.status && (c.procedureName || c.procedureCode)), {
+      message: 'must name at least dossierId, receivedAt, status and procedureName or procedureCode',
+    }),
+  ),
+  /** Tried in order for each date cell; `excel` is a serial day number, a real date cell is always read. */
+  dateFormats: z._default(z.array(z.enum(DATE_FORMATS)).check(z.minLength(1)), ['dd/MM/yyyy HH:mm', 'dd/MM/yyyy']),
+  /** The status as the export writes it → the portal's code (1–10); digits are read as codes anyway. */
+  statuses: z._default(z.record(line(200), z.number().check(z.int(), z.gte(1), z.lte(10))), {}),
+  channels: z._default(z.record(line(200), z.enum(['in_person', 'online', 'postal'])), {}),
+  /** A unit the export names by name only: name → unit id of the directory. */
+  units: z._default(z.record(line(300), line(60)), {}),
+});
+export type ExportMapping = z.output<typeof mappingSchema>;
+
+/** Reads a mapping file (YAML or JSON); every problem named with its path. */
+export function readExportMapping(text: string, file: string): ExportMapping {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new InvalidInputError(`${file}: not YAML (${(error as Error).message.split('\n')[0]})`, '--mapping');
+  }
+  const parsed = mappingSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new InvalidInputError(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      '--mapping',
+    );
+  return parsed.data;
+}
+
+/** A cell as a reader gives it: text, a number, a date (xlsx date cells), or nothing. */
+export type Cell = string | number | Date | boolean | null | undefined;
+
+/** One data row of an export: its row number in the file (as a spreadsheet shows it) and its cells by title. */
+export interface ExportRow {
+  row: number;
+  cells: Readonly<Record<string, Cell>>;
+}
+
+const CHANNEL_CODES = { in_person: '1', online: '2', postal: '3' } as const;
+
+/**
+ * One row as a `DongBoHoSoMC` item (mapSyncItem does the rest); throws {@link SyncItemError} naming the
+ * column (its title in the export) and the reason.
+ */
+export function rowToPortalItem(row: Readonly<Record<string, Cell>>, mapping: ExportMapping): Record<string, unknown> {
+  const title = (c: ExportColumn) => mapping.columns[c] ?? c;
+  const text = (c: ExportColumn): string | undefined => {
+    const name = mapping.columns[c];
+    if (!name) return undefined;
+    const value = row[name];
+    if (value === undefined || value === null || value === '') return undefined;
+    if (value instanceof Date) return undefined;
+    return String(value).trim().normalize('NFC') || undefined;
+  };
+  const time = (c: ExportColumn, required: boolean): string | undefined => {
+    const name = mapping.columns[c];
+    const value = name ? row[name] : undefined;
+    if (value === undefined || value === null || value === '') {
+      if (required) throw new SyncItemError(title(c), 'required');
+      return undefined;
+    }
+    const parsed = exportTime(value, mapping.dateFormats);
+    if (!parsed)
+      throw new SyncItemError(
+        title(c),
+        `${JSON.stringify(value instanceof Date ? value.toISOString() : value)} is not a date in ${mapping.dateFormats.join(', ')}`,
+      );
+    return parsed;
+  };
+  const statusText = text('status');
+  if (!statusText) throw new SyncItemError(title('status'), 'required');
+  const status = /^\d{1,2}$/.test(statusText) ? Number(statusText) : lookup(mapping.statuses, statusText);
+  if (status === undefined || !PORTAL_STATUSES[status])
+    throw new SyncItemError(
+      title('status'),
+      `${JSON.stringify(statusText)} is not a status the mapping knows (statuses: add it with its portal code 1–10)`,
+    );
+  const channelText = text('channel');
+  const channel = channelText === undefined ? undefined : lookup(mapping.channels, channelText);
+  if (channelText !== undefined && channel === undefined)
+    throw new SyncItemError(title('channel'), `${JSON.stringify(channelText)} is not a channel the mapping knows`);
+  const unitName = text('unitName');
+  const unitId = text('unitId') ?? (unitName ? lookup(mapping.units, unitName) : undefined);
+  const resolvedAt = time('resolvedAt', false);
+  const returnedAt = time('returnedAt', false);
+  const item: Record<string, unknown> = {
+    MaHoSo: text('dossierId'),
+    MaTTHC: text('procedureCode'),
+    TenTTHC: text('procedureName'),
+    TenLinhVuc: text('field'),
+    ...(unitId ? { MaDonVi: unitId } : {}),
+    DonViXuLy: unitName,
+    NgayTiepNhan: time('receivedAt', true),
+    NgayHenTra: time('appointmentAt', false),
+    TrangThaiHoSo: String(status),
+    NgayKetThucXuLy: resolvedAt,
+    NgayTra: returnedAt,
+    // The contract needs the applicant's name; an export without it still counts the dossier.
+    ChuHoSo: text('applicant') ?? 'Không ghi trong tệp xuất',
+    LoaiDoiTuong: /tổ chức|doanh nghiệp|công ty|^2$/i.test(text('applicantKind') ?? '') ? '2' : '1',
+    SoDienThoai: text('phone'),
+    Email: text('email'),
+    ...(channel ? { KenhThucHien: CHANNEL_CODES[channel] } : {}),
+  };
+  return item;
+}
+
+function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  if (Object.hasOwn(table, key)) return table[key];
+  const wanted = key.normalize('NFC').toLocaleLowerCase('vi');
+  for (const [k, v] of Object.entries(table)) if (k.normalize('NFC').toLocaleLowerCase('vi') === wanted) return v;
+  return undefined;
+}
+
+/**
+ * A cell as `yyyyMMddHHmmss` (Vietnam time): a date cell of an xlsx (its wall-clock time, as Excel shows
+ * it), or text in the first of the formats that reads it; undefined when none does.
+ */
+export function exportTime(value: Cell, formats: readonly DateFormat[]): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : wallClock(value);
+  for (const format of formats) {
+    const parsed = readAs(value, format);
+    if (parsed) return parsed;
+  }
+  return undefined;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** exceljs gives a date cell as the instant whose UTC fields are the wall-clock time Excel shows. */
+function wallClock(d: Date): string {
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+}
+
+function readAs(value: Cell, format: DateFormat): string | undefined {
+  if (format === 'excel') {
+    const serial = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(String(value ?? '')) ? Number(value) : NaN;
+    // 1900 date system: serial 25569 is 1970-01-01; the fraction is the time of day.
+    if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return undefined;
+    return wallClock(new Date(Math.round((serial - 25569) * 86_400) * 1000));
+  }
+  const text = String(value ?? '').trim();
+  if (format === 'iso') {
+    const ms = Date.parse(text);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || Number.isNaN(ms)) return undefined;
+    return wallClock(new Date(ms + 7 * 3_600_000));
+  }
+  if (format === 'yyyyMMddHHmmss') return /^\d{14}$/.test(text) ? text : undefined;
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (!m) return undefined;
+  const [, d, mo, y, h, mi, s] = m;
+  const wantsTime = format !== 'dd/MM/yyyy';
+  const wantsSeconds = format === 'dd/MM/yyyy HH:mm:ss';
+  if (wantsTime !== (h !== undefined) || wantsSeconds !== (s !== undefined)) return undefined;
+  return `${y}${pad(Number(mo))}${pad(Number(d))}${pad(Number(h ?? 0))}${pad(Number(mi ?? 0))}${pad(Number(s ?? 0))}`;
+}

@@ -1,0 +1,97 @@
+import type { DossierEvent } from '../contracts/dossier-events.ts';
+import { type ExportMapping, type ExportRow, rowToPortalItem } from '../domain/sync/export-mapping.ts';
+import { mapSyncItem, SyncItemError } from '../domain/sync/portal-sync.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeadLetterSink } from '../ports/inbound-events.ts';
+import type { RuleBook } from './rule-book.ts';
+
+export interface ImportDeps {
+  rules: RuleBook;
+  /** Ingests one event (the ingest function, locally; the bus, on AWS): applied, already there, or refused. */
+  ingest: (event: DossierEvent) => Promise<'applied' | 'duplicate' | 'refused'>;
+  deadLetters: DeadLetterSink;
+  clock: Clock;
+}
+
+/** The most problems an import lists one by one (the count is always whole). */
+export const MAX_LISTED_PROBLEMS = 1000;
+
+export interface ImportSummary {
+  rows: number;
+  /** Rows that map to a dossier (whatever their events became). */
+  dossiers: number;
+  events: number;
+  /** Events that changed something, and those already there (a re-import, an overlapping export). */
+  applied: number;
+  duplicates: number;
+  /** Rows that cannot be imported, and events the ingest refused. */
+  refused: number;
+  problems: { row: number; dossierId?: string | undefined; column?: string | undefined; reason: string }[];
+  dryRun: boolean;
+}
+
+/**
+ * Imports a dossier list exported from a one-stop system (issue #17): each row read as a portal
+ * `DongBoHoSoMC` item (export-mapping.ts) and mapped to events exactly as the sync feed's (portal-sync.ts),
+ * so a re-import, or a later export that overlaps, adds only what is new. Rows stream: any file size, in
+ * bounded memory. A dry run maps every row and lists what cannot be imported, writing nothing; a real run
+ * keeps each refused row as a dead letter.
+ */
+export async function importExport(
+  deps: ImportDeps,
+  rows: AsyncIterable<ExportRow>,
+  mapping: ExportMapping,
+  options: { dryRun: boolean; file: string; onRow?: (summary: ImportSummary) => void },
+): Promise<ImportSummary> {
+  const summary: ImportSummary = {
+    rows: 0,
+    dossiers: 0,
+    events: 0,
+    applied: 0,
+    duplicates: 0,
+    refused: 0,
+    problems: [],
+    dryRun: options.dryRun,
+  };
+  const problem = (p: ImportSummary['problems'][number]) => {
+    summary.refused += 1;
+    if (summary.problems.length < MAX_LISTED_PROBLEMS) summary.problems.push(p);
+  };
+  const book = await deps.rules.current();
+  const receivedAt = new Date(deps.clock.now()).toISOString();
+  for await (const { row, cells } of rows) {
+    summary.rows += 1;
+    let events: DossierEvent[];
+    let dossierId: string | undefined;
+    try {
+      const item = rowToPortalItem(cells, mapping);
+      dossierId = typeof item.MaHoSo === 'string' ? item.MaHoSo : undefined;
+      events = mapSyncItem('DongBoHoSoMC', item, { units: book.units, receivedAt }).events;
+    } catch (error) {
+      if (!(error instanceof SyncItemError)) throw error;
+      problem({ row, dossierId, column: error.portalField, reason: error.reason });
+      if (!options.dryRun)
+        await deps.deadLetters.put({
+          at: receivedAt,
+          detailType: `import ${mapping.name}`,
+          dossierId,
+          reason: `${options.file} row ${row}: ${error.message}`,
+          payload: JSON.stringify(cells),
+        });
+      options.onRow?.(summary);
+      continue;
+    }
+    summary.dossiers += 1;
+    summary.events += events.length;
+    if (!options.dryRun) {
+      for (const event of events) {
+        const outcome = await deps.ingest(event);
+        if (outcome === 'applied') summary.applied += 1;
+        else if (outcome === 'duplicate') summary.duplicates += 1;
+        else problem({ row, dossierId, reason: `${event.type} refused by the ingest: see dunghan dead-letters` });
+      }
+    }
+    options.onRow?.(summary);
+  }
+  return summary;
+}
