@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import { EventBridgeInboundSink } from '../shared/adapters/eventbridge-publisher.ts';
 import { readExportRows } from '../shared/adapters/export-files.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
-import { type ExportMapping, readExportMapping } from '../shared/domain/sync/export-mapping.ts';
+import { type ExportMapping, importProblems, readExportMapping } from '../shared/domain/sync/export-mapping.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { InvalidInputError } from '../shared/support/errors.ts';
@@ -41,6 +41,8 @@ export async function runImport(
     if (error instanceof InvalidInputError) throw new BadInputError('--mapping', error.message);
     throw new BadInputError('--mapping', `cannot read ${mappingFile} (${(error as NodeJS.ErrnoException).code})`);
   }
+  const missing = importProblems(mapping);
+  if (missing) throw new BadInputError('--mapping', `${mappingFile}: ${missing}`);
   const bar = new cliProgress.SingleBar(
     {
       format: 'Nhập: {value} dòng | {dossiers} hồ sơ | {refused} không nhập được',

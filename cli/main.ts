@@ -12,6 +12,7 @@ import { runDue } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { runImport } from './import-command.ts';
+import { runReconcile } from './reconcile-command.ts';
 import { runReport } from './report-command.ts';
 import { runStart } from './start-command.ts';
 import { runDeadLetters, runDetect, runDossier, runDossierSlip, runReplay, runSeed } from './store-commands.ts';
@@ -381,6 +382,35 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .addOption(dataDir())
     .option('--aws', 'put the events on the deployed bus (EVENT_BUS_NAME, TABLE_NAME) instead of the local store')
     .action(async (file: string, options) => print(await runImport(file, options, { err: process.stderr })));
+
+  program
+    .command('reconcile')
+    .argument(
+      '<sources...>',
+      'two sources: `store` (the local store, or with --aws the deployed table) or an export file',
+    )
+    .description(
+      'Compare two sources of the same period per unit and month — the store and an export or the desk’s\n' +
+        'register kept as a spreadsheet, or two exports: counts on each side, the gap, the dossiers in one and\n' +
+        'not the other (by code), and for the store how many came through the portal sync feed. Files are read\n' +
+        'with --mapping (one per file, in order; default config/import/danh-sach-ho-so.yaml).',
+    )
+    .requiredOption('--from <date>', 'first day of receipt (YYYY-MM-DD)')
+    .requiredOption('--to <date>', 'last day of receipt (YYYY-MM-DD)')
+    .option(
+      '--mapping <file.yaml>',
+      'how to read a file (repeat for the second file)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option('--format <format>', 'md, csv, xlsx (with --out), html or json', 'md')
+    .option('--out <file>', 'write to a file')
+    .addOption(dataDir())
+    .option('--aws', 'read the deployed table (TABLE_NAME) as the store')
+    .action(async (sources: string[], options) => {
+      const result = await runReconcile(sources, options);
+      if (typeof result === 'string') process.stdout.write(result);
+      else print(result);
+    });
 
   program
     .command('sync')

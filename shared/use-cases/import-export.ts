@@ -1,5 +1,5 @@
 import type { DossierEvent } from '../contracts/dossier-events.ts';
-import { type ExportMapping, type ExportRow, rowToPortalItem } from '../domain/sync/export-mapping.ts';
+import { type ExportMapping, type ExportRow, exportTitleOf, rowToPortalItem } from '../domain/sync/export-mapping.ts';
 import { mapSyncItem, SyncItemError } from '../domain/sync/portal-sync.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DeadLetterSink } from '../ports/inbound-events.ts';
@@ -69,7 +69,7 @@ export async function importExport(
       events = mapSyncItem('DongBoHoSoMC', item, { units: book.units, receivedAt }).events;
     } catch (error) {
       if (!(error instanceof SyncItemError)) throw error;
-      problem({ row, dossierId, column: error.portalField, reason: error.reason });
+      problem({ row, dossierId, column: exportTitleOf(error.portalField, mapping), reason: error.reason });
       if (!options.dryRun)
         await deps.deadLetters.put({
           at: receivedAt,

@@ -31,6 +31,8 @@ export interface ReportRow {
   /** When the apology reached the citizen (email or the desk's printed letter). */
   apologyIssuedAt?: string | undefined;
   violations: string[];
+  /** The receipt came through the national portal's sync feed (or an export read as it, ADR 0017). */
+  viaSync?: true | undefined;
   /** Inter-agency steps: the unit, its own due date and when it handed the dossier on. */
   steps: { unitId: string; unitName?: string | undefined; dueAt: string; finishedAt?: string | undefined }[];
   /** True when the detector saw the re-appointed date pass too. */
@@ -74,6 +76,7 @@ export function reportRowOf(record: DossierRecord): ReportRow | undefined {
     ...(state.result ? { result: state.result } : {}),
     ...(record.apology.issuedAt ? { apologyIssuedAt: record.apology.issuedAt } : {}),
     violations: recordViolations(record),
+    ...(received.eventId.startsWith('sync:') ? { viaSync: true as const } : {}),
     steps: state.steps.map((s) => ({
       unitId: s.unitId,
       ...(s.unitName ? { unitName: s.unitName } : {}),

@@ -210,3 +210,70 @@ function readAs(value: Cell, format: DateFormat): string | undefined {
   if (wantsTime !== (h !== undefined) || wantsSeconds !== (s !== undefined)) return undefined;
   return `${y}${pad(Number(mo))}${pad(Number(d))}${pad(Number(h ?? 0))}${pad(Number(mi ?? 0))}${pad(Number(s ?? 0))}`;
 }
+
+/** What an import needs beyond what a reconciliation reads; the columns missing from the mapping, named. */
+export function importProblems(mapping: ExportMapping): string | undefined {
+  const missing = [
+    ...(mapping.columns.status ? [] : ['status']),
+    ...(mapping.columns.procedureName || mapping.columns.procedureCode ? [] : ['procedureName (or procedureCode)']),
+  ];
+  return missing.length > 0 ? `columns: an import needs ${missing.join(' and ')}` : undefined;
+}
+
+/**
+ * A row as a reconciliation reads it (issue #17): the dossier's code, its unit and its receipt, nothing
+ * else required — a desk's register kept as a spreadsheet has no status column.
+ */
+export function rowToSourceDossier(
+  row: Readonly<Record<string, Cell>>,
+  mapping: ExportMapping,
+): { id: string; unitId?: string | undefined; unitName?: string | undefined; receivedAt: number } {
+  const get = (c: ExportColumn) => {
+    const name = mapping.columns[c];
+    const v = name ? row[name] : undefined;
+    return v === undefined || v === null || v instanceof Date
+      ? undefined
+      : String(v).trim().normalize('NFC') || undefined;
+  };
+  const id = get('dossierId');
+  if (!id) throw new SyncItemError(mapping.columns.dossierId ?? 'dossierId', 'required');
+  const name = mapping.columns.receivedAt ?? 'receivedAt';
+  const raw = row[name];
+  const at = raw === undefined || raw === null || raw === '' ? undefined : exportTime(raw, mapping.dateFormats);
+  if (!at)
+    throw new SyncItemError(
+      name,
+      raw ? `${JSON.stringify(raw)} is not a date in ${mapping.dateFormats.join(', ')}` : 'required',
+    );
+  const unitName = get('unitName');
+  const unitId = get('unitId') ?? (unitName ? lookup(mapping.units, unitName) : undefined);
+  const receivedAt = Date.parse(
+    `${at.slice(0, 4)}-${at.slice(4, 6)}-${at.slice(6, 8)}T${at.slice(8, 10)}:${at.slice(10, 12)}:${at.slice(12, 14)}+07:00`,
+  );
+  return { id, unitId, unitName, receivedAt };
+}
+
+/** The portal field each export column becomes (rowToPortalItem), to name a refusal by the export's title. */
+const PORTAL_FIELD_OF: Readonly<Record<string, ExportColumn>> = {
+  MaHoSo: 'dossierId',
+  MaTTHC: 'procedureCode',
+  TenTTHC: 'procedureName',
+  TenLinhVuc: 'field',
+  MaDonVi: 'unitId',
+  DonViXuLy: 'unitName',
+  NgayTiepNhan: 'receivedAt',
+  NgayHenTra: 'appointmentAt',
+  NgayKetThucXuLy: 'resolvedAt',
+  NgayTra: 'returnedAt',
+  TrangThaiHoSo: 'status',
+  KenhThucHien: 'channel',
+  ChuHoSo: 'applicant',
+  SoDienThoai: 'phone',
+  Email: 'email',
+};
+
+/** The export's column title for a portal field a refusal names (the field itself when the export has no such column). */
+export function exportTitleOf(portalField: string, mapping: ExportMapping): string {
+  const column = PORTAL_FIELD_OF[portalField];
+  return (column && mapping.columns[column]) || (column === 'unitId' && mapping.columns.unitName) || portalField;
+}

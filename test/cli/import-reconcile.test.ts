@@ -1,0 +1,158 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { dunghan } from '../support/run-cli.ts';
+
+/*
+ * Issue #17: a one-stop system's export imported (dry run and real, again and again), and two sources
+ * reconciled — through the `dunghan` command, as a supervisor runs it.
+ */
+
+const CSV = 'docs/examples/import/danh-sach-ho-so.csv';
+const XLSX = 'docs/examples/import/danh-sach-ho-so.xlsx';
+const dir = (name: string) => join(tmpdir(), `dunghan-import-${name}-${process.pid}-${Date.now()}`);
+const json = (r: { stdout: string }) => JSON.parse(r.stdout);
+
+/** The sample export's lines: the title row, then one per dossier (CRLF, a BOM before the titles). */
+const sample = () =>
+  readFileSync(CSV, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
+
+describe('dunghan import', () => {
+  it('imports the shipped sample, .csv and .xlsx alike; a dry run writes nothing; importing again adds nothing', async () => {
+    const dataDir = dir('sample');
+    const dry = await dunghan('import', CSV, '--dry-run', '--data-dir', dataDir);
+    expect(dry.code, dry.stderr).toBe(0);
+    const rows = sample().length - 1;
+    expect(json(dry)).toMatchObject({ rows, dossiers: rows, applied: 0, refused: 0, dryRun: true });
+    const first = sample()[1]?.split(',')[1] ?? '';
+    expect((await dunghan('dossier', first, '--data-dir', dataDir)).code).toBe(2);
+
+    const real = json(await dunghan('import', CSV, '--data-dir', dataDir));
+    expect(real).toMatchObject({ rows, dossiers: rows, duplicates: 0, refused: 0 });
+    expect(real.applied).toBe(real.events);
+    // The workbook holds the same dossiers with date cells: the same events, so nothing new.
+    const again = json(await dunghan('import', XLSX, '--data-dir', dataDir));
+    expect(again).toMatchObject({ rows, applied: 0, duplicates: real.events, refused: 0 });
+    const dossier = json(await dunghan('dossier', first, '--data-dir', dataDir));
+    expect(dossier).toMatchObject({ dossierId: first, procedure: { field: 'Đất đai' }, agencyId: 'H21.65' });
+  }, 240_000);
+
+  it('lists every row it cannot import with its row, column and reason, imports the others, exit 1', async () => {
+    const dataDir = dir('bad');
+    const [titles, ...lines] = sample();
+    const cells = (line: string) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.map((c) => c.replace(/,$/, '')) ?? [];
+    const edit = (line: string, column: number, value: string) => {
+      const c = cells(line);
+      c[column] = value;
+      return c.slice(0, 14).join(',');
+    };
+    const bad = [
+      edit(lines[0] as string, 9, '31/02/2022 08:00'),
+      edit(lines[1] as string, 13, 'Đã lưu kho'),
+      edit(lines[2] as string, 1, ''),
+      edit(lines[3] as string, 5, 'UBND xã Không Có'),
+    ];
+    const file = join(tmpdir(), `export-${process.pid}.csv`);
+    writeFileSync(file, `${[titles, ...bad, ...lines.slice(4, 20)].join('\r\n')}\r\n`);
+    const result = await dunghan('import', file, '--data-dir', dataDir);
+    expect(result.code).toBe(1);
+    const summary = json(result);
+    expect(summary).toMatchObject({ rows: 20, dossiers: 16, refused: 4 });
+    expect(summary.problems.map((p: { row: number; column: string }) => [p.row, p.column])).toEqual([
+      [2, 'Ngày tiếp nhận'],
+      [3, 'Trạng thái'],
+      [4, 'Mã hồ sơ'],
+      [5, 'Đơn vị tiếp nhận'],
+    ]);
+    expect(summary.problems[1].reason).toMatch(/"Đã lưu kho" is not a status the mapping knows/);
+    const letters = json(await dunghan('dead-letters', '--data-dir', dataDir));
+    expect(letters.filter((l: { reason: string }) => l.reason.includes(`${file} row `))).toHaveLength(4);
+  }, 240_000);
+});
+
+describe('dunghan reconcile', () => {
+  it('finds every dossier missing on either side and the gap per unit and month', async () => {
+    const dataDir = dir('reconcile');
+    expect((await dunghan('import', CSV, '--data-dir', dataDir)).code).toBe(0);
+    const [titles, ...lines] = sample();
+    const code = (line: string) => line.split(',')[1] as string;
+    // The register lacks three dossiers of the store and has two the store lacks (another unit, another month).
+    const dropped = [lines[0], lines[10], lines[20]].map((l) => code(l as string)).sort();
+    const added = [
+      (lines[5] as string).replace(code(lines[5] as string), 'H21.65-220101-9991'),
+      (lines[6] as string).replace(code(lines[6] as string), 'H21.65.01-220102-9992'),
+    ];
+    const register = join(tmpdir(), `register-${process.pid}.csv`);
+    const kept = lines.filter((_, i) => ![0, 10, 20].includes(i));
+    writeFileSync(register, `${[titles, ...kept, ...added].join('\r\n')}\r\n`);
+
+    const result = json(
+      await dunghan(
+        'reconcile',
+        'store',
+        register,
+        '--from',
+        '2022-01-01',
+        '--to',
+        '2022-03-31',
+        '--format',
+        'json',
+        '--data-dir',
+        dataDir,
+      ),
+    );
+    expect(result.total).toMatchObject({
+      a: lines.length,
+      b: lines.length - 1,
+      onlyA: 3,
+      onlyB: 2,
+      aViaSync: lines.length,
+    });
+    expect(
+      result.onlyIn
+        .filter((x: { side: string }) => x.side === 'A')
+        .map((x: { id: string }) => x.id)
+        .sort(),
+    ).toEqual(dropped);
+    expect(
+      result.onlyIn
+        .filter((x: { side: string }) => x.side === 'B')
+        .map((x: { id: string }) => x.id)
+        .sort(),
+    ).toEqual(['H21.65-220101-9991', 'H21.65.01-220102-9992']);
+    // Per unit and month the rows add up: A − B = only in A − only in B.
+    for (const row of result.rows as { counts: { a: number; b: number; onlyA: number; onlyB: number } }[])
+      expect(row.counts.a - row.counts.b).toBe(row.counts.onlyA - row.counts.onlyB);
+
+    // Two files, and the tables as a workbook a supervisor opens.
+    const out = join(tmpdir(), `doi-chieu-${process.pid}.xlsx`);
+    const files = await dunghan(
+      'reconcile',
+      CSV,
+      register,
+      '--from',
+      '2022-01-01',
+      '--to',
+      '2022-03-31',
+      '--format',
+      'xlsx',
+      '--out',
+      out,
+    );
+    expect(files.code, files.stderr).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    const sheet = workbook.getWorksheet('Chỉ có ở một nguồn');
+    const listed: string[] = [];
+    sheet?.eachRow((row) => {
+      const id = row.getCell(2).value;
+      if (typeof id === 'string' && /^H21/.test(id)) listed.push(id);
+    });
+    expect(listed.sort()).toEqual([...dropped, 'H21.65-220101-9991', 'H21.65.01-220102-9992'].sort());
+  }, 240_000);
+});
