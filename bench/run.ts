@@ -2,11 +2,10 @@
  * `npm run bench`: measures the targets of docs/benchmarks.md and rewrites its generated section.
  * Targets are checked here and printed; they are never asserted in timed tests.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { BUNDLE_TARGET_BYTES, benchBundles } from './bundle-bench.ts';
 import { benchDetector } from './detector-bench.ts';
+import { writeBenchSection } from './doc-section.ts';
 import { benchDueDates, benchRecompute } from './due-date-bench.ts';
 import { benchIngest } from './ingest-bench.ts';
 import { benchItemSizes, costPerMillion } from './item-sizes.ts';
@@ -163,16 +162,7 @@ for (const m of memory) {
   );
 }
 
-const doc = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
-const begin = '<!-- bench:results:begin -->';
-const end = '<!-- bench:results:end -->';
-const current = readFileSync(doc, 'utf8');
-const from = current.indexOf(begin);
-const to = current.indexOf(end);
-if (from >= 0 && to > from) {
-  writeFileSync(doc, `${current.slice(0, from + begin.length)}\n${lines.join('\n')}\n${current.slice(to)}`);
-  console.log(`\nupdated ${doc}`);
-}
+writeBenchSection('results', 'Results', lines);
 const failed =
   rows.some((r) => r.workingDays === 30 && r.speedup < 10) ||
   ingest.ratio < 0.7 ||

@@ -73,53 +73,30 @@ describe('dunghan detect (as a process)', () => {
         draftedAt: expect.any(String),
       },
     ]);
-    const early = await dunghan(
-      'approve',
-      'H21.65-240304-0900',
-      '--reason',
-      'Chờ kết quả đo đạc',
-      '--new-date',
-      '15/03/2024',
-      '--by',
-      'Rơ Lan Thị Hoa',
-      '--now',
-      '2024-03-15T10:00:00+07:00',
-      '--data-dir',
-      dir,
-    );
+    // The desk's approval of this dossier, on a replayed past: the new date and the instant vary.
+    const approve = (newDate: string, now: string) =>
+      dunghan(
+        'approve',
+        'H21.65-240304-0900',
+        '--reason',
+        'Chờ kết quả đo đạc',
+        '--new-date',
+        newDate,
+        '--by',
+        'Rơ Lan Thị Hoa',
+        '--now',
+        now,
+        '--data-dir',
+        dir,
+      );
+    const early = await approve('15/03/2024', '2024-03-15T10:00:00+07:00');
     expect(early.code).toBe(2);
     expect(early.stderr).toMatch(/^dunghan: --new-date: newReturnAt: must be after the original due date/);
     // A date already gone at the instant of approval would be promised to the citizen: refused.
-    const gone = await dunghan(
-      'approve',
-      'H21.65-240304-0900',
-      '--reason',
-      'Chờ kết quả đo đạc',
-      '--new-date',
-      '22/03/2024',
-      '--by',
-      'Rơ Lan Thị Hoa',
-      '--now',
-      '2024-03-25T09:00:00+07:00',
-      '--data-dir',
-      dir,
-    );
+    const gone = await approve('22/03/2024', '2024-03-25T09:00:00+07:00');
     expect(gone.code).toBe(2);
     expect(gone.stderr).toMatch(/^dunghan: --new-date: newReturnAt: must not be a day already past/);
-    const ok = await dunghan(
-      'approve',
-      'H21.65-240304-0900',
-      '--reason',
-      'Chờ kết quả đo đạc',
-      '--new-date',
-      '22/03/2024',
-      '--by',
-      'Rơ Lan Thị Hoa',
-      '--now',
-      '2024-03-15T10:00:00+07:00',
-      '--data-dir',
-      dir,
-    );
+    const ok = await approve('22/03/2024', '2024-03-15T10:00:00+07:00');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ extendedDueAt: '2024-03-22T17:00:00+07:00', channel: 'email' });
     expect(JSON.parse((await dunghan('approvals', '--data-dir', dir)).stdout)).toEqual([]);

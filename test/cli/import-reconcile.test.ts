@@ -12,6 +12,9 @@ import { dunghan } from '../support/run-cli.ts';
 
 const CSV = 'docs/examples/import/danh-sach-ho-so.csv';
 const XLSX = 'docs/examples/import/danh-sach-ho-so.xlsx';
+/** `dunghan reconcile` over the sample's quarter. */
+const reconcileQuarter = (...args: string[]) =>
+  dunghan('reconcile', ...args.slice(0, 2), '--from', '2022-01-01', '--to', '2022-03-31', ...args.slice(2));
 const dir = (name: string) => join(tmpdir(), `dunghan-import-${name}-${process.pid}-${Date.now()}`);
 const json = (r: { stdout: string }) => JSON.parse(r.stdout);
 
@@ -91,21 +94,7 @@ describe('dunghan reconcile', () => {
     const kept = lines.filter((_, i) => ![0, 10, 20].includes(i));
     writeFileSync(register, `${[titles, ...kept, ...added].join('\r\n')}\r\n`);
 
-    const result = json(
-      await dunghan(
-        'reconcile',
-        'store',
-        register,
-        '--from',
-        '2022-01-01',
-        '--to',
-        '2022-03-31',
-        '--format',
-        'json',
-        '--data-dir',
-        dataDir,
-      ),
-    );
+    const result = json(await reconcileQuarter('store', register, '--format', 'json', '--data-dir', dataDir));
     expect(result.total).toMatchObject({
       a: lines.length,
       b: lines.length - 1,
@@ -131,19 +120,7 @@ describe('dunghan reconcile', () => {
 
     // Two files, and the tables as a workbook a supervisor opens.
     const out = join(tmpdir(), `doi-chieu-${process.pid}.xlsx`);
-    const files = await dunghan(
-      'reconcile',
-      CSV,
-      register,
-      '--from',
-      '2022-01-01',
-      '--to',
-      '2022-03-31',
-      '--format',
-      'xlsx',
-      '--out',
-      out,
-    );
+    const files = await reconcileQuarter(CSV, register, '--format', 'xlsx', '--out', out);
     expect(files.code, files.stderr).toBe(0);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
