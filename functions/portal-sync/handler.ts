@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { syncSecretsReader } from '../../shared/adapters/sync-secrets.ts';
+import { type Clock, systemClock } from '../../shared/ports/clock.ts';
 import { readConfig } from '../../shared/settings/env.ts';
 import { InvalidInputError } from '../../shared/support/errors.ts';
 import { SyncAuthError, verifySyncRequest } from '../../shared/support/sync-signature.ts';
@@ -24,7 +25,12 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
  * style: `error_code` `00`, or `01` with each item refused; 401 (`error_code` `99`) for a request that is
  * not signed right, with nothing written; 400 (`98`) for a body that is not a sync request.
  */
-export function createPortalSyncHandler(deps: SyncDeps, secrets: () => Promise<Record<string, string>>) {
+export function createPortalSyncHandler(
+  deps: SyncDeps,
+  secrets: () => Promise<Record<string, string>>,
+  /** The wire's clock for the signature's freshness: real time, even when the dossiers' clock is simulated (npm start). */
+  wallClock: Clock = systemClock,
+) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
@@ -36,7 +42,7 @@ export function createPortalSyncHandler(deps: SyncDeps, secrets: () => Promise<R
       const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
       let system: string;
       try {
-        system = verifySyncRequest(await secrets(), headers, body, deps.clock.now());
+        system = verifySyncRequest(await secrets(), headers, body, wallClock.now());
       } catch (error) {
         if (!(error instanceof SyncAuthError)) throw error;
         logger.warn('sync request refused', { reason: error.message });

@@ -54,7 +54,9 @@ function letterFor(
     const next = new Date(Date.parse(due) + 10 * 86_400_000).toISOString().slice(0, 10);
     const day10 = calendar.workingDayOnOrAfter(Date.parse(`${next}T00:00:00Z`) / 86_400_000);
     const iso = new Date(day10 * 86_400_000).toISOString().slice(0, 10);
-    record = approveApology(record, { reason, newReturnDate: iso, approvedBy: 'Rơ Lan Thị Hoa' }, calendar, now);
+    // Approved on the due day's morning: the new date is still ahead.
+    const approvedAt = Math.min(now, Date.parse(due) - 8 * 3_600_000);
+    record = approveApology(record, { reason, newReturnDate: iso, approvedBy: 'Rơ Lan Thị Hoa' }, calendar, approvedAt);
   }
   return renderLetterDocx(buildApologyLetter(record, calendar, now));
 }
