@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { createDeliverApologyHandler } from '../../functions/deliver-apology/handler.ts';
+import { type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, sentEmails } from '../../local/ses-server.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { runDetector } from '../../shared/use-cases/run-detector.ts';
@@ -55,6 +56,53 @@ describe.each<[SesFault, string]>([
       const { record } = await runtime.store.load(dossierId);
       const notice = Object.values(record?.notifications ?? {}).find((n) => n.kind === 'apology_to_citizen');
       expect(notice).toMatchObject({ uncertainAt: expect.any(String) });
+    } finally {
+      ses.atLeastOnce.destroy();
+      ses.atMostOnce.destroy();
+      await fake.close();
+    }
+  });
+});
+
+describe('SES accepting and then failing under the function that delivers an approval at once (issue #16)', () => {
+  it('the citizen gets exactly one copy, whatever EventBridge retries and the schedule add', async () => {
+    const emulator = runtime.sesEndpoint ?? '';
+    const dossierId = 'WIRE-deliver-at-once';
+    let citizen = '';
+    const fake = await startFaultySes(emulator, (body) =>
+      citizen && body.includes(citizen) && body.includes('PHI') ? 'accept-then-500' : undefined,
+    );
+    const ses = localSesClients(fake.endpoint);
+    const deps = detectorDeps(runtime, clock, new SesMailer(ses.atLeastOnce), {
+      citizenMailer: new SesMailer(ses.atMostOnce),
+    });
+    const deliver = createDeliverApologyHandler({ detector: deps });
+    const approved = {
+      version: '0',
+      id: 'approval-1',
+      'detail-type': 'ApologyApproved',
+      source: 'vn.dunghan',
+      account: '000000000000',
+      time: new Date(clock.at).toISOString(),
+      region: 'ap-southeast-1',
+      resources: [],
+      detail: { dossierId },
+    } as never;
+    try {
+      ({ citizen } = await approvedApology(runtime, clock, deps, dossierId, '2024-06-03'));
+      await clearSentEmails(emulator);
+      // The approval's event, then EventBridge's retries of a failed invocation, then the schedule.
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await deliver(approved, localContext('deliver-apology')).catch(() => undefined);
+        clock.at += 60_000;
+      }
+      for (const minutes of [15, 60, 24 * 60]) {
+        clock.at += minutes * 60_000;
+        await runDetector(deps, `${dossierId}-${minutes}`);
+      }
+      const mails = await sentEmails(emulator);
+      expect(mails.filter((m) => m.destination.to.includes(citizen))).toHaveLength(1);
+      expect(mails.some((m) => m.body.text?.includes('Chưa xác nhận được phiếu xin lỗi'))).toBe(true);
     } finally {
       ses.atLeastOnce.destroy();
       ses.atMostOnce.destroy();
