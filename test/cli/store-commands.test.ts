@@ -21,9 +21,9 @@ describe('commands on the local store (as processes)', () => {
 
     const first = await dunghan('replay', stream, '--data-dir', dir);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual({ ingested: 9, duplicates: 0, deadLettered: 0, unrouted: 0 });
+    expect(JSON.parse(first.stdout)).toEqual({ ingested: 11, duplicates: 0, deadLettered: 0, unrouted: 0 });
     const second = await dunghan('replay', stream, '--data-dir', dir);
-    expect(JSON.parse(second.stdout)).toEqual({ ingested: 0, duplicates: 9, deadLettered: 0, unrouted: 0 });
+    expect(JSON.parse(second.stdout)).toEqual({ ingested: 0, duplicates: 11, deadLettered: 0, unrouted: 0 });
 
     const dossier = await dunghan('dossier', 'H21.65-220408-0012', '--data-dir', dir);
     expect(dossier.code).toBe(0);
