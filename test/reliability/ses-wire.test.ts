@@ -64,6 +64,32 @@ describe.each<[SesFault, string]>([
   });
 });
 
+describe('SES failing on the officials’ digests', () => {
+  it('the SDK retries a refused digest (at least once), below the detector', async () => {
+    const emulator = runtime.sesEndpoint ?? '';
+    let refusals = 0;
+    const fake = await startFaultySes(emulator, () => (refusals++ < 2 ? 'refuse-500' : undefined));
+    const ses = localSesClients(fake.endpoint);
+    const deps = detectorDeps(runtime, clock, new SesMailer(ses.atLeastOnce), {
+      citizenMailer: new SesMailer(ses.atMostOnce),
+    });
+    try {
+      clock.at = Date.parse('2024-06-03T09:00:00+07:00');
+      await approvedApology(runtime, clock, deps, 'WIRE-DIGEST', '2024-06-03');
+      expect(refusals).toBeGreaterThanOrEqual(3);
+      const digests = (await sentEmails(emulator)).filter(
+        (m) => m.subject.includes('WIRE-DIGEST') || m.body.text?.includes('WIRE-DIGEST'),
+      );
+      expect(digests.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      ses.atLeastOnce.destroy();
+      ses.atMostOnce.destroy();
+      await fake.close();
+    }
+  });
+});
+
+// Last: its detector runs move the due index's watermark past the earlier tests' days.
 describe('SES accepting and then failing under the function that delivers an approval at once (issue #16)', () => {
   it('the citizen gets exactly one copy, whatever EventBridge retries and the schedule add', async () => {
     const emulator = runtime.sesEndpoint ?? '';
@@ -89,7 +115,7 @@ describe('SES accepting and then failing under the function that delivers an app
       detail: { dossierId },
     } as never;
     try {
-      ({ citizen } = await approvedApology(runtime, clock, deps, dossierId, '2024-06-03'));
+      ({ citizen } = await approvedApology(runtime, clock, deps, dossierId, '2024-07-01'));
       await clearSentEmails(emulator);
       // The approval's event, then EventBridge's retries of a failed invocation, then the schedule.
       for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -103,31 +129,6 @@ describe('SES accepting and then failing under the function that delivers an app
       const mails = await sentEmails(emulator);
       expect(mails.filter((m) => m.destination.to.includes(citizen))).toHaveLength(1);
       expect(mails.some((m) => m.body.text?.includes('Chưa xác nhận được phiếu xin lỗi'))).toBe(true);
-    } finally {
-      ses.atLeastOnce.destroy();
-      ses.atMostOnce.destroy();
-      await fake.close();
-    }
-  });
-});
-
-describe('SES failing on the officials’ digests', () => {
-  it('the SDK retries a refused digest (at least once), below the detector', async () => {
-    const emulator = runtime.sesEndpoint ?? '';
-    let refusals = 0;
-    const fake = await startFaultySes(emulator, () => (refusals++ < 2 ? 'refuse-500' : undefined));
-    const ses = localSesClients(fake.endpoint);
-    const deps = detectorDeps(runtime, clock, new SesMailer(ses.atLeastOnce), {
-      citizenMailer: new SesMailer(ses.atMostOnce),
-    });
-    try {
-      clock.at = Date.parse('2024-06-03T09:00:00+07:00');
-      await approvedApology(runtime, clock, deps, 'WIRE-DIGEST', '2024-06-03');
-      expect(refusals).toBeGreaterThanOrEqual(3);
-      const digests = (await sentEmails(emulator)).filter(
-        (m) => m.subject.includes('WIRE-DIGEST') || m.body.text?.includes('WIRE-DIGEST'),
-      );
-      expect(digests.length).toBeGreaterThanOrEqual(1);
     } finally {
       ses.atLeastOnce.destroy();
       ses.atMostOnce.destroy();
