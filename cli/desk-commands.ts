@@ -75,6 +75,7 @@ export async function runServe(
     mail: true,
     // The other commands work through these servers meanwhile.
     announce: true,
+    keepPublished: false,
     apiPort: Number(options.apiPort),
     sesPort: Number(options.sesPort),
   });

@@ -1,18 +1,34 @@
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { EventBridgeInboundSink } from '../shared/adapters/eventbridge-publisher.ts';
 import { readExportRows } from '../shared/adapters/export-files.ts';
-import { platformFromEnvironment } from '../shared/adapters/platform.ts';
+import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { type ExportMapping, importProblems, readExportMapping } from '../shared/domain/sync/export-mapping.ts';
 import { systemClock } from '../shared/ports/clock.ts';
+import type { DeadLetterSink } from '../shared/ports/inbound-events.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { InvalidInputError } from '../shared/support/errors.ts';
-import { type ImportSummary, importExport } from '../shared/use-cases/import-export.ts';
+import { type ImportDeps, type ImportSummary, importExport } from '../shared/use-cases/import-export.ts';
+import { ingestInBulk } from '../shared/use-cases/ingest-in-bulk.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { syncSource } from '../shared/use-cases/sync-from-portal.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { type StoreOptions, withLocalStore } from './store-commands.ts';
+
+/** An import's dependencies on a platform (AWS or the local runtime's): the bulk ingest over its table. */
+export function bulkImportDeps(platform: Platform, deadLetters: DeadLetterSink): ImportDeps {
+  const rules = new RuleBook(platform.table.config, systemClock, 3_600_000);
+  const deps = {
+    store: platform.table.dossiers,
+    bulk: platform.table.dossiers,
+    rules,
+    publisher: platform.publisher,
+    clock: systemClock,
+    deadLetters,
+    source: syncSource('import'),
+  };
+  return { rules, deadLetters, clock: systemClock, ingest: (dossiers) => ingestInBulk(deps, dossiers) };
+}
 
 /** The mapping shipped for the common "Danh sách hồ sơ" export (config/import/). */
 export const DEFAULT_MAPPING = new URL('../config/import/danh-sach-ho-so.yaml', import.meta.url).pathname;
@@ -56,42 +72,27 @@ export async function runImport(
   // The number of rows is not known before the end (the file streams): the bar counts them.
   bar.start(0, 0, { dossiers: 0, refused: 0 });
   let last: ImportSummary | undefined;
-  const onRow = (s: ImportSummary) => {
+  const onProgress = (s: ImportSummary) => {
     last = s;
-    if (s.rows % 1000 === 0) bar.update(s.rows, { dossiers: s.dossiers, refused: s.refused });
+    bar.update(s.rows, { dossiers: s.dossiers, refused: s.refused });
   };
-  const run = (deps: Parameters<typeof importExport>[0]) =>
-    importExport(deps, readExportRows(file, mapping), mapping, { dryRun: options.dryRun ?? false, file, onRow });
+  const run = (deps: ImportDeps) =>
+    importExport(deps, readExportRows(file, mapping), mapping, { dryRun: options.dryRun ?? false, file, onProgress });
   let summary: ImportSummary;
   try {
     if (options.aws) {
-      // On AWS the rows' events go on the bus, to the ingest function, as the sync feed's do.
+      // On AWS straight into the table through the same use cases as the ingest function: a year's export
+      // as a million events on the bus would cost a million function invocations.
       const platform = platformFromEnvironment(readConfig());
-      const sink = new EventBridgeInboundSink(platform.clients.eventBridge, platform.busName);
-      summary = await run({
-        rules: new RuleBook(platform.table.config, systemClock, platform.ruleCacheMs),
-        ingest: async (event) =>
-          (await sink.put([{ source: syncSource('import'), detailType: event.type, detail: event.detail }])).length ===
-          0
-            ? 'applied'
-            : 'refused',
-        deadLetters: platform.table.deadLetters,
-        clock: systemClock,
-      });
+      summary = await run(bulkImportDeps(platform, platform.table.deadLetters));
     } else {
-      summary = await withLocalStore(options, async (runtime) =>
-        run({
-          rules: new RuleBook(runtime.config, systemClock, 60_000),
-          ingest: async (event) => {
-            const [delivery] = await runtime.deliver(
-              runtime.bus.envelope({ source: syncSource('import'), detailType: event.type, detail: event.detail }),
-            );
-            if (!delivery?.ok) return 'refused';
-            return (delivery.result as { outcome?: string }).outcome === 'duplicate' ? 'duplicate' : 'applied';
-          },
-          deadLetters: runtime.deadLetters,
-          clock: systemClock,
-        }),
+      // dynalite in a thread of its own: the import's mapping and folds keep the other core.
+      summary = await withLocalStore(
+        options,
+        async (runtime) => run(bulkImportDeps(runtime.platform, runtime.deadLetters)),
+        {
+          dynamoThread: true,
+        },
       );
     }
   } finally {

@@ -36,7 +36,7 @@ export async function withLocalStore<T>(
 ): Promise<T> {
   const dir = resolve(options.dataDir, 'dynamodb');
   // While `npm start` or `dunghan serve` holds the directory, the command works through its servers.
-  const runtime = await startLocalRuntime({ dataDir: dir, attach: true, ...extra });
+  const runtime = await startLocalRuntime({ dataDir: dir, attach: true, keepPublished: false, ...extra });
   try {
     return await run(runtime);
   } finally {

@@ -117,6 +117,11 @@ export async function startLocalRuntime(
     dynamoPort?: number;
     /** Run dynalite and the SES emulator in worker threads (cores of their own). */
     dynamoThread?: boolean;
+    /**
+     * Keep every event the functions publish in `bus.published` (default: yes, tests read it). Commands
+     * and long-lived runtimes say no: a year's import publishes a violation for one dossier in three.
+     */
+    keepPublished?: boolean;
     linkSecret?: string;
     /** The base of the approval links in digests (default: this runtime's own page, `apiUrl`). */
     approvalBaseUrl?: string;
@@ -161,7 +166,10 @@ export async function startLocalRuntime(
     closers.push(dynalite.close);
   }
   // As EventBridge: what a system puts on the bus (the sync feed) is ingested after PutEvents answers.
-  const bus = new LocalEventBus({ deliverLater: (event) => event.source !== OUTBOUND_SOURCE });
+  const bus = new LocalEventBus({
+    deliverLater: (event) => event.source !== OUTBOUND_SOURCE,
+    keepPublished: options.keepPublished ?? true,
+  });
   // Attached, what the functions publish goes to the running bus: an approval made here is delivered there.
   const busEndpoint = running?.busEndpoint ?? (await bus.listen());
   closers.push(() => bus.close());

@@ -85,6 +85,7 @@ export async function simulate(
     ruleCacheMs: 3_600_000,
     dynamoPort: options.dynamoPort,
     dynamoThread: true,
+    keepPublished: false,
     sesPort: options.sesPort,
     apiPort: options.apiPort,
   });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CalendarDefinition, calendarDefinitionSchema } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
 import { type UnitDirectory, unitDirectorySchema } from '../domain/units/unit-directory.ts';
@@ -13,7 +13,7 @@ import {
 import type { NoticeStore } from '../ports/notice-store.ts';
 import { TABLE_DESIGN } from '../settings/table-design.ts';
 import { pack, unpack } from './dynamo-items.ts';
-import { queryAll } from './dynamo-query.ts';
+import { batchWriteAll, queryAll } from './dynamo-query.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 /** All configuration lives in one partition, read whole (it is small) and cached by the rule book. */
@@ -288,17 +288,7 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
         data: JSON.stringify(c),
       })),
     ];
-    for (let i = 0; i < items.length; i += 25) {
-      let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [this.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
-        if (attempt > 8) throw new Error('configuration write kept being throttled');
-        const result = await this.client.send(new BatchWriteCommand({ RequestItems: request }));
-        request = result.UnprocessedItems as typeof request;
-        if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      }
-    }
+    await batchWriteAll(this.client, this.tableName, items, 'configuration');
   }
 
   private async queryPrefix(prefix: string, partition = CONFIG_PARTITION): Promise<Record<string, unknown>[]> {

@@ -4,7 +4,12 @@ import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { sortEvents } from '../domain/dossier/dossier-state.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import { type DossierStore, type LoadedDossier, VersionConflictError } from '../ports/dossier-store.ts';
+import {
+  type DossierBulkStore,
+  type DossierStore,
+  type LoadedDossier,
+  VersionConflictError,
+} from '../ports/dossier-store.ts';
 import {
   checkItemSize,
   dossierItem,
@@ -17,7 +22,7 @@ import {
   toRecord,
   unpack,
 } from './dynamo-items.ts';
-import { queryAll } from './dynamo-query.ts';
+import { batchGetAll, batchWriteAll, queryAll } from './dynamo-query.ts';
 
 /**
  * The dossiers in the single table (ADR 0011): the event log (`EVENT#<eventId>`, written first, the
@@ -25,7 +30,7 @@ import { queryAll } from './dynamo-query.ts';
  * locking, no transactions). The record's keys put an open dossier into the next-action index and every
  * received one into the report index (dynamo-items.ts).
  */
-export class DynamoDossierStore implements DossierStore {
+export class DynamoDossierStore implements DossierStore, DossierBulkStore {
   private lowMark: string | undefined;
 
   constructor(
@@ -57,6 +62,45 @@ export class DynamoDossierStore implements DossierStore {
       stored.set({ type: item.type, detail: unpack(item.detail) } as DossierEvent, item.storedAt as string);
     }
     return sortEvents([...stored.keys()]).map((event) => ({ event, storedAt: stored.get(event) ?? '' }));
+  }
+
+  async loadMany(
+    dossierIds: readonly string[],
+  ): Promise<{ records: Map<string, DossierRecord>; unreadable: Set<string> }> {
+    const records = new Map<string, DossierRecord>();
+    const unreadable = new Set<string>();
+    const keys = dossierIds.map((id) => ({ [PK]: dossierKey(id), [SK]: 'META' }));
+    for await (const item of batchGetAll(this.client, this.tableName, keys, { consistentRead: true })) {
+      const id = (item[PK] as string).slice('DOSSIER#'.length);
+      try {
+        records.set(id, toRecord(item));
+      } catch {
+        unreadable.add(id);
+      }
+    }
+    return { records, unreadable };
+  }
+
+  async appendEvents(events: readonly DossierEvent[], storedAt: string): Promise<void> {
+    const items = events.map((event) => {
+      const item = eventItem(event, storedAt);
+      checkItemSize(item, `event ${event.detail.eventId}`);
+      return item;
+    });
+    await batchWriteAll(this.client, this.tableName, items, 'event log');
+  }
+
+  async listEventIds(dossierId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for await (const item of queryAll(this.client, this.tableName, {
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :event)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': dossierKey(dossierId), ':event': 'EVENT#' },
+      ProjectionExpression: '#sk',
+      ConsistentRead: true,
+    }))
+      ids.add((item[SK] as string).slice('EVENT#'.length));
+    return ids;
   }
 
   async removeEvent(dossierId: string, eventId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { DueIndex, DueWalk, UnreadableDossier } from '../ports/due-index.ts';
@@ -7,7 +7,7 @@ import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
 import { READ_RETRY, withRetry } from '../support/retry-policy.ts';
 import { dossierKey, GSI, localDay, PK, SHARD_IDS, SK, toRecord } from './dynamo-items.ts';
-import { queryAll } from './dynamo-query.ts';
+import { batchGetAll, queryAll } from './dynamo-query.ts';
 
 const DAY = 86_400_000;
 
@@ -149,25 +149,16 @@ export class DynamoDueIndex implements DueIndex {
     // is conditional on the version it read, so a stale copy only costs a conflict and a fresh read).
     const due: DossierRecord[] = [];
     const unreadable: UnreadableDossier[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => ({ [PK]: dossierKey(id), [SK]: 'META' }));
-      for (let round = 0; keys.length > 0; round += 1) {
-        const page = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-        );
-        for (const item of page.Responses?.[this.tableName] ?? []) {
-          this.reads += 1;
-          try {
-            due.push(toRecord(item));
-          } catch (error) {
-            unreadable.push({
-              dossierId: String(item.dossierId ?? (item[PK] as string).slice('DOSSIER#'.length)),
-              reason: `unreadable record: ${(error as Error).message}`,
-            });
-          }
-        }
-        keys = (page.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-        if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** round)));
+    const keys = ids.map((id) => ({ [PK]: dossierKey(id), [SK]: 'META' }));
+    for await (const item of batchGetAll(this.client, this.tableName, keys)) {
+      this.reads += 1;
+      try {
+        due.push(toRecord(item));
+      } catch (error) {
+        unreadable.push({
+          dossierId: String(item.dossierId ?? (item[PK] as string).slice('DOSSIER#'.length)),
+          reason: `unreadable record: ${(error as Error).message}`,
+        });
       }
     }
     return { due, unreadable };

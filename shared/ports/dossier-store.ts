@@ -32,3 +32,17 @@ export interface DossierStore {
   /** The dossier's event log, strongly consistent, in canonical order. */
   listEvents(dossierId: string): Promise<{ event: DossierEvent; storedAt: string }[]>;
 }
+
+/**
+ * The bulk side of the store, for imports (ADR 0017): many dossiers a call. Only for dossiers that have
+ * no record yet, whose log is written without conditions before their record is created with one
+ * conditional write; an event id names one event, so writing it again changes nothing but `storedAt`.
+ */
+export interface DossierBulkStore {
+  /** The records of these dossiers, strongly consistent; an id without a record is absent from `records`. */
+  loadMany(dossierIds: readonly string[]): Promise<{ records: Map<string, DossierRecord>; unreadable: Set<string> }>;
+  /** Adds the events to their dossiers' logs, many a call. */
+  appendEvents(events: readonly DossierEvent[], storedAt: string): Promise<void>;
+  /** The ids of the events in a dossier's log (keys only: no event is read whole). */
+  listEventIds(dossierId: string): Promise<Set<string>>;
+}

@@ -3,15 +3,19 @@ import { type ExportMapping, type ExportRow, exportTitleOf, rowToPortalItem } fr
 import { mapSyncItem, SyncItemError } from '../domain/sync/portal-sync.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DeadLetterSink } from '../ports/inbound-events.ts';
+import type { BulkOutcome, DossierEvents, ingestInBulk } from './ingest-in-bulk.ts';
 import type { RuleBook } from './rule-book.ts';
 
 export interface ImportDeps {
   rules: RuleBook;
-  /** Ingests one event (the ingest function, locally; the bus, on AWS): applied, already there, or refused. */
-  ingest: (event: DossierEvent) => Promise<'applied' | 'duplicate' | 'refused'>;
+  /** Ingests many dossiers' events at once ({@link ingestInBulk}): each event applied, already there, or refused. */
+  ingest: (dossiers: readonly DossierEvents[]) => Promise<Map<string, BulkOutcome>>;
   deadLetters: DeadLetterSink;
   clock: Clock;
 }
+
+/** Rows ingested together: a hundred dossiers' records are read in one call. */
+export const IMPORT_BATCH_ROWS = 100;
 
 /** The most problems an import lists one by one (the count is always whole). */
 export const MAX_LISTED_PROBLEMS = 1000;
@@ -34,14 +38,14 @@ export interface ImportSummary {
  * Imports a dossier list exported from a one-stop system (issue #17): each row read as a portal
  * `DongBoHoSoMC` item (export-mapping.ts) and mapped to events exactly as the sync feed's (portal-sync.ts),
  * so a re-import, or a later export that overlaps, adds only what is new. Rows stream: any file size, in
- * bounded memory. A dry run maps every row and lists what cannot be imported, writing nothing; a real run
+ * bounded memory; they are ingested a hundred at a time ({@link ingestInBulk}). A dry run maps every row and lists what cannot be imported, writing nothing; a real run
  * keeps each refused row as a dead letter.
  */
 export async function importExport(
   deps: ImportDeps,
   rows: AsyncIterable<ExportRow>,
   mapping: ExportMapping,
-  options: { dryRun: boolean; file: string; onRow?: (summary: ImportSummary) => void },
+  options: { dryRun: boolean; file: string; onProgress?: (summary: ImportSummary) => void },
 ): Promise<ImportSummary> {
   const summary: ImportSummary = {
     rows: 0,
@@ -59,6 +63,21 @@ export async function importExport(
   };
   const book = await deps.rules.current();
   const receivedAt = new Date(deps.clock.now()).toISOString();
+  let batch: (DossierEvents & { row: number })[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const outcomes = await deps.ingest(batch);
+    for (const { row, dossierId, events } of batch) {
+      for (const event of events) {
+        const outcome = outcomes.get(event.detail.eventId);
+        if (outcome === 'applied') summary.applied += 1;
+        else if (outcome === 'duplicate') summary.duplicates += 1;
+        else problem({ row, dossierId, reason: `${event.type} refused by the ingest: see dunghan dead-letters` });
+      }
+    }
+    batch = [];
+    options.onProgress?.(summary);
+  };
   for await (const { row, cells } of rows) {
     summary.rows += 1;
     let events: DossierEvent[];
@@ -78,20 +97,20 @@ export async function importExport(
           reason: `${options.file} row ${row}: ${error.message}`,
           payload: JSON.stringify(cells),
         });
-      options.onRow?.(summary);
       continue;
     }
     summary.dossiers += 1;
     summary.events += events.length;
-    if (!options.dryRun) {
-      for (const event of events) {
-        const outcome = await deps.ingest(event);
-        if (outcome === 'applied') summary.applied += 1;
-        else if (outcome === 'duplicate') summary.duplicates += 1;
-        else problem({ row, dossierId, reason: `${event.type} refused by the ingest: see dunghan dead-letters` });
-      }
+    if (options.dryRun) {
+      if (summary.rows % IMPORT_BATCH_ROWS === 0) options.onProgress?.(summary);
+      continue;
     }
-    options.onRow?.(summary);
+    const id = events[0]?.detail.dossierId ?? (dossierId as string);
+    // A dossier listed twice in a batch (an export with repeated rows): its earlier row goes first.
+    if (batch.length >= IMPORT_BATCH_ROWS || batch.some((b) => b.dossierId === id)) await flush();
+    batch.push({ row, dossierId: id, events });
   }
+  await flush();
+  options.onProgress?.(summary);
   return summary;
 }

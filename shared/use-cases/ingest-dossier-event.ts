@@ -16,7 +16,7 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import { describeError } from '../support/describe-error.ts';
 import { CONTENTION_RETRY } from '../support/retry-policy.ts';
 import { publishOwed } from './outbox.ts';
-import type { RuleBook } from './rule-book.ts';
+import type { RuleBook, RuleBookSnapshot } from './rule-book.ts';
 import { saveWithRetry, TooManyConflictsError } from './save-with-retry.ts';
 
 export interface IngestDeps {
@@ -62,11 +62,7 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
     dossierId,
     async (previous, attempt) => {
       const book = await deps.rules.current();
-      const context: FoldContext = {
-        calendar: book.calendar,
-        resolveRule: (query) => resolveRule(book.rules, query),
-        frozenRule: previous?.state.rule,
-      };
+      const context = foldContextOf(book, previous);
       const extendable =
         added && event.type !== 'DossierReceived' && previous?.folded !== undefined && key > previous.folded.last;
       let log: DossierEvent[] | undefined;
@@ -128,6 +124,15 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
   // The bus failed: the record is saved with its outbox whole; the delivery is retried and publishes it.
   if (failure) throw failure;
   return result;
+}
+
+/** What a fold of a dossier's events needs: the calendars and rules in force, its rule once frozen. */
+export function foldContextOf(book: RuleBookSnapshot, previous?: DossierRecord): FoldContext {
+  return {
+    calendar: book.calendar,
+    resolveRule: (query) => resolveRule(book.rules, query),
+    frozenRule: previous?.state.rule,
+  };
 }
 
 /** The record folded with the event, or the refusal (the domain threw) naming why. */
