@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ON_FREE_PORTS } from '../cli/start-command.ts';
 
 export interface MemoryBenchResult {
   label: string;
@@ -36,17 +37,7 @@ export function startNodeFlags(): string[] {
 export async function benchLocalMemory(dataDir: boolean): Promise<MemoryBenchResult> {
   const dir = dataDir ? mkdtempSync(join(tmpdir(), 'dunghan-mem-')) : undefined;
   const bin = new URL('../bin/dunghan.js', import.meta.url).pathname;
-  const args = [
-    'start',
-    '--once',
-    '--dynamo-port',
-    '0',
-    '--ses-port',
-    '0',
-    '--api-port',
-    '0',
-    ...(dir ? ['--data-dir', dir] : ['--in-memory']),
-  ];
+  const args = ['start', '--once', ...ON_FREE_PORTS, ...(dir ? ['--data-dir', dir] : ['--in-memory'])];
   const started = performance.now();
   const child = spawn(process.execPath, [...startNodeFlags(), bin, ...args], { stdio: 'ignore' });
   let peak = 0;

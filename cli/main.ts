@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { LOCAL_SYNC_SYSTEM } from '../local/local-runtime.ts';
 import {
   auditCommand,
   calendarCommands,
@@ -16,7 +17,7 @@ import { runReconcile } from './reconcile-command.ts';
 import { runReport } from './report-command.ts';
 import { runStart } from './start-command.ts';
 import { runDeadLetters, runDetect, runDossier, runDossierSlip, runReplay, runSeed } from './store-commands.ts';
-import { DEFAULT_SYNC_SYSTEM, runSync } from './sync-command.ts';
+import { runSync } from './sync-command.ts';
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
 export function buildProgram(io: { out: (text: string) => void; err: (text: string) => void }): Command {
@@ -425,7 +426,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
         'when an item was refused (each listed with its field and reason), 2 for a request that is not one.',
     )
     .option('--url <url>', 'the API to send to (default: the local servers of --data-dir)')
-    .option('--system <id>', 'the sending system id (a key of the SyncSecrets secret)', DEFAULT_SYNC_SYSTEM)
+    .option('--system <id>', 'the sending system id (a key of the SyncSecrets secret)', LOCAL_SYNC_SYSTEM)
     .addOption(dataDir())
     .action(async (file: string, options) => print(await runSync(file, options)));
 

@@ -4,6 +4,9 @@ import { simulate, summaryTable } from '../local/simulate.ts';
 import { formatCount } from '../shared/domain/letters/vietnamese-format.ts';
 import { BadInputError } from './errors.ts';
 
+/** `dunghan start`'s and `serve`'s arguments for servers on ports the system picks (tests, benchmarks). */
+export const ON_FREE_PORTS = ['--dynamo-port', '0', '--ses-port', '0', '--api-port', '0'] as const;
+
 export interface StartOptions {
   seed: string;
   days: string;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LOCAL_SYNC_SECRETS, LOCAL_SYNC_SYSTEM } from '../local/local-runtime.ts';
+import { LOCAL_SYNC_SECRETS } from '../local/local-runtime.ts';
 import { findRunningServers } from '../local/running-servers.ts';
 import { syncHeaders } from '../shared/support/sync-signature.ts';
 import type { SyncAnswer } from '../shared/use-cases/sync-from-portal.ts';
@@ -58,5 +58,3 @@ export async function runSync(
   if (answer.error_code !== '00') throw new RuntimeFailure(answer.message, answer);
   return answer;
 }
-
-export const DEFAULT_SYNC_SYSTEM = LOCAL_SYNC_SYSTEM;

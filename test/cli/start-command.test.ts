@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ON_FREE_PORTS } from '../../cli/start-command.ts';
 import { generateSampleStream } from '../../local/sample-stream.ts';
 import { sentEmails } from '../../local/ses-server.ts';
 import type { SimulationResult } from '../../local/simulate.ts';
@@ -83,12 +84,7 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
           '0.4',
           '--seed',
           '7',
-          '--dynamo-port',
-          '0',
-          '--ses-port',
-          '0',
-          '--api-port',
-          '0',
+          ...ON_FREE_PORTS,
         ],
         { timeout: 300_000, maxBuffer: 20_000_000 },
       );
@@ -116,12 +112,7 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
         '0',
         '--data-dir',
         dataDir,
-        '--dynamo-port',
-        '0',
-        '--ses-port',
-        '0',
-        '--api-port',
-        '0',
+        ...ON_FREE_PORTS,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
