@@ -69,7 +69,7 @@ export async function serveHttpApi(
             method: request.method ?? 'GET',
             path: url.pathname,
             protocol: 'HTTP/1.1',
-            sourceIp: '127.0.0.1',
+            sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
             userAgent: request.headers['user-agent'] ?? '',
           },
           requestId: crypto.randomUUID(),

@@ -4,6 +4,8 @@ import { adminDeps } from '../functions/admin-api/deps.ts';
 import { createAdminApiHandler } from '../functions/admin-api/handler.ts';
 import { approvalDeps } from '../functions/approval-page/deps.ts';
 import { createApprovalPageHandler } from '../functions/approval-page/handler.ts';
+import { citizenPageDeps } from '../functions/citizen-page/deps.ts';
+import { CITIZEN_PAGE_PATH, createCitizenPageHandler } from '../functions/citizen-page/handler.ts';
 import { createDeliverApologyHandler } from '../functions/deliver-apology/handler.ts';
 import { detectorDeps } from '../functions/detect-deadlines/deps.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
@@ -232,6 +234,7 @@ export async function startLocalRuntime(
   const approvalPage = createApprovalPageHandler(approvalDeps(platform, linkSecret));
   const syncSecrets = options.syncSecrets ?? LOCAL_SYNC_SECRETS;
   const portalSync = createPortalSyncHandler(syncDeps(platform), async () => ({ ...syncSecrets }));
+  const citizenPage = createCitizenPageHandler(citizenPageDeps(platform));
   if (options.mail) {
     if (!sesEndpoint) {
       const ses = await startSesEmulator(options.sesPort ?? 0, options.dynamoThread ?? false);
@@ -246,7 +249,7 @@ export async function startLocalRuntime(
     if (!running && options.page !== false) {
       const api = await serveHttpApi(
         // The public routes only: the admin routes need IAM on AWS; locally, administrators use the CLI.
-        routeLikeHttpApi({ '/approve/': approvalPage, '/sync': portalSync }),
+        routeLikeHttpApi({ '/approve/': approvalPage, '/sync': portalSync, [CITIZEN_PAGE_PATH]: citizenPage }),
         () => localContext('api'),
         options.apiPort ?? 0,
       );
@@ -293,6 +296,7 @@ export async function startLocalRuntime(
     invokeHttpApi: routeLikeHttpApi({
       '/approve/': approvalPage,
       '/sync': portalSync,
+      [CITIZEN_PAGE_PATH]: citizenPage,
       '/admin/': createAdminApiHandler(adminDeps(platform)),
     }),
     detect: async () => {

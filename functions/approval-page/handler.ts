@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
@@ -39,35 +40,6 @@ const FORM_ERRORS: Record<ApprovalRefusedError['code'], string> = {
   already_past: 'Ngày hẹn mới đã qua: hãy chọn một ngày làm việc từ hôm nay trở đi.',
 };
 
-function html(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    },
-    body,
-  };
-}
-
-/** A path segment decoded, or undefined when its percent-encoding is malformed. */
-function safeDecode(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
-function form(event: APIGatewayProxyEventV2): URLSearchParams {
-  const raw = event.body ?? '';
-  return new URLSearchParams(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
-}
-
 /**
  * The approval page, public behind its signed links: GET shows the draft and the form, POST approves,
  * once. Its own function (ADR 0014): it reads the link secret and the dossiers, and nothing else.
@@ -77,19 +49,20 @@ export function createApprovalPageHandler(deps: ApprovalDeps) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
-      if (!match?.[1]) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
+      if (!match?.[1]) return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const dossierId = safeDecode(match[1])?.slice(0, 120);
-      if (dossierId === undefined) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
+      if (dossierId === undefined) return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const method = event.requestContext?.http?.method ?? 'GET';
       logger.appendKeys({ dossierId });
-      const token = method === 'POST' ? (form(event).get('token') ?? '') : (event.queryStringParameters?.token ?? '');
+      const token =
+        method === 'POST' ? (formFields(event).get('token') ?? '') : (event.queryStringParameters?.token ?? '');
       try {
         if (method === 'GET') {
           const view = await viewApproval(deps, dossierId, token);
-          return html(200, view.approval ? alreadyApprovedPage(view) : approvalFormPage(view, token));
+          return htmlResponse(200, view.approval ? alreadyApprovedPage(view) : approvalFormPage(view, token));
         }
-        if (method !== 'POST') return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
-        const body = form(event);
+        if (method !== 'POST') return htmlResponse(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
+        const body = formFields(event);
         const approved = await approveThroughLink(deps, {
           dossierId,
           token,
@@ -98,7 +71,10 @@ export function createApprovalPageHandler(deps: ApprovalDeps) {
           approvedBy: (body.get('approvedBy') ?? '').slice(0, 200),
         });
         logger.info('apology approved', { extendedDueAt: approved.extendedDueAt });
-        return html(200, approvedPage(dossierId, approved.extendedDueAt ?? '', approved.apology.channel ?? 'desk'));
+        return htmlResponse(
+          200,
+          approvedPage(dossierId, approved.extendedDueAt ?? '', approved.apology.channel ?? 'desk'),
+        );
       } catch (error) {
         if (error instanceof InvalidLinkError) {
           logger.warn('approval link refused', { problem: error.problem });
@@ -109,21 +85,21 @@ export function createApprovalPageHandler(deps: ApprovalDeps) {
           const ask = contact
             ? ` Nếu cần duyệt ngay, đề nghị liên hệ ${contact.officialName}, bộ phận một cửa ${contact.unitName} (nơi tiếp nhận hồ sơ ${dossierId}), để duyệt trực tiếp trên hệ thống.`
             : '';
-          return html(status, refusalPage('Không thể mở trang duyệt', `${message}${ask}`));
+          return htmlResponse(status, refusalPage('Không thể mở trang duyệt', `${message}${ask}`));
         }
         if (error instanceof DossierNotFoundError)
-          return html(404, refusalPage('Không tìm thấy hồ sơ', 'Hồ sơ không tồn tại.'));
+          return htmlResponse(404, refusalPage('Không tìm thấy hồ sơ', 'Hồ sơ không tồn tại.'));
         if (error instanceof ApprovalRefusedError) {
           if (error.field === 'dossier') {
             const message =
               error.code === 'already_reappointed'
                 ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
                 : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.';
-            return html(409, refusalPage('Không thể duyệt', message));
+            return htmlResponse(409, refusalPage('Không thể duyệt', message));
           }
           const view = await viewApproval(deps, dossierId, token);
-          const submitted = form(event);
-          return html(
+          const submitted = formFields(event);
+          return htmlResponse(
             400,
             approvalFormPage(view, token, FORM_ERRORS[error.code], {
               reason: submitted.get('reason') ?? '',

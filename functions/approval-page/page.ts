@@ -1,20 +1,7 @@
 import { renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
 import { escapeHtml as e } from '../../shared/domain/letters/vietnamese-format.ts';
+import { page } from '../../shared/domain/pages/html-page.ts';
 import type { ApprovalView } from '../../shared/use-cases/approve-through-link.ts';
-
-const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f5f6f8;color:#1d2433}
-main{max-width:760px;margin:0 auto;padding:16px}h1{font-size:1.3rem;margin:.5rem 0 1rem}
-.card{background:#fff;border-radius:8px;padding:16px;margin-bottom:16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-label{display:block;font-weight:600;margin:12px 0 4px}textarea,input{width:100%;box-sizing:border-box;font:inherit;padding:10px;border:1px solid #b8c0cc;border-radius:6px}
-textarea{min-height:110px}button{margin-top:16px;width:100%;padding:14px;font:inherit;font-weight:700;color:#fff;background:#0b6bcb;border:0;border-radius:6px}
-.note{color:#4a5566;font-size:.9rem}.error{border-left:4px solid #c62828}.ok{border-left:4px solid #2e7d32}
-.letter{overflow-x:auto}`;
-
-/** A complete, self-contained page (no scripts, no external resources), in Vietnamese, usable on a phone. */
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${e(title)} — Đúng Hạn</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
-}
 
 /** The approval form: the draft letter, the reason, the new return date, approve. */
 export function approvalFormPage(

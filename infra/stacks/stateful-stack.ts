@@ -32,6 +32,8 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Short-lived items (the status page's attempt counters) say when DynamoDB may delete them.
+      timeToLiveAttribute: TABLE_DESIGN.timeToLive,
       // The indexes as the table design defines them (keys and projections), the same as `ensureTable`.
       globalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
         indexName: index.indexName,

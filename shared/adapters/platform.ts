@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { AppConfig } from '../settings/env.ts';
 import { type AwsClients, type ClientOptions, createClients } from './aws-clients.ts';
+import { DynamoAttemptLimiter } from './dynamo-attempt-limiter.ts';
 import { DynamoConfigStore } from './dynamo-config-store.ts';
 import { DynamoDeadLetterStore } from './dynamo-dead-letter-store.ts';
 import { DynamoDossierStore } from './dynamo-dossier-store.ts';
@@ -32,6 +33,7 @@ export interface TableAdapters {
   reports: DynamoReportIndex;
   config: DynamoConfigStore;
   deadLetters: DynamoDeadLetterStore;
+  attempts: DynamoAttemptLimiter;
 }
 
 export function createPlatform(input: {
@@ -58,6 +60,7 @@ export function createPlatform(input: {
       reports: new DynamoReportIndex(documents, tableName),
       config: new DynamoConfigStore(documents, tableName),
       deadLetters: new DynamoDeadLetterStore(documents, tableName),
+      attempts: new DynamoAttemptLimiter(documents, tableName),
     },
     publisher: new EventBridgePublisher(clients.eventBridge, input.busName),
   };

@@ -5,6 +5,8 @@
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
   sortKey: 'sk',
+  /** Epoch seconds after which DynamoDB deletes an item (the status page's attempt counters). */
+  timeToLive: 'expiresAt',
   /**
    * Sparse GSI of open dossiers keyed by their next action time (`DUE#2026-11-25#07` / instant), keys
    * only: a write that does not move a dossier's next action costs the index nothing, and the detector

@@ -2,7 +2,7 @@ import type { DossierEvent, DossierEventType, DossierReceived } from '../../cont
 import { NotFoundError } from '../../support/errors.ts';
 import { formatIsoDate } from '../calendar/local-date.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { computeDueDate, type SuspensionInterval } from '../due-date/compute-due-date.ts';
+import { computeDueDate, type DueDateRequest, type SuspensionInterval } from '../due-date/compute-due-date.ts';
 import { type Duration, parseDuration } from '../due-date/duration.ts';
 import { planSteps } from '../due-date/plan-steps.ts';
 import type { DeadlineRule, RuleMatch } from '../rules/deadline-rule.ts';
@@ -381,13 +381,13 @@ function apply(state: DossierState, event: DossierEvent): void {
 }
 
 /** The printed appointment now: the last re-appointment, else the receipt's. */
-function appointmentInForce(state: DossierState): number | undefined {
+export function appointmentInForce(state: DossierState): number | undefined {
   const at = state.reappointments?.at(-1)?.appointmentAt ?? state.received?.appointmentAt;
   return at === undefined ? undefined : Date.parse(at);
 }
 
-/** The unit holding the dossier now: the step under way, else the receiving agency. */
-function holdingUnit(state: DossierState): string | undefined {
+/** The unit holding the dossier now: the current step's, else the last hand-over's, else the receiving agency. */
+export function holdingUnit(state: DossierState): string | undefined {
   const current = state.steps.find((s) => s.startedAt !== undefined && s.finishedAt === undefined);
   return current?.unitId ?? state.holderUnitId ?? state.received?.agency.id;
 }
@@ -404,6 +404,25 @@ function handOver(state: DossierState, fromUnitId: string, toUnitId: string, at:
   state.history.push({ at, kind: 'handed_over', eventId, note: `${fromUnitId} → ${toUnitId}` });
 }
 
+/**
+ * What the dossier's due dates are computed from: the legal one from the receipt, the one in force from
+ * the start of the current clock (the receipt, or the complete resubmission after a supplement) with its
+ * suspensions. Undefined before the receipt.
+ */
+export function dueRequestsOf(state: DossierState): { original: DueDateRequest; current: DueDateRequest } | undefined {
+  const { rule, received } = state;
+  if (!rule || !received || !state.clockStartedAt) return undefined;
+  const dueRule = { duration: rule.duration, cutoff: rule.cutoff };
+  const suspensions: SuspensionInterval[] = state.suspensions.map((s) => ({
+    from: Date.parse(s.from),
+    to: s.to === undefined ? undefined : Date.parse(s.to),
+  }));
+  return {
+    original: { receivedAt: Date.parse(received.receivedAt), rule: dueRule },
+    current: { receivedAt: Date.parse(state.clockStartedAt), rule: dueRule, suspensions },
+  };
+}
+
 /** Derives the dates, step results and violations from the events applied; idempotent. */
 function finalise(state: DossierState, context: FoldContext): DossierState {
   state.violations = [];
@@ -411,14 +430,10 @@ function finalise(state: DossierState, context: FoldContext): DossierState {
   const received = state.received;
   if (!rule || !received || !state.clockStartedAt) return state;
   const calendar = context.calendar(rule.calendarId);
-  const dueRule = { duration: rule.duration, cutoff: rule.cutoff };
-  const original = computeDueDate(calendar, { receivedAt: Date.parse(received.receivedAt), rule: dueRule });
+  const requests = dueRequestsOf(state) as NonNullable<ReturnType<typeof dueRequestsOf>>;
+  const original = computeDueDate(calendar, requests.original);
   state.originalDueAt = calendar.formatInstant(original.dueAt);
-  const suspensions: SuspensionInterval[] = state.suspensions.map((s) => ({
-    from: Date.parse(s.from),
-    to: s.to === undefined ? undefined : Date.parse(s.to),
-  }));
-  const request = { receivedAt: Date.parse(state.clockStartedAt), rule: dueRule, suspensions };
+  const request = requests.current;
   const current = computeDueDate(calendar, request);
   state.effectiveReceiptDate = current.effectiveReceiptDate;
   state.provisional = original.provisional || current.provisional;

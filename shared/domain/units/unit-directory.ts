@@ -25,6 +25,10 @@ export const unitSchema = z.object({
       z.maxLength(20, 'must name at most 20 desk officials'),
     ),
   head: z.object({ name: line(200), title: line(200), email: z.optional(z.email('must be an email address')) }),
+  /** What citizens are shown to reach the unit's desk (the status page, issue #18): public, not a person's. */
+  contact: z.optional(
+    z.object({ phone: z.optional(line(40)), address: z.optional(line(300)), hours: z.optional(line(200)) }),
+  ),
 });
 
 /**

@@ -1,0 +1,55 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
+import { logger } from '../../shared/adapters/observability.ts';
+import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
+import { readConfig } from '../../shared/settings/env.ts';
+import { clientKeyOf, type LookUpDeps, lookUpDossier } from '../../shared/use-cases/look-up-dossier.ts';
+import { citizenPageDeps } from './deps.ts';
+import { lookupFormPage, notFoundPage, statusPage } from './page.ts';
+
+/** The path of the citizens' page; `/tra-cuu/<code>` opens the form with the code (the QR codes' target). */
+export const CITIZEN_PAGE_PATH = '/tra-cuu';
+
+/**
+ * The citizens' status page (issue #18), public: GET shows the form, POST looks the dossier up by its
+ * code and the last four digits of the phone or identity number given at receipt. Logs say whether a
+ * dossier was shown and why not, never the code, the digits or the address.
+ */
+export function createCitizenPageHandler(deps: LookUpDeps) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const match = /^\/tra-cuu(?:\/([^/]*))?\/?$/.exec(event.rawPath ?? '');
+      if (!match) return htmlResponse(404, lookupFormPage('', 'Trang không tồn tại.'));
+      const pathCode = (safeDecode(match[1] ?? '') ?? '').slice(0, 80);
+      const method = event.requestContext?.http?.method ?? 'GET';
+      if (method === 'GET' || method === 'HEAD') return htmlResponse(200, lookupFormPage(pathCode));
+      if (method !== 'POST') return htmlResponse(405, lookupFormPage(pathCode, 'Phương thức không được hỗ trợ.'));
+      const fields = formFields(event);
+      const code = (fields.get('code') ?? pathCode).slice(0, 80);
+      const result = await lookUpDossier(deps, {
+        code,
+        factor: (fields.get('factor') ?? '').slice(0, 20),
+        client: clientKeyOf(event.requestContext?.http?.sourceIp ?? 'unknown'),
+      });
+      if (!result.view) {
+        logger.info('status lookup not shown', { reason: result.reason });
+        return htmlResponse(200, notFoundPage(code));
+      }
+      logger.info('status lookup shown');
+      return htmlResponse(200, statusPage(result.view));
+    });
+}
+
+let wired: ReturnType<typeof createCitizenPageHandler> | undefined;
+
+/** The Lambda entry point: the composition root with the platform from the environment. */
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context: Parameters<ReturnType<typeof createCitizenPageHandler>>[1],
+) => {
+  wired ??= createCitizenPageHandler(citizenPageDeps(platformFromEnvironment(readConfig())));
+  return wired(event, context);
+};

@@ -1,0 +1,166 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { LOOKUP_LIMITS } from '../../shared/use-cases/look-up-dossier.ts';
+import { approvedApology, detectorDeps, localSesClients, type TestClock } from '../support/approved-apology.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
+
+// The citizens' status page (issue #18) through its real handler, on the local API, in headless Chromium.
+
+const clock: TestClock = {
+  at: Date.parse('2024-03-11T10:00:00+07:00'),
+  now() {
+    return this.at;
+  },
+};
+let runtime: LocalRuntime;
+let browser: Browser;
+const LAND = 'H21.65-240304-0101';
+const SUPPLEMENTED = 'H21.65-240304-0102';
+const APOLOGISED = 'H21.65-240304-0103';
+/** What the page must never show: the applicant's and the official's personal data. */
+const PERSONAL = [
+  "Ksor H'Bia",
+  '0912345678',
+  '064190001234',
+  'hbia.ksor@example.vn',
+  'Nguyễn Văn An',
+  'an.nv@example.vn',
+];
+
+async function deliver(event: Parameters<LocalRuntime['deliver']>[0]) {
+  for (const d of await runtime.deliver(event)) if (!d.ok) throw d.error;
+}
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ mail: true, clock, ruleCacheMs: 0 });
+  // Received on Monday 04/03/2024 at 17:30 (after the rule's 17:00 cut-off: counted from Tuesday), 10 working days.
+  await deliver(
+    receivedEvent({
+      dossierId: LAND,
+      eventId: `${LAND}/r`,
+      occurredAt: '2024-03-04T17:30:00+07:00',
+      receivedAt: '2024-03-04T17:30:00+07:00',
+      appointmentAt: '2024-03-19T17:00:00+07:00',
+    }),
+  );
+  await deliver(
+    receivedEvent({
+      dossierId: SUPPLEMENTED,
+      eventId: `${SUPPLEMENTED}/r`,
+      occurredAt: '2024-03-04T09:00:00+07:00',
+      receivedAt: '2024-03-04T09:00:00+07:00',
+      appointmentAt: '2024-03-18T17:00:00+07:00',
+    }),
+  );
+  await deliver(
+    lifecycleEvent('DossierSupplementRequested', {
+      dossierId: SUPPLEMENTED,
+      eventId: `${SUPPLEMENTED}/s`,
+      occurredAt: '2024-03-05T10:00:00+07:00',
+      reason: 'Thiếu bản sao giấy chứng nhận',
+    }),
+  );
+  await deliver(
+    lifecycleEvent('DossierSupplemented', {
+      dossierId: SUPPLEMENTED,
+      eventId: `${SUPPLEMENTED}/ss`,
+      occurredAt: '2024-03-07T09:30:00+07:00',
+    }),
+  );
+  const ses = localSesClients(runtime.sesEndpoint ?? '');
+  const deps = detectorDeps(runtime, clock, new SesMailer(ses.atMostOnce));
+  await approvedApology(runtime, clock, deps, APOLOGISED, '2024-02-26');
+  clock.at = Date.parse('2024-03-11T10:00:00+07:00');
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.close();
+});
+
+/** A POST of the lookup form through the API's handler, from a client address of the test's choosing. */
+async function lookUp(code: string, factor: string, sourceIp = '203.0.113.7'): Promise<string> {
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/tra-cuu',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ code, factor }).toString(),
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST', path: '/tra-cuu', sourceIp }, requestId: crypto.randomUUID() },
+  } as unknown as APIGatewayProxyEventV2;
+  const answer = (await runtime.invokeHttpApi(event, {} as never)) as APIGatewayProxyStructuredResultV2;
+  expect(answer.statusCode).toBe(200);
+  return String(answer.body);
+}
+
+describe('the citizens’ status page', () => {
+  it('shows the status, the appointment and why, from the code and the last four digits, on a 390 px phone', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    // The QR code's target: the form with the code filled in.
+    await page.goto(`${runtime.apiUrl}/tra-cuu/${encodeURIComponent(LAND)}`);
+    expect(await page.inputValue('#code')).toBe(LAND);
+    await page.fill('#factor', '5678'); // the phone number's last four digits
+    await page.click('button[type=submit]');
+    const text = await page.locator('main').innerText();
+    expect(await page.locator('h1').innerText()).toBe('Tình trạng hồ sơ');
+    expect(text).toContain('Đăng ký biến động quyền sử dụng đất');
+    expect(text).toContain('UBND huyện Krông Pa');
+    expect(text).toContain('Đang giải quyết');
+    expect(text).toContain('17:00 ngày 19/03/2024');
+    expect(text).toMatch(/Đang trong hạn: còn 6 ngày( \d+ giờ)? làm việc/);
+    // Why: the cut-off and the weekends not counted, each named.
+    expect(text).toContain(
+      'Nhận từ 17:00 trở đi nên được tính là nhận vào ngày làm việc tiếp theo: Thứ Ba, 05/03/2024',
+    );
+    expect(text).toContain('09/03/2024 (Thứ Bảy)');
+    for (const value of PERSONAL) expect(text).not.toContain(value);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: 'test-results/citizen-page.png', fullPage: true });
+    await page.close();
+  });
+
+  it('accepts the identity number’s last four digits too, and says when a supplement restarted the clock', async () => {
+    const html = await lookUp(SUPPLEMENTED.toLowerCase(), '1234');
+    expect(html).toContain('Tình trạng hồ sơ');
+    expect(html).toContain('thời hạn giải quyết được tính lại từ khi nhận đủ hồ sơ bổ sung lúc 09:30 ngày 07/03/2024');
+    expect(html).toContain('Hồ sơ đã được bổ sung đầy đủ nên thời hạn được tính lại');
+  });
+
+  it('shows the approved apology letter and the new date', async () => {
+    const html = await lookUp(APOLOGISED, '5678');
+    expect(html).toContain('Ngày hẹn trả kết quả mới');
+    expect(html).toContain('PHIẾU XIN LỖI');
+    expect(html).toContain('Chờ ý kiến của cơ quan thuế');
+  });
+
+  it('answers a wrong factor, an unknown code, a malformed code and too many attempts with the same page', async () => {
+    const neutral = (html: string, code: string) => html.replaceAll(code, '<code>');
+    const wrong = neutral(await lookUp(LAND, '0000', '198.51.100.1'), LAND);
+    const unknown = neutral(await lookUp('H21.65-240304-9999', '5678', '198.51.100.2'), 'H21.65-240304-9999');
+    const malformed = neutral(await lookUp('<script>', '5678', '198.51.100.3'), '&#60;script&#62;');
+    const notDigits = neutral(await lookUp(LAND, 'abcd', '198.51.100.4'), LAND);
+    expect(wrong).toContain('Không tìm thấy hồ sơ khớp với thông tin đã nhập');
+    expect(unknown).toBe(wrong);
+    expect(malformed).toBe(wrong);
+    expect(notDigits).toBe(wrong);
+    // Per code: after the limit, even the right digits get the same page, from any address.
+    const code = SUPPLEMENTED;
+    for (let i = 0; i < LOOKUP_LIMITS.perCode.limit; i += 1) await lookUp(code, '0000', `192.0.2.${i + 1}`);
+    expect(neutral(await lookUp(code, '1234', '192.0.2.200'), code)).toBe(wrong);
+    // Per client: an address's network that tried too many codes gets the same page for a right one.
+    for (let i = 0; i < LOOKUP_LIMITS.perClient.limit; i += 1)
+      await lookUp(`H21.65-240304-${8000 + i}`, '0000', '100.64.9.1');
+    expect(neutral(await lookUp(LAND, '5678', '100.64.9.2'), LAND)).toBe(wrong);
+    // The window passes: the citizen gets through again.
+    clock.at += LOOKUP_LIMITS.perCode.windowMs;
+    expect(await lookUp(code, '1234', '192.0.2.201')).toContain('Tình trạng hồ sơ');
+  });
+});
