@@ -36,6 +36,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     stateless.api.approvalPage,
     stateless.api.admin,
     stateless.api.sync,
+    stateless.api.citizenPage,
   ]) {
     acknowledge(
       fn,
@@ -73,5 +74,17 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     stateless.api.httpApi,
     'AwsSolutions::AwsSolutions-APIG4',
     'The approval page is opened from an email by officials without AWS identities: every request is authorised by its signed, expiring, single-dossier HMAC link, checked in the function.',
+  );
+  for (const id of ['AwsSolutions::AwsSolutions-APIG4', 'AwsSolutions::AwsSolutions-COG4']) {
+    acknowledge(
+      stateless.api.publicApi,
+      id,
+      "Public pages by design (ADR 0018): the approval page authorises each request by its signed, expiring, single-dossier link; the citizens' page by the dossier code and the last four digits, with attempts counted per code and per client. Both sit behind stage throttling and a WAF web ACL with a rate-based rule.",
+    );
+  }
+  acknowledge(
+    stateless.api.publicApi,
+    'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    "The account-level role API Gateway uses to write the stage's execution logs (APIG6); AWS's managed policy is the documented one.",
   );
 }

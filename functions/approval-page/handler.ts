@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
+import { acceptRestApiEvents } from '../../shared/adapters/rest-api-events.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
@@ -47,6 +48,7 @@ const FORM_ERRORS: Record<ApprovalRefusedError['code'], string> = {
 export function createApprovalPageHandler(deps: ApprovalDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(acceptRestApiEvents())
     .handler(async (event) => {
       const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
       if (!match?.[1]) return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));

@@ -19,7 +19,7 @@ export function approvalFormPage(
 <div class="card"><p>Hồ sơ <b>${e(record.state.dossierId)}</b> — ${e(record.state.received?.procedure.name ?? '')}</p>
 <p>Hạn trả kết quả theo quy định: <b>${e(due)}</b>. Theo quy định chỉ được hẹn lại <b>một lần</b>; ngày hẹn mới phải sau hạn này.</p></div>
 ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
-<form class="card" method="post" action="${e(`/approve/${encodeURIComponent(record.state.dossierId)}`)}">
+<form class="card" method="post" action="">
 <input type="hidden" name="token" value="${e(token)}">
 <label for="reason">Lý do chậm trễ (ghi trong phiếu)</label>
 <textarea id="reason" name="reason" required minlength="5" maxlength="2000">${e(values.reason ?? record.apology.reason ?? '')}</textarea>

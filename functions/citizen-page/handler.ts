@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { logger } from '../../shared/adapters/observability.ts';
+import { acceptRestApiEvents } from '../../shared/adapters/rest-api-events.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { readConfig } from '../../shared/settings/env.ts';
 import { clientKeyOf, type LookUpDeps, lookUpDossier } from '../../shared/use-cases/look-up-dossier.ts';
@@ -20,6 +21,7 @@ export const CITIZEN_PAGE_PATH = '/tra-cuu';
 export function createCitizenPageHandler(deps: LookUpDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(acceptRestApiEvents())
     .handler(async (event) => {
       const match = /^\/tra-cuu(?:\/([^/]*))?\/?$/.exec(event.rawPath ?? '');
       if (!match) return htmlResponse(404, lookupFormPage('', 'Trang không tồn tại.'));

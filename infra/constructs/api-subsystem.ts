@@ -1,4 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  MethodLoggingLevel,
+  RequestValidator,
+  RestApi,
+  LogGroupLogDestination as RestLogDestination,
+} from 'aws-cdk-lib/aws-apigateway';
 import { type CfnApi, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -6,6 +15,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { DungHanFunction } from './dunghan-function.ts';
 import { alarmOnFunction, type Operations } from './operations.ts';
@@ -18,9 +28,14 @@ export interface ApiSubsystemProps {
   operations: Operations;
 }
 
+/** Requests one client address may send the public pages in five minutes (the WAF rate-based rule). */
+export const PUBLIC_RATE_LIMIT_PER_5_MIN = 300;
+
 /**
- * The HTTP API and its three functions, apart because their exposure and permissions differ (ADR 0014):
- * the public approval page (signed links; reads the link secret, announces approvals), the administration
+ * The APIs and their four functions, apart because their exposure and permissions differ (ADR 0014):
+ * the public pages — the approval page (signed links; reads the link secret, announces approvals) and the
+ * citizens' status page (reads dossiers, counts attempts) — behind a REST API with stage throttling and
+ * an AWS WAF web ACL (ADR 0018: WAF does not protect HTTP APIs); on the HTTP API, the administration
  * routes with the supervisors' reports (IAM; writes configuration, may publish, never reads the link
  * secret) and the portal sync feed (signed per sending system; ADR 0017).
  */
@@ -29,6 +44,11 @@ export class ApiSubsystem extends Construct {
   readonly approvalPage: DungHanFunction;
   readonly admin: DungHanFunction;
   readonly sync: DungHanFunction;
+  readonly citizenPage: DungHanFunction;
+  readonly publicApi: RestApi;
+  readonly webAcl: CfnWebACL;
+  /** The public pages' base URL (no trailing slash): approval links and the citizens' QR codes. */
+  readonly publicBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiSubsystemProps) {
     super(scope, id);
@@ -43,6 +63,8 @@ export class ApiSubsystem extends Construct {
       stageName: '$default',
       autoDeploy: true,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      // The sync feed's senders are a few systems; the approval route answers links sent before the move.
+      throttle: { rateLimit: 50, burstLimit: 100 },
     });
 
     this.approvalPage = new DungHanFunction(this, 'ApprovalPage', {
@@ -51,10 +73,102 @@ export class ApiSubsystem extends Construct {
     });
     // It announces an approval on the bus, so the delivery function sends the letter at once (issue #16).
     this.approvalPage.useTable(props.table).useLinkSecret(props.linkSecret).useBus(props.bus);
+    // Approval links sent before the public pages moved behind WAF (ADR 0018) name this API; they expire
+    // within 14 days of sending (run-detector.ts), after which this route is removed.
     this.httpApi.addRoutes({
       path: '/approve/{dossierId}',
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('Approval', this.approvalPage.fn),
+    });
+
+    // The citizens' status page (issue #18): public, by dossier code and the last four digits.
+    this.citizenPage = new DungHanFunction(this, 'CitizenPage', {
+      name: 'citizen-page',
+      description: "Đúng Hạn: citizens' status page (public, code and last four digits, attempts counted)",
+      timeout: Duration.seconds(10),
+    });
+    this.citizenPage.useTableForLookups(props.table);
+
+    const publicLogs = new LogGroup(this, 'PublicAccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    this.publicApi = new RestApi(this, 'PublicPages', {
+      description: "Đúng Hạn public pages: approval (signed links) and citizens' status",
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'p',
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        accessLogDestination: new RestLogDestination(publicLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    const validator = new RequestValidator(this, 'PublicPagesValidator', {
+      restApi: this.publicApi,
+      validateRequestParameters: true,
+      // No model: a form's body is the function's to validate (it names the field); this only requires one.
+      validateRequestBody: true,
+    });
+    const approval = new LambdaIntegration(this.approvalPage.fn);
+    const citizen = new LambdaIntegration(this.citizenPage.fn);
+    const approve = this.publicApi.root.addResource('approve').addResource('{dossierId}');
+    const lookup = this.publicApi.root.addResource('tra-cuu');
+    const lookupCode = lookup.addResource('{code}');
+    for (const method of ['GET', 'POST']) {
+      approve.addMethod(method, approval, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.dossierId': true },
+      });
+      lookup.addMethod(method, citizen, { requestValidator: validator });
+      lookupCode.addMethod(method, citizen, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.code': true },
+      });
+    }
+    const stage = this.publicApi.deploymentStage;
+    this.publicBaseUrl = Fn.join('', [
+      'https://',
+      this.publicApi.restApiId,
+      '.execute-api.',
+      Stack.of(this).region,
+      '.',
+      Stack.of(this).urlSuffix,
+      '/',
+      stage.stageName,
+    ]);
+    // A client address sending more than the limit in five minutes is blocked for a while; AWS's common
+    // and known-bad-input rules drop malformed and hostile requests before they reach a function.
+    const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: name },
+    });
+    this.webAcl = new CfnWebACL(this, 'PublicPagesWebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'dunghan-public' },
+      rules: [
+        {
+          name: 'rate-per-address',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: PUBLIC_RATE_LIMIT_PER_5_MIN, aggregateKeyType: 'IP' } },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            sampledRequestsEnabled: true,
+            metricName: 'dunghan-public-rate',
+          },
+        },
+        managed('AWSManagedRulesCommonRuleSet', 1),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+      ],
+    });
+    new CfnWebACLAssociation(this, 'PublicPagesWebAclAssociation', {
+      resourceArn: stage.stageArn,
+      webAclArn: this.webAcl.attrArn,
     });
 
     // 'Default': the administration function keeps the ids of the single API function it was split from.
@@ -90,8 +204,8 @@ export class ApiSubsystem extends Construct {
       integration: new HttpLambdaIntegration('Sync', this.sync.fn),
     });
 
-    const approval = new Construct(this, 'ApprovalPageAlarms');
-    alarmOnFunction(approval, this.approvalPage, 'Approval page', operations);
+    alarmOnFunction(new Construct(this, 'ApprovalPageAlarms'), this.approvalPage, 'Approval page', operations);
+    alarmOnFunction(new Construct(this, 'CitizenPageAlarms'), this.citizenPage, "Citizens' page", operations);
     alarmOnFunction(this, this.admin, 'Admin API', operations);
     alarmOnFunction(new Construct(this, 'PortalSyncAlarms'), this.sync, 'Portal sync feed', operations);
   }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -32,6 +33,23 @@ export class DungHanFunction extends Construct {
   /** Reads and writes the table, named in the variable the function reads it from. */
   useTable(table: ITableV2): this {
     table.grantReadWriteData(this.fn);
+    this.fn.addEnvironment(ENV.table, table.tableName);
+    return this;
+  }
+
+  /**
+   * Reads the table and may only count attempts in it (the citizens' page): updates limited to the
+   * attempt counters' partitions (`LIMIT#…`), no other write.
+   */
+  useTableForLookups(table: ITableV2): this {
+    table.grantReadData(this.fn);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } },
+      }),
+    );
     this.fn.addEnvironment(ENV.table, table.tableName);
     return this;
   }

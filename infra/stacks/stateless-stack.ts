@@ -65,7 +65,7 @@ export class StatelessStack extends Stack {
         sender: stateful.senderEmail,
         configurationSetName: stateful.configurationSet.configurationSetName,
       },
-      approvalBaseUrl: this.api.httpApi.apiEndpoint,
+      approvalBaseUrl: this.api.publicBaseUrl,
       adminEmails: props.adminEmails,
       operations,
     });

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
+import { PUBLIC_RATE_LIMIT_PER_5_MIN } from '../../infra/constructs/api-subsystem.ts';
 
 let stateless: Template;
 let stateful: Template;
@@ -141,7 +142,7 @@ describe('the CDK app', () => {
     const alarms = Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'));
     // Issue #13 adds the alarm on parked dossiers (ADR 0012); #14 splits the API into two functions; #16
     // adds the function that sends an approved apology at once; #17 the portal sync feed's function.
-    expect(alarms.length).toBe(16);
+    expect(alarms.length).toBe(18);
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossiersParked', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
@@ -167,6 +168,57 @@ describe('the CDK app', () => {
         .filter((r) => r.Properties.RouteKey.includes('/approve/'))
         .every((r) => r.Properties.AuthorizationType !== 'AWS_IAM'),
     ).toBe(true);
+  });
+
+  it('puts the public pages behind a REST API with stage throttling and a WAF web ACL with a rate-based rule (issue #18)', () => {
+    const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
+      Properties: { HttpMethod: string; AuthorizationType: string };
+    }[];
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
+    stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'tra-cuu' });
+    stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'approve' });
+    stateless.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'p',
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' }),
+      ]),
+    });
+    stateless.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: PUBLIC_RATE_LIMIT_PER_5_MIN, AggregateKeyType: 'IP' } },
+        }),
+      ]),
+    });
+    const association = Object.values(stateless.findResources('AWS::WAFv2::WebACLAssociation'))[0] as {
+      Properties: { ResourceArn: unknown };
+    };
+    expect(JSON.stringify(association.Properties.ResourceArn)).toContain('/stages/');
+    // The HTTP API (sync feed, administration, approval links sent before the move) is throttled too.
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    // Links and QR codes name the public API's stage.
+    const detector = Object.values(stateless.findResources('AWS::Lambda::Function')).find((f) =>
+      JSON.stringify(f).includes('APPROVAL_BASE_URL'),
+    );
+    expect(JSON.stringify(detector)).toMatch(/PublicPages.*execute-api/);
+  });
+
+  it('lets the citizens\' page read the table and write only its attempt counters', () => {
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy')) as {
+      Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
+    }[];
+    const citizen = policies.find((p) => p.Properties.Roles.some((r) => r.Ref.startsWith('ApiCitizenPage')));
+    const statements = citizen?.Properties.PolicyDocument.Statement ?? [];
+    const writes = statements.filter((st) =>
+      [st.Action].flat().some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(String(a))),
+    );
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.Action).toBe('dynamodb:UpdateItem');
+    expect(JSON.stringify(writes[0])).toContain('"dynamodb:LeadingKeys":["LIMIT#*"]');
   });
 
   it('takes the portal sync feed at POST /sync, signed per sending system with keys from Secrets Manager (issue #17)', () => {
