@@ -1,6 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AlignmentType, Document, Footer, Packer, Table, TableCell, TableLayoutType, TableRow, WidthType } from 'docx';
+import {
+  AlignmentType,
+  Document,
+  Footer,
+  ImageRun,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  WidthType,
+} from 'docx';
 import type { ApologyLetter } from '../shared/domain/letters/apology-letter.ts';
 import {
   docxHeader,
@@ -10,7 +22,8 @@ import {
   NO_BORDERS,
   shortRule,
 } from '../shared/domain/letters/docx-layout.ts';
-import { FIELD_TOKEN, REPEATED } from '../shared/domain/letters/docx-tokens.ts';
+import { FIELD_TOKEN, QR_BLANK_PNG, QR_SIZE_PX, REPEATED } from '../shared/domain/letters/docx-tokens.ts';
+import { qrPng } from '../shared/domain/letters/qr-code.ts';
 
 /*
  * A5 in NĐ 30/2020's proportions (its A4 margins and sizes scaled to the smaller page): margins 15 mm top
@@ -70,7 +83,23 @@ export async function layoutLetterDocx(letter: ApologyLetter): Promise<Buffer> {
           new TableCell({
             width: { size: TEXT_WIDTH - 4300, type: WidthType.DXA },
             borders: NO_BORDERS,
-            children: [line('')],
+            // The citizens' status page (issue #18): a QR code the citizen scans from the printed letter,
+            // in the signature row's empty half, so it takes no line of its own.
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.CENTER,
+                keepNext: true,
+                children: [
+                  new ImageRun({
+                    type: 'png',
+                    data: letter.statusUrl ? qrPng(letter.statusUrl) : QR_BLANK_PNG,
+                    transformation: { width: QR_SIZE_PX, height: QR_SIZE_PX },
+                    altText: { name: 'QR', title: 'QR', description: 'Mã QR tra cứu hồ sơ' },
+                  }),
+                ],
+              }),
+              line(letter.statusCaption ?? '', { align: AlignmentType.CENTER, size: 14 }),
+            ],
           }),
           new TableCell({
             width: { size: 4300, type: WidthType.DXA },
@@ -148,6 +177,7 @@ export function tokenLetter(): ApologyLetter {
     signatureTitle: t('signatureTitle'),
     signatureNote: t('signatureNote'),
     signatureName: t('signatureName'),
+    statusCaption: t('statusCaption'),
   };
 }
 

@@ -5,6 +5,7 @@ import { advanceStages } from '../domain/dossier/advance-stages.ts';
 import { applyOutcomes, planDelivery, type SendOutcome, settleUncertainApologies } from '../domain/dossier/delivery.ts';
 import type { DossierRecord, NotificationKind, OwedNotification } from '../domain/dossier/dossier-record.ts';
 import type { Stage } from '../domain/dossier/stages.ts';
+import { statusPageUrl } from '../domain/letters/apology-letter.ts';
 import { composeMail, type Envelope } from '../domain/letters/compose-mail.ts';
 import { printsLetter } from '../domain/letters/digest.ts';
 import type { UnitBook } from '../domain/units/unit-directory.ts';
@@ -280,6 +281,7 @@ async function send(
           dossierId,
           now + (deps.config.linkTtlMs ?? 14 * DAY),
         )}`,
+      statusPage: (dossierId) => statusPageUrl(deps.config.approvalBaseUrl, dossierId),
     },
     defaultCalendar(),
     now,

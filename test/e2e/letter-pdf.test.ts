@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type DossierEvent, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
 import type { WorkingCalendar } from '../../shared/domain/calendar/working-calendar.ts';
@@ -6,7 +9,7 @@ import { type DossierRecord, nextRecord } from '../../shared/domain/dossier/doss
 import { type FoldContext, foldDossier } from '../../shared/domain/dossier/dossier-state.ts';
 import { approveApology } from '../../shared/domain/dossier/re-appointment.ts';
 import { renderLetterDocx } from '../../shared/domain/letters/apology-docx.ts';
-import { buildApologyLetter } from '../../shared/domain/letters/apology-letter.ts';
+import { buildApologyLetter, statusPageUrl } from '../../shared/domain/letters/apology-letter.ts';
 import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
 import { shippedFold } from '../support/in-memory.ts';
 import { type RenderedPdf, renderWithLibreOffice } from '../support/libreoffice.ts';
@@ -17,6 +20,9 @@ import { type RenderedPdf, renderWithLibreOffice } from '../support/libreoffice.
  * motto on one line; for a reason as long as the contract allows, a clean break before the signature
  * block, never the signer's name alone.
  */
+
+/** The public pages' base URL as the CDK app gives it (a REST API stage, ADR 0018). */
+const PUBLIC_BASE = 'https://a1b2c3d4e5.execute-api.ap-southeast-1.amazonaws.com/p';
 
 let context: FoldContext;
 let calendar: WorkingCalendar;
@@ -58,7 +64,7 @@ function letterFor(
     const approvedAt = Math.min(now, Date.parse(due) - 8 * 3_600_000);
     record = approveApology(record, { reason, newReturnDate: iso, approvedBy: 'Rơ Lan Thị Hoa' }, calendar, approvedAt);
   }
-  return renderLetterDocx(buildApologyLetter(record, calendar, now));
+  return renderLetterDocx(buildApologyLetter(record, calendar, now, undefined, statusPageUrl(PUBLIC_BASE, id)));
 }
 
 beforeAll(async () => {
@@ -124,6 +130,20 @@ describe('the apology letter printed (LibreOffice headless, A5)', () => {
       expect(text).toMatch(name.endsWith('2018') ? /HẸN LẠI NGÀY TRẢ KẾT QUẢ/ : /GIA HẠN THỜI GIAN GIẢI QUYẾT/);
     });
   }
+
+  it("carries a QR code a phone reads as the dossier's status page (issue #18)", () => {
+    for (const [name, id] of [
+      ['form2018', 'H21.65-240304-0001'],
+      ['longest2025', 'H21.65-260302-0002'],
+    ] as const) {
+      mkdirSync('test-results', { recursive: true });
+      writeFileSync(`test-results/letter-${name}.png`, (pdfs[name] as RenderedPdf).firstPagePng);
+      const page = PNG.sync.read((pdfs[name] as RenderedPdf).firstPagePng);
+      const rgba = new Uint8ClampedArray(page.data);
+      expect(jsQR(rgba, page.width, page.height)?.data, name).toBe(`${PUBLIC_BASE}/tra-cuu/${id}`);
+      expect((pdfs[name] as RenderedPdf).text[0]).toMatch(/Quét mã để tra cứu hồ sơ/);
+    }
+  });
 
   it('a reason as long as the contract allows breaks cleanly before the signature block', () => {
     const pdf = pdfs.extreme as RenderedPdf;

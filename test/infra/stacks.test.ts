@@ -207,7 +207,7 @@ describe('the CDK app', () => {
     expect(JSON.stringify(detector)).toMatch(/PublicPages.*execute-api/);
   });
 
-  it('lets the citizens\' page read the table and write only its attempt counters', () => {
+  it("lets the citizens' page read the table and write only its attempt counters", () => {
     const policies = Object.values(stateless.findResources('AWS::IAM::Policy')) as {
       Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
     }[];

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,8 @@ export interface RenderedPdf {
   size: { width: number; height: number };
   /** The text of each page, laid out as printed (pdftotext -layout). */
   text: string[];
+  /** The first page as printed, 200 dpi grayscale PNG (pdftoppm): what a phone's camera sees. */
+  firstPagePng: Buffer;
 }
 
 /**
@@ -47,7 +49,14 @@ export async function renderWithLibreOffice(files: Record<string, Buffer>): Prom
     const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
     const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
     const text = (await run('pdftotext', ['-layout', pdf, '-'])).stdout.split('\f').slice(0, pages);
-    out[name] = { pages, size: { width: Number(size?.[1]), height: Number(size?.[2]) }, text };
+    const png = join(dir, `${name}-page`);
+    await run('pdftoppm', ['-f', '1', '-l', '1', '-r', '200', '-gray', '-png', '-singlefile', pdf, png]);
+    out[name] = {
+      pages,
+      size: { width: Number(size?.[1]), height: Number(size?.[2]) },
+      text,
+      firstPagePng: readFileSync(`${png}.png`),
+    };
   }
   return out;
 }

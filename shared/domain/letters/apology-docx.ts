@@ -1,9 +1,10 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { ApologyLetter } from './apology-letter.ts';
 import template from './data/apology-letter-template.json' with { type: 'json' };
-import { FIELD_TOKEN, type REPEATED } from './docx-tokens.ts';
+import { FIELD_TOKEN, QR_MEDIA, type REPEATED } from './docx-tokens.ts';
+import { qrPng } from './qr-code.ts';
 
-type TextField = Exclude<keyof ApologyLetter, 'form' | 'draft' | (typeof REPEATED)[number]>;
+type TextField = Exclude<keyof ApologyLetter, 'form' | 'draft' | 'statusUrl' | (typeof REPEATED)[number]>;
 const TEXT_FIELDS: readonly TextField[] = [
   'formNote',
   'title',
@@ -18,6 +19,7 @@ const TEXT_FIELDS: readonly TextField[] = [
   'signatureTitle',
   'signatureNote',
   'signatureName',
+  'statusCaption',
 ];
 
 /** Escapes text for a WordprocessingML text node as the docx library does. */
@@ -74,6 +76,11 @@ export function renderLetterDocx(letter: ApologyLetter, at: Date = new Date()): 
   // The form's reference sits in the page footer.
   for (const name of Object.keys(parts).filter((n) => /^word\/footer\d*\.xml$/.test(n)))
     parts[name] = strToU8(strFromU8(parts[name] as Uint8Array).replace(TOKEN, fill));
+  // The dossier's status page as a QR code in place of the template's blank image.
+  if (letter.statusUrl) {
+    if (!parts[QR_MEDIA]) throw new Error(`letter template is missing ${QR_MEDIA}`);
+    parts[QR_MEDIA] = new Uint8Array(qrPng(letter.statusUrl));
+  }
   const stamp = at.toISOString();
   parts['docProps/core.xml'] = strToU8(
     strFromU8(coreXml)

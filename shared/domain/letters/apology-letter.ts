@@ -28,6 +28,15 @@ export interface ApologyLetter {
   signatureName?: string | undefined;
   /** True while the reason and date are a draft for the official to complete. */
   draft: boolean;
+  /** The citizens' status page of the dossier (issue #18): a QR code on the printed letter, a link in mail. */
+  statusUrl?: string | undefined;
+  /** The line under the QR code (empty without one). */
+  statusCaption?: string | undefined;
+}
+
+/** The citizens' status page of a dossier, under the public pages' base URL (ADR 0018). */
+export function statusPageUrl(baseUrl: string, dossierId: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/tra-cuu/${encodeURIComponent(dossierId)}`;
 }
 
 /**
@@ -40,6 +49,7 @@ export function buildApologyLetter(
   calendar: WorkingCalendar,
   now: number,
   issuer?: LetterIssuer,
+  statusUrl?: string,
 ): ApologyLetter {
   const { state, apology } = record;
   const received = state.received;
@@ -89,6 +99,7 @@ export function buildApologyLetter(
     signatureNote: '(Ký và ghi rõ họ tên)',
     signatureName: issuer ? issuer.headName : received.head?.name,
     draft,
+    ...(statusUrl ? { statusUrl, statusCaption: 'Quét mã để tra cứu hồ sơ' } : {}),
   };
 }
 
@@ -140,6 +151,7 @@ export function renderLetterText(letter: ApologyLetter): string {
     letter.signatureNote,
     ...(letter.signatureName ? ['', letter.signatureName] : []),
     '',
+    ...(letter.statusUrl ? [`Tra cứu tình trạng hồ sơ: ${letter.statusUrl}`, ''] : []),
     `(${letter.formNote})`,
   ];
   return lines.join('\n');
@@ -160,6 +172,6 @@ ${letter.paragraphs.map((p) => `<p>${e(p)}</p>`).join('\n')}
 <p>${e(letter.closing)} ${letter.draft ? `<span style="background:#fff3bf">${e(letter.newReturnDate)}</span>` : e(letter.newReturnDate)}.</p>
 <p>Mong nhận được sự thông cảm của ${e(letter.thanksTo)}.</p>
 <table style="width:100%"><tr><td></td><td style="width:50%;text-align:center"><b>${e(letter.signatureTitle)}</b><br><i>${e(letter.signatureNote)}</i>${letter.signatureName ? `<br><br><br><b>${e(letter.signatureName)}</b>` : ''}</td></tr></table>
-<p style="font-size:12px;color:#555">${e(letter.formNote)}</p>
+${letter.statusUrl ? `<p style="font-size:13px">Tra cứu tình trạng hồ sơ: <a href="${e(letter.statusUrl)}">${e(letter.statusUrl)}</a></p>\n` : ''}<p style="font-size:12px;color:#555">${e(letter.formNote)}</p>
 </div>`;
 }

@@ -42,6 +42,8 @@ export interface ComposeSettings {
   units: UnitBook;
   /** The signed approval-page link of a dossier's drafted apology. */
   approvalLink: (dossierId: string) => string;
+  /** The citizens' status page of a dossier (issue #18): the letter's QR code and link. */
+  statusPage?: ((dossierId: string) => string) | undefined;
 }
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -76,7 +78,13 @@ export function composeMail(
       try {
         const letter =
           n.kind === 'due_soon' || n.kind.startsWith('apology_')
-            ? buildApologyLetter(record, calendar, now, letterIssuer(record, settings.units, now))
+            ? buildApologyLetter(
+                record,
+                calendar,
+                now,
+                letterIssuer(record, settings.units, now),
+                settings.statusPage?.(dossierId),
+              )
             : undefined;
         if (n.kind === 'apology_to_citizen' && letter && received.applicant.email) {
           envelopes.push({
