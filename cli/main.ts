@@ -16,7 +16,15 @@ import { runImport } from './import-command.ts';
 import { runReconcile } from './reconcile-command.ts';
 import { runReport } from './report-command.ts';
 import { runStart } from './start-command.ts';
-import { runDeadLetters, runDetect, runDossier, runDossierSlip, runReplay, runSeed } from './store-commands.ts';
+import {
+  runDeadLetters,
+  runDetect,
+  runDossier,
+  runDossierSlip,
+  runReceiptSlip,
+  runReplay,
+  runSeed,
+} from './store-commands.ts';
 import { runSync } from './sync-command.ts';
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
@@ -91,10 +99,29 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
         'delay, result, violations); with --slip, its process-control slip (phiếu kiểm soát quá trình giải quyết).',
     )
     .option('--slip', 'the process-control slip instead of the JSON')
+    .option(
+      '--receipt',
+      "the receipt slip (giấy tiếp nhận, Mẫu 01) with the QR code of the citizens' status page, HTML",
+    )
+    .option(
+      '--base-url <url>',
+      "the public pages' base URL for --receipt (default: $APPROVAL_BASE_URL, else the local page)",
+    )
     .option('--format <format>', 'slip format: html or docx', 'html')
     .option('--out <file>', 'write the slip to this file (docx default: phieu-kiem-soat-<id>.docx)')
     .addOption(dataDir())
     .action(async (dossierId: string, options) => {
+      if (options.receipt) {
+        const receipt = await runReceiptSlip(dossierId, options);
+        if (!receipt)
+          throw new BadInputError(
+            '<dossierId>',
+            `no received dossier ${JSON.stringify(dossierId)} in ${options.dataDir}`,
+          );
+        if (receipt.html) io.out(receipt.html);
+        else print({ file: receipt.file });
+        return;
+      }
       if (options.slip) {
         const slip = await runDossierSlip(dossierId, options);
         if (!slip)

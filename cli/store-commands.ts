@@ -7,9 +7,11 @@ import { findRunningServers } from '../local/running-servers.ts';
 import { InvalidConfigError, loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
-import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
+import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
+import { statusPageUrl } from '../shared/domain/letters/apology-letter.ts';
 import { renderSlipHtml } from '../shared/domain/letters/control-slip.ts';
 import { renderSlipDocx } from '../shared/domain/letters/control-slip-docx.ts';
+import { buildReceiptSlip, renderReceiptSlipHtml } from '../shared/domain/letters/receipt-slip.ts';
 import type { UnitDirectory } from '../shared/domain/units/unit-directory.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { readConfig } from '../shared/settings/env.ts';
@@ -237,6 +239,30 @@ export async function runDossierSlip(
   const file = options.out ?? `phieu-kiem-soat-${dossierId.replace(/[^A-Za-z0-9.-]+/g, '_')}.docx`;
   await writeFile(file, await renderSlipDocx(slip));
   return { file };
+}
+
+/**
+ * `dunghan dossier <id> --receipt`: the receipt slip (Mẫu 01) with the QR code of the citizens' status
+ * page, as a printable HTML page (issue #18). The page's base URL: `--base-url`, else APPROVAL_BASE_URL
+ * (the deployed public pages), else the running local page.
+ */
+export async function runReceiptSlip(
+  dossierId: string,
+  options: StoreOptions & { out?: string; baseUrl?: string },
+): Promise<{ html?: string; file?: string } | undefined> {
+  const slip = await withLocalStore(options, async (runtime) => {
+    const { record } = await runtime.store.load(dossierId);
+    if (!record?.state.received) return undefined;
+    const book = await new RuleBook(runtime.config, systemClock, 0).current();
+    const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
+    const base = options.baseUrl ?? process.env.APPROVAL_BASE_URL ?? runtime.apiUrl ?? 'http://127.0.0.1:8080';
+    return buildReceiptSlip(record.state, calendar, statusPageUrl(base, dossierId));
+  });
+  if (!slip) return undefined;
+  const html = renderReceiptSlipHtml(slip);
+  if (!options.out) return { html };
+  await writeFile(options.out, html);
+  return { file: options.out };
 }
 
 /** `dunghan dossier <id>`: the dossier's state as JSON. */

@@ -37,6 +37,22 @@ describe('commands on the local store (as processes)', () => {
       result: 'late',
       violations: ['appointment_after_due'],
     });
+    // The receipt slip (Mẫu 01) with the status page's address (issue #18).
+    const receipt = await dunghan(
+      'dossier',
+      'H21.65-220408-0012',
+      '--receipt',
+      '--base-url',
+      'https://a1b2c3.execute-api.ap-southeast-1.amazonaws.com/p/',
+      '--data-dir',
+      dir,
+    );
+    expect(receipt.code).toBe(0);
+    expect(receipt.stdout).toContain('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
+    expect(receipt.stdout).toContain(
+      'https://a1b2c3.execute-api.ap-southeast-1.amazonaws.com/p/tra-cuu/H21.65-220408-0012',
+    );
+    expect(receipt.stdout).toContain('17 giờ 00 phút, ngày 26 tháng 4 năm 2022');
     const missing = await dunghan('dossier', 'NOPE', '--data-dir', dir);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^dunghan: <dossierId>: no dossier "NOPE"/);

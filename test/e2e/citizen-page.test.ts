@@ -1,8 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import jsQR from 'jsqr';
 import type { Browser } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
+import { statusPageUrl } from '../../shared/domain/letters/apology-letter.ts';
+import { buildReceiptSlip, renderReceiptSlipHtml } from '../../shared/domain/letters/receipt-slip.ts';
 import { LOOKUP_LIMITS } from '../../shared/use-cases/look-up-dossier.ts';
 import { approvedApology, detectorDeps, localSesClients, type TestClock } from '../support/approved-apology.ts';
 import { launchChromium } from '../support/chromium.ts';
@@ -124,6 +133,29 @@ describe('the citizens’ status page', () => {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: 'test-results/citizen-page.png', fullPage: true });
+    await page.close();
+  });
+
+  it('prints the receipt slip (Mẫu 01) on one A5 page with a QR code that opens the page for the dossier', async () => {
+    const { record } = await runtime.store.load(LAND);
+    const url = statusPageUrl(runtime.apiUrl ?? '', LAND);
+    const slip = buildReceiptSlip(record?.state as never, defaultCalendar(), url);
+    const page = await browser.newPage({ viewport: { width: 560, height: 800 } });
+    await page.setContent(renderReceiptSlipHtml(slip as NonNullable<typeof slip>));
+    const pdf = await page.pdf({ format: 'A5', preferCSSPageSize: true });
+    const file = join(mkdtempSync(join(tmpdir(), 'dunghan-receipt-')), 'receipt.pdf');
+    writeFileSync(file, pdf);
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    expect(info).toMatch(/Pages:\s+1\n/);
+    expect(info).toMatch(/Page size:.*\(A5\)/);
+    const shot = PNG.sync.read(await page.screenshot({ fullPage: true, path: 'test-results/receipt-slip.png' }));
+    expect(jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data).toBe(url);
+    expect(await page.locator('body').innerText()).toContain(
+      'Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 19 tháng 3 năm 2024',
+    );
+    // The QR code opens the form with the code filled in.
+    await page.goto(url);
+    expect(await page.inputValue('#code')).toBe(LAND);
     await page.close();
   });
 
