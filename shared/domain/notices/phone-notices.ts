@@ -1,0 +1,132 @@
+import type { DossierRecord } from '../dossier/dossier-record.ts';
+
+/*
+ * The citizen's apology by phone (issue #18; NĐ 61/2018 Điều 19 k9: "qua thư điện tử, tin nhắn, điện
+ * thoại hoặc mạng xã hội"): a Zalo ZNS template message when the dossier carries a phone number, an SMS
+ * when ZNS cannot deliver it, and never between 21:00 and 07:00 Vietnam time.
+ */
+
+/** A Vietnamese phone number as each channel wants it: E.164 for SMS, without the plus for ZNS. */
+export interface PhoneNumber {
+  e164: string;
+  zalo: string;
+}
+
+/**
+ * A Vietnamese mobile number, whatever way it was written at the desk (`0912 345 678`, `+84 912…`,
+ * `84912…`, dots and dashes); undefined for anything that is not a 10-digit mobile number (03x, 05x,
+ * 07x, 08x, 09x) — a landline cannot receive ZNS or SMS.
+ */
+export function vietnameseMobile(raw: string | undefined): PhoneNumber | undefined {
+  if (!raw) return undefined;
+  const digits = raw.replace(/[\s.\-()]/g, '');
+  const national = /^\+?84(\d{9})$/.exec(digits)?.[1] ?? /^0(\d{9})$/.exec(digits)?.[1];
+  if (!national || !/^[35789]/.test(national)) return undefined;
+  return { e164: `+84${national}`, zalo: `84${national}` };
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+const HOUR = 3_600_000;
+/** No message to a citizen from 21:00 to 07:00 Vietnam time (the province may narrow it, not widen it). */
+export const QUIET_HOURS = { from: 21, to: 7 } as const;
+
+/** `at`, or the next 07:00 Vietnam time when `at` falls in the quiet hours. */
+export function outsideQuietHours(at: number): number {
+  const local = at + VN_OFFSET_MS;
+  const dayStart = Math.floor(local / (24 * HOUR)) * 24 * HOUR;
+  const hour = (local - dayStart) / HOUR;
+  if (hour >= QUIET_HOURS.from) return dayStart + 24 * HOUR + QUIET_HOURS.to * HOUR - VN_OFFSET_MS;
+  if (hour < QUIET_HOURS.to) return dayStart + QUIET_HOURS.to * HOUR - VN_OFFSET_MS;
+  return at;
+}
+
+/** What a phone notice says, from the approved apology: the same facts as the letter, shorter. */
+export interface PhoneNoticeFacts {
+  dossierId: string;
+  agency: string;
+  procedure: string;
+  reason: string;
+  /** The new return date, dd/mm/yyyy. */
+  newReturnDate: string;
+  statusUrl: string;
+}
+
+export function phoneNoticeFacts(record: DossierRecord, statusUrl: string): PhoneNoticeFacts | undefined {
+  const received = record.state.received;
+  const at = record.extendedDueAt;
+  if (!received || !at || !record.apology.reason) return undefined;
+  return {
+    dossierId: record.state.dossierId,
+    agency: received.agency.name,
+    procedure: received.procedure.name,
+    reason: record.apology.reason,
+    newReturnDate: `${at.slice(8, 10)}/${at.slice(5, 7)}/${at.slice(0, 4)}`,
+    statusUrl,
+  };
+}
+
+/**
+ * The ZNS template's parameters. A template is approved by Zalo before use and its parameters have
+ * lengths Zalo sets (a code 30, a custom text up to 200 or 400 characters): each value is cut to fit.
+ * The template itself (its id, and wording such as "{co_quan} xin lỗi Ông/Bà: hồ sơ {ma_ho_so} ({thu_tuc})
+ * chưa được giải quyết đúng hạn vì {ly_do}. Ngày hẹn trả kết quả mới: {ngay_hen_moi}.") is registered
+ * by the province with Zalo; README explains how.
+ */
+export function znsTemplateData(facts: PhoneNoticeFacts): Record<string, string> {
+  return {
+    ma_ho_so: cut(facts.dossierId, 30),
+    co_quan: cut(facts.agency, 200),
+    thu_tuc: cut(facts.procedure, 200),
+    ly_do: cut(facts.reason, 400),
+    ngay_hen_moi: facts.newReturnDate,
+    tra_cuu: facts.statusUrl,
+  };
+}
+
+/** One SMS segment: 160 characters of the GSM 7-bit alphabet (Vietnamese without its marks). */
+export const SMS_SEGMENT = 160;
+
+/**
+ * The SMS: without diacritics (a message with them is UCS-2, 70 characters a segment) and within one
+ * segment. The province's template may use `{co_quan}`, `{ma_ho_so}`, `{ngay_hen_moi}` and `{tra_cuu}`.
+ * When the filled text is too long, the compact wording is used (the SMS brandname already names the
+ * agency), then the link is dropped: the code and the date always stay — with them the citizen can ask
+ * the desk or type the code on the status page.
+ */
+export function smsText(facts: PhoneNoticeFacts, template = DEFAULT_SMS_TEMPLATE): string {
+  const fill = (wording: string, link: string) =>
+    unaccented(
+      wording
+        .replaceAll('{co_quan}', facts.agency)
+        .replaceAll('{ma_ho_so}', facts.dossierId)
+        .replaceAll('{ngay_hen_moi}', facts.newReturnDate)
+        .replaceAll('{tra_cuu}', link),
+    )
+      .replace(/\s+/g, ' ')
+      .trim();
+  for (const text of [
+    fill(template, facts.statusUrl),
+    fill(COMPACT_SMS_TEMPLATE, facts.statusUrl),
+    fill(COMPACT_SMS_TEMPLATE.replace(/\s*Tra cuu \{tra_cuu\}$/, ''), ''),
+  ])
+    if (text.length <= SMS_SEGMENT) return text;
+  return fill(COMPACT_SMS_TEMPLATE.replace(/\s*Tra cuu \{tra_cuu\}$/, ''), '').slice(0, SMS_SEGMENT);
+}
+
+export const DEFAULT_SMS_TEMPLATE =
+  '{co_quan} xin loi: ho so {ma_ho_so} cham tra ket qua. Hen tra moi {ngay_hen_moi}. Tra cuu: {tra_cuu}';
+const COMPACT_SMS_TEMPLATE = 'Xin loi: HS {ma_ho_so} tre han, hen tra moi {ngay_hen_moi}. Tra cuu {tra_cuu}';
+
+/** Vietnamese without its marks, in the GSM 7-bit alphabet: đ → d, ư → u, ế → e… */
+export function unaccented(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e\n]/g, '?');
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
