@@ -4,8 +4,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
-import { acceptRestApiEvents } from '../../shared/adapters/rest-api-events.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
+import { acceptRestApiEvents } from '../../shared/adapters/rest-api-events.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
 import { readApiConfig } from '../../shared/settings/detector-env.ts';

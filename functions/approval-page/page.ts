@@ -1,3 +1,4 @@
+import type { ApologyChannel } from '../../shared/domain/dossier/dossier-record.ts';
 import { renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
 import { escapeHtml as e } from '../../shared/domain/letters/vietnamese-format.ts';
 import { page } from '../../shared/domain/pages/html-page.ts';
@@ -41,11 +42,27 @@ function vnDate(iso: string): string {
 }
 
 /** After approval. */
-export function approvedPage(dossierId: string, newReturnAt: string, channel: 'email' | 'desk'): string {
+const WILL_SEND: Record<ApologyChannel, string> = {
+  email: 'Phiếu xin lỗi được gửi ngay đến email của công dân.',
+  phone:
+    'Phiếu xin lỗi được gửi đến điện thoại của công dân qua Zalo (nếu không được thì bằng tin nhắn SMS), trừ từ 21 giờ đến 7 giờ sáng: khi đó gửi lúc 7 giờ.',
+  email_and_phone:
+    'Phiếu xin lỗi được gửi ngay đến email của công dân và đến điện thoại qua Zalo (hoặc tin nhắn SMS; từ 21 giờ đến 7 giờ sáng thì gửi lúc 7 giờ).',
+  desk: 'Công dân không có email hay số điện thoại di động: bộ phận một cửa sẽ nhận bản in phiếu qua email ngay bây giờ để trao hoặc gửi bưu điện.',
+};
+
+const SENT_VIA: Record<NonNullable<NonNullable<ApprovalView['approval']>['sentVia']>, string> = {
+  email: 'đến email của công dân',
+  zns: 'đến công dân qua Zalo',
+  sms: 'đến công dân bằng tin nhắn SMS',
+  desk: 'cho bộ phận một cửa (bản in) để trao cho công dân',
+};
+
+export function approvedPage(dossierId: string, newReturnAt: string, channel: ApologyChannel): string {
   return page(
     'Đã duyệt',
     `<div class="card ok"><h1>Đã duyệt phiếu xin lỗi</h1><p>Hồ sơ <b>${e(dossierId)}</b>: ngày hẹn trả kết quả mới là <b>${e(newReturnAt.slice(0, 10).split('-').reverse().join('/'))}</b>.</p>
-<p>${channel === 'email' ? 'Phiếu xin lỗi được gửi ngay đến email của công dân.' : 'Công dân không có email: bộ phận một cửa sẽ nhận bản in phiếu qua email ngay bây giờ để trao hoặc gửi bưu điện.'}</p></div>`,
+<p>${e(WILL_SEND[channel])}</p></div>`,
   );
 }
 
@@ -54,10 +71,8 @@ export function alreadyApprovedPage(view: ApprovalView): string {
   const done = view.approval;
   if (!done) throw new Error('the dossier is not approved');
   const sent = done.sentAt
-    ? done.channel === 'email'
-      ? `Phiếu đã được gửi đến email của công dân lúc ${done.sentAt}.`
-      : `Bản in phiếu đã được gửi cho bộ phận một cửa lúc ${done.sentAt} để trao cho công dân.`
-    : 'Phiếu đang chờ gửi; hệ thống sẽ gửi trong ít phút.';
+    ? `Phiếu đã được gửi ${SENT_VIA[done.sentVia ?? 'desk']} lúc ${done.sentAt}.`
+    : 'Phiếu đang chờ gửi; hệ thống sẽ gửi trong ít phút (tin nhắn điện thoại không gửi từ 21 giờ đến 7 giờ sáng).';
   return page(
     'Đã duyệt',
     `<div class="card ok"><h1>Phiếu xin lỗi đã được duyệt</h1>

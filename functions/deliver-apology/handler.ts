@@ -28,6 +28,7 @@ export function createDeliverApologyHandler({ detector: deps }: Pick<DetectorWir
       logger.info('approved apology delivered', {
         notificationsSent: report.notificationsSent,
         emailsSent: report.emailsSent,
+        phoneMessagesSent: report.phoneMessagesSent,
         failures: report.failures.length,
       });
       if (report.failures.length > 0) throw new DetectorRunFailedError(report);

@@ -23,6 +23,7 @@ export function createDetectorHandler({ detector: deps, notices }: DetectorWirin
         metrics.addMetric(`Moved${stage}`, MetricUnit.Count, count);
       metrics.addMetric('NotificationsSent', MetricUnit.Count, report.notificationsSent);
       metrics.addMetric('EmailsSent', MetricUnit.Count, report.emailsSent);
+      metrics.addMetric('PhoneMessagesSent', MetricUnit.Count, report.phoneMessagesSent);
       metrics.addMetric('DossierFailures', MetricUnit.Count, report.failures.length);
       metrics.addMetric('DossiersParked', MetricUnit.Count, report.parked.length);
       if (report.parked.length > 0) {
@@ -58,6 +59,7 @@ export function createDetectorHandler({ detector: deps, notices }: DetectorWirin
         moved: report.moved,
         notificationsSent: report.notificationsSent,
         emailsSent: report.emailsSent,
+        phoneMessagesSent: report.phoneMessagesSent,
         failures: report.failures.map((f) => f.dossierId),
       });
       if (report.failures.length > 0) {

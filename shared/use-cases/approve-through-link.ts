@@ -1,6 +1,11 @@
 import { InvalidLinkError, verifyApprovalToken } from '../domain/approval-link.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
-import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import {
+  type ApologyChannel,
+  CITIZEN_CHANNELS,
+  type DossierRecord,
+  type OwedNotification,
+} from '../domain/dossier/dossier-record.ts';
 import { ApprovalRefusedError, approvalAnnouncement, approveApology } from '../domain/dossier/re-appointment.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
 import { shortDateTime } from '../domain/letters/vietnamese-format.ts';
@@ -43,10 +48,18 @@ export interface ApprovalDone {
   by: string;
   reason: string;
   newReturnDate: string;
-  channel: 'email' | 'desk';
-  /** When the letter went out (to the citizen, or to the desk to print); absent while it waits. */
+  channel: ApologyChannel;
+  /** When and how the letter went out (to the citizen, or to the desk to print); absent while it waits. */
   sentAt?: string | undefined;
+  sentVia?: 'email' | 'zns' | 'sms' | 'desk' | undefined;
 }
+
+const SENT_VIA: Partial<Record<OwedNotification['kind'], ApprovalDone['sentVia']>> = {
+  apology_to_citizen: 'email',
+  apology_zns: 'zns',
+  apology_sms: 'sms',
+  apology_letter_for_desk: 'desk',
+};
 
 /** Checks the link and loads what the page shows; refuses tampered, expired or foreign links. */
 export async function viewApproval(deps: ApprovalDeps, dossierId: string, token: string): Promise<ApprovalView> {
@@ -57,9 +70,9 @@ export async function viewApproval(deps: ApprovalDeps, dossierId: string, token:
   const book = await deps.rules.current();
   const calendar = book.calendar(record.state.rule?.calendarId ?? 'vn-civil-service');
   const { apology } = record;
-  const sent = Object.values(record.notifications).find(
-    (n) => (n.kind === 'apology_to_citizen' || n.kind === 'apology_letter_for_desk') && n.sentAt,
-  );
+  const sent = Object.values(record.notifications)
+    .filter((n) => (CITIZEN_CHANNELS.has(n.kind) || n.kind === 'apology_letter_for_desk') && n.sentAt)
+    .sort((a, b) => String(a.sentAt).localeCompare(String(b.sentAt)))[0];
   const done =
     (apology.status === 'approved' || apology.status === 'issued') && apology.approvedAt
       ? {
@@ -70,7 +83,9 @@ export async function viewApproval(deps: ApprovalDeps, dossierId: string, token:
             ? shortDateTime(calendar, Date.parse(record.extendedDueAt)).slice(-10)
             : '',
           channel: apology.channel ?? 'desk',
-          ...(sent?.sentAt ? { sentAt: shortDateTime(calendar, Date.parse(sent.sentAt)) } : {}),
+          ...(sent?.sentAt
+            ? { sentAt: shortDateTime(calendar, Date.parse(sent.sentAt)), sentVia: SENT_VIA[sent.kind] }
+            : {}),
         }
       : undefined;
   return {

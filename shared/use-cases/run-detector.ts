@@ -3,17 +3,24 @@ import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import { advanceStages } from '../domain/dossier/advance-stages.ts';
 import { applyOutcomes, planDelivery, type SendOutcome, settleUncertainApologies } from '../domain/dossier/delivery.ts';
-import type { DossierRecord, NotificationKind, OwedNotification } from '../domain/dossier/dossier-record.ts';
+import {
+  type DossierRecord,
+  type NotificationKind,
+  type OwedNotification,
+  PHONE_CHANNELS,
+} from '../domain/dossier/dossier-record.ts';
 import type { Stage } from '../domain/dossier/stages.ts';
 import { statusPageUrl } from '../domain/letters/apology-letter.ts';
 import { composeMail, type Envelope } from '../domain/letters/compose-mail.ts';
 import { printsLetter } from '../domain/letters/digest.ts';
+import { composePhoneNotice } from '../domain/notices/phone-notices.ts';
 import type { UnitBook } from '../domain/units/unit-directory.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { DueBatch, DueIndex } from '../ports/due-index.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { MailDeferredError, type Mailer, MailRejectedError } from '../ports/mailer.ts';
+import { MessageDeferredError, MessageRejectedError, type PhoneMessenger } from '../ports/phone-messenger.ts';
 import type { QuarantineEntry, QuarantineStore } from '../ports/quarantine-store.ts';
 import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
@@ -33,6 +40,11 @@ export interface DetectorDeps {
    * Defaults to `mailer` where both are the same fake (unit tests).
    */
   citizenMailer?: Mailer;
+  /**
+   * Citizens' phones (Zalo ZNS, SMS): at most once, one attempt. Without it a phone notice is refused
+   * and the apology falls back to the next channel (ADR 0019).
+   */
+  phone?: PhoneMessenger | undefined;
   publisher: EventPublisher;
   clock: Clock;
   /** Where repeated failures are counted and dossiers parked; without it every failure holds its batch. */
@@ -45,6 +57,8 @@ export interface DetectorDeps {
     linkTtlMs?: number;
     /** How long a run holds a citizen's apology before another run may settle it (default 10 min). */
     leaseMs?: number;
+    /** The province's SMS wording (phone-notices.ts); the shipped one by default. */
+    smsTemplate?: string | undefined;
   };
 }
 
@@ -57,6 +71,8 @@ export interface DetectorReport {
   moved: Partial<Record<Stage, number>>;
   notificationsSent: number;
   emailsSent: number;
+  /** Zalo and SMS messages to citizens (issue #18). */
+  phoneMessagesSent: number;
   eventsPublished: number;
   failures: { dossierId: string; reason: string }[];
   /** Dossiers parked by this run: they failed {@link PARK_AFTER_RUNS} runs in a row; an operator must look. */
@@ -161,6 +177,7 @@ function emptyReport(runId: string, now: number): DetectorReport {
     moved: {},
     notificationsSent: 0,
     emailsSent: 0,
+    phoneMessagesSent: 0,
     eventsPublished: 0,
     failures: [],
     parked: [],
@@ -288,6 +305,7 @@ async function send(
   );
   const outcomes = new Map<string, SendOutcome>();
   for (const [id, reason] of failures) outcomes.set(id, { error: reason });
+  await sendToPhones(deps, held, now, outcomes, report);
   await mapLimit(envelopes, 4, async (envelope: Envelope) => {
     try {
       const mailer = envelope.atMostOnce ? (deps.citizenMailer ?? deps.mailer) : deps.mailer;
@@ -306,6 +324,51 @@ async function send(
     }
   });
   return outcomes;
+}
+
+/**
+ * The citizens' phone notices of the run (ZNS, SMS), one attempt each: sent, refused for good (the next
+ * channel is owed), deferred (retried), or unknown (handed to the desk, never resent).
+ */
+async function sendToPhones(
+  deps: DetectorDeps,
+  held: readonly Held[],
+  now: number,
+  outcomes: Map<string, SendOutcome>,
+  report: DetectorReport,
+): Promise<void> {
+  const envelopes = held.flatMap((h) =>
+    h.sending
+      .filter((n) => PHONE_CHANNELS.has(n.kind))
+      .map((n) =>
+        composePhoneNotice(
+          h.record,
+          n,
+          statusPageUrl(deps.config.approvalBaseUrl, h.record.state.dossierId),
+          deps.config.smsTemplate,
+        ),
+      ),
+  );
+  await mapLimit(envelopes, 4, async (envelope) => {
+    if ('refused' in envelope) {
+      outcomes.set(envelope.notificationId, { error: envelope.refused, rejected: true });
+      return;
+    }
+    if (!deps.phone) {
+      outcomes.set(envelope.notificationId, { error: 'no phone channel is configured', rejected: true });
+      return;
+    }
+    try {
+      await deps.phone.send(envelope.message);
+      report.phoneMessagesSent += 1;
+      outcomes.set(envelope.notificationId, { sentAt: new Date(now).toISOString() });
+    } catch (error) {
+      if (error instanceof MessageRejectedError)
+        outcomes.set(envelope.notificationId, { error: error.message, rejected: true });
+      else if (error instanceof MessageDeferredError) outcomes.set(envelope.notificationId, { error: error.message });
+      else outcomes.set(envelope.notificationId, { error: describeError(error), uncertain: true });
+    }
+  });
 }
 
 /** Records what happened to a dossier's notifications, with its stage events, in one conditional write. */

@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import {
+  CITIZEN_CHANNELS,
   type DossierRecord,
   MAX_ATTEMPTS,
   type OwedNotification,
@@ -7,7 +8,7 @@ import {
   retryAt,
   scheduleNextAction,
 } from './dossier-record.ts';
-import { markApologyIssued } from './re-appointment.ts';
+import { apologyNoticeId, markApologyIssued } from './re-appointment.ts';
 
 /*
  * The delivery rules, in one place (ADR 0005, 0013):
@@ -25,7 +26,7 @@ import { markApologyIssued } from './re-appointment.ts';
  * once). Officials' alerts are at least once (ADR 0013): the write after the send records both.
  */
 export function needsLeaseBeforeSending(n: OwedNotification): boolean {
-  return n.kind === 'apology_to_citizen';
+  return CITIZEN_CHANNELS.has(n.kind);
 }
 
 /**
@@ -54,18 +55,22 @@ export function uncertainApology(record: DossierRecord, n: OwedNotification, at:
 export function settleUncertainApologies(record: DossierRecord, runId: string, now: number): DossierRecord {
   let next = record;
   for (const n of Object.values(record.notifications)) {
-    if (n.kind !== 'apology_to_citizen' || !n.inFlight || n.inFlight.runId === runId) continue;
+    if (!CITIZEN_CHANNELS.has(n.kind) || !n.inFlight || n.inFlight.runId === runId) continue;
     if (n.sentAt || n.uncertainAt || n.cancelledAt || n.failedAt) continue;
     next = uncertainApology(next, n, new Date(now).toISOString());
   }
   return next;
 }
 
-/** What became of one notification's send. `uncertain`: the mail service may have taken it. */
+/**
+ * What became of one notification's send. `uncertain`: the service may have taken it. `rejected`: the
+ * channel cannot deliver it (not a Zalo user, an invalid number, the channel not configured) — no retry.
+ */
 export interface SendOutcome {
   sentAt?: string;
   error?: string;
   uncertain?: boolean;
+  rejected?: boolean;
 }
 
 /** How a detector run is to deliver what a dossier owes now. */
@@ -126,6 +131,7 @@ export function applyOutcomes(
   printsLetter: (kind: OwedNotification['kind']) => boolean,
 ): { record: DossierRecord; failures: string[] } {
   const failures: string[] = [];
+  const fellBack: OwedNotification['kind'][] = [];
   const notifications = { ...record.notifications };
   let next: DossierRecord = record;
   const at = new Date(now).toISOString();
@@ -141,8 +147,8 @@ export function applyOutcomes(
         attempts: current.attempts + 1,
         lastAttemptAt: result.sentAt,
       };
-      if (n.kind === 'apology_to_citizen' || printsLetter(n.kind)) next = markApologyIssued(next, result.sentAt);
-    } else if (result.uncertain && n.kind === 'apology_to_citizen') {
+      if (CITIZEN_CHANNELS.has(n.kind) || printsLetter(n.kind)) next = markApologyIssued(next, result.sentAt);
+    } else if (result.uncertain && CITIZEN_CHANNELS.has(n.kind)) {
       const settled = uncertainApology(next, current, at);
       for (const id of [n.id, `${next.state.dossierId}#apology#apology_unconfirmed`]) {
         const settledNotice = settled.notifications[id];
@@ -151,18 +157,50 @@ export function applyOutcomes(
       failures.push(`${n.kind}: ${result.error ?? 'no answer'} (outcome unknown: handed to the desk, not resent)`);
     } else {
       const attempts = current.attempts + 1;
+      const final = result.rejected === true || attempts >= MAX_ATTEMPTS;
       notifications[n.id] = {
         ...settledCurrent,
         attempts,
         lastAttemptAt: at,
         lastError: result.error,
-        ...(attempts >= MAX_ATTEMPTS ? { failedAt: at } : {}),
+        ...(final ? { failedAt: at } : {}),
       };
       failures.push(
-        `${n.kind}: ${result.error ?? 'not sent'}${attempts >= MAX_ATTEMPTS ? ' (flagged after last attempt)' : ` (attempt ${attempts}, retried later)`}`,
+        `${n.kind}: ${result.error ?? 'not sent'}${final ? (result.rejected ? ' (refused: the next channel is tried)' : ' (flagged after last attempt)') : ` (attempt ${attempts}, retried later)`}`,
       );
+      if (final && CITIZEN_CHANNELS.has(n.kind)) fellBack.push(n.kind);
     }
   }
+  for (const fallback of fallbacks(record.state.dossierId, notifications, fellBack, at))
+    notifications[fallback.id] = fallback;
   next = { ...next, notifications, lease: record.lease?.runId === runId ? undefined : record.lease };
   return { record: { ...next, nextActionAt: scheduleNextAction(next, calendar) }, failures };
+}
+
+/**
+ * The next channel when one cannot deliver the citizen's apology (issue #18): Zalo → SMS; and when no
+ * channel reached the citizen and none is still trying (or may have delivered it), the desk's printable
+ * letter — so the citizen always gets the apology one way, and never the same way twice.
+ */
+function fallbacks(
+  dossierId: string,
+  notifications: Readonly<Record<string, OwedNotification>>,
+  failed: readonly OwedNotification['kind'][],
+  at: string,
+): OwedNotification[] {
+  if (failed.length === 0) return [];
+  const owed = (kind: OwedNotification['kind']): OwedNotification => ({
+    id: apologyNoticeId(dossierId, kind),
+    kind,
+    createdAt: at,
+    attempts: 0,
+  });
+  const added: OwedNotification[] = [];
+  if (failed.includes('apology_zns') && !notifications[apologyNoticeId(dossierId, 'apology_sms')])
+    added.push(owed('apology_sms'));
+  const citizen = [...Object.values(notifications), ...added].filter((n) => CITIZEN_CHANNELS.has(n.kind));
+  const reachedOrTrying = citizen.some((n) => n.sentAt || n.uncertainAt || (!n.failedAt && !n.cancelledAt));
+  if (!reachedOrTrying && !notifications[apologyNoticeId(dossierId, 'apology_letter_for_desk')])
+    added.push(owed('apology_letter_for_desk'));
+  return added;
 }

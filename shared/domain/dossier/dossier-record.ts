@@ -1,8 +1,22 @@
 import type { OutboundEvent } from '../../contracts/outbound-events.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { outsideQuietHours } from '../notices/phone-notices.ts';
 import { type DossierState, isClosed, type Violation } from './dossier-state.ts';
 import { nextActionAt, type Stage, stageThresholds } from './stages.ts';
 import { nextStepAlertAt, type StepAlertKind } from './step-clocks.ts';
+
+/** How the citizen is told of the approved apology. */
+export type ApologyChannel = 'email' | 'phone' | 'email_and_phone' | 'desk';
+
+/** The notifications that reach the citizen themself: at most once each, leased before the send. */
+export const CITIZEN_CHANNELS: ReadonlySet<NotificationKind> = new Set([
+  'apology_to_citizen',
+  'apology_zns',
+  'apology_sms',
+]);
+
+/** The phone channels: held in the quiet hours. */
+export const PHONE_CHANNELS: ReadonlySet<NotificationKind> = new Set(['apology_zns', 'apology_sms']);
 
 /** Apology / re-appointment state, owned by the detector and the approval flow. */
 export interface ApologyState {
@@ -14,8 +28,8 @@ export interface ApologyState {
   approvedBy?: string | undefined;
   reason?: string | undefined;
   issuedAt?: string | undefined;
-  /** How the citizen was told: by email, or a printable letter handed to the desk. */
-  channel?: 'email' | 'desk' | undefined;
+  /** How the citizen is told: by email, by phone (Zalo, else SMS), both, or a printable letter handed to the desk. */
+  channel?: ApologyChannel | undefined;
 }
 
 /** Who a notification goes to. */
@@ -25,6 +39,9 @@ export type NotificationKind =
   | 'overdue'
   | 'second_overrun'
   | 'apology_to_citizen'
+  /** The citizen's apology by phone: a Zalo ZNS message, else (ZNS cannot deliver it) an SMS (issue #18). */
+  | 'apology_zns'
+  | 'apology_sms'
   | 'apology_letter_for_desk'
   /** The citizen's apology email may or may not have gone out (a run died while sending): the desk confirms. */
   | 'apology_unconfirmed'
@@ -174,8 +191,12 @@ export const MAX_ATTEMPTS = 5;
 
 /** When a pending notification may be (re)tried: at once, then with exponential backoff. */
 export function retryAt(n: OwedNotification): number {
-  if (n.attempts === 0 || !n.lastAttemptAt) return Date.parse(n.createdAt);
-  return Date.parse(n.lastAttemptAt) + RETRY_BASE_MINUTES * 60_000 * 2 ** (n.attempts - 1);
+  const at =
+    n.attempts === 0 || !n.lastAttemptAt
+      ? Date.parse(n.createdAt)
+      : Date.parse(n.lastAttemptAt) + RETRY_BASE_MINUTES * 60_000 * 2 ** (n.attempts - 1);
+  // No message to a citizen's phone at night: held until 07:00 (the detector wakes for it then).
+  return PHONE_CHANNELS.has(n.kind) ? outsideQuietHours(at) : at;
 }
 
 /** Unsent notifications still to be tried. */

@@ -2,8 +2,15 @@ import type { OutboundEvent } from '../../contracts/outbound-events.ts';
 import { RefusedError } from '../../support/errors.ts';
 import { vietnamDay } from '../../support/vietnam-time.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { vietnameseMobile } from '../notices/phone-notices.ts';
 import { outEvent } from './advance-stages.ts';
-import { type DossierRecord, type OwedNotification, scheduleNextAction } from './dossier-record.ts';
+import {
+  type ApologyChannel,
+  type DossierRecord,
+  type NotificationKind,
+  type OwedNotification,
+  scheduleNextAction,
+} from './dossier-record.ts';
 
 /** Thrown when an approval is refused by the rules; `field` names what is wrong. */
 export type RefusalCode =
@@ -40,8 +47,8 @@ export interface ApprovalInput {
 /**
  * Approves the apology and sets the one re-appointment the law allows (NĐ 61/2018 Điều 19 k9): the new
  * return date must be a working day after the original legal due date; a second re-appointment is
- * refused whatever the caller. The citizen is owed the apology by email when the dossier has an
- * address, otherwise the desk is owed a printable letter.
+ * refused whatever the caller. The citizen is owed the apology on every channel the dossier gives —
+ * email, and a mobile phone (Zalo, else SMS) — otherwise the desk is owed a printable letter.
  */
 export function approveApology(
   record: DossierRecord,
@@ -88,9 +95,18 @@ export function approveApology(
     throw new ApprovalRefusedError('newReturnAt', 'already_past', 'must not be a day already past');
   }
   const at = new Date(now).toISOString();
-  const channel = state.received?.applicant.email ? 'email' : 'desk';
-  const kind = channel === 'email' ? 'apology_to_citizen' : 'apology_letter_for_desk';
-  const notification: OwedNotification = { id: `${state.dossierId}#apology#${kind}`, kind, createdAt: at, attempts: 0 };
+  const applicant = state.received?.applicant;
+  const email = Boolean(applicant?.email);
+  const phone = vietnameseMobile(applicant?.phone) !== undefined;
+  const channel: ApologyChannel = email && phone ? 'email_and_phone' : email ? 'email' : phone ? 'phone' : 'desk';
+  // Each channel the citizen can be reached on, at most once each (delivery.ts); the desk's letter when none.
+  const kinds: NotificationKind[] = [
+    ...(email ? (['apology_to_citizen'] as const) : []),
+    ...(phone ? (['apology_zns'] as const) : []),
+  ];
+  const owed = (kinds.length > 0 ? kinds : (['apology_letter_for_desk'] as const)).map(
+    (kind): OwedNotification => ({ id: apologyNoticeId(state.dossierId, kind), kind, createdAt: at, attempts: 0 }),
+  );
   const approved: DossierRecord = {
     ...record,
     extendedDueAt: calendar.formatInstant(newReturnAt),
@@ -103,10 +119,15 @@ export function approveApology(
       proposedReturnAt: calendar.formatInstant(newReturnAt),
       channel,
     },
-    notifications: { ...record.notifications, [notification.id]: notification },
+    notifications: { ...record.notifications, ...Object.fromEntries(owed.map((n) => [n.id, n])) },
   };
   approved.nextActionAt = scheduleNextAction(approved, calendar);
   return approved;
+}
+
+/** The id of an apology notice: one per channel per dossier (the law allows one apology). */
+export function apologyNoticeId(dossierId: string, kind: NotificationKind): string {
+  return `${dossierId}#apology#${kind}`;
 }
 
 /**

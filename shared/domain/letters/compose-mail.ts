@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeError } from '../../support/describe-error.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
+import { type DossierRecord, type OwedNotification, PHONE_CHANNELS } from '../dossier/dossier-record.ts';
 import { responsibleNow } from '../dossier/responsibility.ts';
 import { type Desk, deskKey, letterIssuer, routeNotification, withUnitNames } from '../units/routing.ts';
 import type { UnitBook } from '../units/unit-directory.ts';
@@ -75,6 +75,8 @@ export function composeMail(
     const dossierId = record.state.dossierId;
     let slip: ControlSlip | undefined;
     for (const n of sending) {
+      // The citizen's phone notices are messages, not mail (run-detector.ts sends them).
+      if (PHONE_CHANNELS.has(n.kind)) continue;
       try {
         const letter =
           n.kind === 'due_soon' || n.kind.startsWith('apology_')

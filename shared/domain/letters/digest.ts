@@ -56,11 +56,14 @@ const HEADLINE: Record<NotificationKind, string> = {
   overdue: 'Quá hạn trả kết quả',
   second_overrun: 'Quá cả ngày hẹn lại — không được hẹn lại lần thứ hai',
   apology_to_citizen: 'Phiếu xin lỗi gửi công dân',
-  apology_letter_for_desk: 'Phiếu xin lỗi cần in và trao cho công dân (không có địa chỉ email)',
+  apology_zns: 'Phiếu xin lỗi gửi công dân qua Zalo',
+  apology_sms: 'Phiếu xin lỗi gửi công dân qua tin nhắn SMS',
+  apology_letter_for_desk:
+    'Phiếu xin lỗi cần in và trao cho công dân (không gửi được qua email, Zalo hoặc tin nhắn SMS)',
   step_due_soon: 'Bước xử lý liên thông của đơn vị sắp đến hạn',
   step_overdue: 'Bước xử lý liên thông đã quá thời hạn được giao',
   apology_unconfirmed:
-    'Chưa xác nhận được phiếu xin lỗi đã đến công dân qua email (hệ thống bị gián đoạn khi gửi): đề nghị liên hệ công dân và trao phiếu in nếu chưa nhận — hệ thống không tự gửi lại để tránh gửi trùng',
+    'Chưa xác nhận được phiếu xin lỗi đã đến công dân (hệ thống bị gián đoạn khi gửi qua email, Zalo hoặc SMS): đề nghị liên hệ công dân và trao phiếu in nếu chưa nhận — hệ thống không tự gửi lại để tránh gửi trùng',
 };
 
 /** Kinds whose digest item carries the printable letter for the desk to hand over. */

@@ -1,4 +1,4 @@
-import type { DossierRecord } from '../dossier/dossier-record.ts';
+import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
 
 /*
  * The citizen's apology by phone (issue #18; NĐ 61/2018 Điều 19 k9: "qua thư điện tử, tin nhắn, điện
@@ -129,4 +129,61 @@ export function unaccented(text: string): string {
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** One message to a citizen's phone. */
+export type PhoneMessage =
+  | {
+      channel: 'zns';
+      /** `84…`, as Zalo wants it. */
+      phone: string;
+      templateData: Record<string, string>;
+      /** Our id of the message, echoed in the channel's delivery reports. */
+      trackingId: string;
+    }
+  | {
+      channel: 'sms';
+      /** E.164, `+84…`. */
+      phone: string;
+      text: string;
+      trackingId: string;
+    };
+
+/** A phone message for one notification, or why it cannot be sent on that channel (it falls back). */
+export type PhoneEnvelope =
+  | { notificationId: string; dossierId: string; message: PhoneMessage }
+  | { notificationId: string; dossierId: string; refused: string };
+
+/** The message a citizen's phone notice (`apology_zns`, `apology_sms`) becomes. */
+export function composePhoneNotice(
+  record: DossierRecord,
+  n: OwedNotification,
+  statusUrl: string,
+  smsTemplate?: string,
+): PhoneEnvelope {
+  const dossierId = record.state.dossierId;
+  const phone = vietnameseMobile(record.state.received?.applicant.phone);
+  const facts = phoneNoticeFacts(record, statusUrl);
+  if (!phone) return { notificationId: n.id, dossierId, refused: 'no Vietnamese mobile number on the dossier' };
+  if (!facts) return { notificationId: n.id, dossierId, refused: 'the apology is not approved' };
+  return {
+    notificationId: n.id,
+    dossierId,
+    message:
+      n.kind === 'apology_zns'
+        ? { channel: 'zns', phone: phone.zalo, templateData: znsTemplateData(facts), trackingId: trackingIdOf(n.id) }
+        : { channel: 'sms', phone: phone.e164, text: smsText(facts, smsTemplate), trackingId: trackingIdOf(n.id) },
+  };
+}
+
+/** A short, stable id of a notification for the channels' delivery reports (Zalo allows 48 characters). */
+function trackingIdOf(notificationId: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < notificationId.length; i += 1) {
+    const c = notificationId.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 16777619) >>> 0;
+    h2 = Math.imul(h2 ^ c, 2246822519) >>> 0;
+  }
+  return `dh-${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`;
 }
