@@ -7,7 +7,7 @@ import { createApprovalPageHandler } from '../functions/approval-page/handler.ts
 import { citizenPageDeps } from '../functions/citizen-page/deps.ts';
 import { CITIZEN_PAGE_PATH, createCitizenPageHandler } from '../functions/citizen-page/handler.ts';
 import { createDeliverApologyHandler } from '../functions/deliver-apology/handler.ts';
-import { detectorDeps } from '../functions/detect-deadlines/deps.ts';
+import { detectorDeps, phoneChannelsFromConfig } from '../functions/detect-deadlines/deps.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
 import { ingestDeps } from '../functions/ingest-dossier-event/deps.ts';
 import { createIngestHandler } from '../functions/ingest-dossier-event/handler.ts';
@@ -21,12 +21,14 @@ import { createSesClients } from '../shared/adapters/ses-clients.ts';
 import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
+import { readDetectorConfig } from '../shared/settings/detector-env.ts';
 import { describeError } from '../shared/support/describe-error.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import { startDynalite } from './dynalite-server.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
 import { type Handler as HttpHandler, routeLikeHttpApi, serveHttpApi } from './local-http-api.ts';
+import { LOCAL_ZALO, PhoneEmulator } from './phone-server.ts';
 import { checkDataDir, checkPortsFree, clearDataDir, servedElsewhere } from './preflight.ts';
 import { announceServers, findRunningServers, type RunningServers, withdrawServers } from './running-servers.ts';
 import { startSesEmulator } from './ses-server.ts';
@@ -65,6 +67,8 @@ export interface LocalRuntime {
   deliver(event: EventBridgeEnvelope): Promise<Delivery[]>;
   /** The SES emulator's URL (web inbox at `/`, JSON at `/store`), when started with `mail`. */
   sesEndpoint?: string | undefined;
+  /** The phone emulator (Zalo ZNS, SMS) when this runtime started it: its page, messages and faults. */
+  phone?: PhoneEmulator | undefined;
   /** The approval page's base URL, when started with `mail`. */
   apiUrl?: string | undefined;
   /** Announces the runtime's clock as it now stands (a simulation's last instant) to the commands working through it. */
@@ -97,6 +101,24 @@ export function localContext(functionName: string, remainingMs = 60_000): Contex
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/** The production phone channels pointed at the local emulator (ADR 0019). */
+export function localPhoneChannels(endpoint: string) {
+  return phoneChannelsFromConfig(
+    readDetectorConfig({
+      TABLE_NAME: LOCAL_TABLE,
+      SENDER_EMAIL: LOCAL_SENDER,
+      APPROVAL_BASE_URL: 'http://127.0.0.1',
+      ZALO_CREDENTIALS: JSON.stringify({ ...LOCAL_ZALO, expiresAt: 0 }),
+      ZNS_TEMPLATE_ID: LOCAL_ZALO.templateId,
+      ZALO_API_BASE: endpoint,
+      ZALO_OAUTH_BASE: endpoint,
+      SMS_ENABLED: 'true',
+      SMS_ORIGINATION_IDENTITY: 'DUNGHAN',
+    }),
+    { smsEndpoint: endpoint, credentials: LOCAL_CREDENTIALS, region: 'ap-southeast-1' },
+  );
 }
 
 /**
@@ -135,6 +157,9 @@ export async function startLocalRuntime(
      * other commands work through them while it holds the directory.
      */
     announce?: boolean;
+    /** Start the phone emulator (Zalo ZNS, SMS) with the mail (default yes); its port (0: any). */
+    phone?: boolean;
+    phonePort?: number;
     /** Empty the data directory first (once the ports are known to be free): `npm start` without `--keep-data`. */
     fresh?: boolean;
     /** A command: when a long-lived runtime serves the data directory, work through its servers. */
@@ -228,6 +253,7 @@ export async function startLocalRuntime(
     },
   });
   let sesEndpoint = options.sesEndpoint ?? running?.sesEndpoint;
+  let phone: PhoneEmulator | undefined;
   let apiUrl = running?.apiUrl;
   let detectorHandler: ReturnType<typeof createDetectorHandler> | undefined;
   const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
@@ -256,12 +282,21 @@ export async function startLocalRuntime(
       apiUrl = api.url;
       closers.push(api.close);
     }
+    // Citizens' phones: the emulator speaks Zalo's and End User Messaging's protocols; the adapters are the
+    // production ones, pointed at it as they would be by ZALO_API_BASE / the SMS endpoint on AWS.
+    if (!running && options.phone !== false) {
+      phone = new PhoneEmulator();
+      await phone.listen(options.phonePort ?? 0);
+      const emulator = phone;
+      closers.push(() => emulator.close());
+    }
     const wiring = detectorDeps(platform, ses, {
       senderEmail: LOCAL_SENDER,
       approvalBaseUrl: options.approvalBaseUrl ?? apiUrl ?? 'http://127.0.0.1:8080',
       linkSecret,
       adminEmails: options.adminEmails ?? [],
       provisionalCheckFrom: options.provisionalCheckFrom,
+      phone: phone ? localPhoneChannels(phone.endpoint) : undefined,
     });
     detectorHandler = createDetectorHandler(wiring);
     // As on AWS (infra/constructs/detector-subsystem.ts): an approval announced on the bus is delivered at once.
@@ -291,6 +326,7 @@ export async function startLocalRuntime(
   }
   return {
     sesEndpoint,
+    phone,
     apiUrl,
     attachedTo: running,
     invokeHttpApi: routeLikeHttpApi({

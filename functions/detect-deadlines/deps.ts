@@ -1,8 +1,21 @@
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
+import {
+  createSmsClient,
+  EndUserSmsMessenger,
+  PHONE_TIMEOUTS,
+  PhoneChannels,
+  ZaloZnsMessenger,
+} from '../../shared/adapters/phone-channels.ts';
 import { type Platform, platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { createSesClients, type SesClients } from '../../shared/adapters/ses-clients.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
-import { readDetectorConfig } from '../../shared/settings/detector-env.ts';
+import {
+  InMemoryZaloCredentials,
+  parseZaloCredentials,
+  SecretsManagerZaloCredentials,
+} from '../../shared/adapters/zalo-credentials.ts';
+import type { PhoneMessenger } from '../../shared/ports/phone-messenger.ts';
+import { type DetectorConfig, readDetectorConfig } from '../../shared/settings/detector-env.ts';
 import type { ParkedNoticeDeps } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import type { ProvisionalNoticeDeps } from '../../shared/use-cases/notify-provisional-years.ts';
 import { calendarIdsOf, RuleBook } from '../../shared/use-cases/rule-book.ts';
@@ -17,6 +30,9 @@ export interface DetectorSettings {
   adminEmails: readonly string[];
   provisionalCheckFrom?: string | undefined;
   sesConfigurationSet?: string | undefined;
+  /** Citizens' phones (Zalo ZNS, SMS); none: a phone notice falls back to the next channel. */
+  phone?: PhoneMessenger | undefined;
+  smsTemplate?: string | undefined;
 }
 
 export interface DetectorWiring {
@@ -41,12 +57,14 @@ export function detectorDeps(platform: Platform, ses: SesClients, settings: Dete
       rules,
       mailer,
       citizenMailer,
+      phone: settings.phone,
       publisher: platform.publisher,
       clock,
       config: {
         senderEmail: settings.senderEmail,
         approvalBaseUrl: settings.approvalBaseUrl,
         linkSecret: settings.linkSecret,
+        smsTemplate: settings.smsTemplate,
       },
     },
     notices:
@@ -76,5 +94,47 @@ export async function detectorWiringFromEnvironment(): Promise<DetectorWiring> {
     adminEmails: config.ADMIN_EMAILS,
     provisionalCheckFrom: config.PROVISIONAL_CHECK_FROM,
     sesConfigurationSet: config.SES_CONFIGURATION_SET,
+    phone: phoneChannelsFromConfig(config),
+    smsTemplate: config.SMS_TEMPLATE,
   });
+}
+
+/**
+ * The citizens' phone channels the environment configures (ADR 0019): ZNS with the approved template and
+ * the OA's credentials (a Secrets Manager secret, or JSON locally), SMS when enabled; undefined for none.
+ */
+export function phoneChannelsFromConfig(
+  config: DetectorConfig,
+  options: {
+    smsEndpoint?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    region?: string;
+  } = {},
+): PhoneMessenger | undefined {
+  const zaloStore = config.ZALO_SECRET_ARN
+    ? new SecretsManagerZaloCredentials(config.ZALO_SECRET_ARN)
+    : config.ZALO_CREDENTIALS
+      ? new InMemoryZaloCredentials(parseZaloCredentials(config.ZALO_CREDENTIALS))
+      : undefined;
+  const zns =
+    zaloStore && config.ZNS_TEMPLATE_ID
+      ? new ZaloZnsMessenger(zaloStore, {
+          templateId: config.ZNS_TEMPLATE_ID,
+          apiBase: config.ZALO_API_BASE,
+          oauthBase: config.ZALO_OAUTH_BASE,
+          timeoutMs: PHONE_TIMEOUTS.requestMs,
+        })
+      : undefined;
+  const sms =
+    config.SMS_ENABLED === 'true'
+      ? new EndUserSmsMessenger(
+          createSmsClient({
+            ...(options.smsEndpoint ? { endpoint: options.smsEndpoint } : {}),
+            ...(options.credentials ? { credentials: options.credentials } : {}),
+            ...(options.region ? { region: options.region } : {}),
+          }),
+          { originationIdentity: config.SMS_ORIGINATION_IDENTITY, configurationSet: config.SMS_CONFIGURATION_SET },
+        )
+      : undefined;
+  return zns || sms ? new PhoneChannels({ zns, sms }) : undefined;
 }

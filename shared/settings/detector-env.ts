@@ -23,6 +23,26 @@ const schema = z.object({
     ),
     z.array(z.email('each address in ADMIN_EMAILS must be an email address')),
   ),
+  [ENV.zaloSecretArn]: z.optional(
+    z.string().check(z.startsWith('arn:', 'must be the ARN of the Secrets Manager secret')),
+  ),
+  [ENV.zaloCredentials]: z.optional(z.string()),
+  [ENV.znsTemplateId]: z.optional(
+    z.string().check(z.regex(/^\d{1,20}$/, 'must be the id of the approved ZNS template')),
+  ),
+  [ENV.zaloApiBase]: z.optional(z.url('must be the base URL of the ZNS API')),
+  [ENV.zaloOauthBase]: z.optional(z.url('must be the base URL of Zalo OAuth')),
+  [ENV.smsEnabled]: z._default(z.enum(['true', 'false'], 'must be true or false'), 'false'),
+  [ENV.smsOrigination]: z.optional(z.string()),
+  [ENV.smsConfigurationSet]: z.optional(z.string()),
+  [ENV.smsTemplate]: z.optional(
+    z
+      .string()
+      .check(
+        z.includes('{ma_ho_so}', 'must contain {ma_ho_so}'),
+        z.includes('{ngay_hen_moi}', 'must contain {ngay_hen_moi}'),
+      ),
+  ),
   [ENV.provisionalCheckFrom]: z._default(
     z.string().check(z.regex(/^\d{2}-\d{2}$/, 'must be MM-DD (the day of the year next year is checked from)')),
     '11-01',

@@ -31,6 +31,17 @@ export const ENV = {
   provisionalCheckFrom: 'PROVISIONAL_CHECK_FROM',
   syncSecretsArn: 'SYNC_SECRETS_ARN',
   syncSecrets: 'SYNC_SECRETS',
+  /** Citizens' phones (issue #18, ADR 0019): the Zalo OA's credentials and the approved ZNS template. */
+  zaloSecretArn: 'ZALO_SECRET_ARN',
+  zaloCredentials: 'ZALO_CREDENTIALS',
+  znsTemplateId: 'ZNS_TEMPLATE_ID',
+  zaloApiBase: 'ZALO_API_BASE',
+  zaloOauthBase: 'ZALO_OAUTH_BASE',
+  /** SMS through AWS End User Messaging SMS: on, the registered sender (brandname) and configuration set. */
+  smsEnabled: 'SMS_ENABLED',
+  smsOrigination: 'SMS_ORIGINATION_IDENTITY',
+  smsConfigurationSet: 'SMS_CONFIGURATION_SET',
+  smsTemplate: 'SMS_TEMPLATE',
 } as const;
 
 /** The variables every function reads. */

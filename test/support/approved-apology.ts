@@ -39,7 +39,12 @@ export function detectorDeps(
 }
 
 /** Delivers the receipt of a dossier received on `day` at 09:00, without an appointment. */
-export async function receiveWithoutAppointment(runtime: LocalRuntime, dossierId: string, day: string): Promise<void> {
+export async function receiveWithoutAppointment(
+  runtime: LocalRuntime,
+  dossierId: string,
+  day: string,
+  changes: Record<string, unknown> = {},
+): Promise<void> {
   const [delivery] = await runtime.deliver(
     receivedEvent({
       dossierId,
@@ -47,6 +52,7 @@ export async function receiveWithoutAppointment(runtime: LocalRuntime, dossierId
       occurredAt: `${day}T09:00:00+07:00`,
       receivedAt: `${day}T09:00:00+07:00`,
       appointmentAt: undefined,
+      ...changes,
     }),
   );
   if (!delivery?.ok) throw delivery?.error;
@@ -73,8 +79,10 @@ export async function approvedApology(
   deps: DetectorDeps,
   dossierId: string,
   day: string,
+  /** Changes to the receipt (another applicant: a phone and no email…). */
+  changes: Record<string, unknown> = {},
 ): Promise<{ citizen: string }> {
-  await receiveWithoutAppointment(runtime, dossierId, day);
+  await receiveWithoutAppointment(runtime, dossierId, day, changes);
   const { record } = await runtime.store.load(dossierId);
   const due = Date.parse(record?.state.dueAt ?? '');
   clock.at = due - 3 * 86_400_000; // DUE_SOON: the draft is made and the official alerted

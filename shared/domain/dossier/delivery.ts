@@ -95,11 +95,11 @@ export function planDelivery(
   calendar: WorkingCalendar,
 ): DeliveryPlan {
   const settled = settleUncertainApologies(record, runId, now);
-  const sending = pendingNotifications(settled).filter((n) => retryAt(n) <= now);
+  const sending = pendingNotifications(settled).filter((n) => retryAt(n, now) <= now);
   if (sending.length === 0)
     return {
       kind: 'nothing_to_send',
-      record: { ...settled, lease: undefined, nextActionAt: scheduleNextAction(settled, calendar) },
+      record: { ...settled, lease: undefined, nextActionAt: scheduleNextAction(settled, calendar, now) },
     };
   if (!sending.some(needsLeaseBeforeSending))
     return { kind: 'send_first', record: { ...settled, lease: undefined }, sending };
@@ -174,7 +174,7 @@ export function applyOutcomes(
   for (const fallback of fallbacks(record.state.dossierId, notifications, fellBack, at))
     notifications[fallback.id] = fallback;
   next = { ...next, notifications, lease: record.lease?.runId === runId ? undefined : record.lease };
-  return { record: { ...next, nextActionAt: scheduleNextAction(next, calendar) }, failures };
+  return { record: { ...next, nextActionAt: scheduleNextAction(next, calendar, now) }, failures };
 }
 
 /**

@@ -190,13 +190,14 @@ export const RETRY_BASE_MINUTES = 15;
 export const MAX_ATTEMPTS = 5;
 
 /** When a pending notification may be (re)tried: at once, then with exponential backoff. */
-export function retryAt(n: OwedNotification): number {
+export function retryAt(n: OwedNotification, now?: number): number {
   const at =
     n.attempts === 0 || !n.lastAttemptAt
       ? Date.parse(n.createdAt)
       : Date.parse(n.lastAttemptAt) + RETRY_BASE_MINUTES * 60_000 * 2 ** (n.attempts - 1);
-  // No message to a citizen's phone at night: held until 07:00 (the detector wakes for it then).
-  return PHONE_CHANNELS.has(n.kind) ? outsideQuietHours(at) : at;
+  // No message to a citizen's phone at night: one owed in the quiet hours, or still owed when they come,
+  // is held until 07:00 Vietnam time (the detector wakes for it then).
+  return PHONE_CHANNELS.has(n.kind) ? outsideQuietHours(Math.max(at, now ?? at)) : at;
 }
 
 /** Unsent notifications still to be tried. */
@@ -213,6 +214,8 @@ export function pendingNotifications(record: Pick<DossierRecord, 'notifications'
 export function scheduleNextAction(
   record: Pick<DossierRecord, 'state' | 'stage' | 'extendedDueAt' | 'notifications'>,
   calendar: WorkingCalendar,
+  /** The instant of the decision, when known: a phone notice held by the quiet hours is scheduled at 07:00. */
+  now?: number,
 ): string | null {
   const { state } = record;
   let at: number | undefined;
@@ -228,7 +231,7 @@ export function scheduleNextAction(
     if (step !== undefined) at = at === undefined ? step : Math.min(at, step);
   }
   for (const n of pendingNotifications(record)) {
-    const retry = retryAt(n);
+    const retry = retryAt(n, now);
     at = at === undefined ? retry : Math.min(at, retry);
   }
   return at === undefined ? null : calendar.formatInstant(at);
