@@ -84,6 +84,20 @@ export async function dossierSlip(deps: DescribeDossierDeps, dossierId: string):
   return buildControlSlip(record.state, calendar, book.units, deps.clock.now());
 }
 
+const VIA: Partial<Record<string, string>> = { apology_to_citizen: 'email', apology_zns: 'Zalo', apology_sms: 'SMS' };
+
+/** How the apology reached the citizen: the channels that sent it, else the desk's printed letter. */
+function issuedNote(record: DossierRecord): string {
+  const via = Object.values(record.notifications)
+    .filter((n) => n.sentAt && VIA[n.kind])
+    .sort((a, b) => String(a.sentAt).localeCompare(String(b.sentAt)))
+    .map((n) => VIA[n.kind] as string);
+  if (via.length === 0) return 'printable letter sent to the desk';
+  return via.length === 1 && via[0] === 'email'
+    ? 'emailed to the applicant'
+    : `sent to the applicant by ${via.join(' and ')}`;
+}
+
 /**
  * The history folded from the events, with the approval and the issue of the apology (issue #16): they
  * are the detector's and the approval page's, not events of the one-stop system, so the record keeps them.
@@ -104,7 +118,7 @@ function withApology(history: readonly ClockEntry[], record: DossierRecord, cale
     entries.push({
       at: calendar.formatInstant(Date.parse(apology.issuedAt)),
       kind: 'apology_issued',
-      note: apology.channel === 'email' ? 'emailed to the applicant' : 'printable letter sent to the desk',
+      note: issuedNote(record),
     });
   return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }

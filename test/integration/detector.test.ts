@@ -150,7 +150,8 @@ describe('the detector walks a dossier through every stage on a simulated clock 
         kind: 'apology_approved',
         note: 'by Rơ Lan Thị Hoa; new return date 2024-03-22T17:00:00+07:00; reason: Chờ kết quả đo đạc thửa đất của Văn phòng đăng ký đất đai',
       },
-      { at: '2024-03-15T17:20:00+07:00', kind: 'apology_issued', note: 'emailed to the applicant' },
+      // The applicant gave an email and a mobile number: both channels, once each (issue #18).
+      { at: '2024-03-15T17:20:00+07:00', kind: 'apology_issued', note: 'sent to the applicant by email and Zalo' },
     ]);
 
     at('2024-03-15T17:30:00+07:00');
@@ -278,7 +279,9 @@ describe('a citizen without an email address', () => {
     const [digest, ...more] = await mail();
     expect(more).toEqual([]);
     expect(digest?.destination.to).toEqual(['an.nv@example.vn']);
-    expect(digest?.body.text).toContain('Phiếu xin lỗi cần in và trao cho công dân (không có địa chỉ email)');
+    expect(digest?.body.text).toContain(
+      'Phiếu xin lỗi cần in và trao cho công dân (không gửi được qua email, Zalo hoặc tin nhắn SMS)',
+    );
     expect(digest?.body.text).toContain('Kính gửi: Ông/Bà Siu H’Nhi');
     expect(digest?.body.text).toContain('Lý do: Chờ ý kiến của Chi cục Thuế');
     expect(digest?.attachments.map((a) => a.filename)).toEqual([`phieu-xin-loi-${id}.docx`]);

@@ -138,7 +138,12 @@ describe('the one re-appointment', () => {
     expect(() => approveApology(drafted, { ...input, reason: ' ' }, calendar, 0)).toThrow('reason');
     const once = approveApology(drafted, input, calendar, t('2024-03-14T18:30:00+07:00'));
     expect(once.extendedDueAt).toBe('2024-03-22T17:00:00+07:00');
-    expect(once.apology).toMatchObject({ status: 'approved', channel: 'email', reason: 'Chờ xác minh nguồn gốc đất' });
+    // The applicant gave an email and a mobile number: both are owed the apology (issue #18).
+    expect(once.apology).toMatchObject({
+      status: 'approved',
+      channel: 'email_and_phone',
+      reason: 'Chờ xác minh nguồn gốc đất',
+    });
     expect(Object.keys(once.notifications)).toContain('H21.65-240304-0001#apology#apology_to_citizen');
     const error = (() => {
       try {
