@@ -6,7 +6,8 @@ import { StatelessStack } from './stacks/stateless-stack.ts';
 
 /**
  * The app: both stacks, cdk-nag AwsSolutions checks and the acknowledged findings. Parameters come as
- * context: `senderEmail`, `alarmEmail`, `adminEmails` (comma-separated), `region`, `eventBusName`.
+ * context: `senderEmail`, `alarmEmail`, `adminEmails` (comma-separated), `region`, `eventBusName`, and
+ * for citizens' phones `znsTemplateId`, `sms` (`true`) and `smsSender` (ADR 0019).
  */
 export function buildApp(props: AppProps = {}): { app: App; stateful: StatefulStack; stateless: StatelessStack } {
   const app = new App(props);
@@ -28,6 +29,9 @@ export function buildApp(props: AppProps = {}): { app: App; stateful: StatefulSt
     eventBusName: context('eventBusName'),
     alarmEmail: context('alarmEmail'),
     adminEmails: context('adminEmails'),
+    znsTemplateId: context('znsTemplateId'),
+    smsEnabled: String(context('sms') ?? 'false') === 'true',
+    smsOriginationIdentity: context('smsSender'),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stateful, stateless);

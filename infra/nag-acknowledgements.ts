@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { StatefulStack } from './stacks/stateful-stack.ts';
 import type { StatelessStack } from './stacks/stateless-stack.ts';
@@ -22,6 +22,18 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     'AwsSolutions::AwsSolutions-SMG4',
     'A sending system holds its key in its own configuration: a key is replaced by adding the system under a new id, switching the sender, then removing the old id (README), not by automatic rotation.',
   );
+  acknowledge(
+    stateful.zaloCredentials,
+    'AwsSolutions::AwsSolutions-SMG4',
+    'The Zalo OA tokens rotate themselves: the functions refresh the access token through Zalo and write the new single-use refresh token back; Secrets Manager rotation cannot mint Zalo tokens.',
+  );
+  for (const fn of [stateless.detector.function, stateless.detector.delivery]) {
+    acknowledge(
+      fn,
+      `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:${Stack.of(stateless).region}:<AWS::AccountId>:*]`,
+      'SendTextMessage names the sender (phone number, pool or sender id) chosen at deployment and the configuration set; the grant covers the account\'s End User Messaging SMS resources in this region, nothing else.',
+    );
+  }
   for (const queue of [stateless.ingest.deadLetters, stateless.detector.deadLetters]) {
     acknowledge(
       queue,

@@ -25,6 +25,16 @@ export interface DetectorSubsystemProps {
   approvalBaseUrl: string;
   /** Administrators told when a calendar year is still provisional (comma-separated); none when absent. */
   adminEmails?: string | undefined;
+  /**
+   * Citizens' phones (issue #18, ADR 0019): Zalo ZNS once the province's template is approved (its id),
+   * with the OA's credentials secret; SMS through End User Messaging from a registered sender.
+   */
+  phone?: {
+    zaloCredentials: ISecret;
+    znsTemplateId?: string | undefined;
+    sms?: { originationIdentity?: string | undefined; configurationSet?: string | undefined } | undefined;
+    smsTemplate?: string | undefined;
+  };
   operations: Operations;
 }
 
@@ -58,7 +68,10 @@ export class DetectorSubsystem extends Construct {
       description: 'Đúng Hạn: an approved apology sent at once',
       timeout: Duration.seconds(60),
     });
-    for (const sender of [this.function, this.delivery]) this.useMail(sender, props);
+    for (const sender of [this.function, this.delivery]) {
+      this.useMail(sender, props);
+      if (props.phone) this.usePhones(sender, props.phone);
+    }
     if (props.adminEmails) fn.addEnvironment(ENV.adminEmails, props.adminEmails);
     new Rule(this, 'ApologyApproved', {
       eventBus: props.bus,
@@ -111,6 +124,32 @@ export class DetectorSubsystem extends Construct {
       runMetric('DossiersParked'),
       'The detector parked a dossier after 3 failing runs: its deadlines are not watched until `dunghan quarantine retry` (ADR 0012)',
     );
+  }
+
+  /**
+   * Sends the citizen's apology to their phone: reads and rewrites the Zalo credentials (a refreshed
+   * token pair), and `sms-voice:SendTextMessage` from the province's sender when SMS is on.
+   */
+  private usePhones(sender: DungHanFunction, phone: NonNullable<DetectorSubsystemProps['phone']>): void {
+    const fn = sender.fn;
+    if (phone.znsTemplateId) {
+      phone.zaloCredentials.grantRead(fn);
+      phone.zaloCredentials.grantWrite(fn);
+      fn.addEnvironment(ENV.zaloSecretArn, phone.zaloCredentials.secretArn);
+      fn.addEnvironment(ENV.znsTemplateId, phone.znsTemplateId);
+    }
+    if (phone.sms) {
+      fn.addEnvironment(ENV.smsEnabled, 'true');
+      if (phone.sms.originationIdentity) fn.addEnvironment(ENV.smsOrigination, phone.sms.originationIdentity);
+      if (phone.sms.configurationSet) fn.addEnvironment(ENV.smsConfigurationSet, phone.sms.configurationSet);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['sms-voice:SendTextMessage'],
+          resources: [Stack.of(this).formatArn({ service: 'sms-voice', resource: '*' })],
+        }),
+      );
+    }
+    if (phone.smsTemplate) fn.addEnvironment(ENV.smsTemplate, phone.smsTemplate);
   }
 
   /**

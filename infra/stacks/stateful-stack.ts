@@ -18,6 +18,8 @@ export class StatefulStack extends Stack {
   readonly linkSecret: Secret;
   /** The sync feed's senders: `{"<system id>": "<HMAC secret>"}` (ADR 0017). */
   readonly syncSecrets: Secret;
+  /** The Zalo Official Account's credentials for ZNS (ADR 0019), filled in by the province; rewritten on each token refresh. */
+  readonly zaloCredentials: Secret;
   readonly senderEmail: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -65,6 +67,25 @@ export class StatefulStack extends Stack {
         secretStringTemplate: '{}',
         generateStringKey: 'one-stop',
         passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Zalo ZNS (issue #18): the province pastes its OA's app id, secret key and refresh token (README); the
+    // functions write the refreshed pair back (Zalo's refresh token works once). Unused until the stack
+    // is given the approved template's id (context `znsTemplateId`).
+    this.zaloCredentials = new Secret(this, 'ZaloCredentials', {
+      description:
+        'Đúng Hạn Zalo ZNS: {"appId","secretKey","accessToken","refreshToken","expiresAt"} of the province\'s Official Account',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({
+          appId: '',
+          secretKey: '',
+          accessToken: '',
+          refreshToken: '',
+          expiresAt: 0,
+        }),
+        generateStringKey: 'placeholder',
         excludePunctuation: true,
       },
       removalPolicy: RemovalPolicy.RETAIN,

@@ -18,6 +18,11 @@ export interface StatelessStackProps extends StackProps {
   alarmEmail?: string | undefined;
   /** Administrators told when a calendar year is still provisional (comma-separated); none when absent. */
   adminEmails?: string | undefined;
+  /** The approved ZNS template's id: Zalo ZNS is used once given (ADR 0019). */
+  znsTemplateId?: string | undefined;
+  /** SMS through AWS End User Messaging SMS: on when true, from this registered sender (brandname). */
+  smsEnabled?: boolean | undefined;
+  smsOriginationIdentity?: string | undefined;
 }
 
 /**
@@ -67,6 +72,11 @@ export class StatelessStack extends Stack {
       },
       approvalBaseUrl: this.api.publicBaseUrl,
       adminEmails: props.adminEmails,
+      phone: {
+        zaloCredentials: stateful.zaloCredentials,
+        znsTemplateId: props.znsTemplateId,
+        sms: props.smsEnabled ? { originationIdentity: props.smsOriginationIdentity } : undefined,
+      },
       operations,
     });
   }

@@ -207,6 +207,31 @@ describe('the CDK app', () => {
     expect(JSON.stringify(detector)).toMatch(/PublicPages.*execute-api/);
   });
 
+  it("sends citizens' phone notices once a ZNS template and SMS are configured, with nothing more (issue #18)", () => {
+    const phoneApp = buildApp({
+      context: { znsTemplateId: '300001', sms: 'true', smsSender: 'UBND-GIALAI' },
+    });
+    // cdk-nag runs at synthesis: an unacknowledged finding fails it.
+    phoneApp.app.synth();
+    const template = Template.fromStack(phoneApp.stateless);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+      Properties: { Environment?: { Variables?: Record<string, unknown> } };
+    }[];
+    const phoneFns = functions.filter((f) => f.Properties.Environment?.Variables?.ZNS_TEMPLATE_ID === '300001');
+    expect(phoneFns).toHaveLength(2);
+    for (const f of phoneFns)
+      expect(f.Properties.Environment?.Variables).toMatchObject({
+        SMS_ENABLED: 'true',
+        SMS_ORIGINATION_IDENTITY: 'UBND-GIALAI',
+        ZALO_SECRET_ARN: expect.anything(),
+      });
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('sms-voice:SendTextMessage');
+    expect(policies).toContain('secretsmanager:PutSecretValue');
+    // Without the context, no function can send to phones.
+    expect(JSON.stringify(stateless.findResources('AWS::IAM::Policy'))).not.toContain('sms-voice:');
+  });
+
   it("lets the citizens' page read the table and write only its attempt counters", () => {
     const policies = Object.values(stateless.findResources('AWS::IAM::Policy')) as {
       Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
