@@ -61,7 +61,9 @@ export interface SimulationResult {
   emails: number;
   fields: FieldSummary[];
   reconciled: boolean;
-  urls: { inbox: string; approval: string; dynamodb: string };
+  urls: { inbox: string; phones: string; citizens: string; approval: string; dynamodb: string };
+  /** Zalo and SMS messages the citizens' phones received (the phone emulator). */
+  phoneMessages: number;
 }
 
 /**
@@ -121,10 +123,13 @@ export async function simulate(
     detectorFailures: 0,
     approvals: 0,
     emails: 0,
+    phoneMessages: 0,
     fields: [],
     reconciled: false,
     urls: {
       inbox: `${runtime.sesEndpoint}/`,
+      phones: `${runtime.phone?.endpoint ?? ''}/`,
+      citizens: `${runtime.apiUrl}/tra-cuu`,
       approval: `${runtime.apiUrl}/approve/<mã hồ sơ>?token=…`,
       dynamodb: runtime.dynamoEndpoint,
     },
@@ -185,6 +190,7 @@ export async function simulate(
       );
       mailSince = fetchedAt - 1;
       result.emails = seenMail.size;
+  result.phoneMessages = runtime.phone?.messages.length ?? 0;
     }
     await timed('ingest', () => deliverUntil(dayEnd));
     now = Math.max(now, dayEnd - 1);
@@ -200,6 +206,7 @@ export async function simulate(
   // The mail of the last day, then the count: never the whole inbox in one response (hundreds of MB).
   for (const mail of await sentEmails(runtime.sesEndpoint ?? '', mailSince)) seenMail.add(mail.messageId);
   result.emails = seenMail.size;
+  result.phoneMessages = runtime.phone?.messages.length ?? 0;
   result.fields = await summarise(runtime, stream.dossiers, now);
   // Commands run against the demo from now on act at its last instant, not at today's date.
   await runtime.announceClock();
