@@ -29,6 +29,8 @@ const secrets = new Set<string>();
 const directory = new Map(
   (parseYaml(readFileSync(UNITS_FILE, 'utf8')) as UnitDirectory).units.map((u) => [u.id, u] as const),
 );
+/** Per dossier: the mobile number its phone notices may go to. */
+const phones = new Map<string, string>();
 /** Per dossier: the addresses its letters and alerts may go to. */
 const allowed = new Map<string, Set<string>>();
 let logs = '';
@@ -60,6 +62,7 @@ function seededStream(events: EventBridgeEnvelope[]): EventBridgeEnvelope[] {
     const units = ((detail.steps ?? []) as unknown as { unitId: string }[]).map((s) => directory.get(s.unitId));
     const unitAddresses = units.flatMap((u) => [...(u?.desk ?? []).map((d) => d.email), u?.head.email ?? '']);
     allowed.set(detail.dossierId, new Set([applicant.email, official.email, head.email, ...unitAddresses]));
+    phones.set(detail.dossierId, applicant.phone);
     return { ...event, detail };
   });
 }
@@ -110,6 +113,16 @@ beforeAll(async () => {
       }
     }
     mail = await sentEmails(runtime.sesEndpoint ?? '');
+    // Citizens look their dossiers up (issue #18): right and wrong digits, through the real page.
+    for (const [id, phone] of [...phones].slice(0, 20)) {
+      for (const factor of [phone.slice(-4), '0000']) {
+        await fetch(`${runtime.apiUrl}/tra-cuu`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ code: id, factor }).toString(),
+        });
+      }
+    }
   });
   logs = captured.output;
 }, 300_000);
@@ -124,6 +137,8 @@ describe('personal data in a full run (ingest, rejections, detector, approvals, 
     expect(logs).toContain('"message":"event ingested"');
     expect(logs).toContain('"message":"event rejected"');
     expect(logs).toContain('"message":"detector run"');
+    expect(logs).toContain('"message":"status lookup shown"');
+    expect(logs).toContain('"message":"status lookup not shown"');
     expect(secrets.size).toBeGreaterThan(300);
     const leaked = [...secrets].filter((s) => logs.includes(s));
     console.info(
@@ -132,6 +147,16 @@ describe('personal data in a full run (ingest, rejections, detector, approvals, 
     expect(leaked).toEqual([]);
     // Nor a fragment of them: the seeded markers never appear at all.
     expect(logs).not.toMatch(/Bímật|Riêngtư|canbo\.kin|congdan\.bimat|lanhdao\.kin/);
+  });
+
+  it('sends phone notices only to the number on the dossier they concern (issue #18)', () => {
+    const messages = runtime.phone?.messages ?? [];
+    expect(messages.length).toBeGreaterThan(5);
+    for (const m of messages) {
+      const id = m.templateData?.ma_ho_so ?? [...phones.keys()].find((d) => m.text?.includes(d)) ?? '';
+      const number = (phones.get(id) ?? '').replace(/^0/, '');
+      expect(m.to.endsWith(number) && number.length === 9, `${m.channel} → ${m.to} for ${id}`).toBe(true);
+    }
   });
 
   it('sends letters and alerts only to the addresses on the dossiers they concern', () => {

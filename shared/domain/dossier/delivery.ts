@@ -165,9 +165,12 @@ export function applyOutcomes(
         lastError: result.error,
         ...(final ? { failedAt: at } : {}),
       };
-      failures.push(
-        `${n.kind}: ${result.error ?? 'not sent'}${final ? (result.rejected ? ' (refused: the next channel is tried)' : ' (flagged after last attempt)') : ` (attempt ${attempts}, retried later)`}`,
-      );
+      // A channel that cannot reach this citizen (not on Zalo…) is routine: the next one is owed, and the
+      // notice keeps the reason. Anything else is a failure of the run (metric, alarm).
+      if (!(result.rejected && CITIZEN_CHANNELS.has(n.kind)))
+        failures.push(
+          `${n.kind}: ${result.error ?? 'not sent'}${final ? ' (flagged after last attempt)' : ` (attempt ${attempts}, retried later)`}`,
+        );
       if (final && CITIZEN_CHANNELS.has(n.kind)) fellBack.push(n.kind);
     }
   }
