@@ -141,6 +141,14 @@ describe(`a year of events ×3, shuffled, with throttling, conflicts, SES failur
     }
     expect([...perCitizen.values()].filter((n) => n > 1)).toEqual([]);
     expect(perCitizen.size).toBeGreaterThan(0);
+    // Nor two messages on one phone channel (issue #18).
+    const perPhone = new Map<string, number>();
+    for (const m of chaos.runtime.phone?.messages ?? []) {
+      const key = `${m.channel} ${m.to} ${m.templateData?.ma_ho_so ?? m.text}`;
+      perPhone.set(key, (perPhone.get(key) ?? 0) + 1);
+    }
+    expect([...perPhone].filter(([, n]) => n > 1)).toEqual([]);
+    expect(perPhone.size).toBeGreaterThan(0);
     const stored = await records(chaos);
     const approved = [...stored.values()].filter((r) => r.apology.status !== 'none' && r.apology.status !== 'drafted');
     expect(approved.length).toBeGreaterThan(5);

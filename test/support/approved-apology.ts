@@ -1,4 +1,9 @@
-import { LOCAL_CREDENTIALS, LOCAL_LINK_SECRET, type LocalRuntime } from '../../local/local-runtime.ts';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_LINK_SECRET,
+  type LocalRuntime,
+  localPhoneChannels,
+} from '../../local/local-runtime.ts';
 import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { signApprovalToken } from '../../shared/domain/approval-link.ts';
 import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
@@ -26,6 +31,8 @@ export function detectorDeps(
     index: runtime.platform.table.due,
     rules: new RuleBook(runtime.config, clock, 0),
     mailer,
+    // The citizens' phones as production sends to them, on the runtime's emulator (issue #18).
+    phone: runtime.phone ? localPhoneChannels(runtime.phone.endpoint) : undefined,
     publisher: { publish: async (list) => list.map((e) => e.detail.eventId) },
     clock,
     config: {

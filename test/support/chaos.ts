@@ -8,6 +8,7 @@ import {
   LOCAL_TABLE,
   type LocalRuntime,
   localContext,
+  localPhoneChannels,
   startLocalRuntime,
 } from '../../local/local-runtime.ts';
 import { generateSampleStream, random, type SampleStream } from '../../local/sample-stream.ts';
@@ -25,6 +26,7 @@ import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.t
 import { STAGES } from '../../shared/domain/dossier/stages.ts';
 import type { DossierStore } from '../../shared/ports/dossier-store.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
+import type { PhoneMessenger } from '../../shared/ports/phone-messenger.ts';
 import { mapLimit } from '../../shared/support/map-limit.ts';
 import { approveThroughLink } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
@@ -226,6 +228,17 @@ export async function runScenario(options: { seed: number; scale: number; faults
   });
   const mailer = killable(new SesMailer(ses.atLeastOnce));
   const citizenMailer = killable(new SesMailer(ses.atMostOnce));
+  // The citizens' phones (issue #18): the production channels on the emulator, killed the same way.
+  const phoneChannels = localPhoneChannels(runtime.phone?.endpoint ?? '');
+  const phone: PhoneMessenger | undefined = phoneChannels && {
+    send: async (message) => {
+      if (rnd() < faults.killBeforeSend) {
+        stats.injected.kills += 1;
+        throw new CrashError('killed between the state write and the send');
+      }
+      return phoneChannels.send(message);
+    },
+  };
   // The detector's store dies, now and then, right before the write that records what was sent.
   const detectorStore: DossierStore = {
     load: (id) => store.load(id),
@@ -249,6 +262,7 @@ export async function runScenario(options: { seed: number; scale: number; faults
     rules,
     mailer,
     citizenMailer,
+    phone,
     publisher,
     clock,
     config: { senderEmail: LOCAL_SENDER, approvalBaseUrl: 'http://approve.local', linkSecret: LOCAL_LINK_SECRET },
