@@ -98,7 +98,11 @@ describe('dunghan detect (as a process)', () => {
     expect(gone.stderr).toMatch(/^dunghan: --new-date: newReturnAt: must not be a day already past/);
     const ok = await approve('22/03/2024', '2024-03-15T10:00:00+07:00');
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ extendedDueAt: '2024-03-22T17:00:00+07:00', channel: 'email' });
+    // The applicant gave an email and a mobile number: both channels (issue #18).
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      extendedDueAt: '2024-03-22T17:00:00+07:00',
+      channel: 'email_and_phone',
+    });
     expect(JSON.parse((await dunghan('approvals', '--data-dir', dir)).stdout)).toEqual([]);
     const history = JSON.parse((await dunghan('dossier', 'H21.65-240304-0900', '--data-dir', dir)).stdout).history;
     expect(history.at(-1)).toMatchObject({ kind: 'apology_approved', note: expect.stringContaining('Rơ Lan Thị Hoa') });
