@@ -31,7 +31,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     acknowledge(
       fn,
       `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:${Stack.of(stateless).region}:<AWS::AccountId>:*]`,
-      'SendTextMessage names the sender (phone number, pool or sender id) chosen at deployment and the configuration set; the grant covers the account\'s End User Messaging SMS resources in this region, nothing else.',
+      "SendTextMessage names the sender (phone number, pool or sender id) chosen at deployment and the configuration set; the grant covers the account's End User Messaging SMS resources in this region, nothing else.",
     );
   }
   for (const queue of [stateless.ingest.deadLetters, stateless.detector.deadLetters]) {

@@ -190,7 +190,7 @@ export async function simulate(
       );
       mailSince = fetchedAt - 1;
       result.emails = seenMail.size;
-  result.phoneMessages = runtime.phone?.messages.length ?? 0;
+      result.phoneMessages = runtime.phone?.messages.length ?? 0;
     }
     await timed('ingest', () => deliverUntil(dayEnd));
     now = Math.max(now, dayEnd - 1);
