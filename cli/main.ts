@@ -358,14 +358,21 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
       .description(
         'Count a period from the report index (never a Scan): the annex tables of the seed report by field,\n' +
           'unit or month (received, carried over, resolved early / on time / late, in progress), overdue by unit,\n' +
-          'apology compliance and late hand-overs per responsible unit, the monthly trend. Vietnamese headers.',
+          'apology compliance and late hand-overs per responsible unit, the monthly trend; the QĐ 766 timeliness\n' +
+          'indicator per unit (rate, points, the end-of-period forecast and the open dossiers that would cost the\n' +
+          'most if late), on time counted against the legal due date and after the one lawful re-appointment,\n' +
+          'side by side. Vietnamese headers.',
       )
       .requiredOption('--from <YYYY-MM-DD>', 'first day of the period (Vietnam time)')
       .requiredOption('--to <YYYY-MM-DD>', 'last day of the period, included')
       .option('--unit <id>', 'only this unit (agency id) and the units under it')
       .option('--by <grouping>', 'rows of the main table: field, unit or month', 'field')
       .option('--format <format>', 'md, csv, xlsx, html (a dashboard page with charts) or json', 'md')
-      .option('--out <file>', 'write to this file instead of stdout (required for xlsx)'),
+      .option('--out <file>', 'write to this file instead of stdout (required for xlsx)')
+      .option(
+        '--timeliness <file>',
+        'counting rules of the QĐ 766 timeliness indicator (YAML; see config/timeliness.yaml, ADR 0020)',
+      ),
   ).action(async (options) => runReport(options, io.out));
 
   program

@@ -1,7 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { renderXlsx } from '../shared/adapters/xlsx-report.ts';
 import type { Report } from '../shared/domain/reports/build-report.ts';
 import { renderCsv, renderHtml, renderMarkdown } from '../shared/domain/reports/render-report.ts';
+import {
+  InvalidTimelinessRulesError,
+  parseTimelinessRules,
+  type TimelinessRules,
+} from '../shared/domain/reports/timeliness.ts';
 import {
   InvalidReportRequestError,
   parseReportRequest,
@@ -19,6 +24,8 @@ export interface ReportOptions extends AdminOptions {
   by?: string;
   format?: string;
   out?: string;
+  /** A counting-rules file for the QĐ 766 timeliness indicator (default: config/timeliness.yaml's settings). */
+  timeliness?: string;
 }
 
 /** The report in a format: text for md, csv, html and json; bytes for xlsx. */
@@ -53,12 +60,30 @@ export async function runReport(options: ReportOptions, out: (text: string) => v
     if (error instanceof InvalidReportRequestError) throw new BadInputError(`--${error.field}`, error.reason);
     throw error;
   }
+  const timeliness = options.timeliness ? readTimelinessRules(options.timeliness) : undefined;
   const report = await withAdmin(options, (deps) => {
     const index = deps.reports;
     if (!index) throw new Error('this store has no report index');
-    return produceReport(index, request, deps.clock.now());
+    return produceReport(index, { ...request, timeliness }, deps.clock.now());
   });
   const rendered = await renderReport(report, format);
   if (options.out) writeFileSync(options.out, rendered);
   else out(typeof rendered === 'string' ? rendered : rendered.toString('base64'));
+}
+
+/** The counting rules from a file, or a bad-input error naming the file and the field. */
+function readTimelinessRules(file: string): TimelinessRules {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new BadInputError('--timeliness', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    return parseTimelinessRules(text);
+  } catch (error) {
+    if (error instanceof InvalidTimelinessRulesError)
+      throw new BadInputError('--timeliness', `${file}: ${error.message}`);
+    throw error;
+  }
 }

@@ -7,6 +7,7 @@ import {
   type ReportGrouping,
   type ReportPeriod,
 } from '../domain/reports/build-report.ts';
+import type { TimelinessRules } from '../domain/reports/timeliness.ts';
 import type { ReportIndex } from '../ports/report-index.ts';
 import { InvalidInputError } from '../support/errors.ts';
 
@@ -19,6 +20,8 @@ export interface ReportRequest {
   period: ReportPeriod;
   unit?: string | undefined;
   by: ReportGrouping;
+  /** The QĐ 766 counting rules (default: all on, 20 points). */
+  timeliness?: TimelinessRules | undefined;
 }
 
 /** A request that cannot be answered: the field and the reason. */

@@ -19,6 +19,8 @@ function writeExport(dir: string): string {
       receivedAt: `${day}T09:00:00+07:00`,
       procedure,
       channel,
+      // No appointment on the receipt: the QĐ 766 indicator compares with the legal due date.
+      appointmentAt: undefined,
     });
   const close = (n: number, day: string, type: string, at: string) =>
     lifecycleEvent(type, {
@@ -66,8 +68,26 @@ describe('dunghan report (as a process, on the local store)', () => {
     expect((await dunghan('report', ...period, '--format', 'xlsx', '--out', out)).code).toBe(0);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
-    // Issue #15 adds Biểu 3b (each unit against its own allotted time in inter-agency steps).
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Biểu 1', 'Biểu 2', 'Biểu 3', 'Biểu 3b', 'Biểu 4']);
+    // Issue #15 adds Biểu 3b (each unit against its own allotted time in inter-agency steps); issue #19 the
+    // QĐ 766 indicator (5), its rules (5a) and on time counted two ways (6, 6b). The period is over: no
+    // forecast, no list at risk (Biểu 7).
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      'Biểu 1',
+      'Biểu 2',
+      'Biểu 3',
+      'Biểu 3b',
+      'Biểu 4',
+      'Biểu 5',
+      'Biểu 5a',
+      'Biểu 6',
+      'Biểu 6b',
+    ]);
+    // Opened back: the indicator's total row (5 counted: the two late land dossiers and the one still open
+    // past its appointment are late; 2 on time → 8 points of 20).
+    const indicator = workbook.getWorksheet('Biểu 5');
+    const totalRow = indicator?.getRow((indicator?.rowCount ?? 0) as number);
+    expect(totalRow?.values).toEqual([undefined, '', 'Tổng cộng', 5, 2, 3, 0.4, 8]);
+    expect(indicator?.getCell('G4').value).toBe('Điểm (tối đa 20)');
     const sheet = workbook.getWorksheet('Biểu 1');
     expect(sheet?.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 5 });
     expect(sheet?.getCell('C4').value).toBe('Số hồ sơ nhận giải quyết');
@@ -90,5 +110,11 @@ describe('dunghan report (as a process, on the local store)', () => {
     expect((await dunghan('report', '--from', '2024-03-01', '--to', '2024-03-31', '--format', 'xlsx')).stderr).toMatch(
       /--out: is required for xlsx/,
     );
+    const dir = mkdtempSync(join(tmpdir(), 'dunghan-report-'));
+    const rules = join(dir, 'rules.yaml');
+    writeFileSync(rules, 'rules:\n  carriedOver: false\n');
+    const badRules = await dunghan('report', '--from', '2024-03-01', '--to', '2024-03-31', '--timeliness', rules);
+    expect(badRules.code).toBe(2);
+    expect(badRules.stderr).toContain(`--timeliness: ${rules}: rules.carriedOver: is not a rule`);
   });
 });

@@ -64,6 +64,30 @@ describe('the dossier state machine (a fold over the set of events)', () => {
     ]);
   });
 
+  it('summarises the supplements, bounded whatever their number: requests, the last, the time the citizen took', () => {
+    const request = byType('DossierSupplementRequested');
+    const supplied = events.find((e) => e.type === 'DossierSupplemented' || e.type === 'DossierProcessing');
+    const state = fold(events);
+    expect(state.supplement).toMatchObject({ requests: 1, lastRequestedAt: request.detail.occurredAt });
+    const waited = Date.parse(state.supplement?.lastSuppliedAt ?? '') - Date.parse(request.detail.occurredAt);
+    expect(waited).toBeGreaterThan(0);
+    expect(state.supplement?.waitedMs).toBe(waited);
+    expect(supplied).toBeDefined();
+    // A second request after the restart: two requests, waiting again, the first wait kept.
+    const again = {
+      ...request,
+      detail: { ...request.detail, eventId: 'second-request', occurredAt: '2022-04-27T09:00:00+07:00' },
+    } as DossierEvent;
+    const resolvedLater = events.filter((e) => e.type !== 'DossierResolved');
+    const twice = fold([...resolvedLater, again]);
+    expect(twice.status).toBe('awaiting_supplement');
+    expect(twice.supplement).toEqual({
+      requests: 2,
+      lastRequestedAt: '2022-04-27T09:00:00+07:00',
+      waitedMs: waited,
+    });
+  });
+
   it('extends the due date while a suspension is closed, pauses it while open, and stops it while waiting for a supplement', () => {
     const upToResume = fold([byType('DossierReceived'), byType('DossierSuspended'), byType('DossierResumed')]);
     expect(upToResume.status).toBe('open');

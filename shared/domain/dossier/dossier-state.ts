@@ -92,6 +92,11 @@ export interface DossierState {
   handovers: { fromUnitId: string; toUnitId: string; at: string }[];
   /** The unit the dossier was last handed to (kept on the stored record, which drops `handovers`). */
   holderUnitId?: string | undefined;
+  /**
+   * The citizen's supplements (yêu cầu bổ sung), kept as a summary bounded whatever the history: what the
+   * QĐ 766 timeliness indicator counts (how many requests, the time the citizen took; issue #19).
+   */
+  supplement?: SupplementSummary | undefined;
   /** Changes of the printed appointment after receipt (the sync feed's NgayHenTra re-sent), in order. */
   reappointments?: { at: string; appointmentAt: string }[] | undefined;
   history: ClockEntry[];
@@ -103,6 +108,16 @@ export interface DossierState {
   result?: 'early' | 'on_time' | 'late' | undefined;
   violations: Violation[];
   eventIds: string[];
+}
+
+/** The supplements a dossier was asked for: how many, the last request and answer, the time waited. */
+export interface SupplementSummary {
+  requests: number;
+  lastRequestedAt: string;
+  /** When the last request was answered by a complete dossier; absent while the citizen has not come back. */
+  lastSuppliedAt?: string | undefined;
+  /** The time the citizen took over every answered request, in milliseconds. */
+  waitedMs: number;
 }
 
 export interface FoldContext {
@@ -292,6 +307,11 @@ function apply(state: DossierState, event: DossierEvent): void {
     case 'DossierSupplementRequested':
       closeSuspension();
       state.status = 'awaiting_supplement';
+      state.supplement = {
+        requests: (state.supplement?.requests ?? 0) + 1,
+        lastRequestedAt: occurredAt,
+        waitedMs: state.supplement?.waitedMs ?? 0,
+      };
       state.history.push({ at: occurredAt, kind: 'supplement_requested', eventId });
       return;
     case 'DossierSupplemented':
@@ -307,6 +327,14 @@ function apply(state: DossierState, event: DossierEvent): void {
         dueAt: '',
       }));
       state.status = 'open';
+      if (state.supplement && state.supplement.lastSuppliedAt === undefined) {
+        const waited = Date.parse(occurredAt) - Date.parse(state.supplement.lastRequestedAt);
+        state.supplement = {
+          ...state.supplement,
+          lastSuppliedAt: occurredAt,
+          waitedMs: state.supplement.waitedMs + Math.max(0, waited),
+        };
+      }
       state.history.push({ at: occurredAt, kind: 'restarted', eventId });
       return;
     case 'DossierSuspended':

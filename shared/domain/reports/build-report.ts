@@ -1,6 +1,16 @@
 import { vietnamDay, vietnamDayStart } from '../../support/vietnam-time.ts';
 import { responsibleUnit } from '../dossier/responsibility.ts';
 import type { ReportRow } from './report-row.ts';
+import {
+  addTimeliness,
+  countTimeliness,
+  createRiskList,
+  type DossierAtRisk,
+  emptyTimeliness,
+  QD766_TIMELINESS,
+  type TimelinessCounts,
+  type TimelinessRules,
+} from './timeliness.ts';
 
 /** A report period: whole days in Asia/Ho_Chi_Minh, both ends included (`YYYY-MM-DD`). */
 export interface ReportPeriod {
@@ -83,8 +93,21 @@ export interface Report {
   /** Per unit, its steps finished in the period rated against its own allotted time (issue #15). */
   stepTimeliness: { label: string; counts: StepTimeliness }[];
   stepTimelinessTotal: StepTimeliness;
+  /** The QĐ 766 timeliness indicator and on time counted two ways (timeliness.ts, ADR 0020). */
+  timeliness: TimelinessSection;
   /** How many dossier rows the report was counted from. */
   rowsRead: number;
+}
+
+export interface TimelinessSection {
+  rules: TimelinessRules;
+  byUnit: { id: string; label: string; counts: TimelinessCounts }[];
+  byField: { label: string; counts: TimelinessCounts }[];
+  total: TimelinessCounts;
+  /** True while the period runs: the forecast columns and the list at risk mean something. */
+  forecast: boolean;
+  /** Open dossiers on time now, by the points their unit would lose if they went late. */
+  atRisk: DossierAtRisk[];
 }
 
 export function emptyAnnex(): AnnexCounts {
@@ -204,6 +227,10 @@ export interface ReportOptions {
   unit?: string | undefined;
   by: ReportGrouping;
   now: number;
+  /** The QĐ 766 counting rules (default: all on, 20 points). */
+  timeliness?: TimelinessRules | undefined;
+  /** How many dossiers at risk to list (default 50). */
+  atRiskLimit?: number | undefined;
 }
 
 /** The report counted row by row, so a province's rows are never all held in memory. */
@@ -219,6 +246,13 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
   const compliance = new Map<string, { label: string; counts: ComplianceCounts }>();
   const total = emptyAnnex();
   const timeliness = new Map<string, { label: string; counts: StepTimeliness }>();
+  const rules = options.timeliness ?? QD766_TIMELINESS;
+  const timelinessByUnit = new Map<string, { id: string; label: string; counts: TimelinessCounts }>();
+  const timelinessByField = new Map<string, TimelinessCounts>();
+  const timelinessTotal = emptyTimeliness();
+  const atRiskLimit = options.atRiskLimit ?? 50;
+  const risks = createRiskList(atRiskLimit);
+  const window = { start, end, cutoff, now: options.now };
   let rowsRead = 0;
   const complianceOf = (id: string, name: string) => {
     let entry = compliance.get(id);
@@ -231,6 +265,21 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
   const add1 = (row: ReportRow): void => {
     rowsRead += 1;
     if (!inUnit(row, options.unit)) return;
+    const judged = countTimeliness(row, rules, window);
+    if (judged) {
+      addTimeliness(timelinessTotal, judged.counts);
+      const unit = timelinessByUnit.get(row.unitId) ?? {
+        id: row.unitId,
+        label: row.unitName,
+        counts: emptyTimeliness(),
+      };
+      addTimeliness(unit.counts, judged.counts);
+      timelinessByUnit.set(row.unitId, unit);
+      const field = timelinessByField.get(row.field) ?? emptyTimeliness();
+      addTimeliness(field, judged.counts);
+      timelinessByField.set(row.field, field);
+      if (judged.atRisk) risks.add(row, judged.atRisk.deadline);
+    }
     const counts = emptyAnnex();
     if (!countAnnex(counts, row, start, end, cutoff)) return;
     add(total, counts);
@@ -322,6 +371,14 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
         }),
         { early: 0, onTime: 0, late: 0 },
       ),
+      timeliness: {
+        rules,
+        byUnit: sortByLabel([...timelinessByUnit.values()]),
+        byField: sortByLabel([...timelinessByField].map(([label, counts]) => ({ label, counts }))),
+        total: timelinessTotal,
+        forecast: options.now < end,
+        atRisk: risks.finish(rules, (unitId) => timelinessByUnit.get(unitId)?.counts.forecastCounted ?? 0, atRiskLimit),
+      },
       rowsRead,
     };
   };

@@ -9,6 +9,7 @@ import {
   reportHeading,
   reportTables,
 } from './report-tables.ts';
+import { timelinessPoints, timelinessRate } from './timeliness.ts';
 
 type Cell = string | number | null;
 
@@ -214,6 +215,30 @@ ${document.tables.map(htmlTable).join('\n')}
 `;
 }
 
+/** The QĐ 766 figures on the dashboard: the score, its forecast while the period runs, on time two ways. */
+function timelinessCards(report: Report): [string, string][] {
+  const { rules, total, forecast } = report.timeliness;
+  const max = formatScore(rules.maxPoints).replace(/,00$/, '');
+  const cards: [string, string][] = [
+    [
+      `Điểm tiến độ giải quyết (Bộ chỉ số 766, tối đa ${max})`,
+      formatScore(timelinessPoints(rules, total.onTime, total.counted)),
+    ],
+  ];
+  if (forecast)
+    cards.push([
+      'Dự báo điểm tiến độ cuối kỳ',
+      formatScore(timelinessPoints(rules, total.forecastOnTime, total.forecastCounted)),
+    ]);
+  cards.push([
+    'Đúng hạn theo luật định / theo ngày hẹn lại',
+    `${formatRate(timelinessRate(total.legalOnTime, total.counted))} / ${formatRate(
+      timelinessRate(total.reappointedOnTime, total.counted),
+    )}`,
+  ]);
+  return cards;
+}
+
 /**
  * A self-contained dashboard page (no script, no external resource): the key figures, charts of the
  * overdue rate by field and by unit and the monthly trend, then every table. Every value is escaped.
@@ -227,6 +252,7 @@ export function renderHtml(report: Report): string {
     ['Giải quyết đúng và trước hạn', formatRate(t.resolved === 0 ? null : (t.early + t.onTime) / t.resolved)],
     ['Quá hạn (đã và đang giải quyết)', formatCount(t.late + t.inProgressOverdue)],
     ['Hồ sơ phải xin lỗi chưa có phiếu', formatCount(report.complianceTotal.apologyMissing)],
+    ...timelinessCards(report),
   ]
     .map(([label, value]) => `<div class="card"><div class="value">${value}</div><div>${label}</div></div>`)
     .join('');

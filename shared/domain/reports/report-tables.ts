@@ -1,6 +1,14 @@
 import { VIETNAM_OFFSET_MS, vietnamDayStart } from '../../support/vietnam-time.ts';
+import type { Stage } from '../dossier/stages.ts';
 import { formatCount } from '../letters/vietnamese-format.ts';
-import type { AnnexCounts, ComplianceCounts, Report, StepTimeliness } from './build-report.ts';
+import type { AnnexCounts, ComplianceCounts, Report, StepTimeliness, TimelinessSection } from './build-report.ts';
+import {
+  TIMELINESS_RULE_IDS,
+  TIMELINESS_RULES,
+  type TimelinessCounts,
+  timelinessPoints,
+  timelinessRate,
+} from './timeliness.ts';
 
 /** A column: its Vietnamese header, what it holds, and its width in characters (for spreadsheets). */
 export interface ReportColumn {
@@ -124,6 +132,160 @@ const complianceCells = (c: ComplianceCounts) => [
 
 const timelinessCells = (c: StepTimeliness) => [c.early + c.onTime + c.late, c.early, c.onTime, c.late, stepScore(c)];
 
+/** A stage as a supervisor reads it. */
+export const STAGE_VI: Record<Stage, string> = {
+  ON_TRACK: 'Trong hạn',
+  DUE_SOON: 'Sắp đến hạn',
+  APOLOGY_DEADLINE: 'Đã qua hạn gửi phiếu xin lỗi',
+  OVERDUE: 'Quá hạn',
+  SECOND_OVERRUN: 'Quá cả ngày hẹn lại',
+};
+
+/** "31/12/2025 16:30" (Vietnam time) from an instant. */
+function vnDateTime(iso: string): string {
+  const local = new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString();
+  return `${vnDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
+}
+
+/**
+ * The QĐ 766 tables (ADR 0020): the indicator by unit (with the end-of-period forecast while the period
+ * runs), on time counted two ways by unit and by field, the rules in force with their sources, and the
+ * open dossiers that would cost the most points if they went late.
+ */
+export function timelinessTables(section: TimelinessSection): ReportTable[] {
+  const { rules } = section;
+  const points = (c: TimelinessCounts) => timelinessPoints(rules, c.onTime, c.counted);
+  const indicatorCells = (c: TimelinessCounts) => [
+    c.counted,
+    c.onTime,
+    c.counted - c.onTime,
+    timelinessRate(c.onTime, c.counted),
+    points(c),
+    ...(section.forecast
+      ? [
+          timelinessRate(c.forecastOnTime, c.forecastCounted),
+          timelinessPoints(rules, c.forecastOnTime, c.forecastCounted),
+        ]
+      : []),
+  ];
+  const twoWayCells = (c: TimelinessCounts) => {
+    const legal = timelinessRate(c.legalOnTime, c.counted);
+    const after = timelinessRate(c.reappointedOnTime, c.counted);
+    return [
+      c.counted,
+      c.legalOnTime,
+      legal,
+      c.reappointedOnTime,
+      after,
+      c.reappointedOnTime - c.legalOnTime,
+      legal === null || after === null ? null : after - legal,
+    ];
+  };
+  const twoWayColumns = (label: string): ReportColumn[] => [
+    { header: 'STT', kind: 'index', width: 5 },
+    { header: label, kind: 'text', width: 44 },
+    { header: 'Hồ sơ tính', kind: 'count', width: 10 },
+    { header: 'Đúng hạn theo thời hạn luật định', kind: 'count', width: 13 },
+    { header: 'Tỷ lệ', kind: 'rate', width: 9 },
+    { header: 'Đúng hạn theo ngày hẹn lại hợp lệ', kind: 'count', width: 13 },
+    { header: 'Tỷ lệ', kind: 'rate', width: 9 },
+    { header: 'Đúng hạn chỉ nhờ hẹn lại', kind: 'count', width: 12 },
+    { header: 'Chênh lệch tỷ lệ', kind: 'rate', width: 10 },
+  ];
+  const max = formatScore(rules.maxPoints).replace(/,00$/, '');
+  const tables: ReportTable[] = [
+    {
+      sheet: 'Biểu 5',
+      title: `Biểu 5. Chỉ số tiến độ giải quyết (Bộ chỉ số 766, chỉ tiêu 2.1, tối đa ${max} điểm) theo đơn vị${
+        section.forecast ? ', kèm dự báo cuối kỳ' : ''
+      }`,
+      columns: [
+        { header: 'STT', kind: 'index', width: 5 },
+        { header: 'Đơn vị', kind: 'text', width: 44 },
+        { header: 'Hồ sơ tiếp nhận, xử lý trong kỳ', kind: 'count', width: 12 },
+        { header: 'Đã và đang xử lý đúng hạn, trong hạn', kind: 'count', width: 13 },
+        { header: 'Quá hạn', kind: 'count', width: 10 },
+        { header: 'Tỷ lệ', kind: 'rate', width: 9 },
+        { header: `Điểm (tối đa ${max})`, kind: 'score', width: 10 },
+        ...(section.forecast
+          ? ([
+              { header: 'Dự báo tỷ lệ cuối kỳ', kind: 'rate', width: 11 },
+              { header: 'Dự báo điểm cuối kỳ', kind: 'score', width: 11 },
+            ] as ReportColumn[])
+          : []),
+      ],
+      rows: section.byUnit.map((r, i) => [i + 1, r.label, ...indicatorCells(r.counts)]),
+      total: ['', TOTAL, ...indicatorCells(section.total)],
+    },
+    {
+      sheet: 'Biểu 5a',
+      title: 'Biểu 5a. Quy tắc tính chỉ số tiến độ giải quyết đang áp dụng và nguồn',
+      columns: [
+        { header: 'STT', kind: 'index', width: 5 },
+        { header: 'Quy tắc đang áp dụng', kind: 'text', width: 60 },
+        { header: 'Bật', kind: 'text', width: 6 },
+        { header: 'Nguồn', kind: 'text', width: 60 },
+        { header: 'Mức chắc chắn', kind: 'text', width: 12 },
+      ],
+      rows: TIMELINESS_RULE_IDS.map((id, i) => {
+        const text = TIMELINESS_RULES[id];
+        const on = rules.switches[id];
+        return [
+          i + 1,
+          on ? text.on : text.off,
+          on ? 'Có' : 'Không',
+          text.source,
+          text.certain ? 'Có căn cứ' : 'Cách hiểu',
+        ];
+      }),
+      total: ['', `Điểm = ${max} × tỷ lệ (cách Cổng DVCQG tính; ADR 0020)`, '', '', ''],
+    },
+    {
+      sheet: 'Biểu 6',
+      title:
+        'Biểu 6. Đúng hạn tính hai cách theo đơn vị: theo thời hạn luật định và theo ngày hẹn lại hợp lệ (NĐ 61/2018, Điều 19 k9)',
+      columns: twoWayColumns('Đơn vị'),
+      rows: section.byUnit.map((r, i) => [i + 1, r.label, ...twoWayCells(r.counts)]),
+      total: ['', TOTAL, ...twoWayCells(section.total)],
+    },
+    {
+      sheet: 'Biểu 6b',
+      title: 'Biểu 6b. Đúng hạn tính hai cách theo lĩnh vực',
+      columns: twoWayColumns('Lĩnh vực'),
+      rows: section.byField.map((r, i) => [i + 1, r.label, ...twoWayCells(r.counts)]),
+      total: ['', TOTAL, ...twoWayCells(section.total)],
+    },
+  ];
+  if (section.forecast) {
+    tables.push({
+      sheet: 'Biểu 7',
+      title: 'Biểu 7. Hồ sơ đang giải quyết sẽ làm mất điểm nhiều nhất nếu quá hạn',
+      columns: [
+        { header: 'STT', kind: 'index', width: 5 },
+        { header: 'Mã hồ sơ', kind: 'text', width: 24 },
+        { header: 'Đơn vị', kind: 'text', width: 30 },
+        { header: 'Lĩnh vực', kind: 'text', width: 24 },
+        { header: 'Giai đoạn', kind: 'text', width: 16 },
+        { header: 'Đơn vị đang giải quyết', kind: 'text', width: 30 },
+        { header: 'Phải xong trước', kind: 'text', width: 17 },
+        { header: 'Điểm mất nếu quá hạn', kind: 'score', width: 11 },
+      ],
+      rows: section.atRisk.map((d, i) => [
+        i + 1,
+        d.id,
+        d.unitName,
+        d.field,
+        d.stage ? STAGE_VI[d.stage] : '',
+        d.holderName,
+        vnDateTime(d.deadline),
+        d.points,
+      ]),
+      total: ['', `${formatCount(section.atRisk.length)} hồ sơ`, '', '', '', '', '', null],
+    });
+  }
+  return tables;
+}
+
 /** The report's tables, with the headers of the seed report's annex and those it lacked. */
 export function reportTables(report: Report): ReportTable[] {
   const mainLabel = { field: 'Lĩnh vực', unit: 'Đơn vị', month: 'Tháng' }[report.by];
@@ -231,6 +393,7 @@ export function reportTables(report: Report): ReportTable[] {
         overdueRate(report.total),
       ],
     },
+    ...timelinessTables(report.timeliness),
   ];
 }
 
