@@ -30,6 +30,8 @@ export interface SimulationOptions {
   err: NodeJS.WritableStream;
   /** Called once the runtime is up, before any event (the benchmark attaches its capacity meter). */
   onRuntime?: ((runtime: LocalRuntime) => void) | undefined;
+  /** Called at the end of each simulated day, at its last instant (a test takes a report midway). */
+  onDayEnd?: ((runtime: LocalRuntime, now: number) => Promise<void>) | undefined;
 }
 
 export interface FieldSummary {
@@ -194,6 +196,7 @@ export async function simulate(
     }
     await timed('ingest', () => deliverUntil(dayEnd));
     now = Math.max(now, dayEnd - 1);
+    await options.onDayEnd?.(runtime, now);
     bar.update(next, {
       day: vietnamDay(dayEnd - 1),
       emails: result.emails,
