@@ -18,6 +18,7 @@ import type { PhoneMessenger } from '../../shared/ports/phone-messenger.ts';
 import { type DetectorConfig, readDetectorConfig } from '../../shared/settings/detector-env.ts';
 import type { ParkedNoticeDeps } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import type { ProvisionalNoticeDeps } from '../../shared/use-cases/notify-provisional-years.ts';
+import type { TimelinessForecastDeps } from '../../shared/use-cases/notify-timeliness-forecast.ts';
 import { calendarIdsOf, RuleBook } from '../../shared/use-cases/rule-book.ts';
 import type { DetectorDeps } from '../../shared/use-cases/run-detector.ts';
 
@@ -39,6 +40,8 @@ export interface DetectorWiring {
   detector: DetectorDeps;
   /** The administrators' notices, when there are administrators to tell. */
   notices?: { provisional: ProvisionalNoticeDeps; parked: ParkedNoticeDeps } | undefined;
+  /** The heads' weekly QĐ 766 section (ADR 0020). */
+  forecast: TimelinessForecastDeps;
 }
 
 /** The detector function's composition root: the Lambda handler and the local runtime build it here. */
@@ -81,6 +84,14 @@ export function detectorDeps(platform: Platform, ses: SesClients, settings: Dete
             },
             parked: { quarantine: table.quarantine, mailer, clock, config: admins },
           },
+    forecast: {
+      reports: table.reports,
+      rules,
+      notices: table.config,
+      mailer,
+      clock,
+      config: { senderEmail: settings.senderEmail },
+    },
   };
 }
 

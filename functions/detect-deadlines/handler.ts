@@ -6,6 +6,7 @@ import { logger } from '../../shared/adapters/observability.ts';
 import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
 import { notifyParkedDossiers } from '../../shared/use-cases/notify-parked-dossiers.ts';
 import { notifyProvisionalYears } from '../../shared/use-cases/notify-provisional-years.ts';
+import { notifyTimelinessForecast } from '../../shared/use-cases/notify-timeliness-forecast.ts';
 import { type DetectorReport, DetectorRunFailedError, runDetector } from '../../shared/use-cases/run-detector.ts';
 import { type DetectorWiring, detectorWiringFromEnvironment } from './deps.ts';
 
@@ -13,7 +14,7 @@ import { type DetectorWiring, detectorWiringFromEnvironment } from './deps.ts';
  * The scheduled detector: one pass, metrics for what moved and what failed, and a failed invocation
  * when any dossier failed (after all the others were handled), so alarms fire and nothing is silent.
  */
-export function createDetectorHandler({ detector: deps, notices }: DetectorWiring) {
+export function createDetectorHandler({ detector: deps, notices, forecast }: DetectorWiring) {
   return middy<unknown, DetectorReport>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
@@ -52,6 +53,15 @@ export function createDetectorHandler({ detector: deps, notices }: DetectorWirin
           noticeError = error;
           logger.error('provisional calendar notice failed', { error: (error as Error).message });
         }
+      }
+      // Once a week: each unit head's QĐ 766 score, forecast and dossiers at risk (ADR 0020).
+      try {
+        const { sent } = await notifyTimelinessForecast(forecast);
+        metrics.addMetric('TimelinessDigests', MetricUnit.Count, sent.length);
+        if (sent.length > 0) logger.info('timeliness digests sent', { units: sent });
+      } catch (error) {
+        noticeError = error;
+        logger.error('timeliness digest failed', { error: (error as Error).message });
       }
       logger.info('detector run', {
         runId: report.runId,

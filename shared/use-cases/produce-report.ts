@@ -22,6 +22,9 @@ export interface ReportRequest {
   by: ReportGrouping;
   /** The QĐ 766 counting rules (default: all on, 20 points). */
   timeliness?: TimelinessRules | undefined;
+  /** How many dossiers at risk to list (default 50), and how many of one unit (default: the limit). */
+  atRiskLimit?: number | undefined;
+  atRiskPerUnit?: number | undefined;
 }
 
 /** A request that cannot be answered: the field and the reason. */

@@ -231,6 +231,8 @@ export interface ReportOptions {
   timeliness?: TimelinessRules | undefined;
   /** How many dossiers at risk to list (default 50). */
   atRiskLimit?: number | undefined;
+  /** How many of them one unit may have (default: the limit); the heads' digest keeps a few of every unit. */
+  atRiskPerUnit?: number | undefined;
 }
 
 /** The report counted row by row, so a province's rows are never all held in memory. */
@@ -251,7 +253,7 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
   const timelinessByField = new Map<string, TimelinessCounts>();
   const timelinessTotal = emptyTimeliness();
   const atRiskLimit = options.atRiskLimit ?? 50;
-  const risks = createRiskList(atRiskLimit);
+  const risks = createRiskList(options.atRiskPerUnit ?? atRiskLimit);
   const window = { start, end, cutoff, now: options.now };
   let rowsRead = 0;
   const complianceOf = (id: string, name: string) => {
