@@ -6,6 +6,7 @@ import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
+import { alertsAndLetters } from '../support/fixtures.ts';
 
 let now = Date.parse('2024-03-04T09:00:00+07:00');
 const clock = { now: () => now };
@@ -32,7 +33,7 @@ async function deliver(...events: ReturnType<typeof receivedEvent>[]) {
 }
 
 async function mail(): Promise<StoredEmail[]> {
-  return sentEmails(runtime.sesEndpoint ?? '');
+  return alertsAndLetters(await sentEmails(runtime.sesEndpoint ?? ''));
 }
 
 async function approve(dossierId: string, url: string, form: Record<string, string>) {

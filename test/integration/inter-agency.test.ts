@@ -7,6 +7,7 @@ import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { communeLandReceipt, lifecycleEvent, type receivedEvent } from '../support/dossier-factory.ts';
+import { alertsAndLetters } from '../support/fixtures.ts';
 
 /*
  * Issue #15: land dossiers received at a commune and passed to the land registry office and the tax
@@ -64,7 +65,7 @@ async function detectAt(iso: string): Promise<StoredEmail[]> {
   await clearSentEmails(runtime.sesEndpoint ?? '');
   const report = await runtime.detect();
   expect(report.failures).toEqual([]);
-  return sentEmails(runtime.sesEndpoint ?? '');
+  return alertsAndLetters(await sentEmails(runtime.sesEndpoint ?? ''));
 }
 
 /** Who got a mail (to), who was copied (cc), and which dossiers it names: one line per mail. */

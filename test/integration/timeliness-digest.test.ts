@@ -3,6 +3,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { forecastPeriodOf } from '../../shared/use-cases/notify-timeliness-forecast.ts';
 import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
+import { WEEKLY_DIGEST_SUBJECT } from '../support/fixtures.ts';
 
 /*
  * Issue #19: once a week each unit head gets the QĐ 766 section of their digest — the quarter's score,
@@ -13,7 +14,7 @@ let now = Date.parse('2026-11-02T09:00:00+07:00');
 let runtime: LocalRuntime;
 const COMMUNE_HEAD = 'bia.nh@iarmok.krongpa.example.vn';
 const REGISTRY_HEAD = 'lan.st@vpdkdd.krongpa.example.vn';
-const SUBJECT = '[Đúng Hạn] Tiến độ giải quyết';
+const SUBJECT = WEEKLY_DIGEST_SUBJECT;
 
 async function detectAt(iso: string): Promise<StoredEmail[]> {
   now = Date.parse(iso);

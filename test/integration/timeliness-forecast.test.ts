@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/local-runtime.ts';
+import { simulate } from '../../local/simulate.ts';
 import { toRecord } from '../../shared/adapters/dynamo-items.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
-import { simulate } from '../../local/simulate.ts';
 import type { TimelinessSection } from '../../shared/domain/reports/build-report.ts';
 import { timelinessPoints } from '../../shared/domain/reports/timeliness.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
@@ -83,8 +83,7 @@ describe('the forecast made midway against the realised QĐ 766 score', () => {
 
   it('ranks the dossiers at risk by the points their unit would lose, most first', () => {
     const list = midway?.atRisk ?? [];
-    for (let i = 1; i < list.length; i += 1)
-      expect((list[i - 1]?.points ?? 0) >= (list[i]?.points ?? 0)).toBe(true);
+    for (let i = 1; i < list.length; i += 1) expect((list[i - 1]?.points ?? 0) >= (list[i]?.points ?? 0)).toBe(true);
   });
 });
 
@@ -111,7 +110,8 @@ describe('on time counted two ways, on what the simulated month stored', () => {
       const closed = state.closedAt ? Date.parse(state.closedAt) : undefined;
       if (Date.parse(state.received.receivedAt) >= end || (closed !== undefined && closed < start)) continue;
       reappointed += 1;
-      const finished = closed !== undefined && closed < end ? Date.parse(state.resolvedAt ?? state.closedAt ?? '') : end;
+      const finished =
+        closed !== undefined && closed < end ? Date.parse(state.resolvedAt ?? state.closedAt ?? '') : end;
       const legal = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
       if (finished > legal && finished <= Date.parse(record.extendedDueAt)) saved += 1;
     }

@@ -39,3 +39,11 @@ export function renamed(events: EventBridgeEnvelope[], dossierId: string): Event
     return { ...e, detail: { ...detail, dossierId, eventId: `${dossierId}/${String(detail.eventId)}` } };
   });
 }
+
+/** The heads' weekly QĐ 766 mail (issue #19): tests about alerts and letters leave it aside. */
+export const WEEKLY_DIGEST_SUBJECT = '[Đúng Hạn] Tiến độ giải quyết';
+
+/** The mails of a test about alerts and letters: without the heads' weekly QĐ 766 section. */
+export function alertsAndLetters<T extends { subject: string }>(mails: readonly T[]): T[] {
+  return mails.filter((m) => !m.subject.startsWith(WEEKLY_DIGEST_SUBJECT));
+}
