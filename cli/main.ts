@@ -26,6 +26,7 @@ import {
   runSeed,
 } from './store-commands.ts';
 import { runSync } from './sync-command.ts';
+import { runVerify } from './verify-command.ts';
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
 export function buildProgram(io: { out: (text: string) => void; err: (text: string) => void }): Command {
@@ -374,6 +375,22 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
         'counting rules of the QĐ 766 timeliness indicator (YAML; see config/timeliness.yaml, ADR 0020)',
       ),
   ).action(async (options) => runReport(options, io.out));
+
+  store(
+    program
+      .command('verify')
+      .description(
+        'Tamper evidence (ADR 0021): walk the audit trail of every dossier changed in the range, check each\n' +
+          "entry's hash and link, that each stored record is the one its last entry recorded, that its report row\n" +
+          'follows from it and its event log still refolds to it; rehash each day against its anchor. Prints how many\n' +
+          'dossiers were verified and how many failed, naming each and what does not follow; exit 1 if any.',
+      )
+      .option('--from <YYYY-MM-DD>', 'first day of changes to verify (Vietnam time; default: 30 days before --to)')
+      .option('--to <YYYY-MM-DD>', 'last day, included (default: today)')
+      .option('--format <format>', 'text (Vietnamese) or json', 'text'),
+  ).action(async (options) => {
+    await runVerify(options, io.out);
+  });
 
   program
     .command('approvals')

@@ -1,7 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { adminDeps } from '../functions/admin-api/deps.ts';
 import { createAdminApiHandler } from '../functions/admin-api/handler.ts';
+import { anchorDeps } from '../functions/anchor-audit/deps.ts';
+import { createAnchorHandler } from '../functions/anchor-audit/handler.ts';
 import { approvalDeps } from '../functions/approval-page/deps.ts';
 import { createApprovalPageHandler } from '../functions/approval-page/handler.ts';
 import { citizenPageDeps } from '../functions/citizen-page/deps.ts';
@@ -13,6 +16,7 @@ import { ingestDeps } from '../functions/ingest-dossier-event/deps.ts';
 import { createIngestHandler } from '../functions/ingest-dossier-event/handler.ts';
 import { syncDeps } from '../functions/portal-sync/deps.ts';
 import { createPortalSyncHandler } from '../functions/portal-sync/handler.ts';
+import { FileAuditAnchorStore } from '../shared/adapters/audit-anchor-stores.ts';
 import { type AwsClients, createClients } from '../shared/adapters/aws-clients.ts';
 import { loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
@@ -20,6 +24,7 @@ import { createPlatform, type Platform, type TableAdapters } from '../shared/ada
 import { createSesClients } from '../shared/adapters/ses-clients.ts';
 import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
+import type { AuditAnchorStore } from '../shared/ports/audit-trail.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
 import { readDetectorConfig } from '../shared/settings/detector-env.ts';
 import { describeError } from '../shared/support/describe-error.ts';
@@ -77,6 +82,10 @@ export interface LocalRuntime {
   attachedTo?: RunningServers | undefined;
   /** Runs one detector pass, as the schedule would (needs `mail`). */
   detect(): Promise<DetectorReport>;
+  /** Where each day's audit head is anchored: `<data dir>/anchors`, or memory (ADR 0021). */
+  anchors: AuditAnchorStore;
+  /** Anchors the whole days not anchored yet, as the daily function would. */
+  anchor(): Promise<{ anchored: string[] }>;
   /**
    * Both HTTP API functions as deployed, routed by path, for in-process callers (tests, tools); only the
    * approval page is served on a port (`apiUrl`): the admin routes need IAM, locally the CLI administers.
@@ -252,6 +261,11 @@ export async function startLocalRuntime(
       });
     },
   });
+  // The audit anchors beside the table's directory (`<data dir>/anchors`), emptied with it when fresh.
+  const anchorDir = options.dataDir ? join(options.dataDir, '..', 'anchors') : undefined;
+  if (anchorDir && options.fresh && !running) rmSync(anchorDir, { recursive: true, force: true });
+  const anchors = new FileAuditAnchorStore(anchorDir);
+  const anchorHandler = createAnchorHandler(anchorDeps(platform, anchors));
   let sesEndpoint = options.sesEndpoint ?? running?.sesEndpoint;
   let phone: PhoneEmulator | undefined;
   let apiUrl = running?.apiUrl;
@@ -335,6 +349,8 @@ export async function startLocalRuntime(
       [CITIZEN_PAGE_PATH]: citizenPage,
       '/admin/': createAdminApiHandler(adminDeps(platform)),
     }),
+    anchors,
+    anchor: () => anchorHandler({}, localContext('anchor-audit')),
     detect: async () => {
       if (!detectorHandler) throw new Error('start the local runtime with mail: true to run the detector');
       // The deployed detector's timeout (infra/stacks/stateless-stack.ts: 5 minutes).

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
+import { auditEntry, stateHash } from '../domain/audit/audit-chain.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { sortEvents } from '../domain/dossier/dossier-state.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
@@ -11,6 +12,7 @@ import {
   VersionConflictError,
 } from '../ports/dossier-store.ts';
 import {
+  auditItem,
   checkItemSize,
   dossierItem,
   dossierKey,
@@ -32,6 +34,8 @@ import { batchGetAll, batchWriteAll, queryAll } from './dynamo-query.ts';
  */
 export class DynamoDossierStore implements DossierStore, DossierBulkStore {
   private lowMark: string | undefined;
+  /** The chain head of each record this container read or wrote, by version (ADR 0021); bounded. */
+  private readonly heads = new Map<string, { version: number; head: string }>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -48,7 +52,34 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       }),
     );
     if (!Item) return { record: undefined };
-    return { record: toRecord(Item) };
+    const record = toRecord(Item);
+    this.rememberHead(record.state.dossierId, record.version, Item.chainHead);
+    return { record };
+  }
+
+  private rememberHead(dossierId: string, version: number, head: unknown): void {
+    if (this.heads.size >= 10_000) this.heads.clear();
+    this.heads.set(dossierId, { version, head: typeof head === 'string' ? head : '' });
+  }
+
+  /**
+   * The chain head of the version a write replaces: known from the read that preceded it, else read
+   * (keys and two attributes). A version already gone makes the conditional write fail anyway.
+   */
+  private async headOf(dossierId: string, version: number): Promise<string> {
+    if (version === 0) return '';
+    const known = this.heads.get(dossierId);
+    if (known?.version === version) return known.head;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [PK]: dossierKey(dossierId), [SK]: 'META' },
+        ProjectionExpression: '#v, chainHead',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item && Number(Item.version) === version && typeof Item.chainHead === 'string' ? Item.chainHead : '';
   }
 
   async listEvents(dossierId: string): Promise<{ event: DossierEvent; storedAt: string }[]> {
@@ -73,7 +104,9 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     for await (const item of batchGetAll(this.client, this.tableName, keys, { consistentRead: true })) {
       const id = (item[PK] as string).slice('DOSSIER#'.length);
       try {
-        records.set(id, toRecord(item));
+        const record = toRecord(item);
+        records.set(id, record);
+        this.rememberHead(id, record.version, item.chainHead);
       } catch {
         unreadable.add(id);
       }
@@ -136,7 +169,20 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       : undefined;
     if (keys) await this.lowerLowMark(keys.gsi1pk.slice(4, 14));
     const item = dossierItem(saved, keys);
+    // Tamper evidence (ADR 0021): the entry of this change, chained to the one of the version replaced,
+    // recording the hash of the exact bytes stored; written first, so a stored record always has its entry.
+    const entry = auditEntry({
+      dossierId: state.dossierId,
+      seq: saved.version,
+      at: new Date(this.clock.now()).toISOString(),
+      prev: await this.headOf(state.dossierId, expectedVersion),
+      state: stateHash(item.data as Uint8Array),
+      events: saved.folded?.count ?? 0,
+      status: state.status,
+    });
+    item.chainHead = entry.hash;
     checkItemSize(item, `dossier ${state.dossierId}`);
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry) }));
     try {
       await this.client.send(
         new PutCommand({
@@ -155,6 +201,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       }
       throw error;
     }
+    this.rememberHead(state.dossierId, saved.version, entry.hash);
     return saved;
   }
 

@@ -1,6 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import type { OutboundEvent } from '../contracts/outbound-events.ts';
+import type { AuditEntry } from '../domain/audit/audit-chain.ts';
 import { parseDossierCode } from '../domain/dossier/dossier-code.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { CLOSED_STATUSES, type DossierState } from '../domain/dossier/dossier-state.ts';
@@ -91,6 +92,38 @@ export function dossierItem(
     ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
     ...(keys ?? {}),
     ...reportAttributes(saved),
+  };
+}
+
+/**
+ * An audit entry (ADR 0021), in the partition of its Vietnamese day and its dossier's shard
+ * (`AUDIT#2026-11-30#07`), sorted by dossier and version: a day is read (anchored, verified) shard by
+ * shard, and a dossier's entries of a day lie together. The hash in the key keeps an orphan entry (a
+ * writer that lost the race for a version) from overwriting the one that was stored.
+ */
+export function auditItem(entry: AuditEntry): Record<string, unknown> {
+  return {
+    [PK]: auditPartition(localDay(Date.parse(entry.at)), shardOf(entry.dossierId)),
+    [SK]: `${entry.dossierId}#${String(entry.seq).padStart(10, '0')}#${entry.hash.slice(0, 16)}`,
+    entity: 'audit',
+    ...entry,
+  };
+}
+
+export function auditPartition(day: string, shard: string): string {
+  return `AUDIT#${day}#${shard}`;
+}
+
+export function toAuditEntry(item: Record<string, unknown>): AuditEntry {
+  return {
+    dossierId: String(item.dossierId),
+    seq: Number(item.seq),
+    at: String(item.at),
+    prev: String(item.prev ?? ''),
+    state: String(item.state),
+    events: Number(item.events),
+    status: String(item.status),
+    hash: String(item.hash),
   };
 }
 

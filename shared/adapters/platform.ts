@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../ports/clock.ts';
 import type { AppConfig } from '../settings/env.ts';
 import { type AwsClients, type ClientOptions, createClients } from './aws-clients.ts';
 import { DynamoAttemptLimiter } from './dynamo-attempt-limiter.ts';
+import { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { DynamoConfigStore } from './dynamo-config-store.ts';
 import { DynamoDeadLetterStore } from './dynamo-dead-letter-store.ts';
 import { DynamoDossierStore } from './dynamo-dossier-store.ts';
@@ -31,6 +32,8 @@ export interface TableAdapters {
   due: DynamoDueIndex;
   quarantine: DynamoQuarantineStore;
   reports: DynamoReportIndex;
+  /** The audit entries of the dossiers' changes (ADR 0021). */
+  audit: DynamoAuditTrail;
   config: DynamoConfigStore;
   deadLetters: DynamoDeadLetterStore;
   attempts: DynamoAttemptLimiter;
@@ -58,6 +61,7 @@ export function createPlatform(input: {
       due: new DynamoDueIndex(documents, tableName, { clock }),
       quarantine: new DynamoQuarantineStore(documents, tableName),
       reports: new DynamoReportIndex(documents, tableName),
+      audit: new DynamoAuditTrail(documents, tableName),
       config: new DynamoConfigStore(documents, tableName),
       deadLetters: new DynamoDeadLetterStore(documents, tableName),
       attempts: new DynamoAttemptLimiter(documents, tableName),

@@ -42,6 +42,8 @@ export const ENV = {
   smsOrigination: 'SMS_ORIGINATION_IDENTITY',
   smsConfigurationSet: 'SMS_CONFIGURATION_SET',
   smsTemplate: 'SMS_TEMPLATE',
+  /** Where each day's audit head is anchored (ADR 0021): an S3 bucket under Object Lock. */
+  anchorBucket: 'ANCHOR_BUCKET',
 } as const;
 
 /** The variables every function reads. */
@@ -71,5 +73,19 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     throw new ConfigError(`invalid configuration: ${envProblems(result.error)}`);
   }
+  return result.data;
+}
+
+const anchorSchema = z.object({
+  ...baseEnv,
+  [ENV.anchorBucket]: z.string().check(z.minLength(3, 'must name the S3 bucket the audit anchors are kept in')),
+});
+
+export type AnchorConfig = z.output<typeof anchorSchema>;
+
+/** The anchoring function's environment (and `dunghan verify --aws`'s): the table and the anchor bucket. */
+export function readAnchorConfig(env: Record<string, string | undefined> = process.env): AnchorConfig {
+  const result = anchorSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(`invalid configuration: ${envProblems(result.error)}`);
   return result.data;
 }

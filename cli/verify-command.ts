@@ -1,0 +1,81 @@
+import { anchorDeps, s3Anchors } from '../functions/anchor-audit/deps.ts';
+import { platformFromEnvironment } from '../shared/adapters/platform.ts';
+import { renderVerifyText } from '../shared/domain/audit/render-verify.ts';
+import { tryParseIsoDate } from '../shared/domain/calendar/local-date.ts';
+import { readAnchorConfig } from '../shared/settings/env.ts';
+import { vietnamDay } from '../shared/support/vietnam-time.ts';
+import { RuleBook } from '../shared/use-cases/rule-book.ts';
+import { type VerifyReport, verifyDossiers } from '../shared/use-cases/verify-dossiers.ts';
+import { BadInputError, RuntimeFailure } from './errors.ts';
+import { type StoreOptions, withLocalStore } from './store-commands.ts';
+
+export interface VerifyOptions extends StoreOptions {
+  aws?: boolean;
+  from?: string;
+  to?: string;
+  format?: string;
+}
+
+/** The longest range one verify walks: a year (a province's year is a few million entries). */
+const MAX_DAYS = 366;
+
+function range(options: VerifyOptions, today: string): { from: string; to: string } {
+  const day = (flag: string, value: string | undefined, fallback: string) => {
+    if (value === undefined) return fallback;
+    if (tryParseIsoDate(value) === undefined)
+      throw new BadInputError(flag, `must be a date YYYY-MM-DD, got ${JSON.stringify(value.slice(0, 40))}`);
+    return value;
+  };
+  const to = day('--to', options.to, today);
+  const thirtyBefore = new Date(Date.parse(`${to}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
+  const from = day('--from', options.from, thirtyBefore);
+  if (to < from) throw new BadInputError('--to', `must not be before --from (${from})`);
+  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS)
+    throw new BadInputError('--from', 'the range must not be longer than a year: verify it in parts');
+  return { from, to };
+}
+
+/**
+ * `dunghan verify [--aws] [--from] [--to] [--format text|json]` (ADR 0021): re-folds each dossier changed
+ * in the range from its audit trail and event log and checks each anchored day; exit 1 when anything
+ * does not follow (the findings are printed first).
+ */
+export async function runVerify(options: VerifyOptions, out: (text: string) => void): Promise<VerifyReport> {
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new BadInputError('--format', 'must be text or json');
+  const verify = async (deps: Parameters<typeof verifyDossiers>[0], now: number) =>
+    verifyDossiers(deps, range(options, vietnamDay(now)));
+  let report: VerifyReport;
+  if (options.aws) {
+    const config = readAnchorConfig();
+    const platform = platformFromEnvironment(config);
+    const anchors = s3Anchors(config.ANCHOR_BUCKET);
+    report = await verify(
+      {
+        ...anchorDeps(platform, anchors),
+        store: platform.table.dossiers,
+        rules: new RuleBook(platform.table.config, platform.clock),
+      },
+      platform.clock.now(),
+    );
+  } else {
+    report = await withLocalStore(options, (runtime) =>
+      verify(
+        {
+          trail: runtime.platform.table.audit,
+          anchors: runtime.anchors,
+          store: runtime.store,
+          rules: new RuleBook(runtime.config, runtime.platform.clock),
+        },
+        runtime.platform.clock.now(),
+      ),
+    );
+  }
+  out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerifyText(report));
+  const changedDays = report.days.filter((d) => d.changedShards.length > 0).length;
+  if (report.failed.length > 0 || changedDays > 0)
+    throw new RuntimeFailure(
+      `${report.failed.length} dossier(s) and ${changedDays} anchored day(s) do not follow from the audit trail`,
+    );
+  return report;
+}

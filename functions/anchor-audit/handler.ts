@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { logger } from '../../shared/adapters/observability.ts';
+import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
+import { type AnchorDeps, anchorAuditDays } from '../../shared/use-cases/anchor-audit.ts';
+import { anchorDepsFromEnvironment } from './deps.ts';
+
+/**
+ * Daily, after midnight Vietnam time: hashes every whole day's audit entries not anchored yet and writes
+ * each day's head, chained to the day before, where no operator can rewrite it (ADR 0021).
+ */
+export function createAnchorHandler(deps: AnchorDeps) {
+  return middy<unknown, { anchored: string[] }>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(async () => {
+      const result = await anchorAuditDays(deps);
+      metrics.addMetric('AnchoredDays', MetricUnit.Count, result.anchored.length);
+      logger.info('audit days anchored', { days: result.anchored, location: deps.anchors.location });
+      return result;
+    });
+}
+
+let wired: ReturnType<typeof createAnchorHandler> | undefined;
+
+/** The Lambda entry point. */
+export const handler = async (event: unknown, context: Parameters<ReturnType<typeof createAnchorHandler>>[1]) => {
+  wired ??= createAnchorHandler(anchorDepsFromEnvironment());
+  return wired(event, context);
+};

@@ -1,0 +1,130 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { AuditAnchor } from '../domain/audit/audit-chain.ts';
+import { AnchorExistsError, type AuditAnchorStore } from '../ports/audit-trail.ts';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Anchors in an S3 bucket under Object Lock in compliance mode (ADR 0021, the CDK app's `AuditAnchors`):
+ * `anchors/<day>.json`, written once (`If-None-Match: *`); the bucket's default retention keeps every
+ * version of it, so no one — the account's root included — can delete or replace it before it expires.
+ */
+export class S3AuditAnchorStore implements AuditAnchorStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  get location(): string {
+    return `s3://${this.bucket}/anchors/`;
+  }
+
+  async get(day: string): Promise<AuditAnchor | undefined> {
+    try {
+      const { Body } = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: `anchors/${day}.json` }),
+      );
+      return JSON.parse((await Body?.transformToString('utf8')) ?? '') as AuditAnchor;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  async put(anchor: AuditAnchor): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: `anchors/${anchor.day}.json`,
+          Body: `${JSON.stringify(anchor, null, 2)}\n`,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) throw new AnchorExistsError(`${anchor.day} is anchored already`);
+      throw error;
+    }
+  }
+
+  async latest(): Promise<AuditAnchor | undefined> {
+    let last: string | undefined;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: 'anchors/', ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        const day = object.Key?.slice('anchors/'.length, -'.json'.length);
+        if (day && DAY.test(day) && (last === undefined || day > last)) last = day;
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    return last ? this.get(last) : undefined;
+  }
+}
+
+/**
+ * Anchors as files (`<dir>/<day>.json`) for the local runtime, created exclusively, never rewritten by
+ * Đúng Hạn. A file protects nothing from whoever owns the machine: locally the anchor shows what verify
+ * checks, not a guarantee (ADR 0021). Without a directory, anchors live in memory.
+ */
+export class FileAuditAnchorStore implements AuditAnchorStore {
+  private readonly memory = new Map<string, AuditAnchor>();
+
+  constructor(private readonly dir: string | undefined) {}
+
+  get location(): string {
+    return this.dir ?? '(memory)';
+  }
+
+  async get(day: string): Promise<AuditAnchor | undefined> {
+    if (!this.dir) return this.memory.get(day);
+    try {
+      return JSON.parse(await readFile(join(this.dir, `${day}.json`), 'utf8')) as AuditAnchor;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async put(anchor: AuditAnchor): Promise<void> {
+    if (!this.dir) {
+      if (this.memory.has(anchor.day)) throw new AnchorExistsError(`${anchor.day} is anchored already`);
+      this.memory.set(anchor.day, anchor);
+      return;
+    }
+    await mkdir(this.dir, { recursive: true });
+    try {
+      await writeFile(join(this.dir, `${anchor.day}.json`), `${JSON.stringify(anchor, null, 2)}\n`, { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new AnchorExistsError(`${anchor.day} is anchored already`);
+      throw error;
+    }
+  }
+
+  async latest(): Promise<AuditAnchor | undefined> {
+    if (!this.dir) {
+      const days = [...this.memory.keys()].sort();
+      return days.length ? this.memory.get(days.at(-1) as string) : undefined;
+    }
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const days = names
+      .map((n) => n.replace(/\.json$/, ''))
+      .filter((d) => DAY.test(d))
+      .sort();
+    return days.length ? this.get(days.at(-1) as string) : undefined;
+  }
+}

@@ -1,0 +1,44 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { stateHash } from '../domain/audit/audit-chain.ts';
+import type { ReportRow } from '../domain/reports/report-row.ts';
+import type { AuditedRecord, AuditTrail } from '../ports/audit-trail.ts';
+import { auditPartition, dossierKey, PK, SHARD_IDS, SK, toAuditEntry, toRecord, unpack } from './dynamo-items.ts';
+import { batchGetAll, queryAll } from './dynamo-query.ts';
+
+/** The audit entries and the stored records in the single table (dynamo-items.ts holds the layout). */
+export class DynamoAuditTrail implements AuditTrail {
+  readonly shards = SHARD_IDS;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async *entries(day: string, shard: string) {
+    for await (const item of queryAll(this.client, this.tableName, {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': auditPartition(day, shard) },
+      ConsistentRead: true,
+    }))
+      yield toAuditEntry(item);
+  }
+
+  async auditedRecords(dossierIds: readonly string[]): Promise<Map<string, AuditedRecord>> {
+    const found = new Map<string, AuditedRecord>();
+    const keys = dossierIds.map((id) => ({ [PK]: dossierKey(id), [SK]: 'META' }));
+    for await (const item of batchGetAll(this.client, this.tableName, keys, { consistentRead: true })) {
+      const record = toRecord(item);
+      found.set(record.state.dossierId, {
+        record,
+        facts: {
+          version: record.version,
+          chainHead: typeof item.chainHead === 'string' ? item.chainHead : undefined,
+          state: stateHash(item.data as Uint8Array),
+        },
+        reportRow: item.report === undefined ? undefined : (unpack(item.report) as ReportRow),
+      });
+    }
+    return found;
+  }
+}

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * Tamper evidence (ADR 0021). Every stored change of a dossier — an event folded, a detector move, an
+ * approval, an administrator's recompute — writes an audit entry: the record version it produced, the hash
+ * of the stored record's bytes, the hash of the previous entry, and its own hash. A day's entries are
+ * hashed into the day's head, each day's head into the next, and the head anchored where operators cannot
+ * rewrite it. This module is the one home of what is hashed and how a chain is checked.
+ */
+
+/** One stored change of a dossier. */
+export interface AuditEntry {
+  dossierId: string;
+  /** The record version this change produced. */
+  seq: number;
+  /** When it was stored (ISO). */
+  at: string;
+  /** The previous entry's hash; '' when the dossier was first chained at this version. */
+  prev: string;
+  /** SHA-256 of the stored record's bytes. */
+  state: string;
+  /** How many log events the record was folded from (ADR 0011), and its status: for readers and checks. */
+  events: number;
+  status: string;
+  hash: string;
+}
+
+const sha256 = (text: string | Uint8Array) => createHash('sha256').update(text).digest('base64url');
+
+/** The hash of a record as stored (its exact bytes). */
+export function stateHash(stored: Uint8Array | string): string {
+  return sha256(stored);
+}
+
+/** An entry's hash: every field but the hash, in a fixed order (version 1 of the format). */
+export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
+  return sha256(
+    ['dunghan-audit-1', entry.dossierId, entry.seq, entry.at, entry.prev, entry.state, entry.events, entry.status].join(
+      '\n',
+    ),
+  );
+}
+
+/** An entry with its hash. */
+export function auditEntry(fields: Omit<AuditEntry, 'hash'>): AuditEntry {
+  return { ...fields, hash: entryHash(fields) };
+}
+
+/** A day's anchor: the heads of its shards, chained to the previous day's anchor. */
+export interface AuditAnchor {
+  /** The Vietnamese calendar day (YYYY-MM-DD) whose entries it covers. */
+  day: string;
+  entries: number;
+  /** Per shard, the running hash of its entries in key order ('' for a shard without entries). */
+  shards: Record<string, string>;
+  /** The previous anchored day's head ('' for the first). */
+  prev: string;
+  prevDay?: string | undefined;
+  head: string;
+  anchoredAt: string;
+}
+
+/** Folds one entry into a shard's running hash. */
+export function nextShardHead(head: string, entryHashValue: string): string {
+  return sha256(`${head}\n${entryHashValue}`);
+}
+
+/** The day's head from its shards' heads and the previous day's head. */
+export function dayHead(day: string, shards: Record<string, string>, prev: string): string {
+  const parts = Object.keys(shards)
+    .sort()
+    .map((s) => `${s}=${shards[s]}`);
+  return sha256(['dunghan-anchor-1', day, prev, ...parts].join('\n'));
+}
+
+/** What does not follow, for one dossier or one day: a code, and the words a supervisor reads. */
+export interface AuditProblem {
+  code:
+    | 'entry_altered'
+    | 'entry_missing'
+    | 'chain_broken'
+    | 'head_missing'
+    | 'record_changed_outside'
+    | 'field_mismatch'
+    | 'result_mismatch'
+    | 'events_missing'
+    | 'report_row_mismatch'
+    | 'day_changed_since_anchor';
+  field?: string | undefined;
+  message: string;
+}
+
+/**
+ * A dossier's chain as a verify pass streams it (entries in key order, each day after the other): the
+ * last version seen and its hashes (several when writers raced for a version: only one of them was
+ * stored, the others are orphans), and what did not follow.
+ */
+export interface ChainWalk {
+  lastSeq: number;
+  /** Hashes of the entries seen at `lastSeq`, with the record state each recorded. */
+  candidates: { hash: string; state: string }[];
+  problems: AuditProblem[];
+  entries: number;
+  orphans: number;
+}
+
+/** Starts a walk at the first entry seen (its predecessors lie before the range, trusted). */
+export function startWalk(): ChainWalk {
+  return { lastSeq: 0, candidates: [], problems: [], entries: 0, orphans: 0 };
+}
+
+/** Adds the next entry of a dossier to its walk; records what does not follow. */
+export function walkEntry(walk: ChainWalk, entry: AuditEntry): void {
+  walk.entries += 1;
+  const { hash, ...fields } = entry;
+  if (entryHash(fields) !== hash) {
+    walk.problems.push({
+      code: 'entry_altered',
+      message: `Mục nhật ký của phiên bản ${entry.seq} đã bị sửa: mã băm không khớp nội dung.`,
+    });
+  }
+  if (walk.candidates.length === 0) {
+    walk.lastSeq = entry.seq;
+    walk.candidates = [{ hash, state: entry.state }];
+    return;
+  }
+  if (entry.seq === walk.lastSeq) {
+    // Two writers raced for this version: one was stored, the other's entry is an orphan.
+    walk.candidates.push({ hash, state: entry.state });
+    walk.orphans += 1;
+    return;
+  }
+  if (entry.seq !== walk.lastSeq + 1) {
+    walk.problems.push({
+      code: 'entry_missing',
+      message: `Thiếu mục nhật ký của phiên bản ${walk.lastSeq + 1}${
+        entry.seq > walk.lastSeq + 2 ? ` đến ${entry.seq - 1}` : ''
+      } (đã bị xóa).`,
+    });
+  } else if (!walk.candidates.some((c) => c.hash === entry.prev)) {
+    walk.problems.push({
+      code: 'chain_broken',
+      message: `Chuỗi nhật ký đứt ở phiên bản ${entry.seq}: mục của phiên bản ${walk.lastSeq} không phải mục nó nối tới.`,
+    });
+  }
+  walk.lastSeq = entry.seq;
+  walk.candidates = [{ hash, state: entry.state }];
+}
+
+/** A stored record as verify reads it: its version, chain head and the hash of its exact bytes. */
+export interface StoredRecordFacts {
+  version: number;
+  /** The hash of the entry the last write recorded; absent on records stored before the chain existed. */
+  chainHead?: string | undefined;
+  state: string;
+}
+
+/**
+ * Checks the stored record against its walk: its head must be an entry seen at its version, recording
+ * exactly its bytes. A record changed after the range (a later version) is only checked by its own head.
+ */
+export function checkHead(walk: ChainWalk, record: StoredRecordFacts): AuditProblem[] {
+  if (!record.chainHead) return [];
+  if (record.version > walk.lastSeq) return [];
+  if (record.version < walk.lastSeq) {
+    return [
+      {
+        code: 'record_changed_outside',
+        message: `Bản ghi ở phiên bản ${record.version} nhưng nhật ký đã tới phiên bản ${walk.lastSeq}: bản ghi bị thay bằng một bản cũ hơn.`,
+      },
+    ];
+  }
+  const head = walk.candidates.find((c) => c.hash === record.chainHead);
+  if (!head) {
+    return [
+      {
+        code: 'head_missing',
+        message: `Không còn mục nhật ký của phiên bản ${record.version} mà bản ghi trỏ tới (đã bị xóa hoặc sửa).`,
+      },
+    ];
+  }
+  if (head.state !== record.state) {
+    return [
+      {
+        code: 'record_changed_outside',
+        message: `Bản ghi đã bị sửa ngoài Đúng Hạn: nội dung lưu không khớp mục nhật ký của phiên bản ${record.version}.`,
+      },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,52 @@
+import { formatCount } from '../letters/vietnamese-format.ts';
+import { vnDate } from '../reports/report-tables.ts';
+import type { AuditProblem } from './audit-chain.ts';
+
+/** What `dunghan verify` found (shared/use-cases/verify-dossiers.ts), as the text a supervisor reads. */
+export interface VerifyFindings {
+  from: string;
+  to: string;
+  days: { day: string; entries: number; anchored: boolean; changedShards: string[] }[];
+  verified: number;
+  passed: number;
+  failed: { dossierId: string; problems: AuditProblem[] }[];
+  pending: string[];
+  entries: number;
+  orphans: number;
+  anchorLocation: string;
+}
+
+/** The findings in Vietnamese: counts first, then each day changed since anchored, then each dossier. */
+export function renderVerifyText(report: VerifyFindings): string {
+  const anchored = report.days.filter((d) => d.anchored);
+  const changed = report.days.filter((d) => d.changedShards.length > 0);
+  const lines = [
+    'KIỂM TRA TÍNH TOÀN VẸN CỦA HỒ SƠ (dunghan verify)',
+    `Khoảng kiểm tra: từ ${vnDate(report.from)} đến ${vnDate(report.to)}; nơi neo nhật ký: ${report.anchorLocation}`,
+    `Đã kiểm tra ${formatCount(report.verified)} hồ sơ có thay đổi trong khoảng (${formatCount(report.entries)} mục nhật ký): ${formatCount(report.passed)} khớp, ${formatCount(report.failed.length)} không khớp.`,
+    `Ngày đã neo: ${formatCount(anchored.length)}/${formatCount(report.days.length)}; ngày có nhật ký bị thay đổi sau khi neo: ${
+      changed.length === 0
+        ? 'không có'
+        : changed.map((d) => `${vnDate(d.day)} (phân mảnh ${d.changedShards.join(', ')})`).join('; ')
+    }.`,
+  ];
+  if (report.pending.length > 0)
+    lines.push(
+      `${formatCount(report.pending.length)} hồ sơ có sự kiện đang chờ xử lý (chưa tính vào bản ghi), kiểm tra lại sau: ${report.pending.join(', ')}.`,
+    );
+  if (report.orphans > 0)
+    lines.push(`${formatCount(report.orphans)} mục nhật ký của lần ghi bị hủy do ghi đồng thời (không phải lỗi).`);
+  const unanchored = report.days.filter((d) => !d.anchored && d.entries > 0);
+  if (unanchored.length > 0)
+    lines.push(
+      `Chưa neo (hôm nay, hoặc việc neo hằng ngày chưa chạy): ${unanchored.map((d) => vnDate(d.day)).join(', ')}.`,
+    );
+  if (report.failed.length > 0) {
+    lines.push('', 'Hồ sơ không khớp nhật ký:');
+    for (const f of report.failed) {
+      lines.push(`- ${f.dossierId}:`);
+      for (const p of f.problems) lines.push(`    • ${p.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

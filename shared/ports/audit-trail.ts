@@ -1,0 +1,39 @@
+import type { AuditAnchor, AuditEntry, StoredRecordFacts } from '../domain/audit/audit-chain.ts';
+import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import type { ReportRow } from '../domain/reports/report-row.ts';
+
+/** A stored record as verify reads it: the record, the facts its chain is checked by, its report row. */
+export interface AuditedRecord {
+  record: DossierRecord;
+  facts: StoredRecordFacts;
+  reportRow?: ReportRow | undefined;
+}
+
+/** The audit entries of the dossiers' changes (ADR 0021), as written by the dossier store. */
+export interface AuditTrail {
+  /** The shards a day's entries are spread over. */
+  readonly shards: readonly string[];
+  /** A day's entries in one shard, in key order (by dossier, then version). */
+  entries(day: string, shard: string): AsyncIterable<AuditEntry>;
+  /** The stored records of these dossiers (absent: no record stored). */
+  auditedRecords(dossierIds: readonly string[]): Promise<Map<string, AuditedRecord>>;
+}
+
+/** Thrown when a day is anchored already: an anchor is written once, never replaced. */
+export class AnchorExistsError extends Error {
+  override name = 'AnchorExistsError';
+}
+
+/**
+ * Where each day's head is anchored, out of reach of whoever can write the table: an S3 object under
+ * Object Lock on AWS, a file locally (ADR 0021).
+ */
+export interface AuditAnchorStore {
+  get(day: string): Promise<AuditAnchor | undefined>;
+  /** Writes a day's anchor once; AnchorExistsError when it is there already. */
+  put(anchor: AuditAnchor): Promise<void>;
+  /** The latest anchored day, if any. */
+  latest(): Promise<AuditAnchor | undefined>;
+  /** Where the anchors are, for the operator (a bucket, a directory). */
+  readonly location: string;
+}

@@ -1,0 +1,75 @@
+import { type AuditAnchor, type AuditEntry, dayHead, nextShardHead } from '../domain/audit/audit-chain.ts';
+import { AnchorExistsError, type AuditAnchorStore, type AuditTrail } from '../ports/audit-trail.ts';
+import type { Clock } from '../ports/clock.ts';
+import { vietnamDay } from '../support/vietnam-time.ts';
+
+export interface AnchorDeps {
+  trail: AuditTrail;
+  anchors: AuditAnchorStore;
+  clock: Clock;
+}
+
+/** The day after a `YYYY-MM-DD` day. */
+export function dayAfter(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * A day's shard heads and entry count, read from the trail (what an anchor and a verify both compute);
+ * `onEntry` sees each entry on the way (verify walks the chains in the same pass).
+ */
+export async function hashDay(
+  trail: Pick<AuditTrail, 'shards' | 'entries'>,
+  day: string,
+  options: { shards?: readonly string[]; onEntry?: (entry: AuditEntry) => void } = {},
+): Promise<{ shards: Record<string, string>; entries: number }> {
+  const shards: Record<string, string> = {};
+  let entries = 0;
+  for (const shard of options.shards ?? trail.shards) {
+    let head = '';
+    for await (const entry of trail.entries(day, shard)) {
+      options.onEntry?.(entry);
+      head = nextShardHead(head, entry.hash);
+      entries += 1;
+    }
+    shards[shard] = head;
+  }
+  return { shards, entries };
+}
+
+/**
+ * Anchors every whole day not anchored yet, up to yesterday (Vietnam time), each chained to the one
+ * before (ADR 0021); the first anchor starts at yesterday. At most `maxDays` a run, so a long gap is
+ * closed over several runs. Two runs racing: the second finds the day anchored and goes on from it.
+ */
+export async function anchorAuditDays(deps: AnchorDeps, maxDays = 31): Promise<{ anchored: string[] }> {
+  const now = deps.clock.now();
+  const yesterday = vietnamDay(now - 86_400_000);
+  let last = await deps.anchors.latest();
+  let day = last ? dayAfter(last.day) : yesterday;
+  const anchored: string[] = [];
+  while (day <= yesterday && anchored.length < maxDays) {
+    const { shards, entries } = await hashDay(deps.trail, day);
+    const prev = last?.head ?? '';
+    const anchor: AuditAnchor = {
+      day,
+      entries,
+      shards,
+      prev,
+      ...(last ? { prevDay: last.day } : {}),
+      head: dayHead(day, shards, prev),
+      anchoredAt: new Date(deps.clock.now()).toISOString(),
+    };
+    try {
+      await deps.anchors.put(anchor);
+      anchored.push(day);
+      last = anchor;
+    } catch (error) {
+      if (!(error instanceof AnchorExistsError)) throw error;
+      last = (await deps.anchors.get(day)) ?? anchor;
+    }
+    day = dayAfter(day);
+  }
+  return { anchored };
+}

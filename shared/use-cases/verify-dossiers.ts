@@ -1,0 +1,154 @@
+import {
+  type AuditProblem,
+  type ChainWalk,
+  checkHead,
+  dayHead,
+  startWalk,
+  walkEntry,
+} from '../domain/audit/audit-chain.ts';
+import { checkAgainstEvents, checkReportRow } from '../domain/audit/check-record.ts';
+import { foldDossier } from '../domain/dossier/dossier-state.ts';
+import type { AuditAnchorStore, AuditTrail } from '../ports/audit-trail.ts';
+import type { DossierStore } from '../ports/dossier-store.ts';
+import { describeError } from '../support/describe-error.ts';
+import { mapLimit } from '../support/map-limit.ts';
+import { dayAfter, hashDay } from './anchor-audit.ts';
+import { foldContextOf } from './ingest-dossier-event.ts';
+import type { RuleBook } from './rule-book.ts';
+
+export interface VerifyDeps {
+  trail: AuditTrail;
+  anchors: AuditAnchorStore;
+  store: Pick<DossierStore, 'listEvents'>;
+  rules: RuleBook;
+}
+
+export interface VerifyReport {
+  from: string;
+  to: string;
+  /** Each day of the range: its entries, and whether its anchor matches (null: not anchored). */
+  days: { day: string; entries: number; anchored: boolean; changedShards: string[] }[];
+  /** Dossiers with a change in the range: each was verified. */
+  verified: number;
+  passed: number;
+  failed: { dossierId: string; problems: AuditProblem[] }[];
+  /** Dossiers whose log holds events not folded yet (a delivery in flight): their fields wait. */
+  pending: string[];
+  entries: number;
+  /** Entries of writers that lost the race for a version (harmless). */
+  orphans: number;
+  anchorLocation: string;
+}
+
+/** The days from `from` to `to`, both included. */
+function daysOf(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = from; day <= to; day = dayAfter(day)) days.push(day);
+  return days;
+}
+
+/**
+ * `dunghan verify` (ADR 0021): walks the audit entries of every day in the range, shard by shard (a
+ * dossier's entries are all in its shard, so memory is one shard's dossiers), checks each chain link and
+ * each entry's hash, then each dossier met: its stored record must be the one its last entry recorded,
+ * its report row the one its record gives, its event log must still hold every event it was folded from
+ * and refold to the same status, finish instants and result. Each day's entries are rehashed and
+ * compared with its anchor.
+ */
+export async function verifyDossiers(
+  deps: VerifyDeps,
+  range: { from: string; to: string },
+  options: { concurrency?: number } = {},
+): Promise<VerifyReport> {
+  const days = daysOf(range.from, range.to);
+  const report: VerifyReport = {
+    from: range.from,
+    to: range.to,
+    days: [],
+    verified: 0,
+    passed: 0,
+    failed: [],
+    pending: [],
+    entries: 0,
+    orphans: 0,
+    anchorLocation: deps.anchors.location,
+  };
+  const dayShards = new Map<string, Record<string, string>>();
+  const dayEntries = new Map<string, number>();
+  const book = await deps.rules.current();
+  for (const shard of deps.trail.shards) {
+    const walks = new Map<string, ChainWalk>();
+    for (const day of days) {
+      // One pass per day and shard: the anchor's running hash and each dossier's walk.
+      const { shards, entries } = await hashDay(deps.trail, day, {
+        shards: [shard],
+        onEntry: (entry) => {
+          let walk = walks.get(entry.dossierId);
+          if (!walk) {
+            walk = startWalk();
+            walks.set(entry.dossierId, walk);
+          }
+          walkEntry(walk, entry);
+        },
+      });
+      dayShards.set(day, { ...(dayShards.get(day) ?? {}), ...shards });
+      dayEntries.set(day, (dayEntries.get(day) ?? 0) + entries);
+      report.entries += entries;
+    }
+    const ids = [...walks.keys()];
+    for (let i = 0; i < ids.length; i += 100) {
+      const batch = ids.slice(i, i + 100);
+      const stored = await deps.trail.auditedRecords(batch);
+      await mapLimit(batch, options.concurrency ?? 8, async (dossierId) => {
+        const walk = walks.get(dossierId) as ChainWalk;
+        report.orphans += walk.orphans;
+        report.verified += 1;
+        const problems = [...walk.problems];
+        const audited = stored.get(dossierId);
+        if (!audited) {
+          problems.push({
+            code: 'head_missing',
+            message: 'Bản ghi hồ sơ không còn trong bảng dù nhật ký có thay đổi của nó (đã bị xóa).',
+          });
+        } else {
+          problems.push(...checkHead(walk, audited.facts));
+          problems.push(...checkReportRow(audited.record, audited.reportRow));
+          try {
+            const log = await deps.store.listEvents(dossierId);
+            const refolded = foldDossier(
+              dossierId,
+              log.map((l) => l.event),
+              foldContextOf(book, audited.record),
+            );
+            const events = checkAgainstEvents(audited.record, refolded, log.length);
+            if (events.pending) report.pending.push(dossierId);
+            problems.push(...events.problems);
+          } catch (error) {
+            problems.push({
+              code: 'field_mismatch',
+              message: `Không tính lại được hồ sơ từ các sự kiện: ${describeError(error)}`,
+            });
+          }
+        }
+        if (problems.length === 0) report.passed += 1;
+        else report.failed.push({ dossierId, problems });
+      });
+    }
+  }
+  for (const day of days) {
+    const shards = dayShards.get(day) ?? {};
+    const anchor = await deps.anchors.get(day);
+    const changedShards = anchor
+      ? Object.keys({ ...anchor.shards, ...shards })
+          .filter((s) => (anchor.shards[s] ?? '') !== (shards[s] ?? ''))
+          .sort()
+      : [];
+    if (anchor && changedShards.length === 0 && dayHead(day, anchor.shards, anchor.prev) !== anchor.head) {
+      changedShards.push('(head)');
+    }
+    report.days.push({ day, entries: dayEntries.get(day) ?? 0, anchored: anchor !== undefined, changedShards });
+  }
+  report.failed.sort((a, b) => a.dossierId.localeCompare(b.dossierId));
+  report.pending.sort();
+  return report;
+}

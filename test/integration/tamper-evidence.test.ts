@@ -1,0 +1,214 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { auditPartition, dossierKey, pack, shardOf, unpack } from '../../shared/adapters/dynamo-items.ts';
+import { auditEntry, stateHash } from '../../shared/domain/audit/audit-chain.ts';
+import { renderVerifyText } from '../../shared/domain/audit/render-verify.ts';
+import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
+import { vietnamDay } from '../../shared/support/vietnam-time.ts';
+import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { type VerifyReport, verifyDossiers } from '../../shared/use-cases/verify-dossiers.ts';
+import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
+
+/*
+ * Issue #19, tamper evidence (ADR 0021): dossiers live through dynalite on a simulated clock, each day
+ * is anchored, then stored items are edited behind Đúng Hạn's back — a finish date moved before the due
+ * date, an audit entry deleted, a result flipped to on time, a report row laundered, a whole chain
+ * rewritten consistently — and `verify` names each edited dossier and what does not follow, while the
+ * untouched ones pass.
+ */
+let now = Date.parse('2026-11-02T09:00:00+07:00');
+let runtime: LocalRuntime;
+const ids = Array.from({ length: 8 }, (_, i) => `H21.65.01-261102-02${String(i).padStart(2, '0')}`);
+const [MOVED, DELETED, FLIPPED, LAUNDERED, REWRITTEN] = ids as [string, string, string, string, string];
+const range = { from: '2026-11-01', to: '2026-11-20' };
+
+async function deliver(event: ReturnType<typeof communeLandReceipt>) {
+  now = Math.max(now, Date.parse(String((event.detail as { occurredAt: string }).occurredAt)));
+  const [delivery] = await runtime.deliver(event);
+  if (!delivery?.ok) throw delivery?.error;
+}
+
+function verify(): Promise<VerifyReport> {
+  return verifyDossiers(
+    {
+      trail: runtime.platform.table.audit,
+      anchors: runtime.anchors,
+      store: runtime.store,
+      rules: new RuleBook(runtime.config, runtime.platform.clock),
+    },
+    range,
+  );
+}
+
+const docs = () => runtime.clients.documents;
+const table = () => runtime.tableName;
+
+async function metaItem(id: string): Promise<Record<string, unknown>> {
+  const { Item } = await docs().send(
+    new GetCommand({ TableName: table(), Key: { pk: dossierKey(id), sk: 'META' }, ConsistentRead: true }),
+  );
+  if (!Item) throw new Error(id);
+  return Item;
+}
+
+/** Rewrites a record's stored bytes directly in the table, as an operator with write access could. */
+async function editRecord(id: string, change: (record: DossierRecord) => void): Promise<Record<string, unknown>> {
+  const item = await metaItem(id);
+  const data = unpack(item.data) as DossierRecord;
+  change(data);
+  const edited = { ...item, data: pack(data) };
+  await docs().send(new PutCommand({ TableName: table(), Item: edited }));
+  return edited;
+}
+
+async function auditItems(id: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let d = 2; d <= 19; d += 1) {
+    const day = `2026-11-${String(d).padStart(2, '0')}`;
+    const { Items } = await docs().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :id)',
+        ExpressionAttributeValues: { ':pk': auditPartition(day, shardOf(id)), ':id': `${id}#` },
+      }),
+    );
+    items.push(...(Items ?? []));
+  }
+  return items.sort((a, b) => Number(a.seq) - Number(b.seq));
+}
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ mail: true, clock: { now: () => now }, ruleCacheMs: 0 });
+  // Received Mon 02/11 (due Thu 12/11 17:00); the first day anchored on the morning of the 3rd.
+  for (const id of ids) await deliver(communeLandReceipt(id, { steps: undefined }));
+  now = Date.parse('2026-11-03T08:00:00+07:00');
+  expect((await runtime.anchor()).anchored).toEqual(['2026-11-02']);
+  // Returned: the first four late (16/11), the others early (10/11); a detector run in between.
+  for (const [i, id] of ids.entries()) {
+    if (i >= 4) {
+      await deliver(
+        lifecycleEvent('DossierResolved', {
+          dossierId: id,
+          eventId: `${id}/resolved`,
+          occurredAt: '2026-11-10T10:00:00+07:00',
+        }),
+      );
+    }
+  }
+  now = Date.parse('2026-11-13T08:00:00+07:00');
+  await runtime.detect();
+  for (const id of ids.slice(0, 4)) {
+    await deliver(
+      lifecycleEvent('DossierResolved', {
+        dossierId: id,
+        eventId: `${id}/resolved`,
+        occurredAt: '2026-11-16T10:00:00+07:00',
+      }),
+    );
+  }
+  now = Date.parse('2026-11-20T08:00:00+07:00');
+  const { anchored } = await runtime.anchor();
+  expect(anchored[0]).toBe('2026-11-03');
+  expect(anchored.at(-1)).toBe('2026-11-19');
+}, 120_000);
+
+afterAll(async () => {
+  await runtime?.close();
+});
+
+describe('tamper evidence: dunghan verify', () => {
+  it('passes every untouched dossier and anchored day', async () => {
+    const report = await verify();
+    expect(report.failed).toEqual([]);
+    expect(report.verified).toBe(ids.length);
+    expect(report.passed).toBe(ids.length);
+    expect(report.days.filter((d) => d.anchored).map((d) => d.day)).toContain('2026-11-16');
+    expect(report.days.every((d) => d.changedShards.length === 0)).toBe(true);
+    expect(renderVerifyText(report)).toContain(`Đã kiểm tra ${ids.length} hồ sơ có thay đổi trong khoảng`);
+  });
+
+  it('names each edited dossier and what does not follow; the others still pass', async () => {
+    // A finish date moved before the due date, the result made on time to match.
+    await editRecord(MOVED, (r) => {
+      r.state.resolvedAt = '2026-11-11T10:00:00+07:00';
+      r.state.closedAt = '2026-11-11T10:00:00+07:00';
+      r.state.result = 'on_time';
+    });
+    // An audit entry deleted (the one of the detector's move, in the middle of the chain).
+    const entries = await auditItems(DELETED);
+    const middle = entries[1];
+    if (!middle) throw new Error('no middle entry');
+    await docs().send(new DeleteCommand({ TableName: table(), Key: { pk: middle.pk, sk: middle.sk } }));
+    // The result flipped to on time, nothing else.
+    await editRecord(FLIPPED, (r) => {
+      r.state.result = 'on_time';
+    });
+    // The report row laundered, the record left alone (reports read only rows).
+    const row = await metaItem(LAUNDERED);
+    const report = unpack(row.report) as Record<string, unknown>;
+    await docs().send(
+      new PutCommand({ TableName: table(), Item: { ...row, report: pack({ ...report, result: 'on_time' }) } }),
+    );
+    // The whole chain rewritten consistently: the record edited, its last entry re-hashed, its head moved.
+    const edited = await editRecord(REWRITTEN, (r) => {
+      r.state.resolvedAt = '2026-11-09T10:00:00+07:00';
+      r.state.closedAt = '2026-11-09T10:00:00+07:00';
+      r.state.result = 'early';
+    });
+    const last = (await auditItems(REWRITTEN)).at(-1);
+    if (!last) throw new Error('no entry');
+    const forged = auditEntry({
+      dossierId: REWRITTEN,
+      seq: Number(last.seq),
+      at: String(last.at),
+      prev: String(last.prev),
+      state: stateHash(edited.data as Uint8Array),
+      events: Number(last.events),
+      status: String(last.status),
+    });
+    await docs().send(new DeleteCommand({ TableName: table(), Key: { pk: last.pk, sk: last.sk } }));
+    await docs().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...last,
+          ...forged,
+          sk: `${REWRITTEN}#${String(forged.seq).padStart(10, '0')}#${forged.hash.slice(0, 16)}`,
+        },
+      }),
+    );
+    await docs().send(new PutCommand({ TableName: table(), Item: { ...edited, chainHead: forged.hash } }));
+
+    const result = await verify();
+    const problems = Object.fromEntries(result.failed.map((f) => [f.dossierId, f.problems.map((p) => p.code)]));
+    expect(Object.keys(problems).sort()).toEqual([MOVED, DELETED, FLIPPED, LAUNDERED, REWRITTEN].sort());
+    expect(problems[MOVED]).toEqual(
+      expect.arrayContaining(['record_changed_outside', 'field_mismatch', 'report_row_mismatch']),
+    );
+    expect(result.failed.find((f) => f.dossierId === MOVED)?.problems.map((p) => p.field)).toEqual(
+      expect.arrayContaining(['resolvedAt', 'closedAt']),
+    );
+    expect(problems[DELETED]).toEqual(['entry_missing']);
+    expect(problems[FLIPPED]).toEqual(expect.arrayContaining(['record_changed_outside', 'result_mismatch']));
+    expect(problems[LAUNDERED]).toEqual(['report_row_mismatch']);
+    // The rewritten chain is consistent in itself; its events still tell the truth.
+    expect(problems[REWRITTEN]).not.toContain('record_changed_outside');
+    expect(problems[REWRITTEN]).toContain('field_mismatch');
+    expect(result.passed).toBe(ids.length - 5);
+    // The days whose entries changed since anchored: the deleted entry's day and the rewritten entry's.
+    const changed = result.days.filter((d) => d.changedShards.length > 0).map((d) => d.day);
+    expect(changed).toEqual(
+      [...new Set([vietnamDay(Date.parse(String(middle.at))), vietnamDay(Date.parse(String(last.at)))])].sort(),
+    );
+    const text = renderVerifyText(result);
+    if (process.env.SHOW_VERIFY) console.info(text);
+    expect(text).toContain(`${result.failed.length} không khớp`);
+    expect(text).toContain(`- ${MOVED}:`);
+    expect(text).toContain(
+      'ngày giải quyết xong (resolvedAt): bản ghi ghi 11/11/2026 10:00, các sự kiện cho 16/11/2026 10:00',
+    );
+    expect(text).toContain('Dòng báo cáo không khớp bản ghi');
+    expect(text).toContain('ngày có nhật ký bị thay đổi sau khi neo:');
+  });
+});
