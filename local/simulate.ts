@@ -196,6 +196,8 @@ export async function simulate(
     }
     await timed('ingest', () => deliverUntil(dayEnd));
     now = Math.max(now, dayEnd - 1);
+    // The daily anchoring of the audit trail, as on AWS after midnight: every whole day before today.
+    await runtime.anchor();
     await options.onDayEnd?.(runtime, now);
     bar.update(next, {
       day: vietnamDay(dayEnd - 1),
