@@ -7,7 +7,8 @@ import { StatelessStack } from './stacks/stateless-stack.ts';
 /**
  * The app: both stacks, cdk-nag AwsSolutions checks and the acknowledged findings. Parameters come as
  * context: `senderEmail`, `alarmEmail`, `adminEmails` (comma-separated), `region`, `eventBusName`, and
- * for citizens' phones `znsTemplateId`, `sms` (`true`) and `smsSender` (ADR 0019).
+ * for citizens' phones `znsTemplateId`, `sms` (`true`) and `smsSender` (ADR 0019); `anchorRetentionYears` for the
+ * audit anchors' Object Lock (ADR 0021, default 10).
  */
 export function buildApp(props: AppProps = {}): { app: App; stateful: StatefulStack; stateless: StatelessStack } {
   const app = new App(props);
@@ -21,6 +22,7 @@ export function buildApp(props: AppProps = {}): { app: App; stateful: StatefulSt
     env,
     description: 'Đúng Hạn — stateful resources (retained)',
     senderEmail: context('senderEmail') ?? 'dunghan@example.gov.vn',
+    anchorRetentionYears: context('anchorRetentionYears') ? Number(context('anchorRetentionYears')) : undefined,
   });
   const stateless = new StatelessStack(app, 'DungHanStateless', {
     env,

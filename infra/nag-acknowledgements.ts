@@ -34,13 +34,28 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
       "SendTextMessage names the sender (phone number, pool or sender id) chosen at deployment and the configuration set; the grant covers the account's End User Messaging SMS resources in this region, nothing else.",
     );
   }
-  for (const queue of [stateless.ingest.deadLetters, stateless.detector.deadLetters]) {
+  for (const queue of [stateless.ingest.deadLetters, stateless.detector.deadLetters, stateless.audit.deadLetters]) {
     acknowledge(
       queue,
       'AwsSolutions::AwsSolutions-SQS3',
-      'This queue is itself a dead-letter queue (of the ingest rule and function, or of the detector schedule).',
+      'This queue is itself a dead-letter queue (of the ingest rule and function, of the detector schedule, or of the anchoring schedule).',
     );
   }
+  acknowledge(
+    stateless.audit.function,
+    'AwsSolutions::AwsSolutions-IAM5[Resource::<AuditAnchors1A79D4A3.Arn>/anchors/*]',
+    "The anchoring function reads and writes one object per day under anchors/ (the day is the key); the bucket's Object Lock keeps each version whatever is put.",
+  );
+  acknowledge(
+    stateless.audit.function,
+    'AwsSolutions::AwsSolutions-IAM5[Resource::DungHanStateful:ExportsOutputFnGetAttAuditAnchors1A79D4A3Arn416F6F7C/anchors/*]',
+    "The anchoring function reads and writes one object per day under anchors/ (the day is the key); the bucket's Object Lock keeps each version whatever is put.",
+  );
+  acknowledge(
+    stateless,
+    'AwsSolutions::AwsSolutions-IAM5[Resource::<AuditAnchorFunction2AD476FC.Arn>:*]',
+    'The scheduler role may invoke the anchoring function and its versions; nothing else.',
+  );
   for (const fn of [
     stateless.ingest.function,
     stateless.detector.function,
@@ -49,6 +64,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     stateless.api.admin,
     stateless.api.sync,
     stateless.api.citizenPage,
+    stateless.audit.function,
   ]) {
     acknowledge(
       fn,

@@ -1,5 +1,6 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
@@ -8,6 +9,8 @@ import { TABLE_DESIGN, TABLE_INDEXES } from '../../shared/settings/table-design.
 export interface StatefulStackProps extends StackProps {
   /** The verified sender address of the emails (`noreply@…gov.vn`). */
   senderEmail: string;
+  /** How long each day's audit anchor is locked against deletion and change (ADR 0021); default 10 years. */
+  anchorRetentionYears?: number | undefined;
 }
 
 /** What outlives deployments: the table, the SES identity and the link secret. */
@@ -21,6 +24,10 @@ export class StatefulStack extends Stack {
   /** The Zalo Official Account's credentials for ZNS (ADR 0019), filled in by the province; rewritten on each token refresh. */
   readonly zaloCredentials: Secret;
   readonly senderEmail: string;
+  /** Each day's audit head (ADR 0021), under Object Lock in compliance mode: no one can rewrite it. */
+  readonly auditAnchors: Bucket;
+  /** The anchor bucket's server access log (who read or tried to write an anchor). */
+  readonly auditAnchorLogs: Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -47,6 +54,28 @@ export class StatefulStack extends Stack {
             ? {}
             : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
       })),
+    });
+    // Tamper evidence (ADR 0021): the daily anchors of the audit trail. Object Lock in compliance mode with
+    // a default retention: every version of every anchor is kept unchanged until it expires, whatever the
+    // credentials (the account's root included); versioning is what Object Lock requires.
+    this.auditAnchorLogs = new Bucket(this, 'AuditAnchorLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.auditAnchors = new Bucket(this, 'AuditAnchors', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(
+        Duration.days(365 * (props.anchorRetentionYears ?? 10)),
+      ),
+      serverAccessLogsBucket: this.auditAnchorLogs,
+      serverAccessLogsPrefix: 'anchors/',
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
     this.identity = new EmailIdentity(this, 'Sender', {

@@ -5,6 +5,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { ApiSubsystem } from '../constructs/api-subsystem.ts';
+import { AuditSubsystem } from '../constructs/audit-subsystem.ts';
 import { DetectorSubsystem } from '../constructs/detector-subsystem.ts';
 import { IngestSubsystem } from '../constructs/ingest-subsystem.ts';
 import type { Operations } from '../constructs/operations.ts';
@@ -34,6 +35,7 @@ export class StatelessStack extends Stack {
   readonly ingest: IngestSubsystem;
   readonly api: ApiSubsystem;
   readonly detector: DetectorSubsystem;
+  readonly audit: AuditSubsystem;
   readonly alarms: Topic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -77,6 +79,11 @@ export class StatelessStack extends Stack {
         znsTemplateId: props.znsTemplateId,
         sms: props.smsEnabled ? { originationIdentity: props.smsOriginationIdentity } : undefined,
       },
+      operations,
+    });
+    this.audit = new AuditSubsystem(this, 'Audit', {
+      table: stateful.table,
+      anchors: stateful.auditAnchors,
       operations,
     });
   }

@@ -107,7 +107,9 @@ describe('the CDK app', () => {
       KmsMasterKeyId: Match.anyValue(),
       MessageRetentionPeriod: 1209600,
     });
+    // Issue #19 adds the anchoring schedule's.
     expect(Object.values(stateless.findResources('AWS::SQS::Queue')).map((q) => q.DeletionPolicy)).toEqual([
+      'Retain',
       'Retain',
       'Retain',
     ]);
@@ -141,8 +143,9 @@ describe('the CDK app', () => {
   it('alarms on dead letters, errors, throttles and detector failures, to an SNS topic with the given subscription', () => {
     const alarms = Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'));
     // Issue #13 adds the alarm on parked dossiers (ADR 0012); #14 splits the API into two functions; #16
-    // adds the function that sends an approved apology at once; #17 the portal sync feed's function.
-    expect(alarms.length).toBe(18);
+    // adds the function that sends an approved apology at once; #17 the portal sync feed's function; #19
+    // the anchoring function (errors, throttles, dead letters, a day not anchored).
+    expect(alarms.length).toBe(22);
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossiersParked', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
@@ -299,6 +302,43 @@ describe('the CDK app', () => {
       GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
     });
     stateful.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'noreply@krongpa.gialai.gov.vn' });
+  });
+
+  it('anchors the audit trail daily in an Object Lock bucket (compliance mode) the anchoring function may only read and put (issue #19)', () => {
+    stateful.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3650 } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'anchors/' }),
+    });
+    const anchorBucket = Object.entries(stateful.findResources('AWS::S3::Bucket')).find(
+      ([, b]) => (b as { Properties: { ObjectLockEnabled?: boolean } }).Properties.ObjectLockEnabled,
+    );
+    expect(anchorBucket?.[1]).toMatchObject({ DeletionPolicy: 'Retain' });
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 0 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
+    });
+    const anchor = statementsOf('AuditAnchorFunctionServiceRoleDefaultPolicy');
+    expect(actions(anchor).filter((a) => !a.startsWith('xray:'))).toEqual([
+      'dynamodb:Query',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
+    const query = anchor.find((st) => actions([st]).includes('dynamodb:Query'));
+    expect(JSON.stringify(query)).toContain('"dynamodb:LeadingKeys":["AUDIT#*"]');
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ANCHOR_BUCKET: Match.anyValue() }) },
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AnchoredDays',
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
   });
 
   it('matches the template snapshot (asset hashes masked)', () => {
