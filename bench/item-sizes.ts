@@ -7,6 +7,8 @@ import { Writable } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { simulate } from '../local/simulate.ts';
 import { dynamoItemBytes, toRecord } from '../shared/adapters/dynamo-items.ts';
+import { RuleBook } from '../shared/use-cases/rule-book.ts';
+import { verifyDossiers } from '../shared/use-cases/verify-dossiers.ts';
 import { CapacityMeter, tableIndexes } from './capacity-meter.ts';
 
 export interface ItemSizeResult {
@@ -28,6 +30,11 @@ export interface ItemSizeResult {
   bookkeepingWriteUnitsPerRun: number;
   /** Write units per dossier by what was written: the table, each index. */
   writesBy: Record<string, number>;
+  /** Tamper evidence (ADR 0021): audit entries per dossier and their mean size. */
+  auditEntriesPerDossier: number;
+  auditItemBytes: number;
+  /** `dunghan verify` over the run's days: dossiers verified, read units per dossier, dossiers per second. */
+  verify: { dossiers: number; failed: number; readUnitsPerDossier: number; dossiersPerSecond: number; days: number };
 }
 
 /** DynamoDB item size: attribute names plus values, as the adapter checks it (one home for the rule). */
@@ -55,9 +62,24 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
   const { writeUnits, readUnits, bookkeepingWriteUnits, writesBy } = { ...meter, writesBy: new Map(meter.writesBy) };
   if (process.env.DUNGHAN_BENCH_DEBUG) console.error(Object.fromEntries(meter.failedConditions));
   try {
+    // `dunghan verify` over the simulated days, metered: its read units per dossier verified.
+    const readBefore = meter.readUnits;
+    const started = performance.now();
+    const verified = await verifyDossiers(
+      {
+        trail: runtime.platform.table.audit,
+        anchors: runtime.anchors,
+        store: runtime.store,
+        rules: new RuleBook(runtime.config, runtime.platform.clock),
+      },
+      { from: '2022-01-01', to: '2022-03-31' },
+    );
+    const verifySeconds = (performance.now() - started) / 1000;
+    const verifyReads = meter.readUnits - readBefore;
     const meta: number[] = [];
     let stageMoves = 0;
     const events: number[] = [];
+    const audit: number[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await runtime.clients.documents.send(
@@ -70,6 +92,7 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
           stageMoves += toRecord(item).stagesReached.length;
         }
         if (item.entity === 'event') events.push(size);
+        if (item.entity === 'audit') audit.push(size);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -87,6 +110,15 @@ export async function benchItemSizes(): Promise<ItemSizeResult> {
       writeUnitsPerDossier: writeUnits / Math.max(1, meta.length),
       readUnitsPerDossier: readUnits / Math.max(1, meta.length),
       bookkeepingWriteUnitsPerRun: bookkeepingWriteUnits / Math.max(1, result.detectorRuns),
+      auditEntriesPerDossier: audit.length / Math.max(1, meta.length),
+      auditItemBytes: mean(audit),
+      verify: {
+        dossiers: verified.verified,
+        failed: verified.failed.length,
+        readUnitsPerDossier: verifyReads / Math.max(1, verified.verified),
+        dossiersPerSecond: verified.verified / Math.max(0.001, verifySeconds),
+        days: verified.days.filter((d) => d.anchored).length,
+      },
       writesBy: Object.fromEntries(
         [...writesBy].map(([what, units]) => [what, Math.round((100 * units) / Math.max(1, meta.length)) / 100]),
       ),
@@ -143,7 +175,9 @@ export function costPerMillion(m: ItemSizeResult, lambdaMs = { ingest: 40, detec
     million;
   const busEvents = (m.eventsPerDossier + m.stageMovesPerDossier) * million;
   const emails = m.emailsPerDossier * million;
-  const storageGb = ((m.metaBytes + m.eventsPerDossier * m.eventItemBytes) * million) / 1024 ** 3;
+  const storageGb =
+    ((m.metaBytes + m.eventsPerDossier * m.eventItemBytes + m.auditEntriesPerDossier * m.auditItemBytes) * million) /
+    1024 ** 3;
   const dynamoRequests =
     (writeUnits / million) * PRICES.dynamoWriteUnitsPerMillion +
     (readUnits / million) * PRICES.dynamoReadUnitsPerMillion;

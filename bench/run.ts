@@ -8,7 +8,7 @@ import { benchDetector } from './detector-bench.ts';
 import { writeBenchSection } from './doc-section.ts';
 import { benchDueDates, benchRecompute } from './due-date-bench.ts';
 import { benchIngest } from './ingest-bench.ts';
-import { benchItemSizes, costPerMillion } from './item-sizes.ts';
+import { benchItemSizes, costPerMillion, PRICES } from './item-sizes.ts';
 import { benchLocalMemory } from './memory-bench.ts';
 import { benchRecomputeOnDynalite } from './recompute-bench.ts';
 import { benchReports } from './report-bench.ts';
@@ -129,7 +129,7 @@ const sizes = await benchItemSizes();
 const cost = costPerMillion(sizes);
 say(
   `Sample pipeline, 90 days: ${fmt(sizes.dossiers)} dossiers, ${fmt(sizes.events)} events, ${sizes.detectorRuns} detector runs, ${fmt(sizes.emails)} emails. ` +
-    `Dossier item (META) ${fmt(sizes.metaBytes)} B, audit item ${fmt(sizes.eventItemBytes)} B; per dossier ${sizes.eventsPerDossier.toFixed(2)} events, ${sizes.stageMovesPerDossier.toFixed(2)} stage moves, ${sizes.emailsPerDossier.toFixed(2)} emails.`,
+    `Dossier item (META) ${fmt(sizes.metaBytes)} B, event item ${fmt(sizes.eventItemBytes)} B, audit entry ${fmt(sizes.auditItemBytes)} B; per dossier ${sizes.eventsPerDossier.toFixed(2)} events, ${sizes.stageMovesPerDossier.toFixed(2)} stage moves, ${sizes.emailsPerDossier.toFixed(2)} emails.`,
 );
 say();
 say(
@@ -148,6 +148,25 @@ say(
       ', ',
     )} (total ${sizes.writeUnitsPerDossier.toFixed(1)}; target ≤ 12 ${sizes.writeUnitsPerDossier <= 12 ? '✅' : '❌'}); read units ${sizes.readUnitsPerDossier.toFixed(1)}. ` +
     `The detector's bookkeeping (shard watermarks, quarantine) is a fixed ${sizes.bookkeepingWriteUnitsPerRun.toFixed(1)} write units per run, whatever the number of dossiers.`,
+);
+
+say();
+say('### Tamper evidence: the audit chain and `dunghan verify` (ADR 0021)');
+say();
+const v = sizes.verify;
+const verifyReadsPer100k = v.readUnitsPerDossier * 100_000;
+const auditWrites = sizes.writesBy['audit entries'] ?? 0;
+say(
+  '| audit entries per dossier | write units per dossier | verify: dossiers | failed | read units per dossier | read units per 100,000 | USD per 100,000 | dossiers/s here | 100,000 dossiers here |',
+);
+say('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+say(
+  `| ${sizes.auditEntriesPerDossier.toFixed(2)} | ${auditWrites.toFixed(2)} | ${fmt(v.dossiers)} | ${fmt(v.failed)} | ${v.readUnitsPerDossier.toFixed(2)} | ${fmt(verifyReadsPer100k)} | ${((verifyReadsPer100k / 1_000_000) * PRICES.dynamoReadUnitsPerMillion).toFixed(3)} | ${fmt(v.dossiersPerSecond)} | ${(100_000 / Math.max(1, v.dossiersPerSecond) / 60).toFixed(1)} min |`,
+);
+say();
+say(
+  `Verify reads each day's audit partitions (16 shards), each verified dossier's record and its event log, and refolds it; ${v.days} days were anchored in the run. ` +
+    `The chain costs ${auditWrites.toFixed(2)} write units per dossier (${fmt(auditWrites * 1_000_000)} per million, USD ${(auditWrites * PRICES.dynamoWriteUnitsPerMillion).toFixed(2)}).`,
 );
 
 say();
