@@ -3,9 +3,8 @@
  * `npm start` (a quarter-year of a district at the seed report's volumes), then reads every item back
  * and sizes it with DynamoDB's rule (attribute names + values, UTF-8), and counts what a dossier costs.
  */
-import { Writable } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { simulate } from '../local/simulate.ts';
+import { headlessSimulation, simulate } from '../local/simulate.ts';
 import { dynamoItemBytes, toRecord } from '../shared/adapters/dynamo-items.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { verifyDossiers } from '../shared/use-cases/verify-dossiers.ts';
@@ -41,23 +40,16 @@ export interface ItemSizeResult {
 export const itemBytes = dynamoItemBytes;
 
 export async function benchItemSizes(): Promise<ItemSizeResult> {
-  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
   const meter = new CapacityMeter(tableIndexes());
-  const { result, runtime } = await simulate({
-    onRuntime: (started) => meter.attach(started.clients.documents, started.tableName),
-    seed: 2022,
-    days: 90,
-    start: '2022-01-01',
-    speed: 0,
-    once: true,
-    dynamoPort: 0,
-    sesPort: 0,
-    apiPort: 0,
-    approvalRate: 0.6,
-    scale: 1,
-    out: () => undefined,
-    err: sink,
-  });
+  const { result, runtime } = await simulate(
+    headlessSimulation({
+      onRuntime: (started) => meter.attach(started.clients.documents, started.tableName),
+      seed: 2022,
+      days: 90,
+      start: '2022-01-01',
+    }),
+  );
+
   // What the run itself consumed; the Scan below only sizes the items and is not counted.
   const { writeUnits, readUnits, bookkeepingWriteUnits, writesBy } = { ...meter, writesBy: new Map(meter.writesBy) };
   if (process.env.DUNGHAN_BENCH_DEBUG) console.error(Object.fromEntries(meter.failedConditions));

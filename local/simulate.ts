@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
 import type { DossierRecord } from '../shared/domain/dossier/dossier-record.ts';
@@ -32,6 +33,27 @@ export interface SimulationOptions {
   onRuntime?: ((runtime: LocalRuntime) => void) | undefined;
   /** Called at the end of each simulated day, at its last instant (a test takes a report midway). */
   onDayEnd?: ((runtime: LocalRuntime, now: number) => Promise<void>) | undefined;
+}
+
+/**
+ * A simulation run by a program (a test, a benchmark): free ports, as fast as possible, 60 % of drafts
+ * approved, nothing printed; what it sets overrides the rest.
+ */
+export function headlessSimulation(
+  options: Pick<SimulationOptions, 'seed' | 'days' | 'start'> & Partial<SimulationOptions>,
+): SimulationOptions {
+  return {
+    speed: 0,
+    once: true,
+    dynamoPort: 0,
+    sesPort: 0,
+    apiPort: 0,
+    approvalRate: 0.6,
+    scale: 1,
+    out: () => undefined,
+    err: new Writable({ write: (_chunk, _enc, done) => done() }),
+    ...options,
+  };
 }
 
 export interface FieldSummary {

@@ -1,12 +1,6 @@
-import {
-  type AuditProblem,
-  type ChainWalk,
-  checkHead,
-  dayHead,
-  startWalk,
-  walkEntry,
-} from '../domain/audit/audit-chain.ts';
+import { type ChainWalk, checkHead, dayHead, startWalk, walkEntry } from '../domain/audit/audit-chain.ts';
 import { checkAgainstEvents, checkReportRow } from '../domain/audit/check-record.ts';
+import type { VerifyReport } from '../domain/audit/render-verify.ts';
 import { foldDossier } from '../domain/dossier/dossier-state.ts';
 import type { AuditAnchorStore, AuditTrail } from '../ports/audit-trail.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
@@ -23,22 +17,7 @@ export interface VerifyDeps {
   rules: RuleBook;
 }
 
-export interface VerifyReport {
-  from: string;
-  to: string;
-  /** Each day of the range: its entries, and whether its anchor matches (null: not anchored). */
-  days: { day: string; entries: number; anchored: boolean; changedShards: string[] }[];
-  /** Dossiers with a change in the range: each was verified. */
-  verified: number;
-  passed: number;
-  failed: { dossierId: string; problems: AuditProblem[] }[];
-  /** Dossiers whose log holds events not folded yet (a delivery in flight): their fields wait. */
-  pending: string[];
-  entries: number;
-  /** Entries of writers that lost the race for a version (harmless). */
-  orphans: number;
-  anchorLocation: string;
-}
+export type { VerifyReport };
 
 /** The days from `from` to `to`, both included. */
 function daysOf(from: string, to: string): string[] {

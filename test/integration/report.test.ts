@@ -15,6 +15,7 @@ import {
 import { renderMarkdown } from '../../shared/domain/reports/render-report.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { ANNEX_2022, annexCounts, annexStream } from '../support/annex-stream.ts';
+import { allDossierRecords } from '../support/records.ts';
 
 let runtime: LocalRuntime;
 let now = Date.parse('2022-01-01T00:00:00+07:00');
@@ -41,19 +42,7 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-/** Every dossier record in the table (a Scan: the test's independent recount, never the report's path). */
-async function allRecords(): Promise<DossierRecord[]> {
-  const records: DossierRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await runtime.clients.documents.send(
-      new ScanCommand({ TableName: runtime.tableName, ExclusiveStartKey: startKey }),
-    );
-    for (const item of page.Items ?? []) if (item.entity === 'dossier') records.push(toRecord(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return records;
-}
+const allRecords = () => allDossierRecords(runtime);
 
 describe('the 2022 district annex, from a generated event stream through ingest and the report index', () => {
   it('reproduces the annex exactly, field by field and in total', () => {

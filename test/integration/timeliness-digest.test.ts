@@ -72,7 +72,7 @@ describe("the heads' weekly QĐ 766 section", () => {
     expect(text).toContain('Kính gửi Chủ tịch UBND xã Nay H’Bia,');
     expect(text).toContain('Điểm hiện tại: 20,00/20 — 2/2 hồ sơ đúng hạn, trong hạn (100%).');
     expect(text).toContain(
-      '1. H21.65.01-261102-0102 — Đất đai; sắp đến hạn; đang ở: Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa; phải xong trước 12/11/2026 17:00; mất 10,00 điểm nếu quá hạn',
+      '1. H21.65.01-261102-0102 — Đất đai; bước 1/2, đang ở: Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa; phải xong trước 12/11/2026 17:00 (còn 1 ngày); mất 10,00 điểm nếu quá hạn',
     );
     expect(head?.body.html).toContain('<ol><li>H21.65.01-261102-0102');
     // Only heads whose unit received or holds dossiers: the commune, and the land registry holding the
@@ -80,7 +80,7 @@ describe("the heads' weekly QĐ 766 section", () => {
     expect(mails.map((m) => m.destination.to.join(',')).sort()).toEqual([COMMUNE_HEAD, REGISTRY_HEAD]);
     const registry = mails.find((m) => m.destination.to.includes(REGISTRY_HEAD))?.body.text ?? '';
     expect(registry).toContain('được tính vào điểm của đơn vị tiếp nhận.');
-    expect(registry).toContain('17:00; UBND xã Ia Rmok mất 10,00 điểm nếu quá hạn');
+    expect(registry).toContain('(còn 1 ngày); UBND xã Ia Rmok mất 10,00 điểm nếu quá hạn');
     expect(await detectAt('2026-11-12T09:00:00+07:00')).toEqual([]);
   });
 

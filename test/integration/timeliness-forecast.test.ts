@@ -1,13 +1,10 @@
-import { Writable } from 'node:stream';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/local-runtime.ts';
-import { simulate } from '../../local/simulate.ts';
-import { toRecord } from '../../shared/adapters/dynamo-items.ts';
-import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
+import { headlessSimulation, simulate } from '../../local/simulate.ts';
 import type { TimelinessSection } from '../../shared/domain/reports/build-report.ts';
 import { timelinessPoints } from '../../shared/domain/reports/timeliness.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
+import { allDossierRecords } from '../support/records.ts';
 
 /**
  * The forecast against what happened (issue #19): the local simulator runs March 2022 through the real
@@ -21,26 +18,18 @@ let realised: TimelinessSection;
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
-  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
   const forecastAt = Date.parse('2022-03-15T23:59:59+07:00');
-  const simulation = await simulate({
-    seed: 2022,
-    days: 31,
-    start: '2022-03-01',
-    speed: 0,
-    once: true,
-    dynamoPort: 0,
-    sesPort: 0,
-    apiPort: 0,
-    approvalRate: 0.6,
-    scale: 1,
-    out: () => undefined,
-    err: sink,
-    onDayEnd: async (started, now) => {
-      if (now < forecastAt || midway) return;
-      midway = (await produceReport(started.platform.table.reports, request, now)).timeliness;
-    },
-  });
+  const simulation = await simulate(
+    headlessSimulation({
+      seed: 2022,
+      days: 31,
+      start: '2022-03-01',
+      onDayEnd: async (started, now) => {
+        if (now < forecastAt || midway) return;
+        midway = (await produceReport(started.platform.table.reports, request, now)).timeliness;
+      },
+    }),
+  );
   runtime = simulation.runtime;
   const end = Date.parse('2022-04-01T00:00:00+07:00');
   realised = (await produceReport(runtime.platform.table.reports, request, end)).timeliness;
@@ -89,15 +78,7 @@ describe('the forecast made midway against the realised QĐ 766 score', () => {
 
 describe('on time counted two ways, on what the simulated month stored', () => {
   it('differs exactly by the re-appointed dossiers late against the law and on time against their new date', async () => {
-    const records: DossierRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await runtime.clients.documents.send(
-        new ScanCommand({ TableName: runtime.tableName, ExclusiveStartKey: startKey }),
-      );
-      for (const item of page.Items ?? []) if (item.entity === 'dossier') records.push(toRecord(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const records = await allDossierRecords(runtime);
     // The independent recount: received in March (or carried over and not closed before it), re-appointed,
     // ended (resolved, else the end of March) after the legal due date and no later than the new date.
     const start = Date.parse('2022-03-01T00:00:00+07:00');

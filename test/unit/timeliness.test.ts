@@ -191,15 +191,14 @@ describe('the forecast and the dossiers at risk while the period runs', () => {
   const rows = [
     row('f1', { ...resolved('03-10'), appointmentAt: at('03-12', '17:00') }),
     row('f2', { ...resolved('03-11'), appointmentAt: at('03-08', '17:00'), dueAt: at('03-08', '17:00') }),
-    row('f3', { status: 'open', appointmentAt: at('03-20', '17:00'), dueAt: at('03-20', '17:00'), stage: 'DUE_SOON' }),
-    row('f4', { status: 'open', appointmentAt: at('03-14', '17:00'), dueAt: at('03-14', '17:00'), stage: 'OVERDUE' }),
+    row('f3', { status: 'open', appointmentAt: at('03-20', '17:00'), dueAt: at('03-20', '17:00') }),
+    row('f4', { status: 'open', appointmentAt: at('03-14', '17:00'), dueAt: at('03-14', '17:00') }),
     row('f5', {
       status: 'open',
       unitId: 'XB',
       unitName: 'UBND xã Chư Gu',
       appointmentAt: at('03-25', '17:00'),
       dueAt: at('03-25', '17:00'),
-      stage: 'ON_TRACK',
       steps: [{ unitId: 'CCT', unitName: 'Chi cục Thuế', dueAt: at('03-22', '17:00') }],
     }),
   ];
@@ -214,13 +213,16 @@ describe('the forecast and the dossiers at risk while the period runs', () => {
   });
 
   it('ranks the open dossiers on time by the points their unit would lose: 20 for the lone one, 5 of four', () => {
-    expect(t.atRisk.map((d) => [d.id, d.points, d.holderName, d.stage])).toEqual([
-      ['f5', 20, 'Chi cục Thuế', 'ON_TRACK'],
-      ['f3', 5, 'UBND xã Ia Mlah', 'DUE_SOON'],
+    expect(t.atRisk.map((d) => [d.id, d.points, d.holderName, d.step])).toEqual([
+      ['f5', 20, 'Chi cục Thuế', { number: 1, of: 1 }],
+      ['f3', 5, 'UBND xã Ia Mlah', undefined],
     ]);
     const md = renderMarkdown(buildReport(rows, { period, by: 'unit', now }));
     expect(md).toContain('Biểu 7. Hồ sơ đang giải quyết sẽ làm mất điểm nhiều nhất nếu quá hạn');
-    expect(md).toContain('| 1 | f5 | UBND xã Chư Gu | Hộ tịch | Trong hạn | Chi cục Thuế | 25/03/2024 17:00 | 20,00 |');
+    // Now is 16/03 12:00: 9 days and 5 hours before 25/03 17:00.
+    expect(md).toContain(
+      '| 1 | f5 | UBND xã Chư Gu | Hộ tịch | 1/1 | Chi cục Thuế | 25/03/2024 17:00 | còn 9 ngày | 20,00 |',
+    );
     expect(md).toContain('Dự báo điểm cuối kỳ');
   });
 

@@ -1,7 +1,8 @@
-import { VIETNAM_OFFSET_MS, vietnamDay } from '../../support/vietnam-time.ts';
+import { vietnamDay } from '../../support/vietnam-time.ts';
 import type { DossierRecord } from '../dossier/dossier-record.ts';
 import type { DossierState } from '../dossier/dossier-state.ts';
 import { type ReportRow, reportRowOf } from '../reports/report-row.ts';
+import { vnDateTime } from '../reports/report-tables.ts';
 import type { AuditProblem } from './audit-chain.ts';
 
 /** The fields of a record that must follow from its event log, as a supervisor names them. */
@@ -29,10 +30,7 @@ const WORDS: Record<string, string> = {
 function show(value: unknown): string {
   if (value === undefined || value === null) return '(không có)';
   const text = String(value);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text))) {
-    const local = new Date(Date.parse(text) + VIETNAM_OFFSET_MS).toISOString();
-    return `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}`;
-  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text))) return vnDateTime(text);
   return WORDS[text] ?? text;
 }
 

@@ -2,22 +2,26 @@ import { formatCount } from '../letters/vietnamese-format.ts';
 import { vnDate } from '../reports/report-tables.ts';
 import type { AuditProblem } from './audit-chain.ts';
 
-/** What `dunghan verify` found (shared/use-cases/verify-dossiers.ts), as the text a supervisor reads. */
-export interface VerifyFindings {
+/** What `dunghan verify` found (shared/use-cases/verify-dossiers.ts). */
+export interface VerifyReport {
   from: string;
   to: string;
+  /** Each day of the range: its entries, whether it is anchored, the shards changed since anchored. */
   days: { day: string; entries: number; anchored: boolean; changedShards: string[] }[];
+  /** Dossiers with a change in the range: each was verified. */
   verified: number;
   passed: number;
   failed: { dossierId: string; problems: AuditProblem[] }[];
+  /** Dossiers whose log holds events not folded yet (a delivery in flight): their fields wait. */
   pending: string[];
   entries: number;
+  /** Entries of writers that lost the race for a version (harmless). */
   orphans: number;
   anchorLocation: string;
 }
 
-/** The findings in Vietnamese: counts first, then each day changed since anchored, then each dossier. */
-export function renderVerifyText(report: VerifyFindings): string {
+/** The findings as the text a supervisor reads: counts first, then each day changed, then each dossier. */
+export function renderVerifyText(report: VerifyReport): string {
   const anchored = report.days.filter((d) => d.anchored);
   const changed = report.days.filter((d) => d.changedShards.length > 0);
   const lines = [

@@ -1,6 +1,5 @@
-import { VIETNAM_OFFSET_MS } from '../../support/vietnam-time.ts';
 import type { TimelinessSection } from '../reports/build-report.ts';
-import { formatRate, formatScore, STAGE_VI, vnDate } from '../reports/report-tables.ts';
+import { formatRate, formatScore, timeLeftVi, vnDate, vnDateTime } from '../reports/report-tables.ts';
 import { type DossierAtRisk, emptyTimeliness, timelinessPoints, timelinessRate } from '../reports/timeliness.ts';
 import { escapeHtml, formatCount } from './vietnamese-format.ts';
 
@@ -13,11 +12,6 @@ export interface TimelinessDigest {
 
 /** How many dossiers at risk one head's mail lists (the report lists more). */
 export const DIGEST_AT_RISK = 15;
-
-function vnDateTime(iso: string): string {
-  const local = new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString();
-  return `${vnDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
-}
 
 /**
  * One head's weekly section (issue #19): the unit's indicator for the running period, the end-of-period
@@ -50,7 +44,7 @@ export function composeTimelinessDigest(
           `Đúng hạn theo thời hạn luật định: ${formatRate(timelinessRate(counts.legalOnTime, counts.counted))}; theo ngày hẹn lại hợp lệ: ${formatRate(timelinessRate(counts.reappointedOnTime, counts.counted))}.`,
         ];
   const riskLine = (d: DossierAtRisk) =>
-    `${d.id} — ${d.field}; ${d.stage ? `${STAGE_VI[d.stage].toLowerCase()}; ` : ''}đang ở: ${d.holderName}; phải xong trước ${vnDateTime(d.deadline)}; ${d.unitId === unit.id ? '' : `${d.unitName} `}mất ${formatScore(d.points)} điểm nếu quá hạn`;
+    `${d.id} — ${d.field}; ${d.step ? `bước ${d.step.number}/${d.step.of}, ` : ''}đang ở: ${d.holderName}; phải xong trước ${vnDateTime(d.deadline)} (${timeLeftVi(d.deadline, period.asOf)}); ${d.unitId === unit.id ? '' : `${d.unitName} `}mất ${formatScore(d.points)} điểm nếu quá hạn`;
   const subject =
     counts.counted === 0
       ? `[Đúng Hạn] Tiến độ giải quyết ${period.label}: ${formatCount(atRisk.length)} hồ sơ đang ở đơn vị cần xong đúng hẹn — ${unit.name}`

@@ -106,6 +106,8 @@ export interface TimelinessSection {
   total: TimelinessCounts;
   /** True while the period runs: the forecast columns and the list at risk mean something. */
   forecast: boolean;
+  /** The instant the list at risk was made (epoch ms). */
+  asOf: number;
   /** Open dossiers on time now, by the points their unit would lose if they went late. */
   atRisk: DossierAtRisk[];
 }
@@ -379,6 +381,7 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
         byField: sortByLabel([...timelinessByField].map(([label, counts]) => ({ label, counts }))),
         total: timelinessTotal,
         forecast: options.now < end,
+        asOf: options.now,
         atRisk: risks.finish(rules, (unitId) => timelinessByUnit.get(unitId)?.counts.forecastCounted ?? 0, atRiskLimit),
       },
       rowsRead,

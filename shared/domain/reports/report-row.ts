@@ -1,7 +1,6 @@
 import type { DossierRecord } from '../dossier/dossier-record.ts';
 import { isClosed, type SupplementSummary } from '../dossier/dossier-state.ts';
 import { recordViolations } from '../dossier/re-appointment.ts';
-import type { Stage } from '../dossier/stages.ts';
 
 /**
  * What reports need of one dossier, derived from its record and stored with it (projected into the
@@ -38,8 +37,6 @@ export interface ReportRow {
   steps: { unitId: string; unitName?: string | undefined; dueAt: string; finishedAt?: string | undefined }[];
   /** The citizen's supplements, when any was asked for (the QĐ 766 indicator counts them, timeliness.ts). */
   supplement?: SupplementSummary | undefined;
-  /** The detector's stage (due soon, overdue…): what a supervisor's list of dossiers at risk shows. */
-  stage?: Stage | undefined;
   /** True when the detector saw the re-appointed date pass too. */
   secondOverrun: boolean;
   /**
@@ -89,7 +86,6 @@ export function reportRowOf(record: DossierRecord): ReportRow | undefined {
       ...(s.finishedAt ? { finishedAt: s.finishedAt } : {}),
     })),
     ...(state.supplement ? { supplement: state.supplement } : {}),
-    stage: record.stage,
     secondOverrun: record.stagesReached.some((s) => s.stage === 'SECOND_OVERRUN'),
     ...(state.rule && !isClosed(state.status)
       ? {

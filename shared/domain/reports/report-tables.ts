@@ -1,5 +1,4 @@
 import { VIETNAM_OFFSET_MS, vietnamDayStart } from '../../support/vietnam-time.ts';
-import type { Stage } from '../dossier/stages.ts';
 import { formatCount } from '../letters/vietnamese-format.ts';
 import type { AnnexCounts, ComplianceCounts, Report, StepTimeliness, TimelinessSection } from './build-report.ts';
 import {
@@ -132,17 +131,14 @@ const complianceCells = (c: ComplianceCounts) => [
 
 const timelinessCells = (c: StepTimeliness) => [c.early + c.onTime + c.late, c.early, c.onTime, c.late, stepScore(c)];
 
-/** A stage as a supervisor reads it. */
-export const STAGE_VI: Record<Stage, string> = {
-  ON_TRACK: 'Trong hạn',
-  DUE_SOON: 'Sắp đến hạn',
-  APOLOGY_DEADLINE: 'Đã qua hạn gửi phiếu xin lỗi',
-  OVERDUE: 'Quá hạn',
-  SECOND_OVERRUN: 'Quá cả ngày hẹn lại',
-};
+/** "còn 3 ngày", "còn 5 giờ" from an instant to a deadline (calendar time: a list, not a legal count). */
+export function timeLeftVi(deadline: string, asOf: number): string {
+  const hours = Math.max(0, (Date.parse(deadline) - asOf) / 3_600_000);
+  return hours < 24 ? `còn ${Math.ceil(hours)} giờ` : `còn ${Math.floor(hours / 24)} ngày`;
+}
 
 /** "31/12/2025 16:30" (Vietnam time) from an instant. */
-function vnDateTime(iso: string): string {
+export function vnDateTime(iso: string): string {
   const local = new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString();
   return `${vnDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
 }
@@ -265,9 +261,10 @@ export function timelinessTables(section: TimelinessSection): ReportTable[] {
         { header: 'Mã hồ sơ', kind: 'text', width: 24 },
         { header: 'Đơn vị', kind: 'text', width: 30 },
         { header: 'Lĩnh vực', kind: 'text', width: 24 },
-        { header: 'Giai đoạn', kind: 'text', width: 16 },
+        { header: 'Bước liên thông', kind: 'text', width: 10 },
         { header: 'Đơn vị đang giải quyết', kind: 'text', width: 30 },
         { header: 'Phải xong trước', kind: 'text', width: 17 },
+        { header: 'Còn lại', kind: 'text', width: 10 },
         { header: 'Điểm mất nếu quá hạn', kind: 'score', width: 11 },
       ],
       rows: section.atRisk.map((d, i) => [
@@ -275,12 +272,13 @@ export function timelinessTables(section: TimelinessSection): ReportTable[] {
         d.id,
         d.unitName,
         d.field,
-        d.stage ? STAGE_VI[d.stage] : '',
+        d.step ? `${d.step.number}/${d.step.of}` : '',
         d.holderName,
         vnDateTime(d.deadline),
+        timeLeftVi(d.deadline, section.asOf),
         d.points,
       ]),
-      total: ['', `${formatCount(section.atRisk.length)} hồ sơ`, '', '', '', '', '', null],
+      total: ['', `${formatCount(section.atRisk.length)} hồ sơ`, '', '', '', '', '', '', null],
     });
   }
   return tables;

@@ -1,6 +1,5 @@
 import { parse as parseYaml } from 'yaml';
 import { InvalidInputError } from '../../support/errors.ts';
-import type { Stage } from '../dossier/stages.ts';
 import type { ReportRow } from './report-row.ts';
 
 /**
@@ -141,7 +140,8 @@ export interface DossierAtRisk {
   unitId: string;
   unitName: string;
   field: string;
-  stage?: Stage | undefined;
+  /** The inter-agency step it is at (1-based, of how many), when it passes through several units. */
+  step?: { number: number; of: number } | undefined;
   /** The unit holding it now (its inter-agency step), else the receiving unit. */
   holderId: string;
   holderName: string;
@@ -233,9 +233,12 @@ function deadlineUnder(row: ReportRow, rules: TimelinessRules): number | undefin
 }
 
 /** The unit holding the dossier now: its first step not handed on, else the receiving unit. */
-function holderOf(row: ReportRow): { id: string; name: string } {
-  const step = row.steps.find((s) => s.finishedAt === undefined);
-  return step ? { id: step.unitId, name: step.unitName ?? step.unitId } : { id: row.unitId, name: row.unitName };
+function holderOf(row: ReportRow): { id: string; name: string; step?: { number: number; of: number } } {
+  const index = row.steps.findIndex((s) => s.finishedAt === undefined);
+  const step = row.steps[index];
+  return step
+    ? { id: step.unitId, name: step.unitName ?? step.unitId, step: { number: index + 1, of: row.steps.length } }
+    : { id: row.unitId, name: row.unitName };
 }
 
 export interface TimelinessWindow {
@@ -321,7 +324,7 @@ export function createRiskList(limitPerUnit: number) {
             unitId,
             unitName: row.unitName,
             field: row.field,
-            ...(row.stage ? { stage: row.stage } : {}),
+            ...(holder.step ? { step: holder.step } : {}),
             holderId: holder.id,
             holderName: holder.name,
             deadline: new Date(deadline).toISOString(),
