@@ -1,10 +1,7 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime } from '../../local/local-runtime.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
-import { toRecord } from '../../shared/adapters/dynamo-items.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
-import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import {
   type AnnexCounts,
   DAY_MS,
