@@ -29,8 +29,11 @@ interface IndexShape {
 }
 
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
-/** Partitions of the detector's bookkeeping, priced apart (see {@link CapacityMeter.bookkeepingWriteUnits}). */
-const BOOKKEEPING = new Set(['DETECTOR', 'QUARANTINE']);
+/**
+ * Partitions of the detector's bookkeeping, priced apart (see {@link CapacityMeter.bookkeepingWriteUnits}):
+ * watermarks, quarantine, and the once-a-week or once-a-year notices (their claims).
+ */
+const BOOKKEEPING = new Set(['DETECTOR', 'QUARANTINE', 'NOTICE']);
 
 export function itemSize(item: Item): number {
   return Object.entries(item).reduce((sum, [k, v]) => sum + Buffer.byteLength(k, 'utf8') + dynamoItemBytes(v), 0);

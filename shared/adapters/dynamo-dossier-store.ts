@@ -17,9 +17,11 @@ import {
   dossierItem,
   dossierKey,
   eventItem,
+  knownChainHead,
   localDay,
   nextActionKeys,
   PK,
+  rememberChainHead,
   SK,
   toRecord,
   unpack,
@@ -34,8 +36,6 @@ import { batchGetAll, batchWriteAll, queryAll } from './dynamo-query.ts';
  */
 export class DynamoDossierStore implements DossierStore, DossierBulkStore {
   private lowMark: string | undefined;
-  /** The chain head of each record this container read or wrote, by version (ADR 0021); bounded. */
-  private readonly heads = new Map<string, { version: number; head: string }>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -52,14 +52,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       }),
     );
     if (!Item) return { record: undefined };
-    const record = toRecord(Item);
-    this.rememberHead(record.state.dossierId, record.version, Item.chainHead);
-    return { record };
-  }
-
-  private rememberHead(dossierId: string, version: number, head: unknown): void {
-    if (this.heads.size >= 10_000) this.heads.clear();
-    this.heads.set(dossierId, { version, head: typeof head === 'string' ? head : '' });
+    return { record: toRecord(Item) };
   }
 
   /**
@@ -68,8 +61,8 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
    */
   private async headOf(dossierId: string, version: number): Promise<string> {
     if (version === 0) return '';
-    const known = this.heads.get(dossierId);
-    if (known?.version === version) return known.head;
+    const known = knownChainHead(dossierId, version);
+    if (known !== undefined) return known;
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -104,9 +97,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     for await (const item of batchGetAll(this.client, this.tableName, keys, { consistentRead: true })) {
       const id = (item[PK] as string).slice('DOSSIER#'.length);
       try {
-        const record = toRecord(item);
-        records.set(id, record);
-        this.rememberHead(id, record.version, item.chainHead);
+        records.set(id, toRecord(item));
       } catch {
         unreadable.add(id);
       }
@@ -201,7 +192,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       }
       throw error;
     }
-    this.rememberHead(state.dossierId, saved.version, entry.hash);
+    rememberChainHead(state.dossierId, saved.version, entry.hash);
     return saved;
   }
 

@@ -219,9 +219,28 @@ export function checkItemSize(item: Record<string, unknown>, what: string): void
   }
 }
 
+/**
+ * The audit chain head of each record version read or written in this process (ADR 0021): what the
+ * next write of that version chains to, whichever adapter read it (the store, the detector's index, the
+ * bulk import). Bounded: forgotten heads are read again with one small GetItem.
+ */
+const chainHeads = new Map<string, { version: number; head: string }>();
+
+export function rememberChainHead(dossierId: string, version: number, head: unknown): void {
+  if (chainHeads.size >= 20_000) chainHeads.clear();
+  chainHeads.set(dossierId, { version, head: typeof head === 'string' ? head : '' });
+}
+
+/** The chain head of that version of the record, if this process read or wrote it. */
+export function knownChainHead(dossierId: string, version: number): string | undefined {
+  const known = chainHeads.get(dossierId);
+  return known?.version === version ? known.head : undefined;
+}
+
 /** A stored META item as a record. */
 export function toRecord(item: Record<string, unknown>): DossierRecord {
   const data = unpack(item.data) as DossierRecord;
+  rememberChainHead(data.state.dossierId, Number(item.version), item.chainHead);
   // The parsed dossier code is derived from the id, not stored.
   data.state.code ??= parseDossierCode(data.state.dossierId);
   const outbox: Record<string, OutboundEvent> = {};
