@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/domain/reports/build-report.ts';
-import { renderMarkdown } from '../../shared/domain/reports/render-report.ts';
+import { renderHtml, renderMarkdown } from '../../shared/domain/reports/render-report.ts';
 import type { ReportRow } from '../../shared/domain/reports/report-row.ts';
 import {
   parseTimelinessRules,
@@ -183,6 +183,12 @@ describe('the QĐ 766 timeliness indicator, worked out by hand', () => {
     // A finished period has no forecast.
     expect(md).not.toContain('Dự báo');
     expect(md).not.toContain('Biểu 7');
+    // The dashboard's cards: the score, and on time two ways.
+    const html = renderHtml(buildReport(MARCH, { period, by: 'unit', now: after }));
+    expect(html).toContain(
+      '<div class="value">14,00</div><div>Điểm tiến độ giải quyết (Bộ chỉ số 766, tối đa 20)</div>',
+    );
+    expect(html).toContain('<div class="value">70% / 80%</div><div>Đúng hạn theo luật định / theo ngày hẹn lại</div>');
   });
 });
 
