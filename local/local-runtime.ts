@@ -85,7 +85,7 @@ export interface LocalRuntime {
   /** Where each day's audit head is anchored: `<data dir>/anchors`, or memory (ADR 0021). */
   anchors: AuditAnchorStore;
   /** Anchors the whole days not anchored yet, as the daily function would. */
-  anchor(): Promise<{ anchored: string[] }>;
+  anchor(): Promise<{ anchored: string[]; conflicts: string[] }>;
   /**
    * Both HTTP API functions as deployed, routed by path, for in-process callers (tests, tools); only the
    * approval page is served on a port (`apiUrl`): the admin routes need IAM, locally the CLI administers.

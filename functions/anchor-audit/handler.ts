@@ -11,13 +11,18 @@ import { anchorDepsFromEnvironment } from './deps.ts';
  * each day's head, chained to the day before, where no operator can rewrite it (ADR 0021).
  */
 export function createAnchorHandler(deps: AnchorDeps) {
-  return middy<unknown, { anchored: string[] }>()
+  return middy<unknown, { anchored: string[]; conflicts: string[] }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async () => {
       const result = await anchorAuditDays(deps);
       metrics.addMetric('AnchoredDays', MetricUnit.Count, result.anchored.length);
+      metrics.addMetric('AnchorConflicts', MetricUnit.Count, result.conflicts.length);
       logger.info('audit days anchored', { days: result.anchored, location: deps.anchors.location });
+      if (result.conflicts.length > 0)
+        logger.error('days anchored already with another head: their entries changed, or the anchor is not ours', {
+          days: result.conflicts,
+        });
       return result;
     });
 }

@@ -10,7 +10,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/settings/env.ts';
 import { DungHanFunction } from './dunghan-function.ts';
-import { alarmOnFunction, deadLetterQueue, type Operations } from './operations.ts';
+import { alarmAboveZero, alarmOnFunction, deadLetterQueue, type Operations } from './operations.ts';
 
 export interface AuditSubsystemProps {
   table: ITableV2;
@@ -75,6 +75,19 @@ export class AuditSubsystem extends Construct {
       }),
     });
     alarmOnFunction(this, this.function, 'Audit anchoring', operations);
+    alarmAboveZero(
+      this,
+      'AnchorConflictsAlarm',
+      operations,
+      new Metric({
+        namespace: 'DungHan',
+        metricName: 'AnchorConflicts',
+        dimensionsMap: { service: 'dunghan' },
+        statistic: 'Sum',
+        period: Duration.days(1),
+      }),
+      'A day was found anchored with another head than its entries give: its entries changed after anchoring, or someone else wrote the anchor (ADR 0021). Run dunghan verify --aws for that day.',
+    );
     new Alarm(this, 'NotAnchoredAlarm', {
       metric: new Metric({
         namespace: 'DungHan',

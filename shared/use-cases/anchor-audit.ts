@@ -41,14 +41,21 @@ export async function hashDay(
 /**
  * Anchors every whole day not anchored yet, up to yesterday (Vietnam time), each chained to the one
  * before (ADR 0021); the first anchor starts at yesterday. At most `maxDays` a run, so a long gap is
- * closed over several runs. Two runs racing: the second finds the day anchored and goes on from it.
+ * closed over several runs. Two runs racing: the second finds the day anchored and goes on from it —
+ * reporting it as a conflict if that anchor's head is not the one it computed.
  */
-export async function anchorAuditDays(deps: AnchorDeps, maxDays = 31): Promise<{ anchored: string[] }> {
+export async function anchorAuditDays(
+  deps: AnchorDeps,
+  maxDays = 31,
+): Promise<{ anchored: string[]; conflicts: string[] }> {
   const now = deps.clock.now();
   const yesterday = vietnamDay(now - 86_400_000);
   let last = await deps.anchors.latest();
   let day = last ? dayAfter(last.day) : yesterday;
   const anchored: string[] = [];
+  // Days someone else anchored with another head: the anchoring function is the only writer, so a
+  // different head means the day's entries changed since, or the anchor was not ours.
+  const conflicts: string[] = [];
   while (day <= yesterday && anchored.length < maxDays) {
     const { shards, entries } = await hashDay(deps.trail, day);
     const prev = last?.head ?? '';
@@ -67,9 +74,11 @@ export async function anchorAuditDays(deps: AnchorDeps, maxDays = 31): Promise<{
       last = anchor;
     } catch (error) {
       if (!(error instanceof AnchorExistsError)) throw error;
-      last = (await deps.anchors.get(day)) ?? anchor;
+      const existing = await deps.anchors.get(day);
+      if (existing && existing.head !== anchor.head) conflicts.push(day);
+      last = existing ?? anchor;
     }
     day = dayAfter(day);
   }
-  return { anchored };
+  return { anchored, conflicts };
 }

@@ -1,4 +1,11 @@
-import { type ChainWalk, checkHead, dayHead, startWalk, walkEntry } from '../domain/audit/audit-chain.ts';
+import {
+  type AuditAnchor,
+  type ChainWalk,
+  checkHead,
+  dayHead,
+  startWalk,
+  walkEntry,
+} from '../domain/audit/audit-chain.ts';
 import { checkAgainstEvents, checkReportRow } from '../domain/audit/check-record.ts';
 import type { VerifyReport } from '../domain/audit/render-verify.ts';
 import { foldDossier } from '../domain/dossier/dossier-state.ts';
@@ -114,6 +121,7 @@ export async function verifyDossiers(
       });
     }
   }
+  let previous: AuditAnchor | undefined;
   for (const day of days) {
     const shards = dayShards.get(day) ?? {};
     const anchor = await deps.anchors.get(day);
@@ -125,6 +133,11 @@ export async function verifyDossiers(
     if (anchor && changedShards.length === 0 && dayHead(day, anchor.shards, anchor.prev) !== anchor.head) {
       changedShards.push('(head)');
     }
+    // Each anchor names the one before it: a day anchored out of the chain is a sign too.
+    if (anchor && previous && anchor.prevDay === previous.day && anchor.prev !== previous.head) {
+      changedShards.push('(chain)');
+    }
+    if (anchor) previous = anchor;
     report.days.push({ day, entries: dayEntries.get(day) ?? 0, anchored: anchor !== undefined, changedShards });
   }
   report.failed.sort((a, b) => a.dossierId.localeCompare(b.dossierId));

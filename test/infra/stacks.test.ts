@@ -144,8 +144,8 @@ describe('the CDK app', () => {
     const alarms = Object.keys(stateless.findResources('AWS::CloudWatch::Alarm'));
     // Issue #13 adds the alarm on parked dossiers (ADR 0012); #14 splits the API into two functions; #16
     // adds the function that sends an approved apology at once; #17 the portal sync feed's function; #19
-    // the anchoring function (errors, throttles, dead letters, a day not anchored).
-    expect(alarms.length).toBe(22);
+    // the anchoring function (errors, throttles, dead letters, a day not anchored, a conflicting anchor).
+    expect(alarms.length).toBe(23);
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossiersParked', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
@@ -334,6 +334,7 @@ describe('the CDK app', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ ANCHOR_BUCKET: Match.anyValue() }) },
     });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AnchorConflicts', Threshold: 0 });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'AnchoredDays',
       ComparisonOperator: 'LessThanThreshold',

@@ -160,8 +160,16 @@ export interface StoredRecordFacts {
  * exactly its bytes. A record changed after the range (a later version) is only checked by its own head.
  */
 export function checkHead(walk: ChainWalk, record: StoredRecordFacts): AuditProblem[] {
-  if (!record.chainHead) return [];
   if (record.version > walk.lastSeq) return [];
+  if (!record.chainHead) {
+    // Only a record never written since the chain began has no head, and such a record has no entries.
+    return [
+      {
+        code: 'head_missing',
+        message: `Bản ghi không còn trỏ tới mục nhật ký nào dù nhật ký có phiên bản ${walk.lastSeq} của nó: bản ghi đã bị ghi đè ngoài Đúng Hạn.`,
+      },
+    ];
+  }
   if (record.version < walk.lastSeq) {
     return [
       {

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { FileAuditAnchorStore } from '../../shared/adapters/audit-anchor-stores.ts';
+import {
+  type AuditEntry,
+  auditEntry,
+  checkHead,
+  entryHash,
+  startWalk,
+  walkEntry,
+} from '../../shared/domain/audit/audit-chain.ts';
+import type { AuditTrail } from '../../shared/ports/audit-trail.ts';
+import { anchorAuditDays } from '../../shared/use-cases/anchor-audit.ts';
+
+/** A dossier's chain of versions 1..n, each linked to the one before. */
+function chain(dossierId: string, n: number, day = '2026-11-02'): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  for (let seq = 1; seq <= n; seq += 1) {
+    entries.push(
+      auditEntry({
+        dossierId,
+        seq,
+        at: `${day}T0${seq}:00:00.000Z`,
+        prev: entries.at(-1)?.hash ?? '',
+        state: `state-${seq}`,
+        events: seq,
+        status: 'open',
+      }),
+    );
+  }
+  return entries;
+}
+
+function walked(entries: AuditEntry[]) {
+  const walk = startWalk();
+  for (const e of entries) walkEntry(walk, e);
+  return walk;
+}
+
+describe('the audit chain (ADR 0021)', () => {
+  it("hashes every field, so changing any one changes the entry's hash", () => {
+    const [first] = chain('D', 1);
+    if (!first) throw new Error('no entry');
+    const { hash, ...fields } = first;
+    expect(entryHash(fields)).toBe(hash);
+    for (const key of ['dossierId', 'seq', 'at', 'prev', 'state', 'events', 'status'] as const) {
+      const changed = { ...fields, [key]: typeof fields[key] === 'number' ? 99 : 'x' };
+      expect(entryHash(changed), key).not.toBe(hash);
+    }
+  });
+
+  it('walks a whole chain without a problem, and names an altered, a missing and a relinked entry', () => {
+    expect(walked(chain('D', 4)).problems).toEqual([]);
+    const altered = chain('D', 4).map((e) => (e.seq === 2 ? { ...e, state: 'edited' } : e));
+    expect(walked(altered).problems.map((p) => p.code)).toEqual(['entry_altered']);
+    const missing = chain('D', 4).filter((e) => e.seq !== 3);
+    expect(walked(missing).problems.map((p) => p.code)).toEqual(['entry_missing']);
+    const relinked = chain('D', 4).map((e) => (e.seq === 3 ? auditEntry({ ...e, prev: 'elsewhere' }) : e));
+    // Entry 3 re-hashed onto another predecessor: its own link and the next one's are both broken.
+    expect(walked(relinked).problems.map((p) => p.code)).toEqual(['chain_broken', 'chain_broken']);
+  });
+
+  it('takes a lost writer’s entry for an orphan, not a fault, and follows the stored one', () => {
+    const entries = chain('D', 3);
+    const orphan = auditEntry({ ...(entries[1] as AuditEntry), state: 'the loser' });
+    const walk = walked([entries[0] as AuditEntry, orphan, entries[1] as AuditEntry, entries[2] as AuditEntry]);
+    expect(walk.problems).toEqual([]);
+    expect(walk.orphans).toBe(1);
+  });
+
+  it('checks the stored record against its last entry: bytes, head, version, a head taken away', () => {
+    const entries = chain('D', 3);
+    const walk = walked(entries);
+    const last = entries[2] as AuditEntry;
+    expect(checkHead(walk, { version: 3, chainHead: last.hash, state: 'state-3' })).toEqual([]);
+    expect(checkHead(walk, { version: 3, chainHead: last.hash, state: 'edited' }).map((p) => p.code)).toEqual([
+      'record_changed_outside',
+    ]);
+    expect(checkHead(walk, { version: 3, chainHead: 'forged', state: 'state-3' }).map((p) => p.code)).toEqual([
+      'head_missing',
+    ]);
+    expect(checkHead(walk, { version: 2, chainHead: entries[1]?.hash, state: 'state-2' }).map((p) => p.code)).toEqual([
+      'record_changed_outside',
+    ]);
+    expect(checkHead(walk, { version: 3, state: 'state-3' }).map((p) => p.code)).toEqual(['head_missing']);
+    // Changed after the range: only its own later entry could say; nothing to check here.
+    expect(checkHead(walk, { version: 5, chainHead: 'later', state: 'x' })).toEqual([]);
+  });
+});
+
+describe('anchoring the days', () => {
+  const byDay = new Map<string, AuditEntry[]>([
+    ['2026-11-02', chain('A', 2, '2026-11-02')],
+    ['2026-11-03', chain('B', 1, '2026-11-03')],
+  ]);
+  const trail: Pick<AuditTrail, 'shards' | 'entries'> & AuditTrail = {
+    shards: ['00', '01'],
+    async *entries(day: string, shard: string) {
+      if (shard === '00') yield* byDay.get(day) ?? [];
+    },
+    auditedRecords: async () => new Map(),
+  };
+
+  it('anchors every whole day up to yesterday, each chained to the one before, once', async () => {
+    const anchors = new FileAuditAnchorStore(undefined);
+    let now = Date.parse('2026-11-03T08:00:00+07:00');
+    const clock = { now: () => now };
+    expect(await anchorAuditDays({ trail, anchors, clock })).toEqual({ anchored: ['2026-11-02'], conflicts: [] });
+    now = Date.parse('2026-11-05T08:00:00+07:00');
+    expect(await anchorAuditDays({ trail, anchors, clock })).toEqual({
+      anchored: ['2026-11-03', '2026-11-04'],
+      conflicts: [],
+    });
+    const [d2, d3] = [await anchors.get('2026-11-02'), await anchors.get('2026-11-03')];
+    expect(d2?.entries).toBe(2);
+    expect(d3?.prev).toBe(d2?.head);
+    expect(d3?.prevDay).toBe('2026-11-02');
+    expect(await anchorAuditDays({ trail, anchors, clock })).toEqual({ anchored: [], conflicts: [] });
+  });
+
+  it('reports a day someone else anchored with another head, and goes on from it', async () => {
+    const anchors = new FileAuditAnchorStore(undefined);
+    await anchors.put({ day: '2026-11-02', entries: 0, shards: {}, prev: '', head: 'not ours', anchoredAt: 'x' });
+    // The first anchor starts at yesterday; a store that already holds the 2nd goes on from it.
+    const clock = { now: () => Date.parse('2026-11-04T08:00:00+07:00') };
+    const result = await anchorAuditDays({ trail, anchors, clock });
+    expect(result.anchored).toEqual(['2026-11-03']);
+    expect((await anchors.get('2026-11-03'))?.prev).toBe('not ours');
+    // Racing for a day: the existing anchor differs from what the entries give.
+    const racing = new FileAuditAnchorStore(undefined);
+    const put = racing.put.bind(racing);
+    racing.put = async (anchor) => {
+      await put({ ...anchor, head: 'written first by someone else' });
+      await put(anchor);
+    };
+    expect(
+      await anchorAuditDays({ trail, anchors: racing, clock: { now: () => Date.parse('2026-11-03T08:00:00+07:00') } }),
+    ).toEqual({
+      anchored: [],
+      conflicts: ['2026-11-02'],
+    });
+  });
+});
