@@ -46,7 +46,7 @@ function dataHint(options: StartOptions): string {
     .toISODate();
   return (
     `Dữ liệu: ${resolve(options.dataDir)} (giữ lại sau khi dừng; lần chạy sau bắt đầu lại, trừ khi có --keep-data)\n` +
-    `Các lệnh khác dùng được ngay, cả khi đang chạy: npx dunghan report --from ${options.from} --to ${to}${dir}; npx dunghan approvals${dir}; npx dunghan dossier <mã hồ sơ>${dir}\n`
+    `Các lệnh khác dùng được ngay, cả khi đang chạy: npx dunghan report --from ${options.from} --to ${to}${dir}; npx dunghan approvals${dir}; npx dunghan dossier <mã hồ sơ>${dir}; npx dunghan verify --from ${options.from} --to ${to}${dir}\n`
   );
 }
 
