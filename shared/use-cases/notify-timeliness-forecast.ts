@@ -1,9 +1,10 @@
 import { composeTimelinessDigest, DIGEST_AT_RISK } from '../domain/letters/timeliness-digest.ts';
 import type { TimelinessRules } from '../domain/reports/timeliness.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Mailer } from '../ports/mailer.ts';
+import { type Mailer, MailRejectedError } from '../ports/mailer.ts';
 import type { NoticeStore } from '../ports/notice-store.ts';
 import type { ReportIndex } from '../ports/report-index.ts';
+import { UnavailableError } from '../support/errors.ts';
 import { VIETNAM_OFFSET_MS } from '../support/vietnam-time.ts';
 import { produceReport } from './produce-report.ts';
 import type { RuleBook } from './rule-book.ts';
@@ -50,18 +51,22 @@ export function forecastPeriodOf(now: number): { from: string; to: string; label
  * unit and week, taken before sending and marked after: overlapping runs and crashes neither duplicate
  * nor lose a head's mail. The report is counted once for every unit.
  */
-export async function notifyTimelinessForecast(deps: TimelinessForecastDeps): Promise<{ sent: string[] }> {
+export async function notifyTimelinessForecast(
+  deps: TimelinessForecastDeps,
+): Promise<{ sent: string[]; refused: string[] }> {
   const sent: string[] = [];
+  const refused: string[] = [];
+  const failed: string[] = [];
   const now = deps.clock.now();
   const period = forecastPeriodOf(now);
   const units = (await deps.rules.current()).units;
   const heads = units.directory.units.filter((u) => u.head?.email);
-  if (heads.length === 0) return { sent };
+  if (heads.length === 0) return { sent, refused };
   // The week's marker: once every head's mail is out, later runs of the week stop here (one conditional
   // write), without counting the quarter again.
   const week = `timeliness#${period.week}`;
   const lease = (from: number) => new Date(from + (deps.config.leaseMs ?? 10 * 60_000)).toISOString();
-  if (!(await deps.notices.claimNotice(week, new Date(now).toISOString(), lease(now)))) return { sent };
+  if (!(await deps.notices.claimNotice(week, new Date(now).toISOString(), lease(now)))) return { sent, refused };
   const report = await produceReport(
     deps.reports,
     {
@@ -90,17 +95,34 @@ export async function notifyTimelinessForecast(deps: TimelinessForecastDeps): Pr
     if (!digest) continue;
     const id = `${week}#${unit.id}`;
     if (!(await deps.notices.claimNotice(id, new Date(now).toISOString(), lease(now)))) continue;
-    await deps.mailer.send({
-      from: deps.config.senderEmail,
-      to: [head.email],
-      subject: digest.subject,
-      text: digest.text,
-      html: digest.html,
-      messageId: `<timeliness-${period.week}-${unit.id.replace(/[^A-Za-z0-9.-]/g, '_')}@dunghan>`,
-    });
+    try {
+      await deps.mailer.send({
+        from: deps.config.senderEmail,
+        to: [head.email],
+        subject: digest.subject,
+        text: digest.text,
+        html: digest.html,
+        messageId: `<timeliness-${period.week}-${unit.id.replace(/[^A-Za-z0-9.-]/g, '_')}@dunghan>`,
+      });
+    } catch (error) {
+      // One head's address never stops the others. Refused for good: not tried again this week (the
+      // administrators fix the directory); anything else: the claim lapses and a later run retries.
+      if (error instanceof MailRejectedError) {
+        await deps.notices.markNoticeSent(id, new Date(deps.clock.now()).toISOString());
+        refused.push(unit.id);
+      } else {
+        failed.push(unit.id);
+      }
+      continue;
+    }
     await deps.notices.markNoticeSent(id, new Date(deps.clock.now()).toISOString());
     sent.push(unit.id);
   }
+  if (failed.length > 0) {
+    throw new UnavailableError(
+      `the weekly QĐ 766 mail could not be sent to the heads of ${failed.join(', ')}; a later run retries`,
+    );
+  }
   await deps.notices.markNoticeSent(week, new Date(deps.clock.now()).toISOString());
-  return { sent };
+  return { sent, refused };
 }
