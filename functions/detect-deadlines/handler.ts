@@ -59,7 +59,8 @@ export function createDetectorHandler({ detector: deps, notices, forecast }: Det
         const { sent, refused } = await notifyTimelinessForecast(forecast);
         metrics.addMetric('TimelinessDigests', MetricUnit.Count, sent.length);
         if (sent.length > 0) logger.info('timeliness digests sent', { units: sent });
-        if (refused.length > 0) logger.error("timeliness digests refused: fix these heads' addresses", { units: refused });
+        if (refused.length > 0)
+          logger.error("timeliness digests refused: fix these heads' addresses", { units: refused });
       } catch (error) {
         noticeError = error;
         logger.error('timeliness digest failed', { error: (error as Error).message });
