@@ -1,6 +1,7 @@
 import { type AuditAnchor, type AuditEntry, dayHead, nextShardHead } from '../domain/audit/audit-chain.ts';
 import { AnchorExistsError, type AuditAnchorStore, type AuditTrail } from '../ports/audit-trail.ts';
 import type { Clock } from '../ports/clock.ts';
+import { mapLimit } from '../support/map-limit.ts';
 import { vietnamDay } from '../support/vietnam-time.ts';
 
 export interface AnchorDeps {
@@ -26,7 +27,8 @@ export async function hashDay(
 ): Promise<{ shards: Record<string, string>; entries: number }> {
   const shards: Record<string, string> = {};
   let entries = 0;
-  for (const shard of options.shards ?? trail.shards) {
+  // Shards are read side by side: a dossier lies in one shard, so each walk still sees its entries in order.
+  await mapLimit([...(options.shards ?? trail.shards)], 8, async (shard) => {
     let head = '';
     for await (const entry of trail.entries(day, shard)) {
       options.onEntry?.(entry);
@@ -34,7 +36,7 @@ export async function hashDay(
       entries += 1;
     }
     shards[shard] = head;
-  }
+  });
   return { shards, entries };
 }
 
