@@ -4,6 +4,7 @@ import type { AnnexCounts, ComplianceCounts, Report, StepTimeliness, TimelinessS
 import {
   TIMELINESS_RULE_IDS,
   TIMELINESS_RULES,
+  TIMELINESS_SOURCE,
   type TimelinessCounts,
   timelinessPoints,
   timelinessRate,
@@ -234,7 +235,7 @@ export function timelinessTables(section: TimelinessSection): ReportTable[] {
           text.certain ? 'Có căn cứ' : 'Cách hiểu',
         ];
       }),
-      total: ['', `Điểm = ${max} × tỷ lệ (cách Cổng DVCQG tính; ADR 0020)`, '', '', ''],
+      total: ['', TIMELINESS_SOURCE, '', '', ''],
     },
     {
       sheet: 'Biểu 6',

@@ -30,8 +30,11 @@ export interface TimelinessRuleText {
   certain: boolean;
 }
 
-const PORTAL_SPEC =
-  'Cổng DVCQG, mô tả chỉ tiêu 2.1 "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" của Bộ chỉ số 766 (QĐ 766/QĐ-TTg ngày 23/6/2022)';
+/** Where the rules come from, named once under the table of rules (the rows quote it). */
+export const TIMELINESS_SOURCE =
+  'Nguồn: mô tả chỉ tiêu 2.1 "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" của Bộ chỉ số 766 (Quyết định 766/QĐ-TTg ngày 23/6/2022) trên Cổng Dịch vụ công quốc gia; điểm = điểm tối đa × tỷ lệ, như Cổng tính (ADR 0020).';
+
+const PORTAL_SPEC = 'Chỉ tiêu 2.1';
 
 /** Each rule, with its source (ADR 0020). */
 export const TIMELINESS_RULES: Record<TimelinessRuleId, TimelinessRuleText> = {
