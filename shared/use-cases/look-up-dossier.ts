@@ -28,11 +28,22 @@ export type NotShownReason = 'malformed' | 'rate_limited' | 'not_matched';
 
 export type LookUpResult = { view: CitizenView } | { view?: undefined; reason: NotShownReason };
 
-const CODE = /^[A-Z0-9][A-Z0-9._/-]{2,59}$/;
+/** A dossier code as the contract allows it (up to 120 characters), letters of either case. */
+const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]{2,119}$/;
 
 /** The dossier code as printed on the receipt, whatever spaces or case the citizen typed. */
 export function normaliseCode(typed: string): string {
   return typed.replace(/\s+/g, '').toUpperCase();
+}
+
+/**
+ * The codes to look for: upper case first (how receipts print them, whatever the citizen typed), then as
+ * typed when that differs — a province whose system issues codes with lower-case letters.
+ */
+function candidateCodes(typed: string): string[] {
+  const asTyped = typed.replace(/\s+/g, '');
+  const upper = normaliseCode(typed);
+  return asTyped === upper ? [upper] : [upper, asTyped];
 }
 
 /** A client's key: its network (IPv4 /24, IPv6 /64), hashed — no address is stored. */
@@ -57,15 +68,17 @@ export async function lookUpDossier(
   deps: LookUpDeps,
   input: { code: string; factor: string; client: string },
 ): Promise<LookUpResult> {
-  const code = normaliseCode(input.code);
+  const [code = '', ...others] = candidateCodes(input.code);
   const now = deps.clock.now();
   const { perClient, perCode } = LOOKUP_LIMITS;
   if (!(await deps.attempts.attempt(input.client, perClient.limit, perClient.windowMs, now)))
     return { reason: 'rate_limited' };
   if (!CODE.test(code)) return { reason: 'malformed' };
+  // One budget per code whatever its case: typing it in other cases gives no more attempts.
   if (!(await deps.attempts.attempt(hash(`code:${code}`), perCode.limit, perCode.windowMs, now)))
     return { reason: 'rate_limited' };
-  const { record } = await deps.store.load(code);
+  let { record } = await deps.store.load(code);
+  for (const other of others) if (!record) ({ record } = await deps.store.load(other));
   const received = record?.state.received;
   if (!record || !received || !matchesSecondFactor(received.applicant, input.factor)) return { reason: 'not_matched' };
   const book = await deps.rules.current();

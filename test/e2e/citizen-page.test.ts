@@ -30,6 +30,8 @@ let browser: Browser;
 const LAND = 'H21.65-240304-0101';
 const SUPPLEMENTED = 'H21.65-240304-0102';
 const APOLOGISED = 'H21.65-240304-0103';
+/** A code with lower-case letters, as some one-stop systems issue them (the contract allows it). */
+const LOWER = 'qnam-hs-240304-0104a';
 /** What the page must never show: the applicant's and the official's personal data. */
 const PERSONAL = [
   "Ksor H'Bia",
@@ -60,6 +62,15 @@ beforeAll(async () => {
     receivedEvent({
       dossierId: SUPPLEMENTED,
       eventId: `${SUPPLEMENTED}/r`,
+      occurredAt: '2024-03-04T09:00:00+07:00',
+      receivedAt: '2024-03-04T09:00:00+07:00',
+      appointmentAt: '2024-03-18T17:00:00+07:00',
+    }),
+  );
+  await deliver(
+    receivedEvent({
+      dossierId: LOWER,
+      eventId: `${LOWER}/r`,
       occurredAt: '2024-03-04T09:00:00+07:00',
       receivedAt: '2024-03-04T09:00:00+07:00',
       appointmentAt: '2024-03-18T17:00:00+07:00',
@@ -164,6 +175,11 @@ describe('the citizens’ status page', () => {
     expect(html).toContain('Tình trạng hồ sơ');
     expect(html).toContain('thời hạn giải quyết được tính lại từ khi nhận đủ hồ sơ bổ sung lúc 09:30 ngày 07/03/2024');
     expect(html).toContain('Hồ sơ đã được bổ sung đầy đủ nên thời hạn được tính lại');
+  });
+
+  it('finds a code issued with lower-case letters, as typed, within the same attempts', async () => {
+    expect(await lookUp(LOWER, '5678', '198.51.100.20')).toContain('Tình trạng hồ sơ');
+    expect(await lookUp(` ${LOWER.toUpperCase()} `, '5678', '198.51.100.21')).not.toContain('Tình trạng hồ sơ');
   });
 
   it('shows the approved apology letter and the new date', async () => {
