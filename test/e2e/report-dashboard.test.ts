@@ -109,4 +109,25 @@ describe('the report dashboard in headless Chromium', () => {
     expect(await page.locator('#chart-trend rect.bar').count()).toBe(24);
     await page.close();
   }, 60_000);
+
+  it('shows the QĐ 766 score, its forecast and on time two ways on a 390 px phone, the page itself never scrolling sideways (issue #19)', async () => {
+    // The year still running on 01/07/2022: the forecast cards and the list at risk are there.
+    const report = buildReport(rows(), {
+      period: { from: '2022-01-01', to: '2022-12-31' },
+      by: 'unit',
+      now: Date.parse('2022-07-01T08:00:00+07:00'),
+    });
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.setContent(renderHtml(report), { waitUntil: 'load' });
+    const cards = await page.locator('.card').allInnerTexts();
+    expect(cards.some((c) => c.includes('Điểm tiến độ giải quyết (Bộ chỉ số 766, tối đa 20)'))).toBe(true);
+    expect(cards.some((c) => c.includes('Dự báo điểm tiến độ cuối kỳ'))).toBe(true);
+    expect(cards.some((c) => c.includes('Đúng hạn theo luật định / theo ngày hẹn lại'))).toBe(true);
+    const headings = await page.locator('h2').allInnerTexts();
+    expect(headings.some((h) => h.startsWith('Biểu 5. Chỉ số tiến độ giải quyết'))).toBe(true);
+    expect(headings.some((h) => h.startsWith('Biểu 7. Hồ sơ đang giải quyết'))).toBe(true);
+    // Wide tables scroll inside their own box; the page does not.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.close();
+  }, 60_000);
 });
