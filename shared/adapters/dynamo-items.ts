@@ -9,6 +9,7 @@ import { reportRowOf } from '../domain/reports/report-row.ts';
 import { TABLE_DESIGN } from '../settings/table-design.ts';
 import { InvalidInputError } from '../support/errors.ts';
 import { vietnamDay } from '../support/vietnam-time.ts';
+import { PACK_DICTIONARIES, type PackDictionary, RECORD_DICTIONARY, REPORT_DICTIONARY } from './pack-dictionaries.ts';
 
 /*
  * How dossiers are laid out in the single table (ADR 0004, 0011): `DOSSIER#<id>` / `META` holds the
@@ -83,13 +84,11 @@ export function dossierItem(
     [PK]: dossierKey(state.dossierId),
     [SK]: 'META',
     entity: 'dossier',
-    dossierId: state.dossierId,
     version: saved.version,
     // Every byte here is paid on every write (a write unit per KB): the record deflated, and beside it only
-    // what an index projects or a conditional write reads.
-    data: pack({ ...saved, state: storedState(saved.state), outbox: undefined }),
+    // what an index projects or a conditional write reads (the id is in the key, the next action in `data`).
+    data: pack({ ...saved, state: storedState(saved.state), outbox: undefined }, RECORD_DICTIONARY),
     outbox: Object.fromEntries(Object.entries(saved.outbox).map(([id, e]) => [id, JSON.stringify(e)])),
-    ...(saved.nextActionAt ? { nextActionAt: saved.nextActionAt } : {}),
     ...(keys ?? {}),
     ...reportAttributes(saved),
   };
@@ -137,7 +136,7 @@ function reportAttributes(record: DossierRecord): Record<string, string | Uint8A
       ? `CLOSED#${localDay(Date.parse(row.closedAt as string)).slice(0, 7)}`
       : `LIVE#${shardOf(row.id)}`,
     [REPORT.sortKey]: `${new Date(row.receivedAt).toISOString()}#${row.id}`,
-    report: pack(row),
+    report: pack(row, REPORT_DICTIONARY),
   };
 }
 
@@ -172,14 +171,34 @@ function storedState(state: DossierState): DossierState {
   };
 }
 
-/** JSON, deflated: Vietnamese text and repeated ISO instants shrink to a third or less. */
-export function pack(value: unknown): Uint8Array {
-  return deflateRawSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 6 });
+/**
+ * JSON, deflated: Vietnamese text and repeated ISO instants shrink to a third or less. With a preset
+ * dictionary (ADR 0022) the value's first byte names it — `0b110` in the low bits, a block type raw deflate
+ * never starts with — so values packed without one, or before dictionaries existed, read back unchanged.
+ */
+export function pack(value: unknown, dictionary?: PackDictionary): Uint8Array {
+  const json = Buffer.from(JSON.stringify(value), 'utf8');
+  if (!dictionary) return deflateRawSync(json, { level: 6 });
+  const body = deflateRawSync(json, { level: 9, dictionary: dictionary.bytes });
+  const packed = new Uint8Array(body.byteLength + 1);
+  packed[0] = DICTIONARY_MARK | (dictionary.id << 3);
+  packed.set(body, 1);
+  return packed;
 }
+
+/** Low bits of a first byte naming a dictionary: block type 3, reserved, never written by deflate. */
+const DICTIONARY_MARK = 0b110;
 
 export function unpack(value: unknown): unknown {
   if (typeof value === 'string') return JSON.parse(value);
-  return JSON.parse(inflateRawSync(value as Uint8Array).toString('utf8'));
+  const bytes = value as Uint8Array;
+  if (bytes.byteLength > 0 && ((bytes[0] as number) & 0b111) === DICTIONARY_MARK) {
+    const id = (bytes[0] as number) >> 3;
+    const dictionary = PACK_DICTIONARIES.get(id);
+    if (!dictionary) throw new Error(`stored value packed with dictionary ${id}, which this code does not know`);
+    return JSON.parse(inflateRawSync(bytes.subarray(1), { dictionary: dictionary.bytes }).toString('utf8'));
+  }
+  return JSON.parse(inflateRawSync(bytes).toString('utf8'));
 }
 
 /** DynamoDB's item limit: 400 KB, attribute names and values, strings counted in UTF-8 bytes. */
