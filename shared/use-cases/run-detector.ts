@@ -305,8 +305,9 @@ async function send(
   );
   const outcomes = new Map<string, SendOutcome>();
   for (const [id, reason] of failures) outcomes.set(id, { error: reason });
-  await sendToPhones(deps, held, now, outcomes, report);
-  await mapLimit(envelopes, 4, async (envelope: Envelope) => {
+  // Phones and mail side by side: they settle different notifications, so neither waits for the other.
+  const phones = sendToPhones(deps, held, now, outcomes, report);
+  const mails = mapLimit(envelopes, 4, async (envelope: Envelope) => {
     try {
       const mailer = envelope.atMostOnce ? (deps.citizenMailer ?? deps.mailer) : deps.mailer;
       await mailer.send(envelope.mail);
@@ -323,6 +324,7 @@ async function send(
           if (!outcomes.get(id)?.error) outcomes.set(id, { error: reason, ...(known ? {} : { uncertain: true }) });
     }
   });
+  await Promise.all([phones, mails]);
   return outcomes;
 }
 
