@@ -109,8 +109,12 @@ export async function benchDetector(dossiers = 100_000, share = 0.01): Promise<D
       const page = await runtime.clients.documents.send(
         new ScanCommand({
           TableName: runtime.tableName,
-          FilterExpression: 'entity = :d AND nextActionAt <= :now',
-          ExpressionAttributeValues: { ':d': 'dossier', ':now': '2024-03-15T10:00:00+07:00' },
+          // The next action's instant leads the index sort key (UTC ISO, then `#<id>`): everything up to now.
+          FilterExpression: 'entity = :d AND gsi1sk <= :now',
+          ExpressionAttributeValues: {
+            ':d': 'dossier',
+            ':now': `${new Date('2024-03-15T10:00:00+07:00').toISOString()}~`,
+          },
           ExclusiveStartKey: startKey,
         }),
       );

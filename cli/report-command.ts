@@ -1,12 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderXlsx } from '../shared/adapters/xlsx-report.ts';
 import type { Report } from '../shared/domain/reports/build-report.ts';
+import { parseTimelinessRules } from '../shared/domain/reports/parse-timeliness-rules.ts';
 import { renderCsv, renderHtml, renderMarkdown } from '../shared/domain/reports/render-report.ts';
-import {
-  InvalidTimelinessRulesError,
-  parseTimelinessRules,
-  type TimelinessRules,
-} from '../shared/domain/reports/timeliness.ts';
+import { InvalidTimelinessRulesError, type TimelinessRules } from '../shared/domain/reports/timeliness.ts';
 import {
   InvalidReportRequestError,
   parseReportRequest,

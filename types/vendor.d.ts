@@ -27,3 +27,11 @@ declare module 'dynalite' {
   }
   export default function dynalite(options?: DynaliteOptions): Server;
 }
+
+// qrcode's encoder alone (what its `create` is): the package root also loads every renderer (PNG via
+// pngjs, SVG, terminal), which the function bundles do not need (ADR 0007). Types are @types/qrcode's.
+declare module 'qrcode/lib/core/qrcode.js' {
+  import type { QRCode, QRCodeOptions } from 'qrcode';
+
+  export function create(text: string, options?: QRCodeOptions): QRCode;
+}

@@ -5,7 +5,8 @@ import { formatProblems } from '../domain/calendar/calendar-definition.ts';
 import { InvalidCalendarError, parseCalendarText } from '../domain/calendar/parse-calendar.ts';
 import { checkRuleSet, type DeadlineRule, type RuleProblem } from '../domain/rules/deadline-rule.ts';
 import { readRulesFile } from '../domain/rules/parse-rules.ts';
-import { readUnitDirectoryText, type UnitDirectory } from '../domain/units/unit-directory.ts';
+import { readUnitDirectoryText } from '../domain/units/parse-unit-directory.ts';
+import type { UnitDirectory } from '../domain/units/unit-directory.ts';
 import { InvalidInputError } from '../support/errors.ts';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_TARGET_BYTES } from '../../bench/bundle-bench.ts';
 import { buildFunctionBundle } from '../../infra/constructs/bundle-settings.ts';
 import { LOCAL_CREDENTIALS, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { toRecord } from '../../shared/adapters/dynamo-items.ts';
@@ -48,4 +49,24 @@ describe('the deployed bundle of the ingest function', () => {
       rmSync(out, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('every function bundle', () => {
+  it('stays within the 300 KB budget (ADR 0007, 0009)', async () => {
+    // A size, not a time: a library or a file parser creeping into a handler's imports fails here, not
+    // only when someone next runs the benchmarks (the YAML parser and luxon once did, issue #13's stop).
+    const out = mkdtempSync(join(process.cwd(), 'node_modules', '.dunghan-bundles-'));
+    try {
+      const sizes: Record<string, number> = {};
+      for (const name of readdirSync('functions').sort()) {
+        const file = join(out, `${name}.mjs`);
+        await buildFunctionBundle(name, file);
+        sizes[name] = statSync(file).size;
+      }
+      expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(8);
+      expect(Object.entries(sizes).filter(([, bytes]) => bytes > BUNDLE_TARGET_BYTES)).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

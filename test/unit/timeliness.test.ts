@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/domain/reports/build-report.ts';
+import { parseTimelinessRules } from '../../shared/domain/reports/parse-timeliness-rules.ts';
 import { renderHtml, renderMarkdown } from '../../shared/domain/reports/render-report.ts';
 import type { ReportRow } from '../../shared/domain/reports/report-row.ts';
 import {
-  parseTimelinessRules,
   QD766_TIMELINESS,
   TIMELINESS_RULE_IDS,
   type TimelinessRuleId,

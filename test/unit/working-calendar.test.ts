@@ -1,8 +1,11 @@
 import Holidays from 'date-holidays';
+import fc from 'fast-check';
+import { IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import { parseIsoDate } from '../../shared/domain/calendar/local-date.ts';
 import { deriveProvisionalYear } from '../../shared/domain/calendar/provisional-year.ts';
+import { TimeZone } from '../../shared/domain/calendar/time-zone.ts';
 import { WorkingCalendar } from '../../shared/domain/calendar/working-calendar.ts';
 
 const calendar = defaultCalendar();
@@ -128,5 +131,31 @@ describe('provisional years derived from Bộ luật Lao động 2019', () => {
     const plain = new WorkingCalendar({ ...DEFAULT_CALENDAR_DEFINITION, provisionalRule: 'none' });
     expect(plain.isWorkingDay(day('2027-02-08'))).toBe(true);
     expect(plain.isProvisional(2027)).toBe(true);
+  });
+});
+
+describe('time zones through Intl (time-zone.ts), against luxon', () => {
+  const zones = ['Asia/Ho_Chi_Minh', 'Asia/Bangkok', 'Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'UTC'];
+
+  it('gives luxon’s offset at any instant, DST changes and the 1975 change in Vietnam included', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        // 1900–2200, to the millisecond, negative epochs included.
+        fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 11, 31) }),
+        (zone, epochMs) => {
+          expect(new TimeZone(zone).offset(epochMs)).toBe(IANAZone.create(zone).offset(epochMs));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(new TimeZone('Asia/Ho_Chi_Minh').offset(Date.parse('2026-11-30T00:00:00Z'))).toBe(420);
+    expect(new TimeZone('Europe/Paris').offset(Date.parse('2026-07-01T00:00:00Z'))).toBe(120);
+  });
+
+  it('knows a zone exactly when luxon does', () => {
+    for (const name of [...zones, 'Asia/Saigon', 'Etc/GMT-7', '', 'Asia/Hanoi', 'Mars/Olympus', 'GMT+7', 'utc']) {
+      expect(TimeZone.isValid(name), name).toBe(IANAZone.isValidZone(name));
+    }
   });
 });

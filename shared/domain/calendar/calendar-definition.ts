@@ -1,6 +1,6 @@
-import { IANAZone } from 'luxon';
 import * as z from '../../contracts/z.ts';
 import { isoWeekday, tryParseIsoDate, tryParseTimeOfDay } from './local-date.ts';
+import { TimeZone } from './time-zone.ts';
 
 const isoDate = z
   .string()
@@ -47,9 +47,7 @@ export const calendarDefinitionSchema = z
       .string()
       .check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes (at most 64)')),
     name: z.string().check(z.minLength(1, 'must not be empty')),
-    timeZone: z
-      .string()
-      .check(z.refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA time zone' })),
+    timeZone: z.string().check(z.refine((zone) => TimeZone.isValid(zone), { message: 'must be an IANA time zone' })),
     workingWeekdays: z._default(
       z
         .array(z.number().check(z.refine(Number.isInteger, WEEKDAY), z.gte(1, WEEKDAY), z.lte(7, WEEKDAY)))

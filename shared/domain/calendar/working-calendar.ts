@@ -1,7 +1,7 @@
-import { IANAZone } from 'luxon';
 import type { CalendarDefinition, CalendarYear } from './calendar-definition.ts';
 import { firstDayOfYear, formatIsoDate, isoWeekday, parseIsoDate, tryParseTimeOfDay, yearOf } from './local-date.ts';
 import { deriveProvisionalYear } from './provisional-year.ts';
+import { TimeZone } from './time-zone.ts';
 
 /** Why a day is not a working day. */
 export type NonWorkingKind = 'weekend' | 'holiday' | 'compensatory' | 'swapped';
@@ -51,7 +51,7 @@ export class WorkingCalendar {
   readonly definition: CalendarDefinition;
 
   private readonly working: ReadonlySet<number>;
-  private readonly zone: IANAZone;
+  private readonly zone: TimeZone;
   private fixedOffsetMinutes: number | undefined;
   private firstYear = 0;
   private lastYear = -1;
@@ -70,7 +70,7 @@ export class WorkingCalendar {
     this.name = definition.name;
     this.timeZone = definition.timeZone;
     this.working = new Set(definition.workingWeekdays);
-    this.zone = IANAZone.create(definition.timeZone);
+    this.zone = new TimeZone(definition.timeZone);
     this.officePeriods = definition.officeHours.map((p) => ({
       start: tryParseTimeOfDay(p.start) ?? 0,
       end: tryParseTimeOfDay(p.end) ?? 0,

@@ -1,9 +1,9 @@
 import { PNG } from 'pngjs';
-import QRCode from 'qrcode';
+import { create } from 'qrcode/lib/core/qrcode.js';
 
 /** The modules of a QR code for `text` (error correction M: a printed letter may be folded or smudged). */
 function modules(text: string): { size: number; dark(row: number, col: number): boolean } {
-  const { modules: matrix } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { modules: matrix } = create(text, { errorCorrectionLevel: 'M' });
   return { size: matrix.size, dark: (row, col) => matrix.get(row, col) === 1 };
 }
 

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { line } from '../../contracts/primitives.ts';
 import * as z from '../../contracts/z.ts';
 
@@ -157,18 +156,4 @@ export function diffUnitDirectories(current: UnitDirectory, next: UnitDirectory)
     removed: [...before.keys()].filter((id) => !after.has(id)).sort(),
     changed: changed.sort((a, b) => (a.id < b.id ? -1 : 1)),
   };
-}
-
-/** Reads a directory file (YAML or JSON) whole: the directory, or every problem (a YAML error is one). */
-export function readUnitDirectoryText(
-  textContent: string,
-  file: string,
-): { directory?: UnitDirectory; problems: UnitProblem[] } {
-  let raw: unknown;
-  try {
-    raw = parseYaml(textContent);
-  } catch (error) {
-    return { problems: [{ file, path: '', reason: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }] };
-  }
-  return readUnitDirectory(raw, file);
 }
