@@ -20,6 +20,8 @@ export interface DetectorBenchResult {
   configurationReads: number;
   /** Key entries of the next-action index read (keys only: the records are read from the table). */
   indexEntriesRead: number;
+  /** Report rows read (the weekly QĐ 766 section, on the first run of an ISO week). */
+  reportRowsRead: number;
   movedPerSecond: number;
 }
 
@@ -77,13 +79,15 @@ export async function benchDetector(dossiers = 100_000, share = 0.01): Promise<D
     let returned = 0;
     let otherReads = 0;
     let indexEntries = 0;
+    // The heads' weekly QĐ 766 section (issue #19) reads the quarter's report rows on a week's first run.
+    let reportRows = 0;
     runtime.clients.documents.middlewareStack.add(
       (nextHandler) => async (args) => {
         const result = await nextHandler(args);
         const output = result.output as {
-          Items?: { pk?: string; entity?: string }[];
-          Item?: { pk?: string; entity?: string };
-          Responses?: Record<string, { pk?: string; entity?: string }[]>;
+          Items?: { pk?: string; entity?: string; report?: unknown }[];
+          Item?: { pk?: string; entity?: string; report?: unknown };
+          Responses?: Record<string, { pk?: string; entity?: string; report?: unknown }[]>;
         };
         // Dossier records only: the index's key entries (a few dozen bytes each) are counted apart, and so
         // are the rule book (cached for an hour in a warm container) and the watermarks.
@@ -94,6 +98,7 @@ export async function benchDetector(dossiers = 100_000, share = 0.01): Promise<D
         ];
         for (const item of items) {
           if (String(item.pk).startsWith('DOSSIER#') && item.entity === 'dossier') returned += 1;
+          else if (item.report !== undefined) reportRows += 1;
           else if (String(item.pk).startsWith('DOSSIER#')) indexEntries += 1;
           else otherReads += 1;
         }
@@ -147,6 +152,7 @@ export async function benchDetector(dossiers = 100_000, share = 0.01): Promise<D
       emailsSent: report.emailsSent,
       configurationReads,
       indexEntriesRead: indexEntries,
+      reportRowsRead: reportRows,
       movedPerSecond: needing / detectorSeconds,
     };
   } finally {

@@ -74,7 +74,7 @@ say(
 );
 say();
 say(
-  `Detector pass ${detector.detectorSeconds.toFixed(1)} s (moved ${fmt(detector.needingAction)} dossiers, ${fmt(detector.emailsSent)} digests to the SES emulator); Scan ${detector.scanSeconds.toFixed(1)} s. The next-action index holds keys only: ${fmt(detector.indexEntriesRead)} key entries read besides the records. Configuration reads (rules, calendars, watermarks) outside the count: ${detector.configurationReads}.`,
+  `Detector pass ${detector.detectorSeconds.toFixed(1)} s (moved ${fmt(detector.needingAction)} dossiers, ${fmt(detector.emailsSent)} digests to the SES emulator); Scan ${detector.scanSeconds.toFixed(1)} s. The next-action index holds keys only: ${fmt(detector.indexEntriesRead)} key entries read besides the records. The pass is the first of its ISO week, so it also wrote the heads' weekly QĐ 766 section, reading ${fmt(detector.reportRowsRead)} report rows (the quarter's; once a week). Configuration reads (rules, calendars, watermarks) outside the count: ${detector.configurationReads}.`,
 );
 say();
 say('### Detector pass time (one run, dynalite and the SES emulator on this machine)');
@@ -147,7 +147,7 @@ say(
     .join(
       ', ',
     )} (total ${sizes.writeUnitsPerDossier.toFixed(1)}; target ≤ 12 ${sizes.writeUnitsPerDossier <= 12 ? '✅' : '❌'}); read units ${sizes.readUnitsPerDossier.toFixed(1)}. ` +
-    `The detector's bookkeeping (shard watermarks, quarantine) is a fixed ${sizes.bookkeepingWriteUnitsPerRun.toFixed(1)} write units per run, whatever the number of dossiers.`,
+    `The detector's bookkeeping (shard watermarks, quarantine, notices' claims) is a fixed ${sizes.bookkeepingWriteUnitsPerRun.toFixed(1)} write units per run, whatever the number of dossiers.`,
 );
 
 say();
