@@ -1,9 +1,8 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentEmails } from '../../local/ses-server.ts';
-import { toRecord } from '../../shared/adapters/dynamo-items.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import { type Faults, NO_FAULTS, runScenario, type Scenario } from '../support/chaos.ts';
+import { allDossierRecords } from '../support/records.ts';
 
 const CHAOS: Faults = {
   throttle: 0.1,
@@ -16,23 +15,14 @@ const CHAOS: Faults = {
   late: 0.1,
   overlapping: 2,
 };
-const SCALE = Number(process.env.DUNGHAN_CHAOS_SCALE ?? 0.25);
+// 0.2 by default, for CI's time budget; the figures in docs/reliability.md are of a run at 0.25.
+const SCALE = Number(process.env.DUNGHAN_CHAOS_SCALE ?? 0.2);
 
 let baseline: Scenario;
 let chaos: Scenario;
 
 async function records(scenario: Scenario): Promise<Map<string, DossierRecord>> {
-  const out = new Map<string, DossierRecord>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await scenario.runtime.clients.documents.send(
-      new ScanCommand({ TableName: scenario.runtime.tableName, ExclusiveStartKey: startKey }),
-    );
-    for (const item of page.Items ?? [])
-      if (item.entity === 'dossier') out.set(item.dossierId as string, toRecord(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return out;
+  return new Map((await allDossierRecords(scenario.runtime)).map((r) => [r.state.dossierId, r]));
 }
 
 beforeAll(async () => {
