@@ -35,3 +35,14 @@ declare module 'qrcode/lib/core/qrcode.js' {
 
   export function create(text: string, options?: QRCodeOptions): QRCode;
 }
+
+// pngjs's synchronous encoder alone (what `PNG.sync.write` calls): the package root also loads its
+// decoders and streams, which the letters do not need (ADR 0009). Options are @types/pngjs's.
+declare module 'pngjs/lib/packer-sync.js' {
+  import type { PackerOptions } from 'pngjs';
+
+  export default function packSync(
+    image: { width: number; height: number; data: Buffer },
+    options?: PackerOptions,
+  ): Buffer;
+}

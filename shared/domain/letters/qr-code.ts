@@ -1,4 +1,4 @@
-import { PNG } from 'pngjs';
+import packPng from 'pngjs/lib/packer-sync.js';
 import { create } from 'qrcode/lib/core/qrcode.js';
 
 /** The modules of a QR code for `text` (error correction M: a printed letter may be folded or smudged). */
@@ -23,14 +23,6 @@ export function qrPng(text: string, scale = 6): Buffer {
   const { size, dark } = modules(text);
   const margin = 4;
   const side = (size + 2 * margin) * scale;
-  const png = new PNG({
-    width: side,
-    height: side,
-    colorType: 0,
-    inputColorType: 0,
-    bitDepth: 8,
-    inputHasAlpha: false,
-  });
   const data = Buffer.alloc(side * side, 255);
   for (let row = 0; row < size; row += 1)
     for (let col = 0; col < size; col += 1) {
@@ -42,6 +34,8 @@ export function qrPng(text: string, scale = 6): Buffer {
           (row + margin) * scale * side + y * side + (col + margin + 1) * scale,
         );
     }
-  png.data = data;
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  return packPng(
+    { width: side, height: side, data },
+    { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 },
+  );
 }
