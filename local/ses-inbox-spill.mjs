@@ -1,7 +1,9 @@
 // Keeps the SES emulator's inbox small in memory: aws-ses-v2-local holds every sent email, attachments
-// included (a digest carries a .docx per dossier; a sample year is hundreds of MB). Each attachment's
-// content moves to a file as soon as it is stored and is read back whenever the inbox is read (`/store`,
-// the web inbox, .eml downloads), so what the emulator shows is unchanged. The emulator's store is one
+// included (a digest carries a .docx per dossier; a sample year is hundreds of MB), and each mail's HTML
+// and text (a digest's HTML lists its dossiers: tens of KB, twice that as a JavaScript string of
+// Vietnamese). Each attachment's content and each long body moves to a file as soon as it is stored and
+// is read back whenever the inbox is read (`/store`, the web inbox, .eml downloads), so what the
+// emulator shows is unchanged. The emulator's store is one
 // per process (or worker thread), so the spilling is too: one directory, removed when the process exits.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +13,7 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 const { getStoreReadonly } = require('aws-ses-v2-local/dist/store.js');
 
-/** Attachments smaller than this stay in memory (a file per tiny attachment costs more than it saves). */
+/** Texts smaller than this stay in memory (a file per short text costs more than it saves). */
 const MIN_BYTES = 4096;
 
 let dir;
@@ -29,25 +31,33 @@ function spill() {
     seen = 0;
   }
   for (; seen < emails.length; seen += 1) {
-    for (const attachment of emails[seen].attachments ?? []) {
-      const content = Object.getOwnPropertyDescriptor(attachment, 'content')?.value;
-      if (typeof content !== 'string' || content.length < MIN_BYTES) continue;
-      dir ??= mkdtempSync(join(tmpdir(), 'dunghan-inbox-'));
-      const file = join(dir, `${files++}.b64`);
-      writeFileSync(file, content);
-      Object.defineProperty(attachment, 'content', {
-        enumerable: true,
-        configurable: true,
-        get: () => {
-          try {
-            return readFileSync(file, 'utf8');
-          } catch {
-            return '';
-          }
-        },
-      });
+    const email = emails[seen];
+    if (email.body) {
+      moveToFile(email.body, 'html');
+      moveToFile(email.body, 'text');
     }
+    for (const attachment of email.attachments ?? []) moveToFile(attachment, 'content');
   }
+}
+
+/** Moves `holder[key]`, a long string, to a file, leaving a getter that reads it back. */
+function moveToFile(holder, key) {
+  const value = Object.getOwnPropertyDescriptor(holder, key)?.value;
+  if (typeof value !== 'string' || value.length < MIN_BYTES) return;
+  dir ??= mkdtempSync(join(tmpdir(), 'dunghan-inbox-'));
+  const file = join(dir, `${files++}.txt`);
+  writeFileSync(file, value);
+  Object.defineProperty(holder, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return '';
+      }
+    },
+  });
 }
 
 process.once('exit', () => {
@@ -55,10 +65,10 @@ process.once('exit', () => {
 });
 
 /**
- * Starts moving attachment contents to files (once per process); returns the stopper. `removeFiles`:
+ * Starts moving attachment contents and long bodies to files (once per process); returns the stopper. `removeFiles`:
  * the store dies with the caller (a worker thread about to end), so the files go now.
  */
-export function spillInboxAttachments({ removeFiles = false } = {}) {
+export function spillInboxToFiles({ removeFiles = false } = {}) {
   users += 1;
   if (!timer) {
     timer = setInterval(spill, 100);

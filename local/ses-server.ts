@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as sesModule from 'aws-ses-v2-local';
 import { startServerWorker } from './server-worker.ts';
-import { spillInboxAttachments } from './ses-inbox-spill.mjs';
+import { spillInboxToFiles } from './ses-inbox-spill.mjs';
 
 /** A running SES emulator (aws-ses-v2-local): the SES API, a web inbox at `/`, sent mail as JSON at `/store`. */
 export interface LocalSes {
@@ -25,7 +25,7 @@ export async function startSesEmulator(port = 0, thread = false): Promise<LocalS
       : ((candidate.default as { default?: unknown })?.default ?? candidate.default)
   ) as Start;
   const server = await start({ host: '127.0.0.1', port });
-  const stopSpilling = spillInboxAttachments();
+  const stopSpilling = spillInboxToFiles();
   const address = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
