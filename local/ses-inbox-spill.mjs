@@ -3,8 +3,8 @@
 // and text (a digest's HTML lists its dossiers: tens of KB, twice that as a JavaScript string of
 // Vietnamese). Each attachment's content and each long body moves to a file as soon as it is stored and
 // is read back whenever the inbox is read (`/store`, the web inbox, .eml downloads), so what the
-// emulator shows is unchanged. The emulator's store is one
-// per process (or worker thread), so the spilling is too: one directory, removed when the process exits.
+// emulator shows is unchanged. The emulator's store is one per process (or worker thread), so the
+// spilling is too: one directory, removed when the process exits.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -65,8 +65,8 @@ process.once('exit', () => {
 });
 
 /**
- * Starts moving attachment contents and long bodies to files (once per process); returns the stopper. `removeFiles`:
- * the store dies with the caller (a worker thread about to end), so the files go now.
+ * Starts moving attachment contents and long bodies to files (once per process); returns the stopper.
+ * `removeFiles`: the store dies with the caller (a worker thread about to end), so the files go now.
  */
 export function spillInboxToFiles({ removeFiles = false } = {}) {
   users += 1;
