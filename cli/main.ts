@@ -45,8 +45,9 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('due')
+    .summary('The legal due date of one dossier')
     .description(
-      'Compute the legal due date of a dossier on the Vietnamese working-day calendar and print one JSON object\n' +
+      'Compute the legal due date of a dossier on the Vietnamese working-day calendar and print one JSON object ' +
         '{receivedAt, effectiveReceiptDate, dueAt, duration, cutoff, calendar, provisional[, explanation]}.',
     )
     .requiredOption('--received <iso>', 'receipt instant, ISO-8601 with offset (e.g. 2024-02-07T16:30:00+07:00)')
@@ -70,8 +71,9 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('seed')
+    .summary('Validate and load rules, calendars, units')
     .description(
-      'Validate the deadline rules, calendars and the directory of units (every problem listed; nothing written if\n' +
+      'Validate the deadline rules, calendars and the directory of units (every problem listed; nothing written if ' +
         'any) and load them ' +
         'into the store: the local one under --data-dir, or with --aws the table named by TABLE_NAME.',
     )
@@ -85,6 +87,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('replay')
+    .summary('Feed an events file through the ingest')
     .argument('<events.jsonl>', 'EventBridge envelopes, one per line')
     .description(
       'Feed an export of dossier events through the ingest function on the local store; prints\n{ingested, duplicates, deadLettered, unrouted}. Replaying the same file twice changes nothing.',
@@ -94,9 +97,10 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('dossier')
+    .summary('Print one dossier, or its control slip')
     .argument('<dossierId>', 'the dossier code')
     .description(
-      'Print a dossier from the local store as JSON (status, stage, due dates, steps, the unit responsible for a\n' +
+      'Print a dossier from the local store as JSON (status, stage, due dates, steps, the unit responsible for a ' +
         'delay, result, violations); with --slip, its process-control slip (phiếu kiểm soát quá trình giải quyết).',
     )
     .option('--slip', 'the process-control slip instead of the JSON')
@@ -139,16 +143,18 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('dead-letters')
+    .summary('The events the local pipeline rejected')
     .description('List the events the local pipeline rejected, with the reason (the local dead-letter queue).')
     .addOption(dataDir())
     .action(async (options) => print(await runDeadLetters(options)));
 
   program
     .command('start')
+    .summary('The whole pipeline locally (npm start)')
     .description(
-      'Run the whole pipeline locally with no AWS account (npm start): dynalite and the SES emulator on loopback,\n' +
-        'a year of sample dossiers shaped after the seed report replayed through the same handlers on a simulated\n' +
-        'clock, the detector every working day, simulated officials approving apologies on the approval page;\n' +
+      'Run the whole pipeline locally with no AWS account (npm start): dynalite and the SES emulator on loopback, ' +
+        'a year of sample dossiers shaped after the seed report replayed through the same handlers on a simulated ' +
+        'clock, the detector every working day, simulated officials approving apologies on the approval page; ' +
         'then a summary per field, and the inbox and approval page stay up until Ctrl-C.',
     )
     .option('--seed <n>', 'sample data seed (same seed, same data)', '2022')
@@ -178,9 +184,10 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   const rules = program
     .command('rules')
+    .summary('Deadline rules: list, check, preview, put')
     .description(
-      'Deadline rules: versioned by effective date, validated whole (every problem listed, nothing applied if any),\n' +
-        'previewed ("what moves?") and applied to the open dossiers, audited. Files: YAML or JSON, `rules:` list;\n' +
+      'Deadline rules: versioned by effective date, validated whole (every problem listed, nothing applied if any), ' +
+        'previewed ("what moves?") and applied to the open dossiers, audited. Files: YAML or JSON, `rules:` list; ' +
         'a directory stands for its *.yaml and *.json files.',
     );
   store(rules.command('list').description('Every stored rule version, by scope and effective date.')).action(
@@ -218,15 +225,16 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
       .argument('<files...>', 'rules files or directories')
       .option('--author <name>', 'who makes the change, for the audit (default: $DUNGHAN_AUTHOR or the OS user)')
       .description(
-        'Store the new versions and recompute the open dossiers they govern (each records the change in its\n' +
+        'Store the new versions and recompute the open dossiers they govern (each records the change in its ' +
           'history); putting the same files again writes nothing and completes an interrupted recompute.',
       ),
   ).action(async (files: string[], options) => print(await rulesCommands.put(files, options)));
 
   const calendars = program
     .command('calendars')
+    .summary('Working-day calendars: list, check, put')
     .description(
-      'Working-day calendars: versioned, validated (make-up days on weekends, compensating days for holidays on\n' +
+      'Working-day calendars: versioned, validated (make-up days on weekends, compensating days for holidays on ' +
         'weekends…), previewed and applied to the open dossiers, audited.',
     );
   store(calendars.command('list').description('The calendars in force, with version and provisional years.')).action(
@@ -266,7 +274,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
       .option('--effective-from <date>', 'YYYY-MM-DD the version takes effect (default: today)')
       .option('--author <name>', 'who makes the change, for the audit (default: $DUNGHAN_AUTHOR or the OS user)')
       .description(
-        'Store a new version and recompute the open dossiers a changed day touches (stages reached stay; one made\n' +
+        'Store a new version and recompute the open dossiers a changed day touches (stages reached stay; one made ' +
           'overdue is handled by the next detector run).',
       ),
   ).action(async (file: string, options) => print(await calendarCommands.put(file, options)));
@@ -274,8 +282,8 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     calendars
       .command('check-provisional')
       .description(
-        'List the years still derived from the law (provisional) that administrators must confirm: the current\n' +
-          'year if unofficial, and from --from-date (default 11-01) next year, with the derived days off. Reads the\n' +
+        'List the years still derived from the law (provisional) that administrators must confirm: the current ' +
+          'year if unofficial, and from --from-date (default 11-01) next year, with the derived days off. Reads the ' +
           'calendar in force in the store (or --aws), or a --calendar file. The detector emails ADMIN_EMAILS the same.',
       )
       .option('--id <calendarId>', 'which stored calendar', 'vn-civil-service')
@@ -286,9 +294,10 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   const units = program
     .command('units')
+    .summary('The directory of units: list, check, put')
     .description(
-      'The directory of units (ADR 0015): each unit with its parent, place, desk officials (who get its alerts)\n' +
-        'and head; and who issues the apology of an inter-agency dossier (apologyIssuer). Versioned, validated whole\n' +
+      'The directory of units (ADR 0015): each unit with its parent, place, desk officials (who get its alerts) ' +
+        'and head; and who issues the apology of an inter-agency dossier (apologyIssuer). Versioned, validated whole ' +
         '(every problem listed, nothing applied if any), previewed, audited.',
     );
   store(units.command('list').description('The units in force, with the directory version.')).action(async (options) =>
@@ -317,7 +326,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
       .command('preview')
       .argument('<file>', 'directory file (YAML or JSON)')
       .description(
-        '"Whose alerts change?": the open dossiers at a unit the file adds, alters or removes, and the units they\n' +
+        '"Whose alerts change?": the open dossiers at a unit the file adds, alters or removes, and the units they ' +
           'name that the file lacks; writes nothing.',
       ),
   ).action(async (file: string, options) => print(await unitCommands.preview(file, options)));
@@ -331,8 +340,9 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   const quarantine = program
     .command('quarantine')
+    .summary('Dossiers the detector parked: list, retry')
     .description(
-      'Dossiers the detector failed on run after run: after 3 runs a dossier is parked (the detector leaves it\n' +
+      'Dossiers the detector failed on run after run: after 3 runs a dossier is parked (the detector leaves it ' +
         'alone and moves on; administrators are emailed once). Fix the cause, then retry.',
     );
   store(quarantine.command('list').description('The failing and parked dossiers, with the last error.')).action(
@@ -348,6 +358,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   store(
     program
       .command('audit')
+      .summary('Every configuration change, who and why')
       .description(
         'Every configuration change: who, when, what, from which file, on what legal basis, dossiers moved.',
       ),
@@ -356,12 +367,13 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   store(
     program
       .command('report')
+      .summary('The annex tables of a period')
       .description(
-        'Count a period from the report index (never a Scan): the annex tables of the seed report by field,\n' +
-          'unit or month (received, carried over, resolved early / on time / late, in progress), overdue by unit,\n' +
-          'apology compliance and late hand-overs per responsible unit, the monthly trend; the QĐ 766 timeliness\n' +
-          'indicator per unit (rate, points, the end-of-period forecast and the open dossiers that would cost the\n' +
-          'most if late), on time counted against the legal due date and after the one lawful re-appointment,\n' +
+        'Count a period from the report index (never a Scan): the annex tables of the seed report by field, ' +
+          'unit or month (received, carried over, resolved early / on time / late, in progress), overdue by unit, ' +
+          'apology compliance and late hand-overs per responsible unit, the monthly trend; the QĐ 766 timeliness ' +
+          'indicator per unit (rate, points, the end-of-period forecast and the open dossiers that would cost the ' +
+          'most if late), on time counted against the legal due date and after the one lawful re-appointment, ' +
           'side by side. Vietnamese headers.',
       )
       .requiredOption('--from <YYYY-MM-DD>', 'first day of the period (Vietnam time)')
@@ -379,10 +391,11 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   store(
     program
       .command('verify')
+      .summary('Check the audit trail against its anchors')
       .description(
-        'Tamper evidence (ADR 0021): walk the audit trail of every dossier changed in the range, check each\n' +
-          "entry's hash and link, that each stored record is the one its last entry recorded, that its report row\n" +
-          'follows from it and its event log still refolds to it; rehash each day against its anchor. Prints how many\n' +
+        'Tamper evidence (ADR 0021): walk the audit trail of every dossier changed in the range, check each ' +
+          "entry's hash and link, that each stored record is the one its last entry recorded, that its report row " +
+          'follows from it and its event log still refolds to it; rehash each day against its anchor. Prints how many ' +
           'dossiers were verified and how many failed, naming each and what does not follow; exit 1 if any.',
       )
       .option('--from <YYYY-MM-DD>', 'first day of changes to verify (Vietnam time; default: 30 days before --to)')
@@ -394,6 +407,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('approvals')
+    .summary('The apologies awaiting approval')
     .description('The drafted apologies awaiting approval on the local store (or --aws), the oldest draft first.')
     .addOption(dataDir())
     .option('--aws', 'read the AWS table named by TABLE_NAME (credentials from the environment)')
@@ -401,10 +415,11 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('approve')
+    .summary("Approve a dossier's apology from the desk")
     .argument('<dossierId>', 'the dossier code')
     .description(
-      'Approve a dossier’s apology from the desk, through the same rules as the approval page: the reason, the\n' +
-        'one new return date (after the legal due date, a working day, not past), who approves. The letter is sent at once\n' +
+      'Approve a dossier’s apology from the desk, through the same rules as the approval page: the reason, the ' +
+        'one new return date (after the legal due date, a working day, not past), who approves. The letter is sent at once ' +
         'where the delivery function runs (AWS, `dunghan serve`, `npm start`), else at the next detector pass.',
     )
     .requiredOption('--reason <text>', 'the reason for the delay, as the letter states it')
@@ -412,7 +427,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .requiredOption('--by <name>', 'who approves (name, title)')
     .option(
       '--now <iso>',
-      'the instant of the approval on the local store, ISO-8601 with offset (a replayed past; default: now,\n' +
+      'the instant of the approval on the local store, ISO-8601 with offset (a replayed past; default: now, ' +
         'or the last simulated instant while `npm start` serves the data directory)',
     )
     .addOption(dataDir())
@@ -421,12 +436,13 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('import')
+    .summary('Import an exported dossier list')
     .argument('<file>', 'a dossier list exported from a one-stop system: .xlsx or .csv, one row per dossier')
     .description(
-      'Import an exported dossier list through the sync feed’s mapping and the ingest (ADR 0017): each row is\n' +
-        'read as the portal’s DongBoHoSoMC item (receipt, appointment, result), so importing again, or a later\n' +
-        'export that overlaps, adds only what is new. --mapping names the columns, date formats and status\n' +
-        'wording (default config/import/danh-sach-ho-so.yaml). Prints {rows, dossiers, events, applied,\n' +
+      'Import an exported dossier list through the sync feed’s mapping and the ingest (ADR 0017): each row is ' +
+        'read as the portal’s DongBoHoSoMC item (receipt, appointment, result), so importing again, or a later ' +
+        'export that overlaps, adds only what is new. --mapping names the columns, date formats and status ' +
+        'wording (default config/import/danh-sach-ho-so.yaml). Prints {rows, dossiers, events, applied, ' +
         'duplicates, refused, problems}; exit 1 when a row could not be imported (row, column and reason).',
     )
     .option('--mapping <file.yaml>', 'how to read this system’s export')
@@ -437,14 +453,15 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('reconcile')
+    .summary('Compare two sources of the same period')
     .argument(
       '<sources...>',
       'two sources: `store` (the local store, or with --aws the deployed table) or an export file',
     )
     .description(
-      'Compare two sources of the same period per unit and month — the store and an export or the desk’s\n' +
-        'register kept as a spreadsheet, or two exports: counts on each side, the gap, the dossiers in one and\n' +
-        'not the other (by code), and for the store how many came through the portal sync feed. Files are read\n' +
+      'Compare two sources of the same period per unit and month — the store and an export or the desk’s ' +
+        'register kept as a spreadsheet, or two exports: counts on each side, the gap, the dossiers in one and ' +
+        'not the other (by code), and for the store how many came through the portal sync feed. Files are read ' +
         'with --mapping (one per file, in order; default config/import/danh-sach-ho-so.yaml).',
     )
     .requiredOption('--from <date>', 'first day of receipt (YYYY-MM-DD)')
@@ -466,14 +483,15 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('sync')
+    .summary('Send a signed national portal sync request')
     .argument(
       '<payload.json>',
       'a sync-feed request: {"service": "DongBoHoSoMC" | "CapNhatTienDoHoSoMC", "data": [...]}',
     )
     .description(
-      'Send a request of the national portal sync feed to POST /sync, signed as the sending system signs it\n' +
-        '(ADR 0017), and print the answer. Default target: the `npm start` or `dunghan serve` serving --data-dir,\n' +
-        'with its local key; for a deployed API pass --url and set DUNGHAN_SYNC_SECRET to the system key. Exit 1\n' +
+      'Send a request of the national portal sync feed to POST /sync, signed as the sending system signs it ' +
+        '(ADR 0017), and print the answer. Default target: the `npm start` or `dunghan serve` serving --data-dir, ' +
+        'with its local key; for a deployed API pass --url and set DUNGHAN_SYNC_SECRET to the system key. Exit 1 ' +
         'when an item was refused (each listed with its field and reason), 2 for a request that is not one.',
     )
     .option('--url <url>', 'the API to send to (default: the local servers of --data-dir)')
@@ -483,9 +501,10 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('serve')
+    .summary('Keep the approval page and the inbox up')
     .description(
-      'Keep the approval page and the SES emulator up on the local store until Ctrl-C: the links in the digests\n' +
-        '`dunghan detect` sends open here, and an approval is delivered at once; it also takes the portal sync\n' +
+      'Keep the approval page and the SES emulator up on the local store until Ctrl-C: the links in the digests ' +
+        '`dunghan detect` sends open here, and an approval is delivered at once; it also takes the portal sync ' +
         'feed at POST /sync (`dunghan sync`).',
     )
     .option('--api-port <port>', 'approval page port', '8080')
@@ -495,16 +514,17 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   program
     .command('detect')
+    .summary('Run one detector pass')
     .description(
-      'Run one detector pass at --now on the local store: move dossiers through their stages, send the digests\n' +
-        'and apologies to the SES endpoint in AWS_ENDPOINT_URL_SES (or, while `npm start` or `dunghan serve`\n' +
-        'serves the data directory, to its emulator), print the run report as JSON. Exit 1 when a dossier\n' +
+      'Run one detector pass at --now on the local store: move dossiers through their stages, send the digests ' +
+        'and apologies to the SES endpoint in AWS_ENDPOINT_URL_SES (or, while `npm start` or `dunghan serve` ' +
+        'serves the data directory, to its emulator), print the run report as JSON. Exit 1 when a dossier ' +
         'failed (the others are handled; what was not sent stays owed for the next pass).',
     )
     .requiredOption('--now <iso>', 'the instant of the pass, ISO-8601 with offset')
     .option(
       '--approval-base-url <url>',
-      'where the approval links in the digests point (default: the page of the `npm start` or `dunghan serve`\n' +
+      'where the approval links in the digests point (default: the page of the `npm start` or `dunghan serve` ' +
         'serving the data directory, else http://127.0.0.1:8080, where `dunghan serve` listens)',
     )
     .addOption(dataDir())
