@@ -128,7 +128,10 @@ describe('dunghan due (as a process)', () => {
 
   it('reads as a terminal shows it: one line per command, descriptions wrapped once at 80 columns', async () => {
     const top = (await dunghan('--help')).stdout;
-    const commands = top.slice(top.indexOf('Commands:\n') + 'Commands:\n'.length).trimEnd().split('\n');
+    const commands = top
+      .slice(top.indexOf('Commands:\n') + 'Commands:\n'.length)
+      .trimEnd()
+      .split('\n');
     expect(commands.length).toBeGreaterThan(15);
     for (const line of commands) expect(line, line).toMatch(/^ {2}[a-z-]+ .{3,}$/);
     for (const command of ['report', 'verify', 'import', 'detect', 'start']) {
@@ -136,7 +139,7 @@ describe('dunghan due (as a process)', () => {
       const start = help.indexOf('\n\n') + 2;
       const paragraph = help.slice(start, help.indexOf('\n\n', start)).split('\n');
       expect(paragraph.length, command).toBeGreaterThan(1);
-      for (const line of [...help.split('\n')]) expect(line.length, line).toBeLessThanOrEqual(80);
+      for (const line of help.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
       // A source line break inside a description would leave a short line in the middle of the paragraph.
       for (const line of paragraph.slice(0, -1)) expect(line.length, `${command}: ${line}`).toBeGreaterThan(55);
     }
