@@ -15,6 +15,7 @@ import { buildReceiptSlip, renderReceiptSlipHtml } from '../shared/domain/letter
 import type { UnitDirectory } from '../shared/domain/units/unit-directory.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { readConfig } from '../shared/settings/env.ts';
+import { withoutByteOrderMark } from '../shared/support/byte-order-mark.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import { describeDossier, dossierSlip } from '../shared/use-cases/describe-dossier.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
@@ -189,6 +190,11 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
   let parts: Buffer[] = [];
   let size = 0;
   let oversize = false;
+  let first = true; // a leading byte order mark belongs to the file, not to its first line
+  const line = (): string => {
+    const text = Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+    return first ? withoutByteOrderMark(text) : text;
+  };
   for await (const raw of input) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
     let start = 0;
@@ -202,7 +208,8 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
         } else parts.push(chunk.subarray(start, end));
       }
       if (newline === -1) break;
-      yield oversize ? undefined : Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+      yield oversize ? undefined : line();
+      first = false;
       parts = [];
       size = 0;
       oversize = false;
@@ -210,7 +217,7 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
     }
   }
   if (oversize) yield undefined;
-  else if (size > 0) yield Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+  else if (size > 0) yield line();
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LOCAL_SYNC_SECRETS } from '../local/local-runtime.ts';
 import { findRunningServers } from '../local/running-servers.ts';
+import { withoutByteOrderMark } from '../shared/support/byte-order-mark.ts';
 import { syncHeaders } from '../shared/support/sync-signature.ts';
 import type { SyncAnswer } from '../shared/use-cases/sync-from-portal.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
@@ -21,7 +22,7 @@ export async function runSync(
 ): Promise<SyncAnswer> {
   let body: string;
   try {
-    body = await readFile(file, 'utf8');
+    body = withoutByteOrderMark(await readFile(file, 'utf8'));
     JSON.parse(body);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

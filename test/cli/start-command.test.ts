@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -170,8 +170,11 @@ describe('npm start -- --once (the whole pipeline on a year of sample data)', ()
       const during = await dunghan('report', '--from', '2022-03-01', '--to', '2022-03-20', '--data-dir', dataDir);
       expect(during.code, during.stderr).toBe(0);
       expect(during.stdout).toContain('BÁO CÁO TÌNH HÌNH');
-      // A one-stop system's sync feed, sent to the running demo as the system would (issue #17).
-      const synced = await dunghan('sync', 'docs/examples/sync/dong-bo-ho-so.json', '--data-dir', dataDir);
+      // A one-stop system's sync feed, sent to the running demo as the system would (issue #17); the
+      // example saved by a Windows editor, with a byte order mark.
+      const payload = join(mkdtempSync(join(tmpdir(), 'dunghan-sync-')), 'dong-bo-ho-so.json');
+      writeFileSync(payload, `\uFEFF${readFileSync('docs/examples/sync/dong-bo-ho-so.json', 'utf8')}`);
+      const synced = await dunghan('sync', payload, '--data-dir', dataDir);
       expect(synced.code, synced.stderr).toBe(0);
       expect(JSON.parse(synced.stdout)).toMatchObject({ error_code: '00', accepted: 2 });
       // Ingested after the answer, as EventBridge does: the dossier appears within moments.

@@ -22,8 +22,12 @@ describe('commands on the local store (as processes)', () => {
     const first = await dunghan('replay', stream, '--data-dir', dir);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({ ingested: 11, duplicates: 0, deadLettered: 0, unrouted: 0 });
-    const second = await dunghan('replay', stream, '--data-dir', dir);
+    // The same export saved by a Windows tool (a byte order mark, CRLF line ends): the same events.
+    const windows = join(dir, 'export-windows.jsonl');
+    writeFileSync(windows, `\uFEFF${readFileSync(stream, 'utf8').replace(/\n/g, '\r\n')}`);
+    const second = await dunghan('replay', windows, '--data-dir', dir);
     expect(JSON.parse(second.stdout)).toEqual({ ingested: 0, duplicates: 11, deadLettered: 0, unrouted: 0 });
+    expect(second.code).toBe(0);
 
     const dossier = await dunghan('dossier', 'H21.65-220408-0012', '--data-dir', dir);
     expect(dossier.code).toBe(0);

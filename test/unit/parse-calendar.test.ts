@@ -24,6 +24,12 @@ describe('calendar files', () => {
     expect(calendar.formatInstant(due.dueAt)).toBe('2024-03-20T17:00:00+07:00');
   });
 
+  it('reads a JSON calendar saved with a byte order mark (Notepad, PowerShell)', () => {
+    const json = JSON.stringify({ id: 'plain', name: 'Chỉ nghỉ cuối tuần', timeZone: 'Asia/Ho_Chi_Minh' });
+    expect(parseCalendarText(`\uFEFF${json}`, 'plain.json').id).toBe('plain');
+    expect(parseCalendarText(`\uFEFF${json}`, 'plain.yaml').id).toBe('plain');
+  });
+
   it('loads the same calendar written as JSON', () => {
     const definition = parseCalendarText(
       JSON.stringify({

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { withoutByteOrderMark } from '../../support/byte-order-mark.ts';
 import { InvalidInputError } from '../../support/errors.ts';
 import type { CalendarProblem } from './calendar-definition.ts';
 import { type CalendarDefinition, formatProblems, readCalendarData } from './calendar-definition.ts';
@@ -23,7 +24,7 @@ export class InvalidCalendarError extends InvalidInputError {
 export function parseCalendarText(text: string, file: string): CalendarDefinition {
   let raw: unknown;
   try {
-    raw = file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    raw = file.toLowerCase().endsWith('.json') ? JSON.parse(withoutByteOrderMark(text)) : parseYaml(text);
   } catch (error) {
     throw new InvalidCalendarError([
       {
