@@ -1,7 +1,17 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { Cell, ExportMapping, ExportRow } from '../domain/sync/export-mapping.ts';
+import {
+  type Cell,
+  delimiterCandidates,
+  type ExportMapping,
+  type ExportRow,
+  headerProblem,
+} from '../domain/sync/export-mapping.ts';
+import { withoutByteOrderMark } from '../support/byte-order-mark.ts';
+import { InvalidInputError } from '../support/errors.ts';
 
 /*
  * The rows of an exported dossier list, streamed (a province's year is a million rows): csv through
@@ -17,12 +27,17 @@ export function readExportRows(file: string, mapping: ExportMapping): AsyncItera
 }
 
 async function* readCsvRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
+  const delimiter = await csvDelimiter(file, mapping);
   const parser = createReadStream(file).pipe(
     parse({
       bom: true,
-      delimiter: mapping.delimiter,
+      delimiter,
       from_line: mapping.headerRow,
-      columns: (titles: string[]) => titles.map((t) => t.trim().normalize('NFC')),
+      columns: (titles: string[]) => {
+        const problem = headerProblem(titles, mapping);
+        if (problem) throw new InvalidInputError(`${file}: ${problem}`, '<file>');
+        return titles.map((t) => t.trim().normalize('NFC'));
+      },
       skip_empty_lines: true,
       relax_column_count: true,
       trim: true,
@@ -34,6 +49,34 @@ async function* readCsvRows(file: string, mapping: ExportMapping): AsyncIterable
     info: { lines: number };
   }>)
     yield { row: info.lines + mapping.headerRow - 1, cells: record };
+}
+
+/**
+ * The separator of a csv export: the mapping's, unless the header row's titles are found only with
+ * another (a file saved by Excel in another locale). Reads the head of the file, never all of it.
+ */
+async function csvDelimiter(file: string, mapping: ExportMapping): Promise<string> {
+  const handle = await open(file, 'r');
+  let head: string;
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = withoutByteOrderMark(buffer.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+  const header = head.split('\n')[mapping.headerRow - 1]?.replace(/\r$/, '');
+  if (header === undefined) return mapping.delimiter;
+  for (const delimiter of delimiterCandidates(mapping)) {
+    let titles: string[];
+    try {
+      titles = (parseSync(header, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+    } catch {
+      continue;
+    }
+    if (!headerProblem(titles, mapping)) return delimiter;
+  }
+  return mapping.delimiter;
 }
 
 async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
@@ -55,6 +98,8 @@ async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterabl
       if (row.number < mapping.headerRow) continue;
       if (row.number === mapping.headerRow) {
         titles = values.map((v) => (v === undefined || v === null ? '' : String(v).trim().normalize('NFC')));
+        const problem = headerProblem(titles, mapping);
+        if (problem) throw new InvalidInputError(`${file}: ${problem}`, '<file>');
         continue;
       }
       if (!titles || values.every((v) => v === undefined || v === null || v === '')) continue;

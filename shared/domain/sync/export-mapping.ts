@@ -47,7 +47,10 @@ const mappingSchema = z.object({
   name: line(200),
   /** The worksheet of an xlsx export (name or 1-based number); the first by default. */
   sheet: z.optional(z.union([line(100), z.number().check(z.int(), z.gte(1))])),
-  /** The separator of a csv export (Excel in Vietnamese locales often writes `;`). */
+  /**
+   * The separator of a csv export, tried first (Excel in Vietnamese locales often writes `;`): when the
+   * header row's titles are not found with it, `,`, `;` and tab are tried in turn.
+   */
   delimiter: z._default(z.enum([',', ';', '\t']), ','),
   /** The row holding the column titles (1-based); the data starts below it. */
   headerRow: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 1),
@@ -218,6 +221,30 @@ export function importProblems(mapping: ExportMapping): string | undefined {
     ...(mapping.columns.procedureName || mapping.columns.procedureCode ? [] : ['procedureName (or procedureCode)']),
   ];
   return missing.length > 0 ? `columns: an import needs ${missing.join(' and ')}` : undefined;
+}
+
+/** The separators a csv export may use, the mapping's own first. */
+export function delimiterCandidates(mapping: ExportMapping): string[] {
+  return [mapping.delimiter, ...[',', ';', '\t'].filter((d) => d !== mapping.delimiter)];
+}
+
+/**
+ * What is wrong with an export's header row, if anything: the titles every reader needs (the dossier's
+ * code and its receipt) must be there, or the file, the header row or the separator is not the one the
+ * mapping describes — said once, instead of "required" on every row.
+ */
+export function headerProblem(titles: readonly string[], mapping: ExportMapping): string | undefined {
+  const have = new Set(titles.map((t) => t.trim().normalize('NFC')));
+  const needed = [mapping.columns.dossierId, mapping.columns.receivedAt].filter((t): t is string => Boolean(t));
+  const missing = needed.filter((t) => !have.has(t.normalize('NFC')));
+  if (missing.length === 0) return undefined;
+  const quote = (t: string) => JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t);
+  const shown = titles.filter(Boolean).slice(0, 6);
+  return (
+    `row ${mapping.headerRow} has no column ${missing.map(quote).join(' or ')} ` +
+    `(its titles: ${shown.length ? shown.map(quote).join(', ') : 'none'}${titles.length > 6 ? ', …' : ''}); ` +
+    'check the file, the mapping’s headerRow and its column titles'
+  );
 }
 
 /**

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { readExportRows } from '../../shared/adapters/export-files.ts';
+import { type ExportRow, readExportMapping } from '../../shared/domain/sync/export-mapping.ts';
+import { InvalidInputError } from '../../shared/support/errors.ts';
+
+/* Reading a one-stop system's export as supervisors hand it over (issue #17): the file, not the mapping, decides the separator. */
+
+const MAPPING_FILE = 'config/import/danh-sach-ho-so.yaml';
+const mapping = readExportMapping(readFileSync(MAPPING_FILE, 'utf8'), MAPPING_FILE);
+const SAMPLE = 'docs/examples/import/danh-sach-ho-so.csv';
+const dir = mkdtempSync(join(tmpdir(), 'dunghan-export-'));
+
+async function rows(file: string, m = mapping): Promise<ExportRow[]> {
+  const out: ExportRow[] = [];
+  for await (const row of readExportRows(file, m)) out.push(row);
+  return out;
+}
+
+/** The sample rewritten with another separator, quoting only what the separator needs (as Excel does). */
+function resaved(name: string, separator: string): string {
+  const lines = readFileSync(SAMPLE, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
+  const cells = (line: string) =>
+    (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? [])
+      .map((c) => c.replace(/,$/, ''))
+      .filter((_, i, all) => i < all.length - 1 || all.length === 1)
+      .map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
+  const quote = (c: string) => (c.includes(separator) || c.includes('"') ? `"${c.replace(/"/g, '""')}"` : c);
+  const file = join(dir, name);
+  writeFileSync(file, `\uFEFF${lines.map((l) => cells(l).map(quote).join(separator)).join('\r\n')}\r\n`);
+  return file;
+}
+
+describe('readExportRows', () => {
+  it('reads a csv saved with semicolons (Excel in a Vietnamese locale) like the comma one', async () => {
+    const reference = await rows(SAMPLE);
+    expect(reference.length).toBeGreaterThan(10);
+    expect(await rows(resaved('semicolons.csv', ';'))).toEqual(reference);
+    expect(await rows(resaved('tabs.csv', '\t'))).toEqual(reference);
+  });
+
+  it('refuses a header without the dossier code or the receipt once, naming what it found, before any row', async () => {
+    const file = join(dir, 'other-export.csv');
+    writeFileSync(file, 'STT|Mã hồ sơ|Ngày tiếp nhận\r\n1|H21.65-220330-0001|30/03/2022 15:43\r\n');
+    const error = await rows(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).field).toBe('<file>');
+    expect((error as Error).message).toBe(
+      `${file}: row 1 has no column "Mã hồ sơ" or "Ngày tiếp nhận" (its titles: "STT|Mã hồ sơ|Ngày tiếp nhận"); ` +
+        'check the file, the mapping’s headerRow and its column titles',
+    );
+  });
+
+  it('refuses a workbook whose titles are not on the mapping’s header row', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh sách');
+    sheet.addRow(['DANH SÁCH HỒ SƠ TIẾP NHẬN QUÝ I/2022']);
+    sheet.addRow(['STT', 'Mã hồ sơ', 'Ngày tiếp nhận', 'Trạng thái']);
+    sheet.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
+    const file = join(dir, 'titled.xlsx');
+    await workbook.xlsx.writeFile(file);
+    await expect(rows(file)).rejects.toThrow(
+      /row 1 has no column "Mã hồ sơ" or "Ngày tiếp nhận" \(its titles: "DANH SÁCH/,
+    );
+    const read = await rows(file, { ...mapping, headerRow: 2 });
+    expect(read).toEqual([
+      {
+        row: 3,
+        cells: {
+          STT: 1,
+          'Mã hồ sơ': 'H21.65-220330-0001',
+          'Ngày tiếp nhận': '30/03/2022 15:43',
+          'Trạng thái': 'Đang xử lý',
+        },
+      },
+    ]);
+  });
+});
