@@ -26,13 +26,19 @@ export function readExportRows(file: string, mapping: ExportMapping): AsyncItera
   throw new Error(`${file}: an export must be .xlsx or .csv`);
 }
 
+/**
+ * How far down the header row is looked for when it is not on the mapping's row: exports open with banner
+ * rows (the agency, the title, the period) whose number varies with the system and the period.
+ */
+export const HEADER_SEARCH_ROWS = 30;
+
 async function* readCsvRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
-  const delimiter = await csvDelimiter(file, mapping);
+  const { delimiter, headerRow } = await csvLayout(file, mapping);
   const parser = createReadStream(file).pipe(
     parse({
       bom: true,
       delimiter,
-      from_line: mapping.headerRow,
+      from_line: headerRow,
       columns: (titles: string[]) => {
         const problem = headerProblem(titles, mapping);
         if (problem) throw new InvalidInputError(`${file}: ${problem}`, '<file>');
@@ -48,14 +54,15 @@ async function* readCsvRows(file: string, mapping: ExportMapping): AsyncIterable
     record: Record<string, string>;
     info: { lines: number };
   }>)
-    yield { row: info.lines + mapping.headerRow - 1, cells: record };
+    yield { row: info.lines, cells: record }; // csv-parse counts the lines of the whole file
 }
 
 /**
- * The separator of a csv export: the mapping's, unless the header row's titles are found only with
- * another (a file saved by Excel in another locale). Reads the head of the file, never all of it.
+ * The separator and the header row of a csv export: the mapping's, unless the titles are found only with
+ * another separator (a file saved by Excel in another locale) or on another of the first rows. Reads the
+ * head of the file, never all of it.
  */
-async function csvDelimiter(file: string, mapping: ExportMapping): Promise<string> {
+async function csvLayout(file: string, mapping: ExportMapping): Promise<{ delimiter: string; headerRow: number }> {
   const handle = await open(file, 'r');
   let head: string;
   try {
@@ -65,18 +72,22 @@ async function csvDelimiter(file: string, mapping: ExportMapping): Promise<strin
   } finally {
     await handle.close();
   }
-  const header = head.split('\n')[mapping.headerRow - 1]?.replace(/\r$/, '');
-  if (header === undefined) return mapping.delimiter;
+  const lines = head.split('\n').slice(0, Math.max(mapping.headerRow, HEADER_SEARCH_ROWS));
+  const rows = [mapping.headerRow, ...lines.map((_, i) => i + 1).filter((row) => row !== mapping.headerRow)];
   for (const delimiter of delimiterCandidates(mapping)) {
-    let titles: string[];
-    try {
-      titles = (parseSync(header, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
-    } catch {
-      continue;
+    for (const headerRow of rows) {
+      const line = lines[headerRow - 1]?.replace(/\r$/, '');
+      if (!line) continue;
+      let titles: string[];
+      try {
+        titles = (parseSync(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+      } catch {
+        continue;
+      }
+      if (!headerProblem(titles, mapping)) return { delimiter, headerRow };
     }
-    if (!headerProblem(titles, mapping)) return delimiter;
   }
-  return mapping.delimiter;
+  return { delimiter: mapping.delimiter, headerRow: mapping.headerRow };
 }
 
 async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
@@ -92,23 +103,29 @@ async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterabl
     const name = (sheet as unknown as { name?: string }).name;
     const wanted = mapping.sheet ?? 1;
     if (typeof wanted === 'number' ? wanted !== index : wanted !== name) continue;
+    // The header is the mapping's row, or the first of the rows above HEADER_SEARCH_ROWS with the titles.
+    const lastHeaderRow = Math.max(mapping.headerRow, HEADER_SEARCH_ROWS);
     let titles: string[] | undefined;
+    let problem: string | undefined;
     for await (const row of sheet) {
       const values = (row.values as unknown[]).map(cellValue);
-      if (row.number < mapping.headerRow) continue;
-      if (row.number === mapping.headerRow) {
-        titles = values.map((v) => (v === undefined || v === null ? '' : String(v).trim().normalize('NFC')));
-        const problem = headerProblem(titles, mapping);
-        if (problem) throw new InvalidInputError(`${file}: ${problem}`, '<file>');
+      if (!titles) {
+        if (row.number > lastHeaderRow) break;
+        const candidate = values.map((v) => (v === undefined || v === null ? '' : String(v).trim().normalize('NFC')));
+        const wrong = headerProblem(candidate, mapping, row.number);
+        if (!wrong) titles = candidate;
+        else if (row.number === mapping.headerRow || !problem) problem = wrong;
         continue;
       }
-      if (!titles || values.every((v) => v === undefined || v === null || v === '')) continue;
+      if (values.every((v) => v === undefined || v === null || v === '')) continue;
       const cells: Record<string, Cell> = {};
       titles.forEach((title, i) => {
         if (title) cells[title] = values[i] as Cell;
       });
       yield { row: row.number, cells };
     }
+    if (!titles)
+      throw new InvalidInputError(`${file}: ${problem ?? `no header row (row ${mapping.headerRow})`}`, '<file>');
     return;
   }
   throw new Error(`${file}: no worksheet ${JSON.stringify(mapping.sheet ?? 1)}`);

@@ -57,25 +57,52 @@ describe('readExportRows', () => {
     );
   });
 
-  it('refuses a workbook whose titles are not on the mapping’s header row', async () => {
+  it('finds the header below the banner rows an export opens with, xlsx and csv alike', async () => {
+    const banner = [
+      'ỦY BAN NHÂN DÂN HUYỆN KRÔNG PA',
+      '',
+      'DANH SÁCH HỒ SƠ TIẾP NHẬN QUÝ I/2022',
+      'Từ ngày 01/01/2022 đến ngày 31/03/2022',
+    ];
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Danh sách');
-    sheet.addRow(['DANH SÁCH HỒ SƠ TIẾP NHẬN QUÝ I/2022']);
+    for (const line of banner) sheet.addRow([line]);
     sheet.addRow(['STT', 'Mã hồ sơ', 'Ngày tiếp nhận', 'Trạng thái']);
     sheet.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
     const file = join(dir, 'titled.xlsx');
     await workbook.xlsx.writeFile(file);
+    const cells = {
+      'Mã hồ sơ': 'H21.65-220330-0001',
+      'Ngày tiếp nhận': '30/03/2022 15:43',
+      'Trạng thái': 'Đang xử lý',
+    };
+    expect(await rows(file)).toEqual([{ row: 6, cells: { STT: 1, ...cells } }]);
+    expect(await rows(file, { ...mapping, headerRow: 9 })).toEqual([{ row: 6, cells: { STT: 1, ...cells } }]);
+    const csv = join(dir, 'titled.csv');
+    const table = ['STT;Mã hồ sơ;Ngày tiếp nhận;Trạng thái', '1;H21.65-220330-0001;30/03/2022 15:43;Đang xử lý'];
+    writeFileSync(csv, `\uFEFF${[...banner, ...table].join('\r\n')}\r\n`);
+    expect(await rows(csv)).toEqual([{ row: 6, cells: { STT: '1', ...cells } }]);
+  });
+
+  it('refuses a workbook without the titles in its first rows, naming the row it looked at', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh sách');
+    sheet.addRow(['DANH SÁCH HỒ SƠ TIẾP NHẬN QUÝ I/2022']);
+    sheet.addRow(['STT', 'Số hồ sơ', 'Ngày nhận', 'Trạng thái']);
+    sheet.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
+    const file = join(dir, 'other.xlsx');
+    await workbook.xlsx.writeFile(file);
     await expect(rows(file)).rejects.toThrow(
       /row 1 has no column "Mã hồ sơ" or "Ngày tiếp nhận" \(its titles: "DANH SÁCH/,
     );
-    const read = await rows(file, { ...mapping, headerRow: 2 });
-    expect(read).toEqual([
+    const renamed = { ...mapping.columns, dossierId: 'Số hồ sơ', receivedAt: 'Ngày nhận' };
+    expect(await rows(file, { ...mapping, columns: renamed })).toEqual([
       {
         row: 3,
         cells: {
           STT: 1,
-          'Mã hồ sơ': 'H21.65-220330-0001',
-          'Ngày tiếp nhận': '30/03/2022 15:43',
+          'Số hồ sơ': 'H21.65-220330-0001',
+          'Ngày nhận': '30/03/2022 15:43',
           'Trạng thái': 'Đang xử lý',
         },
       },

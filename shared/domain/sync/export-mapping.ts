@@ -52,7 +52,10 @@ const mappingSchema = z.object({
    * header row's titles are not found with it, `,`, `;` and tab are tried in turn.
    */
   delimiter: z._default(z.enum([',', ';', '\t']), ','),
-  /** The row holding the column titles (1-based); the data starts below it. */
+  /**
+   * The row holding the column titles (1-based), looked at first; the data starts below the header. When
+   * its titles are not there, the first rows are searched (banner rows above the table vary).
+   */
   headerRow: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 1),
   columns: z.partialRecord(z.enum(COLUMNS), line(200)).check(
     z.refine((c) => Boolean(c.dossierId && c.receivedAt && c.status && (c.procedureName || c.procedureCode)), {
@@ -233,7 +236,11 @@ export function delimiterCandidates(mapping: ExportMapping): string[] {
  * code and its receipt) must be there, or the file, the header row or the separator is not the one the
  * mapping describes — said once, instead of "required" on every row.
  */
-export function headerProblem(titles: readonly string[], mapping: ExportMapping): string | undefined {
+export function headerProblem(
+  titles: readonly string[],
+  mapping: ExportMapping,
+  row = mapping.headerRow,
+): string | undefined {
   const have = new Set(titles.map((t) => t.trim().normalize('NFC')));
   const needed = [mapping.columns.dossierId, mapping.columns.receivedAt].filter((t): t is string => Boolean(t));
   const missing = needed.filter((t) => !have.has(t.normalize('NFC')));
@@ -241,7 +248,7 @@ export function headerProblem(titles: readonly string[], mapping: ExportMapping)
   const quote = (t: string) => JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t);
   const shown = titles.filter(Boolean).slice(0, 6);
   return (
-    `row ${mapping.headerRow} has no column ${missing.map(quote).join(' or ')} ` +
+    `row ${row} has no column ${missing.map(quote).join(' or ')} ` +
     `(its titles: ${shown.length ? shown.map(quote).join(', ') : 'none'}${titles.length > 6 ? ', …' : ''}); ` +
     'check the file, the mapping’s headerRow and its column titles'
   );
