@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -33,8 +34,9 @@ export function readExportRows(file: string, mapping: ExportMapping): AsyncItera
 export const HEADER_SEARCH_ROWS = 30;
 
 async function* readCsvRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
-  const { delimiter, headerRow } = await csvLayout(file, mapping);
-  const parser = createReadStream(file).pipe(
+  const { encoding, delimiter, headerRow } = await csvLayout(file, mapping);
+  const source = createReadStream(file);
+  const parser = (encoding === 'utf-8' ? source : source.pipe(toUtf8(encoding))).pipe(
     parse({
       bom: true,
       delimiter,
@@ -58,20 +60,54 @@ async function* readCsvRows(file: string, mapping: ExportMapping): AsyncIterable
 }
 
 /**
- * The separator and the header row of a csv export: the mapping's, unless the titles are found only with
- * another separator (a file saved by Excel in another locale) or on another of the first rows. Reads the
- * head of the file, never all of it.
+ * The encoding Excel writes a "CSV (Comma delimited)" file in on a Vietnamese Windows (the ANSI code
+ * page): a csv that is not UTF-8 is read as it. Vietnamese in it is decomposed (a base letter and a
+ * combining tone mark); the titles and cells are compared in NFC.
  */
-async function csvLayout(file: string, mapping: ExportMapping): Promise<{ delimiter: string; headerRow: number }> {
+const LEGACY_ENCODING = 'windows-1258';
+
+/** A stream of bytes in a legacy single-byte encoding, re-encoded as UTF-8. */
+function toUtf8(encoding: string): Transform {
+  const decoder = new TextDecoder(encoding);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+    },
+    flush(done) {
+      done(null, Buffer.from(decoder.decode(), 'utf8'));
+    },
+  });
+}
+
+/**
+ * The encoding, separator and header row of a csv export: UTF-8 unless the file is not (then the
+ * Vietnamese ANSI code page); the mapping's separator and header row, unless the titles are found only
+ * with another separator (a file saved by Excel in another locale) or on another of the first rows.
+ * Reads the head of the file, never all of it.
+ */
+async function csvLayout(
+  file: string,
+  mapping: ExportMapping,
+): Promise<{ encoding: string; delimiter: string; headerRow: number }> {
   const handle = await open(file, 'r');
-  let head: string;
+  let bytes: Buffer;
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    head = withoutByteOrderMark(buffer.subarray(0, bytesRead).toString('utf8'));
+    bytes = buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+  let encoding = 'utf-8';
+  let head: string;
+  try {
+    // stream: a character cut at the end of the head is not an error.
+    head = new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+  } catch {
+    encoding = LEGACY_ENCODING;
+    head = new TextDecoder(encoding).decode(bytes);
+  }
+  head = withoutByteOrderMark(head);
   const lines = head.split('\n').slice(0, Math.max(mapping.headerRow, HEADER_SEARCH_ROWS));
   const rows = [mapping.headerRow, ...lines.map((_, i) => i + 1).filter((row) => row !== mapping.headerRow)];
   for (const delimiter of delimiterCandidates(mapping)) {
@@ -84,10 +120,10 @@ async function csvLayout(file: string, mapping: ExportMapping): Promise<{ delimi
       } catch {
         continue;
       }
-      if (!headerProblem(titles, mapping)) return { delimiter, headerRow };
+      if (!headerProblem(titles, mapping)) return { encoding, delimiter, headerRow };
     }
   }
-  return { delimiter: mapping.delimiter, headerRow: mapping.headerRow };
+  return { encoding, delimiter: mapping.delimiter, headerRow: mapping.headerRow };
 }
 
 async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {

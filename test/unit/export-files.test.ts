@@ -37,7 +37,49 @@ function resaved(name: string, separator: string): string {
   return file;
 }
 
+/**
+ * Text encoded as Windows writes it in the Vietnamese ANSI code page (windows-1258): decomposed, with a
+ * precomposed letter where the code page has one (ô, ơ, ư, đ…) and the tone mark as a combining byte.
+ */
+function windows1258(text: string): Buffer {
+  const decoder = new TextDecoder('windows-1258');
+  const byteOf = new Map<string, number>();
+  for (let b = 0; b < 256; b += 1) byteOf.set(decoder.decode(Uint8Array.of(b)), b);
+  const byte = (ch: string) => {
+    const b = byteOf.get(ch);
+    if (b === undefined) throw new Error(`not in windows-1258: U+${ch.codePointAt(0)?.toString(16)}`);
+    return b;
+  };
+  const out: number[] = [];
+  // Each base letter with its marks: one mark folded into the letter where the code page has the pair.
+  for (const [, base, marks] of text.normalize('NFD').matchAll(/(\P{M})(\p{M}*)/gsu)) {
+    const list = [...(marks as string)];
+    const folded = list.findIndex((m) => byteOf.has(`${base}${m}`.normalize('NFC')));
+    if (folded === -1) out.push(byte(base as string), ...list.map(byte));
+    else {
+      out.push(byte(`${base}${list[folded]}`.normalize('NFC')));
+      out.push(...list.filter((_, i) => i !== folded).map(byte));
+    }
+  }
+  return Buffer.from(out);
+}
+
 describe('readExportRows', () => {
+  it('reads a csv Excel saved in the Vietnamese ANSI code page (windows-1258) like the UTF-8 one', async () => {
+    const text = readFileSync(SAMPLE, 'utf8').replace(/^\uFEFF/, '');
+    const encoded = windows1258(text);
+    expect(encoded.includes(0xde)).toBe(true); // a combining tilde: really decomposed
+    const file = join(dir, 'ansi.csv');
+    writeFileSync(file, encoded);
+    const read = await rows(file);
+    const reference = await rows(SAMPLE);
+    expect(read).toHaveLength(reference.length);
+    expect(read.map((r) => Object.values(r.cells).map((c) => String(c).normalize('NFC')))).toEqual(
+      reference.map((r) => Object.values(r.cells).map(String)),
+    );
+    expect(read.map((r) => Object.keys(r.cells))).toEqual(reference.map((r) => Object.keys(r.cells)));
+  });
+
   it('reads a csv saved with semicolons (Excel in a Vietnamese locale) like the comma one', async () => {
     const reference = await rows(SAMPLE);
     expect(reference.length).toBeGreaterThan(10);
