@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { readExportRows } from '../shared/adapters/export-files.ts';
+import { exportFileProblem, readExportRows } from '../shared/adapters/export-files.ts';
 import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { type ExportMapping, importProblems, readExportMapping } from '../shared/domain/sync/export-mapping.ts';
 import { systemClock } from '../shared/ports/clock.ts';
@@ -48,7 +48,8 @@ export async function runImport(
   } catch (error) {
     throw new BadInputError('<file>', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (!/\.(xlsx|csv|txt)$/i.test(file)) throw new BadInputError('<file>', 'must be an .xlsx or .csv export');
+  const unreadable = exportFileProblem(file);
+  if (unreadable) throw new BadInputError('<file>', unreadable);
   const mappingFile = options.mapping ?? DEFAULT_MAPPING;
   let mapping: ExportMapping;
   try {

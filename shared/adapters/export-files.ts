@@ -20,11 +20,23 @@ import { InvalidInputError } from '../support/errors.ts';
  * spreadsheet shows it, and its cells by column title.
  */
 
+/**
+ * Why a file cannot be read as an export, by its name: only .xlsx and .csv are. Web one-stop systems'
+ * "Xuất Excel" often gives .xls (Excel 97–2003, or an HTML table under that name): Excel or LibreOffice
+ * opens either and saves it as .xlsx.
+ */
+export function exportFileProblem(file: string): string | undefined {
+  if (/\.(xlsx|csv|txt)$/i.test(file)) return undefined;
+  if (/\.(xls|htm|html)$/i.test(file))
+    return `${file}: open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook) — only .xlsx and .csv are read`;
+  return `${file}: an export must be .xlsx or .csv`;
+}
+
 /** The rows of a csv or xlsx file, by its extension. */
 export function readExportRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
-  if (/\.xlsx$/i.test(file)) return readXlsxRows(file, mapping);
-  if (/\.(csv|txt)$/i.test(file)) return readCsvRows(file, mapping);
-  throw new Error(`${file}: an export must be .xlsx or .csv`);
+  const problem = exportFileProblem(file);
+  if (problem) throw new InvalidInputError(problem, '<file>');
+  return /\.xlsx$/i.test(file) ? readXlsxRows(file, mapping) : readCsvRows(file, mapping);
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { readExportRows } from '../../shared/adapters/export-files.ts';
+import { exportFileProblem, readExportRows } from '../../shared/adapters/export-files.ts';
 import { type ExportRow, readExportMapping } from '../../shared/domain/sync/export-mapping.ts';
 import { InvalidInputError } from '../../shared/support/errors.ts';
 
@@ -65,6 +65,15 @@ function windows1258(text: string): Buffer {
 }
 
 describe('readExportRows', () => {
+  it('refuses an .xls (or an HTML table named so) saying how to make it readable', () => {
+    for (const file of ['bao-cao.xls', 'DANH_SACH.XLS', 'export.html']) {
+      expect(() => readExportRows(file, mapping)).toThrow(InvalidInputError);
+      expect(exportFileProblem(file)).toMatch(/save it as \.xlsx \(Excel Workbook\)/);
+    }
+    expect(exportFileProblem('list.pdf')).toBe('list.pdf: an export must be .xlsx or .csv');
+    for (const file of ['a.xlsx', 'b.CSV', 'c.txt']) expect(exportFileProblem(file)).toBeUndefined();
+  });
+
   it('reads a csv Excel saved in the Vietnamese ANSI code page (windows-1258) like the UTF-8 one', async () => {
     const text = readFileSync(SAMPLE, 'utf8').replace(/^\uFEFF/, '');
     const encoded = windows1258(text);
