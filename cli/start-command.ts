@@ -75,7 +75,8 @@ export async function runStart(options: StartOptions, io: { out: (text: string) 
     io.out(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     io.out(`\nĐúng Hạn — tổng hợp theo lĩnh vực (${options.days} ngày từ ${options.from}, seed ${options.seed})\n\n`);
-    io.out(`${summaryTable(result.fields)}\n\n`);
+    // Fitted to a terminal's width; whole when the output goes to a file or a pipe.
+    io.out(`${summaryTable(result.fields, process.stdout.isTTY ? process.stdout.columns : undefined)}\n\n`);
     const n = formatCount;
     io.out(
       `Sự kiện: ${n(result.generatedEvents)} sinh ra = ${n(result.ingested)} đã nhận + ${n(result.duplicates)} trùng + ${n(result.deadLettered)} bị loại ` +

@@ -338,8 +338,12 @@ async function summarise(runtime: LocalRuntime, dossiers: string[], now: number)
 
 const num = formatCount;
 
-/** The per-field summary as a text table with Vietnamese headers. */
-export function summaryTable(fields: FieldSummary[]): string {
+/**
+ * The per-field summary as a text table with Vietnamese headers. Given a terminal's width narrower than
+ * the table, the field names are shortened and the counts go into as many tables one under the other as
+ * the width needs, each led by the field: nothing wraps.
+ */
+export function summaryTable(fields: FieldSummary[], width = Number.POSITIVE_INFINITY): string {
   const headers = [
     'Lĩnh vực',
     'Tiếp nhận',
@@ -405,10 +409,53 @@ export function summaryTable(fields: FieldSummary[]): string {
     ].map(num),
   ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' │ ');
-  const rule = widths.map((w) => '─'.repeat(w)).join('─┼─');
-  return [line(headers), rule, ...rows.slice(0, -1).map(line), rule, line(rows.at(-1) ?? [])].join('\n');
+  const SEPARATOR = 3; // ' │ '
+  const full = widths.reduce((sum, w) => sum + w, 0) + SEPARATOR * (widths.length - 1);
+  if (full > width) {
+    const FIELD_NARROW = 24;
+    if ((widths[0] ?? 0) > FIELD_NARROW) {
+      widths[0] = FIELD_NARROW;
+      for (const row of rows)
+        if ((row[0] ?? '').length > FIELD_NARROW) row[0] = `${(row[0] ?? '').slice(0, FIELD_NARROW - 1).trimEnd()}…`;
+    }
+  }
+  // Columns after the field in as few blocks as fit the width with the field before each, as even as can be.
+  const blocks = balancedBlocks(widths, width, SEPARATOR);
+  const table = (columns: number[]) => {
+    const pick = (cells: string[]) => [0, ...columns].map((i) => [cells[i] ?? '', widths[i] ?? 0, i] as const);
+    const line = (cells: string[]) =>
+      pick(cells)
+        .map(([c, w, i]) => (i === 0 ? c.padEnd(w) : c.padStart(w)))
+        .join(' │ ');
+    const rule = [0, ...columns].map((i) => '─'.repeat(widths[i] ?? 0)).join('─┼─');
+    return [line(headers), rule, ...rows.slice(0, -1).map(line), rule, line(rows.at(-1) ?? [])].join('\n');
+  };
+  return blocks.map(table).join('\n\n');
+}
+
+/**
+ * The columns after the first split into the fewest contiguous blocks whose width (the first column, then
+ * each of theirs after a separator) fits, the widest block as narrow as possible; one block when all fit.
+ */
+function balancedBlocks(widths: readonly number[], width: number, separator: number): number[][] {
+  const columns = widths.map((_, i) => i).slice(1);
+  const blockWidth = (block: readonly number[]) =>
+    block.reduce((sum, i) => sum + separator + (widths[i] ?? 0), widths[0] ?? 0);
+  let best: number[][] | undefined;
+  for (let count = 1; count <= columns.length && !best; count += 1) {
+    // Every way of cutting the columns into `count` contiguous blocks (at most C(11, count − 1) here).
+    const cut = (from: number, left: number): number[][][] =>
+      left === 1
+        ? [[columns.slice(from)]]
+        : columns
+            .slice(from + 1, columns.length - left + 2)
+            .flatMap((_, k) => cut(from + 1 + k, left - 1).map((rest) => [columns.slice(from, from + 1 + k), ...rest]));
+    for (const blocks of cut(0, count)) {
+      const widest = Math.max(...blocks.map(blockWidth));
+      if (widest <= width && (!best || widest < Math.max(...best.map(blockWidth)))) best = blocks;
+    }
+  }
+  return best ?? columns.map((i) => [i]);
 }
 
 export type { DossierRecord };
