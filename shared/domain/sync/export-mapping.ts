@@ -202,11 +202,7 @@ function readAs(value: Cell, format: DateFormat): string | undefined {
     return wallClock(new Date(Math.round((serial - 25569) * 86_400) * 1000));
   }
   const text = String(value ?? '').trim();
-  if (format === 'iso') {
-    const ms = Date.parse(text);
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || Number.isNaN(ms)) return undefined;
-    return wallClock(new Date(ms + 7 * 3_600_000));
-  }
+  if (format === 'iso') return isoWallClock(text);
   if (format === 'yyyyMMddHHmmss') return /^\d{14}$/.test(text) ? text : undefined;
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
   if (!m) return undefined;
@@ -215,6 +211,30 @@ function readAs(value: Cell, format: DateFormat): string | undefined {
   const wantsSeconds = format === 'dd/MM/yyyy HH:mm:ss';
   if (wantsTime !== (h !== undefined) || wantsSeconds !== (s !== undefined)) return undefined;
   return `${y}${pad(Number(mo))}${pad(Number(d))}${pad(Number(h ?? 0))}${pad(Number(mi ?? 0))}${pad(Number(s ?? 0))}`;
+}
+
+/** Vietnam's offset from UTC (no daylight saving time since 1975). */
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+/**
+ * ISO 8601 as exports write it — `2022-03-30`, `2022-03-30T15:43`, or SQL's `2022-03-30 15:43:00`, with
+ * or without fractional seconds — in Vietnam time unless it carries `Z` or an offset, then converted to
+ * it. Read by hand, not by `Date.parse`, which reads a time without an offset in the machine's zone.
+ */
+function isoWallClock(text: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+    text,
+  );
+  if (!m) return undefined;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', zone] = m;
+  if (!zone) return `${y}${mo}${d}${h}${mi}${s}`;
+  if (m[4] === undefined) return undefined; // a date with an offset but no time means nothing
+  const offset =
+    zone.toUpperCase() === 'Z'
+      ? 0
+      : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))) * 60_000;
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offset;
+  return wallClock(new Date(utc + VIETNAM_OFFSET_MS));
 }
 
 /** What an import needs beyond what a reconciliation reads; the columns missing from the mapping, named. */

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportTime } from '../../shared/domain/sync/export-mapping.ts';
+
+/* The times an export's cells hold, read as Vietnam wall-clock time whatever the machine's zone. */
+
+const zone = process.env.TZ;
+afterEach(() => {
+  if (zone === undefined) delete process.env.TZ;
+  else process.env.TZ = zone;
+});
+
+describe('exportTime, iso', () => {
+  const cases: [string, string | undefined][] = [
+    ['2022-03-30', '20220330000000'],
+    ['2022-03-30 15:43', '20220330154300'], // SQL exports
+    ['2022-03-30 15:43:07.123', '20220330154307'],
+    ['2022-03-30T15:43:00', '20220330154300'], // no offset: Vietnam time, as the dd/MM/yyyy cells
+    ['2022-03-30T15:43:00+07:00', '20220330154300'],
+    ['2022-03-30T08:43:00Z', '20220330154300'],
+    ['2022-03-30T20:43:00-05:00', '20220331084300'],
+    ['2022-03-30T20:43:00+0000', '20220331034300'],
+    ['2022-03-30Z', undefined],
+    ['2022-3-30', undefined],
+    ['30/03/2022', undefined],
+  ];
+
+  for (const machineZone of ['UTC', 'Asia/Ho_Chi_Minh', 'America/New_York']) {
+    it(`reads each form the same on a machine in ${machineZone}`, () => {
+      process.env.TZ = machineZone;
+      for (const [text, expected] of cases) expect(exportTime(text, ['iso']), text).toBe(expected);
+    });
+  }
+
+  it('is tried after the Vietnamese forms in the shipped order, and reads nothing of theirs', () => {
+    const formats = ['dd/MM/yyyy HH:mm', 'dd/MM/yyyy HH:mm:ss', 'dd/MM/yyyy', 'excel', 'iso'] as const;
+    expect(exportTime('05/03/2022 08:05', formats)).toBe('20220305080500');
+    expect(exportTime('2022-03-05 08:05', formats)).toBe('20220305080500');
+    expect(exportTime(44_650, formats)).toBe('20220330000000');
+  });
+});
