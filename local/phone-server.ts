@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { escapeHtml as e } from '../shared/domain/letters/vietnamese-format.ts';
 import { page } from '../shared/domain/pages/html-page.ts';
+import { VIETNAM_OFFSET_MS } from '../shared/support/vietnam-time.ts';
 
 /** One message the emulator received, as a citizen's phone would show it. */
 export interface StoredPhoneMessage {
@@ -199,7 +200,7 @@ export class PhoneEmulator {
     const items = [...this.messages]
       .reverse()
       .map((m) => {
-        const local = new Date(m.at + 7 * 3_600_000).toISOString();
+        const local = new Date(m.at + VIETNAM_OFFSET_MS).toISOString();
         const when = `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
         const content =
           m.channel === 'sms'

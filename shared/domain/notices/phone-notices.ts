@@ -1,3 +1,4 @@
+import { VIETNAM_OFFSET_MS } from '../../support/vietnam-time.ts';
 import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
 
 /*
@@ -25,18 +26,17 @@ export function vietnameseMobile(raw: string | undefined): PhoneNumber | undefin
   return { e164: `+84${national}`, zalo: `84${national}` };
 }
 
-const VN_OFFSET_MS = 7 * 3_600_000;
 const HOUR = 3_600_000;
 /** No message to a citizen from 21:00 to 07:00 Vietnam time (the province may narrow it, not widen it). */
 export const QUIET_HOURS = { from: 21, to: 7 } as const;
 
 /** `at`, or the next 07:00 Vietnam time when `at` falls in the quiet hours. */
 export function outsideQuietHours(at: number): number {
-  const local = at + VN_OFFSET_MS;
+  const local = at + VIETNAM_OFFSET_MS;
   const dayStart = Math.floor(local / (24 * HOUR)) * 24 * HOUR;
   const hour = (local - dayStart) / HOUR;
-  if (hour >= QUIET_HOURS.from) return dayStart + 24 * HOUR + QUIET_HOURS.to * HOUR - VN_OFFSET_MS;
-  if (hour < QUIET_HOURS.to) return dayStart + QUIET_HOURS.to * HOUR - VN_OFFSET_MS;
+  if (hour >= QUIET_HOURS.from) return dayStart + 24 * HOUR + QUIET_HOURS.to * HOUR - VIETNAM_OFFSET_MS;
+  if (hour < QUIET_HOURS.to) return dayStart + QUIET_HOURS.to * HOUR - VIETNAM_OFFSET_MS;
   return at;
 }
 

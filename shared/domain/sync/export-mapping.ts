@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { line } from '../../contracts/primitives.ts';
 import * as z from '../../contracts/z.ts';
 import { InvalidInputError } from '../../support/errors.ts';
+import { VIETNAM_OFFSET_MS } from '../../support/vietnam-time.ts';
 import { PORTAL_STATUSES, SyncItemError } from './portal-sync.ts';
 
 /*
@@ -212,9 +213,6 @@ function readAs(value: Cell, format: DateFormat): string | undefined {
   if (wantsTime !== (h !== undefined) || wantsSeconds !== (s !== undefined)) return undefined;
   return `${y}${pad(Number(mo))}${pad(Number(d))}${pad(Number(h ?? 0))}${pad(Number(mi ?? 0))}${pad(Number(s ?? 0))}`;
 }
-
-/** Vietnam's offset from UTC (no daylight saving time since 1975). */
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 /**
  * ISO 8601 as exports write it — `2022-03-30`, `2022-03-30T15:43`, or SQL's `2022-03-30 15:43:00`, with
