@@ -392,7 +392,7 @@ export function summaryTable(fields: FieldSummary[], width = Number.POSITIVE_INF
     },
   );
   const rows = [...fields, total].map((f) => [
-    f.field.length > 40 ? `${f.field.slice(0, 39)}…` : f.field,
+    shorten(f.field, 40),
     ...[
       f.received,
       f.early,
@@ -415,12 +415,17 @@ export function summaryTable(fields: FieldSummary[], width = Number.POSITIVE_INF
     const FIELD_NARROW = 24;
     if ((widths[0] ?? 0) > FIELD_NARROW) {
       widths[0] = FIELD_NARROW;
-      for (const row of rows)
-        if ((row[0] ?? '').length > FIELD_NARROW) row[0] = `${(row[0] ?? '').slice(0, FIELD_NARROW - 1).trimEnd()}…`;
+      for (const row of rows) row[0] = shorten(row[0] ?? '', FIELD_NARROW);
     }
   }
-  // Columns after the field in as few blocks as fit the width with the field before each, as even as can be.
-  const blocks = balancedBlocks(widths, width, SEPARATOR);
+  // Columns after the field in as few blocks as fit the width, each led by the field; then evened out:
+  // the narrowest limit that needs no more blocks.
+  let blocks = packColumns(widths, width, SEPARATOR);
+  for (let limit = Math.min(width, full) - 1; limit > 0; limit -= 1) {
+    const tighter = packColumns(widths, limit, SEPARATOR);
+    if (tighter.length > blocks.length) break;
+    blocks = tighter;
+  }
   const table = (columns: number[]) => {
     const pick = (cells: string[]) => [0, ...columns].map((i) => [cells[i] ?? '', widths[i] ?? 0, i] as const);
     const line = (cells: string[]) =>
@@ -433,29 +438,25 @@ export function summaryTable(fields: FieldSummary[], width = Number.POSITIVE_INF
   return blocks.map(table).join('\n\n');
 }
 
-/**
- * The columns after the first split into the fewest contiguous blocks whose width (the first column, then
- * each of theirs after a separator) fits, the widest block as narrow as possible; one block when all fit.
- */
-function balancedBlocks(widths: readonly number[], width: number, separator: number): number[][] {
-  const columns = widths.map((_, i) => i).slice(1);
-  const blockWidth = (block: readonly number[]) =>
-    block.reduce((sum, i) => sum + separator + (widths[i] ?? 0), widths[0] ?? 0);
-  let best: number[][] | undefined;
-  for (let count = 1; count <= columns.length && !best; count += 1) {
-    // Every way of cutting the columns into `count` contiguous blocks (at most C(11, count − 1) here).
-    const cut = (from: number, left: number): number[][][] =>
-      left === 1
-        ? [[columns.slice(from)]]
-        : columns
-            .slice(from + 1, columns.length - left + 2)
-            .flatMap((_, k) => cut(from + 1 + k, left - 1).map((rest) => [columns.slice(from, from + 1 + k), ...rest]));
-    for (const blocks of cut(0, count)) {
-      const widest = Math.max(...blocks.map(blockWidth));
-      if (widest <= width && (!best || widest < Math.max(...best.map(blockWidth)))) best = blocks;
+/** `text` cut to `max` characters, an ellipsis marking the cut. */
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}
+
+/** The columns after the first, in order, in blocks no wider than `limit` with the first column leading each. */
+function packColumns(widths: readonly number[], limit: number, separator: number): number[][] {
+  const blocks: number[][] = [];
+  let used = 0;
+  for (let i = 1; i < widths.length; i += 1) {
+    const need = separator + (widths[i] ?? 0);
+    if (blocks.length === 0 || used + need > limit) {
+      blocks.push([]);
+      used = widths[0] ?? 0;
     }
+    blocks.at(-1)?.push(i);
+    used += need;
   }
-  return best ?? columns.map((i) => [i]);
+  return blocks;
 }
 
 export type { DossierRecord };

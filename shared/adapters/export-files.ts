@@ -43,7 +43,7 @@ export function readExportRows(file: string, mapping: ExportMapping): AsyncItera
  * How far down the header row is looked for when it is not on the mapping's row: exports open with banner
  * rows (the agency, the title, the period) whose number varies with the system and the period.
  */
-export const HEADER_SEARCH_ROWS = 30;
+const HEADER_SEARCH_ROWS = 30;
 
 async function* readCsvRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
   const { encoding, delimiter, headerRow } = await csvLayout(file, mapping);
