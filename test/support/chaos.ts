@@ -72,12 +72,17 @@ export interface ScenarioStats {
   /** Detector invocations that failed as a whole (a throttled configuration read): retried by the schedule. */
   detectorFailedRuns: number;
   approvals: number;
-  /** Dead-lettered events by event id (valid events must never be here). */
+  /** Dead-lettered deliveries by event id: invalid events, and valid copies that exhausted their retries. */
   deadLettered: Map<string, string>;
+  /** When each event was first delivered, and first ingested, on the harness's clock (faults part them). */
+  firstDeliveredAt: Map<string, number>;
+  firstIngestedAt: Map<string, number>;
   /** Stage moves that went backwards within a clock cycle (must stay empty). */
   backwards: string[];
   /** Dossiers whose alert or apology a fault delayed until the dossier had closed (set by the test). */
   delayedPastClosing?: number;
+  /** Dossiers alerted while an event that faults held back had not reached the store (set by the test). */
+  alertedBeforeKnowing?: number;
 }
 
 export interface Scenario {
@@ -176,6 +181,8 @@ export async function runScenario(options: { seed: number; scale: number; faults
     detectorFailedRuns: 0,
     approvals: 0,
     deadLettered: new Map(),
+    firstDeliveredAt: new Map(),
+    firstIngestedAt: new Map(),
     backwards: [],
   };
   const clients = withFaults({ dynamo: runtime.dynamoEndpoint, bus: runtime.busEndpoint }, faults, rnd, stats);
@@ -291,11 +298,14 @@ export async function runScenario(options: { seed: number; scale: number; faults
   const deliver = async (event: EventBridgeEnvelope) => {
     stats.deliveries += 1;
     if (event['detail-type'] === 'DossierReceived') receivedIds.add((event.detail as { dossierId: string }).dossierId);
+    const { eventId } = event.detail as { eventId: string };
+    if (!stats.firstDeliveredAt.has(eventId)) stats.firstDeliveredAt.set(eventId, now);
     let lastError: unknown;
     for (let attempt = 0; attempt < 9; attempt += 1) {
       stats.ingestAttempts += 1;
       try {
         await ingest(event as never, localContext('ingest-dossier-event'));
+        if (!stats.firstIngestedAt.has(eventId)) stats.firstIngestedAt.set(eventId, now);
         return;
       } catch (error) {
         stats.ingestFailures += 1;
@@ -392,4 +402,48 @@ export async function runScenario(options: { seed: number; scale: number; faults
   clients.dynamo.destroy();
   clients.eventBridge.destroy();
   return { runtime, stream, invalid, stats, store: runtime.store };
+}
+
+/**
+ * Why a dossier of the faulty run differs from the fault-free run in what the detector did, if the
+ * faults explain it: `same`; `delayed past closing` — a delayed stage alert or apology overtaken by the
+ * dossier's closing (fewer actions, only on a closed dossier, never different or extra ones);
+ * `alerted before knowing` — every delivery of one of its events on its day exhausted its retries
+ * (EventBridge would dead-letter them too), a later copy bringing it in, and a run in between rightly
+ * alerted on the dossier as far as anyone had told it (extra stages, each reached while such an event was
+ * missing, nothing else different). Anything else is undefined: a defect.
+ */
+export function explainDifference(
+  want: DossierRecord,
+  got: DossierRecord,
+  stats: Pick<ScenarioStats, 'firstDeliveredAt' | 'firstIngestedAt'>,
+): 'same' | 'delayed past closing' | 'alerted before knowing' | undefined {
+  const stages = (r: DossierRecord) => r.stagesReached.map((s) => `${s.cycle}:${s.stage}`);
+  const sameApology = got.extendedDueAt === want.extendedDueAt && got.apology.status === want.apology.status;
+  if (sameApology && got.stage === want.stage && stages(got).join() === stages(want).join()) return 'same';
+  const rank = { none: 0, drafted: 1, approved: 2, issued: 3 } as const;
+  const prefix = stages(want).slice(0, stages(got).length).join() === stages(got).join();
+  if (
+    got.state.closedAt !== undefined &&
+    prefix &&
+    (got.extendedDueAt === want.extendedDueAt || got.extendedDueAt === null) &&
+    rank[got.apology.status] <= rank[want.apology.status]
+  )
+    return 'delayed past closing';
+  const missingAt = (at: number) =>
+    got.state.eventIds.some(
+      (e) =>
+        (stats.firstDeliveredAt.get(e) ?? Number.POSITIVE_INFINITY) <= at &&
+        (stats.firstIngestedAt.get(e) ?? Number.POSITIVE_INFINITY) > at,
+    );
+  const wanted = stages(want);
+  let matched = 0;
+  const extra = got.stagesReached.filter((s) => {
+    if (`${s.cycle}:${s.stage}` !== wanted[matched]) return true;
+    matched += 1;
+    return false;
+  });
+  if (sameApology && matched === wanted.length && extra.length > 0 && extra.every((s) => missingAt(Date.parse(s.at))))
+    return 'alerted before knowing';
+  return undefined;
 }
