@@ -142,13 +142,16 @@ export function composeMail(
   for (const group of byDesk.values()) {
     const to = group.desk.officials.map((o) => o.email);
     const digest = buildDigest(group.desk.officials.map((o) => o.name).join(', '), group.items, calendar, now);
-    const attachments = group.items
-      .filter((i) => i.letter && (i.kind === 'due_soon' || printsLetter(i.kind)))
-      .map((i) => ({
-        filename: letterFileName(i.record.state.dossierId),
-        content: renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
-        contentType: DOCX,
-      }));
+    // One letter a dossier, however many of its alerts carry it.
+    const lettered = new Map<string, DigestItem>();
+    for (const i of group.items)
+      if (i.letter && (i.kind === 'due_soon' || printsLetter(i.kind)) && !lettered.has(i.record.state.dossierId))
+        lettered.set(i.record.state.dossierId, i);
+    const attachments = [...lettered.values()].map((i) => ({
+      filename: letterFileName(i.record.state.dossierId),
+      content: renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
+      contentType: DOCX,
+    }));
     envelopes.push({
       mail: {
         from: settings.senderEmail,

@@ -71,7 +71,18 @@ export function printsLetter(kind: NotificationKind): boolean {
   return kind === 'apology_letter_for_desk' || kind === 'apology_unconfirmed';
 }
 
-/** An official's digest for one detector run: subject, text and HTML, in Vietnamese. */
+/** Alerts a more urgent one of the same dossier makes moot: "sắp đến hạn" says nothing once it is overdue. */
+const MOOT_BESIDE: Partial<Record<NotificationKind, readonly NotificationKind[]>> = {
+  due_soon: ['overdue', 'second_overrun'],
+  overdue: ['second_overrun'],
+};
+
+/**
+ * An official's digest for one detector run: subject, text and HTML, in Vietnamese. One entry per
+ * dossier, however many of its alerts the run sends (several stages at once after missed runs, a late
+ * import, a short time limit): its most urgent alert as the headline, the others after "Đồng thời", and
+ * its details, slip, approval link and printable letter once.
+ */
 export function buildDigest(
   officialName: string,
   unordered: readonly DigestItem[],
@@ -80,51 +91,35 @@ export function buildDigest(
 ): { subject: string; text: string; html: string } {
   // The most urgent first (issue #16); the order the run found them in otherwise.
   const items = [...unordered].sort((a, b) => URGENCY.indexOf(a.kind) - URGENCY.indexOf(b.kind));
-  // The subject counts dossiers, not notices: one dossier may owe several in one run.
-  const dossiers = new Set(items.map((i) => i.record.state.dossierId)).size;
-  const overdue = new Set(
-    items.filter((i) => i.kind === 'overdue' || i.kind === 'second_overrun').map((i) => i.record.state.dossierId),
-  ).size;
-  const subject = `[Đúng Hạn] ${formatCount(dossiers)} hồ sơ cần xử lý${overdue > 0 ? `, ${formatCount(overdue)} quá hạn` : ''} — ${shortDateTime(calendar, now)}`;
-  const describe = (item: DigestItem) => {
-    const { state } = item.record;
-    const due = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
-    const left = timeLeftVi(calendar, due, now);
-    return {
-      headline: HEADLINE[item.kind],
-      procedure: state.received?.procedure.name ?? '',
-      code: state.dossierId,
-      due: `Hạn trả kết quả: ${shortDateTime(calendar, due)} (${left})`,
-      extended: item.record.extendedDueAt
-        ? `Ngày hẹn lại: ${shortDateTime(calendar, Date.parse(item.record.extendedDueAt))}`
-        : '',
-      notes: [...stepLines(item, calendar, now), ...responsibleLines(item, calendar, now), ...standInLines(item)],
-    };
-  };
+  const groups = new Map<string, DigestItem[]>();
+  for (const item of items) {
+    const id = item.record.state.dossierId;
+    groups.set(id, [...(groups.get(id) ?? []), item]);
+  }
+  const overdue = [...groups.values()].filter((g) =>
+    g.some((i) => i.kind === 'overdue' || i.kind === 'second_overrun'),
+  ).length;
+  const subject = `[Đúng Hạn] ${formatCount(groups.size)} hồ sơ cần xử lý${overdue > 0 ? `, ${formatCount(overdue)} quá hạn` : ''} — ${shortDateTime(calendar, now)}`;
+  const entries = [...groups.values()].map((group) => describe(group, calendar, now));
   const text = [
     `Kính gửi ${officialName},`,
     '',
-    `Hệ thống Đúng Hạn ghi nhận ${formatCount(dossiers)} hồ sơ cần đồng chí xử lý:`,
+    `Hệ thống Đúng Hạn ghi nhận ${formatCount(groups.size)} hồ sơ cần đồng chí xử lý:`,
     '',
-    ...items.flatMap((item, index) => {
-      const d = describe(item);
-      return [
-        `${index + 1}. ${d.headline}`,
-        `   Hồ sơ ${d.code} — ${d.procedure}`,
-        `   ${d.due}`,
-        ...(d.extended ? [`   ${d.extended}`] : []),
-        ...d.notes.map((note) => `   ${note}`),
-        ...(slipShown(items, index)
-          ? [
-              '   Phiếu kiểm soát quá trình giải quyết hồ sơ:',
-              ...renderSlipText(item.slip as ControlSlip).map((l) => `     ${l}`),
-            ]
-          : []),
-        ...(item.approvalUrl ? [`   Duyệt phiếu xin lỗi: ${item.approvalUrl}`] : []),
-        ...(item.letter && printsLetter(item.kind) ? ['', renderLetterText(item.letter), ''] : []),
-        '',
-      ];
-    }),
+    ...entries.flatMap((d, index) => [
+      `${index + 1}. ${d.headline}`,
+      ...(d.also ? [`   ${d.also}`] : []),
+      `   Hồ sơ ${d.code} — ${d.procedure}`,
+      `   ${d.due}`,
+      ...(d.extended ? [`   ${d.extended}`] : []),
+      ...d.notes.map((note) => `   ${note}`),
+      ...(d.slip
+        ? ['   Phiếu kiểm soát quá trình giải quyết hồ sơ:', ...renderSlipText(d.slip).map((l) => `     ${l}`)]
+        : []),
+      ...(d.approvalUrl ? [`   Duyệt phiếu xin lỗi: ${d.approvalUrl}`] : []),
+      ...(d.letter ? ['', renderLetterText(d.letter), ''] : []),
+      '',
+    ]),
     'Theo Nghị định 61/2018/NĐ-CP (nay là Nghị định 118/2025/NĐ-CP), hồ sơ có thể trễ hạn phải được thông báo và gửi phiếu xin lỗi cho công dân chậm nhất 01 ngày trước hạn, nêu rõ lý do và ngày hẹn trả mới; chỉ được hẹn lại một lần.',
     '',
     'Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.',
@@ -133,27 +128,57 @@ export function buildDigest(
   const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(subject)}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">
 <p>Kính gửi ${e(officialName)},</p>
-<p>Hệ thống Đúng Hạn ghi nhận <b>${formatCount(dossiers)}</b> hồ sơ cần đồng chí xử lý:</p>
+<p>Hệ thống Đúng Hạn ghi nhận <b>${formatCount(groups.size)}</b> hồ sơ cần đồng chí xử lý:</p>
 <ol>
-${items
-  .map((item, index) => {
-    const d = describe(item);
-    return `<li style="margin-bottom:12px"><b>${e(d.headline)}</b><br>Hồ sơ <b>${e(d.code)}</b> — ${e(d.procedure)}<br>${e(d.due)}${
-      d.extended ? `<br>${e(d.extended)}` : ''
-    }${d.notes.map((note) => `<br>${e(note)}`).join('')}${
-      slipShown(items, index)
-        ? `<div style="margin-top:8px"><b>Phiếu kiểm soát quá trình giải quyết hồ sơ</b>${renderSlipTable(item.slip as ControlSlip)}</div>`
-        : ''
-    }${item.approvalUrl ? `<br><a href="${e(item.approvalUrl)}" style="${BUTTON}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
-      item.letter && printsLetter(item.kind) ? `<div style="margin-top:8px">${renderLetterHtml(item.letter)}</div>` : ''
-    }</li>`;
-  })
+${entries
+  .map(
+    (d) =>
+      `<li style="margin-bottom:12px"><b>${e(d.headline)}</b>${d.also ? `<br>${e(d.also)}` : ''}<br>Hồ sơ <b>${e(d.code)}</b> — ${e(d.procedure)}<br>${e(d.due)}${
+        d.extended ? `<br>${e(d.extended)}` : ''
+      }${d.notes.map((note) => `<br>${e(note)}`).join('')}${
+        d.slip
+          ? `<div style="margin-top:8px"><b>Phiếu kiểm soát quá trình giải quyết hồ sơ</b>${renderSlipTable(d.slip)}</div>`
+          : ''
+      }${d.approvalUrl ? `<br><a href="${e(d.approvalUrl)}" style="${BUTTON}">Xem, sửa và duyệt phiếu xin lỗi</a>` : ''}${
+        d.letter ? `<div style="margin-top:8px">${renderLetterHtml(d.letter)}</div>` : ''
+      }</li>`,
+  )
   .join('\n')}
 </ol>
 <p style="color:#555">Theo Nghị định 61/2018/NĐ-CP (nay là Nghị định 118/2025/NĐ-CP), hồ sơ có thể trễ hạn phải được thông báo và gửi phiếu xin lỗi cho công dân chậm nhất 01 ngày trước hạn, nêu rõ lý do và ngày hẹn trả mới; chỉ được hẹn lại một lần.</p>
 <p style="color:#555">Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.</p>
 </body></html>`;
   return { subject, text, html };
+}
+
+/** One dossier's entry: its alerts, most urgent first, and what they say about it, each once. */
+function describe(group: readonly DigestItem[], calendar: WorkingCalendar, now: number) {
+  const lead = group[0] as DigestItem;
+  const { state } = lead.record;
+  const kinds = [...new Set(group.map((i) => i.kind))];
+  const headlines = kinds.filter((k) => !MOOT_BESIDE[k]?.some((m) => kinds.includes(m))).map((k) => HEADLINE[k]);
+  const due = Date.parse(state.dueAt ?? state.originalDueAt ?? '');
+  const printable = group.find((i) => i.letter && printsLetter(i.kind));
+  return {
+    headline: headlines[0] ?? HEADLINE[lead.kind],
+    also: headlines.length > 1 ? `Đồng thời: ${headlines.slice(1).join('; ')}` : '',
+    procedure: state.received?.procedure.name ?? '',
+    code: state.dossierId,
+    due: `Hạn trả kết quả: ${shortDateTime(calendar, due)} (${timeLeftVi(calendar, due, now)})`,
+    extended: lead.record.extendedDueAt
+      ? `Ngày hẹn lại: ${shortDateTime(calendar, Date.parse(lead.record.extendedDueAt))}`
+      : '',
+    notes: [
+      ...new Set([
+        ...group.flatMap((item) => stepLines(item, calendar, now)),
+        ...group.flatMap((item) => responsibleLines(item, calendar, now)),
+        ...group.flatMap(standInLines),
+      ]),
+    ],
+    slip: group.find((i) => i.slip)?.slip,
+    approvalUrl: group.find((i) => i.approvalUrl)?.approvalUrl,
+    letter: printable?.letter,
+  };
 }
 
 /** A step alert's own limit: which step, which unit, its due date and how much time is left or over. */
@@ -185,12 +210,4 @@ function standInLines(item: DigestItem): string[] {
     (u) =>
       `Lưu ý: đơn vị ${u.unitName} (mã ${u.unitId}) chưa có trong danh bạ đơn vị nên cảnh báo được gửi đến bộ phận tiếp nhận hồ sơ; đề nghị chuyển thông tin cho đơn vị và báo quản trị viên bổ sung danh bạ.`,
   );
-}
-
-/** Whether this item shows its dossier's slip: it has one, and no earlier item of the digest showed it. */
-function slipShown(items: readonly DigestItem[], index: number): boolean {
-  const item = items[index];
-  if (!item?.slip) return false;
-  const id = item.record.state.dossierId;
-  return !items.slice(0, index).some((i) => i.slip && i.record.state.dossierId === id);
 }
