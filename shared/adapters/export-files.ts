@@ -9,7 +9,8 @@ import {
   delimiterCandidates,
   type ExportMapping,
   type ExportRow,
-  headerProblem,
+  isColumnNumbering,
+  locateHeader,
 } from '../domain/sync/export-mapping.ts';
 import { withoutByteOrderMark } from '../support/byte-order-mark.ts';
 import { InvalidInputError } from '../support/errors.ts';
@@ -45,30 +46,71 @@ export function readExportRows(file: string, mapping: ExportMapping): AsyncItera
  */
 const HEADER_SEARCH_ROWS = 30;
 
-async function* readCsvRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
-  const { encoding, delimiter, headerRow } = await csvLayout(file, mapping);
-  const source = createReadStream(file);
-  const parser = (encoding === 'utf-8' ? source : source.pipe(toUtf8(encoding))).pipe(
-    parse({
-      bom: true,
-      delimiter,
-      from_line: headerRow,
-      columns: (titles: string[]) => {
-        const problem = headerProblem(titles, mapping);
-        if (problem) throw new InvalidInputError(`${file}: ${problem}`, '<file>');
-        return titles.map((t) => t.trim().normalize('NFC'));
-      },
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-    }),
-  );
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>)
-    yield { row: info.lines, cells: record }; // csv-parse counts the lines of the whole file
+/** A row as a file gives it: its number as a spreadsheet shows it, its cells in column order. */
+interface RawRow {
+  row: number;
+  values: unknown[];
+}
+
+/**
+ * The data rows of a file's rows, by title: the header located among the first rows (one row or two,
+ * locateHeader), a row numbering the columns under it skipped, empty rows skipped. Reads the head of the
+ * file, then streams the rest.
+ */
+async function* byTitle(file: string, source: AsyncIterable<RawRow>, mapping: ExportMapping): AsyncIterable<ExportRow> {
+  const lastHeadRow = Math.max(mapping.headerRow, HEADER_SEARCH_ROWS) + 1;
+  const rows = source[Symbol.asyncIterator]();
+  const head: RawRow[] = [];
+  let next = await rows.next();
+  for (; !next.done && next.value.row <= lastHeadRow; next = await rows.next()) head.push(next.value);
+  const grid: unknown[][] = [];
+  for (const { row, values } of head) grid[row - 1] = values;
+  const header = locateHeader(grid, mapping);
+  if ('problem' in header) {
+    await rows.return?.();
+    throw new InvalidInputError(`${file}: ${header.problem}`, '<file>');
+  }
+  const firstDataRow = header.row + header.span;
+  let first = true;
+  const toRow = ({ row, values }: RawRow): ExportRow | undefined => {
+    if (row < firstDataRow || values.every((v) => v === undefined || v === null || v === '')) return undefined;
+    const numbering = first && isColumnNumbering(values);
+    first = false;
+    if (numbering) return undefined;
+    const cells: Record<string, Cell> = {};
+    header.titles.forEach((title, i) => {
+      if (title) cells[title] = values[i] as Cell;
+    });
+    return { row, cells };
+  };
+  for (const raw of head) {
+    const row = toRow(raw);
+    if (row) yield row;
+  }
+  for (; !next.done; next = await rows.next()) {
+    const row = toRow(next.value);
+    if (row) yield row;
+  }
+}
+
+/** csv-parse's options for an export, and the row number a spreadsheet shows for a record. */
+const CSV_OPTIONS = { skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true, info: true };
+const spreadsheetRow = (info: { records: number; empty_lines: number }) => info.records + info.empty_lines;
+
+function readCsvRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
+  async function* raw(): AsyncIterable<RawRow> {
+    const { encoding, delimiter } = await csvLayout(file, mapping);
+    const source = createReadStream(file);
+    const parser = (encoding === 'utf-8' ? source : source.pipe(toUtf8(encoding))).pipe(
+      parse({ ...CSV_OPTIONS, bom: true, delimiter }),
+    );
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { records: number; empty_lines: number };
+    }>)
+      yield { row: spreadsheetRow(info), values: record };
+  }
+  return byTitle(file, raw(), mapping);
 }
 
 /**
@@ -92,15 +134,11 @@ function toUtf8(encoding: string): Transform {
 }
 
 /**
- * The encoding, separator and header row of a csv export: UTF-8 unless the file is not (then the
- * Vietnamese ANSI code page); the mapping's separator and header row, unless the titles are found only
- * with another separator (a file saved by Excel in another locale) or on another of the first rows.
- * Reads the head of the file, never all of it.
+ * The encoding and separator of a csv export: UTF-8 unless the file is not (then the Vietnamese ANSI code
+ * page); the mapping's separator, unless the header is found only with another (a file saved by Excel in
+ * another locale). Reads the head of the file, never all of it.
  */
-async function csvLayout(
-  file: string,
-  mapping: ExportMapping,
-): Promise<{ encoding: string; delimiter: string; headerRow: number }> {
+async function csvLayout(file: string, mapping: ExportMapping): Promise<{ encoding: string; delimiter: string }> {
   const handle = await open(file, 'r');
   let bytes: Buffer;
   try {
@@ -120,63 +158,45 @@ async function csvLayout(
     head = new TextDecoder(encoding).decode(bytes);
   }
   head = withoutByteOrderMark(head);
-  const lines = head.split('\n').slice(0, Math.max(mapping.headerRow, HEADER_SEARCH_ROWS));
-  const rows = [mapping.headerRow, ...lines.map((_, i) => i + 1).filter((row) => row !== mapping.headerRow)];
+  const lastHeadRow = Math.max(mapping.headerRow, HEADER_SEARCH_ROWS) + 1;
   for (const delimiter of delimiterCandidates(mapping)) {
-    for (const headerRow of rows) {
-      const line = lines[headerRow - 1]?.replace(/\r$/, '');
-      if (!line) continue;
-      let titles: string[];
-      try {
-        titles = (parseSync(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
-      } catch {
-        continue;
-      }
-      if (!headerProblem(titles, mapping)) return { encoding, delimiter, headerRow };
+    const grid: unknown[][] = [];
+    try {
+      const records = parseSync(head, {
+        ...CSV_OPTIONS,
+        delimiter,
+        skip_records_with_error: true,
+        to: lastHeadRow,
+      }) as unknown as { record: string[]; info: { records: number; empty_lines: number } }[];
+      for (const { record, info } of records) grid[spreadsheetRow(info) - 1] = record;
+    } catch {
+      continue;
     }
+    if (!('problem' in locateHeader(grid, mapping))) return { encoding, delimiter };
   }
-  return { encoding, delimiter: mapping.delimiter, headerRow: mapping.headerRow };
+  return { encoding, delimiter: mapping.delimiter };
 }
 
-async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'cache',
-    worksheets: 'emit',
-  });
-  let index = 0;
-  for await (const sheet of reader) {
-    index += 1;
-    const name = (sheet as unknown as { name?: string }).name;
-    const wanted = mapping.sheet ?? 1;
-    if (typeof wanted === 'number' ? wanted !== index : wanted !== name) continue;
-    // The header is the mapping's row, or the first of the rows above HEADER_SEARCH_ROWS with the titles.
-    const lastHeaderRow = Math.max(mapping.headerRow, HEADER_SEARCH_ROWS);
-    let titles: string[] | undefined;
-    let problem: string | undefined;
-    for await (const row of sheet) {
-      const values = (row.values as unknown[]).map(cellValue);
-      if (!titles) {
-        if (row.number > lastHeaderRow) break;
-        const candidate = values.map((v) => (v === undefined || v === null ? '' : String(v).trim().normalize('NFC')));
-        const wrong = headerProblem(candidate, mapping, row.number);
-        if (!wrong) titles = candidate;
-        else if (row.number === mapping.headerRow || !problem) problem = wrong;
-        continue;
-      }
-      if (values.every((v) => v === undefined || v === null || v === '')) continue;
-      const cells: Record<string, Cell> = {};
-      titles.forEach((title, i) => {
-        if (title) cells[title] = values[i] as Cell;
-      });
-      yield { row: row.number, cells };
+function readXlsxRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
+  async function* raw(): AsyncIterable<RawRow> {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'cache',
+      worksheets: 'emit',
+    });
+    let index = 0;
+    for await (const sheet of reader) {
+      index += 1;
+      const name = (sheet as unknown as { name?: string }).name;
+      const wanted = mapping.sheet ?? 1;
+      if (typeof wanted === 'number' ? wanted !== index : wanted !== name) continue;
+      for await (const row of sheet) yield { row: row.number, values: (row.values as unknown[]).map(cellValue) };
+      return;
     }
-    if (!titles)
-      throw new InvalidInputError(`${file}: ${problem ?? `no header row (row ${mapping.headerRow})`}`, '<file>');
-    return;
+    throw new Error(`${file}: no worksheet ${JSON.stringify(mapping.sheet ?? 1)}`);
   }
-  throw new Error(`${file}: no worksheet ${JSON.stringify(mapping.sheet ?? 1)}`);
+  return byTitle(file, raw(), mapping);
 }
 
 /** A cell's value: rich text and hyperlinks as their text, formulas as their result. */

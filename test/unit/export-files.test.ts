@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { exportFileProblem, readExportRows } from '../../shared/adapters/export-files.ts';
-import { type ExportRow, readExportMapping } from '../../shared/domain/sync/export-mapping.ts';
+import { type ExportRow, isColumnNumbering, readExportMapping } from '../../shared/domain/sync/export-mapping.ts';
 import { InvalidInputError } from '../../shared/support/errors.ts';
 
 /* Reading a one-stop system's export as supervisors hand it over (issue #17): the file, not the mapping, decides the separator. */
@@ -133,6 +133,62 @@ describe('readExportRows', () => {
     const table = ['STT;Mã hồ sơ;Ngày tiếp nhận;Trạng thái', '1;H21.65-220330-0001;30/03/2022 15:43;Đang xử lý'];
     writeFileSync(csv, `\uFEFF${[...banner, ...table].join('\r\n')}\r\n`);
     expect(await rows(csv)).toEqual([{ row: 6, cells: { STT: '1', ...cells } }]);
+  });
+
+  it('reads a two-row header with merged cells, titles broken over lines and a row numbering the columns, as Vietnamese tables are laid out', async () => {
+    // Row 3 groups "Thời gian" over the two dates of row 4; the other titles span both rows (merged, their
+    // value in row 3 only); a title cell wraps with Alt+Enter; row 5 numbers the columns.
+    const upper = ['STT', 'Mã hồ sơ', 'Tên thủ tục', 'Thời gian', '', 'Trạng thái'];
+    const lower = ['', '', '', 'Ngày tiếp\nnhận', 'Ngày hẹn trả', ''];
+    const numbering = ['(1)', '(2)', '(3)', '(4)', '(5)', '(6)'];
+    const data = [1, 'H21.65-220330-0001', 'Đăng ký khai sinh', '30/03/2022 15:43', '31/03/2022 17:00', 'Đang xử lý'];
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh sách');
+    sheet.addRow(['ỦY BAN NHÂN DÂN HUYỆN KRÔNG PA']);
+    sheet.addRow(['DANH SÁCH HỒ SƠ TIẾP NHẬN QUÝ I/2022']);
+    sheet.addRow(upper.map((t) => t || null));
+    sheet.addRow(lower.map((t) => t || null));
+    for (const range of ['A3:A4', 'B3:B4', 'C3:C4', 'D3:E3', 'F3:F4']) sheet.mergeCells(range);
+    sheet.addRow([1, 2, 3, 4, 5, 6]);
+    sheet.addRow(data);
+    const file = join(dir, 'two-row-header.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const cells = {
+      STT: 1,
+      'Mã hồ sơ': 'H21.65-220330-0001',
+      'Tên thủ tục': 'Đăng ký khai sinh',
+      'Ngày tiếp nhận': '30/03/2022 15:43',
+      'Ngày hẹn trả': '31/03/2022 17:00',
+      'Trạng thái': 'Đang xử lý',
+    };
+    expect(await rows(file)).toEqual([{ row: 6, cells }]);
+    // The same table saved as csv (a merged cell's value in its first cell), a data cell broken over lines:
+    // row numbers are the spreadsheet's, not the file's lines.
+    const quote = (c: unknown) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c));
+    const csv = join(dir, 'two-row-header.csv');
+    const table = [
+      upper,
+      lower,
+      numbering,
+      data,
+      [2, 'H21.65-220330-0002', 'Chứng thực\nbản sao', '30/03/2022 16:00', '', 'Đã trả kết quả'],
+      data,
+    ];
+    writeFileSync(csv, `\uFEFFDANH SÁCH HỒ SƠ\r\n\r\n${table.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`);
+    const read = await rows(csv);
+    expect(read.map((r) => r.row)).toEqual([6, 7, 8]);
+    expect(read[0]).toEqual({ row: 6, cells: { ...cells, STT: '1' } });
+    expect(read[1]?.cells['Tên thủ tục']).toBe('Chứng thực\nbản sao');
+  });
+
+  it('takes a row for a dossier unless it only numbers the columns', () => {
+    expect(isColumnNumbering(['(1)', '(2)', '(3)', '(4)'])).toBe(true);
+    expect(isColumnNumbering([undefined, 1, 2, 3, 4, 5])).toBe(true);
+    expect(isColumnNumbering(['A', 'B', '1', '2', '3'])).toBe(true);
+    expect(isColumnNumbering([1, 2, 4])).toBe(false);
+    expect(isColumnNumbering([1, 2])).toBe(false);
+    expect(isColumnNumbering([1, 'H21.65-220330-0001', 44650])).toBe(false);
+    expect(isColumnNumbering([1, 2203300001, 44650.65])).toBe(false);
   });
 
   it('refuses a workbook without the titles in its first rows, naming the row it looked at', async () => {

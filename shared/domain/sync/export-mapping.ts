@@ -87,7 +87,9 @@ export function readExportMapping(text: string, file: string): ExportMapping {
       `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
       '--mapping',
     );
-  return parsed.data;
+  // Titles compared as the file's are (spaces, line breaks and Unicode forms aside).
+  const columns = Object.fromEntries(Object.entries(parsed.data.columns).map(([k, v]) => [k, titleKey(v)]));
+  return { ...parsed.data, columns };
 }
 
 /** A cell as a reader gives it: text, a number, a date (xlsx date cells), or nothing. */
@@ -250,6 +252,14 @@ export function delimiterCandidates(mapping: ExportMapping): string[] {
 }
 
 /**
+ * A column title as compared: runs of spaces and line breaks (Alt+Enter in a narrow header cell) as one
+ * space, trimmed, in NFC (Windows writes Vietnamese decomposed).
+ */
+export function titleKey(title: unknown): string {
+  return title === undefined || title === null ? '' : String(title).replace(/\s+/g, ' ').trim().normalize('NFC');
+}
+
+/**
  * What is wrong with an export's header row, if anything: the titles every reader needs (the dossier's
  * code and its receipt) must be there, or the file, the header row or the separator is not the one the
  * mapping describes — said once, instead of "required" on every row.
@@ -259,9 +269,9 @@ export function headerProblem(
   mapping: ExportMapping,
   row = mapping.headerRow,
 ): string | undefined {
-  const have = new Set(titles.map((t) => t.trim().normalize('NFC')));
+  const have = new Set(titles.map(titleKey));
   const needed = [mapping.columns.dossierId, mapping.columns.receivedAt].filter((t): t is string => Boolean(t));
-  const missing = needed.filter((t) => !have.has(t.normalize('NFC')));
+  const missing = needed.filter((t) => !have.has(titleKey(t)));
   if (missing.length === 0) return undefined;
   const quote = (t: string) => JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t);
   const shown = titles.filter(Boolean).slice(0, 6);
@@ -270,6 +280,62 @@ export function headerProblem(
     `(its titles: ${shown.length ? shown.map(quote).join(', ') : 'none'}${titles.length > 6 ? ', …' : ''}); ` +
     'check the file, the mapping’s headerRow and its column titles'
   );
+}
+
+/** Where an export's header is: its first row, how many rows it takes, and each column's title. */
+export interface HeaderLocation {
+  row: number;
+  span: 1 | 2;
+  titles: string[];
+}
+
+/**
+ * Finds the header among an export's first rows (`head[i]` is row i + 1, its cells in column order): the
+ * mapping's row, else the first row with the titles (banner rows above the table vary), else two rows
+ * read as one — a title over a group of columns above the columns' own ("Thời gian" over "Ngày tiếp
+ * nhận" and "Ngày hẹn trả"), as Vietnamese tables are laid out: each column's title is its lower cell's,
+ * else its upper one's (a merged cell keeps its value in its first cell only). Otherwise the problem of
+ * the mapping's row, for the reader to refuse the file with.
+ */
+export function locateHeader(
+  head: readonly (readonly unknown[] | undefined)[],
+  mapping: ExportMapping,
+): HeaderLocation | { problem: string } {
+  const titlesOf = (row: number) => (head[row - 1] ?? []).map(titleKey);
+  const rows = [mapping.headerRow, ...head.map((_, i) => i + 1).filter((row) => row !== mapping.headerRow)];
+  for (const row of rows) {
+    const titles = titlesOf(row);
+    if (!headerProblem(titles, mapping, row)) return { row, span: 1, titles };
+  }
+  for (const row of rows) {
+    const upper = titlesOf(row);
+    const lower = titlesOf(row + 1);
+    const titles = Array.from({ length: Math.max(upper.length, lower.length) }, (_, i) => lower[i] || upper[i] || '');
+    if (lower.some(Boolean) && !headerProblem(titles, mapping, row)) return { row, span: 2, titles };
+  }
+  return {
+    problem: headerProblem(titlesOf(mapping.headerRow), mapping) ?? `no header row (row ${mapping.headerRow})`,
+  };
+}
+
+/**
+ * Whether a row only numbers the columns — "(1) (2) (3) …" or "A B 1 2 3", as Vietnamese tables often
+ * have under their header — rather than being a dossier: three cells or more, each a number in brackets
+ * or not (counting up by one) or a capital letter.
+ */
+export function isColumnNumbering(values: readonly unknown[]): boolean {
+  const cells = values.map(titleKey).filter(Boolean);
+  if (cells.length < 3) return false;
+  let last: number | undefined;
+  for (const cell of cells) {
+    const m = /^\(?(?:(\d{1,3})|([A-Z]))\)?$/.exec(cell);
+    if (!m) return false;
+    if (m[1] === undefined) continue;
+    const n = Number(m[1]);
+    if (last !== undefined && n !== last + 1) return false;
+    last = n;
+  }
+  return last !== undefined;
 }
 
 /**
