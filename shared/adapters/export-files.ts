@@ -9,6 +9,7 @@ import {
   delimiterCandidates,
   type ExportMapping,
   type ExportRow,
+  type HeaderLocation,
   isColumnNumbering,
   locateHeader,
 } from '../domain/sync/export-mapping.ts';
@@ -52,12 +53,16 @@ interface RawRow {
   values: unknown[];
 }
 
-/**
- * The data rows of a file's rows, by title: the header located among the first rows (one row or two,
- * locateHeader), a row numbering the columns under it skipped, empty rows skipped. Reads the head of the
- * file, then streams the rest.
- */
-async function* byTitle(file: string, source: AsyncIterable<RawRow>, mapping: ExportMapping): AsyncIterable<ExportRow> {
+/** A table opened: its head read and its header located (or why not), the rest still to stream. */
+interface OpenedTable {
+  header: HeaderLocation | { problem: string };
+  head: RawRow[];
+  rows: AsyncIterator<RawRow>;
+  next: IteratorResult<RawRow>;
+}
+
+/** Reads a table's head (the first rows, where its header is looked for) and locates the header. */
+async function openTable(source: AsyncIterable<RawRow>, mapping: ExportMapping): Promise<OpenedTable> {
   const lastHeadRow = Math.max(mapping.headerRow, HEADER_SEARCH_ROWS) + 1;
   const rows = source[Symbol.asyncIterator]();
   const head: RawRow[] = [];
@@ -65,11 +70,21 @@ async function* byTitle(file: string, source: AsyncIterable<RawRow>, mapping: Ex
   for (; !next.done && next.value.row <= lastHeadRow; next = await rows.next()) head.push(next.value);
   const grid: unknown[][] = [];
   for (const { row, values } of head) grid[row - 1] = values;
-  const header = locateHeader(grid, mapping);
-  if ('problem' in header) {
-    await rows.return?.();
-    throw new InvalidInputError(`${file}: ${header.problem}`, '<file>');
-  }
+  return { header: locateHeader(grid, mapping), head, rows, next };
+}
+
+/** Reads the rest of a table without keeping it (a sheet that is not the export's). */
+async function skipTable(table: OpenedTable): Promise<void> {
+  for (let next = table.next; !next.done; next = await table.rows.next());
+}
+
+/**
+ * A table's data rows, by title: below its header, a row numbering the columns under it skipped, empty
+ * rows skipped; the head as read, then the rest streamed.
+ */
+async function* tableRows(file: string, table: OpenedTable): AsyncIterable<ExportRow> {
+  const { header } = table;
+  if ('problem' in header) throw new InvalidInputError(`${file}: ${header.problem}`, '<file>');
   const firstDataRow = header.row + header.span;
   let first = true;
   const toRow = ({ row, values }: RawRow): ExportRow | undefined => {
@@ -83,11 +98,11 @@ async function* byTitle(file: string, source: AsyncIterable<RawRow>, mapping: Ex
     });
     return { row, cells };
   };
-  for (const raw of head) {
+  for (const raw of table.head) {
     const row = toRow(raw);
     if (row) yield row;
   }
-  for (; !next.done; next = await rows.next()) {
+  for (let next = table.next; !next.done; next = await table.rows.next()) {
     const row = toRow(next.value);
     if (row) yield row;
   }
@@ -110,7 +125,10 @@ function readCsvRows(file: string, mapping: ExportMapping): AsyncIterable<Export
     }>)
       yield { row: spreadsheetRow(info), values: record };
   }
-  return byTitle(file, raw(), mapping);
+  async function* rows(): AsyncIterable<ExportRow> {
+    yield* tableRows(file, await openTable(raw(), mapping));
+  }
+  return rows();
 }
 
 /**
@@ -177,26 +195,65 @@ async function csvLayout(file: string, mapping: ExportMapping): Promise<{ encodi
   return { encoding, delimiter: mapping.delimiter };
 }
 
-function readXlsxRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
-  async function* raw(): AsyncIterable<RawRow> {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'cache',
-      worksheets: 'emit',
-    });
-    let index = 0;
-    for await (const sheet of reader) {
-      index += 1;
-      const name = (sheet as unknown as { name?: string }).name;
-      const wanted = mapping.sheet ?? 1;
-      if (typeof wanted === 'number' ? wanted !== index : wanted !== name) continue;
-      for await (const row of sheet) yield { row: row.number, values: (row.values as unknown[]).map(cellValue) };
+/**
+ * The rows of an xlsx export: the mapping's sheet (the first by default) when its head has the header,
+ * else the first other sheet whose head has it (a workbook may open with a summary or a cover sheet);
+ * refused naming the sheets when none has. Streamed: a second pass opens the file again only when the
+ * export is not on the mapping's sheet.
+ */
+async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
+  const wanted = mapping.sheet ?? 1;
+  const sheets: { index: number; name: string; found: boolean }[] = [];
+  let problem: string | undefined;
+  for await (const sheet of xlsxSheets(file)) {
+    const table = await openTable(sheet.rows, mapping);
+    const isWanted = typeof wanted === 'number' ? wanted === sheet.index : wanted === sheet.name;
+    if (isWanted && !('problem' in table.header)) {
+      yield* tableRows(file, table);
       return;
     }
-    throw new Error(`${file}: no worksheet ${JSON.stringify(mapping.sheet ?? 1)}`);
+    if (isWanted && 'problem' in table.header) problem = table.header.problem;
+    sheets.push({ index: sheet.index, name: sheet.name, found: !('problem' in table.header) });
+    await skipTable(table);
   }
-  return byTitle(file, raw(), mapping);
+  const other = sheets.find((s) => s.found);
+  if (other) {
+    for await (const sheet of xlsxSheets(file)) {
+      const table = await openTable(sheet.rows, mapping);
+      if (sheet.index !== other.index) {
+        await skipTable(table);
+        continue;
+      }
+      yield* tableRows(file, table);
+      return;
+    }
+  }
+  const names = sheets.map((s) => JSON.stringify(s.name)).join(', ');
+  throw new InvalidInputError(
+    problem
+      ? `${file}: sheet ${JSON.stringify(wanted)}: ${problem}; no other sheet has these titles (sheets: ${names})`
+      : `${file}: no sheet ${JSON.stringify(wanted)} and no sheet with the titles (sheets: ${names})`,
+    '<file>',
+  );
+}
+
+/** An xlsx file's sheets in order, each with its rows, streamed. */
+async function* xlsxSheets(file: string): AsyncIterable<{ index: number; name: string; rows: AsyncIterable<RawRow> }> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+  });
+  let index = 0;
+  for await (const sheet of reader) {
+    index += 1;
+    const name = String((sheet as unknown as { name?: string }).name ?? index);
+    async function* rows(): AsyncIterable<RawRow> {
+      for await (const row of sheet) yield { row: row.number, values: (row.values as unknown[]).map(cellValue) };
+    }
+    yield { index, name, rows: rows() };
+  }
 }
 
 /** A cell's value: rich text and hyperlinks as their text, formulas as their result. */

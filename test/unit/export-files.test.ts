@@ -191,6 +191,42 @@ describe('readExportRows', () => {
     expect(isColumnNumbering([1, 2203300001, 44650.65])).toBe(false);
   });
 
+  it('finds the list on another sheet when the mapping’s opens with a summary, and names the sheets when none has it', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const summary = workbook.addWorksheet('Tổng hợp');
+    summary.addRow(['Lĩnh vực', 'Tiếp nhận', 'Trễ hạn']);
+    summary.addRow(['Đất đai', 855, 494]);
+    const list = workbook.addWorksheet('Chi tiết');
+    list.addRow(['STT', 'Mã hồ sơ', 'Ngày tiếp nhận', 'Trạng thái']);
+    list.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
+    const file = join(dir, 'summary-first.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const expected = [
+      {
+        row: 2,
+        cells: {
+          STT: 1,
+          'Mã hồ sơ': 'H21.65-220330-0001',
+          'Ngày tiếp nhận': '30/03/2022 15:43',
+          'Trạng thái': 'Đang xử lý',
+        },
+      },
+    ];
+    expect(await rows(file)).toEqual(expected);
+    expect(await rows(file, { ...mapping, sheet: 'Chi tiết' })).toEqual(expected);
+    expect(await rows(file, { ...mapping, sheet: 'Danh sách' })).toEqual(expected);
+    workbook.removeWorksheet(list.id);
+    const none = join(dir, 'summary-only.xlsx');
+    await workbook.xlsx.writeFile(none);
+    await expect(rows(none)).rejects.toThrow(
+      `${none}: sheet 1: row 1 has no column "Mã hồ sơ" or "Ngày tiếp nhận" (its titles: "Lĩnh vực", "Tiếp nhận", "Trễ hạn"); ` +
+        'check the file, the mapping’s headerRow and its column titles; no other sheet has these titles (sheets: "Tổng hợp")',
+    );
+    await expect(rows(none, { ...mapping, sheet: 'Danh sách' })).rejects.toThrow(
+      `${none}: no sheet "Danh sách" and no sheet with the titles (sheets: "Tổng hợp")`,
+    );
+  });
+
   it('refuses a workbook without the titles in its first rows, naming the row it looked at', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Danh sách');

@@ -46,7 +46,10 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 
 const mappingSchema = z.object({
   name: line(200),
-  /** The worksheet of an xlsx export (name or 1-based number); the first by default. */
+  /**
+   * The worksheet of an xlsx export (name or 1-based number; the first by default), looked at first: when
+   * the titles are not in its first rows, the other sheets are searched (a summary or cover sheet first).
+   */
   sheet: z.optional(z.union([line(100), z.number().check(z.int(), z.gte(1))])),
   /**
    * The separator of a csv export, tried first (Excel in Vietnamese locales often writes `;`): when the
