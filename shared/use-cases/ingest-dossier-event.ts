@@ -14,10 +14,16 @@ import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { describeError } from '../support/describe-error.ts';
+import { ConflictError } from '../support/errors.ts';
 import { CONTENTION_RETRY } from '../support/retry-policy.ts';
 import { publishOwed } from './outbox.ts';
 import type { RuleBook, RuleBookSnapshot } from './rule-book.ts';
 import { saveWithRetry, TooManyConflictsError } from './save-with-retry.ts';
+
+/** An event's log write and the log disagree (the write's condition failed, the log lacks it): retry. */
+export class EventLogConflictError extends ConflictError {
+  override name = 'EventLogConflictError';
+}
 
 export interface IngestDeps {
   store: DossierStore;
@@ -72,6 +78,11 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
           // The log put said "already there" but the log does not hold it: never trust that over the log.
           added = await store.appendEvent(event, storedAt());
           log = await listLog();
+          // Still not there: this delivery fails and is retried; calling it a duplicate would lose it.
+          if (!log.some((e) => e.detail.eventId === event.detail.eventId))
+            throw new EventLogConflictError(
+              `event ${event.detail.eventId} is not in the log of dossier ${dossierId} although its write said it was`,
+            );
         }
         if (previous?.folded && log.length === previous.folded.count) {
           const duplicate = {

@@ -45,6 +45,22 @@ describe('ingesting one event (use case with in-memory ports)', () => {
     expect(await ingestDossierEvent(deps, events[0] as never)).toMatchObject({ outcome: 'applied', version: 1 });
   });
 
+  it('never calls an event a duplicate on the log put’s word alone: absent from the log, the delivery fails and is retried', async () => {
+    const { deps, store, events } = await setup();
+    const [receipt, handover] = events;
+    await ingestDossierEvent(deps, receipt as never);
+    // The put says "already there" (its condition failed) yet the log does not hold the event, even after
+    // a second put: a fault, never a duplicate (the chaos harness injects such conflicts).
+    const append = store.appendEvent.bind(store);
+    store.appendEvent = async () => false;
+    await expect(ingestDossierEvent(deps, handover as never)).rejects.toThrow(
+      /not in the log of dossier H21\.65-220408-0012 although its write said it was/,
+    );
+    expect(store.events.get('H21.65-220408-0012')).toHaveLength(1);
+    store.appendEvent = append;
+    expect(await ingestDossierEvent(deps, handover as never)).toMatchObject({ outcome: 'applied', version: 2 });
+  });
+
   it('publishes a violation once, and a redelivery after a failed publish flushes the outbox', async () => {
     const { deps, store, publisher, events } = await setup();
     publisher.failNext = true;
