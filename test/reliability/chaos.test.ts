@@ -104,7 +104,7 @@ describe(`a year of events ×3, shuffled, with throttling, conflicts, SES failur
     expect(alertedBeforeKnowing).toBeLessThan(0.01 * expected.size);
     console.info(
       `chaos: ${expected.size} dossiers, ${chaos.stats.deliveries} deliveries, ${chaos.stats.ingestAttempts} ingest attempts ` +
-        `(${chaos.stats.deadLettered.size - chaos.invalid.length} valid deliveries dead-lettered), ` +
+        `(valid deliveries dead-lettered: ${chaos.stats.deadLettered.size - chaos.invalid.length}), ` +
         `injected ${JSON.stringify(chaos.stats.injected)}, ${chaos.stats.detectorRuns} detector runs ` +
         `(${chaos.stats.detectorFailedRuns} failed and retried), ${chaos.stats.approvals} approvals; ` +
         `${delayedPastClosing} dossiers whose delayed alert or apology was overtaken by their closing, ` +
