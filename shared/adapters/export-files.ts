@@ -1,6 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -14,7 +19,11 @@ import {
   locateHeader,
 } from '../domain/sync/export-mapping.ts';
 import { withoutByteOrderMark } from '../support/byte-order-mark.ts';
+import { describeError } from '../support/describe-error.ts';
 import { InvalidInputError } from '../support/errors.ts';
+import { declaredEncoding, markupSheets, type RawRow, type SheetRows } from './markup-tables.ts';
+
+const execFileAsync = promisify(execFile);
 
 /*
  * The rows of an exported dossier list, streamed (a province's year is a million rows): csv through
@@ -23,22 +32,129 @@ import { InvalidInputError } from '../support/errors.ts';
  */
 
 /**
- * Why a file cannot be read as an export, by its name: only .xlsx and .csv are. Web one-stop systems'
- * "Xuất Excel" often gives .xls (Excel 97–2003, or an HTML table under that name): Excel or LibreOffice
- * opens either and saves it as .xlsx.
+ * Why a file cannot be read as an export, by its name: a spreadsheet (.xlsx, or .xls — an Excel 97–2003
+ * workbook, or what web one-stop systems' "Xuất Excel" saves under that name: an HTML table or an Excel
+ * 2003 XML workbook), an HTML page with the table, or a .csv.
  */
 export function exportFileProblem(file: string): string | undefined {
-  if (/\.(xlsx|csv|txt)$/i.test(file)) return undefined;
-  if (/\.(xls|htm|html)$/i.test(file))
-    return `${file}: open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook) — only .xlsx and .csv are read`;
-  return `${file}: an export must be .xlsx or .csv`;
+  if (/\.(xlsx|xls|csv|txt|htm|html|xml)$/i.test(file)) return undefined;
+  return `${file}: an export must be a spreadsheet (.xlsx, .xls), an HTML table (.htm, .html) or a .csv`;
 }
 
-/** The rows of a csv or xlsx file, by its extension. */
+/** The rows of an export: a csv by its name, any other by what its bytes are. */
 export function readExportRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
   const problem = exportFileProblem(file);
   if (problem) throw new InvalidInputError(problem, '<file>');
-  return /\.xlsx$/i.test(file) ? readXlsxRows(file, mapping) : readCsvRows(file, mapping);
+  return /\.(csv|txt)$/i.test(file) ? readCsvRows(file, mapping) : readSpreadsheetRows(file, mapping);
+}
+
+/** What a spreadsheet file really is, by its first bytes (a name says little: web systems name HTML .xls). */
+async function sniff(
+  file: string,
+): Promise<{ kind: 'xlsx' | 'biff' | 'html' | 'spreadsheetml' | 'other'; head: string }> {
+  const bytes = await firstBytes(file, 8 * 1024);
+  const head = withoutByteOrderMark(bytes.toString('latin1'));
+  if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return { kind: 'xlsx', head };
+  if (bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])))
+    return { kind: 'biff', head };
+  if (/urn:schemas-microsoft-com:office:spreadsheet/i.test(head) && /<Workbook/i.test(head))
+    return { kind: 'spreadsheetml', head };
+  if (/<(html|table|tr)[\s>]/i.test(head)) return { kind: 'html', head };
+  return { kind: 'other', head };
+}
+
+async function* readSpreadsheetRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
+  const { kind, head } = await sniff(file);
+  if (kind === 'xlsx') {
+    yield* rowsOfSheets(file, mapping, () => xlsxSheets(file));
+  } else if (kind === 'html' || kind === 'spreadsheetml') {
+    const encoding = declaredEncoding(head) ?? (await textEncoding(file));
+    yield* rowsOfSheets(file, mapping, () => markupSheets(file, kind, encoding));
+  } else if (kind === 'biff') {
+    const converted = await convertToXlsx(file);
+    try {
+      yield* rowsOfSheets(file, mapping, () => xlsxSheets(converted.file));
+    } finally {
+      await converted.remove();
+    }
+  } else {
+    throw new InvalidInputError(
+      `${file}: not a spreadsheet (xlsx, Excel 97–2003 xls, an HTML table or an Excel 2003 XML workbook)`,
+      '<file>',
+    );
+  }
+}
+
+/**
+ * An Excel 97–2003 workbook (BIFF) converted to .xlsx by LibreOffice (headless, its own profile in a
+ * temporary directory): no npm reader of the format is free of known vulnerabilities. Without LibreOffice
+ * the file is refused saying how to make it readable.
+ */
+async function convertToXlsx(file: string): Promise<{ file: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'dunghan-xls-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const args = [
+    '--headless',
+    '--norestore',
+    `-env:UserInstallation=${pathToFileURL(join(dir, 'profile')).href}`,
+    '--convert-to',
+    'xlsx',
+    '--outdir',
+    join(dir, 'out'),
+    resolve(file),
+  ];
+  for (const command of ['soffice', 'libreoffice']) {
+    try {
+      await execFileAsync(command, args, { timeout: 10 * 60_000, maxBuffer: 1024 * 1024 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      await remove();
+      throw new InvalidInputError(`${file}: LibreOffice could not convert it (${describeError(error)})`, '<file>');
+    }
+    const converted = join(dir, 'out', `${basename(file).replace(/\.[^.]*$/, '')}.xlsx`);
+    if (existsSync(converted)) return { file: converted, remove };
+    await remove();
+    throw new InvalidInputError(`${file}: LibreOffice could not convert it to .xlsx`, '<file>');
+  }
+  await remove();
+  throw new InvalidInputError(
+    `${file}: an Excel 97–2003 workbook: open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook), or install LibreOffice (Calc) for dunghan to convert it`,
+    '<file>',
+  );
+}
+
+/**
+ * A text file's first 64 KB, decoded, and its encoding: UTF-8 unless the bytes are not (then the
+ * Vietnamese ANSI code page), a byte order mark left out.
+ */
+async function readHead(file: string): Promise<{ encoding: string; head: string }> {
+  const bytes = await firstBytes(file, 64 * 1024);
+  try {
+    // stream: a character cut at the end of the head is not an error.
+    return {
+      encoding: 'utf-8',
+      head: withoutByteOrderMark(new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true })),
+    };
+  } catch {
+    return { encoding: LEGACY_ENCODING, head: withoutByteOrderMark(new TextDecoder(LEGACY_ENCODING).decode(bytes)) };
+  }
+}
+
+/** A file's first `size` bytes (fewer when it is shorter). */
+async function firstBytes(file: string, size: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** UTF-8 unless a file's first bytes are not, then the Vietnamese ANSI code page. */
+async function textEncoding(file: string): Promise<string> {
+  return (await readHead(file)).encoding;
 }
 
 /**
@@ -46,12 +162,6 @@ export function readExportRows(file: string, mapping: ExportMapping): AsyncItera
  * rows (the agency, the title, the period) whose number varies with the system and the period.
  */
 const HEADER_SEARCH_ROWS = 30;
-
-/** A row as a file gives it: its number as a spreadsheet shows it, its cells in column order. */
-interface RawRow {
-  row: number;
-  values: unknown[];
-}
 
 /** A table opened: its head read and its header located (or why not), the rest still to stream. */
 interface OpenedTable {
@@ -157,25 +267,7 @@ function toUtf8(encoding: string): Transform {
  * another locale). Reads the head of the file, never all of it.
  */
 async function csvLayout(file: string, mapping: ExportMapping): Promise<{ encoding: string; delimiter: string }> {
-  const handle = await open(file, 'r');
-  let bytes: Buffer;
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    bytes = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-  let encoding = 'utf-8';
-  let head: string;
-  try {
-    // stream: a character cut at the end of the head is not an error.
-    head = new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
-  } catch {
-    encoding = LEGACY_ENCODING;
-    head = new TextDecoder(encoding).decode(bytes);
-  }
-  head = withoutByteOrderMark(head);
+  const { encoding, head } = await readHead(file);
   const lastHeadRow = Math.max(mapping.headerRow, HEADER_SEARCH_ROWS) + 1;
   for (const delimiter of delimiterCandidates(mapping)) {
     const grid: unknown[][] = [];
@@ -196,16 +288,20 @@ async function csvLayout(file: string, mapping: ExportMapping): Promise<{ encodi
 }
 
 /**
- * The rows of an xlsx export: the mapping's sheet (the first by default) when its head has the header,
- * else the first other sheet whose head has it (a workbook may open with a summary or a cover sheet);
- * refused naming the sheets when none has. Streamed: a second pass opens the file again only when the
- * export is not on the mapping's sheet.
+ * The rows of a workbook's export: the mapping's sheet (the first by default) when its head has the
+ * header, else the first other sheet whose head has it (a workbook may open with a summary or a cover
+ * sheet); refused naming the sheets when none has. Streamed: a second pass opens the file again only
+ * when the export is not on the mapping's sheet.
  */
-async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
+async function* rowsOfSheets(
+  file: string,
+  mapping: ExportMapping,
+  openSheets: () => AsyncIterable<SheetRows>,
+): AsyncIterable<ExportRow> {
   const wanted = mapping.sheet ?? 1;
   const sheets: { index: number; name: string; found: boolean }[] = [];
   let problem: string | undefined;
-  for await (const sheet of xlsxSheets(file)) {
+  for await (const sheet of openSheets()) {
     const table = await openTable(sheet.rows, mapping);
     const isWanted = typeof wanted === 'number' ? wanted === sheet.index : wanted === sheet.name;
     if (isWanted && !('problem' in table.header)) {
@@ -218,7 +314,7 @@ async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterabl
   }
   const other = sheets.find((s) => s.found);
   if (other) {
-    for await (const sheet of xlsxSheets(file)) {
+    for await (const sheet of openSheets()) {
       const table = await openTable(sheet.rows, mapping);
       if (sheet.index !== other.index) {
         await skipTable(table);
@@ -238,7 +334,7 @@ async function* readXlsxRows(file: string, mapping: ExportMapping): AsyncIterabl
 }
 
 /** An xlsx file's sheets in order, each with its rows, streamed. */
-async function* xlsxSheets(file: string): AsyncIterable<{ index: number; name: string; rows: AsyncIterable<RawRow> }> {
+async function* xlsxSheets(file: string): AsyncIterable<SheetRows> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

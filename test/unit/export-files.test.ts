@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { exportFileProblem, readExportRows } from '../../shared/adapters/export-files.ts';
@@ -65,13 +67,112 @@ function windows1258(text: string): Buffer {
 }
 
 describe('readExportRows', () => {
-  it('refuses an .xls (or an HTML table named so) saying how to make it readable', () => {
-    for (const file of ['bao-cao.xls', 'DANH_SACH.XLS', 'export.html']) {
-      expect(() => readExportRows(file, mapping)).toThrow(InvalidInputError);
-      expect(exportFileProblem(file)).toMatch(/save it as \.xlsx \(Excel Workbook\)/);
-    }
-    expect(exportFileProblem('list.pdf')).toBe('list.pdf: an export must be .xlsx or .csv');
-    for (const file of ['a.xlsx', 'b.CSV', 'c.txt']) expect(exportFileProblem(file)).toBeUndefined();
+  it('reads what web systems’ “Xuất Excel” saves as .xls: an HTML table, spans and line breaks as Excel lays them out', async () => {
+    const file = join(dir, 'xuat-excel.xls');
+    writeFileSync(
+      file,
+      `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>
+<table border="1">
+<tr><td colspan="5"><b>DANH SÁCH HỒ SƠ TIẾP NHẬN</b></td></tr>
+<tr><th rowspan="2">STT</th><th rowspan="2">Mã hồ sơ</th><th colspan="2">Thời gian</th><th rowspan="2">Trạng thái</th></tr>
+<tr><th>Ngày tiếp<br>nhận</th><th>Ngày hẹn trả</th></tr>
+<tr><td>1</td><td>H21.65-220330-0001</td><td>30/03/2022 15:43</td><td>31/03/2022 17:00</td><td>Đang xử lý</td></tr>
+<tr><td>2</td><td>0012345</td><td>30/03/2022&nbsp;16:00</td><td></td><td>Đã trả
+   kết quả &amp; lưu</td></tr>
+</table></body></html>`,
+    );
+    expect(await rows(file)).toEqual([
+      {
+        row: 4,
+        cells: {
+          STT: '1',
+          'Mã hồ sơ': 'H21.65-220330-0001',
+          'Ngày tiếp nhận': '30/03/2022 15:43',
+          'Ngày hẹn trả': '31/03/2022 17:00',
+          'Trạng thái': 'Đang xử lý',
+        },
+      },
+      {
+        row: 5,
+        // Text as shown, never a number: a code's leading zeros stay.
+        cells: {
+          STT: '2',
+          'Mã hồ sơ': '0012345',
+          'Ngày tiếp nhận': '30/03/2022 16:00',
+          'Ngày hẹn trả': '',
+          'Trạng thái': 'Đã trả kết quả & lưu',
+        },
+      },
+    ]);
+  });
+
+  it('reads an Excel 2003 XML workbook (.xls from .NET systems), its list on whichever sheet has it', async () => {
+    const file = join(dir, 'spreadsheet-2003.xls');
+    const text = (v: string) => `<Cell><Data ss:Type="String">${v}</Data></Cell>`;
+    writeFileSync(
+      file,
+      `<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+<Worksheet ss:Name="Tổng hợp"><Table><Row>${text('Lĩnh vực')}${text('Tiếp nhận')}</Row></Table></Worksheet>
+<Worksheet ss:Name="Danh sách"><Table>
+<Row><Cell ss:MergeAcross="3"><Data ss:Type="String">DANH SÁCH HỒ SƠ</Data></Cell></Row>
+<Row ss:Index="3">${text('STT')}${text('Mã hồ sơ')}${text('Ngày tiếp nhận')}${text('Trạng thái')}</Row>
+<Row><Cell><Data ss:Type="Number">1</Data></Cell>${text('H21.65-220330-0001')}<Cell ss:Index="4"><Data ss:Type="String">Đang xử lý</Data></Cell></Row>
+<Row><Cell><Data ss:Type="Number">2</Data></Cell>${text('H21.65-220330-0002')}<Cell><Data ss:Type="DateTime">2022-03-30T16:00:00.000</Data></Cell>${text('Đã trả kết quả')}</Row>
+</Table></Worksheet></Workbook>`,
+    );
+    expect(await rows(file)).toEqual([
+      { row: 4, cells: { STT: 1, 'Mã hồ sơ': 'H21.65-220330-0001', 'Trạng thái': 'Đang xử lý' } },
+      {
+        row: 5,
+        cells: {
+          STT: 2,
+          'Mã hồ sơ': 'H21.65-220330-0002',
+          'Ngày tiếp nhận': '2022-03-30T16:00:00.000',
+          'Trạng thái': 'Đã trả kết quả',
+        },
+      },
+    ]);
+  });
+
+  it('reads an Excel 97–2003 workbook through LibreOffice like the .xlsx it was saved from', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh sách');
+    sheet.addRow(['DANH SÁCH HỒ SƠ']);
+    sheet.addRow(['STT', 'Mã hồ sơ', 'Ngày tiếp nhận', 'Trạng thái']);
+    sheet.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
+    sheet.addRow([2, 'H21.65-220330-0002', new Date(Date.UTC(2022, 2, 30, 16, 0)), 'Đã trả kết quả']);
+    const xlsx = join(dir, 'biff-source.xlsx');
+    await workbook.xlsx.writeFile(xlsx);
+    const biffDir = mkdtempSync(join(tmpdir(), 'dunghan-biff-'));
+    await promisify(execFile)(
+      'soffice',
+      [
+        `-env:UserInstallation=file://${join(biffDir, 'profile')}`,
+        '--headless',
+        '--convert-to',
+        'xls',
+        '--outdir',
+        biffDir,
+        xlsx,
+      ],
+      { timeout: 120_000 },
+    );
+    const biff = join(biffDir, 'biff-source.xls');
+    expect(readFileSync(biff).subarray(0, 4)).toEqual(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+    expect(await rows(biff)).toEqual(await rows(xlsx));
+  });
+
+  it('refuses what is no export, by its name or by its bytes', async () => {
+    expect(exportFileProblem('list.pdf')).toBe(
+      'list.pdf: an export must be a spreadsheet (.xlsx, .xls), an HTML table (.htm, .html) or a .csv',
+    );
+    expect(() => readExportRows('list.pdf', mapping)).toThrow(InvalidInputError);
+    for (const file of ['a.xlsx', 'b.CSV', 'c.txt', 'd.XLS', 'e.html']) expect(exportFileProblem(file)).toBeUndefined();
+    const notes = join(dir, 'ghi-chu.xls');
+    writeFileSync(notes, 'Mã hồ sơ: H21.65-220330-0001\n');
+    await expect(rows(notes)).rejects.toThrow(`${notes}: not a spreadsheet`);
   });
 
   it('reads a csv Excel saved in the Vietnamese ANSI code page (windows-1258) like the UTF-8 one', async () => {
