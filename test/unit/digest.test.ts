@@ -5,7 +5,7 @@ import { advanceStages } from '../../shared/domain/dossier/advance-stages.ts';
 import { type DossierRecord, nextRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import { type FoldContext, foldDossier } from '../../shared/domain/dossier/dossier-state.ts';
 import { composeMail } from '../../shared/domain/letters/compose-mail.ts';
-import { timeLeftVi } from '../../shared/domain/letters/digest.ts';
+import { MAX_ATTACHED_DRAFTS, timeLeftVi } from '../../shared/domain/letters/digest.ts';
 import type { UnitBook } from '../../shared/domain/units/unit-directory.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
 import { shippedFold } from '../support/in-memory.ts';
@@ -84,6 +84,28 @@ describe("the officials' digest (issue #16)", () => {
     expect(mail?.html.match(/<li /g)).toHaveLength(1);
     expect(mail?.html.match(/Xem, sửa và duyệt phiếu xin lỗi/g)).toHaveLength(1);
     expect(mail?.attachments?.map((a) => a.filename)).toEqual(['phieu-xin-loi-H21.65-240304-0001.docx']);
+  });
+
+  it('attaches the drafts of the most urgent dossiers only, up to its limit, and says where the others are', () => {
+    const soon = Array.from({ length: MAX_ATTACHED_DRAFTS + 2 }, (_, i) =>
+      dossier(`H21.65-240308-${String(i).padStart(4, '0')}`, '2024-03-14T17:15:00+07:00'),
+    );
+    const late = ['H21.65-240304-0901', 'H21.65-240304-0902', 'H21.65-240304-0903'].map((id) =>
+      dossier(id, '2024-03-19T08:00:00+07:00'),
+    );
+    const mail = digestAt('2024-03-19T08:00:00+07:00', ...soon, ...late);
+    const names = mail?.attachments?.map((a) => a.filename) ?? [];
+    expect(names).toHaveLength(MAX_ATTACHED_DRAFTS);
+    expect(names.slice(0, 3)).toEqual(late.map((r) => `phieu-xin-loi-${r.state.dossierId}.docx`));
+    expect(mail?.text).toContain(
+      `phiếu xin lỗi dự thảo của ${MAX_ATTACHED_DRAFTS} hồ sơ khẩn nhất được đính kèm dưới dạng .docx để chỉnh sửa và ký; phiếu của 5 hồ sơ còn lại được xem, sửa và duyệt qua nút “Xem, sửa và duyệt phiếu xin lỗi” của từng hồ sơ.`,
+    );
+    // Every dossier is still in the digest with its approval link.
+    expect((mail?.text ?? '').match(/Duyệt phiếu xin lỗi: /g)).toHaveLength(soon.length + late.length);
+    // Under the limit, the footer is the usual one.
+    const few = digestAt('2024-03-19T08:00:00+07:00', ...late);
+    expect(few?.attachments).toHaveLength(3);
+    expect(few?.text).toContain('phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.');
   });
 
   it('says "đã hết hạn" at the due instant, not "còn dưới 1 giờ"', () => {

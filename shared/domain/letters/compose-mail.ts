@@ -8,7 +8,7 @@ import type { UnitBook } from '../units/unit-directory.ts';
 import { renderLetterDocx } from './apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
 import { buildControlSlip, type ControlSlip } from './control-slip.ts';
-import { buildDigest, type DigestItem, printsLetter } from './digest.ts';
+import { buildDigest, type DigestItem } from './digest.ts';
 
 /** One email, as the mail port sends it. Addresses are plain `local@domain`. */
 export interface OutgoingMail {
@@ -142,14 +142,9 @@ export function composeMail(
   for (const group of byDesk.values()) {
     const to = group.desk.officials.map((o) => o.email);
     const digest = buildDigest(group.desk.officials.map((o) => o.name).join(', '), group.items, calendar, now);
-    // One letter a dossier, however many of its alerts carry it.
-    const lettered = new Map<string, DigestItem>();
-    for (const i of group.items)
-      if (i.letter && (i.kind === 'due_soon' || printsLetter(i.kind)) && !lettered.has(i.record.state.dossierId))
-        lettered.set(i.record.state.dossierId, i);
-    const attachments = [...lettered.values()].map((i) => ({
-      filename: letterFileName(i.record.state.dossierId),
-      content: renderLetterDocx(i.letter as NonNullable<DigestItem['letter']>),
+    const attachments = digest.attachments.map(({ dossierId, letter }) => ({
+      filename: letterFileName(dossierId),
+      content: renderLetterDocx(letter),
       contentType: DOCX,
     }));
     envelopes.push({

@@ -71,6 +71,14 @@ export function printsLetter(kind: NotificationKind): boolean {
   return kind === 'apology_letter_for_desk' || kind === 'apology_unconfirmed';
 }
 
+/**
+ * Draft letters attached to one digest at most, the most urgent dossiers' first: a backlog (an import, a
+ * land registry office's hundreds of late files) would otherwise attach hundreds of .docx — megabytes a
+ * mail server may refuse (many cap messages at 10–25 MB) and no one opens. The others are written on
+ * their approval pages. Letters the desk must print are always attached.
+ */
+export const MAX_ATTACHED_DRAFTS = 20;
+
 /** Alerts a more urgent one of the same dossier makes moot: "sắp đến hạn" says nothing once it is overdue. */
 const MOOT_BESIDE: Partial<Record<NotificationKind, readonly NotificationKind[]>> = {
   due_soon: ['overdue', 'second_overrun'],
@@ -88,7 +96,7 @@ export function buildDigest(
   unordered: readonly DigestItem[],
   calendar: WorkingCalendar,
   now: number,
-): { subject: string; text: string; html: string } {
+): { subject: string; text: string; html: string; attachments: { dossierId: string; letter: ApologyLetter }[] } {
   // The most urgent first (issue #16); the order the run found them in otherwise.
   const items = [...unordered].sort((a, b) => URGENCY.indexOf(a.kind) - URGENCY.indexOf(b.kind));
   const groups = new Map<string, DigestItem[]>();
@@ -101,6 +109,16 @@ export function buildDigest(
   ).length;
   const subject = `[Đúng Hạn] ${formatCount(groups.size)} hồ sơ cần xử lý${overdue > 0 ? `, ${formatCount(overdue)} quá hạn` : ''} — ${shortDateTime(calendar, now)}`;
   const entries = [...groups.values()].map((group) => describe(group, calendar, now));
+  // The letters to attach: every printable one; the drafts of the most urgent dossiers up to the limit.
+  const drafts = entries.filter((d) => !d.letter && d.draft);
+  const attachments = [...entries.filter((d) => d.letter), ...drafts.slice(0, MAX_ATTACHED_DRAFTS)].map((d) => ({
+    dossierId: d.code,
+    letter: (d.letter ?? d.draft) as ApologyLetter,
+  }));
+  const footer =
+    drafts.length > MAX_ATTACHED_DRAFTS
+      ? `Thư này được gửi tự động; phiếu xin lỗi dự thảo của ${formatCount(MAX_ATTACHED_DRAFTS)} hồ sơ khẩn nhất được đính kèm dưới dạng .docx để chỉnh sửa và ký; phiếu của ${formatCount(drafts.length - MAX_ATTACHED_DRAFTS)} hồ sơ còn lại được xem, sửa và duyệt qua nút “Xem, sửa và duyệt phiếu xin lỗi” của từng hồ sơ.`
+      : 'Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.';
   const text = [
     `Kính gửi ${officialName},`,
     '',
@@ -122,7 +140,7 @@ export function buildDigest(
     ]),
     'Theo Nghị định 61/2018/NĐ-CP (nay là Nghị định 118/2025/NĐ-CP), hồ sơ có thể trễ hạn phải được thông báo và gửi phiếu xin lỗi cho công dân chậm nhất 01 ngày trước hạn, nêu rõ lý do và ngày hẹn trả mới; chỉ được hẹn lại một lần.',
     '',
-    'Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.',
+    footer,
   ].join('\n');
   const e = escapeHtml;
   const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(subject)}</title></head>
@@ -146,9 +164,9 @@ ${entries
   .join('\n')}
 </ol>
 <p style="color:#555">Theo Nghị định 61/2018/NĐ-CP (nay là Nghị định 118/2025/NĐ-CP), hồ sơ có thể trễ hạn phải được thông báo và gửi phiếu xin lỗi cho công dân chậm nhất 01 ngày trước hạn, nêu rõ lý do và ngày hẹn trả mới; chỉ được hẹn lại một lần.</p>
-<p style="color:#555">Thư này được gửi tự động; phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.</p>
+<p style="color:#555">${e(footer)}</p>
 </body></html>`;
-  return { subject, text, html };
+  return { subject, text, html, attachments };
 }
 
 /** One dossier's entry: its alerts, most urgent first, and what they say about it, each once. */
@@ -178,6 +196,8 @@ function describe(group: readonly DigestItem[], calendar: WorkingCalendar, now: 
     slip: group.find((i) => i.slip)?.slip,
     approvalUrl: group.find((i) => i.approvalUrl)?.approvalUrl,
     letter: printable?.letter,
+    /** The draft to attach, when the run drafted or re-sends one (a due-soon alert carries it). */
+    draft: group.find((i) => i.letter && i.kind === 'due_soon')?.letter,
   };
 }
 
