@@ -114,7 +114,10 @@ async function convertToXlsx(file: string): Promise<{ file: string; remove: () =
     const converted = join(dir, 'out', `${basename(file).replace(/\.[^.]*$/, '')}.xlsx`);
     if (existsSync(converted)) return { file: converted, remove };
     await remove();
-    throw new InvalidInputError(`${file}: LibreOffice could not convert it to .xlsx`, '<file>');
+    throw new InvalidInputError(
+      `${file}: LibreOffice could not convert it to .xlsx (its Calc must be installed: libreoffice-calc); or open it in Excel and save it as .xlsx`,
+      '<file>',
+    );
   }
   await remove();
   throw new InvalidInputError(
