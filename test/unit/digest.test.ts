@@ -105,7 +105,7 @@ describe("the officials' digest (issue #16)", () => {
     // Under the limit, the footer is the usual one.
     const few = digestAt('2024-03-19T08:00:00+07:00', ...late);
     expect(few?.attachments).toHaveLength(3);
-    expect(few?.text).toContain('phiếu xin lỗi dự thảo đính kèm dưới dạng .docx để chỉnh sửa và ký.');
+    expect(few?.text).toContain('phiếu xin lỗi đính kèm dưới dạng .docx để chỉnh sửa, ký hoặc in.');
   });
 
   it('says "đã hết hạn" at the due instant, not "còn dưới 1 giờ"', () => {
