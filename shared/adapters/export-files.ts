@@ -49,10 +49,28 @@ export function readExportRows(file: string, mapping: ExportMapping): AsyncItera
 }
 
 /** What a spreadsheet file really is, by its first bytes (a name says little: web systems name HTML .xls). */
-async function sniff(
-  file: string,
-): Promise<{ kind: 'xlsx' | 'biff' | 'html' | 'spreadsheetml' | 'other'; head: string }> {
+async function sniff(file: string): Promise<{
+  kind: 'xlsx' | 'biff' | 'html' | 'spreadsheetml' | 'other';
+  head: string;
+  /** The encoding a UTF-16 byte order mark says (.NET systems write their HTML so); it wins over a meta tag. */
+  bom?: string;
+}> {
   const bytes = await firstBytes(file, 8 * 1024);
+  const bom =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : undefined;
+  if (bom) {
+    const head = new TextDecoder(bom).decode(bytes);
+    const kind = /urn:schemas-microsoft-com:office:spreadsheet/i.test(head)
+      ? 'spreadsheetml'
+      : /<(html|table|tr)[\s>]/i.test(head)
+        ? 'html'
+        : 'other';
+    return { kind, head, bom };
+  }
   const head = withoutByteOrderMark(bytes.toString('latin1'));
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return { kind: 'xlsx', head };
   if (bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])))
@@ -64,11 +82,11 @@ async function sniff(
 }
 
 async function* readSpreadsheetRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
-  const { kind, head } = await sniff(file);
+  const { kind, head, bom } = await sniff(file);
   if (kind === 'xlsx') {
     yield* rowsOfSheets(file, mapping, () => xlsxSheets(file));
   } else if (kind === 'html' || kind === 'spreadsheetml') {
-    const encoding = declaredEncoding(head) ?? (await textEncoding(file));
+    const encoding = bom ?? declaredEncoding(head) ?? (await textEncoding(file));
     yield* rowsOfSheets(file, mapping, () => markupSheets(file, kind, encoding));
   } else if (kind === 'biff') {
     const converted = await convertToXlsx(file);

@@ -81,7 +81,7 @@ describe('readExportRows', () => {
    kết quả &amp; lưu</td></tr>
 </table></body></html>`,
     );
-    expect(await rows(file)).toEqual([
+    const expected = [
       {
         row: 4,
         cells: {
@@ -103,7 +103,15 @@ describe('readExportRows', () => {
           'Trạng thái': 'Đã trả kết quả & lưu',
         },
       },
-    ]);
+    ];
+    expect(await rows(file)).toEqual(expected);
+    // The same page as .NET systems write it: UTF-16 with a byte order mark (which wins over the meta tag).
+    const utf16 = join(dir, 'xuat-excel-utf16.xls');
+    writeFileSync(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(file, 'utf8'), 'utf16le')]),
+    );
+    expect(await rows(utf16)).toEqual(expected);
   });
 
   it('reads an Excel 2003 XML workbook (.xls from .NET systems), its list on whichever sheet has it', async () => {
