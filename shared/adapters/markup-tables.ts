@@ -66,12 +66,13 @@ async function* parse(
   yield* out.splice(0);
 }
 
-/** A cell's text as a browser shows it: runs of white space as one space, a line break where <br> is. */
+/** A cell's text as a browser shows it: runs of white space as one space, a line where <br>, <p>, <div> or <li> begins. */
 function cellText(parts: readonly string[]): string {
   return parts
     .join('')
     .split('\n')
     .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
     .join('\n')
     .trim();
 }
@@ -125,7 +126,7 @@ function htmlItems(file: string, encoding: string): AsyncIterable<Item> {
         } else if ((name === 'td' || name === 'th') && row) {
           closeCell();
           cell = { parts: [], colspan: span(attributes.colspan), rowspan: span(attributes.rowspan) };
-        } else if (name === 'br' && cell) cell.parts.push('\n');
+        } else if (cell && (name === 'br' || name === 'p' || name === 'div' || name === 'li')) cell.parts.push('\n');
       },
       ontext(text) {
         cell?.parts.push(text.replace(/\n/g, ' '));

@@ -77,8 +77,8 @@ describe('readExportRows', () => {
 <tr><th rowspan="2">STT</th><th rowspan="2">Mã hồ sơ</th><th colspan="2">Thời gian</th><th rowspan="2">Trạng thái</th></tr>
 <tr><th>Ngày tiếp<br>nhận</th><th>Ngày hẹn trả</th></tr>
 <tr><td>1</td><td>H21.65-220330-0001</td><td>30/03/2022 15:43</td><td>31/03/2022 17:00</td><td>Đang xử lý</td></tr>
-<tr><td>2</td><td>0012345</td><td>30/03/2022&nbsp;16:00</td><td></td><td>Đã trả
-   kết quả &amp; lưu</td></tr>
+<tr><td>2</td><td>0012345</td><td>30/03/2022&nbsp;16:00</td><td></td><td><p>Đã trả
+   kết quả &amp; lưu</p><p><i>(bản chính)</i></p></td></tr>
 </table></body></html>`,
     );
     const expected = [
@@ -100,7 +100,7 @@ describe('readExportRows', () => {
           'Mã hồ sơ': '0012345',
           'Ngày tiếp nhận': '30/03/2022 16:00',
           'Ngày hẹn trả': '',
-          'Trạng thái': 'Đã trả kết quả & lưu',
+          'Trạng thái': 'Đã trả kết quả & lưu\n(bản chính)',
         },
       },
     ];
