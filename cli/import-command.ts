@@ -34,7 +34,7 @@ export function bulkImportDeps(platform: Platform, deadLetters: DeadLetterSink):
 export const DEFAULT_MAPPING = new URL('../config/import/danh-sach-ho-so.yaml', import.meta.url).pathname;
 
 /**
- * `dunghan import <file.xlsx|.csv> [--mapping] [--dry-run] [--aws]`: a dossier list exported from a
+ * `dunghan import <file.xlsx|.xls|.csv> [--mapping] [--dry-run] [--aws]`: a dossier list exported from a
  * one-stop system, through the sync feed's mapping and the ingest (issue #17). Exit 1 when a row could
  * not be imported (each listed with its row, column and reason), after importing the others.
  */

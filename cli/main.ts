@@ -437,7 +437,10 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   program
     .command('import')
     .summary('Import an exported dossier list')
-    .argument('<file>', 'a dossier list exported from a one-stop system: .xlsx or .csv, one row per dossier')
+    .argument(
+      '<file>',
+      'a dossier list exported from a one-stop system, one row per dossier: .xlsx, .xls (also an HTML table or Excel 2003 XML saved so) or .csv',
+    )
     .description(
       'Import an exported dossier list through the sync feed’s mapping and the ingest (ADR 0017): each row is ' +
         'read as the portal’s DongBoHoSoMC item (receipt, appointment, result), so importing again, or a later ' +

@@ -36,7 +36,7 @@ export interface ReconcileOptions extends StoreOptions {
 
 /**
  * `dunghan reconcile <a> <b> --from --to`: two sources of the same period — `store` (the local store, or
- * the deployed table with --aws) or an export or register file (.xlsx/.csv, read with a mapping) —
+ * the deployed table with --aws) or an export or register file (.xlsx/.xls/.csv, read with a mapping) —
  * compared per unit and month, with the dossiers in one source only (issue #17).
  */
 export async function runReconcile(sources: string[], options: ReconcileOptions): Promise<string | Reconciliation> {
