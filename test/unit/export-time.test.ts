@@ -38,3 +38,16 @@ describe('exportTime, iso', () => {
     expect(exportTime(44_650, formats)).toBe('20220330000000');
   });
 });
+
+describe('exportTime, time first', () => {
+  it('reads what JavaScript’s vi-VN locale and Vietnamese documents write, and only in its own formats', () => {
+    const written = new Date('2022-03-05T01:05:09Z').toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
+    expect(written).toBe('08:05:09 5/3/2022');
+    expect(exportTime(written, ['HH:mm:ss dd/MM/yyyy'])).toBe('20220305080509');
+    expect(exportTime('15:43 30/03/2022', ['HH:mm dd/MM/yyyy'])).toBe('20220330154300');
+    expect(exportTime('15:43, 30/03/2022', ['HH:mm dd/MM/yyyy'])).toBe('20220330154300');
+    expect(exportTime('15:43 30/03/2022', ['HH:mm:ss dd/MM/yyyy'])).toBeUndefined();
+    expect(exportTime('30/03/2022 15:43', ['HH:mm dd/MM/yyyy'])).toBeUndefined();
+    expect(exportTime('15:43 30/03/2022', ['dd/MM/yyyy HH:mm'])).toBeUndefined();
+  });
+});

@@ -38,6 +38,9 @@ export const DATE_FORMATS = [
   'dd/MM/yyyy HH:mm:ss',
   'dd/MM/yyyy HH:mm',
   'dd/MM/yyyy',
+  // Time first, as Vietnamese documents and JavaScript's vi-VN locale (toLocaleString) write it.
+  'HH:mm:ss dd/MM/yyyy',
+  'HH:mm dd/MM/yyyy',
   'yyyyMMddHHmmss',
   'iso',
   'excel',
@@ -210,11 +213,14 @@ function readAs(value: Cell, format: DateFormat): string | undefined {
   const text = String(value ?? '').trim();
   if (format === 'iso') return isoWallClock(text);
   if (format === 'yyyyMMddHHmmss') return /^\d{14}$/.test(text) ? text : undefined;
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  const timeFirst = format.startsWith('HH');
+  const m = timeFirst
+    ? /^(\d{1,2}):(\d{2})(?::(\d{2}))?,? (\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text)
+    : /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
   if (!m) return undefined;
-  const [, d, mo, y, h, mi, s] = m;
+  const [, d, mo, y, h, mi, s] = timeFirst ? [m[0], m[4], m[5], m[6], m[1], m[2], m[3]] : m;
   const wantsTime = format !== 'dd/MM/yyyy';
-  const wantsSeconds = format === 'dd/MM/yyyy HH:mm:ss';
+  const wantsSeconds = format.includes(':ss');
   if (wantsTime !== (h !== undefined) || wantsSeconds !== (s !== undefined)) return undefined;
   return `${y}${pad(Number(mo))}${pad(Number(d))}${pad(Number(h ?? 0))}${pad(Number(mi ?? 0))}${pad(Number(s ?? 0))}`;
 }
