@@ -50,4 +50,15 @@ describe('exportTime, time first', () => {
     expect(exportTime('30/03/2022 15:43', ['HH:mm dd/MM/yyyy'])).toBeUndefined();
     expect(exportTime('15:43 30/03/2022', ['dd/MM/yyyy HH:mm'])).toBeUndefined();
   });
+
+  it('reads only real dates and times, so a row is refused with the cell as written', () => {
+    expect(exportTime('29/02/2024 23:59', ['dd/MM/yyyy HH:mm'])).toBe('20240229235900');
+    for (const text of ['29/02/2023', '31/04/2022', '00/01/2022', '01/13/2022'])
+      expect(exportTime(text, ['dd/MM/yyyy']), text).toBeUndefined();
+    for (const text of ['30/03/2022 24:00', '30/03/2022 15:60'])
+      expect(exportTime(text, ['dd/MM/yyyy HH:mm']), text).toBeUndefined();
+    expect(exportTime('24:00:00 30/3/2022', ['HH:mm:ss dd/MM/yyyy'])).toBeUndefined();
+    for (const text of ['2022-02-30', '2022-03-30T25:00', '2022-02-29T10:00:00+07:00'])
+      expect(exportTime(text, ['iso']), text).toBeUndefined();
+  });
 });

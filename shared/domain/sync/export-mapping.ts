@@ -222,7 +222,27 @@ function readAs(value: Cell, format: DateFormat): string | undefined {
   const wantsTime = format !== 'dd/MM/yyyy';
   const wantsSeconds = format.includes(':ss');
   if (wantsTime !== (h !== undefined) || wantsSeconds !== (s !== undefined)) return undefined;
-  return `${y}${pad(Number(mo))}${pad(Number(d))}${pad(Number(h ?? 0))}${pad(Number(mi ?? 0))}${pad(Number(s ?? 0))}`;
+  return realWallClock(y, mo, d, h, mi, s);
+}
+
+/**
+ * Written fields as `yyyyMMddHHmmss` when they are a real date and time; 31/02 or 24:00 is undefined, so
+ * the row is refused naming the cell as written rather than a date it never said.
+ */
+function realWallClock(...written: (string | undefined)[]): string | undefined {
+  const fields = written.map((v) => Number(v ?? 0));
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = fields;
+  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const back = [
+    at.getUTCFullYear(),
+    at.getUTCMonth() + 1,
+    at.getUTCDate(),
+    at.getUTCHours(),
+    at.getUTCMinutes(),
+    at.getUTCSeconds(),
+  ];
+  if (y < 1000 || back.some((v, i) => v !== fields[i])) return undefined;
+  return `${y}${pad(mo)}${pad(d)}${pad(h)}${pad(mi)}${pad(s)}`;
 }
 
 /**
@@ -236,6 +256,7 @@ function isoWallClock(text: string): string | undefined {
   );
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', zone] = m;
+  if (!realWallClock(y, mo, d, h, mi, s)) return undefined;
   if (!zone) return `${y}${mo}${d}${h}${mi}${s}`;
   if (m[4] === undefined) return undefined; // a date with an offset but no time means nothing
   const offset =
