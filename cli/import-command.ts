@@ -101,7 +101,17 @@ export async function runImport(
     bar.stop();
   }
   if (options.dryRun) io.err.write('--dry-run: nothing was written\n');
-  if (summary.refused > 0)
-    throw new RuntimeFailure(`${summary.refused} row(s) could not be imported: see problems`, summary);
+  if (summary.refused > 0) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    const shown = summary.causes.slice(0, 5).map((c) => {
+      const rows = `${c.firstRows.join(', ')}${c.rows > c.firstRows.length ? ', …' : ''}`;
+      return `  ${c.column ? `${c.column}: ` : ''}${c.reason} — ${n(c.rows)} row(s) (${rows})`;
+    });
+    const more = summary.causes.length > 5 ? [`  and ${summary.causes.length - 5} other cause(s): see causes`] : [];
+    throw new RuntimeFailure(
+      [`${n(summary.refused)} row(s) could not be imported, by cause:`, ...shown, ...more].join('\n'),
+      summary,
+    );
+  }
   return summary;
 }

@@ -31,8 +31,16 @@ export interface ImportSummary {
   /** Rows that cannot be imported, and events the ingest refused. */
   refused: number;
   problems: { row: number; dossierId?: string | undefined; column?: string | undefined; reason: string }[];
+  /**
+   * The problems by cause (column and reason), the most frequent first: one unknown status in a whole
+   * export is one line here, with how many rows and the first of them, not thousands of the same problem.
+   */
+  causes: { column?: string | undefined; reason: string; rows: number; firstRows: number[] }[];
   dryRun: boolean;
 }
+
+/** The most distinct causes an import counts (the rest are counted under the last, "other causes"). */
+export const MAX_CAUSES = 100;
 
 /**
  * Imports a dossier list exported from a one-stop system (issue #17): each row read as a portal
@@ -55,11 +63,23 @@ export async function importExport(
     duplicates: 0,
     refused: 0,
     problems: [],
+    causes: [],
     dryRun: options.dryRun,
   };
+  const causes = new Map<string, ImportSummary['causes'][number]>();
   const problem = (p: ImportSummary['problems'][number]) => {
     summary.refused += 1;
     if (summary.problems.length < MAX_LISTED_PROBLEMS) summary.problems.push(p);
+    let key = JSON.stringify([p.column, p.reason]);
+    if (!causes.has(key) && causes.size >= MAX_CAUSES - 1) key = 'other';
+    const cause = causes.get(key) ?? {
+      ...(key === 'other' ? { reason: 'other causes' } : { column: p.column, reason: p.reason }),
+      rows: 0,
+      firstRows: [],
+    };
+    cause.rows += 1;
+    if (cause.firstRows.length < 5) cause.firstRows.push(p.row);
+    causes.set(key, cause);
   };
   const book = await deps.rules.current();
   const receivedAt = new Date(deps.clock.now()).toISOString();
@@ -111,6 +131,7 @@ export async function importExport(
     batch.push({ row, dossierId: id, events });
   }
   await flush();
+  summary.causes = [...causes.values()].sort((a, b) => b.rows - a.rows);
   options.onProgress?.(summary);
   return summary;
 }

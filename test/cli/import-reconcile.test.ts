@@ -59,22 +59,32 @@ describe('dunghan import', () => {
       edit(lines[1] as string, 13, 'Đã lưu kho'),
       edit(lines[2] as string, 1, ''),
       edit(lines[3] as string, 5, 'UBND xã Không Có'),
+      // One wording the mapping lacks, on several rows: one cause.
+      ...[4, 5, 6].map((i) => edit(lines[i] as string, 13, 'Hoàn thành')),
     ];
     const file = join(tmpdir(), `export-${process.pid}.csv`);
-    writeFileSync(file, `${[titles, ...bad, ...lines.slice(4, 20)].join('\r\n')}\r\n`);
+    writeFileSync(file, `${[titles, ...bad, ...lines.slice(7, 20)].join('\r\n')}\r\n`);
     const result = await dunghan('import', file, '--data-dir', dataDir);
     expect(result.code).toBe(1);
     const summary = json(result);
-    expect(summary).toMatchObject({ rows: 20, dossiers: 16, refused: 4 });
+    expect(summary).toMatchObject({ rows: 20, dossiers: 13, refused: 7 });
     expect(summary.problems.map((p: { row: number; column: string }) => [p.row, p.column])).toEqual([
       [2, 'Ngày tiếp nhận'],
       [3, 'Trạng thái'],
       [4, 'Mã hồ sơ'],
       [5, 'Đơn vị tiếp nhận'],
+      [6, 'Trạng thái'],
+      [7, 'Trạng thái'],
+      [8, 'Trạng thái'],
     ]);
     expect(summary.problems[1].reason).toMatch(/"Đã lưu kho" is not a status the mapping knows/);
+    expect(summary.causes).toHaveLength(5);
+    expect(summary.causes[0]).toMatchObject({ column: 'Trạng thái', rows: 3, firstRows: [6, 7, 8] });
+    expect(summary.causes[0].reason).toMatch(/"Hoàn thành" is not a status the mapping knows/);
+    expect(result.stderr).toContain('7 row(s) could not be imported, by cause:\n  Trạng thái: "Hoàn thành" is not');
+    expect(result.stderr).toMatch(/— 3 row\(s\) \(6, 7, 8\)\n/);
     const letters = json(await dunghan('dead-letters', '--data-dir', dataDir));
-    expect(letters.filter((l: { reason: string }) => l.reason.includes(`${file} row `))).toHaveLength(4);
+    expect(letters.filter((l: { reason: string }) => l.reason.includes(`${file} row `))).toHaveLength(7);
   }, 240_000);
 });
 
