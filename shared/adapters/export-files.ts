@@ -15,7 +15,7 @@ import {
   type ExportMapping,
   type ExportRow,
   type HeaderLocation,
-  isColumnNumbering,
+  isTableFurniture,
   locateHeader,
 } from '../domain/sync/export-mapping.ts';
 import { withoutByteOrderMark } from '../support/byte-order-mark.ts';
@@ -210,19 +210,16 @@ async function skipTable(table: OpenedTable): Promise<void> {
 }
 
 /**
- * A table's data rows, by title: below its header, a row numbering the columns under it skipped, empty
- * rows skipped; the head as read, then the rest streamed.
+ * A table's data rows, by title: below its header, empty rows and the table's furniture (the header
+ * repeated, rows numbering the columns) skipped; the head as read, then the rest streamed.
  */
 async function* tableRows(file: string, table: OpenedTable): AsyncIterable<ExportRow> {
   const { header } = table;
   if ('problem' in header) throw new InvalidInputError(`${file}: ${header.problem}`, '<file>');
   const firstDataRow = header.row + header.span;
-  let first = true;
   const toRow = ({ row, values }: RawRow): ExportRow | undefined => {
     if (row < firstDataRow || values.every((v) => v === undefined || v === null || v === '')) return undefined;
-    const numbering = first && isColumnNumbering(values);
-    first = false;
-    if (numbering) return undefined;
+    if (isTableFurniture(values, header)) return undefined;
     const cells: Record<string, Cell> = {};
     header.titles.forEach((title, i) => {
       if (title) cells[title] = values[i] as Cell;

@@ -290,6 +290,28 @@ describe('readExportRows', () => {
     expect(read[1]?.cells['Tên thủ tục']).toBe('Chứng thực\nbản sao');
   });
 
+  it('skips the header and the numbering row where an export made page by page repeats them', async () => {
+    const header = 'STT,Mã hồ sơ,Ngày tiếp nhận,Trạng thái';
+    const numbering = '(1),(2),(3),(4)';
+    const file = join(dir, 'paged.csv');
+    writeFileSync(
+      file,
+      [
+        header,
+        numbering,
+        '1,H21.65-220330-0001,30/03/2022 15:43,Đang xử lý',
+        header,
+        numbering,
+        '2,H21.65-220330-0002,30/03/2022 16:00,Đang xử lý',
+        ',Mã hồ sơ,Ngày tiếp nhận,',
+      ].join('\r\n'),
+    );
+    expect((await rows(file)).map((r) => [r.row, r.cells['Mã hồ sơ']])).toEqual([
+      [3, 'H21.65-220330-0001'],
+      [6, 'H21.65-220330-0002'],
+    ]);
+  });
+
   it('takes a row for a dossier unless it only numbers the columns', () => {
     expect(isColumnNumbering(['(1)', '(2)', '(3)', '(4)'])).toBe(true);
     expect(isColumnNumbering([undefined, 1, 2, 3, 4, 5])).toBe(true);

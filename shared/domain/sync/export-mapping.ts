@@ -317,6 +317,8 @@ export interface HeaderLocation {
   row: number;
   span: 1 | 2;
   titles: string[];
+  /** The header's rows as written (one, or the group titles and the columns' own). */
+  written: string[][];
 }
 
 /**
@@ -335,17 +337,29 @@ export function locateHeader(
   const rows = [mapping.headerRow, ...head.map((_, i) => i + 1).filter((row) => row !== mapping.headerRow)];
   for (const row of rows) {
     const titles = titlesOf(row);
-    if (!headerProblem(titles, mapping, row)) return { row, span: 1, titles };
+    if (!headerProblem(titles, mapping, row)) return { row, span: 1, titles, written: [titles] };
   }
   for (const row of rows) {
     const upper = titlesOf(row);
     const lower = titlesOf(row + 1);
     const titles = Array.from({ length: Math.max(upper.length, lower.length) }, (_, i) => lower[i] || upper[i] || '');
-    if (lower.some(Boolean) && !headerProblem(titles, mapping, row)) return { row, span: 2, titles };
+    if (lower.some(Boolean) && !headerProblem(titles, mapping, row))
+      return { row, span: 2, titles, written: [upper, lower] };
   }
   return {
     problem: headerProblem(titlesOf(mapping.headerRow), mapping) ?? `no header row (row ${mapping.headerRow})`,
   };
+}
+
+/**
+ * Whether a row is no dossier but the table's furniture: the header written again (exports made page by
+ * page repeat it, as printed tables do) or a row numbering the columns.
+ */
+export function isTableFurniture(values: readonly unknown[], header: HeaderLocation): boolean {
+  if (isColumnNumbering(values)) return true;
+  const cells = values.map(titleKey);
+  const filled = cells.filter(Boolean).length;
+  return filled >= 2 && header.written.some((written) => cells.every((cell, i) => !cell || cell === written[i]));
 }
 
 /**
