@@ -15,6 +15,7 @@ import {
   type ExportMapping,
   type ExportRow,
   type HeaderLocation,
+  isCodeless,
   isTableFurniture,
   locateHeader,
 } from '../domain/sync/export-mapping.ts';
@@ -226,15 +227,26 @@ async function* tableRows(file: string, table: OpenedTable): AsyncIterable<Expor
     });
     return { row, cells };
   };
-  for (const raw of table.head) {
+  // Rows that can be no dossier wait: before another dossier they are read (and refused), after the last
+  // one they are the table's foot (totals, "Người lập biểu", signatures) and are left out.
+  let foot: ExportRow[] = [];
+  function* take(raw: RawRow): Iterable<ExportRow> {
     const row = toRow(raw);
-    if (row) yield row;
+    if (!row) return;
+    if (isCodeless(raw.values, header as HeaderLocation) && foot.length < MAX_FOOT_ROWS) {
+      foot.push(row);
+      return;
+    }
+    yield* foot;
+    foot = [];
+    yield row;
   }
-  for (let next = table.next; !next.done; next = await table.rows.next()) {
-    const row = toRow(next.value);
-    if (row) yield row;
-  }
+  for (const raw of table.head) yield* take(raw);
+  for (let next = table.next; !next.done; next = await table.rows.next()) yield* take(next.value);
 }
+
+/** The most rows a table's foot may have: more such rows are no foot, and are read. */
+const MAX_FOOT_ROWS = 200;
 
 /** csv-parse's options for an export, and the row number a spreadsheet shows for a record. */
 const CSV_OPTIONS = { skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true, info: true };

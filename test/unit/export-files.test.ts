@@ -312,6 +312,31 @@ describe('readExportRows', () => {
     ]);
   });
 
+  it('leaves out the foot of the table (total, signatures), but reads a row without code or receipt among the dossiers or before one', async () => {
+    const file = join(dir, 'footed.csv');
+    writeFileSync(
+      file,
+      [
+        'STT,Mã hồ sơ,Ngày tiếp nhận,Trạng thái',
+        '1,H21.65-220330-0001,30/03/2022 15:43,Đang xử lý',
+        '2,,,Đang xử lý',
+        '3,H21.65-220330-0003,30/03/2022 16:00,Đang xử lý',
+        'Tổng cộng: 3 hồ sơ,,,',
+        '',
+        ',Người lập biểu,,Thủ trưởng đơn vị',
+        ',"(Ký, ghi rõ họ tên)",,"(Ký tên, đóng dấu)"',
+      ].join('\r\n'),
+    );
+    expect((await rows(file)).map((r) => [r.row, r.cells.STT])).toEqual([
+      [2, '1'],
+      [3, '2'],
+      [4, '3'],
+    ]);
+    // A row with a code but no receipt at the end is a dossier (refused by the import, never left out).
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\r\n4,H21.65-220330-0004,,Đang xử lý`);
+    expect((await rows(file)).map((r) => r.row)).toEqual([2, 3, 4, 5, 7, 8, 9]);
+  });
+
   it('takes a row for a dossier unless it only numbers the columns', () => {
     expect(isColumnNumbering(['(1)', '(2)', '(3)', '(4)'])).toBe(true);
     expect(isColumnNumbering([undefined, 1, 2, 3, 4, 5])).toBe(true);

@@ -319,6 +319,8 @@ export interface HeaderLocation {
   titles: string[];
   /** The header's rows as written (one, or the group titles and the columns' own). */
   written: string[][];
+  /** The columns every dossier fills: its code's and its receipt's (-1 when absent). */
+  keys: number[];
 }
 
 /**
@@ -334,17 +336,19 @@ export function locateHeader(
   mapping: ExportMapping,
 ): HeaderLocation | { problem: string } {
   const titlesOf = (row: number) => (head[row - 1] ?? []).map(titleKey);
+  const keys = (titles: string[]) =>
+    [mapping.columns.dossierId, mapping.columns.receivedAt].map((t) => titles.indexOf(titleKey(t)));
   const rows = [mapping.headerRow, ...head.map((_, i) => i + 1).filter((row) => row !== mapping.headerRow)];
   for (const row of rows) {
     const titles = titlesOf(row);
-    if (!headerProblem(titles, mapping, row)) return { row, span: 1, titles, written: [titles] };
+    if (!headerProblem(titles, mapping, row)) return { row, span: 1, titles, written: [titles], keys: keys(titles) };
   }
   for (const row of rows) {
     const upper = titlesOf(row);
     const lower = titlesOf(row + 1);
     const titles = Array.from({ length: Math.max(upper.length, lower.length) }, (_, i) => lower[i] || upper[i] || '');
     if (lower.some(Boolean) && !headerProblem(titles, mapping, row))
-      return { row, span: 2, titles, written: [upper, lower] };
+      return { row, span: 2, titles, written: [upper, lower], keys: keys(titles) };
   }
   return {
     problem: headerProblem(titlesOf(mapping.headerRow), mapping) ?? `no header row (row ${mapping.headerRow})`,
@@ -360,6 +364,15 @@ export function isTableFurniture(values: readonly unknown[], header: HeaderLocat
   const cells = values.map(titleKey);
   const filled = cells.filter(Boolean).length;
   return filled >= 2 && header.written.some((written) => cells.every((cell, i) => !cell || cell === written[i]));
+}
+
+/**
+ * Whether a row can be no dossier: its receipt empty and nothing like a code where the code goes (every
+ * dossier code has digits) — a note, a total, a signature ("Người lập biểu" under the code's column).
+ */
+export function isCodeless(values: readonly unknown[], header: HeaderLocation): boolean {
+  const [code = -1, receipt = -1] = header.keys;
+  return !titleKey(values[receipt]) && !/\d/.test(titleKey(values[code]));
 }
 
 /**
