@@ -337,6 +337,37 @@ describe('readExportRows', () => {
     expect((await rows(file)).map((r) => r.row)).toEqual([2, 3, 4, 5, 7, 8, 9]);
   });
 
+  it('reads a column under any title the mapping lists for it, keyed by its first', async () => {
+    const file = join(dir, 'other-titles.csv');
+    writeFileSync(
+      file,
+      [
+        'STT,Số hồ sơ,Thủ tục,Ngày nhận,Hẹn trả,Tình trạng',
+        '1,H21.65-220330-0001,Khai sinh,30/03/2022 15:43,31/03/2022 17:00,Đang xử lý',
+      ].join('\r\n'),
+    );
+    expect(await rows(file)).toEqual([
+      {
+        row: 2,
+        cells: {
+          STT: '1',
+          'Mã hồ sơ': 'H21.65-220330-0001',
+          'Tên thủ tục': 'Khai sinh',
+          'Ngày tiếp nhận': '30/03/2022 15:43',
+          'Ngày hẹn trả': '31/03/2022 17:00',
+          'Trạng thái': 'Đang xử lý',
+        },
+      },
+    ]);
+    // The mapping's own title wins when a file has both.
+    writeFileSync(file, ['Mã hồ sơ,Số hồ sơ,Ngày tiếp nhận', 'H21.65-220330-0001,41,30/03/2022 15:43'].join('\r\n'));
+    expect((await rows(file))[0]?.cells).toEqual({
+      'Mã hồ sơ': 'H21.65-220330-0001',
+      'Số hồ sơ': '41',
+      'Ngày tiếp nhận': '30/03/2022 15:43',
+    });
+  });
+
   it('takes a row for a dossier unless it only numbers the columns', () => {
     expect(isColumnNumbering(['(1)', '(2)', '(3)', '(4)'])).toBe(true);
     expect(isColumnNumbering([undefined, 1, 2, 3, 4, 5])).toBe(true);
@@ -387,21 +418,21 @@ describe('readExportRows', () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Danh sách');
     sheet.addRow(['DANH SÁCH HỒ SƠ TIẾP NHẬN QUÝ I/2022']);
-    sheet.addRow(['STT', 'Số hồ sơ', 'Ngày nhận', 'Trạng thái']);
+    sheet.addRow(['STT', 'Số hiệu', 'Ngày vào sổ', 'Trạng thái']);
     sheet.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
     const file = join(dir, 'other.xlsx');
     await workbook.xlsx.writeFile(file);
     await expect(rows(file)).rejects.toThrow(
       /row 1 has no column "Mã hồ sơ" or "Ngày tiếp nhận" \(its titles: "DANH SÁCH/,
     );
-    const renamed = { ...mapping.columns, dossierId: 'Số hồ sơ', receivedAt: 'Ngày nhận' };
+    const renamed = { ...mapping.columns, dossierId: 'Số hiệu', receivedAt: 'Ngày vào sổ' };
     expect(await rows(file, { ...mapping, columns: renamed })).toEqual([
       {
         row: 3,
         cells: {
           STT: 1,
-          'Số hồ sơ': 'H21.65-220330-0001',
-          'Ngày nhận': '30/03/2022 15:43',
+          'Số hiệu': 'H21.65-220330-0001',
+          'Ngày vào sổ': '30/03/2022 15:43',
           'Trạng thái': 'Đang xử lý',
         },
       },

@@ -64,11 +64,17 @@ const mappingSchema = z.object({
    * its titles are not there, the first rows are searched (banner rows above the table vary).
    */
   headerRow: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 1),
-  columns: z.partialRecord(z.enum(COLUMNS), line(200)).check(
-    z.refine((c) => Boolean(c.dossierId && c.receivedAt && c.status && (c.procedureName || c.procedureCode)), {
-      message: 'must name at least dossierId, receivedAt, status and procedureName or procedureCode',
-    }),
-  ),
+  /**
+   * Each column's title in the export; a list gives the titles other systems (or versions) write for it,
+   * the first the one named in messages: the first of them the file has is read.
+   */
+  columns: z
+    .partialRecord(z.enum(COLUMNS), z.union([line(200), z.array(line(200)).check(z.minLength(1), z.maxLength(20))]))
+    .check(
+      z.refine((c) => Boolean(c.dossierId && c.receivedAt && c.status && (c.procedureName || c.procedureCode)), {
+        message: 'must name at least dossierId, receivedAt, status and procedureName or procedureCode',
+      }),
+    ),
   /** Tried in order for each date cell; `excel` is a serial day number, a real date cell is always read. */
   dateFormats: z._default(z.array(z.enum(DATE_FORMATS)).check(z.minLength(1)), ['dd/MM/yyyy HH:mm', 'dd/MM/yyyy']),
   /** The status as the export writes it → the portal's code (1–10); digits are read as codes anyway. */
@@ -77,7 +83,12 @@ const mappingSchema = z.object({
   /** A unit the export names by name only: name → unit id of the directory. */
   units: z._default(z.record(line(300), line(60)), {}),
 });
-export type ExportMapping = z.output<typeof mappingSchema>;
+export type ExportMapping = Omit<z.output<typeof mappingSchema>, 'columns'> & {
+  /** Each column's title (the first the mapping lists), as the rows' cells are keyed. */
+  columns: Partial<Record<ExportColumn, string>>;
+  /** The other titles a column may have in a file, read as the first. */
+  aliases?: Partial<Record<ExportColumn, string[]>> | undefined;
+};
 
 /** Reads a mapping file (YAML or JSON); every problem named with its path. */
 export function readExportMapping(text: string, file: string): ExportMapping {
@@ -94,8 +105,16 @@ export function readExportMapping(text: string, file: string): ExportMapping {
       '--mapping',
     );
   // Titles compared as the file's are (spaces, line breaks and Unicode forms aside).
-  const columns = Object.fromEntries(Object.entries(parsed.data.columns).map(([k, v]) => [k, titleKey(v)]));
-  return { ...parsed.data, columns };
+  const listed = Object.entries(parsed.data.columns).map(
+    ([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(titleKey)] as const,
+  );
+  return {
+    ...parsed.data,
+    columns: Object.fromEntries(listed.map(([k, titles]) => [k, titles[0]])),
+    aliases: Object.fromEntries(
+      listed.filter(([, titles]) => titles.length > 1).map(([k, titles]) => [k, titles.slice(1)]),
+    ),
+  };
 }
 
 /** A cell as a reader gives it: text, a number, a date (xlsx date cells), or nothing. */
@@ -300,8 +319,10 @@ export function headerProblem(
   row = mapping.headerRow,
 ): string | undefined {
   const have = new Set(titles.map(titleKey));
-  const needed = [mapping.columns.dossierId, mapping.columns.receivedAt].filter((t): t is string => Boolean(t));
-  const missing = needed.filter((t) => !have.has(titleKey(t)));
+  const needed = (['dossierId', 'receivedAt'] as const).filter((c) => mapping.columns[c]);
+  const missing = needed
+    .filter((c) => !titlesOfColumn(mapping, c).some((t) => have.has(t)))
+    .map((c) => mapping.columns[c] as string);
   if (missing.length === 0) return undefined;
   const quote = (t: string) => JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t);
   const shown = titles.filter(Boolean).slice(0, 6);
@@ -310,6 +331,27 @@ export function headerProblem(
     `(its titles: ${shown.length ? shown.map(quote).join(', ') : 'none'}${titles.length > 6 ? ', …' : ''}); ` +
     'check the file, the mapping’s headerRow and its column titles'
   );
+}
+
+/** A column's titles: the mapping's, then the others it may have in a file. */
+function titlesOfColumn(mapping: ExportMapping, column: ExportColumn): string[] {
+  const primary = mapping.columns[column];
+  return primary ? [titleKey(primary), ...(mapping.aliases?.[column] ?? [])] : [];
+}
+
+/**
+ * The file's titles as the rows' cells are keyed: a column found under another of its titles renamed to
+ * the mapping's (unless the file has that one too).
+ */
+function canonicalTitles(titles: readonly string[], mapping: ExportMapping): string[] {
+  const renamed = [...titles];
+  for (const column of COLUMNS) {
+    const [primary, ...others] = titlesOfColumn(mapping, column);
+    if (!primary || others.length === 0 || renamed.includes(primary)) continue;
+    const at = others.map((t) => renamed.indexOf(t)).find((i) => i >= 0);
+    if (at !== undefined) renamed[at] = primary;
+  }
+  return renamed;
 }
 
 /** Where an export's header is: its first row, how many rows it takes, and each column's title. */
@@ -336,19 +378,21 @@ export function locateHeader(
   mapping: ExportMapping,
 ): HeaderLocation | { problem: string } {
   const titlesOf = (row: number) => (head[row - 1] ?? []).map(titleKey);
-  const keys = (titles: string[]) =>
-    [mapping.columns.dossierId, mapping.columns.receivedAt].map((t) => titles.indexOf(titleKey(t)));
+  const found = (row: number, written: string[][], merged: string[]): HeaderLocation => {
+    const titles = canonicalTitles(merged, mapping);
+    const keys = [mapping.columns.dossierId, mapping.columns.receivedAt].map((t) => titles.indexOf(titleKey(t)));
+    return { row, span: written.length as 1 | 2, titles, written, keys };
+  };
   const rows = [mapping.headerRow, ...head.map((_, i) => i + 1).filter((row) => row !== mapping.headerRow)];
   for (const row of rows) {
     const titles = titlesOf(row);
-    if (!headerProblem(titles, mapping, row)) return { row, span: 1, titles, written: [titles], keys: keys(titles) };
+    if (!headerProblem(titles, mapping, row)) return found(row, [titles], titles);
   }
   for (const row of rows) {
     const upper = titlesOf(row);
     const lower = titlesOf(row + 1);
     const titles = Array.from({ length: Math.max(upper.length, lower.length) }, (_, i) => lower[i] || upper[i] || '');
-    if (lower.some(Boolean) && !headerProblem(titles, mapping, row))
-      return { row, span: 2, titles, written: [upper, lower], keys: keys(titles) };
+    if (lower.some(Boolean) && !headerProblem(titles, mapping, row)) return found(row, [upper, lower], titles);
   }
   return {
     problem: headerProblem(titlesOf(mapping.headerRow), mapping) ?? `no header row (row ${mapping.headerRow})`,
