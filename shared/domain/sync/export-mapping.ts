@@ -416,6 +416,7 @@ export function isTableFurniture(values: readonly unknown[], header: HeaderLocat
  */
 export function isCodeless(values: readonly unknown[], header: HeaderLocation): boolean {
   const [code = -1, receipt = -1] = header.keys;
+  if (code < 0 || receipt < 0) return false;
   return !titleKey(values[receipt]) && !/\d/.test(titleKey(values[code]));
 }
 
