@@ -98,7 +98,7 @@ describe("the officials' digest (issue #16)", () => {
     expect(names).toHaveLength(MAX_ATTACHED_DRAFTS);
     expect(names.slice(0, 3)).toEqual(late.map((r) => `phieu-xin-loi-${r.state.dossierId}.docx`));
     expect(mail?.text).toContain(
-      `phiếu xin lỗi dự thảo của ${MAX_ATTACHED_DRAFTS} hồ sơ khẩn nhất được đính kèm dưới dạng .docx để chỉnh sửa và ký; phiếu của 5 hồ sơ còn lại được xem, sửa và duyệt qua nút “Xem, sửa và duyệt phiếu xin lỗi” của từng hồ sơ.`,
+      `phiếu xin lỗi dự thảo của ${MAX_ATTACHED_DRAFTS} hồ sơ khẩn nhất được đính kèm dưới dạng .docx để chỉnh sửa và ký; đề nghị đồng chí xem, sửa và duyệt phiếu của 5 hồ sơ còn lại qua nút “Xem, sửa và duyệt phiếu xin lỗi” của từng hồ sơ.`,
     );
     // Every dossier is still in the digest with its approval link.
     expect((mail?.text ?? '').match(/Duyệt phiếu xin lỗi: /g)).toHaveLength(soon.length + late.length);

@@ -119,7 +119,7 @@ export function buildDigest(
     attachments.length === 0
       ? 'Thư này được gửi tự động.'
       : drafts.length > MAX_ATTACHED_DRAFTS
-        ? `Thư này được gửi tự động; phiếu xin lỗi dự thảo của ${formatCount(MAX_ATTACHED_DRAFTS)} hồ sơ khẩn nhất được đính kèm dưới dạng .docx để chỉnh sửa và ký; phiếu của ${formatCount(drafts.length - MAX_ATTACHED_DRAFTS)} hồ sơ còn lại được xem, sửa và duyệt qua nút “Xem, sửa và duyệt phiếu xin lỗi” của từng hồ sơ.`
+        ? `Thư này được gửi tự động; phiếu xin lỗi dự thảo của ${formatCount(MAX_ATTACHED_DRAFTS)} hồ sơ khẩn nhất được đính kèm dưới dạng .docx để chỉnh sửa và ký; đề nghị đồng chí xem, sửa và duyệt phiếu của ${formatCount(drafts.length - MAX_ATTACHED_DRAFTS)} hồ sơ còn lại qua nút “Xem, sửa và duyệt phiếu xin lỗi” của từng hồ sơ.`
         : 'Thư này được gửi tự động; phiếu xin lỗi đính kèm dưới dạng .docx để chỉnh sửa, ký hoặc in.';
   const text = [
     `Kính gửi ${officialName},`,
