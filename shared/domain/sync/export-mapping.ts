@@ -399,12 +399,18 @@ export function locateHeader(
   };
 }
 
+/** A cell as plain text, trimmed: the quick checks every row goes through need no Unicode normalisation. */
+const plain = (value: unknown): string => (value === undefined || value === null ? '' : String(value).trim());
+
 /**
  * Whether a row is no dossier but the table's furniture: the header written again (exports made page by
- * page repeat it, as printed tables do) or a row numbering the columns.
+ * page repeat it, as printed tables do) or a row numbering the columns. Every row is asked, so a dossier's
+ * row is let through at its first cells: a code with digits is never a title.
  */
 export function isTableFurniture(values: readonly unknown[], header: HeaderLocation): boolean {
   if (isColumnNumbering(values)) return true;
+  const code = plain(values[header.keys[0] ?? -1]);
+  if (/\d/.test(code)) return false;
   const cells = values.map(titleKey);
   const filled = cells.filter(Boolean).length;
   return filled >= 2 && header.written.some((written) => cells.every((cell, i) => !cell || cell === written[i]));
@@ -417,27 +423,29 @@ export function isTableFurniture(values: readonly unknown[], header: HeaderLocat
 export function isCodeless(values: readonly unknown[], header: HeaderLocation): boolean {
   const [code = -1, receipt = -1] = header.keys;
   if (code < 0 || receipt < 0) return false;
-  return !titleKey(values[receipt]) && !/\d/.test(titleKey(values[code]));
+  return !plain(values[receipt]) && !/\d/.test(plain(values[code]));
 }
 
 /**
  * Whether a row only numbers the columns — "(1) (2) (3) …" or "A B 1 2 3", as Vietnamese tables often
  * have under their header — rather than being a dossier: three cells or more, each a number in brackets
- * or not (counting up by one) or a capital letter.
+ * or not (counting up by one) or a capital letter. Stops at the first cell that is not.
  */
 export function isColumnNumbering(values: readonly unknown[]): boolean {
-  const cells = values.map(titleKey).filter(Boolean);
-  if (cells.length < 3) return false;
+  let cells = 0;
   let last: number | undefined;
-  for (const cell of cells) {
+  for (const value of values) {
+    const cell = plain(value);
+    if (!cell) continue;
     const m = /^\(?(?:(\d{1,3})|([A-Z]))\)?$/.exec(cell);
     if (!m) return false;
+    cells += 1;
     if (m[1] === undefined) continue;
     const n = Number(m[1]);
     if (last !== undefined && n !== last + 1) return false;
     last = n;
   }
-  return last !== undefined;
+  return cells >= 3 && last !== undefined;
 }
 
 /**
