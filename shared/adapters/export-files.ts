@@ -49,45 +49,32 @@ export function readExportRows(file: string, mapping: ExportMapping): AsyncItera
   return /\.(csv|txt)$/i.test(file) ? readCsvRows(file, mapping) : readSpreadsheetRows(file, mapping);
 }
 
-/** What a spreadsheet file really is, by its first bytes (a name says little: web systems name HTML .xls). */
-async function sniff(file: string): Promise<{
-  kind: 'xlsx' | 'biff' | 'html' | 'spreadsheetml' | 'other';
-  head: string;
-  /** The encoding a UTF-16 byte order mark says (.NET systems write their HTML so); it wins over a meta tag. */
-  bom?: string;
-}> {
-  const bytes = await firstBytes(file, 8 * 1024);
-  const bom =
-    bytes[0] === 0xff && bytes[1] === 0xfe
-      ? 'utf-16le'
-      : bytes[0] === 0xfe && bytes[1] === 0xff
-        ? 'utf-16be'
-        : undefined;
-  if (bom) {
-    const head = new TextDecoder(bom).decode(bytes);
-    const kind = /urn:schemas-microsoft-com:office:spreadsheet/i.test(head)
-      ? 'spreadsheetml'
-      : /<(html|table|tr)[\s>]/i.test(head)
-        ? 'html'
-        : 'other';
-    return { kind, head, bom };
-  }
-  const head = withoutByteOrderMark(bytes.toString('latin1'));
-  if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return { kind: 'xlsx', head };
-  if (bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])))
-    return { kind: 'biff', head };
-  if (/urn:schemas-microsoft-com:office:spreadsheet/i.test(head) && /<Workbook/i.test(head))
-    return { kind: 'spreadsheetml', head };
-  if (/<(html|table|tr)[\s>]/i.test(head)) return { kind: 'html', head };
-  return { kind: 'other', head };
+/**
+ * What a spreadsheet file really is, by its first bytes (a name says little: web systems name HTML .xls),
+ * and for markup the encoding its text is in: a UTF-16 byte order mark's (.NET systems write their HTML
+ * so), else the one it declares, else UTF-8 unless the bytes are not.
+ */
+async function sniff(
+  file: string,
+): Promise<{ kind: 'xlsx' | 'biff' | 'html' | 'spreadsheetml' | 'other'; encoding: string }> {
+  const { bytes, encoding, head } = await readHead(file);
+  const magic = (...b: number[]) => bytes.subarray(0, b.length).equals(Buffer.from(b));
+  if (magic(0x50, 0x4b, 0x03, 0x04)) return { kind: 'xlsx', encoding };
+  if (magic(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) return { kind: 'biff', encoding };
+  const bom = magic(0xff, 0xfe) ? 'utf-16le' : magic(0xfe, 0xff) ? 'utf-16be' : undefined;
+  const text = bom ? new TextDecoder(bom).decode(bytes) : head;
+  const declared = bom ?? declaredEncoding(text) ?? encoding;
+  if (/urn:schemas-microsoft-com:office:spreadsheet/i.test(text) && /<(ss:)?Workbook/i.test(text))
+    return { kind: 'spreadsheetml', encoding: declared };
+  if (/<(html|table|tr)[\s>]/i.test(text)) return { kind: 'html', encoding: declared };
+  return { kind: 'other', encoding };
 }
 
 async function* readSpreadsheetRows(file: string, mapping: ExportMapping): AsyncIterable<ExportRow> {
-  const { kind, head, bom } = await sniff(file);
+  const { kind, encoding } = await sniff(file);
   if (kind === 'xlsx') {
     yield* rowsOfSheets(file, mapping, () => xlsxSheets(file));
   } else if (kind === 'html' || kind === 'spreadsheetml') {
-    const encoding = bom ?? declaredEncoding(head) ?? (await textEncoding(file));
     yield* rowsOfSheets(file, mapping, () => markupSheets(file, kind, encoding));
   } else if (kind === 'biff') {
     const converted = await convertToXlsx(file);
@@ -149,34 +136,24 @@ async function convertToXlsx(file: string): Promise<{ file: string; remove: () =
  * A text file's first 64 KB, decoded, and its encoding: UTF-8 unless the bytes are not (then the
  * Vietnamese ANSI code page), a byte order mark left out.
  */
-async function readHead(file: string): Promise<{ encoding: string; head: string }> {
-  const bytes = await firstBytes(file, 64 * 1024);
-  try {
-    // stream: a character cut at the end of the head is not an error.
-    return {
-      encoding: 'utf-8',
-      head: withoutByteOrderMark(new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true })),
-    };
-  } catch {
-    return { encoding: LEGACY_ENCODING, head: withoutByteOrderMark(new TextDecoder(LEGACY_ENCODING).decode(bytes)) };
-  }
-}
-
-/** A file's first `size` bytes (fewer when it is shorter). */
-async function firstBytes(file: string, size: number): Promise<Buffer> {
+async function readHead(file: string): Promise<{ bytes: Buffer; encoding: string; head: string }> {
   const handle = await open(file, 'r');
+  let bytes: Buffer;
   try {
-    const buffer = Buffer.alloc(size);
-    const { bytesRead } = await handle.read(buffer, 0, size, 0);
-    return buffer.subarray(0, bytesRead);
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    bytes = buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
-}
-
-/** UTF-8 unless a file's first bytes are not, then the Vietnamese ANSI code page. */
-async function textEncoding(file: string): Promise<string> {
-  return (await readHead(file)).encoding;
+  try {
+    // stream: a character cut at the end of the head is not an error.
+    const head = new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return { bytes, encoding: 'utf-8', head: withoutByteOrderMark(head) };
+  } catch {
+    const head = new TextDecoder(LEGACY_ENCODING).decode(bytes);
+    return { bytes, encoding: LEGACY_ENCODING, head: withoutByteOrderMark(head) };
+  }
 }
 
 /**
@@ -215,8 +192,8 @@ async function skipTable(table: OpenedTable): Promise<void> {
  * repeated, rows numbering the columns) skipped; the head as read, then the rest streamed.
  */
 async function* tableRows(file: string, table: OpenedTable): AsyncIterable<ExportRow> {
-  const { header } = table;
-  if ('problem' in header) throw new InvalidInputError(`${file}: ${header.problem}`, '<file>');
+  if ('problem' in table.header) throw new InvalidInputError(`${file}: ${table.header.problem}`, '<file>');
+  const header: HeaderLocation = table.header;
   const firstDataRow = header.row + header.span;
   const toRow = ({ row, values }: RawRow): ExportRow | undefined => {
     if (row < firstDataRow || values.every((v) => v === undefined || v === null || v === '')) return undefined;
@@ -233,7 +210,7 @@ async function* tableRows(file: string, table: OpenedTable): AsyncIterable<Expor
   function* take(raw: RawRow): Iterable<ExportRow> {
     const row = toRow(raw);
     if (!row) return;
-    if (isCodeless(raw.values, header as HeaderLocation) && foot.length < MAX_FOOT_ROWS) {
+    if (isCodeless(raw.values, header) && foot.length < MAX_FOOT_ROWS) {
       foot.push(row);
       return;
     }
