@@ -102,7 +102,9 @@ export function buildDigest(
   const groups = new Map<string, DigestItem[]>();
   for (const item of items) {
     const id = item.record.state.dossierId;
-    groups.set(id, [...(groups.get(id) ?? []), item]);
+    const group = groups.get(id);
+    if (group) group.push(item);
+    else groups.set(id, [item]);
   }
   const overdue = [...groups.values()].filter((g) =>
     g.some((i) => i.kind === 'overdue' || i.kind === 'second_overrun'),
