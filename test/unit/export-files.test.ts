@@ -22,6 +22,13 @@ async function rows(file: string, m = mapping): Promise<ExportRow[]> {
   return out;
 }
 
+/** A csv of these lines (CRLF, as Excel writes), in the test's directory. */
+function csvFile(name: string, lines: readonly string[]): string {
+  const file = join(dir, name);
+  writeFileSync(file, lines.join('\r\n'));
+  return file;
+}
+
 /** The sample rewritten with another separator, quoting only what the separator needs (as Excel does). */
 function resaved(name: string, separator: string): string {
   const lines = readFileSync(SAMPLE, 'utf8')
@@ -293,19 +300,15 @@ describe('readExportRows', () => {
   it('skips the header and the numbering row where an export made page by page repeats them', async () => {
     const header = 'STT,Mã hồ sơ,Ngày tiếp nhận,Trạng thái';
     const numbering = '(1),(2),(3),(4)';
-    const file = join(dir, 'paged.csv');
-    writeFileSync(
-      file,
-      [
-        header,
-        numbering,
-        '1,H21.65-220330-0001,30/03/2022 15:43,Đang xử lý',
-        header,
-        numbering,
-        '2,H21.65-220330-0002,30/03/2022 16:00,Đang xử lý',
-        ',Mã hồ sơ,Ngày tiếp nhận,',
-      ].join('\r\n'),
-    );
+    const file = csvFile('paged.csv', [
+      header,
+      numbering,
+      '1,H21.65-220330-0001,30/03/2022 15:43,Đang xử lý',
+      header,
+      numbering,
+      '2,H21.65-220330-0002,30/03/2022 16:00,Đang xử lý',
+      ',Mã hồ sơ,Ngày tiếp nhận,',
+    ]);
     expect((await rows(file)).map((r) => [r.row, r.cells['Mã hồ sơ']])).toEqual([
       [3, 'H21.65-220330-0001'],
       [6, 'H21.65-220330-0002'],
@@ -313,20 +316,16 @@ describe('readExportRows', () => {
   });
 
   it('leaves out the foot of the table (total, signatures), but reads a row without code or receipt among the dossiers or before one', async () => {
-    const file = join(dir, 'footed.csv');
-    writeFileSync(
-      file,
-      [
-        'STT,Mã hồ sơ,Ngày tiếp nhận,Trạng thái',
-        '1,H21.65-220330-0001,30/03/2022 15:43,Đang xử lý',
-        '2,,,Đang xử lý',
-        '3,H21.65-220330-0003,30/03/2022 16:00,Đang xử lý',
-        'Tổng cộng: 3 hồ sơ,,,',
-        '',
-        ',Người lập biểu,,Thủ trưởng đơn vị',
-        ',"(Ký, ghi rõ họ tên)",,"(Ký tên, đóng dấu)"',
-      ].join('\r\n'),
-    );
+    const file = csvFile('footed.csv', [
+      'STT,Mã hồ sơ,Ngày tiếp nhận,Trạng thái',
+      '1,H21.65-220330-0001,30/03/2022 15:43,Đang xử lý',
+      '2,,,Đang xử lý',
+      '3,H21.65-220330-0003,30/03/2022 16:00,Đang xử lý',
+      'Tổng cộng: 3 hồ sơ,,,',
+      '',
+      ',Người lập biểu,,Thủ trưởng đơn vị',
+      ',"(Ký, ghi rõ họ tên)",,"(Ký tên, đóng dấu)"',
+    ]);
     expect((await rows(file)).map((r) => [r.row, r.cells.STT])).toEqual([
       [2, '1'],
       [3, '2'],
@@ -338,14 +337,10 @@ describe('readExportRows', () => {
   });
 
   it('reads a column under any title the mapping lists for it, keyed by its first', async () => {
-    const file = join(dir, 'other-titles.csv');
-    writeFileSync(
-      file,
-      [
-        'STT,Số hồ sơ,Thủ tục,Ngày nhận,Hẹn trả,Tình trạng',
-        '1,H21.65-220330-0001,Khai sinh,30/03/2022 15:43,31/03/2022 17:00,Đang xử lý',
-      ].join('\r\n'),
-    );
+    const file = csvFile('other-titles.csv', [
+      'STT,Số hồ sơ,Thủ tục,Ngày nhận,Hẹn trả,Tình trạng',
+      '1,H21.65-220330-0001,Khai sinh,30/03/2022 15:43,31/03/2022 17:00,Đang xử lý',
+    ]);
     expect(await rows(file)).toEqual([
       {
         row: 2,
