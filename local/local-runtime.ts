@@ -18,7 +18,7 @@ import { syncDeps } from '../functions/portal-sync/deps.ts';
 import { createPortalSyncHandler } from '../functions/portal-sync/handler.ts';
 import { FileAuditAnchorStore } from '../shared/adapters/audit-anchor-stores.ts';
 import { type AwsClients, createClients } from '../shared/adapters/aws-clients.ts';
-import { loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
+import { loadConfigDirs, loadUnitDirectoryFile, loadUserDirectoryFile } from '../shared/adapters/config-files.ts';
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
 import { createPlatform, type Platform, type TableAdapters } from '../shared/adapters/platform.ts';
 import { createSesClients } from '../shared/adapters/ses-clients.ts';
@@ -54,6 +54,8 @@ export const LOCAL_SYNC_SECRETS: Readonly<Record<string, string>> = {
 };
 /** The sample directory of units (ADR 0015). */
 export const UNITS_FILE = new URL('../config/units.yaml', import.meta.url).pathname;
+/** The sample people who sign in (ADR 0023): an official and a head per unit, supervisors, an administrator. */
+export const USERS_FILE = new URL('../config/users.yaml', import.meta.url).pathname;
 
 /** The embedded runtime: dynalite, the local bus, and the functions wired to them exactly as on AWS. */
 export interface LocalRuntime {
@@ -237,10 +239,12 @@ export async function startLocalRuntime(
   if (seed === 'always' || (seed === 'if-empty' && !(await config.listAudit()).some((a) => a.status === 'applied'))) {
     const { rules, calendars } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
     const units = await loadUnitDirectoryFile(UNITS_FILE);
-    await seedConfig({ config, clock }, { rules, calendars, units }, 'dunghan (initial load)', [
+    const users = await loadUserDirectoryFile(USERS_FILE, units);
+    await seedConfig({ config, clock }, { rules, calendars, units, users }, 'dunghan (initial load)', [
       RULES_DIR,
       CALENDARS_DIR,
       UNITS_FILE,
+      USERS_FILE,
     ]);
   }
   const ingest = createIngestHandler(ingestDeps(platform));

@@ -8,6 +8,7 @@ const STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   refused: 403,
   unavailable: 503,
+  unauthenticated: 401,
 };
 
 /** The HTTP status of an error of the vocabulary; undefined for anything else (a defect: 500 upstream). */

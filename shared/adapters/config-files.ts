@@ -1,12 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
 import { formatProblems } from '../domain/calendar/calendar-definition.ts';
 import { InvalidCalendarError, parseCalendarText } from '../domain/calendar/parse-calendar.ts';
 import { checkRuleSet, type DeadlineRule, type RuleProblem } from '../domain/rules/deadline-rule.ts';
 import { readRulesFile } from '../domain/rules/parse-rules.ts';
 import { readUnitDirectoryText } from '../domain/units/parse-unit-directory.ts';
-import type { UnitDirectory } from '../domain/units/unit-directory.ts';
+import { UnitBook, type UnitDirectory } from '../domain/units/unit-directory.ts';
+import { readUserDirectory, type UserDirectory } from '../domain/users/user-directory.ts';
 import { InvalidInputError } from '../support/errors.ts';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
@@ -72,6 +74,22 @@ export async function loadConfigDirs(
 /** Reads and validates a unit directory file; throws {@link InvalidConfigError} listing every problem. */
 export async function loadUnitDirectoryFile(file: string): Promise<UnitDirectory> {
   const { directory, problems } = readUnitDirectoryText(await readFile(file, 'utf8'), file);
+  if (!directory) throw new InvalidConfigError(problems);
+  return directory;
+}
+
+/** Reads and validates a user directory file (YAML or JSON) against the unit directory it will be used with. */
+export async function loadUserDirectoryFile(file: string, units: UnitDirectory): Promise<UserDirectory> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(await readFile(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code) throw error;
+    throw new InvalidConfigError([
+      { file, path: '', reason: `not valid YAML: ${(error as Error).message.split('\n')[0]}` },
+    ]);
+  }
+  const { directory, problems } = readUserDirectory(raw, file, new UnitBook(units));
   if (!directory) throw new InvalidConfigError(problems);
   return directory;
 }

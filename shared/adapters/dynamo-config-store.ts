@@ -3,12 +3,14 @@ import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk
 import { type CalendarDefinition, calendarDefinitionSchema } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
 import { type UnitDirectory, unitDirectorySchema } from '../domain/units/unit-directory.ts';
+import { type UserDirectory, userDirectorySchema } from '../domain/users/user-directory.ts';
 import {
   type AuditEntry,
   type CalendarVersion,
   type ConfigAdminStore,
   ConfigConflictError,
   type UnitDirectoryVersion,
+  type UserDirectoryVersion,
 } from '../ports/config-admin-store.ts';
 import type { NoticeStore } from '../ports/notice-store.ts';
 import { TABLE_DESIGN } from '../settings/table-design.ts';
@@ -22,9 +24,32 @@ export const CONFIG_PARTITION = 'CONFIG';
 export const AUDIT_PARTITION = 'AUDIT';
 /** One-off notices to administrators, one item each. */
 export const NOTICE_PARTITION = 'NOTICE';
+/** A directory versioned whole: where its pointer and its versions are kept, and how it is read back. */
+interface DocumentKind<T> {
+  current: string;
+  history: string;
+  entity: string;
+  what: string;
+  parse(data: unknown): T;
+}
+type DocumentVersion<T> = Omit<UnitDirectoryVersion, 'directory'> & { directory: T };
+
 /** The unit directory in force, and every version of it (ADR 0015). */
-const UNITS_CURRENT = 'UNITS#directory';
-const UNITS_HISTORY = 'UNITSVER#';
+const UNITS: DocumentKind<UnitDirectory> = {
+  current: 'UNITS#directory',
+  history: 'UNITSVER#',
+  entity: 'units',
+  what: 'the unit directory',
+  parse: (data) => unitDirectorySchema.parse(data),
+};
+/** The people who sign in, and every version of the list (ADR 0023). */
+const USERS: DocumentKind<UserDirectory> = {
+  current: 'USERS#directory',
+  history: 'USERSVER#',
+  entity: 'users',
+  what: 'the user directory',
+  parse: (data) => userDirectorySchema.parse(data),
+};
 /** Deflated bytes per directory part: well under DynamoDB's 400 KB item limit with the part's other attributes. */
 export const UNITS_PART_BYTES = 300 * 1024;
 
@@ -120,31 +145,60 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
   }
 
   async getUnitDirectoryVersion(): Promise<UnitDirectoryVersion | undefined> {
-    const pointer = (await this.queryPrefix(UNITS_CURRENT)).find((i) => i[SK] === UNITS_CURRENT);
-    if (!pointer) return undefined;
-    const parts = await this.queryPrefix(`${UNITS_HISTORY}${versionKey(Number(pointer.version))}#`);
-    return toUnitDirectoryVersion(pointer, parts);
+    return this.getDocumentVersion(UNITS);
   }
 
   async listUnitDirectoryVersions(): Promise<UnitDirectoryVersion[]> {
+    return this.listDocumentVersions(UNITS);
+  }
+
+  async putUnitDirectoryVersion(version: UnitDirectoryVersion, expectedVersion: number): Promise<void> {
+    await this.putDocumentVersion(UNITS, version, expectedVersion);
+  }
+
+  async getUserDirectoryVersion(): Promise<UserDirectoryVersion | undefined> {
+    return this.getDocumentVersion(USERS);
+  }
+
+  async listUserDirectoryVersions(): Promise<UserDirectoryVersion[]> {
+    return this.listDocumentVersions(USERS);
+  }
+
+  async putUserDirectoryVersion(version: UserDirectoryVersion, expectedVersion: number): Promise<void> {
+    await this.putDocumentVersion(USERS, version, expectedVersion);
+  }
+
+  private async getDocumentVersion<T>(kind: DocumentKind<T>): Promise<DocumentVersion<T> | undefined> {
+    const pointer = (await this.queryPrefix(kind.current)).find((i) => i[SK] === kind.current);
+    if (!pointer) return undefined;
+    const parts = await this.queryPrefix(`${kind.history}${versionKey(Number(pointer.version))}#`);
+    return toDocumentVersion(kind, pointer, parts);
+  }
+
+  private async listDocumentVersions<T>(kind: DocumentKind<T>): Promise<DocumentVersion<T>[]> {
     const byVersion = new Map<number, Record<string, unknown>[]>();
-    for (const part of await this.queryPrefix(UNITS_HISTORY)) {
+    for (const part of await this.queryPrefix(kind.history)) {
       const version = Number(part.version);
       byVersion.set(version, [...(byVersion.get(version) ?? []), part]);
     }
     return [...byVersion.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([, parts]) => toUnitDirectoryVersion(parts[0] as Record<string, unknown>, parts));
+      .map(([, parts]) => toDocumentVersion(kind, parts[0] as Record<string, unknown>, parts));
   }
 
   /**
-   * The directory, deflated and cut into parts under DynamoDB's item limit (`UNITSVER#<version>#<part>`,
-   * immutable), then the pointer to the version in force (`UNITS#directory`), conditional on the version
-   * it replaces: a put that dies half-way leaves the old version in force, and the same put completes it.
+   * A directory (of units, of people), deflated and cut into parts under DynamoDB's item limit
+   * (`<history><version>#<part>`, immutable), then the pointer to the version in force (`<current>`),
+   * conditional on the version it replaces: a put that dies half-way leaves the old version in force,
+   * and the same put completes it.
    */
-  async putUnitDirectoryVersion(version: UnitDirectoryVersion, expectedVersion: number): Promise<void> {
+  private async putDocumentVersion<T>(
+    kind: DocumentKind<T>,
+    version: DocumentVersion<T>,
+    expectedVersion: number,
+  ): Promise<void> {
     const meta = {
-      entity: 'units',
+      entity: kind.entity,
       version: version.version,
       author: version.author,
       at: version.at,
@@ -155,17 +209,12 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
     const count = Math.max(1, Math.ceil(packed.length / UNITS_PART_BYTES));
     const parts = Array.from({ length: count }, (_, i) => ({
       ...meta,
-      [SK]: `${UNITS_HISTORY}${versionKey(version.version)}#${String(i).padStart(4, '0')}`,
+      [SK]: `${kind.history}${versionKey(version.version)}#${String(i).padStart(4, '0')}`,
       part: i,
       parts: count,
       data: packed.subarray(i * UNITS_PART_BYTES, (i + 1) * UNITS_PART_BYTES),
     }));
-    await this.putVersioned(
-      'the unit directory',
-      parts,
-      { ...meta, [SK]: UNITS_CURRENT, parts: count },
-      expectedVersion,
-    );
+    await this.putVersioned(kind.what, parts, { ...meta, [SK]: kind.current, parts: count }, expectedVersion);
   }
 
   /**
@@ -318,20 +367,21 @@ function toCalendarVersion(item: Record<string, unknown>): CalendarVersion {
   };
 }
 
-function toUnitDirectoryVersion(
+function toDocumentVersion<T>(
+  kind: DocumentKind<T>,
   meta: Record<string, unknown>,
   parts: readonly Record<string, unknown>[],
-): UnitDirectoryVersion {
+): DocumentVersion<T> {
   const expected = Number(meta.parts ?? parts.length);
   const ordered = [...parts].sort((a, b) => Number(a.part) - Number(b.part));
   if (ordered.length !== expected)
-    throw new Error(`unit directory version ${String(meta.version)}: ${ordered.length} of ${expected} parts stored`);
+    throw new Error(`${kind.what} version ${String(meta.version)}: ${ordered.length} of ${expected} parts stored`);
   return {
     version: Number(meta.version ?? 1),
     author: String(meta.author ?? ''),
     at: String(meta.at ?? ''),
     changeId: String(meta.changeId ?? ''),
     source: meta.source as string | undefined,
-    directory: unitDirectorySchema.parse(unpack(Buffer.concat(ordered.map((p) => p.data as Uint8Array)))),
+    directory: kind.parse(unpack(Buffer.concat(ordered.map((p) => p.data as Uint8Array)))),
   };
 }

@@ -1,6 +1,8 @@
+import type { ActorRecord } from '../domain/authority/actors.ts';
 import type { CalendarDefinition } from '../domain/calendar/calendar-definition.ts';
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
 import type { UnitDirectory } from '../domain/units/unit-directory.ts';
+import type { UserDirectory } from '../domain/users/user-directory.ts';
 import { ConflictError } from '../support/errors.ts';
 import type { ConfigSource } from './config-source.ts';
 
@@ -26,13 +28,18 @@ export interface UnitDirectoryVersion {
   directory: UnitDirectory;
 }
 
+/** One version of the user directory (ADR 0023): the whole document, with who put it and when. */
+export type UserDirectoryVersion = Omit<UnitDirectoryVersion, 'directory'> & { directory: UserDirectory };
+
 /** One audited configuration change. */
 export interface AuditEntry {
   /** Deterministic from the change's content: the same files put again carry the same id (a new entry). */
   changeId: string;
   at: string;
   author: string;
-  action: 'rules.put' | 'calendar.put' | 'units.put' | 'seed';
+  action: 'rules.put' | 'calendar.put' | 'units.put' | 'users.put' | 'seed';
+  /** Who made it, when a person or a system did (id, name, issuer, grants): the signed-in subject. */
+  actor?: ActorRecord | undefined;
   /** `applying` until every affected dossier is recomputed; a change left `applying` is re-run by putting it again. */
   status: 'applying' | 'applied' | 'failed';
   /** Why a change failed (a concurrent version, a store error); nothing of it, or only part, took effect. */
@@ -67,6 +74,11 @@ export interface ConfigAdminStore extends ConfigSource {
   listUnitDirectoryVersions(): Promise<UnitDirectoryVersion[]>;
   /** Stores a new directory version if the current one is still `expectedVersion` (0: none); else ConfigConflictError. */
   putUnitDirectoryVersion(version: UnitDirectoryVersion, expectedVersion: number): Promise<void>;
+  /** The user directory in force (its latest version), if stored, and every version of it. */
+  getUserDirectoryVersion(): Promise<UserDirectoryVersion | undefined>;
+  listUserDirectoryVersions(): Promise<UserDirectoryVersion[]>;
+  /** Stores a new user directory version if the current one is still `expectedVersion` (0: none); else ConfigConflictError. */
+  putUserDirectoryVersion(version: UserDirectoryVersion, expectedVersion: number): Promise<void>;
   putAudit(entry: AuditEntry): Promise<void>;
   /** Loads a whole configuration at once (the initial load of `dunghan seed`), replacing what is stored. */
   putAll(

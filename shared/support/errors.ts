@@ -1,10 +1,10 @@
 /**
  * The project's error vocabulary: every error the domain and the use cases throw on purpose is one of
- * five kinds, and the edges translate the kind — once — into what their users see: an HTTP status
+ * six kinds, and the edges translate the kind — once — into what their users see: an HTTP status
  * (functions/admin-api/responses.ts) or an exit code and one line on stderr (cli/exit-codes.ts). Anything
  * else is a defect or an outage and surfaces as such (500, exit 1, a failed invocation).
  */
-export type ErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'refused' | 'unavailable';
+export type ErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'refused' | 'unavailable' | 'unauthenticated';
 
 export abstract class DungHanError extends Error {
   abstract readonly kind: ErrorKind;
@@ -46,6 +46,12 @@ export class RefusedError extends DungHanError {
 export class UnavailableError extends DungHanError {
   readonly kind = 'unavailable';
   override name = 'UnavailableError';
+}
+
+/** Nobody is signed in, or the token or session is not valid (expired, wrongly signed, another audience). */
+export class UnauthenticatedError extends DungHanError {
+  readonly kind = 'unauthenticated';
+  override name = 'UnauthenticatedError';
 }
 
 /** The kind of an error, or undefined for an error outside the vocabulary (a defect, an outage). */

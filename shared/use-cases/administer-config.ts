@@ -7,3 +7,4 @@ export * from './config-change/calendars.ts';
 export * from './config-change/core.ts';
 export * from './config-change/rules.ts';
 export * from './config-change/units.ts';
+export * from './config-change/users.ts';

@@ -126,6 +126,16 @@ export class UnitBook {
   get issuer(): ApologyIssuer {
     return this.directory.apologyIssuer;
   }
+  /** True when `unitId` is `root` or lies below it (its parent, its parent's parent, … is `root`). */
+  within(unitId: string, root: string): boolean {
+    let id: string | undefined = unitId;
+    // The directory has no cycles (readUnitDirectory); the bound guards a hand-built one.
+    for (let depth = 0; id !== undefined && depth <= this.directory.units.length; depth += 1) {
+      if (id === root) return true;
+      id = this.byId.get(id)?.parentId;
+    }
+    return false;
+  }
 }
 
 /** What a new directory changes: units added, removed, and changed (with the fields that changed). */

@@ -12,7 +12,9 @@ import { vietnamDay } from '../../support/vietnam-time.ts';
 import { snapshotOf } from '../rule-book.ts';
 import {
   type AdminDeps,
+  type Author,
   audited,
+  authorOf,
   type ChangeReport,
   type ConfigDocument,
   ConfigNotFoundError,
@@ -75,7 +77,7 @@ async function currentCalendar(deps: AdminDeps, id: string): Promise<CalendarVer
 }
 
 export interface CalendarPutOptions {
-  author: string;
+  author: Author;
   /** The decision or notice the change implements (số hiệu văn bản). */
   legalBasis: string;
   /** YYYY-MM-DD; default: today. */
@@ -180,10 +182,12 @@ export async function putCalendar(
   const unchanged =
     checked.current !== undefined && JSON.stringify(checked.current.definition) === JSON.stringify(definition);
   const version = unchanged ? (checked.current as CalendarVersion).version : (checked.current?.version ?? 0) + 1;
+  const { author, actor } = authorOf(options.author);
   const entry: AuditEntry = {
     changeId: plan.changeId,
     at,
-    author: options.author,
+    author,
+    ...(actor ? { actor } : {}),
     action: 'calendar.put',
     status: 'applying',
     sources: [document.name],
@@ -206,7 +210,7 @@ export async function putCalendar(
           version,
           effectiveFrom: options.effectiveFrom ?? at.slice(0, 10),
           legalBasis: options.legalBasis,
-          author: options.author,
+          author,
           at,
           source: document.name,
           definition,
@@ -215,12 +219,7 @@ export async function putCalendar(
         checked.current?.version ?? 0,
       );
     }
-    const report = await recompute(
-      deps,
-      plan,
-      { changeId: plan.changeId, author: options.author, reason: plan.reason },
-      true,
-    );
+    const report = await recompute(deps, plan, { changeId: plan.changeId, author, reason: plan.reason }, true);
     return { ...report, version, diff: plan.diff };
   });
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { type Actor, type ActorRecord, actorRecord, describeActor } from '../../domain/authority/actors.ts';
 import { type CalendarDefinition, formatProblems } from '../../domain/calendar/calendar-definition.ts';
 import { type ConfigSnapshot, type DossierMove, planRecompute } from '../../domain/config-changes/recompute-dossier.ts';
 import { ruleContent } from '../../domain/config-changes/rule-versions.ts';
 import type { DeadlineRule, RuleProblem } from '../../domain/rules/deadline-rule.ts';
 import type { UnitDirectory } from '../../domain/units/unit-directory.ts';
+import type { UserDirectory } from '../../domain/users/user-directory.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { AuditEntry, ConfigAdminStore } from '../../ports/config-admin-store.ts';
 import type { DossierStore } from '../../ports/dossier-store.ts';
@@ -19,6 +21,14 @@ import { saveWithRetry } from '../save-with-retry.ts';
  * Administrators' configuration changes (ADR 0008): what rules and calendar changes share — the
  * dependencies, the errors, the audit around an apply, and the recompute of the dossiers a change moves.
  */
+
+/** Who puts a change: a signed-in person (or the local operator), or a plain name (the initial load). */
+export type Author = string | Actor;
+
+/** The audit's `author` line and, for an actor, the record of who they are (subject, name, grants). */
+export function authorOf(by: Author): { author: string; actor?: ActorRecord } {
+  return typeof by === 'string' ? { author: by } : { author: describeActor(by), actor: actorRecord(by) };
+}
 
 export interface AdminDeps {
   config: ConfigAdminStore;
@@ -147,15 +157,17 @@ export async function seedConfig(
     rules: readonly DeadlineRule[];
     calendars: readonly CalendarDefinition[];
     units?: UnitDirectory | undefined;
+    users?: UserDirectory | undefined;
   },
   author: string,
   sources: readonly string[],
-): Promise<{ changeId: string; rules: number; calendars: number; units: number }> {
+): Promise<{ changeId: string; rules: number; calendars: number; units: number; users: number }> {
   const at = new Date(deps.clock.now()).toISOString();
   const changeId = changeIdOf('seed', [
     ...loaded.rules.map(ruleContent).sort(),
     ...loaded.calendars.map((c) => JSON.stringify(c)),
     ...(loaded.units ? [JSON.stringify(loaded.units)] : []),
+    ...(loaded.users ? [JSON.stringify(loaded.users)] : []),
   ]);
   await deps.config.putAll(loaded.rules, loaded.calendars, author, at);
   if (loaded.units) {
@@ -163,6 +175,15 @@ export async function seedConfig(
     if (JSON.stringify(current?.directory) !== JSON.stringify(loaded.units)) {
       await deps.config.putUnitDirectoryVersion(
         { version: (current?.version ?? 0) + 1, author, at, changeId, directory: loaded.units },
+        current?.version ?? 0,
+      );
+    }
+  }
+  if (loaded.users) {
+    const current = await deps.config.getUserDirectoryVersion();
+    if (JSON.stringify(current?.directory) !== JSON.stringify(loaded.users)) {
+      await deps.config.putUserDirectoryVersion(
+        { version: (current?.version ?? 0) + 1, author, at, changeId, directory: loaded.users },
         current?.version ?? 0,
       );
     }
@@ -179,6 +200,7 @@ export async function seedConfig(
       rules: loaded.rules.length,
       calendars: loaded.calendars.map((c) => c.id),
       ...(loaded.units ? { units: loaded.units.units.length } : {}),
+      ...(loaded.users ? { users: loaded.users.users.length } : {}),
     },
   });
   return {
@@ -186,6 +208,7 @@ export async function seedConfig(
     rules: loaded.rules.length,
     calendars: loaded.calendars.length,
     units: loaded.units?.units.length ?? 0,
+    users: loaded.users?.users.length ?? 0,
   };
 }
 

@@ -6,7 +6,9 @@ import type { AuditEntry } from '../../ports/config-admin-store.ts';
 import { snapshotOf } from '../rule-book.ts';
 import {
   type AdminDeps,
+  type Author,
   audited,
+  authorOf,
   type ChangeReport,
   type ConfigDocument,
   ConfigNotFoundError,
@@ -103,8 +105,9 @@ export async function previewRules(deps: AdminDeps, documents: readonly ConfigDo
 export async function putRules(
   deps: AdminDeps,
   documents: readonly ConfigDocument[],
-  author: string,
+  by: Author,
 ): Promise<ChangeReport & { written: number; added: string[] }> {
+  const { author, actor } = authorOf(by);
   const checked = await checkRules(deps, documents);
   if (checked.problems.length > 0) throw new InvalidConfigChangeError(checked.problems);
   const plan = rulesPlan(checked);
@@ -114,6 +117,7 @@ export async function putRules(
     changeId: plan.changeId,
     at,
     author,
+    ...(actor ? { actor } : {}),
     action: 'rules.put',
     status: 'applying',
     sources: documents.map((d) => d.name),

@@ -9,7 +9,9 @@ import {
 import type { AuditEntry, UnitDirectoryVersion } from '../../ports/config-admin-store.ts';
 import {
   type AdminDeps,
+  type Author,
   audited,
+  authorOf,
   type ConfigDocument,
   ConfigNotFoundError,
   changeIdOf,
@@ -124,8 +126,9 @@ async function preview(
 export async function putUnits(
   deps: AdminDeps,
   document: ConfigDocument,
-  author: string,
+  by: Author,
 ): Promise<UnitsPreview & { version: number; moves: [] }> {
+  const { author, actor } = authorOf(by);
   const { directory, problems } = check(document);
   if (!directory) throw new InvalidConfigChangeError(problems);
   const current = await deps.config.getUnitDirectoryVersion();
@@ -137,6 +140,7 @@ export async function putUnits(
     changeId: planned.changeId,
     at,
     author,
+    ...(actor ? { actor } : {}),
     action: 'units.put',
     status: 'applying',
     sources: [document.name],
