@@ -1,13 +1,17 @@
 import { resolve } from 'node:path';
 import { deskApprovalDeps } from '../functions/approval-page/deps.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/local-runtime.ts';
-import { platformFromEnvironment } from '../shared/adapters/platform.ts';
+import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
+import type { Actor } from '../shared/domain/authority/actors.ts';
+import { AccessDeniedError } from '../shared/domain/authority/authority.ts';
+import { EMPTY_DIRECTORY, UnitBook } from '../shared/domain/units/unit-directory.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { kindOf } from '../shared/support/errors.ts';
 import { approveAtDesk, listAwaitingApproval } from '../shared/use-cases/approve-through-link.ts';
 import { parseInstantWithOffset } from './due-command.ts';
 import { BadInputError } from './errors.ts';
-import { type StoreOptions, withLocalStore } from './store-commands.ts';
+import { type ActingOptions, localOperator, withActor } from './identity.ts';
+import type { StoreOptions } from './local-store.ts';
 
 /*
  * The desk's commands (issue #16): the apologies awaiting approval, an approval made at the desk through
@@ -19,23 +23,43 @@ export interface DeskOptions extends StoreOptions {
 }
 
 /** `dunghan approvals`: the drafted apologies awaiting approval, the oldest first. */
-export async function runApprovals(options: DeskOptions) {
-  if (options.aws) return listAwaitingApproval(platformFromEnvironment(readConfig()).table.reports);
-  return withLocalStore(options, (runtime) => listAwaitingApproval(runtime.platform.table.reports));
+export async function runApprovals(options: DeskOptions & ActingOptions) {
+  const list = async (platform: Platform, actor: Actor) =>
+    listAwaitingApproval(
+      platform.table.reports,
+      actor,
+      new UnitBook((await platform.table.config.getUnitDirectory()) ?? EMPTY_DIRECTORY),
+    );
+  if (options.aws) return list(platformFromEnvironment(readConfig()), localOperator());
+  return withActor(options, (runtime, actor) => list(runtime.platform, actor));
 }
 
 /** `dunghan approve <id> --reason --new-date --by`: the one re-appointment, from the desk. */
 export async function runApprove(
   dossierId: string,
-  options: DeskOptions & { reason: string; newDate: string; by: string; now?: string },
+  options: DeskOptions & ActingOptions & { reason: string; newDate: string; now?: string },
 ) {
   if (options.now !== undefined && options.aws)
     throw new BadInputError('--now', 'is for the local store only: on AWS an approval happens now');
+  if (options.aws)
+    throw new BadInputError(
+      '--aws',
+      'an apology is approved by its head, signed in: on AWS, through the approval page',
+    );
+  if (options.as === undefined)
+    throw new BadInputError(
+      '--as',
+      'an apology is approved by a head of the issuing unit: name them, --as <user name>',
+    );
   const now = options.now === undefined ? undefined : parseInstantWithOffset(options.now, '--now');
-  const input = { dossierId, reason: options.reason, newReturnDate: options.newDate, approvedBy: options.by };
-  const approve = async (deps: Parameters<typeof approveAtDesk>[0]) => {
+  const approve = async (deps: Parameters<typeof approveAtDesk>[0], actor: Actor) => {
     try {
-      const saved = await approveAtDesk(deps, input);
+      const saved = await approveAtDesk(deps, {
+        dossierId,
+        reason: options.reason,
+        newReturnDate: options.newDate,
+        actor,
+      });
       return {
         dossierId,
         extendedDueAt: saved.extendedDueAt,
@@ -44,15 +68,19 @@ export async function runApprove(
       };
     } catch (error) {
       // The refusal names its field (reason, newReturnAt, dossier): exit 2 with it.
+      if (error instanceof AccessDeniedError)
+        throw new BadInputError(
+          '--as',
+          `${options.as} may not approve this apology: only a head of the issuing unit may`,
+        );
       if (kindOf(error) === 'refused' || kindOf(error) === 'not_found')
         throw new BadInputError(`--${fieldOption(error)}`, (error as Error).message);
       throw error;
     }
   };
-  if (options.aws) return approve(deskApprovalDeps(platformFromEnvironment(readConfig())));
-  return withLocalStore(
+  return withActor(
     options,
-    (runtime) => approve(deskApprovalDeps(runtime.platform)),
+    (runtime, actor) => approve(deskApprovalDeps(runtime.platform), actor),
     now === undefined ? {} : { clock: { now: () => now } },
   );
 }

@@ -2,7 +2,7 @@ import { constants, createReadStream } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
-import { CALENDARS_DIR, type LocalRuntime, RULES_DIR, startLocalRuntime, UNITS_FILE } from '../local/local-runtime.ts';
+import { CALENDARS_DIR, RULES_DIR, UNITS_FILE } from '../local/local-runtime.ts';
 import { findRunningServers } from '../local/running-servers.ts';
 import { InvalidConfigError, loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
@@ -23,29 +23,10 @@ import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
 import { authorOf } from './admin-commands.ts';
 import { parseInstantWithOffset } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
+import { type ActingOptions, withActor } from './identity.ts';
+import { type StoreOptions, withLocalStore } from './local-store.ts';
 
-export interface StoreOptions {
-  dataDir: string;
-}
-
-/**
- * Opens the local store (dynalite on disk under the data directory) for one command, then closes it; or,
- * while a long-lived runtime serves the directory, works through its servers.
- */
-export async function withLocalStore<T>(
-  options: StoreOptions,
-  run: (runtime: LocalRuntime) => Promise<T>,
-  extra: Parameters<typeof startLocalRuntime>[0] = {},
-): Promise<T> {
-  const dir = resolve(options.dataDir, 'dynamodb');
-  // While `npm start` or `dunghan serve` holds the directory, the command works through its servers.
-  const runtime = await startLocalRuntime({ dataDir: dir, attach: true, keepPublished: false, ...extra });
-  try {
-    return await run(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
+export { type StoreOptions, withLocalStore } from './local-store.ts';
 
 /** `dunghan seed`: validates the rules and calendars directories and the unit directory, and writes them to the store. */
 export async function runSeed(
@@ -226,14 +207,15 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
  */
 export async function runDossierSlip(
   dossierId: string,
-  options: StoreOptions & { format: string; out?: string },
+  options: ActingOptions & { format: string; out?: string },
 ): Promise<{ html?: string; file?: string } | undefined> {
   if (options.format !== 'html' && options.format !== 'docx')
     throw new BadInputError('--format', 'must be html or docx');
-  const slip = await withLocalStore(options, (runtime) =>
+  const slip = await withActor(options, (runtime, actor) =>
     dossierSlip(
       { store: runtime.store, rules: new RuleBook(runtime.config, systemClock, 0), clock: systemClock },
       dossierId,
+      actor,
     ),
   );
   if (!slip) return undefined;
@@ -273,11 +255,12 @@ export async function runReceiptSlip(
 }
 
 /** `dunghan dossier <id>`: the dossier's state as JSON. */
-export async function runDossier(dossierId: string, options: StoreOptions) {
-  return withLocalStore(options, (runtime) =>
+export async function runDossier(dossierId: string, options: ActingOptions) {
+  return withActor(options, (runtime, actor) =>
     describeDossier(
       { store: runtime.store, rules: new RuleBook(runtime.config, systemClock, 0), clock: systemClock },
       dossierId,
+      actor,
     ),
   );
 }

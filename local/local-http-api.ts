@@ -60,6 +60,8 @@ export async function serveHttpApi(
           Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
         ),
         queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+        // As the HTTP API passes them (payload 2.0): the Cookie header split into `cookies`.
+        ...(request.headers.cookie ? { cookies: request.headers.cookie.split(';').map((c) => c.trim()) } : {}),
         requestContext: {
           accountId: '000000000000',
           apiId: 'local',
@@ -83,7 +85,10 @@ export async function serveHttpApi(
       } as APIGatewayProxyEventV2;
       try {
         const result = await handler(event, context());
-        response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+        response.writeHead(result.statusCode ?? 200, {
+          ...(result.headers as Record<string, string>),
+          ...(result.cookies ? { 'set-cookie': result.cookies } : {}),
+        });
         response.end(result.body ?? '');
       } catch {
         response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });

@@ -5,7 +5,7 @@ import { adminDeps } from '../functions/admin-api/deps.ts';
 import { createAdminApiHandler } from '../functions/admin-api/handler.ts';
 import { anchorDeps } from '../functions/anchor-audit/deps.ts';
 import { createAnchorHandler } from '../functions/anchor-audit/handler.ts';
-import { approvalDeps } from '../functions/approval-page/deps.ts';
+import { approvalDeps, webAuth } from '../functions/approval-page/deps.ts';
 import { createApprovalPageHandler } from '../functions/approval-page/handler.ts';
 import { citizenPageDeps } from '../functions/citizen-page/deps.ts';
 import { CITIZEN_PAGE_PATH, createCitizenPageHandler } from '../functions/citizen-page/handler.ts';
@@ -22,15 +22,24 @@ import { loadConfigDirs, loadUnitDirectoryFile, loadUserDirectoryFile } from '..
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
 import { createPlatform, type Platform, type TableAdapters } from '../shared/adapters/platform.ts';
 import { createSesClients } from '../shared/adapters/ses-clients.ts';
+import { createTokenVerifier } from '../shared/adapters/token-verifier.ts';
 import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import type { AuditAnchorStore } from '../shared/ports/audit-trail.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
+import type { TokenVerifier } from '../shared/ports/token-verifier.ts';
 import { readDetectorConfig } from '../shared/settings/detector-env.ts';
 import { describeError } from '../shared/support/describe-error.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
+import type { WebAuthDeps } from '../shared/use-cases/web-session.ts';
 import { startDynalite } from './dynalite-server.ts';
+import {
+  LOCAL_WEB_CLIENT,
+  type LocalIdentityProvider,
+  localIssuerSettings,
+  startLocalIdentityProvider,
+} from './identity-provider.ts';
 import { type Delivery, type EventBridgeEnvelope, LocalEventBus } from './local-event-bus.ts';
 import { type Handler as HttpHandler, routeLikeHttpApi, serveHttpApi } from './local-http-api.ts';
 import { LOCAL_ZALO, PhoneEmulator } from './phone-server.ts';
@@ -78,6 +87,12 @@ export interface LocalRuntime {
   phone?: PhoneEmulator | undefined;
   /** The approval page's base URL, when started with `mail`. */
   apiUrl?: string | undefined;
+  /** The local OpenID provider (ADR 0023), when this runtime serves the pages or was asked for it. */
+  identity?: LocalIdentityProvider | undefined;
+  /** The issuer people sign in at: this runtime's provider, or the one of the runtime it works through. */
+  identityIssuer?: string | undefined;
+  /** Verifies tokens of that issuer (the same verifier as the functions'). */
+  verifier: TokenVerifier;
   /** Announces the runtime's clock as it now stands (a simulation's last instant) to the commands working through it. */
   announceClock(): Promise<void>;
   /** The long-lived runtime this one works through (`attach`), when another process serves the data directory. */
@@ -179,6 +194,9 @@ export async function startLocalRuntime(
     syncSecrets?: Record<string, string>;
     /** With `mail`, serve the approval page (default); a one-shot command's page would close with it. */
     page?: boolean;
+    /** Start the local OpenID provider even without pages (tests of the admin routes); its port (0: any). */
+    identity?: boolean;
+    identityPort?: number;
   } = {},
 ): Promise<LocalRuntime> {
   const running = options.dataDir ? await findRunningServers(options.dataDir) : undefined;
@@ -275,10 +293,52 @@ export async function startLocalRuntime(
   let apiUrl = running?.apiUrl;
   let detectorHandler: ReturnType<typeof createDetectorHandler> | undefined;
   const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
-  const approvalPage = createApprovalPageHandler(approvalDeps(platform, linkSecret));
   const syncSecrets = options.syncSecrets ?? LOCAL_SYNC_SECRETS;
   const portalSync = createPortalSyncHandler(syncDeps(platform), async () => ({ ...syncSecrets }));
   const citizenPage = createCitizenPageHandler(citizenPageDeps(platform));
+  // The pages' port first (the provider must know their callback), then the provider, then the pages.
+  const servePages = options.mail === true && !running && options.page !== false;
+  let pages: HttpHandler = async () => ({ statusCode: 503, body: 'starting' });
+  if (servePages) {
+    const api = await serveHttpApi(
+      (event, context) => pages(event, context),
+      () => localContext('api'),
+      options.apiPort ?? 0,
+    );
+    apiUrl = api.url;
+    closers.push(api.close);
+  }
+  let identity: LocalIdentityProvider | undefined;
+  if (!running && (servePages || options.identity)) {
+    const pagesUrl = apiUrl;
+    identity = await startLocalIdentityProvider({
+      port: options.identityPort ?? 0,
+      users: async () => (await config.getUserDirectoryVersion())?.directory,
+      webRedirects: () => ({
+        callbacks: pagesUrl ? [`${pagesUrl}/auth/callback`] : [],
+        signedOut: pagesUrl ? [`${pagesUrl}/auth/signed-out`] : [],
+      }),
+    });
+    const provider = identity;
+    closers.push(() => provider.close());
+  }
+  const identityIssuer = identity?.issuer ?? running?.identityIssuer;
+  const issuers = identityIssuer ? [localIssuerSettings(identityIssuer)] : [];
+  const verifier = createTokenVerifier(issuers);
+  const web: WebAuthDeps = webAuth(platform, issuers, {
+    issuer: identityIssuer ?? 'http://127.0.0.1:9/',
+    clientId: LOCAL_WEB_CLIENT.clientId,
+    clientSecret: LOCAL_WEB_CLIENT.clientSecret,
+    redirectUri: `${apiUrl ?? ''}/auth/callback`,
+    signedOutUri: `${apiUrl ?? ''}/auth/signed-out`,
+  });
+  const approvalPage = createApprovalPageHandler(approvalDeps(platform, linkSecret), web);
+  pages = routeLikeHttpApi({
+    '/approve/': approvalPage,
+    '/auth/': approvalPage,
+    '/sync': portalSync,
+    [CITIZEN_PAGE_PATH]: citizenPage,
+  });
   if (options.mail) {
     if (!sesEndpoint) {
       const ses = await startSesEmulator(options.sesPort ?? 0, options.dynamoThread ?? false);
@@ -290,16 +350,6 @@ export async function startLocalRuntime(
       ses.atLeastOnce.destroy();
       ses.atMostOnce.destroy();
     });
-    if (!running && options.page !== false) {
-      const api = await serveHttpApi(
-        // The public routes only: the admin routes need IAM on AWS; locally, administrators use the CLI.
-        routeLikeHttpApi({ '/approve/': approvalPage, '/sync': portalSync, [CITIZEN_PAGE_PATH]: citizenPage }),
-        () => localContext('api'),
-        options.apiPort ?? 0,
-      );
-      apiUrl = api.url;
-      closers.push(api.close);
-    }
     // Citizens' phones: the emulator speaks Zalo's and End User Messaging's protocols; the adapters are the
     // production ones, pointed at it as they would be by ZALO_API_BASE / the SMS endpoint on AWS.
     if (!running && options.phone !== false) {
@@ -328,7 +378,15 @@ export async function startLocalRuntime(
   }
   const announced: RunningServers | undefined =
     options.announce && options.dataDir && !running
-      ? { pid: process.pid, startedAt: new Date().toISOString(), dynamoEndpoint, busEndpoint, sesEndpoint, apiUrl }
+      ? {
+          pid: process.pid,
+          startedAt: new Date().toISOString(),
+          dynamoEndpoint,
+          busEndpoint,
+          sesEndpoint,
+          apiUrl,
+          identityIssuer,
+        }
       : undefined;
   const announce = async () => {
     if (!announced || !options.dataDir) return;
@@ -347,11 +405,15 @@ export async function startLocalRuntime(
     phone,
     apiUrl,
     attachedTo: running,
+    identity,
+    identityIssuer,
+    verifier,
     invokeHttpApi: routeLikeHttpApi({
       '/approve/': approvalPage,
+      '/auth/': approvalPage,
       '/sync': portalSync,
       [CITIZEN_PAGE_PATH]: citizenPage,
-      '/admin/': createAdminApiHandler(adminDeps(platform)),
+      '/admin/': createAdminApiHandler(adminDeps(platform), verifier),
     }),
     anchors,
     anchor: () => anchorHandler({}, localContext('anchor-audit')),

@@ -14,6 +14,8 @@ export interface RunningServers {
   busEndpoint: string;
   sesEndpoint?: string | undefined;
   apiUrl?: string | undefined;
+  /** The local OpenID provider's issuer: `dunghan login` signs in there (ADR 0023). */
+  identityIssuer?: string | undefined;
   /**
    * The instant of the runtime's own clock when it is not the system's (the demo's simulated world stops
    * at its last day): commands working through it act at that instant, so the dossiers' times agree.

@@ -1,30 +1,42 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { bearerPerson } from '../../shared/adapters/http-identity.ts';
+import type { Person } from '../../shared/domain/authority/actors.ts';
+import { type Action, authorize, scopeOf } from '../../shared/domain/authority/authority.ts';
 import { renderCsv, renderHtml, renderMarkdown } from '../../shared/domain/reports/render-report.ts';
-import { InvalidInputError } from '../../shared/support/errors.ts';
+import { EMPTY_DIRECTORY, UnitBook } from '../../shared/domain/units/unit-directory.ts';
+import type { TokenVerifier } from '../../shared/ports/token-verifier.ts';
+import { InvalidInputError, UnauthenticatedError } from '../../shared/support/errors.ts';
 import {
   type AdminDeps,
   type ConfigDocument,
   diffCalendarFile,
   diffRuleFiles,
   diffUnits,
+  diffUsers,
   getCalendar,
   getRule,
   getUnit,
+  getUser,
   InvalidConfigChangeError,
   listAudit,
   listCalendars,
   listRules,
   listUnits,
+  listUsers,
   previewCalendar,
   previewRules,
   previewUnits,
   putCalendar,
   putRules,
   putUnits,
+  putUsers,
   validateCalendar,
   validateRules,
   validateUnits,
+  validateUsers,
 } from '../../shared/use-cases/administer-config.ts';
+import { listAwaitingApproval } from '../../shared/use-cases/approve-through-link.ts';
+import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { json, statusFor } from './responses.ts';
 
@@ -35,15 +47,33 @@ const REPORT_TYPES = {
   json: 'application/json; charset=utf-8',
 } as const;
 
+/**
+ * The unit a report is about when none is asked: everything for an administrator or a province-wide
+ * supervisor, else the one unit the person reports on; a person with several must name one.
+ */
+function onlyUnitOf(actor: Person): string | undefined {
+  const scope = scopeOf(actor, 'report.read');
+  if (scope.all) return undefined;
+  const [first, ...more] = scope.units;
+  if (first && more.length === 0) return first.unitId;
+  throw new BadRequestError(
+    `unit: name the unit to report on (${scope.units.map((u) => u.unitId).join(', ') || 'none of your roles reports'})`,
+  );
+}
+
 /** `GET /admin/reports?from&to[&unit][&by][&format]`: the report as md, csv, html (the dashboard) or json. */
-async function reportResponse(deps: AdminDeps, event: AdminEvent): Promise<APIGatewayProxyStructuredResultV2> {
+async function reportResponse(
+  deps: AdminDeps,
+  event: APIGatewayProxyEventV2,
+  actor: Person,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const query = event.queryStringParameters ?? {};
   const format = query.format ?? 'html';
   if (format === 'xlsx')
     throw new BadRequestError('format: xlsx is written by the CLI (dunghan report --format xlsx --aws --out …)');
   if (!(format in REPORT_TYPES))
     throw new BadRequestError(`format: must be one of ${Object.keys(REPORT_TYPES).join(', ')}`);
-  const request = parseReportRequest(query);
+  const request = parseReportRequest({ ...query, unit: query.unit ?? onlyUnitOf(actor) });
   if (!deps.reports) throw new Error('the api has no report index');
   const report = await produceReport(deps.reports, request, deps.clock.now());
   const body =
@@ -69,13 +99,6 @@ async function reportResponse(deps: AdminDeps, event: AdminEvent): Promise<APIGa
     body,
   };
 }
-
-/** The admin request as the HTTP API passes it, with the IAM caller (the routes require IAM authorisation). */
-export type AdminEvent = APIGatewayProxyEventV2 & {
-  requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { iam?: { userArn?: string; userId?: string } };
-  };
-};
 
 class BadRequestError extends InvalidInputError {
   override name = 'BadRequestError';
@@ -116,93 +139,236 @@ function oneDocument(event: APIGatewayProxyEventV2, what = 'a calendar'): Config
   return document;
 }
 
-function caller(event: AdminEvent): string {
-  const iam = event.requestContext?.authorizer?.iam;
-  const who = iam?.userArn ?? iam?.userId;
-  if (!who)
-    throw new BadRequestError('caller: no IAM identity on the request (the admin routes need IAM authorisation)');
-  return who;
+/** One route: the method, the path after `/admin` or `/api`, what it asks the authority, and the answer. */
+interface Route {
+  method: 'GET' | 'POST' | 'PUT';
+  path: RegExp;
+  action: Action;
+  /** The units the request is about (a dossier's, a report's unit), for the authority's scope check. */
+  units?: (deps: AdminDeps, match: RegExpExecArray, event: APIGatewayProxyEventV2) => Promise<string[] | undefined>;
+  answer: (
+    deps: AdminDeps,
+    event: APIGatewayProxyEventV2,
+    match: RegExpExecArray,
+    actor: Person,
+  ) => Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+const ok = (body: unknown) => json(200, body);
+const validated = (report: { valid: boolean }) => json(report.valid ? 200 : 400, report);
+
+/** The calendar's put: the legal basis it implements, and from when. */
+async function putCalendarRoute(deps: AdminDeps, event: APIGatewayProxyEventV2, actor: Person) {
+  const request = body(event);
+  const legalBasis = typeof request.legalBasis === 'string' ? request.legalBasis : '';
+  if (!legalBasis.trim()) throw new BadRequestError('legalBasis: must cite the decision or notice (số hiệu văn bản)');
+  const effectiveFrom = typeof request.effectiveFrom === 'string' ? request.effectiveFrom : undefined;
+  return ok(
+    await putCalendar(deps, oneDocument(event), { author: actor, legalBasis: legalBasis.trim(), effectiveFrom }),
+  );
 }
 
 /**
- * The administration endpoints (behind IAM authorisation): rules, calendars and the unit directory:
- * list / get / validate / diff / preview / put, the audit, and the supervisors' reports. Bodies are JSON; validation problems come back as 400 with
- * every problem and nothing applied.
+ * Every route of the staff API, and what each asks the authority (docs/security.md is this table with
+ * the roles): rules, calendars, units and users are administered; the audit, the configuration and the
+ * reports are read by supervisors too; a dossier and the approvals by the units' people.
  */
-export async function routeAdmin(deps: AdminDeps, event: AdminEvent): Promise<APIGatewayProxyStructuredResultV2> {
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: /^\/me$/, action: 'dossier.read', answer: async (_d, _e, _m, actor) => ok(actor) },
+  { method: 'GET', path: /^\/audit$/, action: 'audit.read', answer: async (deps) => ok(await listAudit(deps)) },
+  {
+    method: 'GET',
+    path: /^\/reports$/,
+    action: 'report.read',
+    units: async (_d, _m, event) =>
+      event.queryStringParameters?.unit ? [event.queryStringParameters.unit] : undefined,
+    answer: (deps, event, _m, actor) => reportResponse(deps, event, actor),
+  },
+  {
+    method: 'GET',
+    path: /^\/dossiers\/([^/]+)$/,
+    action: 'dossier.read',
+    answer: async (deps, _e, match, actor) => {
+      const view = deps.rules
+        ? await describeDossier(
+            { store: deps.dossiers, rules: deps.rules, clock: deps.clock },
+            match[1] as string,
+            actor,
+          )
+        : undefined;
+      // Another unit's dossier is answered exactly as one that does not exist.
+      return view ? ok(view) : json(404, { error: 'not found' });
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/approvals$/,
+    action: 'approvals.list',
+    answer: async (deps, _e, _m, actor) =>
+      ok(await listAwaitingApproval(deps.openDossiers, actor, await unitBook(deps))),
+  },
+  { method: 'GET', path: /^\/rules$/, action: 'config.read', answer: async (deps) => ok(await listRules(deps)) },
+  {
+    method: 'PUT',
+    path: /^\/rules$/,
+    action: 'config.write',
+    answer: async (deps, e, _m, actor) => ok(await putRules(deps, documents(e), actor)),
+  },
+  {
+    method: 'POST',
+    path: /^\/rules\/validate$/,
+    action: 'config.read',
+    answer: async (deps, e) => validated(await validateRules(deps, documents(e))),
+  },
+  {
+    method: 'POST',
+    path: /^\/rules\/diff$/,
+    action: 'config.read',
+    answer: async (deps, e) => ok(await diffRuleFiles(deps, documents(e))),
+  },
+  {
+    method: 'POST',
+    path: /^\/rules\/preview$/,
+    action: 'config.write',
+    answer: async (deps, e) => ok(await previewRules(deps, documents(e))),
+  },
+  {
+    method: 'GET',
+    path: /^\/rules\/([^/]+)$/,
+    action: 'config.read',
+    answer: async (deps, _e, m) => ok(await getRule(deps, m[1] as string)),
+  },
+  {
+    method: 'GET',
+    path: /^\/calendars$/,
+    action: 'config.read',
+    answer: async (deps) => ok(await listCalendars(deps)),
+  },
+  {
+    method: 'PUT',
+    path: /^\/calendars$/,
+    action: 'config.write',
+    answer: (deps, e, _m, actor) => putCalendarRoute(deps, e, actor),
+  },
+  {
+    method: 'POST',
+    path: /^\/calendars\/validate$/,
+    action: 'config.read',
+    answer: async (deps, e) => validated(await validateCalendar(deps, oneDocument(e))),
+  },
+  {
+    method: 'POST',
+    path: /^\/calendars\/diff$/,
+    action: 'config.read',
+    answer: async (deps, e) => ok(await diffCalendarFile(deps, oneDocument(e))),
+  },
+  {
+    method: 'POST',
+    path: /^\/calendars\/preview$/,
+    action: 'config.write',
+    answer: async (deps, e) => ok(await previewCalendar(deps, oneDocument(e))),
+  },
+  {
+    method: 'GET',
+    path: /^\/calendars\/([^/]+)$/,
+    action: 'config.read',
+    answer: async (deps, _e, m) => ok(await getCalendar(deps, m[1] as string)),
+  },
+  { method: 'GET', path: /^\/units$/, action: 'config.read', answer: async (deps) => ok(await listUnits(deps)) },
+  {
+    method: 'PUT',
+    path: /^\/units$/,
+    action: 'config.write',
+    answer: async (deps, e, _m, actor) => ok(await putUnits(deps, oneDocument(e, 'a unit directory'), actor)),
+  },
+  {
+    method: 'POST',
+    path: /^\/units\/validate$/,
+    action: 'config.read',
+    answer: async (deps, e) => validated(await validateUnits(deps, oneDocument(e, 'a unit directory'))),
+  },
+  {
+    method: 'POST',
+    path: /^\/units\/diff$/,
+    action: 'config.read',
+    answer: async (deps, e) => ok(await diffUnits(deps, oneDocument(e, 'a unit directory'))),
+  },
+  {
+    method: 'POST',
+    path: /^\/units\/preview$/,
+    action: 'config.write',
+    answer: async (deps, e) => ok(await previewUnits(deps, oneDocument(e, 'a unit directory'))),
+  },
+  {
+    method: 'GET',
+    path: /^\/units\/([^/]+)$/,
+    action: 'config.read',
+    answer: async (deps, _e, m) => ok(await getUnit(deps, m[1] as string)),
+  },
+  { method: 'GET', path: /^\/users$/, action: 'users.manage', answer: async (deps) => ok(await listUsers(deps)) },
+  {
+    method: 'PUT',
+    path: /^\/users$/,
+    action: 'users.manage',
+    answer: async (deps, e, _m, actor) => ok(await putUsers(deps, oneDocument(e, 'a user directory'), actor)),
+  },
+  {
+    method: 'POST',
+    path: /^\/users\/validate$/,
+    action: 'users.manage',
+    answer: async (deps, e) => validated(await validateUsers(deps, oneDocument(e, 'a user directory'))),
+  },
+  {
+    method: 'POST',
+    path: /^\/users\/diff$/,
+    action: 'users.manage',
+    answer: async (deps, e) => ok(await diffUsers(deps, oneDocument(e, 'a user directory'))),
+  },
+  {
+    method: 'GET',
+    path: /^\/users\/([^/]+)$/,
+    action: 'users.manage',
+    answer: async (deps, _e, m) => ok(await getUser(deps, m[1] as string)),
+  },
+];
+
+async function unitBook(deps: AdminDeps): Promise<UnitBook> {
+  return new UnitBook((await deps.config.getUnitDirectoryVersion())?.directory ?? EMPTY_DIRECTORY);
+}
+
+/**
+ * The staff API under `/admin/…` (administrators' pool on AWS) and `/api/…` (staff pool): every request
+ * signed in with a bearer token, verified by the one verifier, and every route asks the one authority
+ * module. Bodies are JSON; validation problems come back as 400 with every problem and nothing applied;
+ * 401 without a valid token, 403 when the role does not allow it, 404 for what is out of scope.
+ */
+export async function routeAdmin(
+  deps: AdminDeps,
+  event: APIGatewayProxyEventV2,
+  verifier: TokenVerifier,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const method = event.requestContext?.http?.method ?? 'GET';
-  const path = (event.rawPath ?? '').replace(/\/+$/, '');
-  let parts: string[];
+  const rawPath = (event.rawPath ?? '').replace(/\/+$/, '');
+  const prefix = /^\/(admin|api)(?=\/|$)/.exec(rawPath);
+  let path: string;
   try {
-    parts = path.split('/').slice(2).map(decodeURIComponent);
+    path = decodeURIComponent(prefix ? rawPath.slice(prefix[0].length) : rawPath);
   } catch {
     return json(400, { error: 'path: malformed percent-encoding' });
   }
-  const [kind, action] = parts;
-  // The HTTP API authorises these routes with IAM; a request that reaches here without an IAM caller
-  // (a misconfigured route, a direct invocation) is refused, whatever it asks.
-  const iam = event.requestContext?.authorizer?.iam;
-  if (!iam?.userArn && !iam?.userId)
-    return json(403, { error: 'caller: no IAM identity on the request (the admin routes need IAM authorisation)' });
   try {
-    if (kind === 'audit' && parts.length === 1 && method === 'GET') return json(200, await listAudit(deps));
-    if (kind === 'reports' && parts.length === 1 && method === 'GET') return await reportResponse(deps, event);
-    if (kind === 'rules') {
-      if (parts.length === 1 && method === 'GET') return json(200, await listRules(deps));
-      if (parts.length === 1 && method === 'PUT')
-        return json(200, await putRules(deps, documents(event), caller(event)));
-      if (parts.length === 2 && method === 'POST' && action === 'validate') {
-        const report = await validateRules(deps, documents(event));
-        return json(report.valid ? 200 : 400, report);
-      }
-      if (parts.length === 2 && method === 'POST' && action === 'diff')
-        return json(200, await diffRuleFiles(deps, documents(event)));
-      if (parts.length === 2 && method === 'POST' && action === 'preview')
-        return json(200, await previewRules(deps, documents(event)));
-      if (parts.length === 2 && method === 'GET' && action) return json(200, await getRule(deps, action));
+    const actor = await bearerPerson(event, verifier);
+    if (!actor) throw new UnauthenticatedError('authorization: sign in and send the token (Authorization: Bearer …)');
+    for (const route of ROUTES) {
+      const match = route.method === method ? route.path.exec(path) : null;
+      if (!match) continue;
+      const units = await unitBook(deps);
+      const target = route.units ? await route.units(deps, match, event) : undefined;
+      // Dossier reads are decided against the dossier's own units, inside describeDossier (concealed there).
+      if (route.path.source !== '^\\/dossiers\\/([^/]+)$') authorize(actor, route.action, { units: target }, units);
+      return await route.answer(deps, event, match, actor);
     }
-    if (kind === 'calendars') {
-      if (parts.length === 1 && method === 'GET') return json(200, await listCalendars(deps));
-      if (parts.length === 1 && method === 'PUT') {
-        const request = body(event);
-        const legalBasis = typeof request.legalBasis === 'string' ? request.legalBasis : '';
-        if (!legalBasis.trim())
-          throw new BadRequestError('legalBasis: must cite the decision or notice (số hiệu văn bản)');
-        const effectiveFrom = typeof request.effectiveFrom === 'string' ? request.effectiveFrom : undefined;
-        return json(
-          200,
-          await putCalendar(deps, oneDocument(event), {
-            author: caller(event),
-            legalBasis: legalBasis.trim(),
-            effectiveFrom,
-          }),
-        );
-      }
-      if (parts.length === 2 && method === 'POST' && action === 'validate') {
-        const report = await validateCalendar(deps, oneDocument(event));
-        return json(report.valid ? 200 : 400, report);
-      }
-      if (parts.length === 2 && method === 'POST' && action === 'diff')
-        return json(200, await diffCalendarFile(deps, oneDocument(event)));
-      if (parts.length === 2 && method === 'POST' && action === 'preview')
-        return json(200, await previewCalendar(deps, oneDocument(event)));
-      if (parts.length === 2 && method === 'GET' && action) return json(200, await getCalendar(deps, action));
-    }
-    if (kind === 'units') {
-      if (parts.length === 1 && method === 'GET') return json(200, await listUnits(deps));
-      if (parts.length === 1 && method === 'PUT')
-        return json(200, await putUnits(deps, oneDocument(event, 'a unit directory'), caller(event)));
-      if (parts.length === 2 && method === 'POST' && action === 'validate') {
-        const report = await validateUnits(deps, oneDocument(event, 'a unit directory'));
-        return json(report.valid ? 200 : 400, report);
-      }
-      if (parts.length === 2 && method === 'POST' && action === 'diff')
-        return json(200, await diffUnits(deps, oneDocument(event, 'a unit directory')));
-      if (parts.length === 2 && method === 'POST' && action === 'preview')
-        return json(200, await previewUnits(deps, oneDocument(event, 'a unit directory')));
-      if (parts.length === 2 && method === 'GET' && action) return json(200, await getUnit(deps, action));
-    }
-    return json(404, { error: `no admin route ${method} ${path}` });
+    return json(404, { error: `no route ${method} ${rawPath}` });
   } catch (error) {
     if (error instanceof InvalidConfigChangeError) return json(400, { valid: false, problems: error.problems });
     const status = statusFor(error);

@@ -1,6 +1,12 @@
+import { readWebClient } from '../../shared/adapters/identity.ts';
+import { openIdRelyingParty, type WebClientSettings } from '../../shared/adapters/openid-relying-party.ts';
 import type { Platform } from '../../shared/adapters/platform.ts';
+import { createTokenVerifier } from '../../shared/adapters/token-verifier.ts';
+import { ConfigError } from '../../shared/settings/env.ts';
+import { IDENTITY_ENV, type IssuerSettings, readIdentityIssuers } from '../../shared/settings/identity-env.ts';
 import type { ApprovalDeps } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import type { WebAuthDeps } from '../../shared/use-cases/web-session.ts';
 
 /** The approval page's composition root (public, signed links; announces an approval on the bus). */
 export function approvalDeps(platform: Platform, linkSecret: string): ApprovalDeps {
@@ -17,4 +23,25 @@ export function approvalDeps(platform: Platform, linkSecret: string): ApprovalDe
 export function deskApprovalDeps(platform: Platform): Omit<ApprovalDeps, 'linkSecret'> {
   const { linkSecret: _none, ...deps } = approvalDeps(platform, '');
   return deps;
+}
+
+/** The pages' sign-in: sessions in the table, the web client at its issuer, the one verifier (ADR 0023). */
+export function webAuth(
+  platform: Platform,
+  issuers: readonly IssuerSettings[],
+  client: WebClientSettings,
+): WebAuthDeps {
+  return {
+    sessions: platform.table.sessions,
+    relyingParty: openIdRelyingParty(client),
+    verifier: createTokenVerifier(issuers),
+    now: Date.now,
+  };
+}
+
+export async function webAuthFromEnvironment(platform: Platform): Promise<WebAuthDeps> {
+  const client = await readWebClient();
+  if (!client)
+    throw new ConfigError(`invalid configuration: ${IDENTITY_ENV.webClient}: must name the pages' sign-in client`);
+  return webAuth(platform, readIdentityIssuers(), client);
 }

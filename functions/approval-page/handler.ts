@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
+import { basePathOf, cookieOf, redirect } from '../../shared/adapters/http-identity.ts';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
@@ -9,6 +10,7 @@ import { acceptRestApiEvents } from '../../shared/adapters/rest-api-events.ts';
 import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
 import { readApiConfig } from '../../shared/settings/detector-env.ts';
+import { kindOf } from '../../shared/support/errors.ts';
 import {
   type ApprovalDeps,
   approveThroughLink,
@@ -16,8 +18,26 @@ import {
   viewApproval,
   whomToAsk,
 } from '../../shared/use-cases/approve-through-link.ts';
-import { approvalDeps } from './deps.ts';
-import { alreadyApprovedPage, approvalFormPage, approvedPage, refusalPage } from './page.ts';
+import {
+  beginSignIn,
+  CsrfError,
+  checkCsrf,
+  completeSignIn,
+  resumeSession,
+  SESSION_COOKIE,
+  SIGNIN_COOKIE,
+  signOut,
+  type WebAuthDeps,
+} from '../../shared/use-cases/web-session.ts';
+import { approvalDeps, webAuthFromEnvironment } from './deps.ts';
+import {
+  alreadyApprovedPage,
+  approvalFormPage,
+  approvedPage,
+  refusalPage,
+  type SignedInBar,
+  signedOutPage,
+} from './page.ts';
 
 const LINK_REFUSALS: Record<InvalidLinkError['problem'], [number, string]> = {
   malformed: [400, 'Đường dẫn không hợp lệ. Vui lòng dùng đúng đường dẫn trong thư của hệ thống.'],
@@ -41,36 +61,98 @@ const FORM_ERRORS: Record<ApprovalRefusedError['code'], string> = {
   already_past: 'Ngày hẹn mới đã qua: hãy chọn một ngày làm việc từ hôm nay trở đi.',
 };
 
+/** The person signed in on the pages, and their session's CSRF token; undefined when nobody is. */
+function sessionPerson(event: APIGatewayProxyEventV2, web: WebAuthDeps) {
+  return resumeSession(web, cookieOf(event, SESSION_COOKIE));
+}
+
+const NOT_FOUND = () => htmlResponse(404, refusalPage('Không tìm thấy hồ sơ', 'Hồ sơ không tồn tại.'));
+
+/** The sign-in pages (`/auth/…`): start, the issuer's callback, sign-out, signed out. */
+async function authRoute(web: WebAuthDeps, event: APIGatewayProxyEventV2, base: string) {
+  const method = event.requestContext?.http?.method ?? 'GET';
+  const action = (event.rawPath ?? '').slice('/auth/'.length);
+  try {
+    if (action === 'login' && method === 'GET') {
+      const next = event.queryStringParameters?.next;
+      const started = await beginSignIn(web, next?.startsWith(base) ? next.slice(base.length) || '/' : next);
+      return redirect(started.location, started.cookies);
+    }
+    if (action === 'callback' && method === 'GET') {
+      const url = new URL(`https://pages${event.rawPath}?${event.rawQueryString ?? ''}`);
+      const done = await completeSignIn(web, url, cookieOf(event, SIGNIN_COOKIE));
+      logger.info('signed in');
+      return redirect(`${base}${done.location}`, done.cookies);
+    }
+    if (action === 'logout' && method === 'POST') {
+      const done = await signOut(web, cookieOf(event, SESSION_COOKIE), formFields(event).get('csrf'));
+      return redirect(done.location, done.cookies, 303);
+    }
+    if (action === 'signed-out' && method === 'GET') return htmlResponse(200, signedOutPage(base));
+  } catch (error) {
+    const kind = kindOf(error);
+    if (kind === 'unauthenticated' || kind === 'refused' || kind === 'unavailable') {
+      logger.warn('sign-in refused', { reason: (error as Error).name });
+      return htmlResponse(
+        kind === 'unavailable' ? 503 : 401,
+        refusalPage(
+          'Đăng nhập không thành công',
+          kind === 'unavailable'
+            ? 'Máy chủ đăng nhập tạm thời không trả lời. Vui lòng thử lại sau ít phút.'
+            : 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng mở lại đường dẫn và đăng nhập lại.',
+        ),
+      );
+    }
+    throw error;
+  }
+  return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
+}
+
 /**
- * The approval page, public behind its signed links: GET shows the draft and the form, POST approves,
- * once. Its own function (ADR 0014): it reads the link secret and the dossiers, and nothing else.
+ * The staff pages: the sign-in (`/auth/…`) and the approval page (`/approve/{id}`, behind its signed
+ * link and the head's session: GET shows the draft and the form, POST approves, once). Its own function
+ * (ADR 0014): it reads the link secret, the dossiers and the sessions, and nothing else.
  */
-export function createApprovalPageHandler(deps: ApprovalDeps) {
+export function createApprovalPageHandler(deps: ApprovalDeps, web: WebAuthDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(acceptRestApiEvents())
     .handler(async (event) => {
+      const base = basePathOf(event);
+      if ((event.rawPath ?? '').startsWith('/auth/')) return authRoute(web, event, base);
       const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
       if (!match?.[1]) return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const dossierId = safeDecode(match[1])?.slice(0, 120);
       if (dossierId === undefined) return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const method = event.requestContext?.http?.method ?? 'GET';
       logger.appendKeys({ dossierId });
-      const token =
-        method === 'POST' ? (formFields(event).get('token') ?? '') : (event.queryStringParameters?.token ?? '');
+      const form = method === 'POST' ? formFields(event) : undefined;
+      const token = form ? (form.get('token') ?? '') : (event.queryStringParameters?.token ?? '');
       try {
+        const session = await sessionPerson(event, web);
+        if (!session) {
+          if (method !== 'GET')
+            return htmlResponse(
+              401,
+              refusalPage('Cần đăng nhập', 'Phiên đăng nhập đã hết. Vui lòng mở lại đường dẫn trong thư và đăng nhập.'),
+            );
+          // The link stays the way back; the session decides who may use it.
+          const here = `${base}${event.rawPath}?${new URLSearchParams({ token }).toString()}`;
+          return redirect(`${base}/auth/login?${new URLSearchParams({ next: here }).toString()}`);
+        }
+        const bar: SignedInBar = { name: session.person.name, csrf: session.csrf, base };
         if (method === 'GET') {
-          const view = await viewApproval(deps, dossierId, token);
-          return htmlResponse(200, view.approval ? alreadyApprovedPage(view) : approvalFormPage(view, token));
+          const view = await viewApproval(deps, dossierId, token, session.person);
+          return htmlResponse(200, view.approval ? alreadyApprovedPage(view) : approvalFormPage(view, token, bar));
         }
         if (method !== 'POST') return htmlResponse(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
-        const body = formFields(event);
+        checkCsrf(session.csrf, form?.get('csrf'));
         const approved = await approveThroughLink(deps, {
           dossierId,
           token,
-          reason: body.get('reason') ?? '',
-          newReturnDate: body.get('newReturnDate') ?? '',
-          approvedBy: (body.get('approvedBy') ?? '').slice(0, 200),
+          reason: form?.get('reason') ?? '',
+          newReturnDate: form?.get('newReturnDate') ?? '',
+          actor: session.person,
         });
         logger.info('apology approved', { extendedDueAt: approved.extendedDueAt });
         return htmlResponse(
@@ -78,41 +160,63 @@ export function createApprovalPageHandler(deps: ApprovalDeps) {
           approvedPage(dossierId, approved.extendedDueAt ?? '', approved.apology.channel ?? 'desk'),
         );
       } catch (error) {
-        if (error instanceof InvalidLinkError) {
-          logger.warn('approval link refused', { problem: error.problem });
-          const [status, message] = LINK_REFUSALS[error.problem];
-          // An expired link is authentic: it may name whom to ask (the desk that received the dossier).
-          const contact =
-            error.problem === 'expired' ? await whomToAsk(deps, dossierId).catch(() => undefined) : undefined;
-          const ask = contact
-            ? ` Nếu cần duyệt ngay, đề nghị liên hệ ${contact.officialName}, bộ phận một cửa ${contact.unitName} (nơi tiếp nhận hồ sơ ${dossierId}), để duyệt trực tiếp trên hệ thống.`
-            : '';
-          return htmlResponse(status, refusalPage('Không thể mở trang duyệt', `${message}${ask}`));
-        }
-        if (error instanceof DossierNotFoundError)
-          return htmlResponse(404, refusalPage('Không tìm thấy hồ sơ', 'Hồ sơ không tồn tại.'));
-        if (error instanceof ApprovalRefusedError) {
-          if (error.field === 'dossier') {
-            const message =
-              error.code === 'already_reappointed'
-                ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
-                : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.';
-            return htmlResponse(409, refusalPage('Không thể duyệt', message));
-          }
-          const view = await viewApproval(deps, dossierId, token);
-          const submitted = formFields(event);
-          return htmlResponse(
-            400,
-            approvalFormPage(view, token, FORM_ERRORS[error.code], {
-              reason: submitted.get('reason') ?? '',
-              newReturnDate: submitted.get('newReturnDate') ?? '',
-              approvedBy: submitted.get('approvedBy') ?? '',
-            }),
-          );
-        }
-        throw error;
+        return refusal(deps, web, event, error, { dossierId, token, base });
       }
     });
+}
+
+async function refusal(
+  deps: ApprovalDeps,
+  web: WebAuthDeps,
+  event: APIGatewayProxyEventV2,
+  error: unknown,
+  context: { dossierId: string; token: string; base: string },
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const { dossierId, token, base } = context;
+  if (error instanceof InvalidLinkError) {
+    logger.warn('approval link refused', { problem: error.problem });
+    const [status, message] = LINK_REFUSALS[error.problem];
+    // An expired link is authentic: it may name whom to ask (the desk that received the dossier).
+    const contact = error.problem === 'expired' ? await whomToAsk(deps, dossierId).catch(() => undefined) : undefined;
+    const ask = contact
+      ? ` Nếu cần duyệt ngay, đề nghị liên hệ ${contact.officialName}, bộ phận một cửa ${contact.unitName} (nơi tiếp nhận hồ sơ ${dossierId}), để duyệt trực tiếp trên hệ thống.`
+      : '';
+    return htmlResponse(status, refusalPage('Không thể mở trang duyệt', `${message}${ask}`));
+  }
+  if (error instanceof DossierNotFoundError) return NOT_FOUND();
+  if (error instanceof CsrfError)
+    return htmlResponse(403, refusalPage('Không thể duyệt', 'Biểu mẫu đã cũ. Vui lòng tải lại trang và duyệt lại.'));
+  if (kindOf(error) === 'refused') {
+    logger.warn('approval refused', { reason: (error as Error).name });
+    return htmlResponse(
+      403,
+      refusalPage(
+        'Không có quyền duyệt',
+        'Đường dẫn này được gửi cho lãnh đạo khác của đơn vị ban hành phiếu. Chỉ người nhận đường dẫn mới duyệt được.',
+      ),
+    );
+  }
+  if (error instanceof ApprovalRefusedError) {
+    if (error.field === 'dossier') {
+      const message =
+        error.code === 'already_reappointed'
+          ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
+          : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.';
+      return htmlResponse(409, refusalPage('Không thể duyệt', message));
+    }
+    const session = await sessionPerson(event, web);
+    if (!session) return NOT_FOUND();
+    const view = await viewApproval(deps, dossierId, token, session.person);
+    const submitted = formFields(event);
+    return htmlResponse(
+      400,
+      approvalFormPage(view, token, { name: session.person.name, csrf: session.csrf, base }, FORM_ERRORS[error.code], {
+        reason: submitted.get('reason') ?? '',
+        newReturnDate: submitted.get('newReturnDate') ?? '',
+      }),
+    );
+  }
+  throw error;
 }
 
 let wired: Promise<ReturnType<typeof createApprovalPageHandler>> | undefined;
@@ -122,8 +226,12 @@ export const handler = async (
   event: APIGatewayProxyEventV2,
   context: Parameters<ReturnType<typeof createApprovalPageHandler>>[1],
 ) => {
-  wired ??= readLinkSecret().then((secret) =>
-    createApprovalPageHandler(approvalDeps(platformFromEnvironment(readApiConfig()), secret)),
-  );
+  wired ??= (async () => {
+    const platform = platformFromEnvironment(readApiConfig());
+    return createApprovalPageHandler(
+      approvalDeps(platform, await readLinkSecret()),
+      await webAuthFromEnvironment(platform),
+    );
+  })();
   return (await wired)(event, context);
 };

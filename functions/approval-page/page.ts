@@ -8,30 +8,53 @@ import type { ApprovalView } from '../../shared/use-cases/approve-through-link.t
 export function approvalFormPage(
   view: ApprovalView,
   token: string,
+  signedIn: SignedInBar,
   error?: string,
-  values: { reason?: string; newReturnDate?: string; approvedBy?: string } = {},
+  values: { reason?: string; newReturnDate?: string } = {},
 ): string {
   const { record } = view;
   const iso = view.originalDueAt;
   const due = `${iso.slice(11, 16)} ngày ${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
   return page(
     'Duyệt phiếu xin lỗi',
-    `<h1>Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả</h1>
+    `${signedInBar(signedIn)}<h1>Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả</h1>
 <div class="card"><p>Hồ sơ <b>${e(record.state.dossierId)}</b> — ${e(record.state.received?.procedure.name ?? '')}</p>
 <p>Hạn trả kết quả theo quy định: <b>${e(due)}</b>. Theo quy định chỉ được hẹn lại <b>một lần</b>; ngày hẹn mới phải sau hạn này.</p></div>
 ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
 <form class="card" method="post" action="">
 <input type="hidden" name="token" value="${e(token)}">
+<input type="hidden" name="csrf" value="${e(signedIn.csrf)}">
 <label for="reason">Lý do chậm trễ (ghi trong phiếu)</label>
 <textarea id="reason" name="reason" required minlength="5" maxlength="2000">${e(values.reason ?? record.apology.reason ?? '')}</textarea>
 <label for="newReturnDate">Ngày hẹn trả kết quả mới</label>
 <input id="newReturnDate" name="newReturnDate" type="text" inputmode="numeric" placeholder="dd/mm/yyyy" pattern="\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{2}-\\d{2}" title="ngày/tháng/năm, ví dụ 22/03/2024" required value="${e(values.newReturnDate ?? vnDate(view.proposedReturnDate))}">
-<label for="approvedBy">Người duyệt (họ tên, chức vụ)</label>
-<input id="approvedBy" name="approvedBy" required maxlength="200" value="${e(values.approvedBy ?? record.state.received?.head?.name ?? '')}">
+<p class="note">Người duyệt: <b>${e(signedIn.name)}</b> (đã đăng nhập).</p>
 <button type="submit">Duyệt và gửi phiếu xin lỗi cho công dân</button>
 <p class="note">Phiếu được gửi ngay khi duyệt: cho công dân qua email nếu có; nếu không, bộ phận một cửa nhận bản in qua email để trao hoặc gửi bưu điện.</p>
 </form>
 <div class="card letter"><p class="note">Bản dự thảo phiếu (phần tô vàng sẽ được thay bằng nội dung ở trên):</p>${renderLetterHtml(view.letter)}</div>`,
+  );
+}
+
+/** Who is signed in, and the form that signs them out (CSRF-protected like every state-changing form). */
+export interface SignedInBar {
+  name: string;
+  csrf: string;
+  /** The pages' base path (a REST API's stage). */
+  base: string;
+}
+
+function signedInBar(bar: SignedInBar): string {
+  return `<form class="note" method="post" action="${e(bar.base)}/auth/logout" style="text-align:right">Đăng nhập: <b>${e(bar.name)}</b>
+<input type="hidden" name="csrf" value="${e(bar.csrf)}"><button type="submit" style="width:auto;margin:0 0 0 8px;padding:6px 12px">Đăng xuất</button></form>`;
+}
+
+/** After signing out. */
+export function signedOutPage(base: string): string {
+  return page(
+    'Đã đăng xuất',
+    `<div class="card ok"><h1>Đã đăng xuất</h1><p>Phiên làm việc đã kết thúc trên thiết bị này.</p>
+<p><a href="${e(base)}/auth/login">Đăng nhập lại</a></p></div>`,
   );
 }
 

@@ -9,6 +9,7 @@ import { DynamoDossierStore } from './dynamo-dossier-store.ts';
 import { DynamoDueIndex } from './dynamo-due-index.ts';
 import { DynamoQuarantineStore } from './dynamo-quarantine-store.ts';
 import { DynamoReportIndex } from './dynamo-report-index.ts';
+import { DynamoSessionStore } from './dynamo-session-store.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 
 /**
@@ -37,6 +38,8 @@ export interface TableAdapters {
   config: DynamoConfigStore;
   deadLetters: DynamoDeadLetterStore;
   attempts: DynamoAttemptLimiter;
+  /** Web sessions and pending sign-ins (ADR 0023). */
+  sessions: DynamoSessionStore;
 }
 
 export function createPlatform(input: {
@@ -65,6 +68,8 @@ export function createPlatform(input: {
       config: new DynamoConfigStore(documents, tableName),
       deadLetters: new DynamoDeadLetterStore(documents, tableName),
       attempts: new DynamoAttemptLimiter(documents, tableName),
+      // Session expiry is wall-clock time, even when the dossiers' clock is simulated (npm start).
+      sessions: new DynamoSessionStore(documents, tableName),
     },
     publisher: new EventBridgePublisher(clients.eventBridge, input.busName),
   };

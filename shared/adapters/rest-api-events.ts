@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /**
  * Lets a page written for the HTTP API (payload 2.0) also answer through a REST API (payload 1.0): the
@@ -7,11 +7,22 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
  * is rewritten into the 2.0 shape the handler reads (path, method, source address, headers, query,
  * body); the 2.0 structured answer is already a valid 1.0 answer.
  */
-export function acceptRestApiEvents(): MiddlewareObj<APIGatewayProxyEventV2> {
+export function acceptRestApiEvents(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
+    // A 2.0 answer's `cookies` are Set-Cookie headers in 1.0 (`multiValueHeaders`): the pages' sessions.
+    after: (request) => {
+      if (!(request.internal as Record<string, unknown>).restApi) return;
+      const response = request.response as APIGatewayProxyStructuredResultV2 & {
+        multiValueHeaders?: Record<string, string[]>;
+      };
+      if (!response?.cookies) return;
+      response.multiValueHeaders = { ...response.multiValueHeaders, 'Set-Cookie': response.cookies };
+      delete response.cookies;
+    },
     before: (request) => {
       const event = request.event as unknown as APIGatewayProxyEvent | APIGatewayProxyEventV2;
       if ('rawPath' in event || !('httpMethod' in event)) return;
+      (request.internal as Record<string, unknown>).restApi = true;
       const v1 = event as APIGatewayProxyEvent;
       const query = Object.fromEntries(
         Object.entries(v1.queryStringParameters ?? {}).map(([k, v]): [string, string] => [k, v ?? '']),

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { type Grant, type Person, parseGrant } from '../domain/authority/actors.ts';
+import type { TokenVerifier } from '../ports/token-verifier.ts';
 import type { IssuerSettings } from '../settings/identity-env.ts';
 import { UnauthenticatedError } from '../support/errors.ts';
 
@@ -12,11 +13,6 @@ import { UnauthenticatedError } from '../support/errors.ts';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const CLOCK_TOLERANCE_S = 30;
-
-/** Verifies a bearer token into the person it names, or throws UnauthenticatedError (never saying more than why). */
-export interface TokenVerifier {
-  verify(token: string): Promise<Person>;
-}
 
 function claim(payload: JWTPayload, path: string): unknown {
   let value: unknown = payload;

@@ -1,4 +1,6 @@
 import { InvalidLinkError, verifyApprovalToken } from '../domain/approval-link.ts';
+import { type Actor, actorRecord } from '../domain/authority/actors.ts';
+import { authorize, inScope, scopeOf } from '../domain/authority/authority.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import {
   type ApologyChannel,
@@ -9,7 +11,8 @@ import {
 import { ApprovalRefusedError, approvalAnnouncement, approveApology } from '../domain/dossier/re-appointment.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
 import { shortDateTime } from '../domain/letters/vietnamese-format.ts';
-import { letterIssuer } from '../domain/units/routing.ts';
+import { apologyIssuerDesk, letterIssuer } from '../domain/units/routing.ts';
+import type { UnitBook } from '../domain/units/unit-directory.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -61,13 +64,44 @@ const SENT_VIA: Partial<Record<OwedNotification['kind'], ApprovalDone['sentVia']
   apology_letter_for_desk: 'desk',
 };
 
-/** Checks the link and loads what the page shows; refuses tampered, expired or foreign links. */
-export async function viewApproval(deps: ApprovalDeps, dossierId: string, token: string): Promise<ApprovalView> {
+/**
+ * May this actor sign this dossier's apology? Only a head of the unit that issues it (the directory's
+ * signer policy), and — when the link names one — only the head it was mailed to. Any other signed-in
+ * person is answered as if the dossier did not exist (ADR 0023).
+ */
+function authorizeApproval(
+  actor: Actor | undefined,
+  record: DossierRecord,
+  book: Awaited<ReturnType<RuleBook['current']>>,
+  now: number,
+  boundTo?: string | undefined,
+): void {
+  const issuer = apologyIssuerDesk(record, book.units, now);
+  authorize(
+    actor,
+    'dossier.approve',
+    { units: [issuer.unitId], boundTo },
+    book.units,
+    () => new DossierNotFoundError(`no dossier ${record.state.dossierId}`),
+  );
+}
+
+/**
+ * Checks the link and the signed-in head, and loads what the page shows; refuses tampered, expired or
+ * foreign links, and anyone but the head the link was issued to.
+ */
+export async function viewApproval(
+  deps: ApprovalDeps,
+  dossierId: string,
+  token: string,
+  actor: Actor | undefined,
+): Promise<ApprovalView> {
   const now = deps.clock.now();
-  verifyApprovalToken(deps.linkSecret, token, dossierId, now);
+  const { boundTo } = verifyApprovalToken(deps.linkSecret, token, dossierId, now);
   const { record } = await deps.store.load(dossierId);
   if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${dossierId}`);
   const book = await deps.rules.current();
+  authorizeApproval(actor, record, book, now, boundTo);
   const calendar = book.calendar(record.state.rule?.calendarId ?? 'vn-civil-service');
   const { apology } = record;
   const sent = Object.values(record.notifications)
@@ -104,10 +138,18 @@ export async function viewApproval(deps: ApprovalDeps, dossierId: string, token:
  */
 export async function approveThroughLink(
   deps: ApprovalDeps,
-  input: { dossierId: string; token: string; reason: string; newReturnDate: string; approvedBy: string },
+  input: ApprovalRequest & { token: string },
 ): Promise<DossierRecord> {
-  verifyApprovalToken(deps.linkSecret, input.token, input.dossierId, deps.clock.now());
-  return approveAtDesk(deps, input);
+  const { boundTo } = verifyApprovalToken(deps.linkSecret, input.token, input.dossierId, deps.clock.now());
+  return approve(deps, input, boundTo);
+}
+
+/** What a head asks: the dossier, the reason and the one new date; who they are comes from their sign-in. */
+export interface ApprovalRequest {
+  dossierId: string;
+  reason: string;
+  newReturnDate: string;
+  actor: Actor | undefined;
 }
 
 /**
@@ -117,13 +159,31 @@ export async function approveThroughLink(
  */
 export async function approveAtDesk(
   deps: Omit<ApprovalDeps, 'linkSecret'>,
-  input: { dossierId: string; reason: string; newReturnDate: string; approvedBy: string },
+  input: ApprovalRequest,
+): Promise<DossierRecord> {
+  return approve(deps, input, undefined);
+}
+
+async function approve(
+  deps: Omit<ApprovalDeps, 'linkSecret'>,
+  input: ApprovalRequest,
+  boundTo: string | undefined,
 ): Promise<DossierRecord> {
   const now = deps.clock.now();
   const saved = await saveWithRetry(deps.store, input.dossierId, async (record) => {
     if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${input.dossierId}`);
-    const calendar = (await deps.rules.current()).calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
-    return { save: approveApology(record, input, calendar, now), after: (stored) => stored };
+    const book = await deps.rules.current();
+    // Asked again on the record being saved: the issuing unit is the record's, whatever changed since the page.
+    authorizeApproval(input.actor, record, book, now, boundTo);
+    const calendar = book.calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
+    const approvedBy = input.actor?.kind === 'person' ? input.actor.name : '';
+    const approval = {
+      reason: input.reason,
+      newReturnDate: input.newReturnDate,
+      approvedBy,
+      ...(input.actor ? { approver: actorRecord(input.actor) } : {}),
+    };
+    return { save: approveApology(record, approval, calendar, now), after: (stored) => stored };
   });
   // Announced once stored, so the delivery function finds the approval; if the bus refuses, the
   // scheduled detector delivers the letter (the approval made it the dossier's next action).
@@ -133,9 +193,15 @@ export async function approveAtDesk(
 
 export { ApprovalRefusedError, InvalidLinkError };
 
-/** The dossiers whose drafted apology awaits approval, the oldest draft first (`dunghan approvals`). */
-export async function listAwaitingApproval(index: OpenDossierIndex) {
-  const waiting = await index.findNotClosed((d) => d.apologyDraftedAt !== undefined);
+/**
+ * The dossiers whose drafted apology awaits approval, the oldest draft first (`dunghan approvals`), of
+ * the units the actor may list them for (ADR 0023).
+ */
+export async function listAwaitingApproval(index: OpenDossierIndex, actor: Actor | undefined, units: UnitBook) {
+  const scope = scopeOf(actor, 'approvals.list');
+  const waiting = await index.findNotClosed(
+    (d) => d.apologyDraftedAt !== undefined && (scope.all || (d.unitIds ?? []).some((u) => inScope(scope, u, units))),
+  );
   return waiting
     .map((d) => ({
       dossierId: d.dossierId,

@@ -1,3 +1,5 @@
+import type { Actor } from '../domain/authority/actors.ts';
+import { decide } from '../domain/authority/authority.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
@@ -12,6 +14,11 @@ import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { RuleBook } from './rule-book.ts';
 
+/** The units a dossier belongs to: the one that received it and every unit a step passes through. */
+export function unitsOfDossier(state: DossierRecord['state']): string[] {
+  return [...new Set([...(state.received ? [state.received.agency.id] : []), ...state.steps.map((s) => s.unitId)])];
+}
+
 export interface DescribeDossierDeps {
   store: DossierStore;
   rules: RuleBook;
@@ -23,12 +30,14 @@ export interface DescribeDossierDeps {
  * (issue #15), the units it names that the directory lacks, and its history — folded again from the
  * dossier's event log, since the record keeps none (ADR 0011). Undefined when there is no such dossier.
  */
-export async function describeDossier(deps: DescribeDossierDeps, dossierId: string) {
+export async function describeDossier(deps: DescribeDossierDeps, dossierId: string, actor: Actor | undefined) {
   const { record } = await deps.store.load(dossierId);
   if (!record) return undefined;
+  const book = await deps.rules.current();
+  // A dossier outside the actor's units is answered as one that does not exist (ADR 0023).
+  if (!decide(actor, 'dossier.read', { units: unitsOfDossier(record.state) }, book.units).allowed) return undefined;
   const { state } = record;
   const log = await deps.store.listEvents(dossierId);
-  const book = await deps.rules.current();
   const history = foldDossier(
     dossierId,
     log.map((e) => e.event),
@@ -76,10 +85,15 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
 }
 
 /** The dossier's process-control slip at the clock's now (issue #15); undefined when there is no such dossier. */
-export async function dossierSlip(deps: DescribeDossierDeps, dossierId: string): Promise<ControlSlip | undefined> {
+export async function dossierSlip(
+  deps: DescribeDossierDeps,
+  dossierId: string,
+  actor: Actor | undefined,
+): Promise<ControlSlip | undefined> {
   const { record } = await deps.store.load(dossierId);
   if (!record?.state.received) return undefined;
   const book = await deps.rules.current();
+  if (!decide(actor, 'dossier.read', { units: unitsOfDossier(record.state) }, book.units).allowed) return undefined;
   const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
   return buildControlSlip(record.state, calendar, book.units, deps.clock.now());
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_LINK_SECRET, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { signApprovalToken } from '../../shared/domain/approval-link.ts';
+import { OPERATOR } from '../support/actors.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
@@ -144,6 +145,7 @@ describe('the detector walks a dossier through every stage on a simulated clock 
     const view = await describeDossier(
       { store: runtime.store, rules: new RuleBook(runtime.config, clock, 0), clock },
       id,
+      OPERATOR,
     );
     expect(view?.history.filter((h) => h.kind.startsWith('apology_'))).toEqual([
       {

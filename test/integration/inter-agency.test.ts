@@ -3,6 +3,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { renderMarkdown } from '../../shared/domain/reports/render-report.ts';
 import { reportTables } from '../../shared/domain/reports/report-tables.ts';
+import { OPERATOR } from '../support/actors.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
@@ -182,6 +183,7 @@ describe('inter-agency dossiers: the unit holding the dossier is warned, the uni
     const view = await describeDossier(
       { store: runtime.store, rules: new RuleBook(runtime.config, clock, 0), clock },
       BOTH_LATE,
+      OPERATOR,
     );
     expect(view?.steps.map((s) => s.result)).toEqual(['late', 'late']);
     expect(view?.responsibleUnit).toMatchObject({
@@ -194,11 +196,13 @@ describe('inter-agency dossiers: the unit holding the dossier is warned, the uni
     const unlisted = await describeDossier(
       { store: runtime.store, rules: new RuleBook(runtime.config, clock, 0), clock },
       UNLISTED,
+      OPERATOR,
     );
     expect(unlisted?.missingUnits).toEqual(['PTNMT-KP']);
     const onTime = await describeDossier(
       { store: runtime.store, rules: new RuleBook(runtime.config, clock, 0), clock },
       ON_TIME,
+      OPERATOR,
     );
     expect(onTime?.steps.map((s) => s.result)).toEqual(['early', undefined]);
   });

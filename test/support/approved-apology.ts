@@ -8,6 +8,7 @@ import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { signApprovalToken } from '../../shared/domain/approval-link.ts';
 import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
+import { headOf } from './actors.ts';
 import { approveThroughLink } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type DetectorDeps, runDetector } from '../../shared/use-cases/run-detector.ts';
@@ -106,7 +107,7 @@ export async function approvedApology(
       token,
       reason: 'Chờ ý kiến của cơ quan thuế',
       newReturnDate: new Date(newReturn * 86_400_000).toISOString().slice(0, 10),
-      approvedBy: 'Rơ Lan Thị Hoa',
+      actor: headOf(record?.state.received?.agency.id ?? '', 'Rơ Lan Thị Hoa'),
     },
   );
   return { citizen: record?.state.received?.applicant.email ?? '' };

@@ -28,6 +28,7 @@ import type { DossierStore } from '../../shared/ports/dossier-store.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
 import type { PhoneMessenger } from '../../shared/ports/phone-messenger.ts';
 import { mapLimit } from '../../shared/support/map-limit.ts';
+import { headOf } from './actors.ts';
 import { approveThroughLink } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { runDetector } from '../../shared/use-cases/run-detector.ts';
@@ -374,7 +375,7 @@ export async function runScenario(options: { seed: number; scale: number; faults
                 token: signApprovalToken(LOCAL_LINK_SECRET, dossierId, now + 86_400_000),
                 reason: 'Chờ ý kiến của cơ quan phối hợp',
                 newReturnDate,
-                approvedBy: 'Lãnh đạo đơn vị',
+                actor: headOf(record.state.received?.agency.id ?? ''),
               },
             );
             stats.approvals += 1;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../shared/adapters/token-verifier.ts';
 import type { IssuerSettings } from '../../shared/settings/identity-env.ts';
 
+type KeyObjectLike = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 const ISSUER = 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_staff';
 const settings: IssuerSettings = {
   issuer: ISSUER,
@@ -11,8 +12,8 @@ const settings: IssuerSettings = {
   roles: ['official', 'head', 'supervisor'],
 };
 
-let key: CryptoKey;
-let otherKey: CryptoKey;
+let key: KeyObjectLike;
+let otherKey: KeyObjectLike;
 let jwk: JWK;
 const now = Math.floor(Date.now() / 1000);
 
@@ -23,10 +24,13 @@ beforeAll(async () => {
   otherKey = (await generateKeyPair('RS256')).privateKey;
 });
 
-const verifier = () =>
-  createTokenVerifier([settings], { keys: () => createLocalJWKSet({ keys: [jwk] }) });
+const verifier = () => createTokenVerifier([settings], { keys: () => createLocalJWKSet({ keys: [jwk] }) });
 
-async function token(claims: Record<string, unknown> = {}, signWith?: CryptoKey, header: Record<string, unknown> = {}) {
+async function token(
+  claims: Record<string, unknown> = {},
+  signWith?: KeyObjectLike,
+  header: Record<string, unknown> = {},
+) {
   return new SignJWT({
     'cognito:groups': ['head:H21.65.01', 'admin', 'someone-elses-group'],
     'cognito:username': 'bia.nh',

@@ -1,4 +1,5 @@
 import type { OutboundEvent } from '../../contracts/outbound-events.ts';
+import type { ActorRecord } from '../authority/actors.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { outsideQuietHours } from '../notices/phone-notices.ts';
 import { type DossierState, isClosed, type Violation } from './dossier-state.ts';
@@ -26,6 +27,8 @@ export interface ApologyState {
   proposedReturnAt?: string | undefined;
   approvedAt?: string | undefined;
   approvedBy?: string | undefined;
+  /** The signed-in person who approved (ADR 0023). */
+  approver?: ActorRecord | undefined;
   reason?: string | undefined;
   issuedAt?: string | undefined;
   /** How the citizen is told: by email, by phone (Zalo, else SMS), both, or a printable letter handed to the desk. */

@@ -1,6 +1,7 @@
 import type { OutboundEvent } from '../../contracts/outbound-events.ts';
 import { RefusedError } from '../../support/errors.ts';
 import { vietnamDay } from '../../support/vietnam-time.ts';
+import type { ActorRecord } from '../authority/actors.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { vietnameseMobile } from '../notices/phone-notices.ts';
 import { outEvent } from './advance-stages.ts';
@@ -40,8 +41,10 @@ export interface ApprovalInput {
   reason: string;
   /** The new return date: a local date `dd/mm/yyyy` or `YYYY-MM-DD` (the result is due at office closing that day). */
   newReturnDate: string;
-  /** Who approved: an official id or the head's name. Not personal data of the citizen. */
+  /** Who approved: the head's name. Not personal data of the citizen. */
   approvedBy: string;
+  /** The signed-in head who approved (subject, name, grants): kept with the record, so in the audit chain. */
+  approver?: ActorRecord | undefined;
 }
 
 /**
@@ -115,6 +118,7 @@ export function approveApology(
       status: 'approved',
       approvedAt: at,
       approvedBy,
+      ...(input.approver ? { approver: input.approver } : {}),
       reason,
       proposedReturnAt: calendar.formatInstant(newReturnAt),
       channel,

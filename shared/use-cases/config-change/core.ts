@@ -16,6 +16,7 @@ import type { ReportIndex } from '../../ports/report-index.ts';
 import { InvalidInputError, NotFoundError } from '../../support/errors.ts';
 import { mapLimit } from '../../support/map-limit.ts';
 import { publishOwed } from '../outbox.ts';
+import type { RuleBook } from '../rule-book.ts';
 import { saveWithRetry } from '../save-with-retry.ts';
 /*
  * Administrators' configuration changes (ADR 0008): what rules and calendar changes share — the
@@ -44,6 +45,8 @@ export interface AdminDeps {
   reports?: ReportIndex | undefined;
   /** The dossiers the detector parked (operators list and retry them). */
   quarantine?: QuarantineStore | undefined;
+  /** The configuration in force, cached (a dossier read through the staff API). */
+  rules?: RuleBook | undefined;
 }
 
 /** A rules or calendar file as read at the edge: its parsed content, or why it could not be parsed. */
