@@ -101,7 +101,23 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
   acknowledge(
     stateless.api.httpApi,
     'AwsSolutions::AwsSolutions-APIG4',
-    'The approval page is opened from an email by officials without AWS identities: every request is authorised by its signed, expiring, single-dossier HMAC link, checked in the function.',
+    "Public routes by design (docs/security.md): the old approval route (a signed link and the head's session, checked in the function) and the sync feed (each request HMAC-signed by its sending system, checked in the function). /admin and /api have Cognito authorizers.",
+  );
+  acknowledge(
+    stateless.api.webClientSecret,
+    'AwsSolutions::AwsSolutions-SMG4',
+    "The pages' sign-in client secret is the user pool client's own: it is replaced in Cognito (a new client) and pasted here, not minted by Secrets Manager rotation.",
+  );
+  acknowledge(
+    stateful.identityPools.staff,
+    'AwsSolutions::AwsSolutions-COG2',
+    "Officials, heads and supervisors may enrol TOTP (MFA optional); threat protection (Plus) asks risky sign-ins for more. Administrators sign in to their own pool, where MFA is required, and only that pool's tokens carry the admin grant.",
+  );
+  acknowledge(
+    // The singleton provider of CDK's AwsCustomResource, at the stack's top.
+    stateless.node.findChild('AWS679f53fac002430cb0da5b7982bd2287'),
+    BASIC_EXECUTION,
+    "CDK's AwsCustomResource reads the pages' client secret from Cognito once at deployment; AWSLambdaBasicExecutionRole only lets it write its logs.",
   );
   for (const id of ['AwsSolutions::AwsSolutions-APIG4', 'AwsSolutions::AwsSolutions-COG4']) {
     acknowledge(

@@ -192,13 +192,13 @@ export async function startLocalIdentityProvider(options: {
     jwks: { keys: [jwk] },
     routes: { jwks: '/.well-known/jwks.json' },
     cookies: { keys: [randomBytes(32).toString('hex')] },
+    // The grants ride with the profile, as Cognito puts `cognito:groups` in every ID token.
     claims: {
       openid: ['sub'],
-      profile: ['name', 'preferred_username'],
+      profile: ['name', 'preferred_username', 'groups'],
       email: ['email'],
-      dunghan: ['groups'],
     },
-    scopes: ['openid', 'profile', 'email', 'dunghan', 'offline_access'],
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
     // The ID token carries the person and their grants, as Cognito's does (the bearer the API verifies).
     conformIdTokenClaims: false,
     pkce: { required: () => true },

@@ -27,7 +27,7 @@ export async function passwordSignIn(issuer: string, username: string, password:
   const state = client.randomState();
   const authorize = client.buildAuthorizationUrl(config, {
     redirect_uri: LOCAL_CLI_REDIRECT,
-    scope: 'openid profile email dunghan offline_access',
+    scope: 'openid profile email offline_access',
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,

@@ -12,6 +12,8 @@ interface StoredCookie {
 
 export class ScriptedBrowser {
   private readonly jar = new Map<string, Map<string, StoredCookie>>();
+  /** The CSRF token the signed-in pages last showed (a used link's page has no form to take it from). */
+  private csrf = '';
 
   private store(url: URL, response: Response): void {
     for (const line of response.headers.getSetCookie()) {
@@ -73,6 +75,12 @@ export class ScriptedBrowser {
     });
   }
 
+  /** The CSRF token a page shows, remembered for the next form; the last one when it shows none. */
+  rememberCsrf(page: string): string {
+    this.csrf = hiddenField(page, 'csrf') ?? this.csrf;
+    return this.csrf;
+  }
+
   /**
    * Opens a page of Đúng Hạn; if it sends the browser to the local provider's sign-in form, fills it in
    * and follows back. Returns the page finally shown.
@@ -83,6 +91,21 @@ export class ScriptedBrowser {
     await opened.response.text();
     return this.submit(`${opened.url.href}/login`, { username, password });
   }
+}
+
+/**
+ * Opens an approval link as its head would, signed in, and posts the page's form with the link's token,
+ * the session's CSRF token and the given fields.
+ */
+export async function approveThroughPage(
+  browser: ScriptedBrowser,
+  link: string,
+  fields: Record<string, string>,
+): Promise<Response> {
+  const { response, url } = await browser.open(link);
+  const token = new URL(link).searchParams.get('token') ?? '';
+  const csrf = browser.rememberCsrf(await response.text());
+  return (await browser.submit(url.origin + url.pathname, { token, csrf, ...fields })).response;
 }
 
 /** The value of a hidden form field in a page (the CSRF token). */

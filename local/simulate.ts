@@ -7,8 +7,10 @@ import { formatCount } from '../shared/domain/letters/vietnamese-format.ts';
 import { mapLimit } from '../shared/support/map-limit.ts';
 import { vietnamDay } from '../shared/support/vietnam-time.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
+import { LOCAL_DEMO_PASSWORD } from './identity-provider.ts';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime.ts';
 import { generateSampleStream, random } from './sample-stream.ts';
+import { approveThroughPage, ScriptedBrowser } from './scripted-browser.ts';
 import { sentEmails } from './ses-server.ts';
 
 export interface SimulationOptions {
@@ -159,6 +161,7 @@ export async function simulate(
     },
   };
   const decide = random(options.seed ^ 0x5eed);
+  const heads = new SimulatedHeads(runtime);
   const seenMail = new Set<string>();
   let next = 0;
   const startDay = Date.parse(`${options.start}T00:00:00Z`) / 86_400_000;
@@ -210,7 +213,7 @@ export async function simulate(
       );
       const fetchedAt = Date.now() / 1000;
       result.approvals += await timed('approve', () =>
-        officialsApprove(runtime, seenMail, mailSince, stream.late, decide, options.approvalRate),
+        officialsApprove(runtime, heads, seenMail, mailSince, stream.late, decide, options.approvalRate),
       );
       mailSince = fetchedAt - 1;
       result.emails = seenMail.size;
@@ -249,6 +252,7 @@ export async function simulate(
  */
 async function officialsApprove(
   runtime: LocalRuntime,
+  heads: SimulatedHeads,
   seen: Set<string>,
   since: number,
   late: Set<string>,
@@ -275,20 +279,55 @@ async function officialsApprove(
     const { record } = await runtime.store.load(dossierId);
     const proposed = record?.apology.proposedReturnAt?.slice(0, 10);
     if (!proposed) continue;
-    const response = await fetch(`${runtime.apiUrl}${url.pathname}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        token: url.searchParams.get('token') ?? '',
-        reason: 'Hồ sơ phải chờ ý kiến của cơ quan liên quan',
-        newReturnDate: proposed,
-        approvedBy: 'Rơ Lan Thị Hoa, Phó Chủ tịch UBND huyện',
-      }).toString(),
+    // The link is bound to a head: that head opens it, signed in at the local provider (ADR 0023).
+    const browser = await heads.signedIn(boundHead(url));
+    if (!browser) continue;
+    const response = await approveThroughPage(browser, `${runtime.apiUrl}${url.pathname}${url.search}`, {
+      reason: 'Hồ sơ phải chờ ý kiến của cơ quan liên quan',
+      newReturnDate: proposed,
     });
     if (response.ok) approvals += 1;
     await response.text();
   }
   return approvals;
+}
+
+/** The e-mail of the head an approval link is bound to (the token's `h`). */
+function boundHead(url: URL): string | undefined {
+  try {
+    const [payload] = (url.searchParams.get('token') ?? '').split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { h?: unknown };
+    return typeof claims.h === 'string' ? claims.h : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The simulated heads' browsers, each signed in once on the pages as the person the directory names. */
+class SimulatedHeads {
+  private readonly browsers = new Map<string, Promise<ScriptedBrowser | undefined>>();
+  constructor(private readonly runtime: LocalRuntime) {}
+  signedIn(email: string | undefined): Promise<ScriptedBrowser | undefined> {
+    if (!email) return Promise.resolve(undefined);
+    let browser = this.browsers.get(email);
+    if (!browser) {
+      browser = (async () => {
+        const users = (await this.runtime.config.getUserDirectoryVersion())?.directory.users ?? [];
+        const user = users.find((u) => u.email.toLowerCase() === email && !u.disabled);
+        if (!user) return undefined;
+        const signedIn = new ScriptedBrowser();
+        const { response } = await signedIn.openSignedIn(
+          `${this.runtime.apiUrl}/auth/login?next=/`,
+          user.username,
+          LOCAL_DEMO_PASSWORD,
+        );
+        await response.text();
+        return signedIn;
+      })();
+      this.browsers.set(email, browser);
+    }
+    return browser;
+  }
 }
 
 async function summarise(runtime: LocalRuntime, dossiers: string[], now: number): Promise<FieldSummary[]> {

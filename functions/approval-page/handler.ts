@@ -7,7 +7,8 @@ import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { acceptRestApiEvents } from '../../shared/adapters/rest-api-events.ts';
-import { InvalidLinkError } from '../../shared/domain/approval-link.ts';
+import { InvalidLinkError, verifyApprovalToken } from '../../shared/domain/approval-link.ts';
+import { AccessDeniedError } from '../../shared/domain/authority/authority.ts';
 import { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
 import { readApiConfig } from '../../shared/settings/detector-env.ts';
 import { kindOf } from '../../shared/support/errors.ts';
@@ -129,6 +130,8 @@ export function createApprovalPageHandler(deps: ApprovalDeps, web: WebAuthDeps) 
       const form = method === 'POST' ? formFields(event) : undefined;
       const token = form ? (form.get('token') ?? '') : (event.queryStringParameters?.token ?? '');
       try {
+        // The link first: a tampered, foreign or expired link is answered as before, signed in or not.
+        verifyApprovalToken(deps.linkSecret, token, dossierId, deps.clock.now());
         const session = await sessionPerson(event, web);
         if (!session) {
           if (method !== 'GET')
@@ -186,7 +189,7 @@ async function refusal(
   if (error instanceof DossierNotFoundError) return NOT_FOUND();
   if (error instanceof CsrfError)
     return htmlResponse(403, refusalPage('Không thể duyệt', 'Biểu mẫu đã cũ. Vui lòng tải lại trang và duyệt lại.'));
-  if (kindOf(error) === 'refused') {
+  if (error instanceof AccessDeniedError) {
     logger.warn('approval refused', { reason: (error as Error).name });
     return htmlResponse(
       403,

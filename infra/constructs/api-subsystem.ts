@@ -9,15 +9,18 @@ import {
   LogGroupLogDestination as RestLogDestination,
 } from 'aws-cdk-lib/aws-apigateway';
 import { type CfnApi, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { OAuthScope, type UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import type { IssuerSettings } from '../../shared/settings/identity-env.ts';
 import { DungHanFunction } from './dunghan-function.ts';
+import type { IdentityPools } from './identity-pools.ts';
 import { alarmOnFunction, type Operations } from './operations.ts';
 
 export interface ApiSubsystemProps {
@@ -25,8 +28,25 @@ export interface ApiSubsystemProps {
   bus: IEventBus;
   linkSecret: ISecret;
   syncSecrets: ISecret;
+  /** The user pools people sign in to (ADR 0023). */
+  identity: IdentityPools;
   operations: Operations;
 }
+
+/** Where the command's public clients return after sign-in (a loopback listener of `dunghan login`). */
+export const CLI_CALLBACK = 'http://localhost:8976/callback';
+
+/** The public pages' stage: the last part of their base URL. */
+const PUBLIC_STAGE = 'p';
+
+/** Where Cognito's tokens carry the person and their grants (the groups). */
+const COGNITO_CLAIMS: IssuerSettings['claims'] = {
+  subject: 'sub',
+  name: 'name',
+  email: 'email',
+  username: 'cognito:username',
+  grants: 'cognito:groups',
+};
 
 /** Requests one client address may send the public pages in five minutes (the WAF rate-based rule). */
 export const PUBLIC_RATE_LIMIT_PER_5_MIN = 300;
@@ -49,6 +69,11 @@ export class ApiSubsystem extends Construct {
   readonly webAcl: CfnWebACL;
   /** The public pages' base URL (no trailing slash): approval links and the citizens' QR codes. */
   readonly publicBaseUrl: string;
+  /** The issuers whose tokens the functions accept: the staff pool and the administrators' pool. */
+  readonly issuers: IssuerSettings[];
+  readonly staffAuthorizer: HttpUserPoolAuthorizer;
+  readonly adminAuthorizer: HttpUserPoolAuthorizer;
+  readonly webClientSecret: Secret;
 
   constructor(scope: Construct, id: string, props: ApiSubsystemProps) {
     super(scope, id);
@@ -95,7 +120,7 @@ export class ApiSubsystem extends Construct {
       endpointTypes: [EndpointType.REGIONAL],
       cloudWatchRole: true,
       deployOptions: {
-        stageName: 'p',
+        stageName: PUBLIC_STAGE,
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
         tracingEnabled: true,
@@ -113,12 +138,18 @@ export class ApiSubsystem extends Construct {
     const approval = new LambdaIntegration(this.approvalPage.fn);
     const citizen = new LambdaIntegration(this.citizenPage.fn);
     const approve = this.publicApi.root.addResource('approve').addResource('{dossierId}');
+    // The pages' sign-in (login, the pool's callback, sign-out): the approval page's function.
+    const auth = this.publicApi.root.addResource('auth').addResource('{action}');
     const lookup = this.publicApi.root.addResource('tra-cuu');
     const lookupCode = lookup.addResource('{code}');
     for (const method of ['GET', 'POST']) {
       approve.addMethod(method, approval, {
         requestValidator: validator,
         requestParameters: { 'method.request.path.dossierId': true },
+      });
+      auth.addMethod(method, approval, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.action': true },
       });
       lookup.addMethod(method, citizen, { requestValidator: validator });
       lookupCode.addMethod(method, citizen, {
@@ -135,8 +166,78 @@ export class ApiSubsystem extends Construct {
       '.',
       Stack.of(this).urlSuffix,
       '/',
-      stage.stageName,
+      // The stage's name as written, not its token: the sign-in client names these URLs, and the stage
+      // depends (through the functions) on that client.
+      PUBLIC_STAGE,
     ]);
+    // Sign-in (ADR 0023): the pages' client of the staff pool (confidential: its secret in Secrets Manager),
+    // the command's public clients of both pools; ID tokens live 10 minutes, refreshed for up to 8 hours.
+    const { staff, admins } = props.identity;
+    const tokenLife = {
+      idTokenValidity: Duration.minutes(10),
+      accessTokenValidity: Duration.minutes(10),
+      refreshTokenValidity: Duration.hours(8),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    };
+    const scopes = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE];
+    // The clients are this stack's (they name its URLs); the pools are the stateful stack's.
+    const webClient = new UserPoolClient(this, 'PagesClient', {
+      userPool: staff,
+      generateSecret: true,
+      ...tokenLife,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes,
+        callbackUrls: [Fn.join('', [this.publicBaseUrl, '/auth/callback'])],
+        logoutUrls: [Fn.join('', [this.publicBaseUrl, '/auth/signed-out'])],
+      },
+    });
+    const cliClient = (pool: UserPool, id: string) =>
+      new UserPoolClient(this, id, {
+        userPool: pool,
+        generateSecret: false,
+        ...tokenLife,
+        oAuth: { flows: { authorizationCodeGrant: true }, scopes, callbackUrls: [CLI_CALLBACK] },
+      });
+    const staffCli = cliClient(staff, 'StaffCommandClient');
+    const adminCli = cliClient(admins, 'AdminCommandClient');
+    const region = Stack.of(this).region;
+    const issuerOf = (pool: UserPool) => `https://cognito-idp.${region}.amazonaws.com/${pool.userPoolId}`;
+    this.issuers = [
+      {
+        issuer: issuerOf(staff),
+        audience: [webClient.userPoolClientId, staffCli.userPoolClientId],
+        claims: COGNITO_CLAIMS,
+        roles: ['official', 'head', 'supervisor'],
+      },
+      {
+        issuer: issuerOf(admins),
+        audience: [adminCli.userPoolClientId],
+        claims: COGNITO_CLAIMS,
+        roles: ['admin'],
+      },
+    ];
+    const webClientSecret = new Secret(this, 'PagesClientSecret', {
+      description: "Đúng Hạn pages' sign-in client secret (staff user pool)",
+      secretStringValue: webClient.userPoolClientSecret,
+    });
+    this.approvalPage.useIdentityIssuers(this.issuers).useWebClient(
+      {
+        issuer: issuerOf(staff),
+        clientId: webClient.userPoolClientId,
+        redirectUri: Fn.join('', [this.publicBaseUrl, '/auth/callback']),
+        signedOutUri: Fn.join('', [this.publicBaseUrl, '/auth/signed-out']),
+        logoutUrl: `https://${props.identity.staffDomainPrefix}.auth.${region}.amazoncognito.com/logout`,
+      },
+      webClientSecret,
+    );
+    this.webClientSecret = webClientSecret;
+    this.staffAuthorizer = new HttpUserPoolAuthorizer('StaffPool', staff, {
+      userPoolClients: [webClient, staffCli],
+    });
+    this.adminAuthorizer = new HttpUserPoolAuthorizer('AdminPool', admins, { userPoolClients: [adminCli] });
+
     // A client address sending more than the limit in five minutes is blocked for a while; AWS's common
     // and known-bad-input rules drop malformed and hostile requests before they reach a function.
     const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
@@ -180,12 +281,21 @@ export class ApiSubsystem extends Construct {
     });
     // A recompute can owe the bus a violation event.
     this.admin.useTable(props.table).useBus(props.bus);
-    // The caller's ARN is the author in the audit.
+    // Signed-in people only (ADR 0023): administration behind the administrators' pool (MFA), the staff's
+    // reads behind the staff pool; the function verifies the token again and asks the authority module.
+    this.admin.useIdentityIssuers(this.issuers);
+    const adminIntegration = new HttpLambdaIntegration('Admin', this.admin.fn);
     this.httpApi.addRoutes({
       path: '/admin/{proxy+}',
       methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT],
-      integration: new HttpLambdaIntegration('Admin', this.admin.fn),
-      authorizer: new HttpIamAuthorizer(),
+      integration: adminIntegration,
+      authorizer: this.adminAuthorizer,
+    });
+    this.httpApi.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: adminIntegration,
+      authorizer: this.staffAuthorizer,
     });
 
     // The portal sync feed (issue #17, ADR 0017): each sending system signs its requests (HMAC, its own key

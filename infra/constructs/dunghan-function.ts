@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { WebClientSettings } from '../../shared/adapters/openid-relying-party.ts';
 import { ENV } from '../../shared/settings/env.ts';
+import { IDENTITY_ENV, type IssuerSettings } from '../../shared/settings/identity-env.ts';
 import { BUNDLE } from './bundle-settings.ts';
 
 export interface DungHanFunctionProps {
@@ -72,6 +74,23 @@ export class DungHanFunction extends Construct {
   useSyncSecrets(secret: ISecret): this {
     secret.grantRead(this.fn);
     this.fn.addEnvironment(ENV.syncSecretsArn, secret.secretArn);
+    return this;
+  }
+
+  /**
+   * Verifies the tokens of these issuers (ADR 0023): their settings as JSON in the environment (ids and
+   * URLs, no secret), read by the one verifier.
+   */
+  useIdentityIssuers(issuers: readonly IssuerSettings[]): this {
+    this.fn.addEnvironment(IDENTITY_ENV.issuers, Stack.of(this).toJsonString(issuers));
+    return this;
+  }
+
+  /** Signs people in on the pages with this client (its secret named by ARN, never its value). */
+  useWebClient(client: Omit<WebClientSettings, 'clientSecret'>, secret: ISecret): this {
+    secret.grantRead(this.fn);
+    this.fn.addEnvironment(IDENTITY_ENV.webClient, Stack.of(this).toJsonString(client));
+    this.fn.addEnvironment(IDENTITY_ENV.webClientSecretArn, secret.secretArn);
     return this;
   }
 

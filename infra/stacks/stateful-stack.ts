@@ -5,6 +5,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE_DESIGN, TABLE_INDEXES } from '../../shared/settings/table-design.ts';
+import { IdentityPools } from '../constructs/identity-pools.ts';
 
 export interface StatefulStackProps extends StackProps {
   /** The verified sender address of the emails (`noreply@…gov.vn`). */
@@ -28,6 +29,8 @@ export class StatefulStack extends Stack {
   readonly auditAnchors: Bucket;
   /** The anchor bucket's server access log (who read or tried to write an anchor). */
   readonly auditAnchorLogs: Bucket;
+  /** Who signs in: the staff's and the administrators' user pools (ADR 0023). */
+  readonly identityPools: IdentityPools;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -77,6 +80,7 @@ export class StatefulStack extends Stack {
       serverAccessLogsPrefix: 'anchors/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.identityPools = new IdentityPools(this, 'Identity');
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
     this.identity = new EmailIdentity(this, 'Sender', {
       identity: Identity.email(props.senderEmail),

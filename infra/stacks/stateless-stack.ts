@@ -61,6 +61,7 @@ export class StatelessStack extends Stack {
       bus,
       linkSecret: stateful.linkSecret,
       syncSecrets: stateful.syncSecrets,
+      identity: stateful.identityPools,
       operations,
     });
     this.detector = new DetectorSubsystem(this, 'Detector', {

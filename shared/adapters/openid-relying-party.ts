@@ -57,9 +57,13 @@ export function openIdRelyingParty(settings: WebClientSettings): RelyingParty {
         .toString();
     },
     async exchange(callbackUrl, expected) {
+      // The callback as registered, with the parameters the issuer sent (openid-client takes the
+      // redirect_uri of the token request from it).
+      const registered = new URL(settings.redirectUri);
+      registered.search = callbackUrl.search;
       try {
         return tokens(
-          await client.authorizationCodeGrant(await config(), callbackUrl, {
+          await client.authorizationCodeGrant(await config(), registered, {
             pkceCodeVerifier: expected.codeVerifier,
             expectedState: expected.state,
             expectedNonce: expected.nonce,

@@ -5,6 +5,7 @@ import { DynamoAttemptLimiter } from './dynamo-attempt-limiter.ts';
 import { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { DynamoConfigStore } from './dynamo-config-store.ts';
 import { DynamoDeadLetterStore } from './dynamo-dead-letter-store.ts';
+import { DynamoDossierOwners } from './dynamo-dossier-owners.ts';
 import { DynamoDossierStore } from './dynamo-dossier-store.ts';
 import { DynamoDueIndex } from './dynamo-due-index.ts';
 import { DynamoQuarantineStore } from './dynamo-quarantine-store.ts';
@@ -40,6 +41,8 @@ export interface TableAdapters {
   attempts: DynamoAttemptLimiter;
   /** Web sessions and pending sign-ins (ADR 0023). */
   sessions: DynamoSessionStore;
+  /** Which sending system owns each dossier of the sync feed (ADR 0023). */
+  owners: DynamoDossierOwners;
 }
 
 export function createPlatform(input: {
@@ -70,6 +73,7 @@ export function createPlatform(input: {
       attempts: new DynamoAttemptLimiter(documents, tableName),
       // Session expiry is wall-clock time, even when the dossiers' clock is simulated (npm start).
       sessions: new DynamoSessionStore(documents, tableName),
+      owners: new DynamoDossierOwners(documents, tableName),
     },
     publisher: new EventBridgePublisher(clients.eventBridge, input.busName),
   };

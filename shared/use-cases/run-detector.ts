@@ -292,11 +292,12 @@ async function send(
     {
       senderEmail: deps.config.senderEmail,
       units,
-      approvalLink: (dossierId) =>
+      approvalLink: (dossierId, boundTo) =>
         `${deps.config.approvalBaseUrl}/approve/${encodeURIComponent(dossierId)}?token=${signApprovalToken(
           deps.config.linkSecret,
           dossierId,
           now + (deps.config.linkTtlMs ?? 14 * DAY),
+          boundTo,
         )}`,
       statusPage: (dossierId) => statusPageUrl(deps.config.approvalBaseUrl, dossierId),
     },

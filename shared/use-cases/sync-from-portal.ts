@@ -1,3 +1,5 @@
+import type { Actor } from '../domain/authority/actors.ts';
+import { decide } from '../domain/authority/authority.ts';
 import {
   MAX_SYNC_ITEMS,
   mapSyncItem,
@@ -6,6 +8,7 @@ import {
   type SyncService,
 } from '../domain/sync/portal-sync.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { DossierOwners } from '../ports/dossier-owners.ts';
 import type { DeadLetterSink, InboundEvent, InboundEventSink } from '../ports/inbound-events.ts';
 import { InvalidInputError } from '../support/errors.ts';
 import type { RuleBook } from './rule-book.ts';
@@ -15,6 +18,8 @@ export interface SyncDeps {
   sink: InboundEventSink;
   deadLetters: DeadLetterSink;
   clock: Clock;
+  /** Which system owns each dossier (the first to send it); absent, every authenticated system may send any. */
+  owners?: DossierOwners | undefined;
 }
 
 /** One item the feed did not take: its dossier, a code and the reason, as the portal answers. */
@@ -54,31 +59,72 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
   const events: InboundEvent[] = [];
   const eventItem: number[] = [];
   let accepted = 0;
+  const mapped: { index: number; dossierId: string; procedureCode?: string | undefined; events: InboundEvent[] }[] = [];
   for (const [index, item] of request.data.entries()) {
     const code =
       typeof (item as { MaHoSo?: unknown })?.MaHoSo === 'string' ? (item as { MaHoSo: string }).MaHoSo : undefined;
     try {
-      const mapped = mapSyncItem(request.service, item, {
+      const one = mapSyncItem(request.service, item, {
         units: book.units,
         senderUnitId: request.madonvi,
         receivedAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       });
-      for (const event of mapped.events) {
-        events.push({ source: syncSource(system), detailType: event.type, detail: event.detail });
-        eventItem.push(index);
-      }
-      accepted += 1;
+      const received = one.events.find((e) => e.type === 'DossierReceived')?.detail as
+        | { procedure?: { code?: string } }
+        | undefined;
+      mapped.push({
+        index,
+        dossierId: one.dossierId,
+        procedureCode: received?.procedure?.code,
+        events: one.events.map((event) => ({
+          source: syncSource(system),
+          detailType: event.type,
+          detail: event.detail,
+        })),
+      });
     } catch (error) {
       if (!(error instanceof SyncItemError)) throw error;
       data.push({ index, MaHoSo: code, error_code: '01', message: error.message });
-      await deps.deadLetters.put({
-        at: receivedAt,
-        detailType: `${request.service} (${system})`,
-        dossierId: code,
-        reason: `item ${index}: ${error.message}`,
-        payload: JSON.stringify(item),
-      });
+      await keep(deps, request.service, system, receivedAt, index, code, error.message, item);
     }
+  }
+  // Each system owns the dossiers it sent first; another system's items for them are refused, unless the
+  // directory names it a participant of that procedure (ADR 0023). Claimed before anything is put.
+  const owners = deps.owners
+    ? await deps.owners.claim(
+        mapped.map((m) => ({ dossierId: m.dossierId, system, procedureCode: m.procedureCode })),
+        receivedAt,
+      )
+    : undefined;
+  const actor: Actor = { kind: 'system', id: system };
+  for (const item of mapped) {
+    const owned = owners?.get(item.dossierId);
+    const decision = decide(
+      actor,
+      'dossier.sync',
+      { owner: owned?.owner, participants: book.units.participants(owned?.procedureCode ?? item.procedureCode) },
+      book.units,
+    );
+    if (!decision.allowed) {
+      const message = `MaHoSo: the dossier was sent by another system (${owned?.owner}); only it, or a system the directory names a participant of the procedure, may update it`;
+      data.push({ index: item.index, MaHoSo: item.dossierId, error_code: '01', message });
+      await keep(
+        deps,
+        request.service,
+        system,
+        receivedAt,
+        item.index,
+        item.dossierId,
+        message,
+        request.data[item.index],
+      );
+      continue;
+    }
+    for (const event of item.events) {
+      events.push(event);
+      eventItem.push(item.index);
+    }
+    accepted += 1;
   }
   const refused = new Set((await deps.sink.put(events)).map((i) => eventItem[i] as number));
   for (const index of refused) {
@@ -99,6 +145,26 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
     events: events.length,
     data,
   };
+}
+
+/** An item not taken, kept as a dead letter with the reason (never dropped). */
+async function keep(
+  deps: SyncDeps,
+  service: SyncService,
+  system: string,
+  at: string,
+  index: number,
+  dossierId: string | undefined,
+  reason: string,
+  item: unknown,
+): Promise<void> {
+  await deps.deadLetters.put({
+    at,
+    detailType: `${service} (${system})`,
+    dossierId,
+    reason: `item ${index}: ${reason}`,
+    payload: JSON.stringify(item),
+  });
 }
 
 function parseRequest(body: unknown): { service: SyncService; data: unknown[]; madonvi?: string } {

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_LINK_SECRET, type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import type { ScriptedBrowser } from '../../local/scripted-browser.ts';
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { signApprovalToken } from '../../shared/domain/approval-link.ts';
-import { OPERATOR } from '../support/actors.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
+import { OPERATOR } from '../support/actors.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
 import { alertsAndLetters } from '../support/fixtures.ts';
+import { approveInBrowser, ensureUsers, FACTORY_HEAD, signedInBrowser } from '../support/sign-in.ts';
 
 let now = Date.parse('2024-03-04T09:00:00+07:00');
 const clock = { now: () => now };
@@ -18,6 +20,7 @@ let runtime: LocalRuntime;
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({ mail: true, clock, ruleCacheMs: 0 });
+  await ensureUsers(runtime, FACTORY_HEAD);
 });
 afterAll(async () => {
   await runtime?.close();
@@ -37,13 +40,12 @@ async function mail(): Promise<StoredEmail[]> {
   return alertsAndLetters(await sentEmails(runtime.sesEndpoint ?? ''));
 }
 
-async function approve(dossierId: string, url: string, form: Record<string, string>) {
-  const token = new URL(url).searchParams.get('token') ?? '';
-  return fetch(`${runtime.apiUrl}/approve/${encodeURIComponent(dossierId)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token, ...form }).toString(),
-  });
+let head: ScriptedBrowser;
+
+/** The head on the receipt approves in their signed-in browser (ADR 0023). */
+async function approve(_dossierId: string, url: string, form: Record<string, string>) {
+  head ??= await signedInBrowser(runtime, FACTORY_HEAD.username);
+  return approveInBrowser(head, url, form);
 }
 
 describe('the detector walks a dossier through every stage on a simulated clock (dynalite + SES emulator)', () => {
@@ -76,7 +78,8 @@ describe('the detector walks a dossier through every stage on a simulated clock 
     expect(emails).toHaveLength(1);
     const [digest] = emails;
     expect(digest?.destination.to).toEqual(['an.nv@example.vn']);
-    expect(digest?.destination.cc).toEqual([]);
+    // The head who signs the apology is copied: the link is theirs, bound to them (ADR 0023).
+    expect(digest?.destination.cc).toEqual(['hoa.rlt@example.vn']);
     expect(digest?.subject).toBe('[Đúng Hạn] 1 hồ sơ cần xử lý — 17:15 ngày 14/03/2024');
     expect(digest?.body.text).toContain('Sắp đến hạn trả kết quả — đã soạn sẵn phiếu xin lỗi');
     expect(digest?.body.text).toContain(
@@ -111,7 +114,12 @@ describe('the detector walks a dossier through every stage on a simulated clock 
 
   it('approves once through the signed link, then mails the apology to the citizen with the reason and the new date', async () => {
     at('2024-03-15T17:20:00+07:00');
-    const page = await fetch(approvalUrl);
+    // The link alone shows nothing: it sends the browser to sign in (ADR 0023).
+    const anonymous = await fetch(approvalUrl, { redirect: 'manual' });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toMatch(/^\/auth\/login\?next=%2Fapprove%2F/);
+    head = await signedInBrowser(runtime, FACTORY_HEAD.username);
+    const page = (await head.open(approvalUrl)).response;
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả');
@@ -136,7 +144,7 @@ describe('the detector walks a dossier through every stage on a simulated clock 
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('không được hẹn lại lần thứ hai');
     // Issue #16: the used link shows the approval and what was sent, not the blank form again.
-    const used = await (await fetch(approvalUrl)).text();
+    const used = await (await head.open(approvalUrl)).response.text();
     expect(used).not.toContain('<form');
     expect(used).toContain('Đã duyệt lúc <b>17:20 ngày 15/03/2024</b> bởi <b>Rơ Lan Thị Hoa</b>');
     expect(used).toContain('ngày hẹn trả kết quả mới: <b>22/03/2024</b>');

@@ -3,10 +3,10 @@ import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.
 import { clearSentEmails, type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { renderMarkdown } from '../../shared/domain/reports/render-report.ts';
 import { reportTables } from '../../shared/domain/reports/report-tables.ts';
-import { OPERATOR } from '../support/actors.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
+import { OPERATOR } from '../support/actors.ts';
 import { communeLandReceipt, lifecycleEvent, type receivedEvent } from '../support/dossier-factory.ts';
 import { alertsAndLetters } from '../support/fixtures.ts';
 

@@ -8,10 +8,10 @@ import { createSesClients } from '../../shared/adapters/ses-clients.ts';
 import { signApprovalToken } from '../../shared/domain/approval-link.ts';
 import { defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
-import { headOf } from './actors.ts';
 import { approveThroughLink } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type DetectorDeps, runDetector } from '../../shared/use-cases/run-detector.ts';
+import { headOf } from './actors.ts';
 import { receivedEvent } from './dossier-factory.ts';
 
 /** A settable clock shared by a test and the runtime it started. */

@@ -28,10 +28,10 @@ import type { DossierStore } from '../../shared/ports/dossier-store.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
 import type { PhoneMessenger } from '../../shared/ports/phone-messenger.ts';
 import { mapLimit } from '../../shared/support/map-limit.ts';
-import { headOf } from './actors.ts';
 import { approveThroughLink } from '../../shared/use-cases/approve-through-link.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { runDetector } from '../../shared/use-cases/run-detector.ts';
+import { headOf } from './actors.ts';
 import { startFaultySes } from './faulty-ses.ts';
 
 /** What a scenario injects: probabilities per call. */

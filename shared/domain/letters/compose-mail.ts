@@ -3,7 +3,14 @@ import { describeError } from '../../support/describe-error.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { type DossierRecord, type OwedNotification, PHONE_CHANNELS } from '../dossier/dossier-record.ts';
 import { responsibleNow } from '../dossier/responsibility.ts';
-import { type Desk, deskKey, letterIssuer, routeNotification, withUnitNames } from '../units/routing.ts';
+import {
+  apologyIssuerDesk,
+  type Desk,
+  deskKey,
+  letterIssuer,
+  routeNotification,
+  withUnitNames,
+} from '../units/routing.ts';
 import type { UnitBook } from '../units/unit-directory.ts';
 import { renderLetterDocx } from './apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
@@ -40,8 +47,8 @@ export interface ComposeSettings {
   senderEmail: string;
   /** The directory of units in force: who each unit's alerts go to, who issues an apology. */
   units: UnitBook;
-  /** The signed approval-page link of a dossier's drafted apology. */
-  approvalLink: (dossierId: string) => string;
+  /** The signed approval-page link of a dossier's drafted apology, bound to the head it is mailed to. */
+  approvalLink: (dossierId: string, boundTo: string) => string;
   /** The citizens' status page of a dossier (issue #18): the letter's QR code and link. */
   statusPage?: ((dossierId: string) => string) | undefined;
 }
@@ -107,10 +114,14 @@ export function composeMail(
           continue;
         }
         // Every item whose dossier still needs its apology approved carries the link (issue #16): approval
-        // stays possible after the apology deadline and after the due date.
+        // stays possible after the apology deadline and after the due date. Only the issuing unit's mail
+        // carries it, bound to its head, who is copied (ADR 0023): the holding unit and the unit at fault
+        // are told, but cannot sign in the issuing unit's name.
+        const issuer = apologyIssuerDesk(record, settings.units, now);
+        const signer = issuer.standingInFor ? undefined : issuer.head?.email;
         const approvalUrl =
-          NEEDS_APPROVAL.has(n.kind) && record.apology.status === 'drafted' && record.extendedDueAt === null
-            ? settings.approvalLink(dossierId)
+          signer && NEEDS_APPROVAL.has(n.kind) && record.apology.status === 'drafted' && record.extendedDueAt === null
+            ? settings.approvalLink(dossierId, signer)
             : undefined;
         const responsible = responsibleNow(record.state, now);
         slip ??=
@@ -118,17 +129,18 @@ export function composeMail(
         for (const route of routeNotification(record, n, settings.units, now)) {
           const key = deskKey(route.desk);
           const group = byDesk.get(key) ?? { desk: route.desk, items: [], cc: new Set<string>(), parts: [] };
+          const signs = approvalUrl !== undefined && route.desk.unitId === issuer.unitId && !route.desk.standingInFor;
           group.items.push({
             record,
             kind: n.kind,
             letter,
-            approvalUrl,
+            approvalUrl: signs ? approvalUrl : undefined,
             step: n.step,
             responsible,
             standingInFor: route.desk.standingInFor,
             slip,
           });
-          if (route.copyHead && route.desk.head?.email) group.cc.add(route.desk.head.email);
+          if ((route.copyHead || signs) && route.desk.head?.email) group.cc.add(route.desk.head.email);
           const part = group.parts.find((p) => p.dossierId === dossierId);
           if (part) part.notificationIds.push(n.id);
           else group.parts.push({ dossierId, notificationIds: [n.id] });

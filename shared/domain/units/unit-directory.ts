@@ -39,8 +39,20 @@ export const unitSchema = z.object({
 export const APOLOGY_ISSUERS = ['lead_agency', 'unit_at_fault'] as const;
 export type ApologyIssuer = (typeof APOLOGY_ISSUERS)[number];
 
+/**
+ * A one-stop system that sends the sync feed (ADR 0017, 0023): it owns the dossiers it sends first; it
+ * may also send items for another system's dossiers of the inter-agency procedures it takes part in
+ * (`participatesIn`: procedure codes, as the land registry's system for land procedures).
+ */
+export const sendingSystemSchema = z.object({
+  id: line(60),
+  name: line(300),
+  participatesIn: z._default(z.array(line(60)).check(z.maxLength(2000, 'must list at most 2,000 procedures')), []),
+});
+
 export const unitDirectorySchema = z.object({
   apologyIssuer: z._default(z.enum(APOLOGY_ISSUERS), 'lead_agency'),
+  systems: z.optional(z.array(sendingSystemSchema).check(z.maxLength(200, 'must have at most 200 systems'))),
   units: z.array(unitSchema).check(z.maxLength(5000, 'must have at most 5,000 units')),
 });
 
@@ -122,6 +134,11 @@ export class UnitBook {
   }
   get(id: string | undefined): Unit | undefined {
     return id === undefined ? undefined : this.byId.get(id);
+  }
+  /** The sending systems that take part in this procedure, besides the one that sent the dossier. */
+  participants(procedureCode: string | undefined): string[] {
+    if (!procedureCode) return [];
+    return (this.directory.systems ?? []).filter((s) => s.participatesIn.includes(procedureCode)).map((s) => s.id);
   }
   get issuer(): ApologyIssuer {
     return this.directory.apologyIssuer;
