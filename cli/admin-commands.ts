@@ -1,15 +1,24 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { parse as parseYaml } from 'yaml';
 import { adminDeps } from '../functions/admin-api/deps.ts';
+import { CognitoIdentityMirror } from '../shared/adapters/cognito-identity-mirror.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
+import { type Actor, describeActor } from '../shared/domain/authority/actors.ts';
+import { AccessDeniedError, type Action, authorize, type Target } from '../shared/domain/authority/authority.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
+import { EMPTY_DIRECTORY, UnitBook } from '../shared/domain/units/unit-directory.ts';
+import type { IdentityMirror } from '../shared/ports/identity-mirror.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import {
   type AdminDeps,
+  type Author,
+  addUser,
   type ConfigDocument,
   ConfigNotFoundError,
+  changeUserGrants,
   diffCalendarFile,
   diffRuleFiles,
   diffUnits,
@@ -21,12 +30,16 @@ import {
   listCalendars,
   listRules,
   listUnits,
+  listUsers,
   previewCalendar,
   previewRules,
   previewUnits,
   putCalendar,
   putRules,
   putUnits,
+  putUsers,
+  setUserDisabled,
+  type UsersDeps,
   validateCalendar,
   validateRules,
   validateUnits,
@@ -34,9 +47,9 @@ import {
 import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../shared/use-cases/quarantine.ts';
 import { runCheckProvisional } from './due-command.ts';
 import { BadInputError } from './errors.ts';
-import { type StoreOptions, withLocalStore } from './store-commands.ts';
+import { type ActingOptions, localOperator, withActor } from './identity.ts';
 
-export interface AdminOptions extends StoreOptions {
+export interface AdminOptions extends ActingOptions {
   /** Work on the AWS table named by TABLE_NAME instead of the local store. */
   aws?: boolean;
 }
@@ -72,12 +85,36 @@ export function readConfigDocuments(paths: readonly string[], argument: string):
   });
 }
 
-/** Runs an administration use case on the local store, or on AWS with `--aws`. */
-export async function withAdmin<T>(options: AdminOptions, run: (deps: AdminDeps) => Promise<T>): Promise<T> {
+/**
+ * Runs an administration use case on the local store, or on AWS with `--aws`, after asking the
+ * authority whether the actor may (ADR 0023): the local operator, or the person `--as` signs in; with
+ * `--aws`, whoever holds the AWS credentials (the break-glass path; people use the API and the console).
+ */
+export async function withAdmin<T>(
+  options: AdminOptions,
+  action: Exclude<Action, 'dossier.sync'>,
+  run: (deps: AdminDeps, actor: Actor) => Promise<T>,
+  target: Target = {},
+): Promise<T> {
+  const asked = async (deps: AdminDeps, actor: Actor) => {
+    const units = new UnitBook((await deps.config.getUnitDirectory()) ?? EMPTY_DIRECTORY);
+    try {
+      authorize(actor, action, target, units);
+    } catch (error) {
+      if (error instanceof AccessDeniedError)
+        throw new BadInputError('--as', `${describeActor(actor)}: ${error.message}`);
+      throw error;
+    }
+    return run(deps, actor);
+  };
   try {
     // The administrators' composition root, on AWS or on the local store.
-    if (options.aws) return await run(adminDeps(platformFromEnvironment(readConfig())));
-    return await withLocalStore(options, (runtime) => run(adminDeps(runtime.platform)));
+    if (options.aws) {
+      if (options.as !== undefined)
+        throw new BadInputError('--as', 'is for the local store: on AWS, sign in to the API');
+      return await asked(adminDeps(platformFromEnvironment(readConfig())), localOperator());
+    }
+    return await withActor(options, (runtime, actor) => asked(adminDeps(runtime.platform), actor));
   } catch (error) {
     if (error instanceof InvalidConfigChangeError) {
       throw new BadInputError(
@@ -108,25 +145,30 @@ export function authorOf(option: string | undefined): string {
   return author.slice(0, 200);
 }
 
+/** The author of a change: the signed-in person (`--as`), else the operator named by `--author`. */
+function changedBy(actor: Actor, option: string | undefined): Author {
+  return actor.kind === 'person' ? actor : authorOf(option);
+}
+
 export const rulesCommands = {
-  list: (o: AdminOptions) => withAdmin(o, listRules),
-  get: (id: string, o: AdminOptions) => withAdmin(o, (d) => getRule(d, id)),
+  list: (o: AdminOptions) => withAdmin(o, 'config.read', listRules),
+  get: (id: string, o: AdminOptions) => withAdmin(o, 'config.read', (d) => getRule(d, id)),
   validate: (files: string[], o: AdminOptions) => {
     const documents = readConfigDocuments(files, '<files>');
-    return withAdmin(o, async (d) => requireValid(await validateRules(d, documents)));
+    return withAdmin(o, 'config.read', async (d) => requireValid(await validateRules(d, documents)));
   },
   diff: (files: string[], o: AdminOptions) => {
     const documents = readConfigDocuments(files, '<files>');
-    return withAdmin(o, async (d) => requireValid(await diffRuleFiles(d, documents)));
+    return withAdmin(o, 'config.read', async (d) => requireValid(await diffRuleFiles(d, documents)));
   },
   preview: (files: string[], o: AdminOptions) => {
     const documents = readConfigDocuments(files, '<files>');
-    return withAdmin(o, (d) => previewRules(d, documents));
+    return withAdmin(o, 'config.write', (d) => previewRules(d, documents));
   },
   put: (files: string[], o: AdminOptions & { author?: string }) => {
     const documents = readConfigDocuments(files, '<files>');
-    const author = authorOf(o.author);
-    return withAdmin(o, (d) => putRules(d, documents, author));
+    if (o.as === undefined) authorOf(o.author);
+    return withAdmin(o, 'config.write', (d, actor) => putRules(d, documents, changedBy(actor, o.author)));
   },
 };
 
@@ -138,23 +180,23 @@ function oneFile(file: string) {
 const oneCalendar = oneFile;
 
 export const calendarCommands = {
-  list: (o: AdminOptions) => withAdmin(o, listCalendars),
-  get: (id: string, o: AdminOptions) => withAdmin(o, (d) => getCalendar(d, id)),
+  list: (o: AdminOptions) => withAdmin(o, 'config.read', listCalendars),
+  get: (id: string, o: AdminOptions) => withAdmin(o, 'config.read', (d) => getCalendar(d, id)),
   validate: (file: string, o: AdminOptions) => {
     const document = oneCalendar(file);
-    return withAdmin(o, async (d) => requireValid(await validateCalendar(d, document)));
+    return withAdmin(o, 'config.read', async (d) => requireValid(await validateCalendar(d, document)));
   },
   diff: (file: string, o: AdminOptions) => {
     const document = oneCalendar(file);
-    return withAdmin(o, async (d) => requireValid(await diffCalendarFile(d, document)));
+    return withAdmin(o, 'config.read', async (d) => requireValid(await diffCalendarFile(d, document)));
   },
   preview: (file: string, o: AdminOptions) => {
     const document = oneCalendar(file);
-    return withAdmin(o, (d) => previewCalendar(d, document));
+    return withAdmin(o, 'config.write', (d) => previewCalendar(d, document));
   },
   put: (file: string, o: AdminOptions & { author?: string; legalBasis?: string; effectiveFrom?: string }) => {
     const document = oneCalendar(file);
-    const author = authorOf(o.author);
+    if (o.as === undefined) authorOf(o.author);
     if (!o.legalBasis?.trim()) {
       throw new BadInputError(
         '--legal-basis',
@@ -162,30 +204,32 @@ export const calendarCommands = {
       );
     }
     const legalBasis = o.legalBasis.trim();
-    return withAdmin(o, (d) => putCalendar(d, document, { author, legalBasis, effectiveFrom: o.effectiveFrom }));
+    return withAdmin(o, 'config.write', (d, actor) =>
+      putCalendar(d, document, { author: changedBy(actor, o.author), legalBasis, effectiveFrom: o.effectiveFrom }),
+    );
   },
 };
 
 /** `dunghan units …`: the directory of units (ADR 0015). */
 export const unitCommands = {
-  list: (o: AdminOptions) => withAdmin(o, listUnits),
-  get: (id: string, o: AdminOptions) => withAdmin(o, (d) => getUnit(d, id)),
+  list: (o: AdminOptions) => withAdmin(o, 'config.read', listUnits),
+  get: (id: string, o: AdminOptions) => withAdmin(o, 'config.read', (d) => getUnit(d, id)),
   validate: (file: string, o: AdminOptions) => {
     const document = oneFile(file);
-    return withAdmin(o, async (d) => requireValid(await validateUnits(d, document)));
+    return withAdmin(o, 'config.read', async (d) => requireValid(await validateUnits(d, document)));
   },
   diff: (file: string, o: AdminOptions) => {
     const document = oneFile(file);
-    return withAdmin(o, async (d) => requireValid(await diffUnits(d, document)));
+    return withAdmin(o, 'config.read', async (d) => requireValid(await diffUnits(d, document)));
   },
   preview: (file: string, o: AdminOptions) => {
     const document = oneFile(file);
-    return withAdmin(o, (d) => previewUnits(d, document));
+    return withAdmin(o, 'config.write', (d) => previewUnits(d, document));
   },
   put: (file: string, o: AdminOptions & { author?: string }) => {
     const document = oneFile(file);
-    const author = authorOf(o.author);
-    return withAdmin(o, (d) => putUnits(d, document, author));
+    if (o.as === undefined) authorOf(o.author);
+    return withAdmin(o, 'config.write', (d, actor) => putUnits(d, document, changedBy(actor, o.author)));
   },
 };
 
@@ -194,17 +238,17 @@ export async function checkProvisionalCommand(
   options: AdminOptions & { id: string; on?: string; fromDate: string; calendar?: string },
 ) {
   if (options.calendar !== undefined) return runCheckProvisional(options);
-  const { current } = await withAdmin(options, (d) => getCalendar(d, options.id));
+  const { current } = await withAdmin(options, 'config.read', (d) => getCalendar(d, options.id));
   return runCheckProvisional({ ...options, definition: current.definition });
 }
 
-export const auditCommand = (o: AdminOptions) => withAdmin(o, listAudit);
+export const auditCommand = (o: AdminOptions) => withAdmin(o, 'audit.read', listAudit);
 
 /** `dunghan quarantine list|retry`: the dossiers the detector parked, and an operator's retry. */
 export const quarantineCommands = {
-  list: (o: AdminOptions) => withAdmin(o, (d) => listQuarantined(quarantineDeps(d))),
+  list: (o: AdminOptions) => withAdmin(o, 'quarantine.manage', (d) => listQuarantined(quarantineDeps(d))),
   retry: (dossierId: string, o: AdminOptions) =>
-    withAdmin(o, async (d) => {
+    withAdmin(o, 'quarantine.manage', async (d) => {
       try {
         return await retryQuarantined(quarantineDeps(d), dossierId);
       } catch (error) {
@@ -218,3 +262,41 @@ function quarantineDeps(d: AdminDeps) {
   if (!d.quarantine) throw new Error('no quarantine store');
   return { quarantine: d.quarantine, store: d.dossiers, clock: d.clock };
 }
+
+/** The Cognito mirror of `dunghan users --aws`: the pools named by STAFF_USER_POOL_ID and ADMIN_USER_POOL_ID. */
+function cognitoMirror(): IdentityMirror {
+  const staff = process.env.STAFF_USER_POOL_ID;
+  const admins = process.env.ADMIN_USER_POOL_ID;
+  if (!staff || !admins)
+    throw new BadInputError(
+      '--aws',
+      'set STAFF_USER_POOL_ID and ADMIN_USER_POOL_ID (the stack outputs) to mirror people into Cognito',
+    );
+  return new CognitoIdentityMirror(new CognitoIdentityProviderClient({}), { staff, admins });
+}
+
+function withUsers<T>(o: AdminOptions, run: (deps: UsersDeps, actor: Actor) => Promise<T>): Promise<T> {
+  const identities = o.aws ? cognitoMirror() : undefined;
+  return withAdmin(o, 'users.manage', (deps, actor) => run({ ...deps, identities }, actor));
+}
+
+/** `dunghan users …`: the people who sign in, their roles and units (ADR 0023). */
+export const userCommands = {
+  list: (o: AdminOptions) => withUsers(o, (d) => listUsers(d)),
+  add: (username: string, o: AdminOptions & { name: string; email: string; grant: string[]; author?: string }) =>
+    withUsers(o, (d, actor) =>
+      addUser(d, { username, name: o.name, email: o.email, grants: o.grant }, changedBy(actor, o.author)),
+    ),
+  disable: (username: string, o: AdminOptions & { author?: string }) =>
+    withUsers(o, (d, actor) => setUserDisabled(d, username, true, changedBy(actor, o.author))),
+  enable: (username: string, o: AdminOptions & { author?: string }) =>
+    withUsers(o, (d, actor) => setUserDisabled(d, username, false, changedBy(actor, o.author))),
+  roles: (username: string, o: AdminOptions & { grant?: string[]; revoke?: string[]; author?: string }) =>
+    withUsers(o, (d, actor) =>
+      changeUserGrants(d, username, { grant: o.grant, revoke: o.revoke }, changedBy(actor, o.author)),
+    ),
+  put: (file: string, o: AdminOptions & { author?: string }) => {
+    const document = oneFile(file);
+    return withUsers(o, (d, actor) => putUsers(d, document, changedBy(actor, o.author)));
+  },
+};

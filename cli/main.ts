@@ -7,11 +7,13 @@ import {
   quarantineCommands,
   rulesCommands,
   unitCommands,
+  userCommands,
 } from './admin-commands.ts';
 import { runApprovals, runApprove, runServe } from './desk-commands.ts';
 import { runDue } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { PASSWORD_ENV } from './identity.ts';
 import { runImport } from './import-command.ts';
 import { runReconcile } from './reconcile-command.ts';
 import { runReport } from './report-command.ts';
@@ -27,6 +29,14 @@ import {
 } from './store-commands.ts';
 import { runSync } from './sync-command.ts';
 import { runVerify } from './verify-command.ts';
+
+/** `--as <user name>`: act as that person, signed in at the local provider (ADR 0023). */
+function asOption(): Option {
+  return new Option(
+    '--as <username>',
+    `act as this person, signed in at the local sign-in server (password from ${PASSWORD_ENV} or asked); default: the operator of the data directory`,
+  );
+}
 
 /** Builds the `dunghan` command tree; `io` lets tests capture output. */
 export function buildProgram(io: { out: (text: string) => void; err: (text: string) => void }): Command {
@@ -115,6 +125,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .option('--format <format>', 'slip format: html or docx', 'html')
     .option('--out <file>', 'write the slip to this file (docx default: phieu-kiem-soat-<id>.docx)')
     .addOption(dataDir())
+    .addOption(asOption())
     .action(async (dossierId: string, options) => {
       if (options.receipt) {
         const receipt = await runReceiptSlip(dossierId, options);
@@ -180,7 +191,8 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   const store = (command: Command) =>
     command
       .addOption(dataDir())
-      .option('--aws', 'work on the AWS table named by TABLE_NAME (credentials from the environment)');
+      .option('--aws', 'work on the AWS table named by TABLE_NAME (credentials from the environment)')
+      .addOption(asOption());
 
   const rules = program
     .command('rules')
@@ -338,6 +350,61 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
       .description('Store a new version of the directory (the next detector run uses it); audited.'),
   ).action(async (file: string, options) => print(await unitCommands.put(file, options)));
 
+  const users = program
+    .command('users')
+    .summary('People who sign in: list, add, disable, roles')
+    .description(
+      'The people who sign in and their grants (ADR 0023): admin, or <role>:<unit id> with role official (cán bộ), ' +
+        'head (lãnh đạo), supervisor (giám sát: the unit and the units below it). Versioned, validated, audited; with ' +
+        '--aws also mirrored into the Cognito user pools (STAFF_USER_POOL_ID, ADMIN_USER_POOL_ID).',
+    );
+  const grants = (value: string, previous: string[] = []) => [...previous, value];
+  store(users.command('list').description('The people in force, with their grants.')).action(async (options) =>
+    print(await userCommands.list(options)),
+  );
+  store(
+    users
+      .command('add')
+      .argument('<username>', 'what they sign in with (lower-case letters, digits, . _ -)')
+      .requiredOption('--name <name>', 'full name, as letters name them')
+      .requiredOption('--email <email>', 'their work e-mail (approval links are bound to it)')
+      .requiredOption('--grant <grant>', 'admin or <role>:<unit id>; repeat for several', grants)
+      .option('--author <name>', 'who makes the change, for the audit (default: the signed-in person or the OS user)')
+      .description('Add a person with their grants; on AWS Cognito mails them a temporary password.'),
+  ).action(async (username: string, options) => print(await userCommands.add(username, options)));
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    store(
+      users
+        .command(name)
+        .argument('<username>', 'the person')
+        .option('--author <name>', 'who makes the change, for the audit')
+        .description(
+          disabled
+            ? 'They can no longer sign in; their sessions end at their next request (on AWS: signed out everywhere).'
+            : 'They may sign in again.',
+        ),
+    ).action(async (username: string, options) => print(await userCommands[name](username, options)));
+  }
+  store(
+    users
+      .command('roles')
+      .argument('<username>', 'the person')
+      .option('--grant <grant>', 'a grant to give (repeat)', grants)
+      .option('--revoke <grant>', 'a grant to take back (repeat)', grants)
+      .option('--author <name>', 'who makes the change, for the audit')
+      .description('Give and take back grants.'),
+  ).action(async (username: string, options) => print(await userCommands.roles(username, options)));
+  store(
+    users
+      .command('put')
+      .argument('<file>', 'user directory (YAML or JSON), as config/users.yaml')
+      .option('--author <name>', 'who makes the change, for the audit')
+      .description('Store a whole user directory as the next version (validated against the units; audited).'),
+  ).action(async (file: string, options) => print(await userCommands.put(file, options)));
+
   const quarantine = program
     .command('quarantine')
     .summary('Dossiers the detector parked: list, retry')
@@ -411,6 +478,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .description('The drafted apologies awaiting approval on the local store (or --aws), the oldest draft first.')
     .addOption(dataDir())
     .option('--aws', 'read the AWS table named by TABLE_NAME (credentials from the environment)')
+    .addOption(asOption())
     .action(async (options) => print(await runApprovals(options)));
 
   program
@@ -419,12 +487,13 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .argument('<dossierId>', 'the dossier code')
     .description(
       'Approve a dossier’s apology from the desk, through the same rules as the approval page: the reason, the ' +
-        'one new return date (after the legal due date, a working day, not past), who approves. The letter is sent at once ' +
+        'one new return date (after the legal due date, a working day, not past), signed in as a head of the issuing ' +
+        'unit (--as; only a head signs, ADR 0023). The letter is sent at once ' +
         'where the delivery function runs (AWS, `dunghan serve`, `npm start`), else at the next detector pass.',
     )
     .requiredOption('--reason <text>', 'the reason for the delay, as the letter states it')
     .requiredOption('--new-date <date>', 'the new return date, dd/mm/yyyy or YYYY-MM-DD')
-    .requiredOption('--by <name>', 'who approves (name, title)')
+    .addOption(asOption().makeOptionMandatory())
     .option(
       '--now <iso>',
       'the instant of the approval on the local store, ISO-8601 with offset (a replayed past; default: now, ' +

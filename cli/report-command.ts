@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderXlsx } from '../shared/adapters/xlsx-report.ts';
+import type { Actor } from '../shared/domain/authority/actors.ts';
+import { defaultUnit } from '../shared/domain/authority/authority.ts';
 import type { Report } from '../shared/domain/reports/build-report.ts';
 import { parseTimelinessRules } from '../shared/domain/reports/parse-timeliness-rules.ts';
 import { renderCsv, renderHtml, renderMarkdown } from '../shared/domain/reports/render-report.ts';
@@ -58,14 +60,30 @@ export async function runReport(options: ReportOptions, out: (text: string) => v
     throw error;
   }
   const timeliness = options.timeliness ? readTimelinessRules(options.timeliness) : undefined;
-  const report = await withAdmin(options, (deps) => {
-    const index = deps.reports;
-    if (!index) throw new Error('this store has no report index');
-    return produceReport(index, { ...request, timeliness }, deps.clock.now());
-  });
+  const report = await withAdmin(
+    options,
+    'report.read',
+    (deps, actor) => {
+      const index = deps.reports;
+      if (!index) throw new Error('this store has no report index');
+      return produceReport(
+        index,
+        { ...request, unit: request.unit ?? onlyUnitOf(actor), timeliness },
+        deps.clock.now(),
+      );
+    },
+    { units: request.unit ? [request.unit] : undefined },
+  );
   const rendered = await renderReport(report, format);
   if (options.out) writeFileSync(options.out, rendered);
   else out(typeof rendered === 'string' ? rendered : rendered.toString('base64'));
+}
+
+/** A person who reports on one unit gets that unit's report; one with several names one (`--unit`). */
+function onlyUnitOf(actor: Actor): string | undefined {
+  const unit = defaultUnit(actor, 'report.read');
+  if ('choose' in unit) throw new BadInputError('--unit', `name the unit to report on (${unit.choose.join(', ')})`);
+  return unit.unit;
 }
 
 /** The counting rules from a file, or a bad-input error naming the file and the field. */

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { bearerPerson } from '../../shared/adapters/http-identity.ts';
 import type { Person } from '../../shared/domain/authority/actors.ts';
-import { type Action, authorize, scopeOf } from '../../shared/domain/authority/authority.ts';
+import { type Action, authorize, defaultUnit } from '../../shared/domain/authority/authority.ts';
 import { renderCsv, renderHtml, renderMarkdown } from '../../shared/domain/reports/render-report.ts';
 import { EMPTY_DIRECTORY, UnitBook } from '../../shared/domain/units/unit-directory.ts';
 import type { TokenVerifier } from '../../shared/ports/token-verifier.ts';
@@ -52,13 +52,10 @@ const REPORT_TYPES = {
  * supervisor, else the one unit the person reports on; a person with several must name one.
  */
 function onlyUnitOf(actor: Person): string | undefined {
-  const scope = scopeOf(actor, 'report.read');
-  if (scope.all) return undefined;
-  const [first, ...more] = scope.units;
-  if (first && more.length === 0) return first.unitId;
-  throw new BadRequestError(
-    `unit: name the unit to report on (${scope.units.map((u) => u.unitId).join(', ') || 'none of your roles reports'})`,
-  );
+  const unit = defaultUnit(actor, 'report.read');
+  if ('choose' in unit)
+    throw new BadRequestError(`unit: name the unit to report on (${unit.choose.join(', ') || 'none of your roles reports'})`);
+  return unit.unit;
 }
 
 /** `GET /admin/reports?from&to[&unit][&by][&format]`: the report as md, csv, html (the dashboard) or json. */

@@ -3,9 +3,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
+import { SAMPLE_ADMIN, tokenOf } from '../support/sign-in.ts';
 
 const clock = { now: () => Date.parse('2026-11-20T10:00:00+07:00') };
-const ADMIN_ARN = 'arn:aws:iam::123456789012:user/quantri-sonv';
+let adminToken = '';
 let runtime: LocalRuntime;
 let api: LocalRuntime['invokeHttpApi'];
 
@@ -22,12 +23,11 @@ function request(
     routeKey: '$default',
     rawPath: path,
     rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(iam ? { authorization: `Bearer ${adminToken}` } : {}) },
     isBase64Encoded: false,
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     requestContext: {
       http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      ...(iam ? { authorizer: { iam: { userArn: ADMIN_ARN } } } : {}),
     },
   } as unknown as APIGatewayProxyEventV2;
 }
@@ -43,7 +43,8 @@ const calendar = JSON.parse(
 calendar.years['2026']?.daysOff.push({ date: '2026-11-24', name: 'Ngày Văn hóa Việt Nam', kind: 'holiday' });
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ clock });
+  runtime = await startLocalRuntime({ clock, identity: true });
+  adminToken = await tokenOf(runtime, SAMPLE_ADMIN.username);
   for (const d of await runtime.deliver(
     receivedEvent({
       dossierId: 'H21.65-261118-0001',
@@ -61,7 +62,7 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-describe('the administration endpoints of functions/admin-api (IAM-authorised routes, dynalite)', () => {
+describe('the administration endpoints of functions/admin-api (signed-in administrator, dynalite)', () => {
   it('lists rules and one scope’s versions', async () => {
     const all = await call('GET', '/admin/rules');
     expect(all.status).toBe(200);
@@ -71,7 +72,7 @@ describe('the administration endpoints of functions/admin-api (IAM-authorised ro
     expect((await call('GET', '/admin/rules/NOPE')).status).toBe(404);
   });
 
-  it('validates with every problem (400), previews, then puts a calendar as the IAM caller', async () => {
+  it('validates with every problem (400), previews, then puts a calendar as the signed-in administrator', async () => {
     const broken = structuredClone(calendar);
     broken.years['2026']?.makeUpDays.push({ date: '2026-12-02', name: 'Làm bù' });
     const invalid = await call('POST', '/admin/calendars/validate', {
@@ -91,16 +92,17 @@ describe('the administration endpoints of functions/admin-api (IAM-authorised ro
       }),
     ]);
 
+    // Nobody signed in: 401, nothing applied.
     const anonymous = await call('PUT', '/admin/calendars', { files, legalBasis: 'QĐ 24/QĐ-UBND' }, false);
-    expect(anonymous.status).toBe(403);
-    expect(anonymous.body.error).toMatch(/^caller: no IAM identity/);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error).toMatch(/^authorization: sign in/);
     for (const [method, path] of [
       ['GET', '/admin/rules'],
       ['GET', '/admin/audit'],
       ['GET', '/admin/reports'],
       ['POST', '/admin/calendars/preview'],
     ] as const)
-      expect((await call(method, path, { files }, false)).status).toBe(403);
+      expect((await call(method, path, { files }, false)).status).toBe(401);
     const noBasis = await call('PUT', '/admin/calendars', { files });
     expect(noBasis.body.error).toMatch(/^legalBasis: must cite/);
 
@@ -113,7 +115,7 @@ describe('the administration endpoints of functions/admin-api (IAM-authorised ro
     const audit = await call('GET', '/admin/audit');
     expect(audit.body).toEqual([
       expect.objectContaining({ action: 'seed' }),
-      expect.objectContaining({ author: ADMIN_ARN, action: 'calendar.put', status: 'applied' }),
+      expect.objectContaining({ author: SAMPLE_ADMIN.author, action: 'calendar.put', status: 'applied' }),
     ]);
     const { record } = await runtime.store.load('H21.65-261118-0001');
     expect(record?.state.dueAt).toBe('2026-12-01T17:00:00+07:00');

@@ -9,6 +9,7 @@ import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { OPERATOR } from '../support/actors.ts';
 import { communeLandReceipt, lifecycleEvent, type receivedEvent } from '../support/dossier-factory.ts';
 import { alertsAndLetters } from '../support/fixtures.ts';
+import { approveInBrowser, signedInBrowser } from '../support/sign-in.ts';
 
 /*
  * Issue #15: land dossiers received at a commune and passed to the land registry office and the tax
@@ -160,7 +161,9 @@ describe('inter-agency dossiers: the unit holding the dossier is warned, the uni
     const link = /Duyệt phiếu xin lỗi: (\S+)/.exec(
       (commune?.body.text ?? '').slice((commune?.body.text ?? '').indexOf(BOTH_LATE)),
     )?.[1];
-    const page = await (await fetch(link ?? '')).text();
+    // The commune's head opens it, signed in (the sample user directory's bia.nh; ADR 0023).
+    const head = await signedInBrowser(runtime, 'bia.nh');
+    const page = await (await head.open(link ?? '')).response.text();
     expect(page).toContain('UBND XÃ IA RMOK');
     expect(page).toContain('UBND xã Ia Rmok xin lỗi Ông/Bà');
     expect(page).toContain(
@@ -169,6 +172,22 @@ describe('inter-agency dossiers: the unit holding the dossier is warned, the uni
     expect(page).toContain('Nay H’Bia');
     // The units holding the dossiers are told too: the land registry (still late with one) and the tax office.
     expect(routing(emails).map((r) => r.to)).toEqual([COMMUNE_DESK, TAX_DESK, REGISTRY_DESK].sort());
+    // Issue #30, reproduction 3: only the issuing unit's mail carries the approval link; the unit holding
+    // the dossier and the unit at fault are told, but get no link to sign in the commune's name.
+    for (const desk of [REGISTRY_DESK, TAX_DESK])
+      expect(to(emails, desk)?.body.text).not.toContain('Duyệt phiếu xin lỗi:');
+    // And a forwarded link approves nothing: the land registry's head, signed in, finds no such dossier.
+    const registryHead = await signedInBrowser(runtime, 'lan.st');
+    const forwarded = (await registryHead.open(link ?? '')).response;
+    expect(forwarded.status).toBe(404);
+    expect(await forwarded.text()).toContain('Hồ sơ không tồn tại.');
+    const refused = await approveInBrowser(registryHead, link ?? '', {
+      reason: 'Chờ ý kiến của Chi cục Thuế',
+      newReturnDate: '2026-11-20',
+    });
+    // Without a form of their own the post has no CSRF token (403); with one, the authority conceals (404).
+    expect([403, 404]).toContain(refused.status);
+    expect((await runtime.store.load(BOTH_LATE)).record?.apology.status).toBe('drafted');
   });
 
   it('at the overrun copies every head concerned, and the first overrun stays responsible after a late tax step', async () => {

@@ -32,7 +32,9 @@ beforeAll(async () => {
       name: 'units.yaml',
       data: {
         ...units,
-        systems: [{ id: 'land-registry', name: 'Hệ thống của Văn phòng đăng ký đất đai', participatesIn: ['1.013831'] }],
+        systems: [
+          { id: 'land-registry', name: 'Hệ thống của Văn phòng đăng ký đất đai', participatesIn: ['1.013831'] },
+        ],
       },
     },
     OPERATOR,
@@ -83,7 +85,12 @@ describe('the sync feed: each system owns the dossiers it sent first', () => {
     ]);
     expect(resolved.error_code).toBe('01');
     expect(resolved.data).toEqual([
-      expect.objectContaining({ index: 0, MaHoSo: id, error_code: '01', message: expect.stringMatching(/another system \(commune-system\)/) }),
+      expect.objectContaining({
+        index: 0,
+        MaHoSo: id,
+        error_code: '01',
+        message: expect.stringMatching(/another system \(commune-system\)/),
+      }),
     ]);
     const withdrawn = await send('other-district', 'CapNhatTienDoHoSoMC', [progress(id, '7', '20240305110000')]);
     expect(withdrawn.data[0]).toMatchObject({ error_code: '01' });
@@ -95,23 +102,23 @@ describe('the sync feed: each system owns the dossiers it sent first', () => {
       expect.stringMatching(/^item 0: MaHoSo: the dossier was sent by another system/),
     ]);
     // The owner itself still moves it on.
-    expect((await send('commune-system', 'CapNhatTienDoHoSoMC', [progress(id, '9', '20240305120000')])).error_code).toBe(
-      '00',
-    );
+    expect(
+      (await send('commune-system', 'CapNhatTienDoHoSoMC', [progress(id, '9', '20240305120000')])).error_code,
+    ).toBe('00');
     expect((await runtime.store.load(id)).record?.state.status).toBe('resolved');
   });
 
   it('lets a system the directory names a participant of the inter-agency procedure send its steps', async () => {
     const land = 'H21.65-240304-OWN2';
     expect((await send('commune-system', 'DongBoHoSoMC', [receipt(land, '1.013831')])).error_code).toBe('00');
-    expect((await send('land-registry', 'CapNhatTienDoHoSoMC', [progress(land, '4', '20240305090000')])).error_code).toBe(
-      '00',
-    );
+    expect(
+      (await send('land-registry', 'CapNhatTienDoHoSoMC', [progress(land, '4', '20240305090000')])).error_code,
+    ).toBe('00');
     // Not a participant of another procedure.
     const other = 'H21.65-240304-OWN3';
     await send('commune-system', 'DongBoHoSoMC', [receipt(other, '2.000815')]);
-    expect((await send('land-registry', 'CapNhatTienDoHoSoMC', [progress(other, '9', '20240305090000')])).error_code).toBe(
-      '01',
-    );
+    expect(
+      (await send('land-registry', 'CapNhatTienDoHoSoMC', [progress(other, '9', '20240305090000')])).error_code,
+    ).toBe('01');
   });
 });

@@ -10,9 +10,10 @@ import { type LocalRuntime, localContext, startLocalRuntime, UNITS_FILE } from '
 import { readUnitDirectory, type UnitDirectory } from '../../shared/domain/units/unit-directory.ts';
 import { putUnits } from '../../shared/use-cases/administer-config.ts';
 import { dunghan } from '../support/run-cli.ts';
+import { SAMPLE_ADMIN, tokenOf } from '../support/sign-in.ts';
 
 const sample = parseYaml(readFileSync(UNITS_FILE, 'utf8')) as UnitDirectory;
-const ADMIN_ARN = 'arn:aws:iam::123456789012:user/quantri-sonv';
+let adminToken = '';
 let runtime: LocalRuntime;
 
 function admin(method: string, path: string, body?: unknown) {
@@ -22,12 +23,11 @@ function admin(method: string, path: string, body?: unknown) {
       routeKey: '$default',
       rawPath: path,
       rawQueryString: '',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: body === undefined ? undefined : JSON.stringify(body),
       isBase64Encoded: false,
       requestContext: {
         http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-        authorizer: { iam: { userArn: ADMIN_ARN } },
       },
     } as unknown as APIGatewayProxyEventV2,
     localContext('admin-api'),
@@ -35,7 +35,8 @@ function admin(method: string, path: string, body?: unknown) {
 }
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ clock: { now: () => Date.parse('2026-11-20T10:00:00+07:00') } });
+  runtime = await startLocalRuntime({ clock: { now: () => Date.parse('2026-11-20T10:00:00+07:00') }, identity: true });
+  adminToken = await tokenOf(runtime, SAMPLE_ADMIN.username);
 }, 60_000);
 afterAll(async () => {
   await runtime?.close();
@@ -85,7 +86,7 @@ describe('the directory of units: validated whole (issue #15)', () => {
   });
 });
 
-describe('the directory of units, administered on the admin API (IAM) like rules and calendars', () => {
+describe('the directory of units, administered on the admin API (signed-in administrator) like rules and calendars', () => {
   it('is loaded with the shipped configuration, then diffed, previewed, put as version 2 and audited', async () => {
     const listed = JSON.parse((await admin('GET', '/admin/units')).body as string);
     expect(listed).toMatchObject({ version: 1, apologyIssuer: 'lead_agency' });
@@ -124,7 +125,7 @@ describe('the directory of units, administered on the admin API (IAM) like rules
       author: string;
     }[];
     // One entry per change and instant: the repeat at the same instant is the same entry.
-    expect(audit.filter((a) => a.action === 'units.put').map((a) => a.author)).toEqual([ADMIN_ARN]);
+    expect(audit.filter((a) => a.action === 'units.put').map((a) => a.author)).toEqual([SAMPLE_ADMIN.author]);
 
     const invalid = await admin('POST', '/admin/units/validate', {
       files: [{ name: 'units.yaml', content: { units: [{ id: 'X' }] } }],

@@ -10,6 +10,7 @@ import {
   UNITS_FILE,
 } from '../../local/local-runtime.ts';
 import { generateSampleStream } from '../../local/sample-stream.ts';
+import type { ScriptedBrowser } from '../../local/scripted-browser.ts';
 import { type StoredEmail, sentEmails } from '../../local/ses-server.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
 import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../../shared/domain/calendar/default-calendar.ts';
@@ -18,6 +19,7 @@ import { DetectorRunFailedError } from '../../shared/use-cases/run-detector.ts';
 import { captureOutput } from '../support/capture-output.ts';
 import { invalidEvents } from '../support/chaos.ts';
 import { WEEKLY_DIGEST_SUBJECT } from '../support/fixtures.ts';
+import { approveInBrowser, ensureUsers, signedInBrowser } from '../support/sign-in.ts';
 
 // Every log line, at the most talkative level.
 vi.hoisted(() => {
@@ -71,6 +73,24 @@ function seededStream(events: EventBridgeEnvelope[]): EventBridgeEnvelope[] {
   });
 }
 
+/** The signed-in browser of the head an approval link is bound to (the first 30 heads only). */
+const heads = new Map<string, ScriptedBrowser>();
+async function headFor(link: string): Promise<ScriptedBrowser | undefined> {
+  const url = new URL(link);
+  const [payload] = (url.searchParams.get('token') ?? '').split('.');
+  const email = (JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { h?: string }).h;
+  if (!email) return undefined;
+  const known = heads.get(email);
+  if (known || heads.size >= 30) return known;
+  const dossierId = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+  const agency = (await runtime.store.load(dossierId)).record?.state.received?.agency.id ?? '';
+  const username = `head${heads.size}`;
+  await ensureUsers(runtime, { username, name: `Lãnh đạo ${heads.size}`, email, grants: [`head:${agency}`] });
+  const browser = await signedInBrowser(runtime, username);
+  heads.set(email, browser);
+  return browser;
+}
+
 beforeAll(async () => {
   const captured = await captureOutput(async () => {
     runtime = await startLocalRuntime({ mail: true, clock: { now: () => now }, ruleCacheMs: 3_600_000 });
@@ -95,24 +115,21 @@ beforeAll(async () => {
       await runtime.detect().catch((error: unknown) => {
         if (!(error instanceof DetectorRunFailedError)) throw error;
       });
-      // The officials approve every draft they are sent, through the real approval page.
+      // The heads approve the drafts they are sent, through the real approval page, each signed in as the
+      // person the link is bound to (ADR 0023): the first 30 heads, each a person of the user directory.
       for (const digest of await sentEmails(runtime.sesEndpoint ?? '', since)) {
         for (const [, url] of (digest.body.text ?? '').matchAll(/Duyệt phiếu xin lỗi: (\S+)/g)) {
-          const target = new URL(url as string);
-          const token = target.searchParams.get('token') ?? '';
+          const browser = await headFor(url as string);
+          if (!browser) continue;
           const dueDay = calendar.toLocal(now).day + 10;
           let newReturn = dueDay;
           while (!calendar.isWorkingDay(newReturn)) newReturn += 1;
-          await fetch(`${runtime.apiUrl}${target.pathname}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({
-              token,
+          await (
+            await approveInBrowser(browser, url as string, {
               reason: 'Chờ kết quả thẩm định',
               newReturnDate: new Date(newReturn * 86_400_000).toISOString().slice(0, 10),
-              approvedBy: 'Lê Thị Lãnhđạo',
-            }).toString(),
-          });
+            })
+          ).text();
         }
       }
     }

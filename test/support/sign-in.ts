@@ -1,5 +1,6 @@
 import { LOCAL_DEMO_PASSWORD } from '../../local/identity-provider.ts';
 import type { LocalRuntime } from '../../local/local-runtime.ts';
+import { passwordSignIn } from '../../local/password-sign-in.ts';
 import { approveThroughPage, ScriptedBrowser } from '../../local/scripted-browser.ts';
 import type { User } from '../../shared/domain/users/user-directory.ts';
 import { addUser, getUser } from '../../shared/use-cases/administer-config.ts';
@@ -42,4 +43,13 @@ export async function signedInBrowser(runtime: LocalRuntime, username: string): 
 /** Opens an approval link in a signed-in browser and posts the form with its session's CSRF token. */
 export function approveInBrowser(browser: ScriptedBrowser, link: string, form: Record<string, string>) {
   return approveThroughPage(browser, link, form);
+}
+
+/** The administrator of the sample user directory (config/users.yaml), and what the audit names them. */
+export const SAMPLE_ADMIN = { username: 'quantri', author: 'Lê Quang Vinh <quantri> (admin)' } as const;
+
+/** An ID token of this person from the runtime's local provider (the bearer of the staff API). */
+export async function tokenOf(runtime: LocalRuntime, username: string): Promise<string> {
+  if (!runtime.identityIssuer) throw new Error('start the runtime with identity: true');
+  return (await passwordSignIn(runtime.identityIssuer, username, LOCAL_DEMO_PASSWORD)).idToken;
 }

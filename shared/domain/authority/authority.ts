@@ -188,3 +188,17 @@ export function authorize(
   if (decision.conceal) throw notFound();
   throw new AccessDeniedError(decision.message, decision.reason);
 }
+
+/**
+ * The unit a list or a report is about when none is asked: none (everything) for those whose reach is
+ * global, the one unit of a person who acts in one; a person with several must choose among them.
+ */
+export function defaultUnit(
+  actor: Actor | undefined,
+  action: Exclude<Action, 'dossier.sync'>,
+): { unit?: string | undefined } | { choose: string[] } {
+  const scope = scopeOf(actor, action);
+  if (scope.all) return {};
+  const [first, ...more] = scope.units;
+  return first && more.length === 0 ? { unit: first.unitId } : { choose: scope.units.map((u) => u.unitId) };
+}

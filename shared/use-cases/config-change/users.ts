@@ -5,9 +5,9 @@ import {
   readUserDirectory,
   type User,
   type UserDirectory,
-  type UserDirectoryDiff,
 } from '../../domain/users/user-directory.ts';
 import type { AuditEntry } from '../../ports/config-admin-store.ts';
+import type { IdentityMirror } from '../../ports/identity-mirror.ts';
 import {
   type AdminDeps,
   type Author,
@@ -26,11 +26,6 @@ import {
  * directory with one person changed. An identity provider to mirror (Cognito) is told after the version
  * is stored; the audit entry stays `applying` until it has been.
  */
-
-/** Mirrors the directory into an identity provider (the Cognito user pools); idempotent. */
-export interface IdentityMirror {
-  apply(diff: UserDirectoryDiff, next: UserDirectory): Promise<void>;
-}
 
 export type UsersDeps = AdminDeps & { identities?: IdentityMirror | undefined };
 
