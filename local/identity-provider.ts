@@ -136,11 +136,13 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-function send(response: ServerResponse, status: number, html: string): void {
+function send(response: ServerResponse, status: number, html: string, formTargets: readonly string[] = []): void {
   response.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    // The sign-in form's redirects end at the pages' callback: browsers hold redirects to form-action too.
+    'content-security-policy':
+      `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${formTargets.join(' ')}`.trim(),
     'x-frame-options': 'DENY',
   });
   response.end(html);
@@ -169,6 +171,7 @@ export async function startLocalIdentityProvider(options: {
   const findUser = async (username: string): Promise<User | undefined> =>
     (await options.users())?.users.find((u) => u.username === username && !u.disabled);
   const redirects = options.webRedirects?.() ?? { callbacks: [], signedOut: [] };
+  const clientOrigins = [...new Set([...redirects.callbacks, LOCAL_CLI_REDIRECT].map((u) => new URL(u).origin))];
   const provider = new Provider(issuer, {
     clients: [
       {
@@ -217,7 +220,20 @@ export async function startLocalIdentityProvider(options: {
       client.grantTypeAllowed('refresh_token'),
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The provider's own sign-out step, in Vietnamese: it submits itself (the person asked on the page).
+        logoutSource: async (ctx: { body: string }, form: string) => {
+          ctx.body = page(
+            'Đăng xuất',
+            `<h1>Đang đăng xuất…</h1><div class="card">${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Đăng xuất</button></div>
+<script>document.querySelector('button[name=logout]').click()</script>`,
+          );
+        },
+        postLogoutSuccessSource: async (ctx: { body: string }) => {
+          ctx.body = page('Đã đăng xuất', '<div class="card ok"><h1>Đã đăng xuất</h1></div>');
+        },
+      },
       revocation: { enabled: true },
     },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
@@ -250,15 +266,20 @@ export async function startLocalIdentityProvider(options: {
       try {
         const details = await provider.interactionDetails(request, response);
         if (!match[2]) {
-          send(response, 200, signInPage(details.uid));
+          send(response, 200, signInPage(details.uid), clientOrigins);
           return;
         }
-        if (request.method !== 'POST') return send(response, 405, signInPage(details.uid));
+        if (request.method !== 'POST') return send(response, 405, signInPage(details.uid), clientOrigins);
         const form = await readForm(request);
         const username = (form.get('username') ?? '').trim().toLowerCase();
         const user = await findUser(username);
         if (!user || form.get('password') !== password) {
-          send(response, 401, signInPage(details.uid, 'Tên đăng nhập hoặc mật khẩu không đúng.', username));
+          send(
+            response,
+            401,
+            signInPage(details.uid, 'Tên đăng nhập hoặc mật khẩu không đúng.', username),
+            clientOrigins,
+          );
           return;
         }
         // Đúng Hạn's own clients: the scopes they ask are granted without a consent screen.

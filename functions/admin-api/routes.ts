@@ -54,7 +54,9 @@ const REPORT_TYPES = {
 function onlyUnitOf(actor: Person): string | undefined {
   const unit = defaultUnit(actor, 'report.read');
   if ('choose' in unit)
-    throw new BadRequestError(`unit: name the unit to report on (${unit.choose.join(', ') || 'none of your roles reports'})`);
+    throw new BadRequestError(
+      `unit: name the unit to report on (${unit.choose.join(', ') || 'none of your roles reports'})`,
+    );
   return unit.unit;
 }
 

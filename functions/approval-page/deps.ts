@@ -36,6 +36,9 @@ export function webAuth(
     relyingParty: openIdRelyingParty(client),
     verifier: createTokenVerifier(issuers),
     now: Date.now,
+    formTargets: [
+      ...new Set([client.issuer, client.logoutUrl].filter((u): u is string => !!u).map((u) => new URL(u).origin)),
+    ],
   };
 }
 

@@ -146,7 +146,11 @@ export function createApprovalPageHandler(deps: ApprovalDeps, web: WebAuthDeps) 
         const bar: SignedInBar = { name: session.person.name, csrf: session.csrf, base };
         if (method === 'GET') {
           const view = await viewApproval(deps, dossierId, token, session.person);
-          return htmlResponse(200, view.approval ? alreadyApprovedPage(view) : approvalFormPage(view, token, bar));
+          return htmlResponse(
+            200,
+            view.approval ? alreadyApprovedPage(view, bar) : approvalFormPage(view, token, bar),
+            web.formTargets,
+          );
         }
         if (method !== 'POST') return htmlResponse(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
         checkCsrf(session.csrf, form?.get('csrf'));
@@ -160,7 +164,8 @@ export function createApprovalPageHandler(deps: ApprovalDeps, web: WebAuthDeps) 
         logger.info('apology approved', { extendedDueAt: approved.extendedDueAt });
         return htmlResponse(
           200,
-          approvedPage(dossierId, approved.extendedDueAt ?? '', approved.apology.channel ?? 'desk'),
+          approvedPage(dossierId, approved.extendedDueAt ?? '', approved.apology.channel ?? 'desk', bar),
+          web.formTargets,
         );
       } catch (error) {
         return refusal(deps, web, event, error, { dossierId, token, base });
@@ -190,12 +195,14 @@ async function refusal(
   if (error instanceof CsrfError)
     return htmlResponse(403, refusalPage('Không thể duyệt', 'Biểu mẫu đã cũ. Vui lòng tải lại trang và duyệt lại.'));
   if (error instanceof AccessDeniedError) {
-    logger.warn('approval refused', { reason: (error as Error).name });
+    logger.warn('approval refused', { reason: error.reason });
     return htmlResponse(
       403,
       refusalPage(
         'Không có quyền duyệt',
-        'Đường dẫn này được gửi cho lãnh đạo khác của đơn vị ban hành phiếu. Chỉ người nhận đường dẫn mới duyệt được.',
+        error.reason === 'not_bound_person'
+          ? 'Đường dẫn này được gửi cho lãnh đạo khác của đơn vị ban hành phiếu. Chỉ người nhận đường dẫn mới duyệt được.'
+          : 'Chỉ lãnh đạo của đơn vị ban hành phiếu xin lỗi mới được duyệt phiếu. Đề nghị chuyển cho lãnh đạo đơn vị đó.',
       ),
     );
   }
@@ -217,6 +224,7 @@ async function refusal(
         reason: submitted.get('reason') ?? '',
         newReturnDate: submitted.get('newReturnDate') ?? '',
       }),
+      web.formTargets,
     );
   }
   throw error;

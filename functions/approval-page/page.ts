@@ -29,7 +29,7 @@ ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
 <label for="newReturnDate">Ngày hẹn trả kết quả mới</label>
 <input id="newReturnDate" name="newReturnDate" type="text" inputmode="numeric" placeholder="dd/mm/yyyy" pattern="\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{2}-\\d{2}" title="ngày/tháng/năm, ví dụ 22/03/2024" required value="${e(values.newReturnDate ?? vnDate(view.proposedReturnDate))}">
 <p class="note">Người duyệt: <b>${e(signedIn.name)}</b> (đã đăng nhập).</p>
-<button type="submit">Duyệt và gửi phiếu xin lỗi cho công dân</button>
+<button type="submit" id="approve">Duyệt và gửi phiếu xin lỗi cho công dân</button>
 <p class="note">Phiếu được gửi ngay khi duyệt: cho công dân qua email nếu có; nếu không, bộ phận một cửa nhận bản in qua email để trao hoặc gửi bưu điện.</p>
 </form>
 <div class="card letter"><p class="note">Bản dự thảo phiếu (phần tô vàng sẽ được thay bằng nội dung ở trên):</p>${renderLetterHtml(view.letter)}</div>`,
@@ -81,16 +81,21 @@ const SENT_VIA: Record<NonNullable<NonNullable<ApprovalView['approval']>['sentVi
   desk: 'cho bộ phận một cửa (bản in) để trao cho công dân',
 };
 
-export function approvedPage(dossierId: string, newReturnAt: string, channel: ApologyChannel): string {
+export function approvedPage(
+  dossierId: string,
+  newReturnAt: string,
+  channel: ApologyChannel,
+  bar: SignedInBar,
+): string {
   return page(
     'Đã duyệt',
-    `<div class="card ok"><h1>Đã duyệt phiếu xin lỗi</h1><p>Hồ sơ <b>${e(dossierId)}</b>: ngày hẹn trả kết quả mới là <b>${e(newReturnAt.slice(0, 10).split('-').reverse().join('/'))}</b>.</p>
+    `${signedInBar(bar)}<div class="card ok"><h1>Đã duyệt phiếu xin lỗi</h1><p>Hồ sơ <b>${e(dossierId)}</b>: ngày hẹn trả kết quả mới là <b>${e(newReturnAt.slice(0, 10).split('-').reverse().join('/'))}</b>.</p>
 <p>${e(WILL_SEND[channel])}</p></div>`,
   );
 }
 
 /** A used link: the approval already made, and what was sent to whom — never the blank form again. */
-export function alreadyApprovedPage(view: ApprovalView): string {
+export function alreadyApprovedPage(view: ApprovalView, bar: SignedInBar): string {
   const done = view.approval;
   if (!done) throw new Error('the dossier is not approved');
   const sent = done.sentAt
@@ -98,7 +103,7 @@ export function alreadyApprovedPage(view: ApprovalView): string {
     : 'Phiếu đang chờ gửi; hệ thống sẽ gửi trong ít phút (tin nhắn điện thoại không gửi từ 21 giờ đến 7 giờ sáng).';
   return page(
     'Đã duyệt',
-    `<div class="card ok"><h1>Phiếu xin lỗi đã được duyệt</h1>
+    `${signedInBar(bar)}<div class="card ok"><h1>Phiếu xin lỗi đã được duyệt</h1>
 <p>Hồ sơ <b>${e(view.record.state.dossierId)}</b> — ${e(view.record.state.received?.procedure.name ?? '')}</p>
 <p>Đã duyệt lúc <b>${e(done.at)}</b> bởi <b>${e(done.by)}</b>; ngày hẹn trả kết quả mới: <b>${e(done.newReturnDate)}</b>.</p>
 <p>Lý do: ${e(done.reason)}</p>

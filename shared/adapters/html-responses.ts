@@ -4,7 +4,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
  * An HTML answer of the public pages (approval, citizens' status): never cached, never framed, no
  * scripts and no resources from elsewhere, forms posted only to the page itself, no referrer sent on.
  */
-export function htmlResponse(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
+export function htmlResponse(
+  statusCode: number,
+  body: string,
+  /** Origins a form may lead to besides the page's own (the issuer's sign-out, reached by redirect). */
+  formTargets: readonly string[] = [],
+): APIGatewayProxyStructuredResultV2 {
+  const targets = formTargets.length > 0 ? ` ${formTargets.join(' ')}` : '';
   return {
     statusCode,
     headers: {
@@ -12,8 +18,7 @@ export function htmlResponse(statusCode: number, body: string): APIGatewayProxyS
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
+      'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'${targets}; frame-ancestors 'none'`,
     },
     body,
   };

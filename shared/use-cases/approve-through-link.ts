@@ -1,6 +1,6 @@
 import { InvalidLinkError, verifyApprovalToken } from '../domain/approval-link.ts';
 import { type Actor, actorRecord } from '../domain/authority/actors.ts';
-import { authorize, inScope, scopeOf } from '../domain/authority/authority.ts';
+import { authorize, decide, inScope, scopeOf } from '../domain/authority/authority.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import {
   type ApologyChannel,
@@ -11,7 +11,7 @@ import {
 import { ApprovalRefusedError, approvalAnnouncement, approveApology } from '../domain/dossier/re-appointment.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
 import { shortDateTime } from '../domain/letters/vietnamese-format.ts';
-import { apologyIssuerDesk, letterIssuer } from '../domain/units/routing.ts';
+import { apologyIssuerDesk, dossierUnits, letterIssuer } from '../domain/units/routing.ts';
 import type { UnitBook } from '../domain/units/unit-directory.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
@@ -77,13 +77,12 @@ function authorizeApproval(
   boundTo?: string | undefined,
 ): void {
   const issuer = apologyIssuerDesk(record, book.units, now);
-  authorize(
-    actor,
-    'dossier.approve',
-    { units: [issuer.unitId], boundTo },
-    book.units,
-    () => new DossierNotFoundError(`no dossier ${record.state.dossierId}`),
-  );
+  const approve = decide(actor, 'dossier.approve', { units: [issuer.unitId], boundTo }, book.units);
+  if (approve.allowed) return;
+  // Who may not even read the dossier learns nothing of it; who may read it is told why they cannot sign.
+  if (actor && !decide(actor, 'dossier.read', { units: dossierUnits(record.state) }, book.units).allowed)
+    throw new DossierNotFoundError(`no dossier ${record.state.dossierId}`);
+  authorize(actor, 'dossier.approve', { units: [issuer.unitId], boundTo }, book.units);
 }
 
 /**

@@ -9,15 +9,10 @@ import { responsibleNow } from '../domain/dossier/responsibility.ts';
 import { buildControlSlip, type ControlSlip } from '../domain/letters/control-slip.ts';
 import { workingTimeVi } from '../domain/letters/vietnamese-format.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
-import { unitsMissingFrom, withUnitNames } from '../domain/units/routing.ts';
+import { dossierUnits, unitsMissingFrom, withUnitNames } from '../domain/units/routing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { RuleBook } from './rule-book.ts';
-
-/** The units a dossier belongs to: the one that received it and every unit a step passes through. */
-export function unitsOfDossier(state: DossierRecord['state']): string[] {
-  return [...new Set([...(state.received ? [state.received.agency.id] : []), ...state.steps.map((s) => s.unitId)])];
-}
 
 export interface DescribeDossierDeps {
   store: DossierStore;
@@ -35,7 +30,7 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
   if (!record) return undefined;
   const book = await deps.rules.current();
   // A dossier outside the actor's units is answered as one that does not exist (ADR 0023).
-  if (!decide(actor, 'dossier.read', { units: unitsOfDossier(record.state) }, book.units).allowed) return undefined;
+  if (!decide(actor, 'dossier.read', { units: dossierUnits(record.state) }, book.units).allowed) return undefined;
   const { state } = record;
   const log = await deps.store.listEvents(dossierId);
   const history = foldDossier(
@@ -93,7 +88,7 @@ export async function dossierSlip(
   const { record } = await deps.store.load(dossierId);
   if (!record?.state.received) return undefined;
   const book = await deps.rules.current();
-  if (!decide(actor, 'dossier.read', { units: unitsOfDossier(record.state) }, book.units).allowed) return undefined;
+  if (!decide(actor, 'dossier.read', { units: dossierUnits(record.state) }, book.units).allowed) return undefined;
   const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
   return buildControlSlip(record.state, calendar, book.units, deps.clock.now());
 }

@@ -30,6 +30,8 @@ export interface WebAuthDeps {
   verifier: TokenVerifier;
   /** Wall-clock time (sessions expire in real time even when the dossiers' clock is simulated). */
   now(): number;
+  /** The origins sign-out leads to (the issuer's, its sign-out page's): the pages' forms may go there. */
+  formTargets: readonly string[];
 }
 
 const random = () => randomBytes(32).toString('base64url');

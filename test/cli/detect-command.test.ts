@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD_ENV } from '../../cli/identity.ts';
+import { LOCAL_DEMO_PASSWORD } from '../../local/identity-provider.ts';
 import { type LocalSes, sentEmails, startSesEmulator } from '../../local/ses-server.ts';
 import { receivedEvent } from '../support/dossier-factory.ts';
 import { dunghan } from '../support/run-cli.ts';
+
+process.env[PASSWORD_ENV] = LOCAL_DEMO_PASSWORD;
 
 let ses: LocalSes;
 beforeAll(async () => {
@@ -73,6 +77,49 @@ describe('dunghan detect (as a process)', () => {
         draftedAt: expect.any(String),
       },
     ]);
+    // Only a head of the issuing unit signs (ADR 0023): the operator cannot, an official cannot.
+    const byOperator = await dunghan(
+      'approve',
+      'H21.65-240304-0900',
+      '--reason',
+      'Chờ kết quả đo đạc',
+      '--new-date',
+      '22/03/2024',
+      '--data-dir',
+      dir,
+    );
+    expect(byOperator.code).toBe(2);
+    expect(byOperator.stderr).toMatch(/--as/);
+    const added = await dunghan(
+      'users',
+      'add',
+      'hoa.rlt.test',
+      '--name',
+      'Rơ Lan Thị Hoa',
+      '--email',
+      'hoa.rlt@example.vn',
+      '--grant',
+      'head:H21.65',
+      '--data-dir',
+      dir,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const byOfficial = await dunghan(
+      'approve',
+      'H21.65-240304-0900',
+      '--reason',
+      'Chờ kết quả đo đạc',
+      '--new-date',
+      '22/03/2024',
+      '--now',
+      '2024-03-15T10:00:00+07:00',
+      '--as',
+      'an.nv',
+      '--data-dir',
+      dir,
+    );
+    expect(byOfficial.code).toBe(2);
+    expect(byOfficial.stderr).toMatch(/^dunghan: --as: an\.nv may not approve this apology/);
     // The desk's approval of this dossier, on a replayed past: the new date and the instant vary.
     const approve = (newDate: string, now: string) =>
       dunghan(
@@ -82,8 +129,8 @@ describe('dunghan detect (as a process)', () => {
         'Chờ kết quả đo đạc',
         '--new-date',
         newDate,
-        '--by',
-        'Rơ Lan Thị Hoa',
+        '--as',
+        'hoa.rlt.test',
         '--now',
         now,
         '--data-dir',

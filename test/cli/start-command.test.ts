@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { PASSWORD_ENV } from '../../cli/identity.ts';
 import { ON_FREE_PORTS } from '../../cli/start-command.ts';
+import { LOCAL_DEMO_PASSWORD } from '../../local/identity-provider.ts';
 import { generateSampleStream } from '../../local/sample-stream.ts';
 import { sentEmails } from '../../local/ses-server.ts';
 import type { SimulationResult } from '../../local/simulate.ts';
@@ -13,6 +15,8 @@ import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/defaul
 import { dunghan } from '../support/run-cli.ts';
 
 const run = promisify(execFile);
+// The demo accounts' password, for the commands that sign in (`--as`).
+process.env[PASSWORD_ENV] = LOCAL_DEMO_PASSWORD;
 
 const approve = (id: string, newDate: string, dataDir: string) =>
   [
@@ -22,8 +26,9 @@ const approve = (id: string, newDate: string, dataDir: string) =>
     'Hồ sơ phải chờ ý kiến của Chi cục Thuế',
     '--new-date',
     newDate,
-    '--by',
-    'Rơ Lan Thị Hoa, Phó Chủ tịch UBND huyện',
+    // The district's head signs, at the demo's local sign-in server (the sample user directory).
+    '--as',
+    'hoa.rlt',
     '--data-dir',
     dataDir,
   ] as const;

@@ -176,17 +176,20 @@ describe('inter-agency dossiers: the unit holding the dossier is warned, the uni
     // the dossier and the unit at fault are told, but get no link to sign in the commune's name.
     for (const desk of [REGISTRY_DESK, TAX_DESK])
       expect(to(emails, desk)?.body.text).not.toContain('Duyệt phiếu xin lỗi:');
-    // And a forwarded link approves nothing: the land registry's head, signed in, finds no such dossier.
+    // And a forwarded link approves nothing: the land registry's head, signed in, may read the dossier (it
+    // passes through the registry) but is told only the commune's head signs.
     const registryHead = await signedInBrowser(runtime, 'lan.st');
     const forwarded = (await registryHead.open(link ?? '')).response;
-    expect(forwarded.status).toBe(404);
-    expect(await forwarded.text()).toContain('Hồ sơ không tồn tại.');
+    expect(forwarded.status).toBe(403);
+    expect(await forwarded.text()).toContain('Chỉ lãnh đạo của đơn vị ban hành phiếu xin lỗi mới được duyệt phiếu.');
+    // A head of another commune, who may not read it, finds no such dossier.
+    const otherCommune = await signedInBrowser(runtime, 'hung.rlv');
+    expect((await otherCommune.open(link ?? '')).response.status).toBe(404);
     const refused = await approveInBrowser(registryHead, link ?? '', {
       reason: 'Chờ ý kiến của Chi cục Thuế',
       newReturnDate: '2026-11-20',
     });
-    // Without a form of their own the post has no CSRF token (403); with one, the authority conceals (404).
-    expect([403, 404]).toContain(refused.status);
+    expect(refused.status).toBe(403);
     expect((await runtime.store.load(BOTH_LATE)).record?.apology.status).toBe('drafted');
   });
 

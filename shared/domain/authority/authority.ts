@@ -107,7 +107,8 @@ export function decide(actor: Actor | undefined, action: Action, target: Target,
 function decideForPerson(person: Person, action: Exclude<Action, 'dossier.sync'>, target: Target, units: UnitBook) {
   const allowed = PERMISSIONS[action];
   const grants = person.grants.filter((g) => allowed[g.role] !== undefined);
-  const conceal = action === 'dossier.read' || action === 'dossier.approve';
+  // Only reads conceal: a caller that may read a thing is told plainly why it may not act on it.
+  const conceal = action === 'dossier.read';
   if (grants.length === 0) return deny('no_role', `${action}: none of your roles allows it`, conceal);
   const wanted = target.units ?? [];
   const covering = grants.filter((g) => {

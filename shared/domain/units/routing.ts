@@ -47,10 +47,16 @@ export function deskOf(unitId: string, unitName: string | undefined, state: Doss
   return { ...receiving, standingInFor: [{ unitId, unitName: unitName ?? unitId }] };
 }
 
+/** The units a dossier belongs to: the one that received it and every unit a step passes through. */
+export function dossierUnits(state: DossierState): string[] {
+  return [...new Set([...(state.received ? [state.received.agency.id] : []), ...state.steps.map((s) => s.unitId)])];
+}
+
 /** The units a dossier names that the directory lacks (flagged on the dossier). */
 export function unitsMissingFrom(state: DossierState, units: UnitBook): string[] {
-  const ids = new Set([...(state.received ? [state.received.agency.id] : []), ...state.steps.map((s) => s.unitId)]);
-  return [...ids].filter((id) => !units.get(id) && id !== state.received?.agency.id).sort();
+  return dossierUnits(state)
+    .filter((id) => !units.get(id) && id !== state.received?.agency.id)
+    .sort();
 }
 
 /**
