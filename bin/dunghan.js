@@ -8,4 +8,5 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 for (const method of ['log', 'info', 'debug', 'trace']) console[method] = console.error;
 
-await tsImport('../cli/main.ts', import.meta.url);
+const { main } = await tsImport('../cli/main.ts', import.meta.url);
+process.exitCode = await main(process.argv.slice(2));

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { deskApprovalDeps } from '../functions/approval-page/deps.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/local-runtime.ts';
 import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
-import type { Actor } from '../shared/domain/authority/actors.ts';
-import { AccessDeniedError } from '../shared/domain/authority/authority.ts';
+import { type Actor, describeActor } from '../shared/domain/authority/actors.ts';
+import { AccessDeniedError, authorize } from '../shared/domain/authority/authority.ts';
 import { EMPTY_DIRECTORY, UnitBook } from '../shared/domain/units/unit-directory.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { kindOf } from '../shared/support/errors.ts';
@@ -24,12 +24,17 @@ export interface DeskOptions extends StoreOptions {
 
 /** `dunghan approvals`: the drafted apologies awaiting approval, the oldest first. */
 export async function runApprovals(options: DeskOptions & ActingOptions) {
-  const list = async (platform: Platform, actor: Actor) =>
-    listAwaitingApproval(
-      platform.table.reports,
-      actor,
-      new UnitBook((await platform.table.config.getUnitDirectory()) ?? EMPTY_DIRECTORY),
-    );
+  const list = async (platform: Platform, actor: Actor) => {
+    const units = new UnitBook((await platform.table.config.getUnitDirectory()) ?? EMPTY_DIRECTORY);
+    try {
+      authorize(actor, 'approvals.list', {}, units);
+    } catch (error) {
+      if (error instanceof AccessDeniedError)
+        throw new BadInputError('--as', `${describeActor(actor)}: ${error.message}`);
+      throw error;
+    }
+    return listAwaitingApproval(platform.table.reports, actor, units);
+  };
   if (options.aws) return list(platformFromEnvironment(readConfig()), localOperator());
   return withActor(options, (runtime, actor) => list(runtime.platform, actor));
 }

@@ -493,7 +493,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     )
     .requiredOption('--reason <text>', 'the reason for the delay, as the letter states it')
     .requiredOption('--new-date <date>', 'the new return date, dd/mm/yyyy or YYYY-MM-DD')
-    .addOption(asOption().makeOptionMandatory())
+    .addOption(asOption())
     .option(
       '--now <iso>',
       'the instant of the approval on the local store, ISO-8601 with offset (a replayed past; default: now, ' +
@@ -605,12 +605,12 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
   return program;
 }
 
-/** Runs the command line and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram({
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  });
+/** Runs the command line with this output and returns the exit code (in-process: the tests' matrix). */
+export async function run(
+  argv: string[],
+  io: { out: (text: string) => void; err: (text: string) => void },
+): Promise<number> {
+  const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
@@ -620,10 +620,13 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     const result = error instanceof RuntimeFailure || error instanceof BadInputError ? error.result : undefined;
-    if (result !== undefined) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    process.stderr.write(`dunghan: ${(error as Error).message ?? String(error)}\n`);
+    if (result !== undefined) io.out(`${JSON.stringify(result, null, 2)}\n`);
+    io.err(`dunghan: ${(error as Error).message ?? String(error)}\n`);
     return exitCodeFor(error);
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** Runs the command line on this process's output and returns the exit code (bin/dunghan.js). */
+export function main(argv: string[]): Promise<number> {
+  return run(argv, { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) });
+}

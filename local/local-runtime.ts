@@ -103,10 +103,7 @@ export interface LocalRuntime {
   anchors: AuditAnchorStore;
   /** Anchors the whole days not anchored yet, as the daily function would. */
   anchor(): Promise<{ anchored: string[]; conflicts: string[] }>;
-  /**
-   * Both HTTP API functions as deployed, routed by path, for in-process callers (tests, tools); only the
-   * approval page is served on a port (`apiUrl`): the admin routes need IAM, locally the CLI administers.
-   */
+  /** Every HTTP route as deployed, routed by path, for in-process callers; the same are served on `apiUrl`. */
   invokeHttpApi: HttpHandler;
   close(): Promise<void>;
 }
@@ -333,11 +330,15 @@ export async function startLocalRuntime(
     signedOutUri: `${apiUrl ?? ''}/auth/signed-out`,
   });
   const approvalPage = createApprovalPageHandler(approvalDeps(platform, linkSecret), web);
+  // Every route as deployed: the staff API too, behind the local provider's tokens (ADR 0023).
+  const staffApi = createAdminApiHandler(adminDeps(platform), verifier);
   pages = routeLikeHttpApi({
     '/approve/': approvalPage,
     '/auth/': approvalPage,
     '/sync': portalSync,
     [CITIZEN_PAGE_PATH]: citizenPage,
+    '/admin/': staffApi,
+    '/api/': staffApi,
   });
   if (options.mail) {
     if (!sesEndpoint) {
@@ -408,13 +409,7 @@ export async function startLocalRuntime(
     identity,
     identityIssuer,
     verifier,
-    invokeHttpApi: routeLikeHttpApi({
-      '/approve/': approvalPage,
-      '/auth/': approvalPage,
-      '/sync': portalSync,
-      [CITIZEN_PAGE_PATH]: citizenPage,
-      '/admin/': createAdminApiHandler(adminDeps(platform), verifier),
-    }),
+    invokeHttpApi: (event, context) => pages(event, context),
     anchors,
     anchor: () => anchorHandler({}, localContext('anchor-audit')),
     detect: async () => {
