@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { deskApprovalDeps } from '../functions/approval-page/deps.ts';
+import { demoAccounts } from '../local/demo-accounts.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/local-runtime.ts';
 import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { type Actor, describeActor } from '../shared/domain/authority/actors.ts';
@@ -113,7 +114,7 @@ export async function runServe(
     sesPort: Number(options.sesPort),
   });
   io.out(
-    `Trang duyệt phiếu xin lỗi: ${runtime.apiUrl}/approve/…\nNguồn đồng bộ từ hệ thống một cửa: POST ${runtime.apiUrl}/sync (thử: npx dunghan sync docs/examples/sync/dong-bo-ho-so.json)\nHộp thư (SES emulator): ${runtime.sesEndpoint}/\nTin nhắn Zalo/SMS (giả lập): ${runtime.phone?.endpoint ?? ''}/\nTrang tra cứu hồ sơ của công dân: ${runtime.apiUrl}/tra-cuu\nDữ liệu: ${resolve(options.dataDir)}\nNhấn Ctrl-C để dừng.\n`,
+    `Trang duyệt phiếu xin lỗi: ${runtime.apiUrl}/approve/…\nNguồn đồng bộ từ hệ thống một cửa: POST ${runtime.apiUrl}/sync (thử: npx dunghan sync docs/examples/sync/dong-bo-ho-so.json)\nHộp thư (SES emulator): ${runtime.sesEndpoint}/\nTin nhắn Zalo/SMS (giả lập): ${runtime.phone?.endpoint ?? ''}/\nTrang tra cứu hồ sơ của công dân: ${runtime.apiUrl}/tra-cuu\n${await demoAccounts(runtime)}Dữ liệu: ${resolve(options.dataDir)}\nNhấn Ctrl-C để dừng.\n`,
   );
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import { demoAccounts } from '../local/demo-accounts.ts';
 import { simulate, summaryTable } from '../local/simulate.ts';
 import { formatCount } from '../shared/domain/letters/vietnamese-format.ts';
 import { BadInputError } from './errors.ts';
@@ -91,6 +92,7 @@ export async function runStart(options: StartOptions, io: { out: (text: string) 
   }
   io.out(
     `Hộp thư (SES emulator): ${result.urls.inbox}\nTin nhắn Zalo/SMS đến điện thoại công dân (giả lập): ${result.urls.phones}\nTrang tra cứu hồ sơ của công dân: ${result.urls.citizens}\nTrang duyệt phiếu xin lỗi: ${result.urls.approval} (đường dẫn trong từng thư)\nDynamoDB (dynalite): ${result.urls.dynamodb}\n` +
+      (await demoAccounts(runtime)) +
       (options.inMemory ? '' : dataHint(options)) +
       'Nhấn Ctrl-C để dừng.\n',
   );

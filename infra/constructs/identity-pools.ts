@@ -46,6 +46,10 @@ export class IdentityPools extends Construct {
         accountRecovery: AccountRecovery.EMAIL_ONLY,
         featurePlan: FeaturePlan.PLUS,
         standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+        userVerification: {
+          emailSubject: 'Mã xác minh Đúng Hạn',
+          emailBody: 'Mã xác minh địa chỉ thư của anh/chị trên Đúng Hạn: {####}',
+        },
         userInvitation: {
           emailSubject: 'Tài khoản Đúng Hạn của anh/chị',
           emailBody:

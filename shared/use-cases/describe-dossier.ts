@@ -107,6 +107,12 @@ function issuedNote(record: DossierRecord): string {
     : `sent to the applicant by ${via.join(' and ')}`;
 }
 
+/** Who signed, as their sign-in names them: ` (head:H21.65.01, signed in as 8f2c…)`. */
+function approverNote(approver: DossierRecord['apology']['approver']): string {
+  if (!approver) return '';
+  return ` (${[...(approver.grants ?? []), `signed in as ${approver.id}`].join(', ')})`;
+}
+
 /**
  * The history folded from the events, with the approval and the issue of the apology (issue #16): they
  * are the detector's and the approval page's, not events of the one-stop system, so the record keeps them.
@@ -121,7 +127,7 @@ function withApology(history: readonly ClockEntry[], record: DossierRecord, cale
       // In local time, as the events' own instants are written.
       at: calendar.formatInstant(Date.parse(apology.approvedAt)),
       kind: 'apology_approved',
-      note: `by ${apology.approvedBy ?? ''}; new return date ${record.extendedDueAt ?? ''}; reason: ${apology.reason ?? ''}`,
+      note: `by ${apology.approvedBy ?? ''}${approverNote(apology.approver)}; new return date ${record.extendedDueAt ?? ''}; reason: ${apology.reason ?? ''}`,
     });
   if (apology.issuedAt)
     entries.push({

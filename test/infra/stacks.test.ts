@@ -155,29 +155,83 @@ describe('the CDK app', () => {
     });
   });
 
-  it('authorises the administration routes with IAM and leaves the approval page to its signed links', () => {
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: Match.stringLikeRegexp('^(GET|POST|PUT) /admin/\\{proxy\\+\\}$'),
-      AuthorizationType: 'AWS_IAM',
-    });
+  it('puts a Cognito authorizer on every route but the public ones (issue #30)', () => {
     const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route')) as {
-      Properties: { RouteKey: string; AuthorizationType?: string };
+      Properties: { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown };
     }[];
-    expect(
-      routes.filter((r) => r.Properties.RouteKey.includes('/admin/')).map((r) => r.Properties.AuthorizationType),
-    ).toEqual(['AWS_IAM', 'AWS_IAM', 'AWS_IAM']);
-    expect(
-      routes
-        .filter((r) => r.Properties.RouteKey.includes('/approve/'))
-        .every((r) => r.Properties.AuthorizationType !== 'AWS_IAM'),
-    ).toBe(true);
+    const publicRoutes = ['GET /approve/{dossierId}', 'POST /approve/{dossierId}', 'POST /sync'];
+    for (const route of routes) {
+      const { RouteKey, AuthorizationType } = route.Properties;
+      if (publicRoutes.includes(RouteKey)) expect(AuthorizationType ?? 'NONE', RouteKey).toBe('NONE');
+      else expect(AuthorizationType, RouteKey).toBe('JWT');
+    }
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      [
+        ...publicRoutes,
+        'GET /admin/{proxy+}',
+        'POST /admin/{proxy+}',
+        'PUT /admin/{proxy+}',
+        'GET /api/{proxy+}',
+        'POST /api/{proxy+}',
+      ].sort(),
+    );
+    // Two authorizers: the administrators' pool on /admin, the staff pool on /api.
+    const authorizers = Object.values(stateless.findResources('AWS::ApiGatewayV2::Authorizer')) as {
+      Properties: { AuthorizerType: string; JwtConfiguration: { Issuer: unknown; Audience: unknown[] } };
+    }[];
+    expect(authorizers.map((a) => a.Properties.AuthorizerType)).toEqual(['JWT', 'JWT']);
+    const adminRoute = routes.find((r) => r.Properties.RouteKey === 'GET /admin/{proxy+}');
+    const apiRoute = routes.find((r) => r.Properties.RouteKey === 'GET /api/{proxy+}');
+    expect(JSON.stringify(adminRoute?.Properties.AuthorizerId)).not.toBe(
+      JSON.stringify(apiRoute?.Properties.AuthorizerId),
+    );
+    // The functions verify the tokens again: both issuers, the administrators' pool alone granting admin.
+    const admin = Object.values(stateless.findResources('AWS::Lambda::Function')).find((f) =>
+      JSON.stringify(f).includes('administration'),
+    ) as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    const issuers = JSON.stringify(admin.Properties.Environment.Variables.IDENTITY_ISSUERS);
+    expect(issuers).toContain('\\"roles\\":[\\"official\\",\\"head\\",\\"supervisor\\"]');
+    expect(issuers).toContain('\\"roles\\":[\\"admin\\"]');
+  });
+
+  it('keeps the people in two user pools: no self sign-up, threat protection, MFA required for administrators (issue #30)', () => {
+    const pools = stateful.findResources('AWS::Cognito::UserPool') as Record<
+      string,
+      { Properties: Record<string, unknown> }
+    >;
+    const byName = Object.fromEntries(
+      Object.values(pools).map((p) => [p.Properties.UserPoolName as string, p.Properties] as const),
+    );
+    expect(Object.keys(byName).sort()).toEqual(['dunghan-admins', 'dunghan-staff']);
+    for (const pool of Object.values(byName)) {
+      expect(pool.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+      expect(pool.UserPoolTier).toBe('PLUS');
+      expect(pool.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+      expect(pool.DeletionProtection).toBe('ACTIVE');
+    }
+    expect(byName['dunghan-admins']?.MfaConfiguration).toBe('ON');
+    expect(byName['dunghan-staff']?.MfaConfiguration).toBe('OPTIONAL');
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    // The pages' client: the code flow only, back to the pages' own callback, short-lived tokens.
+    stateless.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['code'],
+      IdTokenValidity: 10,
+      RefreshTokenValidity: 480,
+      EnableTokenRevocation: true,
+      PreventUserExistenceErrors: 'ENABLED',
+    });
   });
 
   it('puts the public pages behind a REST API with stage throttling and a WAF web ACL with a rate-based rule (issue #18)', () => {
     const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
       Properties: { HttpMethod: string; AuthorizationType: string };
     }[];
-    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
+    // The approval page, the pages' sign-in (/auth/{action}) and the citizens' page, each GET and POST.
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual([
+      ...['GET', 'GET', 'GET', 'GET'],
+      ...['POST', 'POST', 'POST', 'POST'],
+    ]);
     stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'tra-cuu' });
     stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'approve' });
     stateless.hasResourceProperties('AWS::ApiGateway::Stage', {
