@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -81,6 +81,9 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.identityPools = new IdentityPools(this, 'Identity');
+    // What `dunghan users --aws` needs (STAFF_USER_POOL_ID, ADMIN_USER_POOL_ID).
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.identityPools.staff.userPoolId });
+    new CfnOutput(this, 'AdminUserPoolId', { value: this.identityPools.admins.userPoolId });
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
     this.identity = new EmailIdentity(this, 'Sender', {
       identity: Identity.email(props.senderEmail),
