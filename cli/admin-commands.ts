@@ -6,10 +6,9 @@ import { parse as parseYaml } from 'yaml';
 import { adminDeps } from '../functions/admin-api/deps.ts';
 import { CognitoIdentityMirror } from '../shared/adapters/cognito-identity-mirror.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
-import { type Actor, describeActor } from '../shared/domain/authority/actors.ts';
-import { AccessDeniedError, type Action, authorize, type Target } from '../shared/domain/authority/authority.ts';
+import type { Actor } from '../shared/domain/authority/actors.ts';
+import type { Action, Target } from '../shared/domain/authority/authority.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
-import { EMPTY_DIRECTORY, UnitBook } from '../shared/domain/units/unit-directory.ts';
 import type { IdentityMirror } from '../shared/ports/identity-mirror.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import {
@@ -47,7 +46,7 @@ import {
 import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../shared/use-cases/quarantine.ts';
 import { runCheckProvisional } from './due-command.ts';
 import { BadInputError } from './errors.ts';
-import { type ActingOptions, localOperator, withActor } from './identity.ts';
+import { type ActingOptions, askAuthority, localOperator, withActor } from './identity.ts';
 
 export interface AdminOptions extends ActingOptions {
   /** Work on the AWS table named by TABLE_NAME instead of the local store. */
@@ -97,14 +96,7 @@ export async function withAdmin<T>(
   target: Target = {},
 ): Promise<T> {
   const asked = async (deps: AdminDeps, actor: Actor) => {
-    const units = new UnitBook((await deps.config.getUnitDirectory()) ?? EMPTY_DIRECTORY);
-    try {
-      authorize(actor, action, target, units);
-    } catch (error) {
-      if (error instanceof AccessDeniedError)
-        throw new BadInputError('--as', `${describeActor(actor)}: ${error.message}`);
-      throw error;
-    }
+    await askAuthority(actor, action, target, deps.config);
     return run(deps, actor);
   };
   try {

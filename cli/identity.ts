@@ -2,7 +2,10 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { LocalRuntime } from '../local/local-runtime.ts';
 import { passwordSignIn } from '../local/password-sign-in.ts';
-import type { Actor } from '../shared/domain/authority/actors.ts';
+import { type Actor, describeActor } from '../shared/domain/authority/actors.ts';
+import { AccessDeniedError, type Action, authorize, type Target } from '../shared/domain/authority/authority.ts';
+import { EMPTY_DIRECTORY, UnitBook } from '../shared/domain/units/unit-directory.ts';
+import type { ConfigSource } from '../shared/ports/config-source.ts';
 import { BadInputError } from './errors.ts';
 import { type StoreOptions, withLocalStore } from './local-store.ts';
 
@@ -79,4 +82,25 @@ export function withActor<T>(
     ...extra,
     ...(options.as === undefined ? {} : { identity: true }),
   });
+}
+
+/**
+ * Asks the authority whether the command's actor may (ADR 0023): a refusal exits 2 naming `--as`, the
+ * person and why; a dossier out of scope stays "not found" for the caller to say.
+ */
+export async function askAuthority(
+  actor: Actor,
+  action: Exclude<Action, 'dossier.sync'>,
+  target: Target,
+  directory: Pick<ConfigSource, 'getUnitDirectory'>,
+): Promise<UnitBook> {
+  const units = new UnitBook((await directory.getUnitDirectory()) ?? EMPTY_DIRECTORY);
+  try {
+    authorize(actor, action, target, units);
+  } catch (error) {
+    if (error instanceof AccessDeniedError)
+      throw new BadInputError('--as', `${describeActor(actor)}: ${error.message}`);
+    throw error;
+  }
+  return units;
 }

@@ -3,17 +3,18 @@ import { access, readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { exportFileProblem, readExportRows } from '../shared/adapters/export-files.ts';
 import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
+import type { Actor } from '../shared/domain/authority/actors.ts';
 import { type ExportMapping, importProblems, readExportMapping } from '../shared/domain/sync/export-mapping.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import type { DeadLetterSink } from '../shared/ports/inbound-events.ts';
 import { readConfig } from '../shared/settings/env.ts';
 import { InvalidInputError } from '../shared/support/errors.ts';
-import { type ImportDeps, type ImportSummary, importExport } from '../shared/use-cases/import-export.ts';
+import { type ImportDeps, type ImportSummary, importExport, recordImport } from '../shared/use-cases/import-export.ts';
 import { ingestInBulk } from '../shared/use-cases/ingest-in-bulk.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { syncSource } from '../shared/use-cases/sync-from-portal.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
-import { type StoreOptions, withLocalStore } from './store-commands.ts';
+import { type ActingOptions, askAuthority, localOperator, withActor } from './identity.ts';
 
 /** An import's dependencies on a platform (AWS or the local runtime's): the bulk ingest over its table. */
 export function bulkImportDeps(platform: Platform, deadLetters: DeadLetterSink): ImportDeps {
@@ -40,7 +41,7 @@ export const DEFAULT_MAPPING = new URL('../config/import/danh-sach-ho-so.yaml', 
  */
 export async function runImport(
   file: string,
-  options: StoreOptions & { mapping?: string; dryRun?: boolean; aws?: boolean },
+  options: ActingOptions & { mapping?: string; dryRun?: boolean; aws?: boolean },
   io: { err: NodeJS.WritableStream },
 ): Promise<ImportSummary> {
   try {
@@ -81,16 +82,23 @@ export async function runImport(
     importExport(deps, readExportRows(file, mapping), mapping, { dryRun: options.dryRun ?? false, file, onProgress });
   let summary: ImportSummary;
   try {
+    // Asked of the authority first, recorded with its author after (issue #30).
+    const imported = async (platform: Platform, deadLetters: DeadLetterSink, actor: Actor) => {
+      await askAuthority(actor, 'events.import', {}, platform.table.config);
+      const result = await run(bulkImportDeps(platform, deadLetters));
+      await recordImport({ config: platform.table.config, clock: systemClock }, actor, file, result);
+      return result;
+    };
     if (options.aws) {
       // On AWS straight into the table through the same use cases as the ingest function: a year's export
       // as a million events on the bus would cost a million function invocations.
       const platform = platformFromEnvironment(readConfig());
-      summary = await run(bulkImportDeps(platform, platform.table.deadLetters));
+      summary = await imported(platform, platform.table.deadLetters, localOperator());
     } else {
       // dynalite in a thread of its own: the import's mapping and folds keep the other core.
-      summary = await withLocalStore(
+      summary = await withActor(
         options,
-        async (runtime) => run(bulkImportDeps(runtime.platform, runtime.deadLetters)),
+        async (runtime, actor) => imported(runtime.platform, runtime.deadLetters, actor),
         {
           dynamoThread: true,
         },

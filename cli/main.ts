@@ -520,6 +520,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
     .option('--mapping <file.yaml>', 'how to read this system’s export')
     .option('--dry-run', 'read and map every row, list what cannot be imported, write nothing')
     .addOption(dataDir())
+    .addOption(asOption())
     .option('--aws', 'put the events on the deployed bus (EVENT_BUS_NAME, TABLE_NAME) instead of the local store')
     .action(async (file: string, options) => print(await runImport(file, options, { err: process.stderr })));
 

@@ -37,7 +37,7 @@ export interface AuditEntry {
   changeId: string;
   at: string;
   author: string;
-  action: 'rules.put' | 'calendar.put' | 'units.put' | 'users.put' | 'seed';
+  action: 'rules.put' | 'calendar.put' | 'units.put' | 'users.put' | 'seed' | 'import';
   /** Who made it, when a person or a system did (id, name, issuer, grants): the signed-in subject. */
   actor?: ActorRecord | undefined;
   /** `applying` until every affected dossier is recomputed; a change left `applying` is re-run by putting it again. */

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
+import { type Actor, actorRecord, describeActor } from '../domain/authority/actors.ts';
 import { type ExportMapping, type ExportRow, exportTitleOf, rowToPortalItem } from '../domain/sync/export-mapping.ts';
 import { mapSyncItem, SyncItemError } from '../domain/sync/portal-sync.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ConfigAdminStore } from '../ports/config-admin-store.ts';
 import type { DeadLetterSink } from '../ports/inbound-events.ts';
 import type { BulkOutcome, DossierEvents, ingestInBulk } from './ingest-in-bulk.ts';
 import type { RuleBook } from './rule-book.ts';
@@ -134,4 +138,36 @@ export async function importExport(
   summary.causes = [...causes.values()].sort((a, b) => b.rows - a.rows);
   options.onProgress?.(summary);
   return summary;
+}
+
+/**
+ * Records who imported what (issue #30): one audit entry per import that wrote, with the actor (subject,
+ * name, grants), the file's name and the counts — beside the dossiers' own chained entries (ADR 0021).
+ */
+export async function recordImport(
+  deps: { config: Pick<ConfigAdminStore, 'putAudit'>; clock: Clock },
+  actor: Actor,
+  file: string,
+  summary: ImportSummary,
+): Promise<void> {
+  if (summary.dryRun) return;
+  const at = new Date(deps.clock.now()).toISOString();
+  await deps.config.putAudit({
+    changeId: createHash('sha256').update(`import\n${file}\n${at}`).digest('hex').slice(0, 16),
+    at,
+    author: describeActor(actor),
+    actor: actorRecord(actor),
+    action: 'import',
+    status: summary.refused > 0 ? 'failed' : 'applied',
+    ...(summary.refused > 0 ? { error: `${summary.refused} row(s) could not be imported` } : {}),
+    sources: [basename(file)],
+    legalBasis: [],
+    what: {
+      rows: summary.rows,
+      dossiers: summary.dossiers,
+      applied: summary.applied,
+      duplicates: summary.duplicates,
+      refused: summary.refused,
+    },
+  });
 }

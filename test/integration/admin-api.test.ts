@@ -121,6 +121,22 @@ describe('the administration endpoints of functions/admin-api (signed-in adminis
     expect(record?.state.dueAt).toBe('2026-12-01T17:00:00+07:00');
   });
 
+  it("refuses the account's other identities: the detector's IAM role, with no sign-in, changes no calendar (issue #30)", async () => {
+    const before = await call('GET', '/admin/calendars');
+    const event = request('PUT', '/admin/calendars', { files: [], legalBasis: 'QĐ 24/QĐ-UBND' }, false);
+    (event.requestContext as unknown as Record<string, unknown>).authorizer = {
+      iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/DungHanStateless-DetectorFunctionServiceRole/detector' },
+    };
+    const response = await api(event, localContext('api'));
+    expect(response.statusCode).toBe(401);
+    expect((await call('GET', '/admin/calendars')).body).toEqual(before.body);
+    // A signed-in person who is not an administrator: 403, whatever their other grants.
+    const head = await tokenOf(runtime, 'hoa.rlt');
+    const asHead = { ...request('PUT', '/admin/calendars', { files: [], legalBasis: 'x' }, false) };
+    asHead.headers = { ...asHead.headers, authorization: `Bearer ${head}` };
+    expect((await api(asHead, localContext('api'))).statusCode).toBe(403);
+  });
+
   it('refuses bodies that are not JSON objects and unknown routes', async () => {
     expect((await call('POST', '/admin/rules/validate', 'rules: []')).body.error).toMatch(
       /^body: must be a JSON object/,

@@ -1,3 +1,4 @@
+import { parseDocument } from '../../contracts/documents.ts';
 import { line } from '../../contracts/primitives.ts';
 import * as z from '../../contracts/z.ts';
 
@@ -73,16 +74,9 @@ export const EMPTY_DIRECTORY: UnitDirectory = { apologyIssuer: 'lead_agency', un
 
 /** Validates a parsed directory document (YAML or JSON) whole: the directory, or every problem. */
 export function readUnitDirectory(raw: unknown, file: string): { directory?: UnitDirectory; problems: UnitProblem[] } {
-  const result = unitDirectorySchema.safeParse(raw);
-  if (!result.success) {
-    return {
-      problems: result.error.issues.map((issue) => ({
-        file,
-        path: issue.path.map(String).join('.'),
-        reason: issue.message,
-      })),
-    };
-  }
+  const parsed = parseDocument(unitDirectorySchema, raw, file);
+  if (!parsed.data) return { problems: parsed.problems };
+  const result = { data: parsed.data };
   const problems: UnitProblem[] = [];
   const bytes = new TextEncoder().encode(JSON.stringify(result.data)).length;
   if (bytes > MAX_DIRECTORY_BYTES)

@@ -1,3 +1,4 @@
+import { parseDocument } from '../../contracts/documents.ts';
 import { line } from '../../contracts/primitives.ts';
 import * as z from '../../contracts/z.ts';
 import { type Grant, grantName, parseGrant } from '../authority/actors.ts';
@@ -57,16 +58,9 @@ export function readUserDirectory(
   file: string,
   units?: UnitBook,
 ): { directory?: UserDirectory; problems: UserProblem[] } {
-  const result = userDirectorySchema.safeParse(raw);
-  if (!result.success) {
-    return {
-      problems: result.error.issues.map((issue) => ({
-        file,
-        path: issue.path.map(String).join('.'),
-        reason: issue.message,
-      })),
-    };
-  }
+  const parsed = parseDocument(userDirectorySchema, raw, file);
+  if (!parsed.data) return { problems: parsed.problems };
+  const result = { data: parsed.data };
   const problems: UserProblem[] = [];
   const seen = new Map<string, number>();
   result.data.users.forEach((user, index) => {
