@@ -352,7 +352,7 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
 
   const users = program
     .command('users')
-    .summary('People who sign in: list, add, disable, roles')
+    .summary('People who sign in and their roles')
     .description(
       'The people who sign in and their grants (ADR 0023): admin, or <role>:<unit id> with role official (cán bộ), ' +
         'head (lãnh đạo), supervisor (giám sát: the unit and the units below it). Versioned, validated, audited; with ' +

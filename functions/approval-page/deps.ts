@@ -1,3 +1,5 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoPasswordSignIn } from '../../shared/adapters/cognito-password-sign-in.ts';
 import { readWebClient } from '../../shared/adapters/identity.ts';
 import { openIdRelyingParty, type WebClientSettings } from '../../shared/adapters/openid-relying-party.ts';
 import type { Platform } from '../../shared/adapters/platform.ts';
@@ -31,9 +33,20 @@ export function webAuth(
   issuers: readonly IssuerSettings[],
   client: WebClientSettings,
 ): WebAuthDeps {
+  const password =
+    client.mode === 'cognito'
+      ? new CognitoPasswordSignIn(
+          new CognitoIdentityProviderClient({
+            ...(client.region ? { region: client.region } : {}),
+            ...(client.endpoint ? { endpoint: client.endpoint } : {}),
+          }),
+          { clientId: client.clientId, clientSecret: client.clientSecret ?? '' },
+        )
+      : undefined;
   return {
     sessions: platform.table.sessions,
     relyingParty: openIdRelyingParty(client),
+    ...(password ? { password } : {}),
     verifier: createTokenVerifier(issuers),
     now: Date.now,
     formTargets: [

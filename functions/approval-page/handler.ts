@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
-import { basePathOf, cookieOf, redirect } from '../../shared/adapters/http-identity.ts';
+import { basePathOf, cookieOf, redirect, setCookies } from '../../shared/adapters/http-identity.ts';
 import { readLinkSecret } from '../../shared/adapters/link-secret.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
@@ -20,13 +20,18 @@ import {
   whomToAsk,
 } from '../../shared/use-cases/approve-through-link.ts';
 import {
+  answerSignIn,
   beginSignIn,
+  type CookieChange,
   CsrfError,
   checkCsrf,
   completeSignIn,
+  passwordSignIn,
   resumeSession,
   SESSION_COOKIE,
   SIGNIN_COOKIE,
+  safeNext,
+  signInFormToken,
   signOut,
   type WebAuthDeps,
 } from '../../shared/use-cases/web-session.ts';
@@ -39,6 +44,7 @@ import {
   type SignedInBar,
   signedOutPage,
 } from './page.ts';
+import { challengePage, passwordFormPage } from './sign-in-pages.ts';
 
 const LINK_REFUSALS: Record<InvalidLinkError['problem'], [number, string]> = {
   malformed: [400, 'Đường dẫn không hợp lệ. Vui lòng dùng đúng đường dẫn trong thư của hệ thống.'],
@@ -67,6 +73,11 @@ function sessionPerson(event: APIGatewayProxyEventV2, web: WebAuthDeps) {
   return resumeSession(web, cookieOf(event, SESSION_COOKIE));
 }
 
+/** An answer with cookies set (the pages' sign-in). */
+function withCookies(response: APIGatewayProxyStructuredResultV2, cookies: readonly CookieChange[]) {
+  return { ...response, cookies: setCookies(cookies) };
+}
+
 const NOT_FOUND = () => htmlResponse(404, refusalPage('Không tìm thấy hồ sơ', 'Hồ sơ không tồn tại.'));
 
 /** The sign-in pages (`/auth/…`): start, the issuer's callback, sign-out, signed out. */
@@ -74,10 +85,68 @@ async function authRoute(web: WebAuthDeps, event: APIGatewayProxyEventV2, base: 
   const method = event.requestContext?.http?.method ?? 'GET';
   const action = (event.rawPath ?? '').slice('/auth/'.length);
   try {
+    const next = (raw: string | undefined | null) =>
+      (raw?.startsWith(base) ? raw.slice(base.length) || '/' : raw) ?? undefined;
     if (action === 'login' && method === 'GET') {
-      const next = event.queryStringParameters?.next;
-      const started = await beginSignIn(web, next?.startsWith(base) ? next.slice(base.length) || '/' : next);
+      if (web.password) {
+        // The pages' own form (Cognito's managed login has no Vietnamese), with its anti-forgery token.
+        const form = signInFormToken();
+        return withCookies(
+          htmlResponse(200, passwordFormPage(base, form.token, safeNext(next(event.queryStringParameters?.next)))),
+          form.cookies,
+        );
+      }
+      const started = await beginSignIn(web, next(event.queryStringParameters?.next));
       return redirect(started.location, started.cookies);
+    }
+    if (web.password && method === 'POST' && (action === 'login' || action === 'challenge')) {
+      const form = formFields(event);
+      const ip = event.requestContext?.http?.sourceIp;
+      try {
+        const step =
+          action === 'login'
+            ? await passwordSignIn(web, {
+                username: form.get('username') ?? '',
+                password: form.get('password') ?? '',
+                next: form.get('next') ?? '/',
+                formToken: form.get('csrf') ?? '',
+                cookie: cookieOf(event, SIGNIN_COOKIE),
+                ...(ip ? { ip } : {}),
+              })
+            : await answerSignIn(web, {
+                answer: (form.get('answer') ?? '').trim(),
+                cookie: cookieOf(event, SIGNIN_COOKIE),
+                ...(ip ? { ip } : {}),
+              });
+        if (step.done) {
+          logger.info('signed in');
+          return redirect(`${base}${step.location}`, step.cookies, 303);
+        }
+        return withCookies(
+          htmlResponse(
+            step.mistake ? 400 : 200,
+            challengePage(base, step.challenge, step.username, step.secret, step.mistake),
+          ),
+          step.cookies,
+        );
+      } catch (error) {
+        if (action !== 'login' || kindOf(error) !== 'unauthenticated') throw error;
+        logger.warn('sign-in refused');
+        const retry = signInFormToken();
+        return withCookies(
+          htmlResponse(
+            401,
+            passwordFormPage(
+              base,
+              retry.token,
+              safeNext(form.get('next') ?? '/'),
+              'Tên đăng nhập hoặc mật khẩu không đúng.',
+              form.get('username') ?? '',
+            ),
+          ),
+          retry.cookies,
+        );
+      }
     }
     if (action === 'callback' && method === 'GET') {
       const url = new URL(`https://pages${event.rawPath}?${event.rawQueryString ?? ''}`);

@@ -186,12 +186,10 @@ export class ApiSubsystem extends Construct {
       userPool: staff,
       generateSecret: true,
       ...tokenLife,
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes,
-        callbackUrls: [Fn.join('', [this.publicBaseUrl, '/auth/callback'])],
-        logoutUrls: [Fn.join('', [this.publicBaseUrl, '/auth/signed-out'])],
-      },
+      // The pages' own Vietnamese form signs people in (Cognito's managed login has no Vietnamese):
+      // the password flow with the client's secret hash, and refresh; no OAuth redirect to the pool.
+      authFlows: { userPassword: true },
+      disableOAuth: true,
     });
     const cliClient = (pool: UserPool, id: string) =>
       new UserPoolClient(this, id, {
@@ -224,6 +222,8 @@ export class ApiSubsystem extends Construct {
     });
     this.approvalPage.useIdentityIssuers(this.issuers).useWebClient(
       {
+        mode: 'cognito',
+        region,
         issuer: issuerOf(staff),
         clientId: webClient.userPoolClientId,
         redirectUri: Fn.join('', [this.publicBaseUrl, '/auth/callback']),

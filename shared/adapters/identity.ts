@@ -19,6 +19,9 @@ const webClientSchema = z.object({
   redirectUri: z.url(),
   signedOutUri: z.url(),
   logoutUrl: z.optional(z.url()),
+  mode: z.optional(z.enum(['oidc', 'cognito'])),
+  region: z.optional(z.string()),
+  endpoint: z.optional(z.url()),
 });
 
 /** The pages' web client from `IDENTITY_WEB_CLIENT` (its secret from `IDENTITY_WEB_CLIENT_SECRET_ARN`). */

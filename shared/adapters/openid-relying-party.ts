@@ -12,6 +12,14 @@ export interface WebClientSettings {
   signedOutUri: string;
   /** The issuer's sign-out page when discovery names none (Cognito's managed login: `<domain>/logout`). */
   logoutUrl?: string | undefined;
+  /**
+   * `cognito`: the pages' own Vietnamese form signs people in at the user pool (USER_PASSWORD_AUTH);
+   * `oidc` (default): the browser goes to the issuer's sign-in page (the local provider, a province's SSO).
+   */
+  mode?: 'oidc' | 'cognito' | undefined;
+  /** With `cognito`: the pool's region (and another endpoint, for a test's fake user pool). */
+  region?: string | undefined;
+  endpoint?: string | undefined;
 }
 
 const SCOPE = 'openid profile email';

@@ -5,8 +5,9 @@ import type { CookieChange, SessionStore, WebSession } from '../ports/session-st
 
 export type { CookieChange };
 
+import type { PasswordSignIn, SignInStep } from '../ports/password-sign-in.ts';
 import type { TokenVerifier } from '../ports/token-verifier.ts';
-import { RefusedError, UnauthenticatedError } from '../support/errors.ts';
+import { InvalidInputError, RefusedError, UnauthenticatedError } from '../support/errors.ts';
 
 /*
  * Sessions done properly (issue #30, ADR 0023): the code flow with PKCE and nonce; the browser keeps a
@@ -27,6 +28,8 @@ const TOUCH_MS = 60_000;
 export interface WebAuthDeps {
   sessions: SessionStore;
   relyingParty: RelyingParty;
+  /** The pages' own sign-in form at the user pool (Cognito), instead of the issuer's pages (a redirect). */
+  password?: PasswordSignIn | undefined;
   verifier: TokenVerifier;
   /** Wall-clock time (sessions expire in real time even when the dossiers' clock is simulated). */
   now(): number;
@@ -66,7 +69,15 @@ export async function beginSignIn(deps: WebAuthDeps, next: string | undefined) {
 export async function completeSignIn(deps: WebAuthDeps, callbackUrl: URL, signInCookie: string | undefined) {
   const pending = signInCookie ? await deps.sessions.takePendingSignIn(keyOf(signInCookie)) : undefined;
   if (!pending) throw new UnauthenticatedError('sign-in: no sign-in under way in this browser (start again)');
-  const tokens = await deps.relyingParty.exchange(callbackUrl, pending);
+  return openSession(deps, await deps.relyingParty.exchange(callbackUrl, pending), pending.next);
+}
+
+/** A session for verified tokens; the browser goes on to `next`. */
+async function openSession(
+  deps: WebAuthDeps,
+  tokens: { idToken: string; refreshToken?: string | undefined },
+  next: string,
+) {
   const person = await deps.verifier.verify(tokens.idToken);
   const cookie = random();
   const now = deps.now();
@@ -81,7 +92,7 @@ export async function completeSignIn(deps: WebAuthDeps, callbackUrl: URL, signIn
   };
   await deps.sessions.putSession(keyOf(cookie), session, now + ABSOLUTE_MS);
   return {
-    location: pending.next,
+    location: safeNext(next),
     cookies: [
       { name: SESSION_COOKIE, value: cookie, maxAgeS: ABSOLUTE_MS / 1000 },
       { name: SIGNIN_COOKIE, value: '', maxAgeS: 0 },
@@ -124,7 +135,9 @@ export async function resumeSession(
       return undefined;
     }
     try {
-      const tokens = await deps.relyingParty.refresh(session.refreshToken);
+      const tokens = deps.password
+        ? await deps.password.refresh(session.person.username ?? session.person.subject, session.refreshToken)
+        : await deps.relyingParty.refresh(session.refreshToken);
       const person = await deps.verifier.verify(tokens.idToken);
       current = {
         ...session,
@@ -163,7 +176,99 @@ export async function signOut(deps: WebAuthDeps, cookie: string | undefined, csr
   if (session && key) {
     checkCsrf(session.csrf, csrf);
     await deps.sessions.deleteSession(key);
+    if (deps.password && session.refreshToken) await deps.password.revoke(session.refreshToken);
   }
-  const location = (await deps.relyingParty.signOutUrl(session?.idToken)) ?? '/auth/signed-out';
+  const location = deps.password
+    ? '/auth/signed-out'
+    : ((await deps.relyingParty.signOutUrl(session?.idToken)) ?? '/auth/signed-out');
   return { location, cookies: [{ name: SESSION_COOKIE, value: '', maxAgeS: 0 }] };
+}
+
+/** What the pages' own sign-in form shows next: a session made, or the challenge to answer. */
+export type PasswordStepResult =
+  | { done: true; location: string; cookies: CookieChange[] }
+  | {
+      done: false;
+      challenge: 'new_password' | 'totp' | 'totp_setup';
+      secret?: string | undefined;
+      username: string;
+      cookies: CookieChange[];
+      /** The last answer was refused (a mistyped code, a password the pool's policy refuses): try again. */
+      mistake?: boolean | undefined;
+    };
+
+/** The form's anti-forgery cookie: the form carries the same random value (a login CSRF is refused). */
+export function signInFormToken(): { token: string; cookies: CookieChange[] } {
+  const token = random();
+  return { token, cookies: [{ name: SIGNIN_COOKIE, value: token, maxAgeS: SIGNIN_MS / 1000 }] };
+}
+
+async function afterStep(
+  deps: WebAuthDeps,
+  username: string,
+  step: SignInStep,
+  next: string,
+): Promise<PasswordStepResult> {
+  if (step.kind === 'signed_in') return { done: true, ...(await openSession(deps, step, next)) };
+  const cookie = random();
+  await deps.sessions.putPendingSignIn(
+    keyOf(cookie),
+    {
+      state: JSON.stringify({ username, step }),
+      nonce: '',
+      codeVerifier: '',
+      next: safeNext(next),
+      createdAt: deps.now(),
+    },
+    deps.now() + SIGNIN_MS,
+  );
+  return {
+    done: false,
+    challenge: step.kind,
+    ...(step.kind === 'totp_setup' ? { secret: step.secret } : {}),
+    username,
+    cookies: [{ name: SIGNIN_COOKIE, value: cookie, maxAgeS: SIGNIN_MS / 1000 }],
+  };
+}
+
+/** The pages' own form posted: the double-submitted token checked, then the user pool asked. */
+export async function passwordSignIn(
+  deps: WebAuthDeps,
+  input: {
+    username: string;
+    password: string;
+    next: string;
+    formToken: string;
+    cookie: string | undefined;
+    ip?: string;
+  },
+): Promise<PasswordStepResult> {
+  if (!deps.password) throw new UnauthenticatedError('sign-in: this deployment signs in at its issuer');
+  checkCsrf(input.cookie ?? '', input.formToken);
+  const username = input.username.trim().toLowerCase().slice(0, 128);
+  return afterStep(deps, username, await deps.password.start(username, input.password, { ip: input.ip }), input.next);
+}
+
+/** A challenge answered (the new password, the TOTP code), bound to the browser by its sign-in cookie. */
+export async function answerSignIn(
+  deps: WebAuthDeps,
+  input: { answer: string; cookie: string | undefined; ip?: string },
+): Promise<PasswordStepResult> {
+  if (!deps.password) throw new UnauthenticatedError('sign-in: this deployment signs in at its issuer');
+  const pending = input.cookie ? await deps.sessions.takePendingSignIn(keyOf(input.cookie)) : undefined;
+  if (!pending) throw new UnauthenticatedError('sign-in: no sign-in under way in this browser (start again)');
+  const { username, step } = JSON.parse(pending.state) as {
+    username: string;
+    step: Exclude<SignInStep, { kind: 'signed_in' }>;
+  };
+  let next: SignInStep;
+  try {
+    next = await deps.password.answer(username, step, input.answer, { ip: input.ip });
+  } catch (error) {
+    // A mistyped code or a password the pool refuses: the same challenge stays open for another try.
+    if (!(error instanceof InvalidInputError)) throw error;
+    const again = await afterStep(deps, username, step, pending.next);
+    return again.done ? again : { ...again, mistake: true };
+  }
+  return afterStep(deps, username, next, pending.next);
 }

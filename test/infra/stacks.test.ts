@@ -212,10 +212,11 @@ describe('the CDK app', () => {
     expect(byName['dunghan-admins']?.MfaConfiguration).toBe('ON');
     expect(byName['dunghan-staff']?.MfaConfiguration).toBe('OPTIONAL');
     stateful.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
-    // The pages' client: the code flow only, back to the pages' own callback, short-lived tokens.
+    // The pages' client: their own Vietnamese form (the password flow with a secret), short-lived tokens.
     stateless.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: true,
-      AllowedOAuthFlows: ['code'],
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      AllowedOAuthFlowsUserPoolClient: false,
       IdTokenValidity: 10,
       RefreshTokenValidity: 480,
       EnableTokenRevocation: true,

@@ -8,14 +8,14 @@ function modules(text: string): { size: number; dark(row: number, col: number): 
 }
 
 /** The QR code as an SVG element (one path, the quiet zone included): pages, HTML letters. */
-export function qrSvg(text: string, sizePx = 132): string {
+export function qrSvg(text: string, sizePx = 132, label = 'Mã QR tra cứu hồ sơ'): string {
   const { size, dark } = modules(text);
   const margin = 4;
   const full = size + 2 * margin;
   let path = '';
   for (let row = 0; row < size; row += 1)
     for (let col = 0; col < size; col += 1) if (dark(row, col)) path += `M${col + margin} ${row + margin}h1v1h-1z`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${sizePx}" height="${sizePx}" viewBox="0 0 ${full} ${full}" shape-rendering="crispEdges" role="img" aria-label="Mã QR tra cứu hồ sơ"><rect width="${full}" height="${full}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${sizePx}" height="${sizePx}" viewBox="0 0 ${full} ${full}" shape-rendering="crispEdges" role="img" aria-label="${label}"><rect width="${full}" height="${full}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
 }
 
 /** The QR code as a PNG (black on white, `scale` pixels a module, the quiet zone included): .docx letters and slips. */
