@@ -145,7 +145,8 @@ describe('the detector walks a dossier through every stage on a simulated clock 
     expect(await again.text()).toContain('không được hẹn lại lần thứ hai');
     // Issue #16: the used link shows the approval and what was sent, not the blank form again.
     const used = await (await head.open(approvalUrl)).response.text();
-    expect(used).not.toContain('<form');
+    // No approval form (only the sign-out's).
+    expect(used).not.toContain('name="reason"');
     expect(used).toContain('Đã duyệt lúc <b>17:20 ngày 15/03/2024</b> bởi <b>Rơ Lan Thị Hoa</b>');
     expect(used).toContain('ngày hẹn trả kết quả mới: <b>22/03/2024</b>');
     expect(used).toContain('Phiếu đã được gửi đến email của công dân lúc 17:20 ngày 15/03/2024.');
@@ -159,7 +160,8 @@ describe('the detector walks a dossier through every stage on a simulated clock 
       {
         at: '2024-03-15T17:20:00+07:00',
         kind: 'apology_approved',
-        note: 'by Rơ Lan Thị Hoa; new return date 2024-03-22T17:00:00+07:00; reason: Chờ kết quả đo đạc thửa đất của Văn phòng đăng ký đất đai',
+        // Who signed, as their sign-in names them (issue #30).
+        note: 'by Rơ Lan Thị Hoa (head:H21.65, signed in as hoa.rlt.test); new return date 2024-03-22T17:00:00+07:00; reason: Chờ kết quả đo đạc thửa đất của Văn phòng đăng ký đất đai',
       },
       // The applicant gave an email and a mobile number: both channels, once each (issue #18).
       { at: '2024-03-15T17:20:00+07:00', kind: 'apology_issued', note: 'sent to the applicant by email and Zalo' },
