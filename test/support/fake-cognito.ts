@@ -21,6 +21,8 @@ export interface FakeUser {
   mustEnrolTotp?: boolean;
   totpSecret?: string;
   disabled?: boolean;
+  /** The pool the person was created in (by AdminCreateUser): other pools do not know them. */
+  pool?: string;
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -61,6 +63,10 @@ export class FakeCognito {
   private key?: Awaited<ReturnType<typeof generateKeyPair>>;
   private readonly sessions = new Map<string, { username: string; challenge: string }>();
   private readonly refreshTokens = new Map<string, string>();
+  /** The groups of the pool (administration: `dunghan users --aws`). */
+  readonly groups = new Set<string>();
+  /** Who was signed out everywhere (their refresh tokens revoked). */
+  readonly signedOut: string[] = [];
   constructor(readonly users: Record<string, FakeUser>) {}
 
   get endpoint(): string {
@@ -210,6 +216,60 @@ export class FakeCognito {
       }
       case 'RevokeToken':
         this.refreshTokens.delete(String(body.Token));
+        return {};
+      default:
+        return this.administer(target, body);
+    }
+  }
+
+  /** The administration calls `dunghan users --aws` makes (AdminCreateUser, groups, disable, sign-out). */
+  private administer(target: string, body: Record<string, unknown>): unknown {
+    const username = String(body.Username ?? '');
+    const user = () => {
+      const found = this.users[username];
+      if (!found || (found.pool && found.pool !== body.UserPoolId)) throw new Error('UserNotFoundException');
+      return found;
+    };
+    const attribute = (name: string) =>
+      (body.UserAttributes as { Name: string; Value: string }[] | undefined)?.find((a) => a.Name === name)?.Value ?? '';
+    switch (target) {
+      case 'AdminCreateUser':
+        if (this.users[username]) throw new Error('UsernameExistsException');
+        this.users[username] = {
+          pool: String(body.UserPoolId),
+          password: 'temporary',
+          email: attribute('email'),
+          name: attribute('name'),
+          groups: [],
+          mustChangePassword: true,
+        };
+        return { User: { Username: username } };
+      case 'AdminUpdateUserAttributes':
+        Object.assign(user(), { email: attribute('email'), name: attribute('name') });
+        return {};
+      case 'AdminListGroupsForUser':
+        return { Groups: user().groups.map((GroupName) => ({ GroupName })) };
+      case 'CreateGroup':
+        if (this.groups.has(String(body.GroupName))) throw new Error('GroupExistsException');
+        this.groups.add(String(body.GroupName));
+        return { Group: { GroupName: body.GroupName } };
+      case 'AdminAddUserToGroup':
+        if (!this.groups.has(String(body.GroupName))) throw new Error('ResourceNotFoundException');
+        user().groups.push(String(body.GroupName));
+        return {};
+      case 'AdminRemoveUserFromGroup':
+        user().groups = user().groups.filter((g) => g !== body.GroupName);
+        return {};
+      case 'AdminEnableUser':
+        user().disabled = false;
+        return {};
+      case 'AdminDisableUser':
+        user().disabled = true;
+        return {};
+      case 'AdminUserGlobalSignOut':
+        user();
+        this.signedOut.push(username);
+        for (const [token, owner] of this.refreshTokens) if (owner === username) this.refreshTokens.delete(token);
         return {};
       default:
         throw new Error('UnknownOperationException');
