@@ -1,5 +1,5 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { CognitoPasswordSignIn } from '../../shared/adapters/cognito-password-sign-in.ts';
+import { CognitoPasswordSignIn, UserPoolsSignIn } from '../../shared/adapters/cognito-password-sign-in.ts';
 import { readWebClient } from '../../shared/adapters/identity.ts';
 import { openIdRelyingParty, type WebClientSettings } from '../../shared/adapters/openid-relying-party.ts';
 import type { Platform } from '../../shared/adapters/platform.ts';
@@ -33,14 +33,20 @@ export function webAuth(
   issuers: readonly IssuerSettings[],
   client: WebClientSettings,
 ): WebAuthDeps {
+  const pools = client.pools ?? [client];
   const password =
     client.mode === 'cognito'
-      ? new CognitoPasswordSignIn(
-          new CognitoIdentityProviderClient({
-            ...(client.region ? { region: client.region } : {}),
-            ...(client.endpoint ? { endpoint: client.endpoint } : {}),
-          }),
-          { clientId: client.clientId, clientSecret: client.clientSecret ?? '' },
+      ? new UserPoolsSignIn(
+          pools.map((pool) => ({
+            issuer: pool.issuer,
+            signIn: new CognitoPasswordSignIn(
+              new CognitoIdentityProviderClient({
+                ...(client.region ? { region: client.region } : {}),
+                ...((pool.endpoint ?? client.endpoint) ? { endpoint: pool.endpoint ?? client.endpoint } : {}),
+              }),
+              { clientId: pool.clientId, clientSecret: pool.clientSecret ?? '' },
+            ),
+          })),
         )
       : undefined;
   return {

@@ -182,15 +182,19 @@ export class ApiSubsystem extends Construct {
     };
     const scopes = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE];
     // The clients are this stack's (they name its URLs); the pools are the stateful stack's.
-    const webClient = new UserPoolClient(this, 'PagesClient', {
-      userPool: staff,
-      generateSecret: true,
-      ...tokenLife,
-      // The pages' own Vietnamese form signs people in (Cognito's managed login has no Vietnamese):
-      // the password flow with the client's secret hash, and refresh; no OAuth redirect to the pool.
-      authFlows: { userPassword: true },
-      disableOAuth: true,
-    });
+    // The pages' own Vietnamese form signs people in (Cognito's managed login has no Vietnamese): the
+    // password flow with the client's secret hash, and refresh; no OAuth redirect to the pool. One client
+    // in each pool: the form finds a person in the staff's, else in the administrators'.
+    const pagesClient = (pool: UserPool, id: string) =>
+      new UserPoolClient(this, id, {
+        userPool: pool,
+        generateSecret: true,
+        ...tokenLife,
+        authFlows: { userPassword: true },
+        disableOAuth: true,
+      });
+    const webClient = pagesClient(staff, 'PagesClient');
+    const adminWebClient = pagesClient(admins, 'AdminPagesClient');
     const cliClient = (pool: UserPool, id: string) =>
       new UserPoolClient(this, id, {
         userPool: pool,
@@ -211,14 +215,14 @@ export class ApiSubsystem extends Construct {
       },
       {
         issuer: issuerOf(admins),
-        audience: [adminCli.userPoolClientId],
+        audience: [adminWebClient.userPoolClientId, adminCli.userPoolClientId],
         claims: COGNITO_CLAIMS,
         roles: ['admin'],
       },
     ];
     const webClientSecret = new Secret(this, 'PagesClientSecret', {
-      description: "Đúng Hạn pages' sign-in client secret (staff user pool)",
-      secretStringValue: webClient.userPoolClientSecret,
+      description: "Đúng Hạn pages' sign-in client secrets: {staff, admins}",
+      secretObjectValue: { staff: webClient.userPoolClientSecret, admins: adminWebClient.userPoolClientSecret },
     });
     this.approvalPage.useIdentityIssuers(this.issuers).useWebClient(
       {
@@ -229,6 +233,10 @@ export class ApiSubsystem extends Construct {
         redirectUri: Fn.join('', [this.publicBaseUrl, '/auth/callback']),
         signedOutUri: Fn.join('', [this.publicBaseUrl, '/auth/signed-out']),
         logoutUrl: `https://${props.identity.staffDomainPrefix}.auth.${region}.amazoncognito.com/logout`,
+        pools: [
+          { issuer: issuerOf(staff), clientId: webClient.userPoolClientId, secretKey: 'staff' },
+          { issuer: issuerOf(admins), clientId: adminWebClient.userPoolClientId, secretKey: 'admins' },
+        ],
       },
       webClientSecret,
     );
@@ -236,7 +244,9 @@ export class ApiSubsystem extends Construct {
     this.staffAuthorizer = new HttpUserPoolAuthorizer('StaffPool', staff, {
       userPoolClients: [webClient, staffCli],
     });
-    this.adminAuthorizer = new HttpUserPoolAuthorizer('AdminPool', admins, { userPoolClients: [adminCli] });
+    this.adminAuthorizer = new HttpUserPoolAuthorizer('AdminPool', admins, {
+      userPoolClients: [adminWebClient, adminCli],
+    });
 
     // A client address sending more than the limit in five minutes is blocked for a while; AWS's common
     // and known-bad-input rules drop malformed and hostile requests before they reach a function.

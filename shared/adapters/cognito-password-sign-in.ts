@@ -130,7 +130,7 @@ export class CognitoPasswordSignIn implements PasswordSignIn {
     return this.step(username, await respond('MFA_SETUP', {}, verified.Session ?? step.session));
   }
 
-  async refresh(username: string, refreshToken: string) {
+  async refresh(username: string, refreshToken: string, _issuer?: string) {
     const result = await this.call(() =>
       this.client.send(
         new InitiateAuthCommand({
@@ -145,7 +145,7 @@ export class CognitoPasswordSignIn implements PasswordSignIn {
     return { idToken, refreshToken: result.AuthenticationResult?.RefreshToken ?? refreshToken };
   }
 
-  async revoke(refreshToken: string): Promise<void> {
+  async revoke(refreshToken: string, _issuer?: string): Promise<void> {
     await this.call(() =>
       this.client.send(
         new RevokeTokenCommand({
@@ -155,5 +155,61 @@ export class CognitoPasswordSignIn implements PasswordSignIn {
         }),
       ),
     ).catch(() => undefined);
+  }
+}
+
+/**
+ * The pages' one form for both user pools (ADR 0023): a person is looked for in the staff's pool, then
+ * in the administrators' (MFA required there); the pool that knows them answers every later step of
+ * their sign-in (its index rides in the challenge's session) and refreshes their session (by issuer).
+ */
+export class UserPoolsSignIn implements PasswordSignIn {
+  constructor(private readonly pools: readonly { issuer: string; signIn: PasswordSignIn }[]) {}
+
+  private tag(index: number, step: SignInStep): SignInStep {
+    return step.kind === 'signed_in' ? step : { ...step, session: `${index}:${step.session}` };
+  }
+
+  async start(username: string, password: string, context: { ip?: string | undefined }): Promise<SignInStep> {
+    let refusal: unknown;
+    for (const [index, pool] of this.pools.entries()) {
+      try {
+        return this.tag(index, await pool.signIn.start(username, password, context));
+      } catch (error) {
+        if (!(error instanceof UnauthenticatedError)) throw error;
+        refusal = error;
+      }
+    }
+    throw refusal ?? new UnauthenticatedError('sign-in: wrong user name or password');
+  }
+
+  async answer(
+    username: string,
+    step: Exclude<SignInStep, { kind: 'signed_in' }>,
+    answer: string,
+    context: { ip?: string | undefined },
+  ): Promise<SignInStep> {
+    const at = step.session.indexOf(':');
+    const index = Number(step.session.slice(0, at));
+    const pool = this.pools[index];
+    if (!pool) throw new UnauthenticatedError('sign-in: start again');
+    return this.tag(
+      index,
+      await pool.signIn.answer(username, { ...step, session: step.session.slice(at + 1) }, answer, context),
+    );
+  }
+
+  private poolOf(issuer: string): PasswordSignIn {
+    const pool = this.pools.find((p) => p.issuer === issuer);
+    if (!pool) throw new UnauthenticatedError('session: signed in at an issuer this deployment no longer trusts');
+    return pool.signIn;
+  }
+
+  refresh(username: string, refreshToken: string, issuer: string) {
+    return this.poolOf(issuer).refresh(username, refreshToken, issuer);
+  }
+
+  revoke(refreshToken: string, issuer: string): Promise<void> {
+    return this.poolOf(issuer).revoke(refreshToken, issuer);
   }
 }

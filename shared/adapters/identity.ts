@@ -22,6 +22,16 @@ const webClientSchema = z.object({
   mode: z.optional(z.enum(['oidc', 'cognito'])),
   region: z.optional(z.string()),
   endpoint: z.optional(z.url()),
+  pools: z.optional(
+    z.array(
+      z.object({
+        issuer: z.url(),
+        clientId: z.string().check(z.minLength(1)),
+        secretKey: z.optional(z.string()),
+        endpoint: z.optional(z.url()),
+      }),
+    ),
+  ),
 });
 
 /** The pages' web client from `IDENTITY_WEB_CLIENT` (its secret from `IDENTITY_WEB_CLIENT_SECRET_ARN`). */
@@ -41,8 +51,21 @@ export async function readWebClient(
     throw new ConfigError(`invalid configuration: ${IDENTITY_ENV.webClient}.${envProblems(result.error)}`);
   const arn = env[IDENTITY_ENV.webClientSecretArn];
   if (!arn) return result.data;
-  const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
-  return { ...result.data, clientSecret: secret.SecretString ?? '' };
+  const secret =
+    (await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }))).SecretString ?? '';
+  // One client's secret, or a JSON object of them by key (the pools' clients).
+  let secrets: Record<string, string> | undefined;
+  try {
+    const parsed = JSON.parse(secret) as unknown;
+    if (typeof parsed === 'object' && parsed !== null) secrets = parsed as Record<string, string>;
+  } catch {
+    secrets = undefined;
+  }
+  if (!secrets) return { ...result.data, clientSecret: secret };
+  return {
+    ...result.data,
+    pools: result.data.pools?.map((p) => ({ ...p, clientSecret: p.secretKey ? secrets?.[p.secretKey] : undefined })),
+  };
 }
 
 /** The verifier of the issuers in `IDENTITY_ISSUERS` (none: every protected route answers 401). */

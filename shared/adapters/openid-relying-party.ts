@@ -20,6 +20,20 @@ export interface WebClientSettings {
   /** With `cognito`: the pool's region (and another endpoint, for a test's fake user pool). */
   region?: string | undefined;
   endpoint?: string | undefined;
+  /**
+   * With `cognito`: every pool the form signs people in at, the staff's first, then the administrators'
+   * (default: the one pool of `issuer` and `clientId`). Each client's secret is `clientSecret`, or the
+   * entry `secretKey` of the secret (a JSON object) the deployment names.
+   */
+  pools?:
+    | {
+        issuer: string;
+        clientId: string;
+        clientSecret?: string | undefined;
+        secretKey?: string | undefined;
+        endpoint?: string | undefined;
+      }[]
+    | undefined;
 }
 
 const SCOPE = 'openid profile email';

@@ -19,7 +19,12 @@ export interface PasswordSignIn {
     answer: string,
     context: { ip?: string | undefined },
   ): Promise<SignInStep>;
-  refresh(username: string, refreshToken: string): Promise<{ idToken: string; refreshToken?: string | undefined }>;
+  /** A new ID token for the session of this person, at the issuer that signed them in. */
+  refresh(
+    username: string,
+    refreshToken: string,
+    issuer: string,
+  ): Promise<{ idToken: string; refreshToken?: string | undefined }>;
   /** Revokes the refresh token (sign-out). */
-  revoke(refreshToken: string): Promise<void>;
+  revoke(refreshToken: string, issuer: string): Promise<void>;
 }

@@ -136,7 +136,11 @@ export async function resumeSession(
     }
     try {
       const tokens = deps.password
-        ? await deps.password.refresh(session.person.username ?? session.person.subject, session.refreshToken)
+        ? await deps.password.refresh(
+            session.person.username ?? session.person.subject,
+            session.refreshToken,
+            session.person.issuer,
+          )
         : await deps.relyingParty.refresh(session.refreshToken);
       const person = await deps.verifier.verify(tokens.idToken);
       current = {
@@ -176,7 +180,8 @@ export async function signOut(deps: WebAuthDeps, cookie: string | undefined, csr
   if (session && key) {
     checkCsrf(session.csrf, csrf);
     await deps.sessions.deleteSession(key);
-    if (deps.password && session.refreshToken) await deps.password.revoke(session.refreshToken);
+    if (deps.password && session.refreshToken)
+      await deps.password.revoke(session.refreshToken, session.person.issuer).catch(() => undefined);
   }
   const location = deps.password
     ? '/auth/signed-out'

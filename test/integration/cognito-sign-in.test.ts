@@ -17,6 +17,7 @@ import { FakeCognito, totp } from '../support/fake-cognito.ts';
 
 let runtime: LocalRuntime;
 let cognito: FakeCognito;
+let admins: FakeCognito;
 let web: WebAuthDeps;
 let pages: { url: string; close(): Promise<void> };
 
@@ -29,34 +30,49 @@ beforeAll(async () => {
       groups: ['head:H21.65.01'],
       totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
     },
-    quantri: {
-      password: 'Tạm-thời-123',
-      email: 'vinh.lq@gialai.example.vn',
-      name: 'Lê Quang Vinh',
-      groups: ['admin'],
-      mustChangePassword: true,
-      mustEnrolTotp: true,
-    },
   }).start();
+  // The administrators' own pool (MFA required): the same form finds them there.
+  admins = await new FakeCognito(
+    {
+      quantri: {
+        password: 'Tạm-thời-123',
+        email: 'vinh.lq@gialai.example.vn',
+        name: 'Lê Quang Vinh',
+        groups: ['admin'],
+        mustChangePassword: true,
+        mustEnrolTotp: true,
+      },
+    },
+    'ap-southeast-1_FakeAdmins',
+  ).start();
   runtime = await startLocalRuntime({});
-  const issuer: IssuerSettings = {
-    issuer: cognito.issuer,
-    audience: [cognito.clientId],
-    claims: { subject: 'sub', name: 'name', email: 'email', username: 'cognito:username', grants: 'cognito:groups' },
-    roles: ['official', 'head', 'supervisor', 'admin'],
+  const claims = {
+    subject: 'sub',
+    name: 'name',
+    email: 'email',
+    username: 'cognito:username',
+    grants: 'cognito:groups',
   };
+  const issuers: IssuerSettings[] = [
+    { issuer: cognito.issuer, audience: [cognito.clientId], claims, roles: ['official', 'head', 'supervisor'] },
+    { issuer: admins.issuer, audience: [admins.clientId], claims, roles: ['admin'] },
+  ];
   let handler: ReturnType<typeof createApprovalPageHandler> | undefined;
   pages = await serveHttpApi(
     routeLikeHttpApi({ '/auth/': (e, c) => (handler as NonNullable<typeof handler>)(e, c) }),
     () => localContext('approval-page'),
   );
-  web = webAuth(runtime.platform, [issuer], {
+  web = webAuth(runtime.platform, issuers, {
     mode: 'cognito',
     issuer: cognito.issuer,
     clientId: cognito.clientId,
-    clientSecret: cognito.clientSecret,
     region: 'ap-southeast-1',
-    endpoint: cognito.endpoint,
+    pools: [cognito, admins].map((pool) => ({
+      issuer: pool.issuer,
+      clientId: pool.clientId,
+      clientSecret: pool.clientSecret,
+      endpoint: pool.endpoint,
+    })),
     redirectUri: `${pages.url}/auth/callback`,
     signedOutUri: `${pages.url}/auth/signed-out`,
   });
@@ -69,6 +85,7 @@ afterAll(async () => {
   await pages?.close();
   await runtime?.close();
   await cognito?.close();
+  await admins?.close();
 });
 
 /** Opens the form and posts the user name and password with its anti-forgery token. */
@@ -115,7 +132,7 @@ describe("the pages' own sign-in at a Cognito user pool", () => {
     expect(signIns.every((c) => (c.body.AuthParameters as Record<string, string>).SECRET_HASH)).toBe(true);
   });
 
-  it('walks an administrator through the new password and enrolling an authenticator', async () => {
+  it("walks an administrator, found in the administrators' pool, through the new password and enrolling an authenticator", async () => {
     const browser = new ScriptedBrowser();
     const newPassword = await signIn(browser, 'quantri', 'Tạm-thời-123');
     expect(await newPassword.response.text()).toContain('Đặt mật khẩu mới');
@@ -129,7 +146,11 @@ describe("the pages' own sign-in at a Cognito user pool", () => {
     const done = await browser.submit(`${pages.url}/auth/challenge`, { answer: totp(secret) });
     await done.response.text();
     expect(done.url.pathname).toBe('/approve/X');
-    expect((await sessionOf(browser))?.person.grants).toEqual([{ role: 'admin' }]);
+    expect((await sessionOf(browser))?.person).toMatchObject({ issuer: admins.issuer, grants: [{ role: 'admin' }] });
+    // The staff's pool was asked first and did not know them.
+    expect(cognito.calls.some((c) => (c.body.AuthParameters as { USERNAME?: string })?.USERNAME === 'quantri')).toBe(
+      true,
+    );
   });
 
   it('refreshes at the pool when the token expires, and ends the session when the pool refuses (disabled)', async () => {

@@ -53,8 +53,7 @@ export function totp(secret: string, at = Date.now()): string {
 }
 
 export class FakeCognito {
-  readonly poolId = 'ap-southeast-1_FakeStaff';
-  readonly clientId = 'fake-pages-client';
+  readonly clientId: string;
   readonly clientSecret = randomBytes(24).toString('base64url');
   readonly calls: { target: string; body: Record<string, unknown> }[] = [];
   idTokenSeconds = 600;
@@ -67,7 +66,12 @@ export class FakeCognito {
   readonly groups = new Set<string>();
   /** Who was signed out everywhere (their refresh tokens revoked). */
   readonly signedOut: string[] = [];
-  constructor(readonly users: Record<string, FakeUser>) {}
+  constructor(
+    readonly users: Record<string, FakeUser>,
+    readonly poolId = 'ap-southeast-1_FakeStaff',
+  ) {
+    this.clientId = `pages-client-of-${poolId}`;
+  }
 
   get endpoint(): string {
     return this.url;
