@@ -56,10 +56,11 @@ export class CognitoPasswordSignIn implements PasswordSignIn {
     }
   }
 
-  private async step(
-    username: string,
-    result: { AuthenticationResult?: AuthenticationResultType; ChallengeName?: ChallengeNameType; Session?: string },
-  ): Promise<SignInStep> {
+  private async step(result: {
+    AuthenticationResult?: AuthenticationResultType;
+    ChallengeName?: ChallengeNameType;
+    Session?: string;
+  }): Promise<SignInStep> {
     if (result.AuthenticationResult?.IdToken)
       return {
         kind: 'signed_in',
@@ -81,7 +82,6 @@ export class CognitoPasswordSignIn implements PasswordSignIn {
       default:
         throw new UnauthenticatedError(`sign-in: the pool asks ${result.ChallengeName ?? 'nothing'}, not offered here`);
     }
-    void username;
   }
 
   async start(username: string, password: string, context: { ip?: string | undefined }): Promise<SignInStep> {
@@ -95,7 +95,7 @@ export class CognitoPasswordSignIn implements PasswordSignIn {
         }),
       ),
     );
-    return this.step(username, result);
+    return this.step(result);
   }
 
   async answer(
@@ -117,17 +117,14 @@ export class CognitoPasswordSignIn implements PasswordSignIn {
         ),
       );
     if (step.kind === 'new_password')
-      return this.step(username, await respond('NEW_PASSWORD_REQUIRED', { NEW_PASSWORD: answer }, step.session));
+      return this.step(await respond('NEW_PASSWORD_REQUIRED', { NEW_PASSWORD: answer }, step.session));
     if (step.kind === 'totp')
-      return this.step(
-        username,
-        await respond('SOFTWARE_TOKEN_MFA', { SOFTWARE_TOKEN_MFA_CODE: answer }, step.session),
-      );
+      return this.step(await respond('SOFTWARE_TOKEN_MFA', { SOFTWARE_TOKEN_MFA_CODE: answer }, step.session));
     const verified = await this.call(() =>
       this.client.send(new VerifySoftwareTokenCommand({ Session: step.session, UserCode: answer })),
     );
     if (verified.Status !== 'SUCCESS') throw new InvalidInputError('sign-in: the code does not match', 'answer');
-    return this.step(username, await respond('MFA_SETUP', {}, verified.Session ?? step.session));
+    return this.step(await respond('MFA_SETUP', {}, verified.Session ?? step.session));
   }
 
   async refresh(username: string, refreshToken: string, _issuer?: string) {
