@@ -32,8 +32,11 @@ export class DynamoAuditTrail implements AuditTrail {
       found.set(record.state.dossierId, {
         record,
         facts: {
-          version: record.version,
+          // The version the stored bytes say; the item's attribute beside them is checked against it.
+          version: Number((unpack(item.data) as { version?: unknown }).version ?? record.version),
           chainHead: typeof item.chainHead === 'string' ? item.chainHead : undefined,
+          chainAt: typeof item.chainAt === 'string' ? item.chainAt : undefined,
+          attributeVersion: Number(item.version),
           state: stateHash(item.data as Uint8Array),
         },
         reportRow: item.report === undefined ? undefined : (unpack(item.report) as ReportRow),

@@ -172,6 +172,8 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       status: state.status,
     });
     item.chainHead = entry.hash;
+    // When the head entry was written: verify tells a record ahead of its chain from one written later.
+    item.chainAt = entry.at;
     checkItemSize(item, `dossier ${state.dossierId}`);
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry) }));
     try {

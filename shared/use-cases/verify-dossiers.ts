@@ -13,6 +13,7 @@ import type { AuditAnchorStore, AuditTrail } from '../ports/audit-trail.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
+import { vietnamDay } from '../support/vietnam-time.ts';
 import { dayAfter, hashDay } from './anchor-audit.ts';
 import { foldContextOf } from './ingest-dossier-event.ts';
 import type { RuleBook } from './rule-book.ts';
@@ -44,8 +45,9 @@ function daysOf(from: string, to: string): string[] {
 export async function verifyDossiers(
   deps: VerifyDeps,
   range: { from: string; to: string },
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; now?: number } = {},
 ): Promise<VerifyReport> {
+  const bounds = { to: range.to, startedAt: options.now ?? Date.now(), now: Date.now, dayOf: vietnamDay };
   const days = daysOf(range.from, range.to);
   const report: VerifyReport = {
     from: range.from,
@@ -97,7 +99,7 @@ export async function verifyDossiers(
             message: 'Bản ghi hồ sơ không còn trong bảng dù nhật ký có thay đổi của nó (đã bị xóa).',
           });
         } else {
-          problems.push(...checkHead(walk, audited.facts));
+          problems.push(...checkHead(walk, audited.facts, bounds));
           problems.push(...checkReportRow(audited.record, audited.reportRow));
           try {
             const log = await deps.store.listEvents(dossierId);

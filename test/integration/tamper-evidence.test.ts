@@ -1,7 +1,15 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
-import { auditPartition, dossierKey, pack, shardOf, unpack } from '../../shared/adapters/dynamo-items.ts';
+import {
+  auditPartition,
+  dossierItem,
+  dossierKey,
+  pack,
+  shardOf,
+  toRecord,
+  unpack,
+} from '../../shared/adapters/dynamo-items.ts';
 import { auditEntry, stateHash } from '../../shared/domain/audit/audit-chain.ts';
 import { renderVerifyText } from '../../shared/domain/audit/render-verify.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
@@ -210,5 +218,49 @@ describe('tamper evidence: dunghan verify', () => {
     );
     expect(text).toContain('Dòng báo cáo không khớp bản ghi');
     expect(text).toContain('ngày có nhật ký bị thay đổi sau khi neo:');
+  });
+
+  it('finds a record ahead of its chain and a version changed by hand (issue #31, findings 3 and 4)', async () => {
+    const [AHEAD, VERSIONED] = [ids[5], ids[6]] as [string, string];
+    // Finding 3: the record, its report row and its resolution event rewritten as one more version, in the
+    // store's own format, with no audit entry: a late-looking dossier made earlier still.
+    const item = await metaItem(AHEAD);
+    const record = toRecord(item);
+    const forged: DossierRecord = {
+      ...record,
+      version: record.version + 1,
+      state: {
+        ...record.state,
+        resolvedAt: '2026-11-05T10:00:00+07:00',
+        closedAt: '2026-11-05T10:00:00+07:00',
+        result: 'early',
+      },
+    };
+    await docs().send(
+      new PutCommand({ TableName: table(), Item: { ...dossierItem(forged, undefined), chainHead: item.chainHead } }),
+    );
+    const eventKey = { pk: dossierKey(AHEAD), sk: `EVENT#${AHEAD}/resolved` };
+    const { Item: event } = await docs().send(new GetCommand({ TableName: table(), Key: eventKey }));
+    const detail = unpack(event?.detail) as Record<string, unknown>;
+    await docs().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...event, detail: pack({ ...detail, occurredAt: '2026-11-05T10:00:00+07:00' }) },
+      }),
+    );
+    // Finding 4: the version attribute alone changed by hand (what the next conditional write compares).
+    const versioned = await metaItem(VERSIONED);
+    await docs().send(
+      new PutCommand({ TableName: table(), Item: { ...versioned, version: Number(versioned.version) + 5 } }),
+    );
+
+    const result = await verify();
+    const problems = Object.fromEntries(result.failed.map((f) => [f.dossierId, f.problems.map((p) => p.code)]));
+    expect(problems[AHEAD]).toContain('record_ahead_of_chain');
+    expect(problems[VERSIONED]).toEqual(['version_mismatch']);
+    const text = renderVerifyText(result);
+    expect(text).toContain(`- ${AHEAD}:`);
+    expect(text).toContain('không có mục nhật ký nào');
+    expect(text).toContain('Số phiên bản của bản ghi');
   });
 });

@@ -85,6 +85,32 @@ describe('the audit chain (ADR 0021)', () => {
     // Changed after the range: only its own later entry could say; nothing to check here.
     expect(checkHead(walk, { version: 5, chainHead: 'later', state: 'x' })).toEqual([]);
   });
+
+  it('tells a record ahead of its chain from one written after the range or while verifying (issue #31)', () => {
+    const walk = walked(chain('D', 3));
+    const bounds = {
+      to: '2026-11-20',
+      startedAt: Date.parse('2026-11-25T08:00:00+07:00'),
+      now: () => Date.parse('2026-11-25T08:05:00+07:00'),
+      dayOf: (t: number) => new Date(t + 7 * 3_600_000).toISOString().slice(0, 10),
+    };
+    const ahead = (chainAt?: string) =>
+      checkHead(walk, { version: 4, chainHead: 'x', state: 'x', attributeVersion: 4, chainAt }, bounds).map(
+        (p) => p.code,
+      );
+    // Written inside the range with no entry there, or with no time at all: forged.
+    expect(ahead('2026-11-19T10:00:00+07:00')).toEqual(['record_ahead_of_chain']);
+    expect(ahead(undefined)).toEqual(['record_ahead_of_chain']);
+    // Written while verifying: a write in flight. Written in the future: forged.
+    expect(ahead('2026-11-25T08:01:00+07:00')).toEqual([]);
+    expect(ahead('2026-11-30T10:00:00+07:00')).toEqual(['record_ahead_of_chain']);
+    // Written after the range ended and before the verify: its entry lies beyond the range.
+    expect(ahead('2026-11-22T10:00:00+07:00')).toEqual([]);
+    // The version attribute moved by hand (what the next conditional write compares).
+    expect(
+      checkHead(walk, { version: 3, chainHead: 'x', state: 'state-3', attributeVersion: 9 }, bounds).map((p) => p.code),
+    ).toContain('version_mismatch');
+  });
 });
 
 describe('anchoring the days', () => {

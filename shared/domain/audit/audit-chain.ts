@@ -85,6 +85,8 @@ export interface AuditProblem {
     | 'result_mismatch'
     | 'events_missing'
     | 'report_row_mismatch'
+    | 'record_ahead_of_chain'
+    | 'version_mismatch'
     | 'day_changed_since_anchor';
   field?: string | undefined;
   message: string;
@@ -152,15 +154,58 @@ export interface StoredRecordFacts {
   version: number;
   /** The hash of the entry the last write recorded; absent on records stored before the chain existed. */
   chainHead?: string | undefined;
+  /** When that entry was written (absent on records stored before issue #31). */
+  chainAt?: string | undefined;
+  /** The item's own version attribute, which the next conditional write compares (it must be `version`). */
+  attributeVersion?: number | undefined;
   state: string;
+}
+
+/** What a walk is checked against beyond its entries: where the range ends, and when the verify began. */
+export interface WalkBounds {
+  /** The last day of the range (YYYY-MM-DD, Vietnam time). */
+  to: string;
+  /** The verify's start: a write since it (and not in the future) is a write in flight, not a forgery. */
+  startedAt: number;
+  /** The instant of the check (a head entry written later than this was not written: it is forged). */
+  now(): number;
+  /** The Vietnamese day of an instant (the domain takes it from its caller). */
+  dayOf(instant: number): string;
 }
 
 /**
  * Checks the stored record against its walk: its head must be an entry seen at its version, recording
  * exactly its bytes. A record changed after the range (a later version) is only checked by its own head.
  */
-export function checkHead(walk: ChainWalk, record: StoredRecordFacts): AuditProblem[] {
-  if (record.version > walk.lastSeq) return [];
+export function checkHead(walk: ChainWalk, record: StoredRecordFacts, bounds?: WalkBounds): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  if (record.attributeVersion !== undefined && record.attributeVersion !== record.version) {
+    problems.push({
+      code: 'version_mismatch',
+      message: `Số phiên bản của bản ghi (${record.attributeVersion}) không khớp nội dung lưu (phiên bản ${record.version}): đã bị sửa ngoài Đúng Hạn.`,
+    });
+  }
+  return [...problems, ...checkVersionAgainstChain(walk, record, bounds)];
+}
+
+/** A record ahead of its chain is legitimate only if its last write lies after the range (or the verify's start). */
+function aheadExplained(record: StoredRecordFacts, bounds: WalkBounds | undefined): boolean {
+  if (!bounds) return true;
+  const at = record.chainAt ? Date.parse(record.chainAt) : Number.NaN;
+  if (Number.isNaN(at) || at > bounds.now() + 60_000) return false;
+  return at >= bounds.startedAt || bounds.dayOf(at) > bounds.to;
+}
+
+function checkVersionAgainstChain(walk: ChainWalk, record: StoredRecordFacts, bounds?: WalkBounds): AuditProblem[] {
+  if (record.version > walk.lastSeq) {
+    if (aheadExplained(record, bounds)) return [];
+    return [
+      {
+        code: 'record_ahead_of_chain',
+        message: `Bản ghi ở phiên bản ${record.version} nhưng không có mục nhật ký nào của phiên bản này (nhật ký dừng ở phiên bản ${walk.lastSeq}): bản ghi đã bị ghi ngoài Đúng Hạn.`,
+      },
+    ];
+  }
   if (!record.chainHead) {
     // Only a record never written since the chain began has no head, and such a record has no entries.
     return [
