@@ -16,10 +16,18 @@ export interface VerifyOptions extends StoreOptions {
   format?: string;
 }
 
-/** The longest range one verify walks: a year (a province's year is a few million entries). */
+/** The longest range one `--from` verify walks: a year; a plain verify walks everything. */
 const MAX_DAYS = 366;
 
-function range(options: VerifyOptions, today: string): { from: string; to: string } {
+/**
+ * The days to verify: `--from`/`--to` as given (at most a year), else everything — from the first
+ * anchored day (anchors cannot be moved), or the first day an entry was written, to today (issue #31).
+ */
+async function range(
+  options: VerifyOptions,
+  today: string,
+  deps: Pick<Parameters<typeof verifyDossiers>[0], 'anchors' | 'trail'>,
+): Promise<{ from: string; to: string }> {
   const day = (flag: string, value: string | undefined, fallback: string) => {
     if (value === undefined) return fallback;
     if (tryParseIsoDate(value) === undefined)
@@ -27,10 +35,15 @@ function range(options: VerifyOptions, today: string): { from: string; to: strin
     return value;
   };
   const to = day('--to', options.to, today);
-  const thirtyBefore = new Date(Date.parse(`${to}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
-  const from = day('--from', options.from, thirtyBefore);
+  let start = options.from;
+  if (start === undefined) {
+    const anchored = (await deps.anchors.first())?.day;
+    const written = await deps.trail.firstDay();
+    start = [anchored, written, to].filter((d): d is string => d !== undefined).sort()[0];
+  }
+  const from = day('--from', start, to);
   if (to < from) throw new BadInputError('--to', `must not be before --from (${from})`);
-  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS)
+  if (options.from !== undefined && (Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS)
     throw new BadInputError('--from', 'the range must not be longer than a year: verify it in parts');
   return { from, to };
 }
@@ -44,7 +57,7 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new BadInputError('--format', 'must be text or json');
   const verify = async (deps: Parameters<typeof verifyDossiers>[0], now: number) =>
-    verifyDossiers(deps, range(options, vietnamDay(now)));
+    verifyDossiers(deps, await range(options, vietnamDay(now), deps));
   let report: VerifyReport;
   if (options.aws) {
     const config = readAnchorConfig();

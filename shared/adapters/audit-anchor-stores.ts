@@ -67,6 +67,17 @@ export class S3AuditAnchorStore implements AuditAnchorStore {
     } while (token);
     return last ? this.get(last) : undefined;
   }
+
+  /** The first anchored day: keys list in order, so the first page's first day (ADR 0021). */
+  async first(): Promise<AuditAnchor | undefined> {
+    const page = await this.client.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: 'anchors/', MaxKeys: 10 }),
+    );
+    const day = (page.Contents ?? [])
+      .map((o) => o.Key?.slice('anchors/'.length, -'.json'.length) ?? '')
+      .find((d) => DAY.test(d));
+    return day ? this.get(day) : undefined;
+  }
 }
 
 /**
@@ -109,22 +120,28 @@ export class FileAuditAnchorStore implements AuditAnchorStore {
     }
   }
 
-  async latest(): Promise<AuditAnchor | undefined> {
-    if (!this.dir) {
-      const days = [...this.memory.keys()].sort();
-      return days.length ? this.memory.get(days.at(-1) as string) : undefined;
-    }
+  private async days(): Promise<string[]> {
+    if (!this.dir) return [...this.memory.keys()].sort();
     let names: string[];
     try {
       names = await readdir(this.dir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const days = names
+    return names
       .map((n) => n.replace(/\.json$/, ''))
       .filter((d) => DAY.test(d))
       .sort();
+  }
+
+  async latest(): Promise<AuditAnchor | undefined> {
+    const days = await this.days();
     return days.length ? this.get(days.at(-1) as string) : undefined;
+  }
+
+  async first(): Promise<AuditAnchor | undefined> {
+    const [day] = await this.days();
+    return day ? this.get(day) : undefined;
   }
 }

@@ -1,8 +1,18 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { stateHash } from '../domain/audit/audit-chain.ts';
 import type { ReportRow } from '../domain/reports/report-row.ts';
 import type { AuditedRecord, AuditTrail } from '../ports/audit-trail.ts';
-import { auditPartition, dossierKey, PK, SHARD_IDS, SK, toAuditEntry, toRecord, unpack } from './dynamo-items.ts';
+import {
+  AUDIT_MARK,
+  auditPartition,
+  dossierKey,
+  PK,
+  SHARD_IDS,
+  SK,
+  toAuditEntry,
+  toRecord,
+  unpack,
+} from './dynamo-items.ts';
 import { batchGetAll, queryAll } from './dynamo-query.ts';
 
 /** The audit entries and the stored records in the single table (dynamo-items.ts holds the layout). */
@@ -22,6 +32,17 @@ export class DynamoAuditTrail implements AuditTrail {
       ConsistentRead: true,
     }))
       yield toAuditEntry(item);
+  }
+
+  async firstDay(): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [PK]: AUDIT_MARK.pk, [SK]: AUDIT_MARK.sk },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.day === 'string' ? Item.day : undefined;
   }
 
   async auditedRecords(dossierIds: readonly string[]): Promise<Map<string, AuditedRecord>> {

@@ -12,6 +12,7 @@ import {
   VersionConflictError,
 } from '../ports/dossier-store.ts';
 import {
+  AUDIT_MARK,
   auditItem,
   checkItemSize,
   dossierItem,
@@ -35,7 +36,8 @@ import { batchGetAll, batchWriteAll, queryAll } from './dynamo-query.ts';
  * received one into the report index (dynamo-items.ts).
  */
 export class DynamoDossierStore implements DossierStore, DossierBulkStore {
-  private lowMark: string | undefined;
+  /** The earliest days this container has marked (one conditional write each per container). */
+  private readonly marks: { lowMark?: string; firstAuditDay?: string } = {};
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -158,7 +160,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     const keys = saved.nextActionAt
       ? nextActionKeys(state.dossierId, saved.nextActionAt, localDay(this.clock.now()))
       : undefined;
-    if (keys) await this.lowerLowMark(keys.gsi1pk.slice(4, 14));
+    if (keys) await this.lowerMark('lowMark', { pk: 'DETECTOR', sk: 'LOWMARK' }, keys.gsi1pk.slice(4, 14));
     const item = dossierItem(saved, keys);
     // Tamper evidence (ADR 0021): the entry of this change, chained to the one of the version replaced,
     // recording the hash of the exact bytes stored; written first, so a stored record always has its entry.
@@ -175,6 +177,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     // When the head entry was written: verify tells a record ahead of its chain from one written later.
     item.chainAt = entry.at;
     checkItemSize(item, `dossier ${state.dossierId}`);
+    await this.lowerMark('firstAuditDay', AUDIT_MARK, localDay(Date.parse(entry.at)));
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry) }));
     try {
       await this.client.send(
@@ -199,16 +202,17 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
   }
 
   /**
-   * Records the earliest next-action bucket ever written (once per container, and whenever an earlier
-   * one appears): where a shard no detector run has completed starts (dynamo-due-index.ts).
+   * Records the earliest day of something ever written (once per container, and whenever an earlier one
+   * appears): the earliest next-action bucket, where a shard no detector run has completed starts
+   * (dynamo-due-index.ts); the first day of an audit entry, where anchoring starts (ADR 0021).
    */
-  private async lowerLowMark(day: string): Promise<void> {
-    if (this.lowMark !== undefined && this.lowMark <= day) return;
+  private async lowerMark(which: 'lowMark' | 'firstAuditDay', key: { pk: string; sk: string }, day: string) {
+    if (this.marks[which] !== undefined && (this.marks[which] as string) <= day) return;
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { [PK]: 'DETECTOR', [SK]: 'LOWMARK', day },
+          Item: { [PK]: key.pk, [SK]: key.sk, day },
           ConditionExpression: 'attribute_not_exists(#pk) OR #day > :day',
           ExpressionAttributeNames: { '#pk': PK, '#day': 'day' },
           ExpressionAttributeValues: { ':day': day },
@@ -217,6 +221,6 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    this.lowMark = day;
+    this.marks[which] = day;
   }
 }

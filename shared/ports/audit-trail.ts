@@ -17,6 +17,8 @@ export interface AuditTrail {
   entries(day: string, shard: string): AsyncIterable<AuditEntry>;
   /** The stored records of these dossiers (absent: no record stored). */
   auditedRecords(dossierIds: readonly string[]): Promise<Map<string, AuditedRecord>>;
+  /** The first day any entry was written (the dossier store marks it): where anchoring starts. */
+  firstDay(): Promise<string | undefined>;
 }
 
 /** Thrown when a day is anchored already: an anchor is written once, never replaced. */
@@ -34,6 +36,8 @@ export interface AuditAnchorStore {
   put(anchor: AuditAnchor): Promise<void>;
   /** The latest anchored day, if any. */
   latest(): Promise<AuditAnchor | undefined>;
+  /** The first anchored day, if any: where a plain verify starts (it cannot be moved: anchors are locked). */
+  first(): Promise<AuditAnchor | undefined>;
   /** Where the anchors are, for the operator (a bucket, a directory). */
   readonly location: string;
 }

@@ -42,8 +42,9 @@ export async function hashDay(
 
 /**
  * Anchors every whole day not anchored yet, up to yesterday (Vietnam time), each chained to the one
- * before (ADR 0021); the first anchor starts at yesterday. At most `maxDays` a run, so a long gap is
- * closed over several runs. Two runs racing: the second finds the day anchored and goes on from it —
+ * before (ADR 0021); the first anchor starts at the first day an entry was written (else yesterday), so
+ * no day of the trail is left out of the anchors. At most `maxDays` a run, so a long gap is closed over
+ * several runs. Two runs racing: the second finds the day anchored and goes on from it —
  * reporting it as a conflict if that anchor's head is not the one it computed.
  */
 export async function anchorAuditDays(
@@ -53,7 +54,8 @@ export async function anchorAuditDays(
   const now = deps.clock.now();
   const yesterday = vietnamDay(now - 86_400_000);
   let last = await deps.anchors.latest();
-  let day = last ? dayAfter(last.day) : yesterday;
+  const first = last ? undefined : await deps.trail.firstDay();
+  let day = last ? dayAfter(last.day) : first && first < yesterday ? first : yesterday;
   const anchored: string[] = [];
   // Days someone else anchored with another head: the anchoring function is the only writer, so a
   // different head means the day's entries changed since, or the anchor was not ours.

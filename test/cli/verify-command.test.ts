@@ -35,6 +35,10 @@ describe('dunghan verify (as a process, on the local store)', () => {
 
     // Replay stores each event at its own instant: the changes lie in March 2024.
     const march = ['--from', '2024-03-01', '--to', '2024-03-31', '--data-dir', dataDir];
+    // Issue #31, finding 7: a plain verify covers everything, not the last 30 days (which hold nothing here).
+    const plain = await dunghan('verify', '--data-dir', dataDir, '--format', 'json');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ from: '2024-03-01', verified: 3, passed: 3 });
     const clean = await dunghan('verify', ...march);
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);

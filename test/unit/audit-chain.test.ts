@@ -124,6 +124,7 @@ describe('anchoring the days', () => {
       if (shard === '00') yield* byDay.get(day) ?? [];
     },
     auditedRecords: async () => new Map(),
+    firstDay: async () => undefined,
   };
 
   it('anchors every whole day up to yesterday, each chained to the one before, once', async () => {
@@ -141,6 +142,19 @@ describe('anchoring the days', () => {
     expect(d3?.prev).toBe(d2?.head);
     expect(d3?.prevDay).toBe('2026-11-02');
     expect(await anchorAuditDays({ trail, anchors, clock })).toEqual({ anchored: [], conflicts: [] });
+  });
+
+  it('starts the first anchor at the first day an entry was written, not at yesterday (issue #31)', async () => {
+    const anchors = new FileAuditAnchorStore(undefined);
+    const clock = { now: () => Date.parse('2026-11-06T08:00:00+07:00') };
+    const first = { ...trail, firstDay: async () => '2026-11-02' };
+    expect((await anchorAuditDays({ trail: first, anchors, clock })).anchored).toEqual([
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+    ]);
+    expect((await anchors.first())?.day).toBe('2026-11-02');
   });
 
   it('reports a day someone else anchored with another head, and goes on from it', async () => {
