@@ -46,6 +46,16 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     'AwsSolutions::AwsSolutions-IAM5[Resource::<AuditAnchors1A79D4A3.Arn>/anchors/*]',
     "The anchoring function reads and writes one object per day under anchors/ (the day is the key); the bucket's Object Lock keeps each version whatever is put.",
   );
+  for (const id of [
+    'AwsSolutions::AwsSolutions-IAM5[Resource::<AuditAnchors1A79D4A3.Arn>/checkpoints/*]',
+    'AwsSolutions::AwsSolutions-IAM5[Resource::DungHanStateful:ExportsOutputFnGetAttAuditAnchors1A79D4A3Arn416F6F7C/checkpoints/*]',
+  ]) {
+    acknowledge(
+      stateless.audit.function,
+      id,
+      "The anchoring function reads and writes the day under way's checkpoints under checkpoints/<day>/ (the instant is the key); Object Lock keeps each version whatever is put.",
+    );
+  }
   acknowledge(
     stateless.audit.function,
     'AwsSolutions::AwsSolutions-IAM5[Resource::DungHanStateful:ExportsOutputFnGetAttAuditAnchors1A79D4A3Arn416F6F7C/anchors/*]',

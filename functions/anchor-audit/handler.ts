@@ -3,19 +3,22 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { logger } from '../../shared/adapters/observability.ts';
 import { MetricUnit, metrics } from '../../shared/adapters/observability-metrics.ts';
-import { type AnchorDeps, anchorAuditDays } from '../../shared/use-cases/anchor-audit.ts';
+import { type AnchorDeps, anchorAuditDays, checkpointToday } from '../../shared/use-cases/anchor-audit.ts';
 import { anchorDepsFromEnvironment } from './deps.ts';
 
 /**
- * Daily, after midnight Vietnam time: hashes every whole day's audit entries not anchored yet and writes
- * each day's head, chained to the day before, where no operator can rewrite it (ADR 0021).
+ * Every quarter of an hour: hashes every whole day's audit entries not anchored yet and writes each day's
+ * head, chained to the day before, where no operator can rewrite it (ADR 0021); and checkpoints the day
+ * under way, so at most a quarter of an hour of the trail is ever unanchored (issue #31).
  */
 export function createAnchorHandler(deps: AnchorDeps) {
-  return middy<unknown, { anchored: string[]; conflicts: string[] }>()
+  return middy<unknown, { anchored: string[]; conflicts: string[]; checkpoint?: string | undefined }>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async () => {
-      const result = await anchorAuditDays(deps);
+      const days = await anchorAuditDays(deps);
+      const checkpoint = await checkpointToday(deps);
+      const result = { ...days, ...(checkpoint ? { checkpoint: checkpoint.coveredTo } : {}) };
       metrics.addMetric('AnchoredDays', MetricUnit.Count, result.anchored.length);
       metrics.addMetric('AnchorConflicts', MetricUnit.Count, result.conflicts.length);
       logger.info('audit days anchored', { days: result.anchored, location: deps.anchors.location });

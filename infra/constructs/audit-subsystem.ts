@@ -50,24 +50,34 @@ export class AuditSubsystem extends Construct {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
       }),
     );
+    // The first day an entry was written (where the first anchor starts), one item.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['AUDITTRAIL'] } },
+      }),
+    );
     fn.addEnvironment(ENV.table, props.table.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject'],
-        resources: [props.anchors.arnForObjects('anchors/*')],
+        resources: [props.anchors.arnForObjects('anchors/*'), props.anchors.arnForObjects('checkpoints/*')],
       }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [props.anchors.bucketArn],
-        conditions: { StringLike: { 's3:prefix': ['anchors/*'] } },
+        conditions: { StringLike: { 's3:prefix': ['anchors/*', 'checkpoints/*'] } },
       }),
     );
     fn.addEnvironment(ENV.anchorBucket, props.anchors.bucketName);
     new Schedule(this, 'Schedule', {
-      description: 'Every day at 00:30 Vietnam time: anchor the days that ended',
-      schedule: ScheduleExpression.cron({ minute: '30', hour: '0', timeZone: TimeZone.ASIA_HO_CHI_MINH }),
+      // Whole days after midnight, and a checkpoint of the day under way every quarter of an hour: at most
+      // a quarter of an hour of the trail is ever unanchored (issue #31).
+      description: 'Every 15 minutes: anchor the days that ended, checkpoint the day under way',
+      schedule: ScheduleExpression.cron({ minute: '0/15', timeZone: TimeZone.ASIA_HO_CHI_MINH }),
       target: new LambdaInvoke(fn, {
         retryAttempts: 2,
         maxEventAge: Duration.hours(6),

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { AuditAnchor } from '../domain/audit/audit-chain.ts';
+import type { AuditAnchor, AuditCheckpoint } from '../domain/audit/audit-chain.ts';
 import { AnchorExistsError, type AuditAnchorStore } from '../ports/audit-trail.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -68,6 +68,41 @@ export class S3AuditAnchorStore implements AuditAnchorStore {
     return last ? this.get(last) : undefined;
   }
 
+  /** `checkpoints/<day>/<coveredTo>.json`, written once under the same Object Lock as the days. */
+  async putCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: `checkpoints/${checkpoint.day}/${checkpoint.coveredTo}.json`,
+          Body: `${JSON.stringify(checkpoint, null, 2)}\n`,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) throw new AnchorExistsError(`${checkpoint.coveredTo} is checkpointed`);
+      throw error;
+    }
+  }
+
+  async latestCheckpoint(day: string): Promise<AuditCheckpoint | undefined> {
+    let last: string | undefined;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `checkpoints/${day}/`, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) if (object.Key && (!last || object.Key > last)) last = object.Key;
+      token = page.NextContinuationToken;
+    } while (token);
+    if (!last) return undefined;
+    const { Body } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: last }));
+    return JSON.parse((await Body?.transformToString('utf8')) ?? '') as AuditCheckpoint;
+  }
+
   /** The first anchored day: keys list in order, so the first page's first day (ADR 0021). */
   async first(): Promise<AuditAnchor | undefined> {
     const page = await this.client.send(
@@ -87,6 +122,7 @@ export class S3AuditAnchorStore implements AuditAnchorStore {
  */
 export class FileAuditAnchorStore implements AuditAnchorStore {
   private readonly memory = new Map<string, AuditAnchor>();
+  private readonly checkpoints = new Map<string, AuditCheckpoint>();
 
   constructor(private readonly dir: string | undefined) {}
 
@@ -118,6 +154,48 @@ export class FileAuditAnchorStore implements AuditAnchorStore {
         throw new AnchorExistsError(`${anchor.day} is anchored already`);
       throw error;
     }
+  }
+
+  async putCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    const key = `${checkpoint.day}/${checkpoint.coveredTo}`;
+    if (!this.dir) {
+      if (this.checkpoints.has(key)) throw new AnchorExistsError(`${checkpoint.coveredTo} is checkpointed`);
+      this.checkpoints.set(key, checkpoint);
+      return;
+    }
+    const dir = join(this.dir, 'checkpoints', checkpoint.day);
+    await mkdir(dir, { recursive: true });
+    try {
+      await writeFile(
+        join(dir, `${checkpoint.coveredTo.replace(/:/g, '-')}.json`),
+        `${JSON.stringify(checkpoint, null, 2)}\n`,
+        {
+          flag: 'wx',
+        },
+      );
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new AnchorExistsError(`${checkpoint.coveredTo} is checkpointed`);
+      throw error;
+    }
+  }
+
+  async latestCheckpoint(day: string): Promise<AuditCheckpoint | undefined> {
+    if (!this.dir) {
+      const keys = [...this.checkpoints.keys()].filter((k) => k.startsWith(`${day}/`)).sort();
+      return keys.length ? this.checkpoints.get(keys.at(-1) as string) : undefined;
+    }
+    let names: string[];
+    try {
+      names = (await readdir(join(this.dir, 'checkpoints', day))).filter((n) => n.endsWith('.json')).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const last = names.at(-1);
+    return last
+      ? (JSON.parse(await readFile(join(this.dir, 'checkpoints', day, last), 'utf8')) as AuditCheckpoint)
+      : undefined;
   }
 
   private async days(): Promise<string[]> {

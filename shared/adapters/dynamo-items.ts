@@ -110,7 +110,7 @@ export function auditItem(entry: AuditEntry): Record<string, unknown> {
 }
 
 /** The first day an audit entry was written (ADR 0021): kept by the dossier store, read by the anchoring. */
-export const AUDIT_MARK = { pk: 'AUDIT', sk: 'FIRSTDAY' } as const;
+export const AUDIT_MARK = { pk: 'AUDITTRAIL', sk: 'FIRSTDAY' } as const;
 
 export function auditPartition(day: string, shard: string): string {
   return `AUDIT#${day}#${shard}`;

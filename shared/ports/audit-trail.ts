@@ -1,4 +1,4 @@
-import type { AuditAnchor, AuditEntry, StoredRecordFacts } from '../domain/audit/audit-chain.ts';
+import type { AuditAnchor, AuditCheckpoint, AuditEntry, StoredRecordFacts } from '../domain/audit/audit-chain.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import type { ReportRow } from '../domain/reports/report-row.ts';
 
@@ -38,6 +38,10 @@ export interface AuditAnchorStore {
   latest(): Promise<AuditAnchor | undefined>;
   /** The first anchored day, if any: where a plain verify starts (it cannot be moved: anchors are locked). */
   first(): Promise<AuditAnchor | undefined>;
+  /** Writes a checkpoint of the day under way once (AnchorExistsError when that instant's is there). */
+  putCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
+  /** The day's latest checkpoint, if any. */
+  latestCheckpoint(day: string): Promise<AuditCheckpoint | undefined>;
   /** Where the anchors are, for the operator (a bucket, a directory). */
   readonly location: string;
 }

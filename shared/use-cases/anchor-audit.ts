@@ -1,4 +1,10 @@
-import { type AuditAnchor, type AuditEntry, dayHead, nextShardHead } from '../domain/audit/audit-chain.ts';
+import {
+  type AuditAnchor,
+  type AuditCheckpoint,
+  type AuditEntry,
+  dayHead,
+  nextShardHead,
+} from '../domain/audit/audit-chain.ts';
 import { AnchorExistsError, type AuditAnchorStore, type AuditTrail } from '../ports/audit-trail.ts';
 import type { Clock } from '../ports/clock.ts';
 import { mapLimit } from '../support/map-limit.ts';
@@ -23,21 +29,62 @@ export function dayAfter(day: string): string {
 export async function hashDay(
   trail: Pick<AuditTrail, 'shards' | 'entries'>,
   day: string,
-  options: { shards?: readonly string[]; onEntry?: (entry: AuditEntry) => void } = {},
-): Promise<{ shards: Record<string, string>; entries: number }> {
+  options: {
+    shards?: readonly string[];
+    onEntry?: (entry: AuditEntry) => void;
+    /** Hash only the entries written up to this instant (a checkpoint); the others are the tail. */
+    upTo?: number | undefined;
+  } = {},
+): Promise<{ shards: Record<string, string>; entries: number; tail: { entries: number; from?: string; to?: string } }> {
   const shards: Record<string, string> = {};
   let entries = 0;
+  const tail: { entries: number; from?: string; to?: string } = { entries: 0 };
   // Shards are read side by side: a dossier lies in one shard, so each walk still sees its entries in order.
   await mapLimit([...(options.shards ?? trail.shards)], 8, async (shard) => {
     let head = '';
     for await (const entry of trail.entries(day, shard)) {
       options.onEntry?.(entry);
+      if (options.upTo !== undefined && Date.parse(entry.at) > options.upTo) {
+        tail.entries += 1;
+        if (!tail.from || entry.at < tail.from) tail.from = entry.at;
+        if (!tail.to || entry.at > tail.to) tail.to = entry.at;
+        continue;
+      }
       head = nextShardHead(head, entry.hash);
       entries += 1;
     }
     shards[shard] = head;
   });
-  return { shards, entries };
+  return { shards, entries, tail };
+}
+
+/** How far behind "now" a checkpoint stops: a write whose entry is stamped but not yet stored is not missed. */
+export const CHECKPOINT_LAG_MS = 60_000;
+
+/**
+ * A checkpoint of the day under way (issue #31): each shard's hash of the entries written up to a minute
+ * ago, written once where anchors are kept. Every quarter of an hour, so at most that much of the trail is
+ * ever unanchored; verify checks the day's entries against its latest checkpoint until the day is anchored.
+ */
+export async function checkpointToday(deps: AnchorDeps): Promise<AuditCheckpoint | undefined> {
+  const coveredTo = deps.clock.now() - CHECKPOINT_LAG_MS;
+  const day = vietnamDay(coveredTo);
+  const latest = await deps.anchors.latest();
+  if (latest && latest.day >= day) return undefined;
+  const { shards, entries } = await hashDay(deps.trail, day, { upTo: coveredTo });
+  const checkpoint: AuditCheckpoint = {
+    day,
+    coveredTo: new Date(coveredTo).toISOString(),
+    entries,
+    shards,
+    writtenAt: new Date(deps.clock.now()).toISOString(),
+  };
+  try {
+    await deps.anchors.putCheckpoint(checkpoint);
+  } catch (error) {
+    if (!(error instanceof AnchorExistsError)) throw error;
+  }
+  return checkpoint;
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   type AuditAnchor,
+  type AuditCheckpoint,
   type ChainWalk,
   checkHead,
   dayHead,
@@ -63,13 +64,25 @@ export async function verifyDossiers(
   };
   const dayShards = new Map<string, Record<string, string>>();
   const dayEntries = new Map<string, number>();
+  const dayTails = new Map<string, { entries: number; from?: string; to?: string }>();
   const book = await deps.rules.current();
+  // Each day is checked against its anchor, or — the day under way, not anchored yet — against its latest
+  // checkpoint: only the entries after that checkpoint are unanchored (issue #31).
+  const anchorsOf = new Map<string, AuditAnchor | undefined>();
+  const checkpointsOf = new Map<string, AuditCheckpoint | undefined>();
+  await mapLimit(days, 8, async (day) => {
+    const anchor = await deps.anchors.get(day);
+    anchorsOf.set(day, anchor);
+    if (!anchor) checkpointsOf.set(day, await deps.anchors.latestCheckpoint(day));
+  });
   for (const shard of deps.trail.shards) {
     const walks = new Map<string, ChainWalk>();
     for (const day of days) {
       // One pass per day and shard: the anchor's running hash and each dossier's walk.
-      const { shards, entries } = await hashDay(deps.trail, day, {
+      const checkpoint = checkpointsOf.get(day);
+      const { shards, entries, tail } = await hashDay(deps.trail, day, {
         shards: [shard],
+        upTo: checkpoint ? Date.parse(checkpoint.coveredTo) : undefined,
         onEntry: (entry) => {
           let walk = walks.get(entry.dossierId);
           if (!walk) {
@@ -80,8 +93,15 @@ export async function verifyDossiers(
         },
       });
       dayShards.set(day, { ...(dayShards.get(day) ?? {}), ...shards });
-      dayEntries.set(day, (dayEntries.get(day) ?? 0) + entries);
-      report.entries += entries;
+      dayEntries.set(day, (dayEntries.get(day) ?? 0) + entries + tail.entries);
+      report.entries += entries + tail.entries;
+      if (checkpoint) {
+        const known = dayTails.get(day) ?? { entries: 0 };
+        known.entries += tail.entries;
+        if (tail.from && (!known.from || tail.from < known.from)) known.from = tail.from;
+        if (tail.to && (!known.to || tail.to > known.to)) known.to = tail.to;
+        dayTails.set(day, known);
+      }
     }
     const ids = [...walks.keys()];
     for (let i = 0; i < ids.length; i += 100) {
@@ -126,7 +146,23 @@ export async function verifyDossiers(
   let previous: AuditAnchor | undefined;
   for (const day of days) {
     const shards = dayShards.get(day) ?? {};
-    const anchor = await deps.anchors.get(day);
+    const anchor = anchorsOf.get(day);
+    const checkpoint = checkpointsOf.get(day);
+    if (!anchor && checkpoint) {
+      // Every shard's entries up to the checkpoint must hash as they did then: none cut, none slipped in.
+      const changedShards = Object.keys({ ...checkpoint.shards, ...shards })
+        .filter((s) => (checkpoint.shards[s] ?? '') !== (shards[s] ?? ''))
+        .sort();
+      report.days.push({
+        day,
+        entries: dayEntries.get(day) ?? 0,
+        anchored: false,
+        changedShards,
+        checkpoint: checkpoint.coveredTo,
+        tail: dayTails.get(day) ?? { entries: 0 },
+      });
+      continue;
+    }
     const changedShards = anchor
       ? Object.keys({ ...anchor.shards, ...shards })
           .filter((s) => (anchor.shards[s] ?? '') !== (shards[s] ?? ''))

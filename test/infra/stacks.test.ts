@@ -359,7 +359,7 @@ describe('the CDK app', () => {
     stateful.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'noreply@krongpa.gialai.gov.vn' });
   });
 
-  it('anchors the audit trail daily in an Object Lock bucket (compliance mode) the anchoring function may only read and put (issue #19)', () => {
+  it('anchors the audit trail in an Object Lock bucket (compliance mode) the anchoring function may only read and put (issue #19, #31)', () => {
     stateful.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {
@@ -373,12 +373,14 @@ describe('the CDK app', () => {
       ([, b]) => (b as { Properties: { ObjectLockEnabled?: boolean } }).Properties.ObjectLockEnabled,
     );
     expect(anchorBucket?.[1]).toMatchObject({ DeletionPolicy: 'Retain' });
+    // Every quarter of an hour (issue #31): whole days after midnight, and a checkpoint of the day under way.
     stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(30 0 * * ? *)',
+      ScheduleExpression: 'cron(0/15 * * * ? *)',
       ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
     });
     const anchor = statementsOf('AuditAnchorFunctionServiceRoleDefaultPolicy');
     expect(actions(anchor).filter((a) => !a.startsWith('xray:'))).toEqual([
+      'dynamodb:GetItem',
       'dynamodb:Query',
       's3:GetObject',
       's3:ListBucket',
@@ -386,6 +388,8 @@ describe('the CDK app', () => {
     ]);
     const query = anchor.find((st) => actions([st]).includes('dynamodb:Query'));
     expect(JSON.stringify(query)).toContain('"dynamodb:LeadingKeys":["AUDIT#*"]');
+    const get = anchor.find((st) => actions([st]).includes('dynamodb:GetItem'));
+    expect(JSON.stringify(get)).toContain('"dynamodb:LeadingKeys":["AUDITTRAIL"]');
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ ANCHOR_BUCKET: Match.anyValue() }) },
     });

@@ -70,9 +70,9 @@ async function editRecord(id: string, change: (record: DossierRecord) => void): 
   return edited;
 }
 
-async function auditItems(id: string): Promise<Record<string, unknown>[]> {
+async function auditItems(id: string, lastDay = 19): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  for (let d = 2; d <= 19; d += 1) {
+  for (let d = 2; d <= lastDay; d += 1) {
     const day = `2026-11-${String(d).padStart(2, '0')}`;
     const { Items } = await docs().send(
       new QueryCommand({
@@ -217,7 +217,7 @@ describe('tamper evidence: dunghan verify', () => {
       'ngày giải quyết xong (resolvedAt): bản ghi ghi 11/11/2026 10:00, các sự kiện cho 16/11/2026 10:00',
     );
     expect(text).toContain('Dòng báo cáo không khớp bản ghi');
-    expect(text).toContain('ngày có nhật ký bị thay đổi sau khi neo:');
+    expect(text).toContain('ngày có nhật ký bị thay đổi sau khi neo (hoặc sau mốc trong ngày):');
   });
 
   it('finds a record ahead of its chain and a version changed by hand (issue #31, findings 3 and 4)', async () => {
@@ -262,5 +262,49 @@ describe('tamper evidence: dunghan verify', () => {
     expect(text).toContain(`- ${AHEAD}:`);
     expect(text).toContain('không có mục nhật ký nào');
     expect(text).toContain('Số phiên bản của bản ghi');
+  });
+
+  it('checks the day under way against its latest checkpoint: an entry cut before it is seen, the tail after it is counted (issue #31, finding 5)', async () => {
+    const [EARLY, LATE] = ['H21.65.01-261120-0301', 'H21.65.01-261120-0302'];
+    now = Date.parse('2026-11-20T09:00:00+07:00');
+    await deliver(
+      communeLandReceipt(EARLY, {
+        steps: undefined,
+        occurredAt: '2026-11-20T09:00:00+07:00',
+        receivedAt: '2026-11-20T09:00:00+07:00',
+        appointmentAt: '2026-12-02T17:00:00+07:00',
+      }),
+    );
+    // The quarter-hourly anchoring: whole days are anchored already, the day under way is checkpointed.
+    now = Date.parse('2026-11-20T09:30:00+07:00');
+    expect(await runtime.anchor()).toMatchObject({ anchored: [], checkpoint: '2026-11-20T02:29:00.000Z' });
+    now = Date.parse('2026-11-20T10:00:00+07:00');
+    await deliver(
+      communeLandReceipt(LATE, {
+        steps: undefined,
+        occurredAt: '2026-11-20T10:00:00+07:00',
+        receivedAt: '2026-11-20T10:00:00+07:00',
+        appointmentAt: '2026-12-02T17:00:00+07:00',
+      }),
+    );
+    const untouched = (await verify()).days.find((d) => d.day === '2026-11-20');
+    expect(untouched).toMatchObject({ anchored: false, changedShards: [], tail: { entries: 1 } });
+    // The entry of the 09:00 receipt cut from the table, the day not anchored yet.
+    const entry = (await auditItems(EARLY, 20)).at(0);
+    if (!entry) throw new Error('no entry');
+    await docs().send(new DeleteCommand({ TableName: table(), Key: { pk: entry.pk, sk: entry.sk } }));
+    const result = await verify();
+    const today = result.days.find((d) => d.day === '2026-11-20');
+    expect(today?.changedShards).toEqual([shardOf(EARLY)]);
+    expect(today?.tail).toEqual({
+      entries: 1,
+      from: expect.stringMatching(/^2026-11-20T03:00:00/),
+      to: expect.stringMatching(/^2026-11-20T03:00:00/),
+    });
+    const text = renderVerifyText(result);
+    expect(text).toContain(
+      '20/11/2026 chưa neo cả ngày: đã đối chiếu với mốc 09:29 20/11/2026; 1 mục ghi sau mốc chưa được neo (từ 10:00 20/11/2026 đến 10:00 20/11/2026).',
+    );
+    expect(text).toMatch(/sau mốc trong ngày\): [^\n]*20\/11\/2026 \(phân mảnh/);
   });
 });

@@ -60,6 +60,20 @@ export interface AuditAnchor {
   anchoredAt: string;
 }
 
+/**
+ * A checkpoint of the day under way (issue #31): each shard's running hash of the entries written up to
+ * `coveredTo`, taken every quarter of an hour where anchors are kept, so that no more than a quarter of an
+ * hour of entries is unanchored; the day's anchor after midnight seals the whole day.
+ */
+export interface AuditCheckpoint {
+  day: string;
+  /** The instant up to which entries are covered (ISO): entries written later are the unanchored tail. */
+  coveredTo: string;
+  entries: number;
+  shards: Record<string, string>;
+  writtenAt: string;
+}
+
 /** Folds one entry into a shard's running hash. */
 export function nextShardHead(head: string, entryHashValue: string): string {
   return sha256(`${head}\n${entryHashValue}`);
