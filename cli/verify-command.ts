@@ -34,7 +34,16 @@ async function range(
       throw new BadInputError(flag, `must be a date YYYY-MM-DD, got ${JSON.stringify(value.slice(0, 40))}`);
     return value;
   };
-  const to = day('--to', options.to, today);
+  // The last day of evidence (the last entry written, the latest anchor), not past today: a simulated
+  // world's trail may stop years before today, and its empty days need no reading.
+  let end = options.to;
+  if (end === undefined) {
+    const last = [await deps.trail.lastDay(), (await deps.anchors.latest())?.day].filter(
+      (d): d is string => d !== undefined,
+    );
+    end = [last.sort().at(-1) ?? today, today].sort()[0];
+  }
+  const to = day('--to', end, today);
   let start = options.from;
   if (start === undefined) {
     const anchored = (await deps.anchors.first())?.day;

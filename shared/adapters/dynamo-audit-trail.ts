@@ -3,6 +3,7 @@ import { stateHash } from '../domain/audit/audit-chain.ts';
 import type { ReportRow } from '../domain/reports/report-row.ts';
 import type { AuditedRecord, AuditTrail } from '../ports/audit-trail.ts';
 import {
+  AUDIT_LAST_MARK,
   AUDIT_MARK,
   auditPartition,
   dossierKey,
@@ -34,13 +35,18 @@ export class DynamoAuditTrail implements AuditTrail {
       yield toAuditEntry(item);
   }
 
-  async firstDay(): Promise<string | undefined> {
+  firstDay(): Promise<string | undefined> {
+    return this.mark(AUDIT_MARK);
+  }
+
+  lastDay(): Promise<string | undefined> {
+    return this.mark(AUDIT_LAST_MARK);
+  }
+
+  /** A day kept by the dossier store's marks (`AUDITTRAIL` / `FIRSTDAY`, `LASTDAY`). */
+  private async mark(key: { pk: string; sk: string }): Promise<string | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [PK]: AUDIT_MARK.pk, [SK]: AUDIT_MARK.sk },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.tableName, Key: { [PK]: key.pk, [SK]: key.sk }, ConsistentRead: true }),
     );
     return typeof Item?.day === 'string' ? Item.day : undefined;
   }

@@ -12,6 +12,7 @@ import {
   VersionConflictError,
 } from '../ports/dossier-store.ts';
 import {
+  AUDIT_LAST_MARK,
   AUDIT_MARK,
   auditItem,
   checkItemSize,
@@ -37,7 +38,7 @@ import { batchGetAll, batchWriteAll, queryAll } from './dynamo-query.ts';
  */
 export class DynamoDossierStore implements DossierStore, DossierBulkStore {
   /** The earliest days this container has marked (one conditional write each per container). */
-  private readonly marks: { lowMark?: string; firstAuditDay?: string } = {};
+  private readonly marks: { lowMark?: string; firstAuditDay?: string; lastAuditDay?: string } = {};
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -177,7 +178,10 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     // When the head entry was written: verify tells a record ahead of its chain from one written later.
     item.chainAt = entry.at;
     checkItemSize(item, `dossier ${state.dossierId}`);
-    await this.lowerMark('firstAuditDay', AUDIT_MARK, localDay(Date.parse(entry.at)));
+    const entryDay = localDay(Date.parse(entry.at));
+    await this.lowerMark('firstAuditDay', AUDIT_MARK, entryDay);
+    // And the latest: where a plain verify ends (a simulated world's trail may stop years before today).
+    await this.moveMark('lastAuditDay', AUDIT_LAST_MARK, entryDay, 'raise');
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry) }));
     try {
       await this.client.send(
@@ -206,14 +210,25 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
    * appears): the earliest next-action bucket, where a shard no detector run has completed starts
    * (dynamo-due-index.ts); the first day of an audit entry, where anchoring starts (ADR 0021).
    */
-  private async lowerMark(which: 'lowMark' | 'firstAuditDay', key: { pk: string; sk: string }, day: string) {
-    if (this.marks[which] !== undefined && (this.marks[which] as string) <= day) return;
+  private lowerMark(which: 'lowMark' | 'firstAuditDay', key: { pk: string; sk: string }, day: string) {
+    return this.moveMark(which, key, day, 'lower');
+  }
+
+  /** The mark moved once per container and day: down to the earliest day, or up to the latest. */
+  private async moveMark(
+    which: keyof DynamoDossierStore['marks'],
+    key: { pk: string; sk: string },
+    day: string,
+    direction: 'lower' | 'raise',
+  ) {
+    const known = this.marks[which];
+    if (known !== undefined && (direction === 'lower' ? known <= day : known >= day)) return;
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { [PK]: key.pk, [SK]: key.sk, day },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #day > :day',
+          ConditionExpression: `attribute_not_exists(#pk) OR #day ${direction === 'lower' ? '>' : '<'} :day`,
           ExpressionAttributeNames: { '#pk': PK, '#day': 'day' },
           ExpressionAttributeValues: { ':day': day },
         }),

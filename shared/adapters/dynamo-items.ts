@@ -111,6 +111,8 @@ export function auditItem(entry: AuditEntry): Record<string, unknown> {
 
 /** The first day an audit entry was written (ADR 0021): kept by the dossier store, read by the anchoring. */
 export const AUDIT_MARK = { pk: 'AUDITTRAIL', sk: 'FIRSTDAY' } as const;
+/** The last day an audit entry was written: where a plain verify ends. */
+export const AUDIT_LAST_MARK = { pk: 'AUDITTRAIL', sk: 'LASTDAY' } as const;
 
 export function auditPartition(day: string, shard: string): string {
   return `AUDIT#${day}#${shard}`;

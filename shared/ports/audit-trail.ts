@@ -19,6 +19,8 @@ export interface AuditTrail {
   auditedRecords(dossierIds: readonly string[]): Promise<Map<string, AuditedRecord>>;
   /** The first day any entry was written (the dossier store marks it): where anchoring starts. */
   firstDay(): Promise<string | undefined>;
+  /** The last day an entry was written: where a plain verify ends. */
+  lastDay(): Promise<string | undefined>;
 }
 
 /** Thrown when a day is anchored already: an anchor is written once, never replaced. */
