@@ -5,12 +5,10 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { parse as parseYaml } from 'yaml';
 import { adminDeps } from '../functions/admin-api/deps.ts';
 import { CognitoIdentityMirror } from '../shared/adapters/cognito-identity-mirror.ts';
-import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import type { Actor } from '../shared/domain/authority/actors.ts';
 import type { Action, Target } from '../shared/domain/authority/authority.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import type { IdentityMirror } from '../shared/ports/identity-mirror.ts';
-import { readConfig } from '../shared/settings/env.ts';
 import {
   type AdminDeps,
   type Author,
@@ -47,6 +45,7 @@ import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../share
 import { runCheckProvisional } from './due-command.ts';
 import { BadInputError } from './errors.ts';
 import { type ActingOptions, askAuthority, localOperator, withActor } from './identity.ts';
+import { awsPlatform } from './local-store.ts';
 
 export interface AdminOptions extends ActingOptions {
   /** Work on the AWS table named by TABLE_NAME instead of the local store. */
@@ -104,7 +103,8 @@ export async function withAdmin<T>(
     if (options.aws) {
       if (options.as !== undefined)
         throw new BadInputError('--as', 'is for the local store: on AWS, sign in to the API');
-      return await asked(adminDeps(platformFromEnvironment(readConfig())), localOperator());
+      // A configuration change refolds the logs it moves: it needs the seal's key (issue #31).
+      return await asked(adminDeps(await awsPlatform({ sealsEvents: action === 'config.write' })), localOperator());
     }
     return await withActor(options, (runtime, actor) => asked(adminDeps(runtime.platform), actor));
   } catch (error) {

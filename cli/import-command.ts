@@ -2,12 +2,11 @@ import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { exportFileProblem, readExportRows } from '../shared/adapters/export-files.ts';
-import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
+import type { Platform } from '../shared/adapters/platform.ts';
 import type { Actor } from '../shared/domain/authority/actors.ts';
 import { type ExportMapping, importProblems, readExportMapping } from '../shared/domain/sync/export-mapping.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import type { DeadLetterSink } from '../shared/ports/inbound-events.ts';
-import { readConfig } from '../shared/settings/env.ts';
 import { InvalidInputError } from '../shared/support/errors.ts';
 import { type ImportDeps, type ImportSummary, importExport, recordImport } from '../shared/use-cases/import-export.ts';
 import { ingestInBulk } from '../shared/use-cases/ingest-in-bulk.ts';
@@ -15,6 +14,7 @@ import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { syncSource } from '../shared/use-cases/sync-from-portal.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { type ActingOptions, askAuthority, localOperator, withActor } from './identity.ts';
+import { awsPlatform } from './local-store.ts';
 
 /** An import's dependencies on a platform (AWS or the local runtime's): the bulk ingest over its table. */
 export function bulkImportDeps(platform: Platform, deadLetters: DeadLetterSink): ImportDeps {
@@ -92,7 +92,7 @@ export async function runImport(
     if (options.aws) {
       // On AWS straight into the table through the same use cases as the ingest function: a year's export
       // as a million events on the bus would cost a million function invocations.
-      const platform = platformFromEnvironment(readConfig());
+      const platform = await awsPlatform({ sealsEvents: true });
       summary = await imported(platform, platform.table.deadLetters, localOperator());
     } else {
       // dynalite in a thread of its own: the import's mapping and folds keep the other core.

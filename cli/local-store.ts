@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { type LocalRuntime, startLocalRuntime } from '../local/local-runtime.ts';
+import { readEventSealKey, requireEventSealKey } from '../shared/adapters/event-seal.ts';
+import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
+import { readConfig } from '../shared/settings/env.ts';
 
 export interface StoreOptions {
   dataDir: string;
@@ -22,4 +25,15 @@ export async function withLocalStore<T>(
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * The platform of the deployed table (`--aws`), with the event log's seal key (issue #31): a command that
+ * writes events (an import) or refolds them (a recompute) must seal and check them as the functions do.
+ */
+export async function awsPlatform(options: { sealsEvents: boolean }): Promise<Platform> {
+  return platformFromEnvironment(
+    readConfig(),
+    options.sealsEvents ? await requireEventSealKey() : await readEventSealKey(),
+  );
 }

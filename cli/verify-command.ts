@@ -1,4 +1,5 @@
 import { anchorDeps, s3Anchors } from '../functions/anchor-audit/deps.ts';
+import { readEventSealKey } from '../shared/adapters/event-seal.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { renderVerifyText } from '../shared/domain/audit/render-verify.ts';
 import { tryParseIsoDate } from '../shared/domain/calendar/local-date.ts';
@@ -70,7 +71,8 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
   let report: VerifyReport;
   if (options.aws) {
     const config = readAnchorConfig();
-    const platform = platformFromEnvironment(config);
+    // With the seal's key when the caller may read it: then forged events are named too.
+    const platform = platformFromEnvironment(config, await readEventSealKey());
     const anchors = s3Anchors(config.ANCHOR_BUCKET);
     report = await verify(
       {

@@ -18,6 +18,11 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     'Rotating the approval-link key would invalidate the links in digests already sent; it is rotated by hand (see README) between detector runs.',
   );
   acknowledge(
+    stateful.eventSealKey,
+    'AwsSolutions::AwsSolutions-SMG4',
+    'Every event item of the log carries a seal made with this key, checked at every fold and verify: rotating it is a re-sealing of the log (a maintenance run), not an automatic rotation.',
+  );
+  acknowledge(
     stateful.syncSecrets,
     'AwsSolutions::AwsSolutions-SMG4',
     'A sending system holds its key in its own configuration: a key is replaced by adding the system under a new id, switching the sender, then removing the old id (README), not by automatic rotation.',

@@ -51,6 +51,8 @@ export const LOCAL_TABLE = 'dunghan';
 /** The detector function's timeout, as deployed (middy stops a run that would outlive it). */
 export const DETECTOR_TIMEOUT_MS = 5 * 60_000;
 export const LOCAL_SENDER = 'dunghan@mot-cua.example.vn';
+/** A fixed key for the local event log's seal only (issue #31); production reads it from Secrets Manager. */
+export const LOCAL_EVENT_SEAL_KEY = 'local-only-event-seal-key-do-not-use-in-production';
 /** A fixed secret for local approval links only; production reads it from Secrets Manager or SSM. */
 export const LOCAL_LINK_SECRET = 'local-only-link-secret-do-not-use-in-production';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -246,6 +248,7 @@ export async function startLocalRuntime(
     busName: 'default',
     clock,
     ruleCacheMs: options.ruleCacheMs ?? 60_000,
+    eventSealKey: LOCAL_EVENT_SEAL_KEY,
   });
   const { dossiers: store, config, deadLetters } = platform.table;
   const seed = options.seed ?? 'if-empty';

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { requireEventSealKey } from '../../shared/adapters/event-seal.ts';
 import { verifierFromEnvironment } from '../../shared/adapters/identity.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
@@ -30,13 +31,16 @@ export function createAdminApiHandler(deps: AdminDeps, verifier: TokenVerifier) 
     });
 }
 
-let wired: ReturnType<typeof createAdminApiHandler> | undefined;
+let wired: Promise<ReturnType<typeof createAdminApiHandler>> | undefined;
 
 /** The Lambda entry point: the composition root with the platform from the environment. */
 export const handler = async (
   event: APIGatewayProxyEventV2,
   context: Parameters<ReturnType<typeof createAdminApiHandler>>[1],
 ) => {
-  wired ??= createAdminApiHandler(adminDeps(platformFromEnvironment(readApiConfig())), verifierFromEnvironment());
-  return wired(event, context);
+  // A recompute refolds logs: only sealed events (issue #31), so the seal's key is read once per container.
+  wired ??= requireEventSealKey().then((key) =>
+    createAdminApiHandler(adminDeps(platformFromEnvironment(readApiConfig(), key)), verifierFromEnvironment()),
+  );
+  return (await wired)(event, context);
 };

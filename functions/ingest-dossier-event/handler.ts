@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
+import { requireEventSealKey } from '../../shared/adapters/event-seal.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
@@ -78,11 +79,14 @@ function idsOf(detail: unknown): { dossierId?: string; eventId?: string } {
   };
 }
 
-let wired: ReturnType<typeof createIngestHandler> | undefined;
+let wired: Promise<ReturnType<typeof createIngestHandler>> | undefined;
 
-/** The Lambda entry point. */
-export const handler = (event: unknown, context: Parameters<ReturnType<typeof createIngestHandler>>[1]) => {
-  wired ??= createIngestHandler(ingestDeps(platformFromEnvironment(readConfig())));
+/** The Lambda entry point: the event log's seal key read once per container (issue #31). */
+export const handler = async (event: unknown, context: Parameters<ReturnType<typeof createIngestHandler>>[1]) => {
+  wired ??= requireEventSealKey().then((key) =>
+    createIngestHandler(ingestDeps(platformFromEnvironment(readConfig(), key))),
+  );
+  const ready = await wired;
   // The parser middleware turns the raw EventBridge event into the parsed result before the handler runs.
-  return wired(event as Parameters<typeof wired>[0], context);
+  return ready(event as Parameters<typeof ready>[0], context);
 };

@@ -30,6 +30,8 @@ export interface ApiSubsystemProps {
   syncSecrets: ISecret;
   /** The user pools people sign in to (ADR 0023). */
   identity: IdentityPools;
+  /** The event log's seal key (issue #31): the admin API's recompute refolds only sealed events. */
+  eventSealKey: ISecret;
   operations: Operations;
 }
 
@@ -290,7 +292,7 @@ export class ApiSubsystem extends Construct {
       timeout: Duration.seconds(29),
     });
     // A recompute can owe the bus a violation event.
-    this.admin.useTable(props.table).useBus(props.bus);
+    this.admin.useTable(props.table).useBus(props.bus).useEventSeal(props.eventSealKey);
     // Signed-in people only (ADR 0023): administration behind the administrators' pool (MFA), the staff's
     // reads behind the staff pool; the function verifies the token again and asks the authority module.
     this.admin.useIdentityIssuers(this.issuers);

@@ -70,6 +70,13 @@ export class DungHanFunction extends Construct {
     return this;
   }
 
+  /** Seals and checks the event log (issue #31): the key's secret named by its ARN, never its value. */
+  useEventSeal(secret: ISecret): this {
+    secret.grantRead(this.fn);
+    this.fn.addEnvironment(ENV.eventSealKeyArn, secret.secretArn);
+    return this;
+  }
+
   /** Reads the sync feed senders' keys, named by the secret's ARN (never its value) in the environment. */
   useSyncSecrets(secret: ISecret): this {
     secret.grantRead(this.fn);

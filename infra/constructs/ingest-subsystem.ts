@@ -3,6 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTBOUND_SOURCE } from '../../shared/contracts/outbound-events.ts';
@@ -12,6 +13,8 @@ import { alarmOnFunction, deadLetterQueue, type Operations } from './operations.
 export interface IngestSubsystemProps {
   table: ITableV2;
   bus: IEventBus;
+  /** The event log's seal key (issue #31). */
+  eventSealKey: ISecret;
   operations: Operations;
 }
 
@@ -33,7 +36,7 @@ export class IngestSubsystem extends Construct {
       name: 'ingest-dossier-event',
       description: 'Đúng Hạn: dossier events into DynamoDB',
     });
-    this.function.useTable(props.table).useBus(props.bus);
+    this.function.useTable(props.table).useBus(props.bus).useEventSeal(props.eventSealKey);
     // A failing event is retried by Lambda, then kept in the dead-letter queue with its payload.
     this.function.fn.configureAsyncInvoke({
       retryAttempts: 2,

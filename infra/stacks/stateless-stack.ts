@@ -55,13 +55,19 @@ export class StatelessStack extends Stack {
       ? new EventBus(this, 'Bus', { eventBusName: props.eventBusName })
       : EventBus.fromEventBusName(this, 'Bus', 'default');
 
-    this.ingest = new IngestSubsystem(this, 'Ingest', { table: stateful.table, bus, operations });
+    this.ingest = new IngestSubsystem(this, 'Ingest', {
+      table: stateful.table,
+      bus,
+      eventSealKey: stateful.eventSealKey,
+      operations,
+    });
     this.api = new ApiSubsystem(this, 'Api', {
       table: stateful.table,
       bus,
       linkSecret: stateful.linkSecret,
       syncSecrets: stateful.syncSecrets,
       identity: stateful.identityPools,
+      eventSealKey: stateful.eventSealKey,
       operations,
     });
     this.detector = new DetectorSubsystem(this, 'Detector', {

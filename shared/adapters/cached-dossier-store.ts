@@ -50,8 +50,8 @@ export class CachedDossierStore implements DossierStore {
     }
   }
 
-  appendEvent(event: DossierEvent, storedAt: string): Promise<boolean> {
-    return this.inner.appendEvent(event, storedAt);
+  appendEvent(event: DossierEvent, storedAt: string, options?: { replaceForged?: boolean }): Promise<boolean> {
+    return this.inner.appendEvent(event, storedAt, options);
   }
 
   removeEvent(dossierId: string, eventId: string): Promise<void> {

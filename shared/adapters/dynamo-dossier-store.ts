@@ -9,6 +9,7 @@ import {
   type DossierBulkStore,
   type DossierStore,
   type LoadedDossier,
+  type LoggedEvent,
   VersionConflictError,
 } from '../ports/dossier-store.ts';
 import {
@@ -29,6 +30,7 @@ import {
   unpack,
 } from './dynamo-items.ts';
 import { batchGetAll, batchWriteAll, queryAll } from './dynamo-query.ts';
+import type { EventSeal } from './event-seal.ts';
 
 /**
  * The dossiers in the single table (ADR 0011): the event log (`EVENT#<eventId>`, written first, the
@@ -44,6 +46,8 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock = systemClock,
+    /** The event log's seal (issue #31): events are sealed when written and checked when read. */
+    private readonly seal?: EventSeal | undefined,
   ) {}
 
   async load(dossierId: string): Promise<LoadedDossier> {
@@ -78,17 +82,24 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     return Item && Number(Item.version) === version && typeof Item.chainHead === 'string' ? Item.chainHead : '';
   }
 
-  async listEvents(dossierId: string): Promise<{ event: DossierEvent; storedAt: string }[]> {
-    const stored = new Map<DossierEvent, string>();
+  async listEvents(dossierId: string): Promise<LoggedEvent[]> {
+    const stored = new Map<DossierEvent, { storedAt: string; forged: boolean }>();
     for await (const item of queryAll(this.client, this.tableName, {
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :event)',
       ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
       ExpressionAttributeValues: { ':pk': dossierKey(dossierId), ':event': 'EVENT#' },
       ConsistentRead: true,
     })) {
-      stored.set({ type: item.type, detail: unpack(item.detail) } as DossierEvent, item.storedAt as string);
+      // With the seal's key, an event written behind Đúng Hạn's back is marked (issue #31).
+      stored.set({ type: item.type, detail: unpack(item.detail) } as DossierEvent, {
+        storedAt: item.storedAt as string,
+        forged: this.seal ? !this.seal.check(item) : false,
+      });
     }
-    return sortEvents([...stored.keys()]).map((event) => ({ event, storedAt: stored.get(event) ?? '' }));
+    return sortEvents([...stored.keys()]).map((event) => {
+      const { storedAt, forged } = stored.get(event) ?? { storedAt: '', forged: false };
+      return forged ? { event, storedAt, forged } : { event, storedAt };
+    });
   }
 
   async loadMany(
@@ -108,9 +119,16 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     return { records, unreadable };
   }
 
+  /** An event item as written: sealed when this store holds the seal's key. */
+  private sealedItem(event: DossierEvent, storedAt: string): Record<string, unknown> {
+    const item = eventItem(event, storedAt);
+    if (this.seal) item.seal = this.seal.sign(item);
+    return item;
+  }
+
   async appendEvents(events: readonly DossierEvent[], storedAt: string): Promise<void> {
     const items = events.map((event) => {
-      const item = eventItem(event, storedAt);
+      const item = this.sealedItem(event, storedAt);
       checkItemSize(item, `event ${event.detail.eventId}`);
       return item;
     });
@@ -136,16 +154,22 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     );
   }
 
-  async appendEvent(event: DossierEvent, storedAt: string): Promise<boolean> {
-    const item = eventItem(event, storedAt);
+  async appendEvent(
+    event: DossierEvent,
+    storedAt: string,
+    options: { replaceForged?: boolean } = {},
+  ): Promise<boolean> {
+    const item = this.sealedItem(event, storedAt);
     checkItemSize(item, `event ${event.detail.eventId}`);
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
+          // An item under this event's id that no writer of events sealed holds no event: it is replaced.
+          ...(options.replaceForged
+            ? {}
+            : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }),
         }),
       );
       return true;

@@ -11,6 +11,7 @@ import { DynamoDueIndex } from './dynamo-due-index.ts';
 import { DynamoQuarantineStore } from './dynamo-quarantine-store.ts';
 import { DynamoReportIndex } from './dynamo-report-index.ts';
 import { DynamoSessionStore } from './dynamo-session-store.ts';
+import { eventSeal } from './event-seal.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 
 /**
@@ -52,6 +53,8 @@ export function createPlatform(input: {
   busName: string;
   clock: Clock;
   ruleCacheMs: number;
+  /** The event log's seal key (issue #31): events are sealed when written and checked when read. */
+  eventSealKey?: string | undefined;
 }): Platform {
   const clients = input.clients ?? createClients(input.clientOptions);
   const { documents } = clients;
@@ -63,7 +66,12 @@ export function createPlatform(input: {
     clock,
     ruleCacheMs: input.ruleCacheMs,
     table: {
-      dossiers: new DynamoDossierStore(documents, tableName, clock),
+      dossiers: new DynamoDossierStore(
+        documents,
+        tableName,
+        clock,
+        input.eventSealKey ? eventSeal(input.eventSealKey) : undefined,
+      ),
       due: new DynamoDueIndex(documents, tableName, { clock }),
       quarantine: new DynamoQuarantineStore(documents, tableName),
       reports: new DynamoReportIndex(documents, tableName),
@@ -80,8 +88,9 @@ export function createPlatform(input: {
 }
 
 /** The platform on AWS: clients from the SDK's defaults, names from the validated environment. */
-export function platformFromEnvironment(config: AppConfig): Platform {
+export function platformFromEnvironment(config: AppConfig, eventSealKey?: string): Platform {
   return createPlatform({
+    eventSealKey,
     tableName: config.TABLE_NAME,
     busName: config.EVENT_BUS_NAME,
     clock: systemClock,

@@ -22,15 +22,33 @@ export interface DossierStore {
   load(dossierId: string): Promise<LoadedDossier>;
   /** Writes the record if the stored version is still `expectedVersion` (0: none stored); returns it with the new version. */
   saveRecord(record: DossierRecord, expectedVersion: number): Promise<DossierRecord>;
-  /** Adds an event to the dossier's log; `false` when an event with its id was already there. */
-  appendEvent(event: DossierEvent, storedAt: string): Promise<boolean>;
+  /**
+   * Adds an event to the dossier's log; `false` when an event with its id was already there. With
+   * `replaceForged`, over an item under its id that is forged (unsealed: written behind Đúng Hạn's back).
+   */
+  appendEvent(event: DossierEvent, storedAt: string, options?: { replaceForged?: boolean }): Promise<boolean>;
   /**
    * Takes an event back out of the log: only for an event this delivery appended and the domain then
    * refused, so the log never keeps what cannot be folded (the event is dead-lettered instead).
    */
   removeEvent(dossierId: string, eventId: string): Promise<void>;
   /** The dossier's event log, strongly consistent, in canonical order. */
-  listEvents(dossierId: string): Promise<{ event: DossierEvent; storedAt: string }[]>;
+  listEvents(dossierId: string): Promise<LoggedEvent[]>;
+}
+
+/**
+ * An event of the log; `forged` when it does not carry the seal the writers of events give it (issue #31):
+ * written behind Đúng Hạn's back, it is never folded, and verify names it.
+ */
+export interface LoggedEvent {
+  event: DossierEvent;
+  storedAt: string;
+  forged?: true | undefined;
+}
+
+/** The events of a log that may be folded: every one but the forged. */
+export function authentic(log: readonly LoggedEvent[]): DossierEvent[] {
+  return log.filter((e) => !e.forged).map((e) => e.event);
 }
 
 /**

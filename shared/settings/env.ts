@@ -44,6 +44,9 @@ export const ENV = {
   smsTemplate: 'SMS_TEMPLATE',
   /** Where each day's audit head is anchored (ADR 0021): an S3 bucket under Object Lock. */
   anchorBucket: 'ANCHOR_BUCKET',
+  /** The event log's seal key (issue #31): its secret's ARN on AWS, the key itself locally. */
+  eventSealKeyArn: 'EVENT_SEAL_KEY_ARN',
+  eventSealKey: 'EVENT_SEAL_KEY',
 } as const;
 
 /** The variables every function reads. */

@@ -11,7 +11,7 @@ import { workingTimeVi } from '../domain/letters/vietnamese-format.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
 import { dossierUnits, unitsMissingFrom, withUnitNames } from '../domain/units/routing.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { DossierStore } from '../ports/dossier-store.ts';
+import { authentic, type DossierStore } from '../ports/dossier-store.ts';
 import type { RuleBook } from './rule-book.ts';
 
 export interface DescribeDossierDeps {
@@ -33,11 +33,11 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
   if (!decide(actor, 'dossier.read', { units: dossierUnits(record.state) }, book.units).allowed) return undefined;
   const { state } = record;
   const log = await deps.store.listEvents(dossierId);
-  const history = foldDossier(
-    dossierId,
-    log.map((e) => e.event),
-    { calendar: book.calendar, resolveRule: (query) => resolveRule(book.rules, query), frozenRule: state.rule },
-  ).history;
+  const history = foldDossier(dossierId, authentic(log), {
+    calendar: book.calendar,
+    resolveRule: (query) => resolveRule(book.rules, query),
+    frozenRule: state.rule,
+  }).history;
   const now = deps.clock.now();
   const calendar = state.rule ? book.calendar(state.rule.calendarId) : defaultCalendar();
   const responsible = responsibleNow(withUnitNames(record, book.units).state, now);

@@ -11,7 +11,7 @@ import {
 } from '../domain/dossier/dossier-state.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { DossierStore } from '../ports/dossier-store.ts';
+import { authentic, type DossierStore } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { describeError } from '../support/describe-error.ts';
 import { ConflictError } from '../support/errors.ts';
@@ -61,7 +61,13 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
   const storedAt = () => new Date(deps.clock.now()).toISOString();
   let added = await store.appendEvent(event, storedAt());
   const key = eventSortKey(event);
-  const listLog = async () => (await store.listEvents(dossierId)).map((e) => e.event);
+  // Only sealed events are folded: one written into the log behind Đúng Hạn's back is not (issue #31).
+  let forgedSeen = false;
+  const listLog = async () => {
+    const logged = await store.listEvents(dossierId);
+    forgedSeen = logged.some((e) => e.forged && e.event.detail.eventId === event.detail.eventId);
+    return authentic(logged);
+  };
   let failure: unknown;
   const result = await saveWithRetry<IngestResult>(
     store,
@@ -76,7 +82,8 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
         log = await listLog();
         if (!log.some((e) => e.detail.eventId === event.detail.eventId)) {
           // The log put said "already there" but the log does not hold it: never trust that over the log.
-          added = await store.appendEvent(event, storedAt());
+          // A forged item squatting on this event's id is replaced by the real, sealed event.
+          added = await store.appendEvent(event, storedAt(), { replaceForged: forgedSeen });
           log = await listLog();
           // Still not there: this delivery fails and is retried; calling it a duplicate would lose it.
           if (!log.some((e) => e.detail.eventId === event.detail.eventId))

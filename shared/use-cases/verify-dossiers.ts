@@ -11,7 +11,7 @@ import { checkAgainstEvents, checkReportRow } from '../domain/audit/check-record
 import type { VerifyReport } from '../domain/audit/render-verify.ts';
 import { foldDossier } from '../domain/dossier/dossier-state.ts';
 import type { AuditAnchorStore, AuditTrail } from '../ports/audit-trail.ts';
-import type { DossierStore } from '../ports/dossier-store.ts';
+import { authentic, type DossierStore } from '../ports/dossier-store.ts';
 import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
 import { vietnamDay } from '../support/vietnam-time.ts';
@@ -122,12 +122,15 @@ export async function verifyDossiers(
           problems.push(...checkHead(walk, audited.facts, bounds));
           problems.push(...checkReportRow(audited.record, audited.reportRow));
           try {
-            const log = await deps.store.listEvents(dossierId);
-            const refolded = foldDossier(
-              dossierId,
-              log.map((l) => l.event),
-              foldContextOf(book, audited.record),
-            );
+            const logged = await deps.store.listEvents(dossierId);
+            // An event no writer of events sealed was written behind Đúng Hạn's back (issue #31).
+            for (const forged of logged.filter((l) => l.forged))
+              problems.push({
+                code: 'event_forged',
+                message: `Sự kiện ${forged.event.detail.eventId} (${forged.event.type}) trong nhật ký sự kiện không do Đúng Hạn ghi (không có dấu niêm phong hợp lệ): đã bị ghi vào bảng từ bên ngoài.`,
+              });
+            const log = authentic(logged);
+            const refolded = foldDossier(dossierId, log, foldContextOf(book, audited.record));
             const events = checkAgainstEvents(audited.record, refolded, log.length);
             if (events.pending) report.pending.push(dossierId);
             problems.push(...events.problems);

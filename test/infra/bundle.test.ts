@@ -5,7 +5,13 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_TARGET_BYTES } from '../../bench/bundle-bench.ts';
 import { buildFunctionBundle } from '../../infra/constructs/bundle-settings.ts';
-import { LOCAL_CREDENTIALS, type LocalRuntime, localContext, startLocalRuntime } from '../../local/local-runtime.ts';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_EVENT_SEAL_KEY,
+  type LocalRuntime,
+  localContext,
+  startLocalRuntime,
+} from '../../local/local-runtime.ts';
 import { toRecord } from '../../shared/adapters/dynamo-items.ts';
 import { fixture } from '../support/fixtures.ts';
 
@@ -25,6 +31,7 @@ describe('the deployed bundle of the ingest function', () => {
       await buildFunctionBundle('ingest-dossier-event', join(out, 'index.mjs'), { minify: false });
       Object.assign(process.env, {
         TABLE_NAME: runtime.tableName,
+        EVENT_SEAL_KEY: LOCAL_EVENT_SEAL_KEY,
         EVENT_BUS_NAME: 'default',
         AWS_REGION: 'ap-southeast-1',
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

@@ -59,7 +59,11 @@ describe('the CDK app', () => {
     expect(actions(ingest)).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'events:PutEvents', 'sqs:SendMessage']),
     );
-    expect(actions(ingest).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
+    expect(actions(ingest).some((a) => a.startsWith('ses:'))).toBe(false);
+    // The one secret the ingest reads: the event log's seal key (issue #31), nothing else.
+    const secretReads = ingest.filter((st) => actions([st]).some((a) => a.startsWith('secretsmanager:')));
+    expect(JSON.stringify(secretReads)).toContain('EventSealKey');
+    expect(JSON.stringify(secretReads)).not.toMatch(/LinkSecret|SyncSecrets|Zalo/);
     // The approval page reads the link secret, saves the approval and announces it (issue #16); it never mails.
     expect(actions(approvalPage)).toEqual(
       expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem', 'events:PutEvents']),
@@ -74,7 +78,11 @@ describe('the CDK app', () => {
     // The admin API recomputes dossiers for administrators and may owe the bus a violation event; it never
     // mails and never reads the link secret.
     expect(actions(admin)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'events:PutEvents']));
-    expect(actions(admin).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toBe(false);
+    expect(actions(admin).some((a) => a.startsWith('ses:'))).toBe(false);
+    // Its one secret: the event log's seal key, for the recompute's refold (issue #31) — never the link secret.
+    const adminSecrets = admin.filter((st) => actions([st]).some((a) => a.startsWith('secretsmanager:')));
+    expect(JSON.stringify(adminSecrets)).toContain('EventSealKey');
+    expect(JSON.stringify(adminSecrets)).not.toMatch(/LinkSecret|SyncSecrets|Zalo/);
     expect(actions(detector)).toEqual(
       expect.arrayContaining(['ses:SendEmail', 'secretsmanager:GetSecretValue', 'events:PutEvents', 'dynamodb:Query']),
     );

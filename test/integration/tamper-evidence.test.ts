@@ -5,6 +5,7 @@ import {
   auditPartition,
   dossierItem,
   dossierKey,
+  eventItem,
   pack,
   shardOf,
   toRecord,
@@ -306,5 +307,47 @@ describe('tamper evidence: dunghan verify', () => {
       '20/11/2026 chưa neo cả ngày: đã đối chiếu với mốc 09:29 20/11/2026; 1 mục ghi sau mốc chưa được neo (từ 10:00 20/11/2026 đến 10:00 20/11/2026).',
     );
     expect(text).toMatch(/sau mốc trong ngày\): [^\n]*20\/11\/2026 \(phân mảnh/);
+  });
+
+  it('never folds an event written into the log behind its back, and names it (issue #31, finding 1)', async () => {
+    const FORGED = 'H21.65.01-261102-0399';
+    now = Date.parse('2026-11-20T10:30:00+07:00');
+    const receipt = communeLandReceipt(FORGED, { steps: undefined });
+    await deliver(receipt);
+    await deliver(
+      lifecycleEvent('DossierResolved', {
+        dossierId: FORGED,
+        eventId: `${FORGED}/resolved`,
+        occurredAt: '2026-11-20T10:30:00+07:00',
+      }),
+    );
+    expect((await runtime.store.load(FORGED)).record?.state.result).toBe('late');
+    // An insider writes a resolution before the due date straight into the event log, in the store's format.
+    const fake = lifecycleEvent('DossierResolved', {
+      dossierId: FORGED,
+      eventId: `${FORGED}/resolved-early`,
+      occurredAt: '2026-11-11T10:00:00+07:00',
+    });
+    await docs().send(
+      new PutCommand({
+        TableName: table(),
+        Item: eventItem(
+          { type: 'DossierResolved', detail: fake.detail } as unknown as Parameters<typeof eventItem>[0],
+          '2026-11-20T03:35:00.000Z',
+        ),
+      }),
+    );
+    // An ordinary redelivery of the receipt: the fake is not folded; the dossier stays late.
+    await deliver(receipt);
+    expect((await runtime.store.load(FORGED)).record?.state.result).toBe('late');
+    const result = await verify();
+    const forged = result.failed.find((f) => f.dossierId === FORGED);
+    expect(forged?.problems.map((p) => p.code)).toEqual(['event_forged']);
+    expect(renderVerifyText(result)).toContain(
+      `Sự kiện ${FORGED}/resolved-early (DossierResolved) trong nhật ký sự kiện không do Đúng Hạn ghi`,
+    );
+    // The real event sent under the squatted id replaces the forged item.
+    await deliver({ ...fake, detail: { ...(fake.detail as object), occurredAt: '2026-11-20T10:40:00+07:00' } });
+    expect((await verify()).failed.find((f) => f.dossierId === FORGED)).toBeUndefined();
   });
 });

@@ -100,6 +100,7 @@ export interface AuditProblem {
     | 'events_missing'
     | 'report_row_mismatch'
     | 'record_ahead_of_chain'
+    | 'event_forged'
     | 'version_mismatch'
     | 'day_changed_since_anchor';
   field?: string | undefined;

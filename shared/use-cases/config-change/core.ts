@@ -8,7 +8,7 @@ import type { UnitDirectory } from '../../domain/units/unit-directory.ts';
 import type { UserDirectory } from '../../domain/users/user-directory.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { AuditEntry, ConfigAdminStore } from '../../ports/config-admin-store.ts';
-import type { DossierStore } from '../../ports/dossier-store.ts';
+import { authentic, type DossierStore } from '../../ports/dossier-store.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { NotClosedDossier, OpenDossierIndex } from '../../ports/open-dossier-index.ts';
 import type { QuarantineStore } from '../../ports/quarantine-store.ts';
@@ -123,7 +123,7 @@ export async function recompute(
     // An event or a detector run may write the dossier in between: it is read again and recounted.
     const move = await saveWithRetry<DossierMove | undefined>(deps.dossiers, candidate.dossierId, async (record) => {
       if (!record) return { done: undefined };
-      const log = (await deps.dossiers.listEvents(candidate.dossierId)).map((e) => e.event);
+      const log = authentic(await deps.dossiers.listEvents(candidate.dossierId));
       const planned = planRecompute(
         record,
         log,
