@@ -97,9 +97,10 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
   }
   out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerifyText(report));
   const changedDays = report.days.filter((d) => d.changedShards.length > 0).length;
-  if (report.failed.length > 0 || changedDays > 0)
+  const configChanged = (report.config?.problems.length ?? 0) > 0;
+  if (report.failed.length > 0 || changedDays > 0 || configChanged)
     throw new RuntimeFailure(
-      `${report.failed.length} dossier(s) and ${changedDays} anchored day(s) do not follow from the audit trail`,
+      `${report.failed.length} dossier(s) and ${changedDays} anchored day(s)${configChanged ? ', and the configuration,' : ''} do not follow from the audit trail`,
     );
   return report;
 }

@@ -2,6 +2,8 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { stateHash } from '../domain/audit/audit-chain.ts';
 import type { ReportRow } from '../domain/reports/report-row.ts';
 import type { AuditedRecord, AuditTrail } from '../ports/audit-trail.ts';
+import { vietnamDay } from '../support/vietnam-time.ts';
+import { ConfigChain } from './config-chain.ts';
 import {
   AUDIT_LAST_MARK,
   AUDIT_MARK,
@@ -33,6 +35,17 @@ export class DynamoAuditTrail implements AuditTrail {
       ConsistentRead: true,
     }))
       yield toAuditEntry(item);
+  }
+
+  async configChain() {
+    const chain = new ConfigChain(this.client, this.tableName);
+    const head = await chain.head();
+    if (!head) return undefined;
+    return {
+      version: head.version,
+      entry: await chain.headEntry(head, vietnamDay),
+      snapshot: await chain.snapshot(),
+    };
   }
 
   firstDay(): Promise<string | undefined> {

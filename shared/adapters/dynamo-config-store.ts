@@ -4,16 +4,20 @@ import { type CalendarDefinition, calendarDefinitionSchema } from '../domain/cal
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
 import { type UnitDirectory, unitDirectorySchema } from '../domain/units/unit-directory.ts';
 import { type UserDirectory, userDirectorySchema } from '../domain/users/user-directory.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
 import {
   type AuditEntry,
   type CalendarVersion,
   type ConfigAdminStore,
   ConfigConflictError,
+  ConfigTamperedError,
   type UnitDirectoryVersion,
   type UserDirectoryVersion,
 } from '../ports/config-admin-store.ts';
 import type { NoticeStore } from '../ports/notice-store.ts';
 import { TABLE_DESIGN } from '../settings/table-design.ts';
+import { vietnamDay } from '../support/vietnam-time.ts';
+import { ConfigChain } from './config-chain.ts';
 import { pack, unpack } from './dynamo-items.ts';
 import { batchWriteAll, queryAll } from './dynamo-query.ts';
 
@@ -64,10 +68,40 @@ function versionKey(version: number): string {
  * `CHANGE#<at>#<changeId>`, one item per attempt) in the single table.
  */
 export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
+  private readonly chain: ConfigChain;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.chain = new ConfigChain(client, tableName);
+  }
+
+  /** After every change: the configuration as it now stands chained (issue #31). */
+  private sealed(): Promise<void> {
+    return this.chain.seal(new Date(this.clock.now()).toISOString(), vietnamDay);
+  }
+
+  /**
+   * Before every change: the configuration must be the one its chain records, else a change would chain
+   * (launder) an edit made in the table. One exception: a change of Đúng Hạn's own that was interrupted
+   * between its writes and its seal (its audit entry left `applying` after the chain's head) — completed
+   * here by the next change (issue #31).
+   */
+  async assertUntouched(): Promise<void> {
+    const head = await this.chain.head();
+    if (!head) return;
+    const [entry, { hash }] = await Promise.all([this.chain.headEntry(head, vietnamDay), this.chain.snapshot()]);
+    if (entry?.state === hash) return;
+    // A change whose last word is still `applying`: it died between its writes and its seal.
+    const last = new Map<string, string>();
+    for (const a of await this.listAudit()) if (a.at >= head.at) last.set(a.changeId, a.status);
+    if ([...last.values()].includes('applying')) return;
+    throw new ConfigTamperedError(
+      'the configuration was changed outside Đúng Hạn since its last recorded change: run dunghan verify; nothing applied',
+    );
+  }
 
   async listRules(): Promise<DeadlineRule[]> {
     return (await this.queryPrefix('RULE#')).map((item) => JSON.parse(item.data as string) as DeadlineRule);
@@ -108,6 +142,7 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     }
+    await this.sealed();
     return written;
   }
 
@@ -246,6 +281,8 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
         }),
       );
     } catch (error) {
+      // The history items written stay (immutable): chained too, so a refused change is no false alarm.
+      await this.sealed().catch(() => undefined);
       if (error instanceof ConditionalCheckFailedException) {
         throw new ConfigConflictError(
           `${what} changed since version ${expectedVersion}: read it again and redo the change`,
@@ -254,6 +291,7 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
       }
       throw error;
     }
+    await this.sealed();
   }
 
   async putAudit(entry: AuditEntry): Promise<void> {
@@ -338,6 +376,7 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
       })),
     ];
     await batchWriteAll(this.client, this.tableName, items, 'configuration');
+    await this.sealed();
   }
 
   private async queryPrefix(prefix: string, partition = CONFIG_PARTITION): Promise<Record<string, unknown>[]> {

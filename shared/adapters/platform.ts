@@ -76,7 +76,7 @@ export function createPlatform(input: {
       quarantine: new DynamoQuarantineStore(documents, tableName),
       reports: new DynamoReportIndex(documents, tableName),
       audit: new DynamoAuditTrail(documents, tableName),
-      config: new DynamoConfigStore(documents, tableName),
+      config: new DynamoConfigStore(documents, tableName, clock),
       deadLetters: new DynamoDeadLetterStore(documents, tableName),
       attempts: new DynamoAttemptLimiter(documents, tableName),
       // Session expiry is wall-clock time, even when the dossiers' clock is simulated (npm start).

@@ -21,6 +21,13 @@ export interface AuditTrail {
   firstDay(): Promise<string | undefined>;
   /** The last day an entry was written: where a plain verify ends. */
   lastDay(): Promise<string | undefined>;
+  /**
+   * The configuration's chain (issue #31): the entry its pointer names (undefined: none, or gone), the
+   * pointer's version, and the hash of the configuration as it now stands. Undefined: never chained.
+   */
+  configChain(): Promise<
+    { version: number; entry?: AuditEntry | undefined; snapshot: { hash: string; items: number } } | undefined
+  >;
 }
 
 /** Thrown when a day is anchored already: an anchor is written once, never replaced. */

@@ -3,7 +3,7 @@ import type { CalendarDefinition } from '../domain/calendar/calendar-definition.
 import type { DeadlineRule } from '../domain/rules/deadline-rule.ts';
 import type { UnitDirectory } from '../domain/units/unit-directory.ts';
 import type { UserDirectory } from '../domain/users/user-directory.ts';
-import { ConflictError } from '../support/errors.ts';
+import { ConflictError, RefusedError } from '../support/errors.ts';
 import type { ConfigSource } from './config-source.ts';
 
 /** One version of a calendar: the whole definition, with who put it, when and on what legal basis. */
@@ -52,6 +52,11 @@ export interface AuditEntry {
   dossiersMoved?: number | undefined;
 }
 
+/** Thrown when the configuration was edited in the table: no change is chained over it (issue #31). */
+export class ConfigTamperedError extends RefusedError {
+  override name = 'ConfigTamperedError';
+}
+
 /** Thrown when another administrator put a version in between (optimistic locking on the version). */
 export class ConfigConflictError extends ConflictError {
   override name = 'ConfigConflictError';
@@ -80,6 +85,12 @@ export interface ConfigAdminStore extends ConfigSource {
   /** Stores a new user directory version if the current one is still `expectedVersion` (0: none); else ConfigConflictError. */
   putUserDirectoryVersion(version: UserDirectoryVersion, expectedVersion: number): Promise<void>;
   putAudit(entry: AuditEntry): Promise<void>;
+  /**
+   * Refuses (ConfigTamperedError) when the configuration is not the one its chain records — edited in the
+   * table — unless a change of Đúng Hạn's own was interrupted before its seal (issue #31). Asked before
+   * every change is audited, so no change chains an edit made behind Đúng Hạn's back.
+   */
+  assertUntouched(): Promise<void>;
   /** Loads a whole configuration at once (the initial load of `dunghan seed`), replacing what is stored. */
   putAll(
     rules: readonly DeadlineRule[],

@@ -2,6 +2,8 @@ import {
   type AuditAnchor,
   type AuditCheckpoint,
   type ChainWalk,
+  CONFIG_CHAIN_ID,
+  checkConfig,
   checkHead,
   dayHead,
   startWalk,
@@ -84,6 +86,8 @@ export async function verifyDossiers(
         shards: [shard],
         upTo: checkpoint ? Date.parse(checkpoint.coveredTo) : undefined,
         onEntry: (entry) => {
+          // The configuration's own chain is checked apart (below), not as a dossier.
+          if (entry.dossierId === CONFIG_CHAIN_ID) return;
           let walk = walks.get(entry.dossierId);
           if (!walk) {
             walk = startWalk();
@@ -181,6 +185,8 @@ export async function verifyDossiers(
     if (anchor) previous = anchor;
     report.days.push({ day, entries: dayEntries.get(day) ?? 0, anchored: anchor !== undefined, changedShards });
   }
+  const chain = await deps.trail.configChain();
+  report.config = { checked: chain !== undefined, problems: checkConfig(chain) };
   report.failed.sort((a, b) => a.dossierId.localeCompare(b.dossierId));
   report.pending.sort();
   return report;

@@ -15,6 +15,7 @@ import { auditEntry, stateHash } from '../../shared/domain/audit/audit-chain.ts'
 import { renderVerifyText } from '../../shared/domain/audit/render-verify.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import { vietnamDay } from '../../shared/support/vietnam-time.ts';
+import { putUnits } from '../../shared/use-cases/administer-config.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type VerifyReport, verifyDossiers } from '../../shared/use-cases/verify-dossiers.ts';
 import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
@@ -349,5 +350,42 @@ describe('tamper evidence: dunghan verify', () => {
     // The real event sent under the squatted id replaces the forged item.
     await deliver({ ...fake, detail: { ...(fake.detail as object), occurredAt: '2026-11-20T10:40:00+07:00' } });
     expect((await verify()).failed.find((f) => f.dossierId === FORGED)).toBeUndefined();
+  });
+
+  it('names a calendar edited in the table, and chains no change over it (issue #31, finding 2)', async () => {
+    const clean = await verify();
+    expect(clean.config).toEqual({ checked: true, problems: [] });
+    expect(renderVerifyText(clean)).toContain('Cấu hình (quy tắc, lịch, đơn vị, người dùng): khớp chuỗi nhật ký.');
+    // An insider adds a day off to the calendar in force, straight in the table (due dates move with it).
+    const { Items } = await docs().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': 'CONFIG', ':sk': 'CALENDAR#' },
+      }),
+    );
+    const calendar = Items?.[0];
+    if (!calendar) throw new Error('no calendar item');
+    const definition = JSON.parse(String(calendar.data)) as { years: Record<string, { daysOff: unknown[] }> };
+    definition.years['2026']?.daysOff.push({ date: '2026-11-11', name: 'Nghỉ', kind: 'holiday' });
+    await docs().send(new PutCommand({ TableName: table(), Item: { ...calendar, data: JSON.stringify(definition) } }));
+    const result = await verify();
+    expect(result.config?.problems.map((p) => p.code)).toEqual(['config_changed_outside']);
+    expect(renderVerifyText(result)).toContain('Cấu hình (quy tắc, lịch, đơn vị, người dùng) KHÔNG khớp chuỗi nhật ký');
+    // The next change of Đúng Hạn's own would chain the edit: refused, nothing applied.
+    const units = (await runtime.config.getUnitDirectoryVersion())?.directory;
+    await expect(
+      putUnits(
+        {
+          config: runtime.config,
+          dossiers: runtime.store,
+          openDossiers: runtime.platform.table.reports,
+          clock: runtime.platform.clock,
+        },
+        { name: 'units.yaml', data: { ...units, apologyIssuer: 'unit_at_fault' } },
+        'test',
+      ),
+    ).rejects.toThrow(/changed outside Đúng Hạn/);
+    expect((await runtime.config.getUnitDirectoryVersion())?.directory.apologyIssuer).toBe('lead_agency');
   });
 });

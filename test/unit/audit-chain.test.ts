@@ -126,6 +126,7 @@ describe('anchoring the days', () => {
     auditedRecords: async () => new Map(),
     firstDay: async () => undefined,
     lastDay: async () => undefined,
+    configChain: async () => undefined,
   };
 
   it('anchors every whole day up to yesterday, each chained to the one before, once', async () => {

@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
  * rewrite it. This module is the one home of what is hashed and how a chain is checked.
  */
 
+/** The id the configuration's own chain goes by among the dossiers' (issue #31). */
+export const CONFIG_CHAIN_ID = '~config';
+
 /** One stored change of a dossier. */
 export interface AuditEntry {
   dossierId: string;
@@ -101,6 +104,7 @@ export interface AuditProblem {
     | 'report_row_mismatch'
     | 'record_ahead_of_chain'
     | 'event_forged'
+    | 'config_changed_outside'
     | 'version_mismatch'
     | 'day_changed_since_anchor';
   field?: string | undefined;
@@ -255,5 +259,33 @@ function checkVersionAgainstChain(walk: ChainWalk, record: StoredRecordFacts, bo
       },
     ];
   }
+  return [];
+}
+
+/**
+ * The configuration as it now stands against the entry its chain's pointer names (issue #31): the entry
+ * must be there, unaltered, and record exactly the configuration's hash.
+ */
+export function checkConfig(
+  chain: { version: number; entry?: AuditEntry | undefined; snapshot: { hash: string } } | undefined,
+): AuditProblem[] {
+  if (!chain) return [];
+  if (!chain.entry)
+    return [
+      {
+        code: 'entry_missing',
+        message: `Không còn mục nhật ký của cấu hình phiên bản ${chain.version} (đã bị xóa, hoặc con trỏ chuỗi bị sửa).`,
+      },
+    ];
+  const { hash, ...fields } = chain.entry;
+  if (entryHash(fields) !== hash)
+    return [{ code: 'entry_altered', message: 'Mục nhật ký của cấu hình đã bị sửa: mã băm không khớp nội dung.' }];
+  if (chain.entry.state !== chain.snapshot.hash)
+    return [
+      {
+        code: 'config_changed_outside',
+        message: `Cấu hình đã bị sửa ngoài Đúng Hạn sau phiên bản ${chain.version}: nội dung hiện tại không khớp nhật ký (một quy tắc, lịch, đơn vị hoặc người dùng bị ghi thẳng vào bảng).`,
+      },
+    ];
   return [];
 }

@@ -26,6 +26,8 @@ export interface VerifyReport {
   /** Entries of writers that lost the race for a version (harmless). */
   orphans: number;
   anchorLocation: string;
+  /** The configuration (rules, calendars, units, people) against its chain (issue #31). */
+  config?: { checked: boolean; problems: AuditProblem[] } | undefined;
 }
 
 /** An instant as `HH:mm dd/mm/yyyy`, Vietnam time. */
@@ -48,6 +50,14 @@ export function renderVerifyText(report: VerifyReport): string {
         : changed.map((d) => `${vnDate(d.day)} (phân mảnh ${d.changedShards.join(', ')})`).join('; ')
     }.`,
   ];
+  if (report.config)
+    lines.push(
+      !report.config.checked
+        ? 'Cấu hình (quy tắc, lịch, đơn vị, người dùng): chưa có chuỗi nhật ký để đối chiếu.'
+        : report.config.problems.length === 0
+          ? 'Cấu hình (quy tắc, lịch, đơn vị, người dùng): khớp chuỗi nhật ký.'
+          : `Cấu hình (quy tắc, lịch, đơn vị, người dùng) KHÔNG khớp chuỗi nhật ký: ${report.config.problems.map((p) => p.message).join(' ')}`,
+    );
   if (report.pending.length > 0)
     lines.push(
       `${formatCount(report.pending.length)} hồ sơ có sự kiện đang chờ xử lý (chưa tính vào bản ghi), kiểm tra lại sau: ${report.pending.join(', ')}.`,

@@ -93,6 +93,8 @@ export async function audited<T extends ChangeReport>(
   entry: AuditEntry,
   work: () => Promise<T>,
 ): Promise<T> {
+  // No change is chained over an edit made in the table (issue #31): refused before anything is written.
+  await deps.config.assertUntouched();
   await deps.config.putAudit(entry);
   let result: T;
   try {
@@ -165,6 +167,7 @@ export async function seedConfig(
   author: string,
   sources: readonly string[],
 ): Promise<{ changeId: string; rules: number; calendars: number; units: number; users: number }> {
+  await deps.config.assertUntouched();
   const at = new Date(deps.clock.now()).toISOString();
   const changeId = changeIdOf('seed', [
     ...loaded.rules.map(ruleContent).sort(),
