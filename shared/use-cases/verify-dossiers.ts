@@ -1,6 +1,7 @@
 import {
   type AuditAnchor,
   type AuditCheckpoint,
+  type AuditEntry,
   type ChainWalk,
   CONFIG_CHAIN_ID,
   checkConfig,
@@ -30,6 +31,38 @@ export interface VerifyDeps {
 
 export type { VerifyReport };
 
+/**
+ * A shard's days read a few ahead (their queries side by side) while the walk consumes them in order:
+ * most days hold few entries, and one query after the other left the walk waiting on each (issue #31).
+ */
+function prefetchDays(trail: AuditTrail, shard: string, days: readonly string[], window = 8) {
+  const fetched = new Map<string, Promise<AuditEntry[]>>();
+  const fetch = (day: string) => {
+    let entries = fetched.get(day);
+    if (!entries) {
+      entries = (async () => {
+        const all: AuditEntry[] = [];
+        for await (const entry of trail.entries(day, shard)) all.push(entry);
+        return all;
+      })();
+      // A rejection is seen when the day is consumed, not as an unhandled rejection meanwhile.
+      entries.catch(() => undefined);
+      fetched.set(day, entries);
+    }
+    return entries;
+  };
+  return {
+    shards: [shard] as const,
+    async *entries(day: string) {
+      const index = days.indexOf(day);
+      for (const next of days.slice(index + 1, index + 1 + window)) fetch(next);
+      const entries = await fetch(day);
+      fetched.delete(day);
+      yield* entries;
+    },
+  };
+}
+
 /** The days from `from` to `to`, both included. */
 function daysOf(from: string, to: string): string[] {
   const days: string[] = [];
@@ -48,7 +81,7 @@ function daysOf(from: string, to: string): string[] {
 export async function verifyDossiers(
   deps: VerifyDeps,
   range: { from: string; to: string },
-  options: { concurrency?: number; now?: number } = {},
+  options: { concurrency?: number; shardConcurrency?: number; now?: number } = {},
 ): Promise<VerifyReport> {
   const bounds = { to: range.to, startedAt: options.now ?? Date.now(), now: Date.now, dayOf: vietnamDay };
   const days = daysOf(range.from, range.to);
@@ -77,12 +110,14 @@ export async function verifyDossiers(
     anchorsOf.set(day, anchor);
     if (!anchor) checkpointsOf.set(day, await deps.anchors.latestCheckpoint(day));
   });
-  for (const shard of deps.trail.shards) {
+  // Shards side by side (a few: each holds its dossiers' walks in memory), each day by day.
+  await mapLimit([...deps.trail.shards], options.shardConcurrency ?? 4, async (shard) => {
     const walks = new Map<string, ChainWalk>();
+    const ahead = prefetchDays(deps.trail, shard, days);
     for (const day of days) {
       // One pass per day and shard: the anchor's running hash and each dossier's walk.
       const checkpoint = checkpointsOf.get(day);
-      const { shards, entries, tail } = await hashDay(deps.trail, day, {
+      const { shards, entries, tail } = await hashDay(ahead, day, {
         shards: [shard],
         upTo: checkpoint ? Date.parse(checkpoint.coveredTo) : undefined,
         onEntry: (entry) => {
@@ -149,7 +184,7 @@ export async function verifyDossiers(
         else report.failed.push({ dossierId, problems });
       });
     }
-  }
+  });
   let previous: AuditAnchor | undefined;
   for (const day of days) {
     const shards = dayShards.get(day) ?? {};

@@ -1,0 +1,3 @@
+import * as probe from '../adapters/aws-clients.ts';
+
+export const used = probe;
