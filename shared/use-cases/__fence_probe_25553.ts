@@ -1,3 +1,0 @@
-import * as probe from '../adapters/aws-clients.ts';
-
-export const used = probe;
