@@ -33,13 +33,14 @@ export class S3AuditAnchorStore implements AuditAnchorStore {
     }
   }
 
-  async put(anchor: AuditAnchor): Promise<void> {
+  /** Writes an object once (`If-None-Match: *`): AnchorExistsError when it is there already. */
+  private async putOnce(key: string, value: unknown, exists: string): Promise<void> {
     try {
       await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
-          Key: `anchors/${anchor.day}.json`,
-          Body: `${JSON.stringify(anchor, null, 2)}\n`,
+          Key: key,
+          Body: `${JSON.stringify(value, null, 2)}\n`,
           ContentType: 'application/json',
           IfNoneMatch: '*',
           ChecksumAlgorithm: 'SHA256',
@@ -47,9 +48,13 @@ export class S3AuditAnchorStore implements AuditAnchorStore {
       );
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412 || status === 409) throw new AnchorExistsError(`${anchor.day} is anchored already`);
+      if (status === 412 || status === 409) throw new AnchorExistsError(exists);
       throw error;
     }
+  }
+
+  put(anchor: AuditAnchor): Promise<void> {
+    return this.putOnce(`anchors/${anchor.day}.json`, anchor, `${anchor.day} is anchored already`);
   }
 
   async latest(): Promise<AuditAnchor | undefined> {
@@ -69,23 +74,12 @@ export class S3AuditAnchorStore implements AuditAnchorStore {
   }
 
   /** `checkpoints/<day>/<coveredTo>.json`, written once under the same Object Lock as the days. */
-  async putCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
-    try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: `checkpoints/${checkpoint.day}/${checkpoint.coveredTo}.json`,
-          Body: `${JSON.stringify(checkpoint, null, 2)}\n`,
-          ContentType: 'application/json',
-          IfNoneMatch: '*',
-          ChecksumAlgorithm: 'SHA256',
-        }),
-      );
-    } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412 || status === 409) throw new AnchorExistsError(`${checkpoint.coveredTo} is checkpointed`);
-      throw error;
-    }
+  putCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    return this.putOnce(
+      `checkpoints/${checkpoint.day}/${checkpoint.coveredTo}.json`,
+      checkpoint,
+      `${checkpoint.coveredTo} is checkpointed`,
+    );
   }
 
   async latestCheckpoint(day: string): Promise<AuditCheckpoint | undefined> {

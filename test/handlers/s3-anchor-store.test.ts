@@ -114,4 +114,32 @@ describe('the S3 anchor store (a fake S3 at the HTTP layer)', () => {
     expect(seen.filter((r) => r.method === 'GET' && r.path === '/anchors-bucket/').length).toBeGreaterThanOrEqual(2);
     expect(store.location).toBe('s3://anchors-bucket/anchors/');
   });
+
+  it("keeps the first day, and the day under way's checkpoints once each, the latest read back (issue #31)", async () => {
+    expect((await store.first())?.day).toBe('2026-11-27');
+    const checkpoint = (coveredTo: string) => ({
+      day: '2026-11-30',
+      coveredTo,
+      entries: 2,
+      shards: { '00': `h-${coveredTo}` },
+      writtenAt: coveredTo,
+    });
+    await store.putCheckpoint(checkpoint('2026-11-30T01:14:00.000Z'));
+    await store.putCheckpoint(checkpoint('2026-11-30T01:29:00.000Z'));
+    await store.putCheckpoint(checkpoint('2026-11-30T01:44:00.000Z'));
+    expect(seen.at(-1)).toMatchObject({
+      method: 'PUT',
+      path: '/anchors-bucket/checkpoints/2026-11-30/2026-11-30T01%3A44%3A00.000Z.json',
+      ifNoneMatch: '*',
+    });
+    await expect(store.putCheckpoint({ ...checkpoint('2026-11-30T01:44:00.000Z'), entries: 9 })).rejects.toBeInstanceOf(
+      AnchorExistsError,
+    );
+    // Across pages of the listing (two keys a page here).
+    expect(await store.latestCheckpoint('2026-11-30')).toMatchObject({
+      coveredTo: '2026-11-30T01:44:00.000Z',
+      entries: 2,
+    });
+    expect(await store.latestCheckpoint('2026-12-01')).toBeUndefined();
+  });
 });
