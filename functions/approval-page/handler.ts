@@ -261,6 +261,11 @@ async function refusal(
     return htmlResponse(status, refusalPage('Không thể mở trang duyệt', `${message}${ask}`));
   }
   if (error instanceof DossierNotFoundError) return NOT_FOUND();
+  if (kindOf(error) === 'unavailable')
+    return htmlResponse(
+      503,
+      refusalPage('Tạm thời không mở được', 'Máy chủ đăng nhập tạm thời không trả lời. Vui lòng thử lại sau ít phút.'),
+    );
   if (error instanceof CsrfError)
     return htmlResponse(403, refusalPage('Không thể duyệt', 'Biểu mẫu đã cũ. Vui lòng tải lại trang và duyệt lại.'));
   if (error instanceof AccessDeniedError) {

@@ -52,6 +52,9 @@ export class CognitoPasswordSignIn implements PasswordSignIn {
       if (BAD_ANSWER.has(name)) throw new InvalidInputError(`sign-in: ${name}`, 'answer', { cause: error });
       if (name === 'TooManyRequestsException' || name === 'LimitExceededException')
         throw new UnavailableError('sign-in: too many attempts, try again later', { cause: error });
+      // No answer from the pool at all (a network fault, a timeout): nothing happened, try again later.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined)
+        throw new UnavailableError('sign-in: the user pool cannot be reached now', { cause: error });
       throw error;
     }
   }

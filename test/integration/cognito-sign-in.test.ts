@@ -195,4 +195,35 @@ describe("the pages' own sign-in at a Cognito user pool", () => {
     expect(cognito.calls.at(-1)?.target).toBe('RevokeToken');
     expect(browser.cookieHeader(new URL(pages.url))).not.toContain(SESSION_COOKIE);
   });
+
+  it('says the sign-in service is unavailable (503) when the pool does not answer, and keeps no half session', async () => {
+    const down = webAuth(runtime.platform, [], {
+      mode: 'cognito',
+      issuer: cognito.issuer,
+      clientId: cognito.clientId,
+      clientSecret: cognito.clientSecret,
+      region: 'ap-southeast-1',
+      endpoint: 'http://127.0.0.1:9',
+      redirectUri: `${pages.url}/auth/callback`,
+      signedOutUri: `${pages.url}/auth/signed-out`,
+    });
+    const handler = createApprovalPageHandler(approvalDeps(runtime.platform, LOCAL_LINK_SECRET), down);
+    const server = await serveHttpApi(routeLikeHttpApi({ '/auth/': handler }), () => localContext('approval-page'));
+    try {
+      const browser = new ScriptedBrowser();
+      const form = await browser.open(`${server.url}/auth/login?next=/x`);
+      const html = await form.response.text();
+      const answer = await browser.submit(`${server.url}/auth/login`, {
+        username: 'bia.nh',
+        password: 'Mật-khẩu-đúng-1',
+        csrf: hiddenField(html, 'csrf') ?? '',
+        next: '/x',
+      });
+      expect(answer.response.status).toBe(503);
+      expect(await answer.response.text()).toContain('Máy chủ đăng nhập tạm thời không trả lời.');
+      expect(browser.cookieHeader(new URL(server.url))).not.toContain(SESSION_COOKIE);
+    } finally {
+      await server.close();
+    }
+  });
 });
