@@ -1,3 +1,4 @@
+import cliProgress from 'cli-progress';
 import { anchorDeps, s3Anchors } from '../functions/anchor-audit/deps.ts';
 import { readEventSealKey } from '../shared/adapters/event-seal.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
@@ -66,8 +67,30 @@ async function range(
 export async function runVerify(options: VerifyOptions, out: (text: string) => void): Promise<VerifyReport> {
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new BadInputError('--format', 'must be text or json');
-  const verify = async (deps: Parameters<typeof verifyDossiers>[0], now: number) =>
-    verifyDossiers(deps, await range(options, vietnamDay(now), deps));
+  const verify = async (deps: Parameters<typeof verifyDossiers>[0], now: number) => {
+    const days = await range(options, vietnamDay(now), deps);
+    // A province's trail takes a while: the days walked, with the percentage and the time left.
+    const bar = new cliProgress.SingleBar(
+      {
+        format: 'Kiểm tra {bar} {percentage}% | còn {eta_formatted} | {dossiers} hồ sơ',
+        stream: process.stderr,
+        noTTYOutput: false,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(1, 0, { dossiers: 0 });
+    try {
+      return await verifyDossiers(deps, days, {
+        onProgress: (done, total, dossiers) => {
+          bar.setTotal(total);
+          bar.update(done, { dossiers });
+        },
+      });
+    } finally {
+      bar.stop();
+    }
+  };
   let report: VerifyReport;
   if (options.aws) {
     const config = readAnchorConfig();

@@ -146,61 +146,75 @@ export function localPhoneChannels(endpoint: string) {
   );
 }
 
+/** How a local runtime is started (tests, commands, `npm start`). */
+export type LocalRuntimeOptions = {
+  dataDir?: string;
+  /** `always` writes the shipped rules and calendars; `if-empty` unless a load (or a change) completed. */
+  seed?: 'always' | 'if-empty' | 'never';
+  clock?: Clock;
+  ruleCacheMs?: number;
+  /** Start the SES emulator (or use `sesEndpoint`) and the approval page, and wire the detector. */
+  mail?: boolean;
+  sesEndpoint?: string;
+  sesPort?: number;
+  apiPort?: number;
+  dynamoPort?: number;
+  /** Run dynalite and the SES emulator in worker threads (cores of their own). */
+  dynamoThread?: boolean;
+  /**
+   * Keep every event the functions publish in `bus.published` (default: yes, tests read it). Commands
+   * and long-lived runtimes say no: a year's import publishes a violation for one dossier in three.
+   */
+  keepPublished?: boolean;
+  linkSecret?: string;
+  /** The base of the approval links in digests (default: this runtime's own page, `apiUrl`). */
+  approvalBaseUrl?: string;
+  /** Administrators told when a calendar year is still provisional (as ADMIN_EMAILS on AWS). */
+  adminEmails?: string[];
+  provisionalCheckFrom?: string;
+  /**
+   * A long-lived runtime (`npm start`, `dunghan serve`): announces its servers beside the data, so
+   * other commands work through them while it holds the directory.
+   */
+  announce?: boolean;
+  /** Start the phone emulator (Zalo ZNS, SMS) with the mail (default yes); its port (0: any). */
+  phone?: boolean;
+  phonePort?: number;
+  /** Empty the data directory first (once the ports are known to be free): `npm start` without `--keep-data`. */
+  fresh?: boolean;
+  /** A command: when a long-lived runtime serves the data directory, work through its servers. */
+  attach?: boolean;
+  /** The sending systems' secrets for `POST /sync` (default {@link LOCAL_SYNC_SECRETS}). */
+  syncSecrets?: Record<string, string>;
+  /** With `mail`, serve the approval page (default); a one-shot command's page would close with it. */
+  page?: boolean;
+  /** Start the local OpenID provider even without pages (tests of the admin routes); its port (0: any). */
+  identity?: boolean;
+  identityPort?: number;
+};
+
 /**
  * Starts dynalite (in memory, or on disk under `dataDir`), creates the table, seeds the shipped rules
  * and calendars unless told not to, starts the local bus and subscribes the ingest function to the
  * dossier events. A rejected event becomes a dead letter, as the target's DLQ does on AWS.
  */
-export async function startLocalRuntime(
-  options: {
-    dataDir?: string;
-    /** `always` writes the shipped rules and calendars; `if-empty` unless a load (or a change) completed. */
-    seed?: 'always' | 'if-empty' | 'never';
-    clock?: Clock;
-    ruleCacheMs?: number;
-    /** Start the SES emulator (or use `sesEndpoint`) and the approval page, and wire the detector. */
-    mail?: boolean;
-    sesEndpoint?: string;
-    sesPort?: number;
-    apiPort?: number;
-    dynamoPort?: number;
-    /** Run dynalite and the SES emulator in worker threads (cores of their own). */
-    dynamoThread?: boolean;
-    /**
-     * Keep every event the functions publish in `bus.published` (default: yes, tests read it). Commands
-     * and long-lived runtimes say no: a year's import publishes a violation for one dossier in three.
-     */
-    keepPublished?: boolean;
-    linkSecret?: string;
-    /** The base of the approval links in digests (default: this runtime's own page, `apiUrl`). */
-    approvalBaseUrl?: string;
-    /** Administrators told when a calendar year is still provisional (as ADMIN_EMAILS on AWS). */
-    adminEmails?: string[];
-    provisionalCheckFrom?: string;
-    /**
-     * A long-lived runtime (`npm start`, `dunghan serve`): announces its servers beside the data, so
-     * other commands work through them while it holds the directory.
-     */
-    announce?: boolean;
-    /** Start the phone emulator (Zalo ZNS, SMS) with the mail (default yes); its port (0: any). */
-    phone?: boolean;
-    phonePort?: number;
-    /** Empty the data directory first (once the ports are known to be free): `npm start` without `--keep-data`. */
-    fresh?: boolean;
-    /** A command: when a long-lived runtime serves the data directory, work through its servers. */
-    attach?: boolean;
-    /** The sending systems' secrets for `POST /sync` (default {@link LOCAL_SYNC_SECRETS}). */
-    syncSecrets?: Record<string, string>;
-    /** With `mail`, serve the approval page (default); a one-shot command's page would close with it. */
-    page?: boolean;
-    /** Start the local OpenID provider even without pages (tests of the admin routes); its port (0: any). */
-    identity?: boolean;
-    identityPort?: number;
-  } = {},
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    return await composeLocalRuntime(options, closers);
+  } catch (error) {
+    // What was started is stopped: a start that fails (a refused configuration, a busy port) exits, never hangs.
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function composeLocalRuntime(
+  options: LocalRuntimeOptions,
+  closers: (() => Promise<void>)[],
 ): Promise<LocalRuntime> {
   const running = options.dataDir ? await findRunningServers(options.dataDir) : undefined;
   if (running && !options.attach) throw servedElsewhere(options.dataDir ?? '', running);
-  const closers: (() => Promise<void>)[] = [];
   // Attached, the database, the bus's published events, the mail and the page are the running process's.
   let dynamoEndpoint = running?.dynamoEndpoint;
   if (!dynamoEndpoint) {

@@ -50,10 +50,11 @@ export class AuditSubsystem extends Construct {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
       }),
     );
-    // The first day an entry was written (where the first anchor starts), one item.
+    // The trail's marks: the first day an entry was written (where the first anchor starts) read, and how
+    // far the trail is sealed raised (no writer stamps an entry inside an anchored day).
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [props.table.tableArn],
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['AUDITTRAIL'] } },
       }),

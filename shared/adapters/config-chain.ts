@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, auditEntry, CONFIG_CHAIN_ID } from '../domain/audit/audit-chain.ts';
+import { AuditStamp } from './audit-stamp.ts';
 import { auditItem, auditPartition, PK, SK, shardOf, toAuditEntry } from './dynamo-items.ts';
 import { queryAll } from './dynamo-query.ts';
 
@@ -36,10 +37,14 @@ export interface ConfigChainHead {
 }
 
 export class ConfigChain {
+  private readonly stamps: AuditStamp;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.stamps = new AuditStamp(client, tableName);
+  }
 
   /** The hash of every configuration item but the chain's pointer, and how many there are. */
   async snapshot(): Promise<{ hash: string; items: number }> {
@@ -91,7 +96,7 @@ export class ConfigChain {
    * the pointer moved (conditional on the version it replaces; a concurrent change is chained again).
    * Nothing is written when the configuration is the one the head already records.
    */
-  async seal(at: string, dayOf: (instant: number) => string): Promise<void> {
+  async seal(now: number, dayOf: (instant: number) => string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const current = await this.head();
       const { hash, items } = await this.snapshot();
@@ -99,6 +104,7 @@ export class ConfigChain {
         const entry = await this.headEntry(current, dayOf);
         if (entry?.state === hash) return;
       }
+      const at = await this.stamps.stamp(now, current?.at);
       const entry = auditEntry({
         dossierId: CONFIG_CHAIN_ID,
         seq: (current?.version ?? 0) + 1,

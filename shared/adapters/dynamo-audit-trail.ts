@@ -1,12 +1,15 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { stateHash } from '../domain/audit/audit-chain.ts';
 import type { ReportRow } from '../domain/reports/report-row.ts';
 import type { AuditedRecord, AuditTrail } from '../ports/audit-trail.ts';
 import { vietnamDay } from '../support/vietnam-time.ts';
+import { rememberSealed } from './audit-stamp.ts';
 import { ConfigChain } from './config-chain.ts';
 import {
   AUDIT_LAST_MARK,
   AUDIT_MARK,
+  AUDIT_SEALED_MARK,
   auditPartition,
   dossierKey,
   PK,
@@ -46,6 +49,24 @@ export class DynamoAuditTrail implements AuditTrail {
       entry: await chain.headEntry(head, vietnamDay),
       snapshot: await chain.snapshot(),
     };
+  }
+
+  async markSealed(upTo: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: AUDIT_SEALED_MARK.pk, [SK]: AUDIT_SEALED_MARK.sk, at: upTo },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #at < :at',
+          ExpressionAttributeNames: { '#pk': PK, '#at': 'at' },
+          ExpressionAttributeValues: { ':at': upTo },
+        }),
+      );
+    } catch (error) {
+      // Already sealed as far or further: that is the mark's whole point.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    rememberSealed(this.tableName, upTo);
   }
 
   firstDay(): Promise<string | undefined> {

@@ -80,24 +80,23 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
 
   /** After every change: the configuration as it now stands chained (issue #31). */
   private sealed(): Promise<void> {
-    return this.chain.seal(new Date(this.clock.now()).toISOString(), vietnamDay);
+    return this.chain.seal(this.clock.now(), vietnamDay);
   }
 
   /**
    * Before every change: the configuration must be the one its chain records, else a change would chain
    * (launder) an edit made in the table. One exception: a change of Đúng Hạn's own that was interrupted
-   * between its writes and its seal (its audit entry left `applying` after the chain's head) — completed
-   * here by the next change (issue #31).
+   * between its writes and its seal (the last audited change, left `applying`) — completed here by the
+   * next change (issue #31).
    */
   async assertUntouched(): Promise<void> {
     const head = await this.chain.head();
     if (!head) return;
     const [entry, { hash }] = await Promise.all([this.chain.headEntry(head, vietnamDay), this.chain.snapshot()]);
     if (entry?.state === hash) return;
-    // A change whose last word is still `applying`: it died between its writes and its seal.
-    const last = new Map<string, string>();
-    for (const a of await this.listAudit()) if (a.at >= head.at) last.set(a.changeId, a.status);
-    if ([...last.values()].includes('applying')) return;
+    // The last change still `applying`: it died between its writes and its seal (changes run one after
+    // the other, each asking this first, so an interrupted one is the last; a seed seals several times).
+    if ((await this.listAudit()).at(-1)?.status === 'applying') return;
     throw new ConfigTamperedError(
       'the configuration was changed outside Đúng Hạn since its last recorded change: run dunghan verify; nothing applied',
     );

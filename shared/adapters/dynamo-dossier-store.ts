@@ -12,6 +12,7 @@ import {
   type LoggedEvent,
   VersionConflictError,
 } from '../ports/dossier-store.ts';
+import { AuditStamp } from './audit-stamp.ts';
 import {
   AUDIT_LAST_MARK,
   AUDIT_MARK,
@@ -48,7 +49,12 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     private readonly clock: Clock = systemClock,
     /** The event log's seal (issue #31): events are sealed when written and checked when read. */
     private readonly seal?: EventSeal | undefined,
-  ) {}
+  ) {
+    this.stamps = new AuditStamp(client, tableName);
+  }
+
+  /** When each audit entry is stamped: never inside what is already sealed (ADR 0021). */
+  private readonly stamps: AuditStamp;
 
   async load(dossierId: string): Promise<LoadedDossier> {
     const { Item } = await this.client.send(
@@ -66,20 +72,21 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
    * The chain head of the version a write replaces: known from the read that preceded it, else read
    * (keys and two attributes). A version already gone makes the conditional write fail anyway.
    */
-  private async headOf(dossierId: string, version: number): Promise<string> {
-    if (version === 0) return '';
+  private async headOf(dossierId: string, version: number): Promise<{ head: string; at?: string }> {
+    if (version === 0) return { head: '' };
     const known = knownChainHead(dossierId, version);
     if (known !== undefined) return known;
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
         Key: { [PK]: dossierKey(dossierId), [SK]: 'META' },
-        ProjectionExpression: '#v, chainHead',
+        ProjectionExpression: '#v, chainHead, chainAt',
         ExpressionAttributeNames: { '#v': 'version' },
         ConsistentRead: true,
       }),
     );
-    return Item && Number(Item.version) === version && typeof Item.chainHead === 'string' ? Item.chainHead : '';
+    if (!Item || Number(Item.version) !== version || typeof Item.chainHead !== 'string') return { head: '' };
+    return { head: Item.chainHead, ...(typeof Item.chainAt === 'string' ? { at: Item.chainAt } : {}) };
   }
 
   async listEvents(dossierId: string): Promise<LoggedEvent[]> {
@@ -189,11 +196,12 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     const item = dossierItem(saved, keys);
     // Tamper evidence (ADR 0021): the entry of this change, chained to the one of the version replaced,
     // recording the hash of the exact bytes stored; written first, so a stored record always has its entry.
+    const previous = await this.headOf(state.dossierId, expectedVersion);
     const entry = auditEntry({
       dossierId: state.dossierId,
       seq: saved.version,
-      at: new Date(this.clock.now()).toISOString(),
-      prev: await this.headOf(state.dossierId, expectedVersion),
+      at: await this.stamps.stamp(this.clock.now(), previous.at),
+      prev: previous.head,
       state: stateHash(item.data as Uint8Array),
       events: saved.folded?.count ?? 0,
       status: state.status,
@@ -225,7 +233,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       }
       throw error;
     }
-    rememberChainHead(state.dossierId, saved.version, entry.hash);
+    rememberChainHead(state.dossierId, saved.version, entry.hash, entry.at);
     return saved;
   }
 

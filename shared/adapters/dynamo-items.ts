@@ -111,6 +111,8 @@ export function auditItem(entry: AuditEntry): Record<string, unknown> {
 
 /** The first day an audit entry was written (ADR 0021): kept by the dossier store, read by the anchoring. */
 export const AUDIT_MARK = { pk: 'AUDITTRAIL', sk: 'FIRSTDAY' } as const;
+/** The instant up to which the trail is sealed (anchored or checkpointed): no entry is stamped before it. */
+export const AUDIT_SEALED_MARK = { pk: 'AUDITTRAIL', sk: 'SEALED' } as const;
 /** The last day an audit entry was written: where a plain verify ends. */
 export const AUDIT_LAST_MARK = { pk: 'AUDITTRAIL', sk: 'LASTDAY' } as const;
 
@@ -248,23 +250,27 @@ export function checkItemSize(item: Record<string, unknown>, what: string): void
  * next write of that version chains to, whichever adapter read it (the store, the detector's index, the
  * bulk import). Bounded: forgotten heads are read again with one small GetItem.
  */
-const chainHeads = new Map<string, { version: number; head: string }>();
+const chainHeads = new Map<string, { version: number; head: string; at?: string | undefined }>();
 
-export function rememberChainHead(dossierId: string, version: number, head: unknown): void {
+export function rememberChainHead(dossierId: string, version: number, head: unknown, at?: unknown): void {
   if (chainHeads.size >= 20_000) chainHeads.clear();
-  chainHeads.set(dossierId, { version, head: typeof head === 'string' ? head : '' });
+  chainHeads.set(dossierId, {
+    version,
+    head: typeof head === 'string' ? head : '',
+    at: typeof at === 'string' ? at : undefined,
+  });
 }
 
-/** The chain head of that version of the record, if this process read or wrote it. */
-export function knownChainHead(dossierId: string, version: number): string | undefined {
+/** The chain head of that version of the record (and when it was written), if this process read or wrote it. */
+export function knownChainHead(dossierId: string, version: number): { head: string; at?: string } | undefined {
   const known = chainHeads.get(dossierId);
-  return known?.version === version ? known.head : undefined;
+  return known?.version === version ? { head: known.head, ...(known.at ? { at: known.at } : {}) } : undefined;
 }
 
 /** A stored META item as a record. */
 export function toRecord(item: Record<string, unknown>): DossierRecord {
   const data = unpack(item.data) as DossierRecord;
-  rememberChainHead(data.state.dossierId, Number(item.version), item.chainHead);
+  rememberChainHead(data.state.dossierId, Number(item.version), item.chainHead, item.chainAt);
   // The parsed dossier code is derived from the id, not stored.
   data.state.code ??= parseDossierCode(data.state.dossierId);
   const outbox: Record<string, OutboundEvent> = {};

@@ -22,6 +22,11 @@ export interface AuditTrail {
   /** The last day an entry was written: where a plain verify ends. */
   lastDay(): Promise<string | undefined>;
   /**
+   * Records that the trail is sealed (anchored, checkpointed) up to this instant (only ever raised): the
+   * dossier store stamps no entry before it, whatever its clock says.
+   */
+  markSealed(upTo: string): Promise<void>;
+  /**
    * The configuration's chain (issue #31): the entry its pointer names (undefined: none, or gone), the
    * pointer's version, and the hash of the configuration as it now stands. Undefined: never chained.
    */

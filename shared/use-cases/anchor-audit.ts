@@ -84,6 +84,7 @@ export async function checkpointToday(deps: AnchorDeps): Promise<AuditCheckpoint
   } catch (error) {
     if (!(error instanceof AnchorExistsError)) throw error;
   }
+  await deps.trail.markSealed(checkpoint.coveredTo);
   return checkpoint;
 }
 
@@ -131,5 +132,8 @@ export async function anchorAuditDays(
     }
     day = dayAfter(day);
   }
+  // Nothing is stamped into an anchored day from now on, whatever a writer's clock says.
+  const sealed = anchored.at(-1);
+  if (sealed) await deps.trail.markSealed(new Date(Date.parse(`${dayAfter(sealed)}T00:00:00+07:00`) - 1).toISOString());
   return { anchored, conflicts };
 }

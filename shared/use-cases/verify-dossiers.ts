@@ -81,7 +81,13 @@ function daysOf(from: string, to: string): string[] {
 export async function verifyDossiers(
   deps: VerifyDeps,
   range: { from: string; to: string },
-  options: { concurrency?: number; shardConcurrency?: number; now?: number } = {},
+  options: {
+    concurrency?: number;
+    shardConcurrency?: number;
+    now?: number;
+    /** Called as each shard's days are walked and its dossiers checked: done of total (shards × days). */
+    onProgress?: (done: number, total: number, dossiers: number) => void;
+  } = {},
 ): Promise<VerifyReport> {
   const bounds = { to: range.to, startedAt: options.now ?? Date.now(), now: Date.now, dayOf: vietnamDay };
   const days = daysOf(range.from, range.to);
@@ -110,6 +116,8 @@ export async function verifyDossiers(
     anchorsOf.set(day, anchor);
     if (!anchor) checkpointsOf.set(day, await deps.anchors.latestCheckpoint(day));
   });
+  const total = deps.trail.shards.length * days.length;
+  let progress = 0;
   // Shards side by side (a few: each holds its dossiers' walks in memory), each day by day.
   await mapLimit([...deps.trail.shards], options.shardConcurrency ?? 4, async (shard) => {
     const walks = new Map<string, ChainWalk>();
@@ -131,6 +139,8 @@ export async function verifyDossiers(
           walkEntry(walk, entry);
         },
       });
+      progress += 1;
+      options.onProgress?.(progress, total, report.verified);
       dayShards.set(day, { ...(dayShards.get(day) ?? {}), ...shards });
       dayEntries.set(day, (dayEntries.get(day) ?? 0) + entries + tail.entries);
       report.entries += entries + tail.entries;

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CALENDARS_DIR, RULES_DIR, startLocalRuntime } from '../../local/local-runtime.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
@@ -25,6 +26,37 @@ describe('the local store', () => {
     const listed = await dunghan('rules', 'list', '--data-dir', dataDir);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toHaveLength(rules.length);
+  });
+
+  it('completes a first load killed between its seals, and calls it no tampering (issue #31)', async () => {
+    const dataDir = dir('seed-sealed');
+    const store = join(dataDir, 'dynamodb');
+    mkdirSync(store, { recursive: true });
+    const { rules, calendars } = await loadConfigDirs(RULES_DIR, CALENDARS_DIR, [DEFAULT_CALENDAR_DEFINITION.id]);
+    // The load as seedConfig runs it — its audit entry `applying` first, the rules and calendars written
+    // and chained — killed half-way through the unit directory's items, before that write was chained.
+    const crashed = await startLocalRuntime({ dataDir: store, seed: 'never' });
+    const at = new Date().toISOString();
+    const author = 'dunghan (initial load)';
+    await crashed.config.putAudit({
+      ...{ changeId: 'seed-killed', at, author, action: 'seed', status: 'applying' },
+      ...{ sources: [], legalBasis: [], what: {} },
+    });
+    await crashed.config.putAll(rules, calendars, author, at);
+    await crashed.clients.documents.send(
+      new PutCommand({
+        TableName: crashed.tableName,
+        Item: { pk: 'CONFIG', sk: 'UNITSVER#000001#0000', entity: 'units', version: 1, part: 0, parts: 1, at },
+      }),
+    );
+    await crashed.close();
+    // The next start completes the load; the configuration is the one its chain records.
+    const listed = await dunghan('rules', 'list', '--data-dir', dataDir);
+    expect(listed.stderr).toBe('');
+    expect(JSON.parse(listed.stdout)).toHaveLength(rules.length);
+    const verified = await dunghan('verify', '--data-dir', dataDir);
+    expect(verified.stdout).toContain('Cấu hình (quy tắc, lịch, đơn vị, người dùng): khớp chuỗi nhật ký.');
+    expect(verified.code).toBe(0);
   });
 
   it('names a data directory another process holds, and what to do', async () => {

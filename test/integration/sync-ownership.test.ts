@@ -4,6 +4,7 @@ import { syncHeaders } from '../../shared/support/sync-signature.ts';
 import { putUnits } from '../../shared/use-cases/administer-config.ts';
 import type { SyncAnswer } from '../../shared/use-cases/sync-from-portal.ts';
 import { OPERATOR } from '../support/actors.ts';
+import { configDepsOf } from '../support/audit-trail.ts';
 
 /*
  * Issue #30, reproduction 2: a sending system, signed with its own key, resolved and then withdrew a
@@ -22,12 +23,7 @@ beforeAll(async () => {
   runtime = await startLocalRuntime({ mail: true, syncSecrets: SECRETS });
   const units = (await runtime.config.getUnitDirectoryVersion())?.directory;
   await putUnits(
-    {
-      config: runtime.config,
-      dossiers: runtime.store,
-      openDossiers: runtime.platform.table.reports,
-      clock: runtime.platform.clock,
-    },
+    configDepsOf(runtime),
     {
       name: 'units.yaml',
       data: {

@@ -2,7 +2,6 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import {
-  auditPartition,
   dossierItem,
   dossierKey,
   eventItem,
@@ -16,8 +15,7 @@ import { renderVerifyText } from '../../shared/domain/audit/render-verify.ts';
 import type { DossierRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import { vietnamDay } from '../../shared/support/vietnam-time.ts';
 import { putUnits } from '../../shared/use-cases/administer-config.ts';
-import { RuleBook } from '../../shared/use-cases/rule-book.ts';
-import { type VerifyReport, verifyDossiers } from '../../shared/use-cases/verify-dossiers.ts';
+import { chainItems, configDepsOf, verifyOn } from '../support/audit-trail.ts';
 import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
 
 /*
@@ -39,17 +37,7 @@ async function deliver(event: ReturnType<typeof communeLandReceipt>) {
   if (!delivery?.ok) throw delivery?.error;
 }
 
-function verify(): Promise<VerifyReport> {
-  return verifyDossiers(
-    {
-      trail: runtime.platform.table.audit,
-      anchors: runtime.anchors,
-      store: runtime.store,
-      rules: new RuleBook(runtime.config, runtime.platform.clock),
-    },
-    range,
-  );
-}
+const verify = () => verifyOn(runtime, range);
 
 const docs = () => runtime.clients.documents;
 const table = () => runtime.tableName;
@@ -72,20 +60,9 @@ async function editRecord(id: string, change: (record: DossierRecord) => void): 
   return edited;
 }
 
-async function auditItems(id: string, lastDay = 19): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  for (let d = 2; d <= lastDay; d += 1) {
-    const day = `2026-11-${String(d).padStart(2, '0')}`;
-    const { Items } = await docs().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :id)',
-        ExpressionAttributeValues: { ':pk': auditPartition(day, shardOf(id)), ':id': `${id}#` },
-      }),
-    );
-    items.push(...(Items ?? []));
-  }
-  return items.sort((a, b) => Number(a.seq) - Number(b.seq));
+function auditItems(id: string, lastDay = 19): Promise<Record<string, unknown>[]> {
+  const days = Array.from({ length: lastDay - 1 }, (_, i) => `2026-11-${String(i + 2).padStart(2, '0')}`);
+  return chainItems(runtime, id, days);
 }
 
 beforeAll(async () => {
@@ -376,12 +353,7 @@ describe('tamper evidence: dunghan verify', () => {
     const units = (await runtime.config.getUnitDirectoryVersion())?.directory;
     await expect(
       putUnits(
-        {
-          config: runtime.config,
-          dossiers: runtime.store,
-          openDossiers: runtime.platform.table.reports,
-          clock: runtime.platform.clock,
-        },
+        configDepsOf(runtime),
         { name: 'units.yaml', data: { ...units, apologyIssuer: 'unit_at_fault' } },
         'test',
       ),

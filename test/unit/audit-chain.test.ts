@@ -127,6 +127,7 @@ describe('anchoring the days', () => {
     firstDay: async () => undefined,
     lastDay: async () => undefined,
     configChain: async () => undefined,
+    markSealed: async () => undefined,
   };
 
   it('anchors every whole day up to yesterday, each chained to the one before, once', async () => {

@@ -175,6 +175,49 @@ export async function seedConfig(
     ...(loaded.units ? [JSON.stringify(loaded.units)] : []),
     ...(loaded.users ? [JSON.stringify(loaded.users)] : []),
   ]);
+  const entry: AuditEntry = {
+    changeId,
+    at,
+    author,
+    action: 'seed',
+    status: 'applying',
+    sources: [...sources],
+    legalBasis: [],
+    what: {
+      rules: loaded.rules.length,
+      calendars: loaded.calendars.map((c) => c.id),
+      ...(loaded.units ? { units: loaded.units.units.length } : {}),
+      ...(loaded.users ? { users: loaded.users.users.length } : {}),
+    },
+  };
+  // Written first: a load that dies half-way is known as Đúng Hạn's own (not an edit made in the table) and
+  // done again, whole, at the next start (issue #31).
+  await deps.config.putAudit(entry);
+  try {
+    await writeSeed(deps, loaded, { author, at, changeId });
+  } catch (error) {
+    await deps.config
+      .putAudit({ ...entry, status: 'failed', error: (error as Error).message?.slice(0, 500) })
+      .catch(() => undefined);
+    throw error;
+  }
+  await deps.config.putAudit({ ...entry, status: 'applied' });
+  return {
+    changeId,
+    rules: loaded.rules.length,
+    calendars: loaded.calendars.length,
+    units: loaded.units?.units.length ?? 0,
+    users: loaded.users?.users.length ?? 0,
+  };
+}
+
+/** The seed's writes: rules and calendars, then the directories of units and people when they differ. */
+async function writeSeed(
+  deps: Pick<AdminDeps, 'config'>,
+  loaded: Parameters<typeof seedConfig>[1],
+  meta: { author: string; at: string; changeId: string },
+): Promise<void> {
+  const { author, at, changeId } = meta;
   await deps.config.putAll(loaded.rules, loaded.calendars, author, at);
   if (loaded.units) {
     const current = await deps.config.getUnitDirectoryVersion();
@@ -194,28 +237,6 @@ export async function seedConfig(
       );
     }
   }
-  await deps.config.putAudit({
-    changeId,
-    at,
-    author,
-    action: 'seed',
-    status: 'applied',
-    sources: [...sources],
-    legalBasis: [],
-    what: {
-      rules: loaded.rules.length,
-      calendars: loaded.calendars.map((c) => c.id),
-      ...(loaded.units ? { units: loaded.units.units.length } : {}),
-      ...(loaded.users ? { users: loaded.users.users.length } : {}),
-    },
-  });
-  return {
-    changeId,
-    rules: loaded.rules.length,
-    calendars: loaded.calendars.length,
-    units: loaded.units?.units.length ?? 0,
-    users: loaded.users?.users.length ?? 0,
-  };
 }
 
 /** The audited changes, oldest first. */
