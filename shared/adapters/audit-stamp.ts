@@ -5,18 +5,25 @@ import { AUDIT_SEALED_MARK } from './dynamo-items.ts';
 const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
 
 /**
- * How far each table's trail is known sealed in this process: raised by the anchoring when it runs here
- * (the local world), read from the table otherwise — again when the clock is not past it or went back,
- * else once a minute (in production the clock is well past it: one small read a minute per container).
+ * How far each table's trail is known sealed in this process: raised at once by the anchoring when it
+ * runs here (the local world), read from the table at most once a minute otherwise (one small read a
+ * minute per container; in production the clock is always well past the mark).
  */
-const sealed = new Map<string, { upTo: number; readAt: number; latestNow: number }>();
+const sealed = new WeakMap<DynamoDBDocumentClient, Map<string, { upTo: number; readAt: number }>>();
+
+/** Per client (one table endpoint) and table: two local worlds in one process never share a mark. */
+function marksOf(client: DynamoDBDocumentClient): Map<string, { upTo: number; readAt: number }> {
+  const marks = sealed.get(client) ?? new Map<string, { upTo: number; readAt: number }>();
+  sealed.set(client, marks);
+  return marks;
+}
 
 /** The anchoring sealed the trail up to this instant (it wrote the mark): writers here know at once. */
-export function rememberSealed(tableName: string, upTo: string): void {
-  const known = sealed.get(tableName);
+export function rememberSealed(client: DynamoDBDocumentClient, tableName: string, upTo: string): void {
+  const known = marksOf(client).get(tableName);
   const at = Date.parse(upTo);
   if (known) known.upTo = Math.max(known.upTo, at);
-  else sealed.set(tableName, { upTo: at, readAt: 0, latestNow: 0 });
+  else marksOf(client).set(tableName, { upTo: at, readAt: Number.NEGATIVE_INFINITY });
 }
 
 /**
@@ -35,17 +42,13 @@ export class AuditStamp {
 
   async stamp(now: number, previousAt?: string): Promise<string> {
     const previous = previousAt ? Date.parse(previousAt) : Number.NaN;
-    const floor = await this.sealedFloor(now);
+    const floor = await this.sealedFloor();
     return new Date(Math.max(now, Number.isNaN(previous) ? 0 : previous + 1, floor + 1)).toISOString();
   }
 
-  private async sealedFloor(now: number): Promise<number> {
-    const known = sealed.get(this.tableName);
-    if (known) {
-      const wentBack = now < known.latestNow;
-      known.latestNow = Math.max(known.latestNow, now);
-      if (now > known.upTo && !wentBack && this.wallClock() - known.readAt < 60_000) return known.upTo;
-    }
+  private async sealedFloor(): Promise<number> {
+    const known = marksOf(this.client).get(this.tableName);
+    if (known && this.wallClock() - known.readAt < 60_000) return known.upTo;
     const readAt = this.wallClock();
     const { Item } = await this.client.send(
       new GetCommand({
@@ -56,7 +59,7 @@ export class AuditStamp {
     );
     const stored = typeof Item?.at === 'string' ? Date.parse(Item.at) : Number.NaN;
     const upTo = Math.max(Number.isNaN(stored) ? 0 : stored, known?.upTo ?? 0);
-    sealed.set(this.tableName, { upTo, readAt, latestNow: Math.max(known?.latestNow ?? 0, now) });
+    marksOf(this.client).set(this.tableName, { upTo, readAt });
     return upTo;
   }
 }

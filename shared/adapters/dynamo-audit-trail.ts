@@ -66,7 +66,7 @@ export class DynamoAuditTrail implements AuditTrail {
       // Already sealed as far or further: that is the mark's whole point.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    rememberSealed(this.tableName, upTo);
+    rememberSealed(this.client, this.tableName, upTo);
   }
 
   firstDay(): Promise<string | undefined> {

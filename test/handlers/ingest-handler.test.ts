@@ -62,7 +62,10 @@ describe('ingest handler error paths', () => {
     busMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
     const result = await invoke(fixture('dossier-received'));
     expect(result).toMatchObject({ outcome: 'applied', attempts: 2, published: 1 });
-    expect(dynamoMock.commandCalls(GetCommand)).toHaveLength(1);
+    // One read of the record, after the conflict; the trail's sealed mark is read once a minute (ADR 0021).
+    const reads = dynamoMock.commandCalls(GetCommand).map((c) => String(c.args[0].input.Key?.pk));
+    expect(reads.filter((pk) => pk.startsWith('DOSSIER#'))).toHaveLength(1);
+    expect(reads.filter((pk) => !pk.startsWith('DOSSIER#'))).toEqual(['AUDITTRAIL']);
     const puts = dynamoMock
       .commandCalls(PutCommand)
       .map((c) => c.args[0].input)
