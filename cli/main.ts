@@ -463,10 +463,15 @@ export function buildProgram(io: { out: (text: string) => void; err: (text: stri
         'Tamper evidence (ADR 0021): walk the audit trail of every dossier changed in the range, check each ' +
           "entry's hash and link, that each stored record is the one its last entry recorded, that its report row " +
           'follows from it and its event log still refolds to it; rehash each day against its anchor. Prints how many ' +
-          'dossiers were verified and how many failed, naming each and what does not follow; exit 1 if any.',
+          'dossiers were verified and how many failed, naming each and what does not follow; exit 1 if any. A plain ' +
+          'verify goes on from the last clean one (kept beside the anchors) and, when clean, records how far it got.',
       )
-      .option('--from <YYYY-MM-DD>', 'first day of changes to verify (Vietnam time; default: 30 days before --to)')
-      .option('--to <YYYY-MM-DD>', 'last day, included (default: today)')
+      .option(
+        '--from <YYYY-MM-DD>',
+        'first day of changes to verify (Vietnam time; default: the day after the last clean verification, or the first day)',
+      )
+      .option('--to <YYYY-MM-DD>', 'last day, included (default: the last day with changes, at most today)')
+      .option('--all', 'verify from the first day, not from the last clean verification')
       .option('--format <format>', 'text (Vietnamese) or json', 'text'),
   ).action(async (options) => {
     await runVerify(options, io.out);

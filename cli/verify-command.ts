@@ -2,12 +2,15 @@ import cliProgress from 'cli-progress';
 import { anchorDeps, s3Anchors } from '../functions/anchor-audit/deps.ts';
 import { readEventSealKey } from '../shared/adapters/event-seal.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
+import type { VerificationMark } from '../shared/domain/audit/audit-chain.ts';
 import { renderVerifyText } from '../shared/domain/audit/render-verify.ts';
 import { tryParseIsoDate } from '../shared/domain/calendar/local-date.ts';
 import { readAnchorConfig } from '../shared/settings/env.ts';
+import { describeError } from '../shared/support/describe-error.ts';
 import { vietnamDay } from '../shared/support/vietnam-time.ts';
+import { dayAfter } from '../shared/use-cases/anchor-audit.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
-import { type VerifyReport, verifyDossiers } from '../shared/use-cases/verify-dossiers.ts';
+import { markVerified, type VerifyReport, verifyDossiers } from '../shared/use-cases/verify-dossiers.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { type StoreOptions, withLocalStore } from './store-commands.ts';
 
@@ -15,6 +18,7 @@ export interface VerifyOptions extends StoreOptions {
   aws?: boolean;
   from?: string;
   to?: string;
+  all?: boolean;
   format?: string;
 }
 
@@ -22,14 +26,16 @@ export interface VerifyOptions extends StoreOptions {
 const MAX_DAYS = 366;
 
 /**
- * The days to verify: `--from`/`--to` as given (at most a year), else everything — from the first
- * anchored day (anchors cannot be moved), or the first day an entry was written, to today (issue #31).
+ * The days to verify: `--from`/`--to` as given (at most a year), else everything not verified yet — from
+ * the day after the last clean verification, or (none, or `--all`) from the first anchored day (anchors
+ * cannot be moved) or the first day an entry was written — to the last day of evidence (issue #31).
  */
 async function range(
   options: VerifyOptions,
   today: string,
   deps: Pick<Parameters<typeof verifyDossiers>[0], 'anchors' | 'trail'>,
-): Promise<{ from: string; to: string }> {
+): Promise<{ from: string; to: string; resumedFrom?: VerificationMark | undefined }> {
+  if (options.all && options.from !== undefined) throw new BadInputError('--all', 'cannot be given with --from');
   const day = (flag: string, value: string | undefined, fallback: string) => {
     if (value === undefined) return fallback;
     if (tryParseIsoDate(value) === undefined)
@@ -47,6 +53,13 @@ async function range(
   }
   const to = day('--to', end, today);
   let start = options.from;
+  let resumedFrom: VerificationMark | undefined;
+  if (start === undefined && !options.all) {
+    // Every day up to the last clean verification was verified: go on from the day after it (never past
+    // the range's last day, which is walked again: its tail may have grown).
+    resumedFrom = await deps.anchors.latestVerification();
+    if (resumedFrom) start = [dayAfter(resumedFrom.verifiedTo), to].sort()[0];
+  }
   if (start === undefined) {
     const anchored = (await deps.anchors.first())?.day;
     const written = await deps.trail.firstDay();
@@ -56,7 +69,7 @@ async function range(
   if (to < from) throw new BadInputError('--to', `must not be before --from (${from})`);
   if (options.from !== undefined && (Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS)
     throw new BadInputError('--from', 'the range must not be longer than a year: verify it in parts');
-  return { from, to };
+  return { from, to, resumedFrom };
 }
 
 /**
@@ -68,7 +81,7 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new BadInputError('--format', 'must be text or json');
   const verify = async (deps: Parameters<typeof verifyDossiers>[0], now: number) => {
-    const days = await range(options, vietnamDay(now), deps);
+    const { resumedFrom, ...days } = await range(options, vietnamDay(now), deps);
     // A province's trail takes a while: the days walked, with the percentage and the time left.
     const bar = new cliProgress.SingleBar(
       {
@@ -80,8 +93,9 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
       cliProgress.Presets.shades_classic,
     );
     bar.start(1, 0, { dossiers: 0 });
+    let report: VerifyReport;
     try {
-      return await verifyDossiers(deps, days, {
+      report = await verifyDossiers(deps, days, {
         onProgress: (done, total, dossiers) => {
           bar.setTotal(total);
           bar.update(done, { dossiers });
@@ -90,6 +104,17 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
     } finally {
       bar.stop();
     }
+    report.resumedFrom = resumedFrom;
+    // A run over everything not verified yet, clean: the next one goes on from where this one got.
+    if (options.from === undefined && options.to === undefined) {
+      try {
+        report.marked = await markVerified(deps.anchors, report, Date.now());
+      } catch (error) {
+        // The findings stand without it (a caller who may read the anchors but not write beside them).
+        report.markFailed = describeError(error);
+      }
+    }
+    return report;
   };
   let report: VerifyReport;
   if (options.aws) {
@@ -106,16 +131,20 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
       platform.clock.now(),
     );
   } else {
-    report = await withLocalStore(options, (runtime) =>
-      verify(
-        {
-          trail: runtime.platform.table.audit,
-          anchors: runtime.anchors,
-          store: runtime.store,
-          rules: new RuleBook(runtime.config, runtime.platform.clock),
-        },
-        runtime.platform.clock.now(),
-      ),
+    report = await withLocalStore(
+      options,
+      (runtime) =>
+        verify(
+          {
+            trail: runtime.platform.table.audit,
+            anchors: runtime.anchors,
+            store: runtime.store,
+            rules: new RuleBook(runtime.config, runtime.platform.clock),
+          },
+          runtime.platform.clock.now(),
+        ),
+      // The store on a core of its own: verify reads it as fast as it refolds (issue #31).
+      { dynamoThread: true },
     );
   }
   out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerifyText(report));

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { AuditAnchor, AuditCheckpoint } from '../domain/audit/audit-chain.ts';
+import type { AuditAnchor, AuditCheckpoint, VerificationMark } from '../domain/audit/audit-chain.ts';
 import { AnchorExistsError, type AuditAnchorStore } from '../ports/audit-trail.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -82,19 +82,37 @@ export class S3AuditAnchorStore implements AuditAnchorStore {
     );
   }
 
-  async latestCheckpoint(day: string): Promise<AuditCheckpoint | undefined> {
+  latestCheckpoint(day: string): Promise<AuditCheckpoint | undefined> {
+    return this.lastUnder<AuditCheckpoint>(`checkpoints/${day}/`);
+  }
+
+  /** `verifications/<verifiedTo>.json`, written once under the same Object Lock (issue #31). */
+  putVerification(mark: VerificationMark): Promise<void> {
+    return this.putOnce(
+      `verifications/${mark.verifiedTo}.json`,
+      mark,
+      `a verification up to ${mark.verifiedTo} is recorded`,
+    );
+  }
+
+  latestVerification(): Promise<VerificationMark | undefined> {
+    return this.lastUnder<VerificationMark>('verifications/');
+  }
+
+  /** The object with the greatest key under a prefix (keys list in order: the last page's last). */
+  private async lastUnder<T>(prefix: string): Promise<T | undefined> {
     let last: string | undefined;
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `checkpoints/${day}/`, ContinuationToken: token }),
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
       );
       for (const object of page.Contents ?? []) if (object.Key && (!last || object.Key > last)) last = object.Key;
       token = page.NextContinuationToken;
     } while (token);
     if (!last) return undefined;
     const { Body } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: last }));
-    return JSON.parse((await Body?.transformToString('utf8')) ?? '') as AuditCheckpoint;
+    return JSON.parse((await Body?.transformToString('utf8')) ?? '') as T;
   }
 
   /** The first anchored day: keys list in order, so the first page's first day (ADR 0021). */
@@ -117,6 +135,7 @@ export class S3AuditAnchorStore implements AuditAnchorStore {
 export class FileAuditAnchorStore implements AuditAnchorStore {
   private readonly memory = new Map<string, AuditAnchor>();
   private readonly checkpoints = new Map<string, AuditCheckpoint>();
+  private readonly verifications = new Map<string, VerificationMark>();
 
   constructor(private readonly dir: string | undefined) {}
 
@@ -189,6 +208,38 @@ export class FileAuditAnchorStore implements AuditAnchorStore {
     const last = names.at(-1);
     return last
       ? (JSON.parse(await readFile(join(this.dir, 'checkpoints', day, last), 'utf8')) as AuditCheckpoint)
+      : undefined;
+  }
+
+  async putVerification(mark: VerificationMark): Promise<void> {
+    const exists = `a verification up to ${mark.verifiedTo} is recorded`;
+    if (!this.dir) {
+      if (this.verifications.has(mark.verifiedTo)) throw new AnchorExistsError(exists);
+      this.verifications.set(mark.verifiedTo, mark);
+      return;
+    }
+    const dir = join(this.dir, 'verifications');
+    await mkdir(dir, { recursive: true });
+    try {
+      await writeFile(join(dir, `${mark.verifiedTo}.json`), `${JSON.stringify(mark, null, 2)}\n`, { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new AnchorExistsError(exists);
+      throw error;
+    }
+  }
+
+  async latestVerification(): Promise<VerificationMark | undefined> {
+    if (!this.dir) return [...this.verifications.entries()].sort(([a], [b]) => a.localeCompare(b)).at(-1)?.[1];
+    let names: string[];
+    try {
+      names = (await readdir(join(this.dir, 'verifications'))).filter((n) => DAY.test(n.replace(/\.json$/, '')));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const last = names.sort().at(-1);
+    return last
+      ? (JSON.parse(await readFile(join(this.dir, 'verifications', last), 'utf8')) as VerificationMark)
       : undefined;
   }
 

@@ -1,4 +1,10 @@
-import type { AuditAnchor, AuditCheckpoint, AuditEntry, StoredRecordFacts } from '../domain/audit/audit-chain.ts';
+import type {
+  AuditAnchor,
+  AuditCheckpoint,
+  AuditEntry,
+  StoredRecordFacts,
+  VerificationMark,
+} from '../domain/audit/audit-chain.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import type { ReportRow } from '../domain/reports/report-row.ts';
 
@@ -56,6 +62,10 @@ export interface AuditAnchorStore {
   putCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   /** The day's latest checkpoint, if any. */
   latestCheckpoint(day: string): Promise<AuditCheckpoint | undefined>;
+  /** Records a clean verification once (AnchorExistsError when that day's is there). */
+  putVerification(mark: VerificationMark): Promise<void>;
+  /** The latest clean verification, if any: where a plain verify goes on from. */
+  latestVerification(): Promise<VerificationMark | undefined>;
   /** Where the anchors are, for the operator (a bucket, a directory). */
   readonly location: string;
 }

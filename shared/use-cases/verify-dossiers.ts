@@ -7,13 +7,17 @@ import {
   checkConfig,
   checkHead,
   dayHead,
+  INTERRUPTED_GRACE_MS,
+  interruptedWrite,
   startWalk,
+  type VerificationMark,
+  verifiedThrough,
   walkEntry,
 } from '../domain/audit/audit-chain.ts';
 import { checkAgainstEvents, checkReportRow } from '../domain/audit/check-record.ts';
 import type { VerifyReport } from '../domain/audit/render-verify.ts';
 import { foldDossier } from '../domain/dossier/dossier-state.ts';
-import type { AuditAnchorStore, AuditTrail } from '../ports/audit-trail.ts';
+import { AnchorExistsError, type AuditAnchorStore, type AuditTrail } from '../ports/audit-trail.ts';
 import { authentic, type DossierStore } from '../ports/dossier-store.ts';
 import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
@@ -99,6 +103,7 @@ export async function verifyDossiers(
     passed: 0,
     failed: [],
     pending: [],
+    interrupted: { completed: [], waiting: [] },
     entries: 0,
     orphans: 0,
     anchorLocation: deps.anchors.location,
@@ -106,6 +111,8 @@ export async function verifyDossiers(
   const dayShards = new Map<string, Record<string, string>>();
   const dayEntries = new Map<string, number>();
   const dayTails = new Map<string, { entries: number; from?: string; to?: string }>();
+  // Each dossier's last day in the range: one still waiting on an event holds the verification mark back.
+  const lastDayOf = new Map<string, string>();
   const book = await deps.rules.current();
   // Each day is checked against its anchor, or — the day under way, not anchored yet — against its latest
   // checkpoint: only the entries after that checkpoint are unanchored (issue #31).
@@ -131,6 +138,7 @@ export async function verifyDossiers(
         onEntry: (entry) => {
           // The configuration's own chain is checked apart (below), not as a dossier.
           if (entry.dossierId === CONFIG_CHAIN_ID) return;
+          lastDayOf.set(entry.dossierId, day);
           let walk = walks.get(entry.dossierId);
           if (!walk) {
             walk = startWalk();
@@ -159,16 +167,18 @@ export async function verifyDossiers(
       await mapLimit(batch, options.concurrency ?? 8, async (dossierId) => {
         const walk = walks.get(dossierId) as ChainWalk;
         report.orphans += walk.orphans;
+        if (walk.orphans > 0) report.interrupted.completed.push(dossierId);
         report.verified += 1;
         const problems = [...walk.problems];
         const audited = stored.get(dossierId);
+        const interrupted = audited ? interruptedWrite(walk, audited.facts) : undefined;
         if (!audited) {
           problems.push({
             code: 'head_missing',
             message: 'Bản ghi hồ sơ không còn trong bảng dù nhật ký có thay đổi của nó (đã bị xóa).',
           });
         } else {
-          problems.push(...checkHead(walk, audited.facts, bounds));
+          problems.push(...checkHead(walk, audited.facts, bounds, interrupted !== undefined));
           problems.push(...checkReportRow(audited.record, audited.reportRow));
           try {
             const logged = await deps.store.listEvents(dossierId);
@@ -179,6 +189,24 @@ export async function verifyDossiers(
                 message: `Sự kiện ${forged.event.detail.eventId} (${forged.event.type}) trong nhật ký sự kiện không do Đúng Hạn ghi (không có dấu niêm phong hợp lệ): đã bị ghi vào bảng từ bên ngoài.`,
               });
             const log = authentic(logged);
+            if (interrupted) {
+              // In flight while its events are all there and its redelivery may still come; else a record
+              // put back to the version before, or a write that never completed: either needs a look.
+              if (
+                log.length >= interrupted.events &&
+                Date.parse(interrupted.at) >= bounds.startedAt - INTERRUPTED_GRACE_MS
+              )
+                report.interrupted.waiting.push(dossierId);
+              else
+                problems.push({
+                  code: 'interrupted_not_completed',
+                  message: `Bản ghi ở phiên bản ${audited.facts.version}, nhật ký đã ghi phiên bản ${walk.lastSeq} (lúc ${interrupted.at}) mà lần ghi đó không hoàn tất${
+                    log.length < interrupted.events
+                      ? ` và nhật ký sự kiện thiếu sự kiện nó đã tính (còn ${log.length}/${interrupted.events})`
+                      : ' sau hơn 24 giờ'
+                  }: bản ghi đã bị đưa về phiên bản cũ, hoặc sự kiện của lần ghi đó nằm trong hàng đợi lỗi cần xử lý lại.`,
+                });
+            }
             const refolded = foldDossier(dossierId, log, foldContextOf(book, audited.record));
             const events = checkAgainstEvents(audited.record, refolded, log.length);
             if (events.pending) report.pending.push(dossierId);
@@ -234,5 +262,43 @@ export async function verifyDossiers(
   report.config = { checked: chain !== undefined, problems: checkConfig(chain) };
   report.failed.sort((a, b) => a.dossierId.localeCompare(b.dossierId));
   report.pending.sort();
+  report.interrupted.completed.sort();
+  report.interrupted.waiting.sort();
+  const through = verifiedThrough(
+    report.days,
+    report.failed.length === 0 && report.config.problems.length === 0,
+    report.pending.map((id) => lastDayOf.get(id) ?? range.from),
+  );
+  const head = through ? anchorsOf.get(through)?.head : undefined;
+  if (through && head) report.cleanThrough = { day: through, head };
   return report;
+}
+
+/**
+ * Records a clean verify's reach where the anchors are (issue #31), so that the next plain verify goes on
+ * from the day after it. Returns the mark written, or undefined when there is nothing (new) to mark.
+ */
+export async function markVerified(
+  anchors: AuditAnchorStore,
+  report: VerifyReport,
+  now: number,
+): Promise<VerificationMark | undefined> {
+  if (!report.cleanThrough) return undefined;
+  const previous = await anchors.latestVerification();
+  if (previous && previous.verifiedTo >= report.cleanThrough.day) return undefined;
+  const mark: VerificationMark = {
+    verifiedTo: report.cleanThrough.day,
+    from: report.from,
+    head: report.cleanThrough.head,
+    dossiers: report.verified,
+    entries: report.entries,
+    at: new Date(now).toISOString(),
+  };
+  try {
+    await anchors.putVerification(mark);
+  } catch (error) {
+    // Another verify marked the same day meanwhile: the day is marked, which is all that matters.
+    if (!(error instanceof AnchorExistsError)) throw error;
+  }
+  return mark;
 }

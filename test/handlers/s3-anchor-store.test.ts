@@ -142,4 +142,26 @@ describe('the S3 anchor store (a fake S3 at the HTTP layer)', () => {
     });
     expect(await store.latestCheckpoint('2026-12-01')).toBeUndefined();
   });
+
+  it('keeps each clean verification once under verifications/, the latest read back (issue #31)', async () => {
+    expect(await store.latestVerification()).toBeUndefined();
+    const mark = (verifiedTo: string) => ({
+      verifiedTo,
+      from: '2026-11-01',
+      head: `head-${verifiedTo}`,
+      dossiers: 10,
+      entries: 40,
+      at: `${verifiedTo}T20:00:00.000Z`,
+    });
+    for (const day of ['2026-11-27', '2026-11-28', '2026-11-29']) await store.putVerification(mark(day));
+    expect(seen.at(-1)).toMatchObject({
+      method: 'PUT',
+      path: '/anchors-bucket/verifications/2026-11-29.json',
+      ifNoneMatch: '*',
+    });
+    await expect(store.putVerification({ ...mark('2026-11-29'), dossiers: 0 })).rejects.toBeInstanceOf(
+      AnchorExistsError,
+    );
+    expect(await store.latestVerification()).toEqual(mark('2026-11-29'));
+  });
 });

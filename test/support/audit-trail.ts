@@ -4,8 +4,12 @@ import { auditPartition, shardOf } from '../../shared/adapters/dynamo-items.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { type VerifyReport, verifyDossiers } from '../../shared/use-cases/verify-dossiers.ts';
 
-/** `dunghan verify` over a local runtime's table and anchors, for the days given. */
-export function verifyOn(runtime: LocalRuntime, range: { from: string; to: string }): Promise<VerifyReport> {
+/** `dunghan verify` over a local runtime's table and anchors, for the days given (begun at `now`). */
+export function verifyOn(
+  runtime: LocalRuntime,
+  range: { from: string; to: string },
+  now?: number,
+): Promise<VerifyReport> {
   return verifyDossiers(
     {
       trail: runtime.platform.table.audit,
@@ -14,6 +18,7 @@ export function verifyOn(runtime: LocalRuntime, range: { from: string; to: strin
       rules: new RuleBook(runtime.config, runtime.platform.clock),
     },
     range,
+    now === undefined ? {} : { now },
   );
 }
 

@@ -5,7 +5,9 @@ import {
   auditEntry,
   checkHead,
   entryHash,
+  interruptedWrite,
   startWalk,
+  verifiedThrough,
   walkEntry,
 } from '../../shared/domain/audit/audit-chain.ts';
 import type { AuditTrail } from '../../shared/ports/audit-trail.ts';
@@ -181,5 +183,46 @@ describe('anchoring the days', () => {
       anchored: [],
       conflicts: ['2026-11-02'],
     });
+  });
+});
+
+describe('how far a clean verify may be marked (issue #31)', () => {
+  const day = (d: string, anchored = true, changedShards: string[] = []) => ({ day: d, anchored, changedShards });
+  const days = [day('2026-11-01'), day('2026-11-02'), day('2026-11-03'), day('2026-11-04', false)];
+
+  it('up to the last of the anchored days from the start', () => {
+    expect(verifiedThrough(days, true, [])).toBe('2026-11-03');
+  });
+  it('nowhere after a finding, or from a day not anchored', () => {
+    expect(verifiedThrough(days, false, [])).toBeUndefined();
+    expect(verifiedThrough([day('2026-11-01', false), ...days.slice(1)], true, [])).toBeUndefined();
+  });
+  it('not over a day changed since anchored, nor up to the day of a dossier still waiting on an event', () => {
+    expect(verifiedThrough([day('2026-11-01'), day('2026-11-02', true, ['3']), ...days.slice(2)], true, [])).toBe(
+      '2026-11-01',
+    );
+    expect(verifiedThrough(days, true, ['2026-11-03', '2026-11-02'])).toBe('2026-11-01');
+  });
+});
+
+describe('a write cut between its entry and its record', () => {
+  const entries = chain('D', 3);
+  const walked = (list: AuditEntry[]) => {
+    const walk = startWalk();
+    for (const e of list) walkEntry(walk, e);
+    return walk;
+  };
+  const facts = (e: AuditEntry) => ({ version: e.seq, chainHead: e.hash, state: e.state, attributeVersion: e.seq });
+
+  it('is recognised when the record is exactly the entry one version behind the chain', () => {
+    const [, second, third] = entries as [AuditEntry, AuditEntry, AuditEntry];
+    expect(interruptedWrite(walked(entries), facts(second))).toEqual({ at: third.at, events: 3 });
+    expect(checkHead(walked(entries), facts(second), undefined, true)).toEqual([]);
+  });
+  it('is not, when the record is two versions behind, or its bytes are not what that entry recorded', () => {
+    const [first, second] = entries as [AuditEntry, AuditEntry, AuditEntry];
+    expect(interruptedWrite(walked(entries), facts(first))).toBeUndefined();
+    expect(interruptedWrite(walked(entries), { ...facts(second), state: 'edited' })).toBeUndefined();
+    expect(interruptedWrite(walked(entries.slice(0, 2)), facts(second))).toBeUndefined();
   });
 });

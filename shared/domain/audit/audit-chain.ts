@@ -77,6 +77,45 @@ export interface AuditCheckpoint {
   writtenAt: string;
 }
 
+/**
+ * A clean verification (issue #31), kept where anchors are: every day from the first up to `verifiedTo`
+ * was verified — each dossier changed in it refolded, each day against its anchor — and nothing was out
+ * of place. A plain `dunghan verify` goes on from the day after it; `--all` starts over.
+ */
+export interface VerificationMark {
+  /** The last day (YYYY-MM-DD) verified clean; all days up to it are anchored. */
+  verifiedTo: string;
+  /** The first day that verify walked. */
+  from: string;
+  /** That day's anchor head, as verify checked it. */
+  head: string;
+  dossiers: number;
+  entries: number;
+  /** When the verify ran (ISO). */
+  at: string;
+}
+
+/**
+ * The day a clean verify may be marked up to: the last day of a run of anchored, unchanged days from the
+ * range's start, and before the last entry day of any dossier still waiting on an event (its check is
+ * not done). Undefined: nothing to mark (a finding, or no anchored day).
+ */
+export function verifiedThrough(
+  days: readonly { day: string; anchored: boolean; changedShards: readonly string[] }[],
+  clean: boolean,
+  pendingDays: readonly string[],
+): string | undefined {
+  if (!clean) return undefined;
+  const limit = [...pendingDays].sort()[0];
+  let through: string | undefined;
+  for (const d of days) {
+    if (!d.anchored || d.changedShards.length > 0) break;
+    if (limit !== undefined && d.day >= limit) break;
+    through = d.day;
+  }
+  return through;
+}
+
 /** Folds one entry into a shard's running hash. */
 export function nextShardHead(head: string, entryHashValue: string): string {
   return sha256(`${head}\n${entryHashValue}`);
@@ -106,7 +145,8 @@ export interface AuditProblem {
     | 'event_forged'
     | 'config_changed_outside'
     | 'version_mismatch'
-    | 'day_changed_since_anchor';
+    | 'day_changed_since_anchor'
+    | 'interrupted_not_completed';
   field?: string | undefined;
   message: string;
 }
@@ -119,15 +159,28 @@ export interface AuditProblem {
 export interface ChainWalk {
   lastSeq: number;
   /** Hashes of the entries seen at `lastSeq`, with the record state each recorded. */
-  candidates: { hash: string; state: string }[];
+  candidates: WalkCandidate[];
+  /** Those of the version before `lastSeq`: a write interrupted after its entry leaves the record there. */
+  behind: WalkCandidate[];
   problems: AuditProblem[];
   entries: number;
   orphans: number;
 }
 
+/** An entry a record may point at: its hash, the state it recorded, when, and the events folded. */
+interface WalkCandidate {
+  hash: string;
+  state: string;
+  at: string;
+  events: number;
+}
+
+/** How long an interrupted write may wait for the redelivery that completes it (EventBridge retries for 24 h). */
+export const INTERRUPTED_GRACE_MS = 24 * 3_600_000;
+
 /** Starts a walk at the first entry seen (its predecessors lie before the range, trusted). */
 export function startWalk(): ChainWalk {
-  return { lastSeq: 0, candidates: [], problems: [], entries: 0, orphans: 0 };
+  return { lastSeq: 0, candidates: [], behind: [], problems: [], entries: 0, orphans: 0 };
 }
 
 /** Adds the next entry of a dossier to its walk; records what does not follow. */
@@ -140,14 +193,16 @@ export function walkEntry(walk: ChainWalk, entry: AuditEntry): void {
       message: `Mục nhật ký của phiên bản ${entry.seq} đã bị sửa: mã băm không khớp nội dung.`,
     });
   }
+  const candidate = { hash, state: entry.state, at: entry.at, events: entry.events };
   if (walk.candidates.length === 0) {
     walk.lastSeq = entry.seq;
-    walk.candidates = [{ hash, state: entry.state }];
+    walk.candidates = [candidate];
     return;
   }
   if (entry.seq === walk.lastSeq) {
-    // Two writers raced for this version: one was stored, the other's entry is an orphan.
-    walk.candidates.push({ hash, state: entry.state });
+    // Two writers raced for this version, or a write was cut after its entry and done again: one was
+    // stored, the other's entry is an orphan (interrupted, then completed).
+    walk.candidates.push(candidate);
     walk.orphans += 1;
     return;
   }
@@ -164,8 +219,26 @@ export function walkEntry(walk: ChainWalk, entry: AuditEntry): void {
       message: `Chuỗi nhật ký đứt ở phiên bản ${entry.seq}: mục của phiên bản ${walk.lastSeq} không phải mục nó nối tới.`,
     });
   }
+  walk.behind = entry.seq === walk.lastSeq + 1 ? walk.candidates : [];
   walk.lastSeq = entry.seq;
-  walk.candidates = [{ hash, state: entry.state }];
+  walk.candidates = [candidate];
+}
+
+/**
+ * A write cut between its entry and its record (a crash, a timeout): the record sits exactly one version
+ * behind the chain, being the entry before it. It is completed by the event's redelivery, which folds the
+ * same log again; until then it is in flight, not a change — provided the log still holds the events that
+ * unstored write folded, and it is recent. Returns that write's entry, or undefined.
+ */
+export function interruptedWrite(
+  walk: ChainWalk,
+  record: StoredRecordFacts,
+): { at: string; events: number } | undefined {
+  if (record.version !== walk.lastSeq - 1) return undefined;
+  const stored = walk.behind.find((c) => c.hash === record.chainHead);
+  if (!stored || stored.state !== record.state) return undefined;
+  const latest = walk.candidates.reduce((a, b) => (a.at >= b.at ? a : b));
+  return { at: latest.at, events: latest.events };
 }
 
 /** A stored record as verify reads it: its version, chain head and the hash of its exact bytes. */
@@ -196,7 +269,13 @@ export interface WalkBounds {
  * Checks the stored record against its walk: its head must be an entry seen at its version, recording
  * exactly its bytes. A record changed after the range (a later version) is only checked by its own head.
  */
-export function checkHead(walk: ChainWalk, record: StoredRecordFacts, bounds?: WalkBounds): AuditProblem[] {
+export function checkHead(
+  walk: ChainWalk,
+  record: StoredRecordFacts,
+  bounds?: WalkBounds,
+  /** The record is one write behind its chain, cut after its entry (interruptedWrite): checked apart. */
+  interrupted = false,
+): AuditProblem[] {
   const problems: AuditProblem[] = [];
   if (record.attributeVersion !== undefined && record.attributeVersion !== record.version) {
     problems.push({
@@ -204,7 +283,7 @@ export function checkHead(walk: ChainWalk, record: StoredRecordFacts, bounds?: W
       message: `Số phiên bản của bản ghi (${record.attributeVersion}) không khớp nội dung lưu (phiên bản ${record.version}): đã bị sửa ngoài Đúng Hạn.`,
     });
   }
-  return [...problems, ...checkVersionAgainstChain(walk, record, bounds)];
+  return interrupted ? problems : [...problems, ...checkVersionAgainstChain(walk, record, bounds)];
 }
 
 /** A record ahead of its chain is legitimate only if its last write lies after the range (or the verify's start). */

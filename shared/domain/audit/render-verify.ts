@@ -1,6 +1,6 @@
 import { formatCount } from '../letters/vietnamese-format.ts';
 import { vnDate } from '../reports/report-tables.ts';
-import type { AuditProblem } from './audit-chain.ts';
+import type { AuditProblem, VerificationMark } from './audit-chain.ts';
 
 /** What `dunghan verify` found (shared/use-cases/verify-dossiers.ts). */
 export interface VerifyReport {
@@ -22,10 +22,24 @@ export interface VerifyReport {
   failed: { dossierId: string; problems: AuditProblem[] }[];
   /** Dossiers whose log holds events not folded yet (a delivery in flight): their fields wait. */
   pending: string[];
+  /**
+   * Writes cut between their entry and their record (a crash) or raced by another writer: `completed`,
+   * the next write finished them (their entries are orphans); `waiting`, the record is one version behind
+   * its chain and its events are there: the redelivery will complete it. Neither is a change.
+   */
+  interrupted: { completed: string[]; waiting: string[] };
   entries: number;
   /** Entries of writers that lost the race for a version (harmless). */
   orphans: number;
   anchorLocation: string;
+  /** Where the range went on from: the last clean verification (a plain verify). */
+  resumedFrom?: VerificationMark | undefined;
+  /** The last day of an unbroken run of anchored days verified clean from the start (none: a finding). */
+  cleanThrough?: { day: string; head: string } | undefined;
+  /** The verification mark this run wrote (the next plain verify goes on from the day after it). */
+  marked?: VerificationMark | undefined;
+  /** Why the mark could not be written (the next plain verify goes on from the one before). */
+  markFailed?: string | undefined;
   /** The configuration (rules, calendars, units, people) against its chain (issue #31). */
   config?: { checked: boolean; problems: AuditProblem[] } | undefined;
 }
@@ -36,6 +50,12 @@ function timeVn(iso: string): string {
   return `${local.slice(11, 16)} ${vnDate(local.slice(0, 10))}`;
 }
 
+/** Dossier codes for a line of text: the first twenty, and how many more. */
+function listed(ids: readonly string[]): string {
+  const shown = ids.slice(0, 20).join(', ');
+  return ids.length > 20 ? `${shown} và ${formatCount(ids.length - 20)} hồ sơ khác` : shown;
+}
+
 /** The findings as the text a supervisor reads: counts first, then each day changed, then each dossier. */
 export function renderVerifyText(report: VerifyReport): string {
   const anchored = report.days.filter((d) => d.anchored);
@@ -43,6 +63,11 @@ export function renderVerifyText(report: VerifyReport): string {
   const lines = [
     'KIỂM TRA TÍNH TOÀN VẸN CỦA HỒ SƠ (dunghan verify)',
     `Khoảng kiểm tra: từ ${vnDate(report.from)} đến ${vnDate(report.to)}; nơi neo nhật ký: ${report.anchorLocation}`,
+    ...(report.resumedFrom
+      ? [
+          `Tiếp tục sau lần kiểm tra không phát hiện sai lệch lúc ${timeVn(report.resumedFrom.at)} (đã kiểm tra đến hết ${vnDate(report.resumedFrom.verifiedTo)}); kiểm tra lại từ đầu: dunghan verify --all.`,
+        ]
+      : []),
     `Đã kiểm tra ${formatCount(report.verified)} hồ sơ có thay đổi trong khoảng (${formatCount(report.entries)} mục nhật ký): ${formatCount(report.passed)} khớp, ${formatCount(report.failed.length)} không khớp.`,
     `Ngày đã neo: ${formatCount(anchored.length)}/${formatCount(report.days.length)}; ngày có nhật ký bị thay đổi sau khi neo (hoặc sau mốc trong ngày): ${
       changed.length === 0
@@ -60,10 +85,17 @@ export function renderVerifyText(report: VerifyReport): string {
     );
   if (report.pending.length > 0)
     lines.push(
-      `${formatCount(report.pending.length)} hồ sơ có sự kiện đang chờ xử lý (chưa tính vào bản ghi), kiểm tra lại sau: ${report.pending.join(', ')}.`,
+      `${formatCount(report.pending.length)} hồ sơ có sự kiện đang chờ xử lý (chưa tính vào bản ghi), kiểm tra lại sau: ${listed(report.pending)}.`,
     );
-  if (report.orphans > 0)
-    lines.push(`${formatCount(report.orphans)} mục nhật ký của lần ghi bị hủy do ghi đồng thời (không phải lỗi).`);
+  const { completed, waiting } = report.interrupted;
+  if (completed.length > 0)
+    lines.push(
+      `Gián đoạn, đã hoàn tất (không phải sửa đổi): ${formatCount(completed.length)} hồ sơ có lần ghi bị cắt giữa chừng (máy dừng giữa hai lần ghi) hoặc bị một lần ghi đồng thời vượt trước, rồi được lần ghi sau hoàn tất; ${formatCount(report.orphans)} mục nhật ký của các lần ghi đó không được dùng: ${listed(completed)}.`,
+    );
+  if (waiting.length > 0)
+    lines.push(
+      `Gián đoạn, đang chờ hoàn tất (không phải sửa đổi): ${formatCount(waiting.length)} hồ sơ có lần ghi đã vào nhật ký nhưng chưa vào bản ghi; lần gửi lại sự kiện sẽ hoàn tất: ${listed(waiting)}.`,
+    );
   const unanchored = report.days.filter((d) => !d.anchored && d.entries > 0 && !d.checkpoint);
   if (unanchored.length > 0)
     lines.push(
@@ -77,6 +109,12 @@ export function renderVerifyText(report: VerifyReport): string {
       }.`,
     );
   }
+  if (report.marked)
+    lines.push(
+      `Đã ghi mốc kiểm tra: không có sai lệch đến hết ${vnDate(report.marked.verifiedTo)}; lần kiểm tra sau tiếp tục từ ngày kế tiếp.`,
+    );
+  if (report.markFailed)
+    lines.push(`Không ghi được mốc kiểm tra (${report.markFailed}): lần kiểm tra sau sẽ tiếp tục từ mốc trước đó.`);
   if (report.failed.length > 0) {
     lines.push('', 'Hồ sơ không khớp nhật ký:');
     for (const f of report.failed) {
