@@ -71,9 +71,18 @@ export function renderCsv(report: Report): string {
   return renderTablesCsv(reportDocument(report));
 }
 
+/**
+ * A text cell as a spreadsheet may not run it (issue #32, OWASP "CSV injection"): one that begins with
+ * = + - @, a tab or a carriage return — an imported procedure or agency name such as `=HYPERLINK(…)` —
+ * gets a leading apostrophe, so that Excel and LibreOffice show it as text. Numbers are left alone.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 export function renderTablesCsv(document: TableDocument): string {
   const quote = (value: Cell) => {
-    const text = value === null ? '' : String(value);
+    const text = value === null ? '' : typeof value === 'string' ? neutraliseFormula(value) : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const lines: string[] = [];
