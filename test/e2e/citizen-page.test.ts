@@ -211,4 +211,47 @@ describe('the citizens’ status page', () => {
     clock.at += LOOKUP_LIMITS.perCode.windowMs;
     expect(await lookUp(code, '1234', '192.0.2.201')).toContain('Tình trạng hồ sơ');
   });
+
+  it('shows letters of either layout with the applicant masked, and a late dossier as late whatever its new date (issue #32)', async () => {
+    const REFORMED = 'H21.65-250804-0105';
+    const ses = localSesClients(runtime.sesEndpoint ?? '');
+    await approvedApology(
+      runtime,
+      clock,
+      detectorDeps(runtime, clock, new SesMailer(ses.atMostOnce)),
+      REFORMED,
+      '2025-08-04',
+    );
+    const { record } = await runtime.store.load(REFORMED);
+    const legal = Date.parse(record?.state.dueAt ?? '');
+    const promised = Date.parse(record?.extendedDueAt ?? '');
+    expect(promised).toBeGreaterThan(legal);
+    // Resolved after the legal due date, before the date the apology promised.
+    clock.at = legal + 2 * 86_400_000;
+    await deliver(
+      lifecycleEvent('DossierResolved', {
+        dossierId: REFORMED,
+        eventId: `${REFORMED}/resolved`,
+        occurredAt: new Date(clock.at).toISOString(),
+      }),
+    );
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    for (const [code, ip] of [
+      [REFORMED, '203.0.113.81'],
+      [APOLOGISED, '203.0.113.82'],
+    ] as const) {
+      await page.setContent(await lookUp(code, '5678', ip));
+      const text = await page.locator('main').innerText();
+      expect(text).toContain('PHIẾU XIN LỖI');
+      for (const value of [...PERSONAL, 'Buôn Chư Jú', 'Ksor']) expect(text).not.toContain(value);
+      expect(text).toContain('Ông/Bà K*** H***');
+      if (code === REFORMED) {
+        // The post-July-2025 layout prints the identity number: masked but for its last two digits.
+        expect(text).toContain('Số định danh cá nhân/mã số định danh của tổ chức: **********34.');
+        expect(text).toContain('Giải quyết quá hạn; cơ quan đã xin lỗi và giải quyết xong trong ngày hẹn lại');
+        expect(text).not.toContain('Giải quyết đúng hạn');
+      }
+    }
+    await page.close();
+  });
 });

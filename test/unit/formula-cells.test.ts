@@ -34,6 +34,7 @@ const row = (i: number, name: string): ReportRow => ({
   result: 'early',
   violations: [],
   steps: [],
+  secondOverrun: false,
 });
 
 const report = buildReport(

@@ -8,6 +8,7 @@ import { type ApologyLetter, buildApologyLetter } from '../letters/apology-lette
 import { shortDateTime, workingTimeVi } from '../letters/vietnamese-format.ts';
 import { letterIssuer } from '../units/routing.ts';
 import type { UnitBook } from '../units/unit-directory.ts';
+import { publicApplicant } from './masking.ts';
 
 /**
  * What a citizen sees of their dossier on the status page (issue #18), and nothing else: no one's name
@@ -91,8 +92,12 @@ export function citizenView(
     explanation: explanation(record, calendar, now),
     ...(record.apology.status === 'approved' || record.apology.status === 'issued'
       ? {
+          // The letter as the page may show it: the applicant's name and number masked (issue #32).
           apology: buildApologyLetter(
-            record,
+            {
+              ...record,
+              state: { ...record.state, received: { ...received, applicant: publicApplicant(received.applicant) } },
+            },
             calendar,
             Date.parse(record.apology.approvedAt ?? received.receivedAt),
             letterIssuer(record, units, now),
@@ -183,8 +188,20 @@ function timeliness(
     return { tone: 'neutral', text: 'Hồ sơ đã kết thúc.' };
   if (state.status === 'resolved') {
     const finished = Date.parse(state.resolvedAt ?? state.closedAt ?? '');
-    const limit = record.extendedDueAt ?? state.dueAt;
-    if (limit && finished > Date.parse(limit)) return { tone: 'late', text: 'Giải quyết quá hạn.' };
+    // Late is measured against the legal due date, as the reports count it (issue #32): a new date set
+    // by an apology is the agency's promise after being late, not a later due date.
+    const late = state.result === 'late' || (state.dueAt ? finished > Date.parse(state.dueAt) : false);
+    if (late) {
+      const promised = record.extendedDueAt ? Date.parse(record.extendedDueAt) : undefined;
+      if (promised === undefined) return { tone: 'late', text: 'Giải quyết quá hạn.' };
+      const when = shortDateTime(calendar, promised);
+      return finished <= promised
+        ? {
+            tone: 'late',
+            text: `Giải quyết quá hạn; cơ quan đã xin lỗi và giải quyết xong trong ngày hẹn lại (${when}).`,
+          }
+        : { tone: 'late', text: `Giải quyết quá hạn, sau cả ngày hẹn lại (${when}).` };
+    }
     return { tone: 'ok', text: state.result === 'early' ? 'Giải quyết trước hạn.' : 'Giải quyết đúng hạn.' };
   }
   if (state.status === 'awaiting_supplement')
