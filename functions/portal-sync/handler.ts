@@ -7,6 +7,7 @@ import { syncSecretsReader } from '../../shared/adapters/sync-secrets.ts';
 import { type Clock, systemClock } from '../../shared/ports/clock.ts';
 import { readConfig } from '../../shared/settings/env.ts';
 import { InvalidInputError } from '../../shared/support/errors.ts';
+import { jsonOutOfBounds } from '../../shared/support/json-bounds.ts';
 import { SyncAuthError, verifySyncRequest } from '../../shared/support/sync-signature.ts';
 import { type SyncDeps, syncFromPortal } from '../../shared/use-cases/sync-from-portal.ts';
 import { syncDeps } from './deps.ts';
@@ -18,6 +19,12 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
     body: JSON.stringify(body),
   };
 }
+
+/**
+ * A sync request's bounds: Lambda's own 6 MB payload, and nesting enough for the portal's shape (request →
+ * data → item → a list of supplements → one supplement: 5) with room to spare.
+ */
+export const SYNC_BODY_LIMITS = { maxBytes: 6 * 1024 * 1024, maxDepth: 16 } as const;
 
 /**
  * `POST /sync` (issue #17): a one-stop system's copy of what it sends the national portal
@@ -49,6 +56,10 @@ export function createPortalSyncHandler(
         return json(401, { error_code: '99', message: `not authenticated: ${error.message}` });
       }
       logger.appendKeys({ system });
+      // Bounded before parsing: a request is a list of flat items (SYNC_BODY_LIMITS).
+      const outOfBounds = jsonOutOfBounds(body, SYNC_BODY_LIMITS);
+      if (outOfBounds)
+        return json(outOfBounds.includes('bytes') ? 413 : 400, { error_code: '98', message: outOfBounds });
       let parsed: unknown;
       try {
         parsed = JSON.parse(body);

@@ -68,6 +68,7 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
         units: book.units,
         senderUnitId: request.madonvi,
         receivedAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        updating: request.updating,
       });
       const received = one.events.find((e) => e.type === 'DossierReceived')?.detail as
         | { procedure?: { code?: string } }
@@ -167,10 +168,27 @@ async function keep(
   });
 }
 
-function parseRequest(body: unknown): { service: SyncService; data: unknown[]; madonvi?: string } {
+function parseRequest(body: unknown): {
+  service: SyncService;
+  data: unknown[];
+  madonvi?: string;
+  updating: boolean;
+} {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new InvalidInputError('the body must be a JSON object {"service": …, "data": [...]}', '(body)');
-  const { service, data, madonvi } = body as Record<string, unknown>;
+  const { service, data, madonvi, isUpdating } = body as Record<string, unknown>;
+  if (
+    isUpdating !== undefined &&
+    isUpdating !== null &&
+    typeof isUpdating !== 'boolean' &&
+    !/^(true|false|)$/i.test(String(isUpdating).trim())
+  )
+    throw new InvalidInputError('isUpdating: must be true or false ("True"/"False")', 'isUpdating');
+  const updating =
+    isUpdating === true ||
+    String(isUpdating ?? '')
+      .trim()
+      .toLowerCase() === 'true';
   if (typeof service !== 'string' || !(SYNC_SERVICES as readonly string[]).includes(service))
     throw new InvalidInputError(`service: must be one of ${SYNC_SERVICES.join(', ')}`, 'service');
   if (!Array.isArray(data)) throw new InvalidInputError('data: must be a list of items', 'data');
@@ -178,5 +196,10 @@ function parseRequest(body: unknown): { service: SyncService; data: unknown[]; m
     throw new InvalidInputError(`data: at most ${MAX_SYNC_ITEMS} items per request, got ${data.length}`, 'data');
   if (madonvi !== undefined && (typeof madonvi !== 'string' || madonvi.length > 60))
     throw new InvalidInputError('madonvi: must be the sending unit code (text)', 'madonvi');
-  return { service: service as SyncService, data, ...(typeof madonvi === 'string' && madonvi ? { madonvi } : {}) };
+  return {
+    service: service as SyncService,
+    data,
+    updating,
+    ...(typeof madonvi === 'string' && madonvi ? { madonvi } : {}),
+  };
 }

@@ -179,6 +179,34 @@ describe('POST /sync: the portal feed (DongBoHoSoMC, CapNhatTienDoHoSoMC) as lif
     expect(report.compliance.find((c) => c.label === 'UBND huyện Krông Pa')?.counts.unexplainedReappointments).toBe(1);
   });
 
+  it('reads isUpdating on the request, and dates a re-appointment no later than the dossier (issue #32)', async () => {
+    await send('DongBoHoSoMC', [receipt('SYNC-0032')]);
+    // Where the portal's convention and the example put it: on the request. Sent years later (this
+    // runtime's clock is today's), the change is dated no later than the new date, not today.
+    await send('DongBoHoSoMC', [receipt('SYNC-0032', { NgayHenTra: '20220510170000' })], { isUpdating: 'True' });
+    expect((await counted('SYNC-0032')).violations).toContain('reappointed');
+    const reappointed = (await runtime.store.listEvents('SYNC-0032')).find(
+      (e) => e.event.type === 'DossierReappointed',
+    );
+    expect(Date.parse(String(reappointed?.event.detail.occurredAt))).toBeLessThanOrEqual(
+      Date.parse('2022-05-10T17:00:00+07:00'),
+    );
+    // A request-level "False" with an item-level true: the item wins; a request isUpdating of another kind is refused.
+    const { status, answer } = await send('DongBoHoSoMC', [receipt('SYNC-0032')], { isUpdating: 'maybe' });
+    expect(status).toBe(400);
+    expect(answer.message).toContain('isUpdating');
+  });
+
+  it('refuses a body nested 5,000 deep before parsing it: 400 naming why, nothing kept (issue #32)', async () => {
+    const before = (await runtime.deadLetters.list()).length;
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const body = `{"service":"DongBoHoSoMC","madonvi":"H21.65","data":[{"MaHoSo":"DEEP-0001","TaiLieuNop":${deep}}]}`;
+    const { status, answer } = await post(body, syncHeaders(LOCAL_SYNC_SYSTEM, secret, body));
+    expect(status).toBe(400);
+    expect(answer).toMatchObject({ error_code: '98', message: 'the body nests deeper than 16 levels' });
+    expect((await runtime.deadLetters.list()).length).toBe(before);
+  });
+
   it('refuses a request not signed by a known system: 401, nothing written', async () => {
     const body = JSON.stringify({ service: 'DongBoHoSoMC', madonvi: 'H21.65', data: [receipt('SYNC-0004')] });
     const good = syncHeaders(LOCAL_SYNC_SYSTEM, secret, body);

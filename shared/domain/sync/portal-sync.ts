@@ -60,8 +60,13 @@ export interface SyncContext {
   units: UnitBook;
   /** The sending unit's code (`madonvi` of the request), the default receiving agency. */
   senderUnitId?: string | undefined;
-  /** When the request arrived: the instant of an appointment change, which the feed does not date. */
+  /** When the request arrived: the latest an appointment change (which the feed does not date) can be. */
   receivedAt: string;
+  /**
+   * The request's own `isUpdating` (where the portal's convention puts it): its items are re-sent
+   * dossiers. An item's own `isUpdating`, when it has one, wins.
+   */
+  updating?: boolean | undefined;
 }
 
 type Item = Record<string, unknown>;
@@ -146,14 +151,23 @@ function fromDossier(item: Item, dossierId: string, context: SyncContext): { eve
       },
     },
   ];
-  if (appointmentAt && isUpdating(item)) {
+  if (appointmentAt && isUpdating(item, context)) {
     // A re-sent dossier carries the appointment in force: a different one is a re-appointment (the fold
-    // ignores one equal to the appointment already in force). The feed does not date the change.
+    // ignores one equal to the appointment already in force). The feed does not date the change: it was
+    // made no later than the request, the dossier's end, or the new date itself — the earliest of those
+    // (issue #32: a 2024 dossier sent again in 2026 was re-appointed in 2024, not 2026).
+    const bounds = [
+      context.receivedAt,
+      appointmentAt,
+      portalTime(item, 'NgayKetThucXuLy', false),
+      portalTime(item, 'NgayTra', false),
+    ].filter((t): t is string => t !== undefined);
+    const occurredAt = bounds.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
     events.push({
       type: 'DossierReappointed',
       detail: {
         eventId: `sync:${dossierId}:appointment:${item.NgayHenTra}`,
-        occurredAt: context.receivedAt,
+        occurredAt,
         appointmentAt,
       },
       fields: { 'detail.appointmentAt': 'NgayHenTra' },
@@ -313,8 +327,11 @@ function statusOf(item: Item, name: string): number {
   return code;
 }
 
-function isUpdating(item: Item): boolean {
-  return item.isUpdating === true || String(item.isUpdating ?? '').toLowerCase() === 'true';
+/** `isUpdating` of the item, else of the request (true/false, "True"/"False" as the portal writes them). */
+function isUpdating(item: Item, context: SyncContext): boolean {
+  if (item.isUpdating === undefined || item.isUpdating === null || item.isUpdating === '')
+    return context.updating === true;
+  return item.isUpdating === true || String(item.isUpdating).trim().toLowerCase() === 'true';
 }
 
 /** `KenhThucHien` 1 direct, 2 online, 3 postal (the portal's channel codes); in person when absent. */
