@@ -17,6 +17,7 @@ import {
   type HeaderLocation,
   isCodeless,
   isTableFurniture,
+  isTotalRow,
   locateHeader,
 } from '../domain/sync/export-mapping.ts';
 import { withoutByteOrderMark } from '../support/byte-order-mark.ts';
@@ -197,7 +198,7 @@ async function* tableRows(file: string, table: OpenedTable): AsyncIterable<Expor
   const firstDataRow = header.row + header.span;
   const toRow = ({ row, values }: RawRow): ExportRow | undefined => {
     if (row < firstDataRow || values.every((v) => v === undefined || v === null || v === '')) return undefined;
-    if (isTableFurniture(values, header)) return undefined;
+    if (isTableFurniture(values, header) || isTotalRow(values, header)) return undefined;
     const cells: Record<string, Cell> = {};
     header.titles.forEach((title, i) => {
       if (title) cells[title] = values[i] as Cell;

@@ -336,6 +336,18 @@ describe('readExportRows', () => {
     expect((await rows(file)).map((r) => r.row)).toEqual([2, 3, 4, 5, 7, 8, 9]);
   });
 
+  it('leaves out total and subtotal rows written in the code column, wherever they are (issue #32)', async () => {
+    const file = csvFile('totals.csv', [
+      'STT,Mã hồ sơ,Ngày tiếp nhận,Trạng thái',
+      '1,H21.65-220330-0001,30/03/2022 15:43,Đang xử lý',
+      ',Cộng xã Ia Rmok: 1 hồ sơ,,',
+      '2,H21.65-220330-0002,30/03/2022 16:00,Đang xử lý',
+      ',Tổng cộng: 60 hồ sơ,,',
+      ',TỔNG SỐ 60,,',
+    ]);
+    expect((await rows(file)).map((r) => r.cells['Mã hồ sơ'])).toEqual(['H21.65-220330-0001', 'H21.65-220330-0002']);
+  });
+
   it('reads a column under any title the mapping lists for it, keyed by its first', async () => {
     const file = csvFile('other-titles.csv', [
       'STT,Số hồ sơ,Thủ tục,Ngày nhận,Hẹn trả,Tình trạng',

@@ -416,6 +416,20 @@ export function isTableFurniture(values: readonly unknown[], header: HeaderLocat
   return filled >= 2 && header.written.some((written) => cells.every((cell, i) => !cell || cell === written[i]));
 }
 
+/** The words a table's total or subtotal row begins with, where the code goes ("Tổng cộng: 60 hồ sơ"). */
+const TOTAL_WORDS = /^(?:tổng\s*cộng|tổng\s*số|tổng|cộng|total|sum)(?![\p{L}\p{N}])/iu;
+
+/**
+ * Whether a row is a total or subtotal (issue #32): its code's cell begins with "Tổng cộng", "Tổng số",
+ * "Cộng" or "Total", and its receipt is empty — every export that counts its rows has one, and no
+ * dossier's code begins with a word.
+ */
+export function isTotalRow(values: readonly unknown[], header: HeaderLocation): boolean {
+  const [code = -1, receipt = -1] = header.keys;
+  if (code < 0) return false;
+  return TOTAL_WORDS.test(plain(values[code]).normalize('NFC')) && (receipt < 0 || !plain(values[receipt]));
+}
+
 /**
  * Whether a row can be no dossier: its receipt empty and nothing like a code where the code goes (every
  * dossier code has digits) — a note, a total, a signature ("Người lập biểu" under the code's column).
