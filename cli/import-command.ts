@@ -109,6 +109,14 @@ export async function runImport(
     bar.stop();
   }
   if (options.dryRun) io.err.write('--dry-run: nothing was written\n');
+  // What the mapping did not read, and what counts with a default rule: a misnamed column is silent otherwise.
+  if (summary.unmappedColumns.length > 0)
+    io.err.write(`columns not read (not in the mapping): ${summary.unmappedColumns.join(', ')}\n`);
+  const { field, global } = summary.defaultRule;
+  if (field + global > 0)
+    io.err.write(
+      `${field + global} dossier(s) take a default deadline rule, not their procedure's (${field} their field's, ${global} the global one): check the procedure code column${mapping.columns.procedureCode ? ` ("${mapping.columns.procedureCode}")` : ' (none in the mapping)'}\n`,
+    );
   if (summary.refused > 0) {
     const n = (x: number) => x.toLocaleString('en-US');
     const shown = summary.causes.slice(0, 5).map((c) => {

@@ -2,11 +2,19 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import { type Actor, actorRecord, describeActor } from '../domain/authority/actors.ts';
-import { type ExportMapping, type ExportRow, exportTitleOf, rowToPortalItem } from '../domain/sync/export-mapping.ts';
+import { resolveRule } from '../domain/rules/deadline-rule.ts';
+import {
+  type ExportMapping,
+  type ExportRow,
+  exportTitleOf,
+  rowToPortalItem,
+  titleKey,
+} from '../domain/sync/export-mapping.ts';
 import { mapSyncItem, SyncItemError } from '../domain/sync/portal-sync.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConfigAdminStore } from '../ports/config-admin-store.ts';
 import type { DeadLetterSink } from '../ports/inbound-events.ts';
+import { vietnamDay } from '../support/vietnam-time.ts';
 import type { BulkOutcome, DossierEvents, ingestInBulk } from './ingest-in-bulk.ts';
 import type { RuleBook } from './rule-book.ts';
 
@@ -40,8 +48,18 @@ export interface ImportSummary {
    * export is one line here, with how many rows and the first of them, not thousands of the same problem.
    */
   causes: { column?: string | undefined; reason: string; rows: number; firstRows: number[] }[];
+  /** The file's column titles the mapping reads nothing from (issue #32: a misnamed column is silent otherwise). */
+  unmappedColumns: string[];
+  /**
+   * Dossiers whose deadline comes from a default rule (their field's, or the global one) rather than their
+   * procedure's own: no procedure code, or one no rule names.
+   */
+  defaultRule: { field: number; global: number };
   dryRun: boolean;
 }
+
+/** A column numbering the rows (STT), which holds nothing to read. */
+const ROW_NUMBER_TITLE = /^(?:stt|tt|số\s*tt|số\s*thứ\s*tự)$/iu;
 
 /** The most distinct causes an import counts (the rest are counted under the last, "other causes"). */
 export const MAX_CAUSES = 100;
@@ -68,8 +86,11 @@ export async function importExport(
     refused: 0,
     problems: [],
     causes: [],
+    unmappedColumns: [],
+    defaultRule: { field: 0, global: 0 },
     dryRun: options.dryRun,
   };
+  const mapped = new Set(Object.values(mapping.columns).map(titleKey));
   const causes = new Map<string, ImportSummary['causes'][number]>();
   const problem = (p: ImportSummary['problems'][number]) => {
     summary.refused += 1;
@@ -104,6 +125,11 @@ export async function importExport(
   };
   for await (const { row, cells } of rows) {
     summary.rows += 1;
+    // Every row is keyed by the header's titles: the first names what the mapping leaves unread.
+    if (summary.rows === 1)
+      summary.unmappedColumns = Object.keys(cells).filter(
+        (t) => t && !mapped.has(titleKey(t)) && !ROW_NUMBER_TITLE.test(t.trim()),
+      );
     let events: DossierEvent[];
     let dossierId: string | undefined;
     try {
@@ -125,6 +151,17 @@ export async function importExport(
     }
     summary.dossiers += 1;
     summary.events += events.length;
+    const received = events.find((e) => e.type === 'DossierReceived');
+    if (received?.type === 'DossierReceived') {
+      const { procedure, receivedAt: at } = received.detail;
+      const match = resolveRule(book.rules, {
+        procedureCode: procedure.code,
+        field: procedure.field,
+        receiptDate: vietnamDay(Date.parse(at)),
+      })?.matchedBy;
+      if (match === 'field') summary.defaultRule.field += 1;
+      else if (match === 'global' || match === undefined) summary.defaultRule.global += 1;
+    }
     if (options.dryRun) {
       if (summary.rows % IMPORT_BATCH_ROWS === 0) options.onProgress?.(summary);
       continue;

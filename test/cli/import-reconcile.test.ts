@@ -45,6 +45,27 @@ describe('dunghan import', () => {
     expect(dossier).toMatchObject({ dossierId: first, procedure: { field: 'Đất đai' }, agencyId: 'H21.65' });
   }, 240_000);
 
+  it('names the columns it did not read, and how many dossiers would take a default rule (issue #32)', async () => {
+    const [titles, ...lines] = sample();
+    const file = join(tmpdir(), `dunghan-import-renamed-${process.pid}.csv`);
+    // The procedure code's column under a title the mapping does not know.
+    writeFileSync(
+      file,
+      `\uFEFF${[(titles as string).replace('Mã thủ tục', 'Mã TTHC (cũ)'), ...lines].join('\r\n')}\r\n`,
+    );
+    const dry = await dunghan('import', file, '--dry-run', '--data-dir', dir('renamed'));
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(json(dry).unmappedColumns).toEqual(['Mã TTHC (cũ)']);
+    expect(dry.stderr).toContain('columns not read (not in the mapping): Mã TTHC (cũ)');
+    const { field, global } = json(dry).defaultRule;
+    expect(field + global).toBe(lines.length);
+    expect(dry.stderr).toContain(`${lines.length} dossier(s) take a default deadline rule, not their procedure's`);
+    // The sample as shipped: every column read, every dossier under its procedure's rule or its field's.
+    const shipped = await dunghan('import', CSV, '--dry-run', '--data-dir', dir('shipped'));
+    expect(json(shipped).unmappedColumns).toEqual([]);
+    expect(shipped.stderr).not.toContain('columns not read');
+  }, 120_000);
+
   it('lists every row it cannot import with its row, column and reason, imports the others, exit 1', async () => {
     const dataDir = dir('bad');
     const [titles, ...lines] = sample();
