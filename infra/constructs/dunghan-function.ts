@@ -40,11 +40,19 @@ export class DungHanFunction extends Construct {
   }
 
   /**
-   * Reads the table and may only count attempts in it (the citizens' page): updates limited to the
-   * attempt counters' partitions (`LIMIT#…`), no other write.
+   * Reads dossiers and the configuration by key, and may only count attempts (the citizens' page):
+   * updates limited to the attempt counters' partitions (`LIMIT#…`), no other write, no Scan.
    */
   useTableForLookups(table: ITableV2): this {
-    table.grantReadData(this.fn);
+    // By key only, and only a dossier's partition and the configuration's (issue #32: it could Scan the
+    // whole table): a dossier's record by its code, the rules, calendars and units it is counted with.
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOSSIER#*', 'CONFIG'] } },
+      }),
+    );
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],

@@ -367,6 +367,16 @@ describe('the CDK app', () => {
     stateful.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'noreply@krongpa.gialai.gov.vn' });
   });
 
+  it("lets the citizens' page read only dossiers and the configuration, by key, and count attempts (issue #32)", () => {
+    const page = statementsOf('ApiCitizenPageFunctionServiceRoleDefaultPolicy');
+    const dynamo = actions(page).filter((a) => a.startsWith('dynamodb:'));
+    expect(dynamo).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    const reads = page.find((st) => actions([st]).includes('dynamodb:GetItem'));
+    expect(JSON.stringify(reads)).toContain('"dynamodb:LeadingKeys":["DOSSIER#*","CONFIG"]');
+    const writes = page.find((st) => actions([st]).includes('dynamodb:UpdateItem'));
+    expect(JSON.stringify(writes)).toContain('"dynamodb:LeadingKeys":["LIMIT#*"]');
+  });
+
   it('anchors the audit trail in an Object Lock bucket (compliance mode) the anchoring function may only read and put (issue #19, #31)', () => {
     stateful.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
