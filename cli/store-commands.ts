@@ -86,6 +86,9 @@ export async function runDeadLetters(options: StoreOptions) {
   );
 }
 
+/** How far an event's instant may run ahead of its envelope's time (senders' clocks drift; a day is generous). */
+export const MAX_EVENT_AHEAD_MS = 86_400_000;
+
 /** EventBridge's limit on one event (PutEvents entry), in UTF-8 bytes: a larger line could never arrive. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
@@ -141,9 +144,23 @@ export async function runReplay(file: string, options: StoreOptions) {
         const occurred = Date.parse(
           String((envelope?.detail as { occurredAt?: unknown } | null)?.occurredAt ?? envelope?.time),
         );
+        // An event is sent after it happens: one dated far past its envelope (a 2099 typo that passes the
+        // contract) would move the replay's clock there and file every later dossier under it (issue #32).
+        const sent = Date.parse(String(envelope?.time));
+        if (Number.isFinite(occurred) && Number.isFinite(sent) && occurred > sent + MAX_EVENT_AHEAD_MS) {
+          await reject(
+            lineNumber,
+            `detail.occurredAt (${new Date(occurred).toISOString()}) is more than a day after the envelope's time (${new Date(sent).toISOString()}): an event is sent after it happens`,
+            line,
+          );
+          continue;
+        }
+        const before = current;
         if (Number.isFinite(occurred)) current = Math.max(current, occurred);
         const deliveries = await runtime.deliver(envelope);
         if (deliveries.length === 0) summary.unrouted += 1;
+        // A line dead-lettered leaves the clock where it was: one bad line changes nothing after it.
+        if (deliveries.length === 0 || deliveries.some((d) => !d.ok)) current = before;
         for (const delivery of deliveries) {
           if (!delivery.ok) summary.deadLettered += 1;
           else if ((delivery.result as { outcome?: string }).outcome === 'duplicate') summary.duplicates += 1;

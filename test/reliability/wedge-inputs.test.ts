@@ -108,4 +108,30 @@ describe('dunghan replay never aborts on one line', () => {
     const letters = await dunghan('dead-letters', '--data-dir', dataDir);
     expect(letters.stdout).toMatch(/line 1: .*256 KB/);
   });
+
+  it('dead-letters an event dated far past its envelope, and the lines after it keep their own time (issue #32)', async () => {
+    const dataDir = join(tmpdir(), `dunghan-replay-ahead-${process.pid}-${Date.now()}`);
+    const [receipt] = renamed(landDossierEvents(), 'REPLAY-2099');
+    const [later] = renamed(landDossierEvents(), 'REPLAY-AFTER');
+    // Contract-valid, but written 2099 for 2022: the envelope says it was sent in 2022.
+    const typo = withDetail(receipt as EventBridgeEnvelope, { occurredAt: '2099-04-08T15:10:00+07:00' });
+    const file = join(dataDir, 'events.jsonl');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, [JSON.stringify(typo), JSON.stringify(later)].join('\n'));
+    const result = await dunghan('replay', file, '--data-dir', dataDir);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ingested: 1, deadLettered: 1 });
+    const letters = await dunghan('dead-letters', '--data-dir', dataDir);
+    expect(letters.stdout).toMatch(
+      /line 1: detail\.occurredAt \(2099-04-08T08:10:00\.000Z\) is more than a day after the envelope/,
+    );
+    // The dossier after it was stored on its own day, not in 2099.
+    const store = await startLocalRuntime({ dataDir: join(dataDir, 'dynamodb'), seed: 'never' });
+    try {
+      const [logged] = await store.store.listEvents('REPLAY-AFTER');
+      expect(logged?.storedAt.slice(0, 4)).toBe('2022');
+    } finally {
+      await store.close();
+    }
+  });
 });
