@@ -28,6 +28,13 @@ export interface LocalRule {
   target: (event: EventBridgeEnvelope) => Promise<unknown>;
   /** Called when the target failed on its last attempt: the local dead-letter queue. */
   onFailure?: (event: EventBridgeEnvelope, error: unknown) => Promise<void>;
+  /**
+   * Attempts after a failure, as Lambda retries an asynchronous invocation (2 on AWS, after about one and
+   * two minutes; here after a jittered fraction of a second). Default none.
+   */
+  retries?: number;
+  /** A failure no attempt can change (the event refused by its contract): dead-lettered at once. */
+  permanent?: (error: unknown) => boolean;
 }
 
 /** What the bus did with one event. */
@@ -121,12 +128,20 @@ export class LocalEventBus {
       if (rule.source && !rule.source.includes(event.source)) continue;
       if (rule.excludeSource?.includes(event.source)) continue;
       if (rule.detailType && !rule.detailType.includes(event['detail-type'])) continue;
-      try {
-        const result = await rule.target(event);
-        deliveries.push({ rule: rule.name, ok: true, result });
-      } catch (error) {
-        deliveries.push({ rule: rule.name, ok: false, error });
-        if (rule.onFailure) await rule.onFailure(event, error);
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const result = await rule.target(event);
+          deliveries.push({ rule: rule.name, ok: true, result });
+          break;
+        } catch (error) {
+          if (attempt < (rule.retries ?? 0) && !rule.permanent?.(error)) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 250 * 2 ** attempt));
+            continue;
+          }
+          deliveries.push({ rule: rule.name, ok: false, error });
+          if (rule.onFailure) await rule.onFailure(event, error);
+          break;
+        }
       }
     }
     return deliveries;

@@ -30,6 +30,7 @@ import { type Clock, systemClock } from '../shared/ports/clock.ts';
 import type { TokenVerifier } from '../shared/ports/token-verifier.ts';
 import { readDetectorConfig } from '../shared/settings/detector-env.ts';
 import { describeError } from '../shared/support/describe-error.ts';
+import { InvalidInputError } from '../shared/support/errors.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
 import type { DetectorReport } from '../shared/use-cases/run-detector.ts';
 import type { WebAuthDeps } from '../shared/use-cases/web-session.ts';
@@ -285,6 +286,10 @@ async function composeLocalRuntime(
     // As on AWS: every source but Đúng Hạn's own, whatever the detail-type (an unknown one is dead-lettered).
     excludeSource: [OUTBOUND_SOURCE],
     target: (event) => ingest(event as never, localContext('ingest-dossier-event')),
+    // As the function's asynchronous invocation on AWS (ingest-subsystem.ts: two retries); a refused
+    // event would be refused again.
+    retries: 2,
+    permanent: (error) => error instanceof InvalidInputError,
     onFailure: async (event, error) => {
       const detail = (event.detail ?? {}) as Record<string, unknown>;
       await deadLetters.put({

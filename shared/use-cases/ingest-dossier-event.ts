@@ -69,14 +69,37 @@ export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent):
     return authentic(logged);
   };
   let failure: unknown;
+  // The first version loaded after this event was written: a record folded from a later one holds it.
+  let seen: number | undefined;
+  const loadsFirst = !(added && event.type === 'DossierReceived');
   const result = await saveWithRetry<IngestResult>(
     store,
     dossierId,
     async (previous, attempt) => {
+      const basis = previous?.folded?.basis;
+      if (seen !== undefined && basis !== undefined && basis > seen && Object.keys(previous?.outbox ?? {}).length === 0)
+        // Another delivery listed the log after this event was written and stored the fold: done.
+        return {
+          done: {
+            outcome: 'applied' as const,
+            dossierId,
+            status: previous?.state.status ?? 'open',
+            version: previous?.version ?? 0,
+            attempts: attempt,
+            published: 0,
+          },
+        };
+      if (seen === undefined && (loadsFirst || attempt > 1)) seen = previous?.version ?? 0;
       const book = await deps.rules.current();
       const context = foldContextOf(book, previous);
+      // Extended without reading the log on a first attempt only: after losing a race this delivery lists
+      // the log, so the fold it stores holds every event written before — and tells the others so (basis).
       const extendable =
-        added && event.type !== 'DossierReceived' && previous?.folded !== undefined && key > previous.folded.last;
+        attempt === 1 &&
+        added &&
+        event.type !== 'DossierReceived' &&
+        previous?.folded !== undefined &&
+        key > previous.folded.last;
       let log: DossierEvent[] | undefined;
       if (!extendable && !(!previous && added)) {
         log = await listLog();
@@ -168,10 +191,12 @@ function foldOrRefuse(
     let folded: FoldMark;
     if (log) {
       state = foldDossier(dossierId, log, context);
-      folded = foldMarkOf(log);
+      // Listed after loading `previous`: every event written before that load is in it.
+      folded = { ...foldMarkOf(log), basis: previous?.version ?? 0 };
     } else if (previous?.folded) {
       state = extendFold(previous.state, event, context);
-      folded = { count: previous.folded.count + 1, last: key };
+      const { basis } = previous.folded;
+      folded = { count: previous.folded.count + 1, last: key, ...(basis === undefined ? {} : { basis }) };
     } else {
       state = foldDossier(dossierId, [event], context);
       folded = { count: 1, last: key };

@@ -63,9 +63,13 @@ async function record(dossierId: string): Promise<DossierRecord> {
   return record;
 }
 
-/** What must not differ between two copies of a dossier: everything but ids and the write count. */
+/**
+ * What must not differ between two copies of a dossier: everything but ids, the write count and the fold's
+ * basis (the version the writer had loaded: a matter of which path wrote it, not of the dossier).
+ */
 function comparable(r: DossierRecord, suffix: string): string {
   const { version: _version, ...rest } = r;
+  if (rest.folded) rest.folded = { count: rest.folded.count, last: rest.folded.last };
   return JSON.stringify(rest, (_key, value) =>
     value && typeof value === 'object' && !Array.isArray(value)
       ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))

@@ -2,8 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestDeps } from '../../functions/ingest-dossier-event/deps.ts';
 import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
+import { ingestDossierEvent } from '../../shared/use-cases/ingest-dossier-event.ts';
 import { fixture, landDossierEvents, renamed } from '../support/fixtures.ts';
 import { dunghan } from '../support/run-cli.ts';
 
@@ -92,6 +95,88 @@ describe('inputs that used to wedge a dossier or vanish', () => {
     expect(history).toHaveLength(61);
   });
 });
+
+describe('contention on one dossier (issue #32)', () => {
+  it('applies 500 simultaneous events on one dossier, none dead-lettered, each folded once', async () => {
+    // The store on a thread of its own, as `npm start` runs it: the writers truly race.
+    const runtime = await startLocalRuntime({
+      clock: { now: () => Date.parse('2022-04-08T16:00:00+07:00') },
+      dynamoThread: true,
+    });
+    try {
+      await hotDossier(runtime);
+    } finally {
+      await runtime.close();
+    }
+  }, 120_000);
+});
+
+describe('a delivery that lost the race (issue #32)', () => {
+  it('stops once another delivery stored a fold that holds its event, within four attempts at 200 writers', async () => {
+    const runtime = await startLocalRuntime({
+      clock: { now: () => Date.parse('2022-04-08T16:00:00+07:00') },
+      dynamoThread: true,
+    });
+    try {
+      const deps = { ...ingestDeps(runtime.platform), maxAttempts: 4 };
+      const [receipt] = renamed(landDossierEvents(), 'RACED-DOSSIER');
+      await ingestDossierEvent(deps, parseDossierEvent(receipt));
+      const base = Date.parse('2022-04-11T08:00:00+07:00');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 200 }, (_, i) =>
+          ingestDossierEvent(
+            deps,
+            parseDossierEvent({
+              'detail-type': i % 2 === 0 ? 'DossierSuspended' : 'DossierResumed',
+              detail: {
+                schemaVersion: 1,
+                dossierId: 'RACED-DOSSIER',
+                eventId: `raced-${i}`,
+                occurredAt: new Date(base + i * 60_000).toISOString(),
+                ...(i % 2 === 0 ? { reason: 'site_visit' } : {}),
+              },
+            }),
+          ),
+        ),
+      );
+      // Before, a delivery folded again whenever newer events had arrived, and lost again: most gave up.
+      expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason))).toEqual([]);
+      const { record } = await runtime.store.load('RACED-DOSSIER');
+      expect(record?.folded?.count).toBe(201);
+    } finally {
+      await runtime.close();
+    }
+  }, 120_000);
+});
+
+async function hotDossier(runtime: LocalRuntime) {
+  {
+    const receipt = renamed(landDossierEvents(), 'HOTTER-DOSSIER')[0] as EventBridgeEnvelope;
+    expect((await runtime.deliver(receipt))[0]?.ok).toBe(true);
+    const base = Date.parse('2022-04-11T08:00:00+07:00');
+    const events = Array.from({ length: 500 }, (_, i) => {
+      const suspend = i % 2 === 0;
+      return {
+        ...fixture('dossier-suspended'),
+        'detail-type': suspend ? 'DossierSuspended' : 'DossierResumed',
+        detail: {
+          schemaVersion: 1,
+          dossierId: 'HOTTER-DOSSIER',
+          eventId: `hotter-${i}`,
+          occurredAt: new Date(base + i * 60_000).toISOString(),
+          ...(suspend ? { reason: 'site_visit' } : {}),
+        },
+      } as EventBridgeEnvelope;
+    });
+    const deliveries = (await Promise.all(events.map((e) => runtime.deliver(e)))).flat();
+    expect(deliveries.filter((d) => !d.ok).map((d) => String(d.error))).toEqual([]);
+    const { record } = await runtime.store.load('HOTTER-DOSSIER');
+    expect(record?.folded?.count).toBe(501);
+    // The last of the 500 (a resume) leaves the dossier open, as the same events in order would.
+    expect(record?.state.status).toBe('open');
+    expect((await runtime.deadLetters.list()).filter((d) => d.dossierId === 'HOTTER-DOSSIER')).toEqual([]);
+  }
+}
 
 describe('dunghan replay never aborts on one line', () => {
   it('dead-letters a 2 MB line, ingests the valid line after it, and exits non-zero', async () => {

@@ -131,6 +131,14 @@ export interface DossierRecord {
 export interface FoldMark {
   count: number;
   last: string;
+  /**
+   * The record's version loaded before the log was listed for this fold (carried over by a fold that
+   * extends it by one event). Every event whose write completed before that version was loaded is in
+   * the fold: a delivery that saw version v after writing its event knows it is folded once a record
+   * with `basis > v` is stored — under heavy contention it stops there instead of racing on (issue #32).
+   * Absent: no such claim (a bulk load, a recompute, a record from before).
+   */
+  basis?: number | undefined;
 }
 
 /**
