@@ -6,8 +6,10 @@ import {
   startLocalRuntime,
 } from '../../local/local-runtime.ts';
 import { SYNC_HEADERS, syncHeaders } from '../../shared/support/sync-signature.ts';
+import { putUnits } from '../../shared/use-cases/administer-config.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import type { SyncAnswer } from '../../shared/use-cases/sync-from-portal.ts';
+import { configDepsOf } from '../support/audit-trail.ts';
 
 /*
  * Issue #17: the national portal's sync feed through the real endpoint (`POST /sync` on the local API,
@@ -196,6 +198,48 @@ describe('POST /sync: the portal feed (DongBoHoSoMC, CapNhatTienDoHoSoMC) as lif
     expect(status).toBe(400);
     expect(answer.message).toContain('isUpdating');
   });
+
+  it('counts one supplement request once, whichever service and time format reported it (issue #32)', async () => {
+    await send('DongBoHoSoMC', [
+      receipt('SYNC-0033', {
+        DanhSachHoSoBoSung: [{ HoSoBoSungId: '77', NgayBoSung: '20220422140000', NoiDungBoSung: 'Thiếu bản sao' }],
+      }),
+    ]);
+    for (const at of ['20220422140000', 20220422140000, '2022-04-22T14:00:00+07:00', '2022-04-22T07:00:00Z'])
+      await send('CapNhatTienDoHoSoMC', [progress('SYNC-0033', '5', at as string)]);
+    const { record } = await runtime.store.load('SYNC-0033');
+    expect(record?.state.supplement?.requests).toBe(1);
+    expect(record?.state.status).toBe('awaiting_supplement');
+    // The four progress reports are one event (the instant written as the portal writes it).
+    const progressIds = (await runtime.store.listEvents('SYNC-0033'))
+      .map((e) => e.event.detail.eventId)
+      .filter((id) => id.includes(':progress:'));
+    expect(progressIds).toEqual(['sync:SYNC-0033:progress:20220422140000:5']);
+  });
+
+  it('sees a unit added to the directory within seconds, while its cache would keep it a minute (issue #32)', async () => {
+    const item = receipt('SYNC-0034', { MaDonVi: 'H21.65.99', DonViXuLy: 'UBND xã Mới Lập' });
+    const first = await send('DongBoHoSoMC', [item]);
+    expect(first.answer.data[0]?.message).toContain('"H21.65.99" is not in the directory of units');
+    // An administrator adds the unit (another process, as `dunghan units put`).
+    const units = (await runtime.config.getUnitDirectoryVersion())?.directory;
+    if (!units) throw new Error('no directory');
+    const head = units.units.find((u) => u.id === 'H21.65');
+    await putUnits(
+      configDepsOf(runtime),
+      {
+        name: 'units.yaml',
+        data: {
+          ...units,
+          units: [...units.units, { ...head, id: 'H21.65.99', name: 'UBND xã Mới Lập', parentId: 'H21.65' }],
+        },
+      },
+      'test',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    const again = await send('DongBoHoSoMC', [item]);
+    expect(again.answer).toMatchObject({ error_code: '00', accepted: 1 });
+  }, 30_000);
 
   it('refuses a body nested 5,000 deep before parsing it: 400 naming why, nothing kept (issue #32)', async () => {
     const before = (await runtime.deadLetters.list()).length;

@@ -305,6 +305,17 @@ function apply(state: DossierState, event: DossierEvent): void {
   };
   switch (event.type) {
     case 'DossierSupplementRequested':
+      // The same request reported twice — through both of the portal's services, under two ids — is one
+      // request: still waiting for the supplement, at the same second (issue #32: it counted twice and
+      // turned the QĐ 766 score to late).
+      if (
+        state.status === 'awaiting_supplement' &&
+        state.supplement &&
+        Math.floor(Date.parse(state.supplement.lastRequestedAt) / 1000) === Math.floor(Date.parse(occurredAt) / 1000)
+      ) {
+        state.history.push({ at: occurredAt, kind: 'ignored', eventId, note: 'the same supplement request again' });
+        return;
+      }
       closeSuspension();
       state.status = 'awaiting_supplement';
       state.supplement = {

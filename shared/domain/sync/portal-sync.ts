@@ -228,7 +228,9 @@ function fromProgress(item: Item, dossierId: string, context: SyncContext): { ev
   const status = statusOf(item, 'TrangThai');
   const at = portalTime(item, 'ThoiDiemXuLy', true) as string;
   const note = field(item, 'NoiDungXuLy', { max: 2000 });
-  const eventId = `sync:${dossierId}:progress:${String(item.ThoiDiemXuLy).trim()}:${status}`;
+  // The instant as the portal writes it (yyyyMMddHHmmss, Vietnam time), whatever form it came in: the
+  // same step sent as "20220422140000", 20220422140000 or an ISO instant is one event (issue #32).
+  const eventId = `sync:${dossierId}:progress:${portalCompact(at)}:${status}`;
   const noteFields = {
     'detail.note': 'NoiDungXuLy',
     'detail.reason': 'NoiDungXuLy',
@@ -315,6 +317,11 @@ function checked(draft: Draft, dossierId: string): DossierEvent {
     const portal = Object.entries(draft.fields).find(([p]) => path === p || path.startsWith(`${p}.`))?.[1];
     throw new SyncItemError(portal ?? path, problem?.reason ?? error.message);
   }
+}
+
+/** An instant as the portal's yyyyMMddHHmmss in Vietnam time. */
+function portalCompact(instant: string): string {
+  return new Date(Date.parse(instant) + 7 * 3_600_000).toISOString().slice(0, 19).replace(/[-T:]/g, '');
 }
 
 function statusOf(item: Item, name: string): number {
