@@ -78,6 +78,10 @@ export class DynamoConfigStore implements ConfigAdminStore, NoticeStore {
     this.chain = new ConfigChain(client, tableName);
   }
 
+  async changeMark(): Promise<string | undefined> {
+    return (await this.chain.head())?.head;
+  }
+
   /** After every change: the configuration as it now stands chained (issue #31). */
   private sealed(): Promise<void> {
     return this.chain.seal(this.clock.now(), vietnamDay);

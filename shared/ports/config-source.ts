@@ -8,4 +8,9 @@ export interface ConfigSource {
   listCalendars(): Promise<CalendarDefinition[]>;
   /** The unit directory in force; undefined while none is loaded. */
   getUnitDirectory(): Promise<UnitDirectory | undefined>;
+  /**
+   * A token that changes with every change of the configuration (the head of its chain), one read:
+   * a cache asks it every few seconds and reloads only when it moved (issue #32).
+   */
+  changeMark?(): Promise<string | undefined>;
 }

@@ -21,27 +21,41 @@ export class UnknownCalendarError extends NotFoundError {
 
 /**
  * Rules, calendars and the directory of units read from the config source and kept for a short time (default 60 s), so a
- * Lambda container does not read them for every event yet sees an administrator's change quickly.
+ * Lambda container does not read them for every event; every few seconds it asks whether the configuration
+ * changed (one read of its chain's head) and reloads when it did, so a change is seen within seconds.
  * Calendar indexes are rebuilt only when a calendar's definition changed.
  */
 export class RuleBook {
   private snapshot: RuleBookSnapshot | undefined;
   private loadedAt = Number.NEGATIVE_INFINITY;
+  private probedAt = Number.NEGATIVE_INFINITY;
+  private mark: string | undefined;
   private readonly indexes = new Map<string, { json: string; calendar: WorkingCalendar }>();
 
   constructor(
     private readonly source: ConfigSource,
     private readonly clock: Clock,
     private readonly ttlMs = 60_000,
+    /** How often a kept snapshot asks whether the configuration changed (one read): a unit added is seen within seconds. */
+    private readonly probeMs = 5_000,
   ) {}
 
   async current(): Promise<RuleBookSnapshot> {
-    if (this.snapshot && this.clock.now() - this.loadedAt < this.ttlMs) return this.snapshot;
+    const now = this.clock.now();
+    if (this.snapshot && now - this.loadedAt < this.ttlMs) {
+      if (!this.source.changeMark || now - this.probedAt < this.probeMs) return this.snapshot;
+      this.probedAt = now;
+      if ((await this.source.changeMark()) === this.mark) return this.snapshot;
+    }
+    // The mark first: a change made while the rest is read moves it again, and the next probe reloads.
+    const mark = await this.source.changeMark?.();
     const [rules, calendars, directory] = await Promise.all([
       this.source.listRules(),
       this.source.listCalendars(),
       this.source.getUnitDirectory(),
     ]);
+    this.mark = mark;
+    this.probedAt = now;
     const byId = new Map<string, WorkingCalendar>();
     for (const definition of withDefault(calendars)) byId.set(definition.id, this.index(definition));
     this.snapshot = {

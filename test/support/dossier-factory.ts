@@ -6,7 +6,9 @@ export function receivedEvent(changes: Record<string, unknown>): EventBridgeEnve
   const base = fixture('dossier-received');
   const detail = { ...(base.detail as Record<string, unknown>), ...changes };
   if (!('steps' in changes)) delete detail.steps;
-  return { ...base, detail };
+  // Sent when it happened, as a one-stop system puts it on the bus (the envelope's time follows it).
+  const time = new Date(String(detail.occurredAt)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return { ...base, time, detail };
 }
 
 /** Any other lifecycle event for a dossier. */

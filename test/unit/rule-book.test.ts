@@ -42,4 +42,37 @@ describe('the rule book (rules and calendars cached with a short TTL)', () => {
     await expect(book.current().then((s) => s.calendar('mars'))).rejects.toThrow(UnknownCalendarError);
     await expect((async () => (await book.current()).calendar('mars'))()).rejects.toThrow('unknown calendar id "mars"');
   });
+
+  it('asks every five seconds whether the configuration changed, and reloads at once when it did (issue #32)', async () => {
+    const shipped = await shippedConfig();
+    let mark = 'head-1';
+    let loads = 0;
+    let probes = 0;
+    const source: ConfigSource = {
+      listRules: async () => {
+        loads += 1;
+        return shipped.listRules();
+      },
+      listCalendars: () => shipped.listCalendars(),
+      getUnitDirectory: () => shipped.getUnitDirectory(),
+      changeMark: async () => {
+        probes += 1;
+        return mark;
+      },
+    };
+    let now = 0;
+    const book = new RuleBook(source, { now: () => now }, 60_000);
+    const first = await book.current();
+    now = 4_000;
+    expect(await book.current()).toBe(first);
+    now = 5_000;
+    expect(await book.current()).toBe(first); // probed: unchanged
+    expect([loads, probes]).toEqual([1, 2]);
+    mark = 'head-2'; // a unit added by `dunghan units put` in another process
+    now = 6_000;
+    expect(await book.current()).toBe(first); // not asked again yet
+    now = 10_000;
+    expect(await book.current()).not.toBe(first);
+    expect(loads).toBe(2);
+  });
 });
