@@ -11,6 +11,7 @@ import { InvalidInputError } from '../shared/support/errors.ts';
 import { type ImportDeps, type ImportSummary, importExport, recordImport } from '../shared/use-cases/import-export.ts';
 import { ingestInBulk } from '../shared/use-cases/ingest-in-bulk.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
+import { storedReceipts } from '../shared/use-cases/stored-receipts.ts';
 import { syncSource } from '../shared/use-cases/sync-from-portal.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 import { type ActingOptions, askAuthority, localOperator, withActor } from './identity.ts';
@@ -28,7 +29,13 @@ export function bulkImportDeps(platform: Platform, deadLetters: DeadLetterSink):
     deadLetters,
     source: syncSource('import'),
   };
-  return { rules, deadLetters, clock: systemClock, ingest: (dossiers) => ingestInBulk(deps, dossiers) };
+  return {
+    rules,
+    deadLetters,
+    clock: systemClock,
+    ingest: (dossiers, conflicts) => ingestInBulk(deps, dossiers, conflicts),
+    receipts: storedReceipts(platform.table.dossiers),
+  };
 }
 
 /** The mapping shipped for the common "Danh sách hồ sơ" export (config/import/). */

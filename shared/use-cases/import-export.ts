@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import type { DossierEvent } from '../contracts/dossier-events.ts';
+import type { DossierEvent, DossierReceived } from '../contracts/dossier-events.ts';
 import { type Actor, actorRecord, describeActor } from '../domain/authority/actors.ts';
+import { receiptConflict } from '../domain/dossier/receipt-conflict.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
 import {
   type ExportMapping,
@@ -21,7 +22,9 @@ import type { RuleBook } from './rule-book.ts';
 export interface ImportDeps {
   rules: RuleBook;
   /** Ingests many dossiers' events at once ({@link ingestInBulk}): each event applied, already there, or refused. */
-  ingest: (dossiers: readonly DossierEvents[]) => Promise<Map<string, BulkOutcome>>;
+  ingest: (dossiers: readonly DossierEvents[], conflicts?: Map<string, string>) => Promise<Map<string, BulkOutcome>>;
+  /** The stored receipts of these dossiers, so a dry run names the conflicts a real run would refuse. */
+  receipts?: (dossierIds: readonly string[]) => Promise<Map<string, DossierReceived | undefined>>;
   deadLetters: DeadLetterSink;
   clock: Clock;
 }
@@ -111,8 +114,22 @@ export async function importExport(
   let batch: (DossierEvents & { row: number })[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const outcomes = await deps.ingest(batch);
+    const conflicts = new Map<string, string>();
+    const outcomes = await deps.ingest(batch, conflicts);
     for (const { row, dossierId, events } of batch) {
+      const conflict = conflicts.get(dossierId);
+      if (conflict) {
+        // One problem per row, kept as a dead letter with the row: another source's dossier, not this one.
+        problem({ row, dossierId, column: mapping.columns.dossierId, reason: conflict });
+        await deps.deadLetters.put({
+          at: receivedAt,
+          detailType: `import ${mapping.name}`,
+          dossierId,
+          reason: `${options.file} row ${row}: ${conflict}`,
+          payload: JSON.stringify({ row, dossierId }),
+        });
+        continue;
+      }
       for (const event of events) {
         const outcome = outcomes.get(event.detail.eventId);
         if (outcome === 'applied') summary.applied += 1;
@@ -122,6 +139,21 @@ export async function importExport(
     }
     batch = [];
     options.onProgress?.(summary);
+  };
+  // A dry run writes nothing, but names the rows a real run would refuse as conflicts.
+  let dryBatch: (DossierEvents & { row: number })[] = [];
+  const checkDry = async () => {
+    if (dryBatch.length === 0 || !deps.receipts) return;
+    const stored = await deps.receipts(dryBatch.map((b) => b.dossierId));
+    for (const { row, dossierId, events } of dryBatch) {
+      const receipt = events.find((e) => e.type === 'DossierReceived');
+      const conflict =
+        receipt?.type === 'DossierReceived' ? receiptConflict(stored.get(dossierId), receipt.detail) : undefined;
+      if (conflict) {
+        problem({ row, dossierId, column: mapping.columns.dossierId, reason: conflict });
+      }
+    }
+    dryBatch = [];
   };
   for await (const { row, cells } of rows) {
     summary.rows += 1;
@@ -163,6 +195,8 @@ export async function importExport(
       else if (match === 'global' || match === undefined) summary.defaultRule.global += 1;
     }
     if (options.dryRun) {
+      dryBatch.push({ row, dossierId: events[0]?.detail.dossierId ?? (dossierId as string), events });
+      if (dryBatch.length >= IMPORT_BATCH_ROWS) await checkDry();
       if (summary.rows % IMPORT_BATCH_ROWS === 0) options.onProgress?.(summary);
       continue;
     }
@@ -172,6 +206,7 @@ export async function importExport(
     batch.push({ row, dossierId: id, events });
   }
   await flush();
+  await checkDry();
   summary.causes = [...causes.values()].sort((a, b) => b.rows - a.rows);
   options.onProgress?.(summary);
   return summary;

@@ -1,6 +1,7 @@
 import type { DossierEvent } from '../contracts/dossier-events.ts';
 import { type DossierRecord, nextRecord } from '../domain/dossier/dossier-record.ts';
 import { foldDossier, foldMarkOf, sortEvents } from '../domain/dossier/dossier-state.ts';
+import { receiptConflict } from '../domain/dossier/receipt-conflict.ts';
 import type { DossierBulkStore } from '../ports/dossier-store.ts';
 import { VersionConflictError } from '../ports/dossier-store.ts';
 import type { DeadLetterSink } from '../ports/inbound-events.ts';
@@ -8,7 +9,8 @@ import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
 import { foldContextOf, type IngestDeps, ingestDossierEvent } from './ingest-dossier-event.ts';
 
-export type BulkOutcome = 'applied' | 'duplicate' | 'refused';
+/** `conflict`: the dossier is already received with another receipt (receipt-conflict.ts); nothing was written. */
+export type BulkOutcome = 'applied' | 'duplicate' | 'refused' | 'conflict';
 
 export interface BulkIngestDeps extends IngestDeps {
   bulk: DossierBulkStore;
@@ -40,6 +42,8 @@ export interface DossierEvents {
 export async function ingestInBulk(
   deps: BulkIngestDeps,
   dossiers: readonly DossierEvents[],
+  /** Filled with why each dossier in conflict was left alone (dossier id → reason). */
+  conflicts?: Map<string, string>,
 ): Promise<Map<string, BulkOutcome>> {
   const outcomes = new Map<string, BulkOutcome>();
   const concurrency = deps.concurrency ?? 16;
@@ -89,6 +93,15 @@ export async function ingestInBulk(
   });
 
   await mapLimit(existing, concurrency, async ({ dossier, record }) => {
+    // Already received with another receipt: left alone, never merged (issue #32).
+    const receipt = dossier.events.find((e) => e.type === 'DossierReceived');
+    const conflict =
+      receipt?.type === 'DossierReceived' ? receiptConflict(record.state.received, receipt.detail) : undefined;
+    if (conflict) {
+      conflicts?.set(dossier.dossierId, conflict);
+      for (const event of dossier.events) outcomes.set(event.detail.eventId, 'conflict');
+      return;
+    }
     const logged = await deps.bulk.listEventIds(dossier.dossierId);
     const missing = dossier.events.filter((e) => !logged.has(e.detail.eventId));
     if (missing.length === 0 && logged.size === record.folded?.count && Object.keys(record.outbox).length === 0) {

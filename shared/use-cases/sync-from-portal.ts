@@ -1,5 +1,7 @@
+import type { DossierReceived } from '../contracts/dossier-events.ts';
 import type { Actor } from '../domain/authority/actors.ts';
 import { decide } from '../domain/authority/authority.ts';
+import { receiptConflict } from '../domain/dossier/receipt-conflict.ts';
 import {
   MAX_SYNC_ITEMS,
   mapSyncItem,
@@ -20,6 +22,8 @@ export interface SyncDeps {
   clock: Clock;
   /** Which system owns each dossier (the first to send it); absent, every authenticated system may send any. */
   owners?: DossierOwners | undefined;
+  /** The stored receipts: a dossier re-sent with another receipt is refused, not taken as a duplicate (issue #32). */
+  receipts?: ((dossierIds: readonly string[]) => Promise<Map<string, DossierReceived | undefined>>) | undefined;
 }
 
 /** One item the feed did not take: its dossier, a code and the reason, as the portal answers. */
@@ -98,7 +102,28 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
       )
     : undefined;
   const actor: Actor = { kind: 'system', id: system };
+  const receiving = mapped.filter((m) => m.events.some((e) => e.detailType === 'DossierReceived'));
+  const stored =
+    deps.receipts && receiving.length > 0 ? await deps.receipts(receiving.map((m) => m.dossierId)) : undefined;
   for (const item of mapped) {
+    const receipt = item.events.find((e) => e.detailType === 'DossierReceived')?.detail as DossierReceived | undefined;
+    const conflict = receipt ? receiptConflict(stored?.get(item.dossierId), receipt) : undefined;
+    if (conflict) {
+      // NgayTiepNhan (or MaTTHC) differs from the receipt taken: the portal's code 01, kept with the reason.
+      const message = `NgayTiepNhan: ${conflict}`;
+      data.push({ index: item.index, MaHoSo: item.dossierId, error_code: '01', message });
+      await keep(
+        deps,
+        request.service,
+        system,
+        receivedAt,
+        item.index,
+        item.dossierId,
+        message,
+        request.data[item.index],
+      );
+      continue;
+    }
     const owned = owners?.get(item.dossierId);
     const decision = decide(
       actor,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { receivedEvent } from '../support/dossier-factory.ts';
 import { dunghan } from '../support/run-cli.ts';
 
 /*
@@ -64,6 +65,42 @@ describe('dunghan import', () => {
     const shipped = await dunghan('import', CSV, '--dry-run', '--data-dir', dir('shipped'));
     expect(json(shipped).unmappedColumns).toEqual([]);
     expect(shipped.stderr).not.toContain('columns not read');
+  }, 120_000);
+
+  it('refuses rows whose code another source received otherwise, dry or real, never merging them (issue #32)', async () => {
+    const dataDir = dir('conflicts');
+    // Two of the sample's codes already received from the bus (another system), at other instants.
+    const [, first, second] = sample();
+    const codes = [first, second].map((line) => (line as string).split(',')[1] as string);
+    const file = join(tmpdir(), `dunghan-import-other-${process.pid}.jsonl`);
+    writeFileSync(
+      file,
+      codes
+        .map((dossierId, i) =>
+          JSON.stringify(
+            receivedEvent({
+              dossierId,
+              eventId: `other-system/${i}`,
+              occurredAt: '2022-01-05T09:00:00+07:00',
+              receivedAt: '2022-01-05T09:00:00+07:00',
+              appointmentAt: undefined,
+            }),
+          ),
+        )
+        .join('\n'),
+    );
+    expect((await dunghan('replay', file, '--data-dir', dataDir)).code).toBe(0);
+    const dry = await dunghan('import', CSV, '--dry-run', '--data-dir', dataDir);
+    expect(dry.code).toBe(1);
+    expect(json(dry).refused).toBe(2);
+    expect(dry.stderr).toContain(`dossier ${codes[0]} is already received (event other-system/0) with another receipt`);
+    const real = await dunghan('import', CSV, '--data-dir', dataDir);
+    expect(real.code).toBe(1);
+    expect(json(real)).toMatchObject({ refused: 2, rows: sample().length - 1 });
+    for (const code of codes) {
+      const kept = json(await dunghan('dossier', code, '--data-dir', dataDir));
+      expect(kept.receivedAt).toBe('2022-01-05T09:00:00+07:00');
+    }
   }, 120_000);
 
   it('lists every row it cannot import with its row, column and reason, imports the others, exit 1', async () => {

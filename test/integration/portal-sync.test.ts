@@ -241,6 +241,25 @@ describe('POST /sync: the portal feed (DongBoHoSoMC, CapNhatTienDoHoSoMC) as lif
     expect(again.answer).toMatchObject({ error_code: '00', accepted: 1 });
   }, 30_000);
 
+  it('refuses a receipt re-sent with a corrected date with 01 and the reason, instead of "00" and no change (issue #32)', async () => {
+    await send('DongBoHoSoMC', [receipt('SYNC-0035')]);
+    const corrected = await send('DongBoHoSoMC', [receipt('SYNC-0035', { NgayTiepNhan: '20220407151000' })], {
+      isUpdating: 'True',
+    });
+    expect(corrected.answer.error_code).toBe('01');
+    expect(corrected.answer.data).toEqual([
+      expect.objectContaining({
+        MaHoSo: 'SYNC-0035',
+        error_code: '01',
+        message: expect.stringMatching(/^NgayTiepNhan: dossier SYNC-0035 is already received/),
+      }),
+    ]);
+    const { record } = await runtime.store.load('SYNC-0035');
+    expect(record?.state.received?.receivedAt).toBe('2022-04-08T15:10:00+07:00');
+    // The same receipt re-sent is still taken as it was.
+    expect((await send('DongBoHoSoMC', [receipt('SYNC-0035')], { isUpdating: 'True' })).answer.error_code).toBe('00');
+  });
+
   it('refuses a body nested 5,000 deep before parsing it: 400 naming why, nothing kept (issue #32)', async () => {
     const before = (await runtime.deadLetters.list()).length;
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
