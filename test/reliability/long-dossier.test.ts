@@ -3,8 +3,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../local/local-event-bus.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
-import { dynamoItemBytes } from '../../shared/adapters/dynamo-items.ts';
+import { dossierItem, dynamoItemBytes } from '../../shared/adapters/dynamo-items.ts';
+import { parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
+import { nextRecord } from '../../shared/domain/dossier/dossier-record.ts';
 import { foldDossier } from '../../shared/domain/dossier/dossier-state.ts';
+import { recordViolations } from '../../shared/domain/dossier/re-appointment.ts';
 import { resolveRule } from '../../shared/domain/rules/deadline-rule.ts';
 import { RuleBook } from '../../shared/use-cases/rule-book.ts';
 import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
@@ -165,6 +168,45 @@ describe('a long dossier whose events arrive shuffled and twice', () => {
       { numRuns: 2 },
     );
   }, 240_000);
+});
+
+describe('a dossier re-appointed 20,000 times (issue #32)', () => {
+  it('keeps its record the size of one re-appointed twice, and still names it re-appointed', async () => {
+    const book = await new RuleBook(runtime.config, clock, 0).current();
+    const context = {
+      calendar: book.calendar,
+      resolveRule: (q: Parameters<typeof resolveRule>[1]) => resolveRule(book.rules, q),
+    };
+    const id = 'H21.65-220411-REAP';
+    const events = (n: number) => [
+      parseDossierEvent(receipt(id)),
+      ...Array.from({ length: n }, (_, i) =>
+        parseDossierEvent(
+          lifecycleEvent('DossierReappointed', {
+            dossierId: id,
+            eventId: `${id}/reap-${i}`,
+            occurredAt: new Date(Date.parse('2022-04-12T08:00:00+07:00') + i * 60_000).toISOString(),
+            // Every day of three weeks, over and over.
+            appointmentAt: new Date(Date.parse('2022-04-26T17:00:00+07:00') + (i % 21) * 86_400_000).toISOString(),
+          }),
+        ),
+      ),
+    ];
+    const bytes = (n: number) => {
+      const state = foldDossier(id, events(n), context);
+      const record = nextRecord(undefined, state, book.calendar(state.rule?.calendarId ?? 'vn-civil-service'));
+      const item = dossierItem({ ...record, version: 1 }, undefined);
+      return {
+        size: Object.entries(item).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + dynamoItemBytes(v), 0),
+        violations: recordViolations({ ...record, version: 1 }),
+      };
+    };
+    const two = bytes(2);
+    const many = bytes(20_000);
+    // Before, each re-appointment stayed in the record: about 19,000 passed 400 KB.
+    expect(many.size).toBeLessThanOrEqual(two.size + 64);
+    expect(many.violations).toContain('reappointed');
+  }, 60_000);
 });
 
 describe('the largest receipt the contract allows', () => {

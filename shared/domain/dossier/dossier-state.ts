@@ -1,5 +1,6 @@
 import type { DossierEvent, DossierEventType, DossierReceived } from '../../contracts/dossier-events.ts';
 import { NotFoundError } from '../../support/errors.ts';
+import { vietnamDay } from '../../support/vietnam-time.ts';
 import { formatIsoDate } from '../calendar/local-date.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { computeDueDate, type DueDateRequest, type SuspensionInterval } from '../due-date/compute-due-date.ts';
@@ -388,13 +389,17 @@ function apply(state: DossierState, event: DossierEvent): void {
       state.history.push({ at: occurredAt, kind: 'processing', eventId, note: event.detail.note });
       return;
     }
-    case 'DossierReappointed':
-      state.reappointments = [
-        ...(state.reappointments ?? []),
-        { at: occurredAt, appointmentAt: event.detail.appointmentAt },
-      ];
+    case 'DossierReappointed': {
+      // Kept: the one in force (the latest) and, of the others, the latest on another day — all that
+      // tells whether any re-appointment was not the approved one (recordViolations), whatever their
+      // number: 19,000 of them passed DynamoDB's 400 KB (issue #32). The log keeps every one.
+      const latest = { at: occurredAt, appointmentAt: event.detail.appointmentAt };
+      const day = (r: { appointmentAt: string }) => vietnamDay(Date.parse(r.appointmentAt));
+      const other = [...(state.reappointments ?? [])].reverse().find((r) => day(r) !== day(latest));
+      state.reappointments = other ? [other, latest] : [latest];
       state.history.push({ at: occurredAt, kind: 'reappointed', eventId, note: event.detail.appointmentAt });
       return;
+    }
     case 'DossierResolved':
       closeSuspension();
       state.status = 'resolved';
