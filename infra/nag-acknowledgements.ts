@@ -32,7 +32,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     'AwsSolutions::AwsSolutions-SMG4',
     'The Zalo OA tokens rotate themselves: the functions refresh the access token through Zalo and write the new single-use refresh token back; Secrets Manager rotation cannot mint Zalo tokens.',
   );
-  for (const fn of [stateless.detector.function, stateless.detector.delivery]) {
+  for (const fn of [stateless.detector.function, stateless.detector.delivery, stateless.api.citizenPage]) {
     acknowledge(
       fn,
       `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:${Stack.of(stateless).region}:<AWS::AccountId>:*]`,

@@ -27,6 +27,7 @@ import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import type { AuditAnchorStore } from '../shared/ports/audit-trail.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
+import type { PhoneMessenger } from '../shared/ports/phone-messenger.ts';
 import type { TokenVerifier } from '../shared/ports/token-verifier.ts';
 import { readDetectorConfig } from '../shared/settings/detector-env.ts';
 import { describeError } from '../shared/support/describe-error.ts';
@@ -314,7 +315,9 @@ async function composeLocalRuntime(
   const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
   const syncSecrets = options.syncSecrets ?? LOCAL_SYNC_SECRETS;
   const portalSync = createPortalSyncHandler(syncDeps(platform), async () => ({ ...syncSecrets }));
-  const citizenPage = createCitizenPageHandler(citizenPageDeps(platform));
+  // Its one-time codes go by SMS to the phone emulator, once it is started (below).
+  let citizenPhone: PhoneMessenger | undefined;
+  const citizenPage = createCitizenPageHandler(citizenPageDeps(platform, () => citizenPhone));
   // The pages' port first (the provider must know their callback), then the provider, then the pages.
   const servePages = options.mail === true && !running && options.page !== false;
   let pages: HttpHandler = async () => ({ statusCode: 503, body: 'starting' });
@@ -389,6 +392,7 @@ async function composeLocalRuntime(
       provisionalCheckFrom: options.provisionalCheckFrom,
       phone: phone ? localPhoneChannels(phone.endpoint) : undefined,
     });
+    citizenPhone = phone ? localPhoneChannels(phone.endpoint) : undefined;
     detectorHandler = createDetectorHandler(wiring);
     // As on AWS (infra/constructs/detector-subsystem.ts): an approval announced on the bus is delivered at once.
     const deliverApology = createDeliverApologyHandler(wiring);

@@ -25,12 +25,48 @@ ${notice ? `<div class="card neutral" role="status">${e(notice)}</div>` : ''}
 
 /**
  * What every lookup that does not show a dossier answers — an unknown code, a wrong factor, too many
- * attempts — word for word the same, so none tells which it was.
+ * attempts — word for word the same, so none tells which it was; with, where SMS is set up, the way to a
+ * one-time code for a citizen who is shut out (issue #32).
  */
-export function notFoundPage(code: string): string {
-  return lookupFormPage(
+export function notFoundPage(code: string, offerCode = false): string {
+  const form = lookupFormPage(
     code,
     'Không tìm thấy hồ sơ khớp với thông tin đã nhập. Vui lòng kiểm tra lại mã hồ sơ và 4 số cuối; nếu đã thử nhiều lần, vui lòng thử lại sau hoặc liên hệ bộ phận một cửa nơi nộp hồ sơ.',
+  );
+  if (!offerCode) return form;
+  return form.replace(
+    '</main>',
+    `<form class="card" method="post" action="">
+<h2>Nhận mã xác nhận qua tin nhắn</h2>
+<p class="note">Nếu không tra cứu được bằng 4 số cuối (kể cả khi bị tạm chặn do người khác nhập sai nhiều lần), có thể nhận một mã 6 chữ số gửi bằng tin nhắn đến số điện thoại di động đã khai khi nộp hồ sơ.</p>
+<input type="hidden" name="action" value="send-code">
+<label for="code-sms">Mã hồ sơ</label>
+<input id="code-sms" name="code" required maxlength="80" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${e(code)}">
+<button type="submit">Gửi mã xác nhận</button>
+</form>
+</main>`,
+  );
+}
+
+/** After a one-time code was asked for: the same words whether one was sent or not, and where to type it. */
+export function oneTimeCodePage(code: string, wrong = false): string {
+  return page(
+    'Nhập mã xác nhận',
+    `<h1>Nhập mã xác nhận</h1>
+<div class="card neutral" role="status">${e(
+      wrong
+        ? 'Mã xác nhận không đúng hoặc đã hết hiệu lực. Vui lòng kiểm tra lại tin nhắn, hoặc yêu cầu gửi mã mới.'
+        : 'Nếu mã hồ sơ đúng và hồ sơ có số điện thoại di động, một mã 6 chữ số vừa được gửi bằng tin nhắn. Mã có hiệu lực trong 10 phút.',
+    )}</div>
+<form class="card" method="post" action="">
+<input type="hidden" name="action" value="verify-code">
+<input type="hidden" name="code" value="${e(code)}">
+<p>Mã hồ sơ: <b>${e(code)}</b></p>
+<label for="otp">Mã xác nhận (6 chữ số)</label>
+<input id="otp" name="otp" required inputmode="numeric" pattern="\\d{6}" maxlength="6" autocomplete="one-time-code">
+<button type="submit">Xem hồ sơ</button>
+</form>
+<p><a href="">Quay lại tra cứu</a></p>`,
   );
 }
 

@@ -14,10 +14,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { OAuthScope, type UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ENV } from '../../shared/settings/env.ts';
 import type { IssuerSettings } from '../../shared/settings/identity-env.ts';
 import { DungHanFunction } from './dunghan-function.ts';
 import type { IdentityPools } from './identity-pools.ts';
@@ -33,6 +35,8 @@ export interface ApiSubsystemProps {
   /** The event log's seal key (issue #31): the admin API's recompute refolds only sealed events. */
   eventSealKey: ISecret;
   operations: Operations;
+  /** SMS from the province's sender: the citizens' page then sends one-time codes to a dossier's phone (issue #32). */
+  sms?: { originationIdentity?: string | undefined } | undefined;
 }
 
 /** Where the command's public clients return after sign-in (a loopback listener of `dunghan login`). */
@@ -115,6 +119,18 @@ export class ApiSubsystem extends Construct {
       timeout: Duration.seconds(10),
     });
     this.citizenPage.useTableForLookups(props.table);
+    if (props.sms) {
+      // A one-time code by SMS for a citizen shut out by others' guesses (issue #32): SendTextMessage only.
+      this.citizenPage.fn.addEnvironment(ENV.smsEnabled, 'true');
+      if (props.sms.originationIdentity)
+        this.citizenPage.fn.addEnvironment(ENV.smsOrigination, props.sms.originationIdentity);
+      this.citizenPage.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['sms-voice:SendTextMessage'],
+          resources: [Stack.of(this).formatArn({ service: 'sms-voice', resource: '*' })],
+        }),
+      );
+    }
 
     const publicLogs = new LogGroup(this, 'PublicAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     this.publicApi = new RestApi(this, 'PublicPages', {

@@ -44,13 +44,14 @@ export class DungHanFunction extends Construct {
    * updates limited to the attempt counters' partitions (`LIMIT#…`), no other write, no Scan.
    */
   useTableForLookups(table: ITableV2): this {
-    // By key only, and only a dossier's partition and the configuration's (issue #32: it could Scan the
-    // whole table): a dossier's record by its code, the rules, calendars and units it is counted with.
+    // By key only, and only a dossier's partition, the configuration's and the attempt counters' (issue
+    // #32: it could Scan the whole table): a dossier's record by its code, the rules, calendars and units
+    // it is counted with, the previous window of a sliding count.
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:Query'],
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOSSIER#*', 'CONFIG'] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOSSIER#*', 'CONFIG', 'LIMIT#*'] } },
       }),
     );
     this.fn.addToRolePolicy(

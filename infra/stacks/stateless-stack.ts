@@ -69,6 +69,7 @@ export class StatelessStack extends Stack {
       identity: stateful.identityPools,
       eventSealKey: stateful.eventSealKey,
       operations,
+      sms: props.smsEnabled ? { originationIdentity: props.smsOriginationIdentity } : undefined,
     });
     this.detector = new DetectorSubsystem(this, 'Detector', {
       table: stateful.table,

@@ -1,9 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import { type CitizenView, citizenView, matchesSecondFactor } from '../domain/citizen/citizen-view.ts';
-import type { AttemptLimiter } from '../ports/attempt-limiter.ts';
+import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
+import { oneTimeCodeSms, vietnameseMobile } from '../domain/notices/phone-notices.ts';
+import type { AttemptLimiter, OneTimeCodes } from '../ports/attempt-limiter.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
+import type { PhoneMessenger } from '../ports/phone-messenger.ts';
 import type { RuleBook } from './rule-book.ts';
 
 export interface LookUpDeps {
@@ -11,16 +15,26 @@ export interface LookUpDeps {
   rules: RuleBook;
   attempts: AttemptLimiter;
   clock: Clock;
+  /** One-time codes by SMS for a citizen locked out by others' guesses (issue #32); absent, none is offered. */
+  oneTimeCodes?: { codes: OneTimeCodes; phone: () => PhoneMessenger | undefined } | undefined;
 }
 
 /**
- * How many lookups the status page answers: per dossier code, enough for a citizen checking on their
- * dossier and far too few to guess its four digits (10 an hour: 10,000 combinations take six weeks);
- * per client (an address's /24 or /64), enough for a family or a desk helping citizens.
+ * How many lookups the status page answers (issues #18, #32). Per dossier code: ten an hour and forty a
+ * day, whoever asks — with two right answers (the phone's and the identity number's last four digits)
+ * among 10,000, forty guesses succeed with probability 0.8 % a day. Per client: its network (an IPv4 /24,
+ * an IPv6 /64), enough for a family or a desk helping citizens; and an IPv6 /48, the site the /64s are
+ * carved from. Past the code's limit the citizen is not shut out by someone else's guesses: a one-time
+ * code sent by SMS to the phone on file opens the dossier (three a day, five tries each, ten minutes).
  */
 export const LOOKUP_LIMITS = {
   perCode: { limit: 10, windowMs: 3_600_000 },
+  perCodeDay: { limit: 40, windowMs: 86_400_000 },
   perClient: { limit: 30, windowMs: 900_000 },
+  perSite: { limit: 90, windowMs: 900_000 },
+  codeSends: { limit: 3, windowMs: 86_400_000 },
+  codeTries: 5,
+  codeLifeMs: 600_000,
 } as const;
 
 /** Why a lookup shows the neutral page: for metrics only, never told to the person asking. */
@@ -46,12 +60,30 @@ function candidateCodes(typed: string): string[] {
   return asTyped === upper ? [upper] : [upper, asTyped];
 }
 
-/** A client's key: its network (IPv4 /24, IPv6 /64), hashed — no address is stored. */
-export function clientKeyOf(sourceIp: string): string {
-  const network = sourceIp.includes(':')
-    ? sourceIp.split(':').slice(0, 4).join(':')
-    : sourceIp.split('.').slice(0, 3).join('.');
-  return hash(`client:${network}`);
+/**
+ * A client's keys (issue #32): its network — an IPv4 /24, an IPv6 /64 — and, for IPv6, its site's /48,
+ * hashed (no address is stored). An IPv6 address is read whole (`2001:db8::1`, `::ffff:192.0.2.1`).
+ */
+export function clientKeysOf(sourceIp: string): string[] {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(sourceIp)?.[1];
+  const ip = mapped ?? sourceIp;
+  if (isIPv4(ip)) return [hash(`client:${ip.split('.').slice(0, 3).join('.')}`)];
+  const groups = isIPv6(ip) ? ipv6Groups(ip) : undefined;
+  if (!groups) return [hash(`client:${ip}`)];
+  return [hash(`client:${groups.slice(0, 4).join(':')}`), hash(`site:${groups.slice(0, 3).join(':')}`)];
+}
+
+/** An IPv6 address's eight groups, `::` expanded (an embedded IPv4 tail counts as two). */
+function ipv6Groups(ip: string): string[] | undefined {
+  const [head = '', tail] = ip.toLowerCase().split('::');
+  const part = (text: string) => (text ? text.split(':') : []);
+  const left = part(head);
+  const right = part(tail ?? '');
+  const last = right.at(-1) ?? left.at(-1) ?? '';
+  if (last.includes('.')) (right.length ? right : left).splice(-1, 1, '0', '0');
+  const fill = tail === undefined ? [] : Array.from({ length: 8 - left.length - right.length }, () => '0');
+  const groups = [...left, ...fill, ...right].map((g) => String(Number.parseInt(g, 16)));
+  return groups.length === 8 ? groups : undefined;
 }
 
 function hash(text: string): string {
@@ -66,23 +98,116 @@ function hash(text: string): string {
  */
 export async function lookUpDossier(
   deps: LookUpDeps,
-  input: { code: string; factor: string; client: string },
+  input: { code: string; factor: string; clients: readonly string[] },
 ): Promise<LookUpResult> {
   const [code = '', ...others] = candidateCodes(input.code);
   const now = deps.clock.now();
-  const { perClient, perCode } = LOOKUP_LIMITS;
-  if (!(await deps.attempts.attempt(input.client, perClient.limit, perClient.windowMs, now)))
-    return { reason: 'rate_limited' };
+  if (!(await clientsMayAsk(deps, input.clients, now))) return { reason: 'rate_limited' };
   if (!CODE.test(code)) return { reason: 'malformed' };
   // One budget per code whatever its case: typing it in other cases gives no more attempts.
-  if (!(await deps.attempts.attempt(hash(`code:${code}`), perCode.limit, perCode.windowMs, now)))
-    return { reason: 'rate_limited' };
-  let { record } = await deps.store.load(code);
-  for (const other of others) if (!record) ({ record } = await deps.store.load(other));
+  const { perCode, perCodeDay } = LOOKUP_LIMITS;
+  for (const { limit, windowMs } of [perCode, perCodeDay])
+    if (!(await deps.attempts.attempt(hash(`code:${windowMs}:${code}`), limit, windowMs, now)))
+      return { reason: 'rate_limited' };
+  const record = await findRecord(deps, code, others);
   const received = record?.state.received;
   if (!record || !received || !matchesSecondFactor(received.applicant, input.factor)) return { reason: 'not_matched' };
+  return viewOf(deps, record, now);
+}
+
+/** Every key of the client within its budget: the network's, and the IPv6 site's (a shared budget). */
+async function clientsMayAsk(deps: LookUpDeps, clients: readonly string[], now: number): Promise<boolean> {
+  const [network, ...sites] = clients;
+  const { perClient, perSite } = LOOKUP_LIMITS;
+  if (network !== undefined && !(await deps.attempts.attempt(network, perClient.limit, perClient.windowMs, now)))
+    return false;
+  for (const site of sites)
+    if (!(await deps.attempts.attempt(site, perSite.limit, perSite.windowMs, now))) return false;
+  return true;
+}
+
+async function findRecord(deps: LookUpDeps, code: string, others: readonly string[]) {
+  let { record } = await deps.store.load(code);
+  for (const other of others) if (!record) ({ record } = await deps.store.load(other));
+  return record;
+}
+
+async function viewOf(deps: LookUpDeps, record: DossierRecord, now: number): Promise<LookUpResult> {
   const book = await deps.rules.current();
   const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
   const view = citizenView(record, calendar, book.units, now);
   return view ? { view } : { reason: 'not_matched' };
+}
+
+/** The digest a one-time code is kept as: of the dossier and the code, never the code itself. */
+function codeDigest(dossierId: string, oneTimeCode: string): string {
+  return createHash('sha256').update(`otp\n${dossierId}\n${oneTimeCode}`).digest('base64url');
+}
+
+/** Why no one-time code was sent: for metrics only; the citizen is told the same in every case. */
+export type CodeNotSentReason = 'not_offered' | 'malformed' | 'rate_limited' | 'no_mobile' | 'channel_failed';
+
+/**
+ * Sends a one-time code by SMS to the phone on file (issue #32): for a citizen whose code is locked by
+ * someone else's guesses, or who has lost the receipt's digits. Answers the same whatever happens (an
+ * unknown code, no mobile on file, too many sends): the page says "if the code is right and a mobile was
+ * given, a code was sent". Three sends per dossier a day; each counts against the client's budget.
+ */
+export async function sendOneTimeCode(
+  deps: LookUpDeps,
+  input: { code: string; clients: readonly string[] },
+): Promise<{ sent: boolean; reason?: CodeNotSentReason }> {
+  const channel = deps.oneTimeCodes;
+  const phone = channel?.phone();
+  if (!channel || !phone) return { sent: false, reason: 'not_offered' };
+  const [code = '', ...others] = candidateCodes(input.code);
+  const now = deps.clock.now();
+  if (!(await clientsMayAsk(deps, input.clients, now))) return { sent: false, reason: 'rate_limited' };
+  if (!CODE.test(code)) return { sent: false, reason: 'malformed' };
+  const { codeSends, codeLifeMs } = LOOKUP_LIMITS;
+  if (!(await deps.attempts.attempt(hash(`send:${code}`), codeSends.limit, codeSends.windowMs, now)))
+    return { sent: false, reason: 'rate_limited' };
+  const record = await findRecord(deps, code, others);
+  const mobile = vietnameseMobile(record?.state.received?.applicant.phone);
+  if (!record || !mobile) return { sent: false, reason: 'no_mobile' };
+  const dossierId = record.state.dossierId;
+  const oneTimeCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await channel.codes.putCode(hash(`otp:${dossierId}`), codeDigest(dossierId, oneTimeCode), now + codeLifeMs);
+  try {
+    await phone.send({
+      channel: 'sms',
+      phone: mobile.e164,
+      text: oneTimeCodeSms(dossierId, oneTimeCode, codeLifeMs / 60_000),
+      trackingId: `dh-otp-${hash(`${dossierId}:${now}`).slice(0, 20)}`,
+    });
+  } catch {
+    return { sent: false, reason: 'channel_failed' };
+  }
+  return { sent: true };
+}
+
+/**
+ * The dossier opened with a one-time code sent to its phone (issue #32): past the code's lookup limit
+ * too — the right citizen is never locked out by others' guesses — but within the client's budget.
+ */
+export async function lookUpWithOneTimeCode(
+  deps: LookUpDeps,
+  input: { code: string; oneTimeCode: string; clients: readonly string[] },
+): Promise<LookUpResult> {
+  const channel = deps.oneTimeCodes;
+  const [code = '', ...others] = candidateCodes(input.code);
+  const now = deps.clock.now();
+  if (!channel) return { reason: 'not_matched' };
+  if (!(await clientsMayAsk(deps, input.clients, now))) return { reason: 'rate_limited' };
+  if (!CODE.test(code) || !/^\d{6}$/.test(input.oneTimeCode)) return { reason: 'malformed' };
+  const record = await findRecord(deps, code, others);
+  if (!record) return { reason: 'not_matched' };
+  const dossierId = record.state.dossierId;
+  const right = await channel.codes.checkCode(
+    hash(`otp:${dossierId}`),
+    codeDigest(dossierId, input.oneTimeCode),
+    now,
+    LOOKUP_LIMITS.codeTries,
+  );
+  return right ? viewOf(deps, record, now) : { reason: 'not_matched' };
 }

@@ -105,13 +105,18 @@ afterAll(async () => {
 
 /** A POST of the lookup form through the API's handler, from a client address of the test's choosing. */
 async function lookUp(code: string, factor: string, sourceIp = '203.0.113.7'): Promise<string> {
+  return post({ code, factor }, sourceIp);
+}
+
+/** A POST of one of the page's forms (the lookup, a one-time code asked for or typed). */
+async function post(fields: Record<string, string>, sourceIp: string): Promise<string> {
   const event = {
     version: '2.0',
     routeKey: '$default',
     rawPath: '/tra-cuu',
     rawQueryString: '',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ code, factor }).toString(),
+    body: new URLSearchParams(fields).toString(),
     isBase64Encoded: false,
     requestContext: { http: { method: 'POST', path: '/tra-cuu', sourceIp }, requestId: crypto.randomUUID() },
   } as unknown as APIGatewayProxyEventV2;
@@ -207,8 +212,8 @@ describe('the citizens’ status page', () => {
     for (let i = 0; i < LOOKUP_LIMITS.perClient.limit; i += 1)
       await lookUp(`H21.65-240304-${8000 + i}`, '0000', '100.64.9.1');
     expect(neutral(await lookUp(LAND, '5678', '100.64.9.2'), LAND)).toBe(wrong);
-    // The window passes: the citizen gets through again.
-    clock.at += LOOKUP_LIMITS.perCode.windowMs;
+    // The window slides past the guesses: the citizen gets through again.
+    clock.at += 2 * LOOKUP_LIMITS.perCode.windowMs;
     expect(await lookUp(code, '1234', '192.0.2.201')).toContain('Tình trạng hồ sơ');
   });
 
@@ -253,5 +258,62 @@ describe('the citizens’ status page', () => {
       }
     }
     await page.close();
+  });
+
+  it('bounds guessing a code to 40 a day across every network, sliding over the hour (issue #32)', async () => {
+    const code = LAND;
+    const wrong = (i: number) => lookUp(code, String(1000 + i).slice(-4), `198.18.${i}.1`);
+    // Ten guesses just before an hour's end: the next hour opens no new ten at once.
+    clock.at = Date.parse('2024-03-12T08:59:30+07:00');
+    for (let i = 0; i < 10; i += 1) await wrong(i);
+    clock.at = Date.parse('2024-03-12T09:00:01+07:00');
+    expect(await lookUp(code, '5678', '198.18.200.1')).toContain('Không tìm thấy hồ sơ');
+    // Ten an hour, forty a day: the forty-first guess of the day is refused, even the right digits.
+    for (let h = 1; h <= 3; h += 1) {
+      clock.at = Date.parse('2024-03-12T09:00:01+07:00') + h * 2 * 3_600_000;
+      for (let i = 0; i < 10; i += 1) await wrong(h * 10 + i);
+    }
+    clock.at += 2 * 3_600_000;
+    expect(await lookUp(code, '5678', '198.18.201.1')).toContain('Không tìm thấy hồ sơ');
+    expect(await lookUp(code, '5678', '198.18.202.1')).not.toContain('Tình trạng hồ sơ');
+  });
+
+  it('counts an IPv6 client by its /64 and its /48: five /64s of one site share its budget (issue #32)', async () => {
+    clock.at = Date.parse('2024-03-13T10:00:00+07:00');
+    const site = (i: number) => `2001:db8:77:${i % 5}::${i + 1}`;
+    // 90 tries from the site's /64s (each under its own 30): the site's budget is spent.
+    for (let i = 0; i < LOOKUP_LIMITS.perSite.limit; i += 1) await lookUp(`H21.65-240313-${7000 + i}`, '0000', site(i));
+    expect(await lookUp(SUPPLEMENTED, '1234', '2001:db8:77:9::1')).toContain('Không tìm thấy hồ sơ');
+    // Another site, and an IPv4 client, are not touched.
+    expect(await lookUp(SUPPLEMENTED, '1234', '2001:db8:78:1::1')).toContain('Tình trạng hồ sơ');
+  });
+
+  it('opens a dossier locked by others’ guesses with a one-time code sent by SMS to its phone, once (issue #32)', async () => {
+    clock.at = Date.parse('2024-03-14T10:00:00+07:00');
+    const code = LAND;
+    for (let i = 0; i < LOOKUP_LIMITS.perCode.limit; i += 1) await lookUp(code, '0000', `198.19.${i}.1`);
+    const locked = await lookUp(code, '5678', '203.0.113.90');
+    expect(locked).toContain('Không tìm thấy hồ sơ');
+    expect(locked).toContain('Gửi mã xác nhận');
+    // Asking: the same answer for this dossier and for a code that does not exist.
+    runtime.phone?.messages.splice(0);
+    const asked = await post({ action: 'send-code', code }, '203.0.113.90');
+    const unknown = await post({ action: 'send-code', code: 'H21.65-240314-9999' }, '203.0.113.91');
+    expect(unknown.replaceAll('H21.65-240314-9999', code)).toBe(asked);
+    expect(asked).toContain('Nếu mã hồ sơ đúng và hồ sơ có số điện thoại di động, một mã 6 chữ số vừa được gửi');
+    const sms = runtime.phone?.messages.filter((m) => m.channel === 'sms') ?? [];
+    expect(sms).toHaveLength(1);
+    expect(sms[0]).toMatchObject({ to: '+84912345678' });
+    const otp = /: (\d{6})\./.exec(String((sms[0] as { text?: string }).text))?.[1] ?? '';
+    expect(otp).toMatch(/^\d{6}$/);
+    const typo = otp === '000000' ? '000001' : '000000';
+    expect(await post({ action: 'verify-code', code, otp: typo }, '203.0.113.90')).toContain(
+      'Mã xác nhận không đúng hoặc đã hết hiệu lực',
+    );
+    const opened = await post({ action: 'verify-code', code, otp }, '203.0.113.90');
+    expect(opened).toContain('Tình trạng hồ sơ');
+    for (const value of PERSONAL) expect(opened).not.toContain(value);
+    // Used once; and a code ten minutes old no longer opens anything.
+    expect(await post({ action: 'verify-code', code, otp }, '203.0.113.90')).not.toContain('Tình trạng hồ sơ');
   });
 });

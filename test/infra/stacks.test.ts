@@ -372,7 +372,7 @@ describe('the CDK app', () => {
     const dynamo = actions(page).filter((a) => a.startsWith('dynamodb:'));
     expect(dynamo).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     const reads = page.find((st) => actions([st]).includes('dynamodb:GetItem'));
-    expect(JSON.stringify(reads)).toContain('"dynamodb:LeadingKeys":["DOSSIER#*","CONFIG"]');
+    expect(JSON.stringify(reads)).toContain('"dynamodb:LeadingKeys":["DOSSIER#*","CONFIG","LIMIT#*"]');
     const writes = page.find((st) => actions([st]).includes('dynamodb:UpdateItem'));
     expect(JSON.stringify(writes)).toContain('"dynamodb:LeadingKeys":["LIMIT#*"]');
   });

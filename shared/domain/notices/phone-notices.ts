@@ -117,6 +117,17 @@ export const DEFAULT_SMS_TEMPLATE =
   '{co_quan} xin loi: ho so {ma_ho_so} cham tra ket qua. Hen tra moi {ngay_hen_moi}. Tra cuu: {tra_cuu}';
 const COMPACT_SMS_TEMPLATE = 'Xin loi: HS {ma_ho_so} tre han, hen tra moi {ngay_hen_moi}. Tra cuu {tra_cuu}';
 
+/**
+ * The SMS carrying a one-time code for the status page (issue #32): unaccented, one segment; the dossier's
+ * code is left out when it would not fit.
+ */
+export function oneTimeCodeSms(dossierId: string, code: string, minutes: number): string {
+  const full = `Ma xac nhan tra cuu ho so ${dossierId}: ${code}. Hieu luc ${minutes} phut. Khong chia se ma nay.`;
+  return unaccented(
+    full.length <= SMS_SEGMENT ? full : `Ma xac nhan tra cuu ho so: ${code}. Hieu luc ${minutes} phut.`,
+  );
+}
+
 /** Vietnamese without its marks, in the GSM 7-bit alphabet: đ → d, ư → u, ế → e… */
 export function unaccented(text: string): string {
   return text
