@@ -1,13 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { clientKeysOf } from '../../shared/adapters/client-keys.ts';
 import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { acceptRestApiEvents } from '../../shared/adapters/rest-api-events.ts';
 import { readConfig } from '../../shared/settings/env.ts';
 import {
-  clientKeysOf,
   type LookUpDeps,
   lookUpDossier,
   lookUpWithOneTimeCode,
