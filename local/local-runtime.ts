@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { adminDeps } from '../functions/admin-api/deps.ts';
@@ -22,6 +22,7 @@ import { loadConfigDirs, loadUnitDirectoryFile, loadUserDirectoryFile } from '..
 import { ensureTable } from '../shared/adapters/dynamo-table.ts';
 import { createPlatform, type Platform, type TableAdapters } from '../shared/adapters/platform.ts';
 import { createSesClients } from '../shared/adapters/ses-clients.ts';
+import { guardedDocuments } from '../shared/adapters/table-access-guard.ts';
 import { createTokenVerifier } from '../shared/adapters/token-verifier.ts';
 import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
@@ -30,6 +31,7 @@ import { type Clock, systemClock } from '../shared/ports/clock.ts';
 import type { PhoneMessenger } from '../shared/ports/phone-messenger.ts';
 import type { TokenVerifier } from '../shared/ports/token-verifier.ts';
 import { readDetectorConfig } from '../shared/settings/detector-env.ts';
+import { TABLE_ACCESS, type TableAccess } from '../shared/settings/table-access.ts';
 import { describeError } from '../shared/support/describe-error.ts';
 import { InvalidInputError } from '../shared/support/errors.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
@@ -266,6 +268,27 @@ async function composeLocalRuntime(
     ruleCacheMs: options.ruleCacheMs ?? 60_000,
     eventSealKey: LOCAL_EVENT_SEAL_KEY,
   });
+  // Each function's own view of the table: its calls checked against the access its IAM policy is made
+  // from (issue #32), so a call the policy would deny fails here too. The runtime's own platform (the
+  // seed, the operator's commands) is not limited.
+  const accessLog = process.env.DUNGHAN_TABLE_ACCESS_LOG;
+  const platformFor = (fn: string) =>
+    createPlatform({
+      clients: {
+        ...clients,
+        documents: guardedDocuments(
+          clients.documents,
+          fn,
+          (TABLE_ACCESS as Record<string, TableAccess>)[fn],
+          accessLog ? (line) => appendFileSync(accessLog, `${line}\n`) : undefined,
+        ),
+      },
+      tableName: LOCAL_TABLE,
+      busName: 'default',
+      clock,
+      ruleCacheMs: options.ruleCacheMs ?? 60_000,
+      eventSealKey: LOCAL_EVENT_SEAL_KEY,
+    });
   const { dossiers: store, config, deadLetters } = platform.table;
   const seed = options.seed ?? 'if-empty';
   // The shipped configuration is loaded unless a load completed: its audit entry is written last, so a
@@ -281,7 +304,7 @@ async function composeLocalRuntime(
       USERS_FILE,
     ]);
   }
-  const ingest = createIngestHandler(ingestDeps(platform));
+  const ingest = createIngestHandler(ingestDeps(platformFor('ingest-dossier-event')));
   bus.addRule({
     name: 'dossier-events-to-ingest',
     // As on AWS: every source but Đúng Hạn's own, whatever the detail-type (an unknown one is dead-lettered).
@@ -307,17 +330,17 @@ async function composeLocalRuntime(
   const anchorDir = options.dataDir ? join(options.dataDir, '..', 'anchors') : undefined;
   if (anchorDir && options.fresh && !running) rmSync(anchorDir, { recursive: true, force: true });
   const anchors = new FileAuditAnchorStore(anchorDir);
-  const anchorHandler = createAnchorHandler(anchorDeps(platform, anchors));
+  const anchorHandler = createAnchorHandler(anchorDeps(platformFor('anchor-audit'), anchors));
   let sesEndpoint = options.sesEndpoint ?? running?.sesEndpoint;
   let phone: PhoneEmulator | undefined;
   let apiUrl = running?.apiUrl;
   let detectorHandler: ReturnType<typeof createDetectorHandler> | undefined;
   const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
   const syncSecrets = options.syncSecrets ?? LOCAL_SYNC_SECRETS;
-  const portalSync = createPortalSyncHandler(syncDeps(platform), async () => ({ ...syncSecrets }));
+  const portalSync = createPortalSyncHandler(syncDeps(platformFor('portal-sync')), async () => ({ ...syncSecrets }));
   // Its one-time codes go by SMS to the phone emulator, once it is started (below).
   let citizenPhone: PhoneMessenger | undefined;
-  const citizenPage = createCitizenPageHandler(citizenPageDeps(platform, () => citizenPhone));
+  const citizenPage = createCitizenPageHandler(citizenPageDeps(platformFor('citizen-page'), () => citizenPhone));
   // The pages' port first (the provider must know their callback), then the provider, then the pages.
   const servePages = options.mail === true && !running && options.page !== false;
   let pages: HttpHandler = async () => ({ statusCode: 503, body: 'starting' });
@@ -347,16 +370,17 @@ async function composeLocalRuntime(
   const identityIssuer = identity?.issuer ?? running?.identityIssuer;
   const issuers = identityIssuer ? [localIssuerSettings(identityIssuer)] : [];
   const verifier = createTokenVerifier(issuers);
-  const web: WebAuthDeps = webAuth(platform, issuers, {
+  const pagesPlatform = platformFor('approval-page');
+  const web: WebAuthDeps = webAuth(pagesPlatform, issuers, {
     issuer: identityIssuer ?? 'http://127.0.0.1:9/',
     clientId: LOCAL_WEB_CLIENT.clientId,
     clientSecret: LOCAL_WEB_CLIENT.clientSecret,
     redirectUri: `${apiUrl ?? ''}/auth/callback`,
     signedOutUri: `${apiUrl ?? ''}/auth/signed-out`,
   });
-  const approvalPage = createApprovalPageHandler(approvalDeps(platform, linkSecret), web);
+  const approvalPage = createApprovalPageHandler(approvalDeps(pagesPlatform, linkSecret), web);
   // Every route as deployed: the staff API too, behind the local provider's tokens (ADR 0023).
-  const staffApi = createAdminApiHandler(adminDeps(platform), verifier);
+  const staffApi = createAdminApiHandler(adminDeps(platformFor('admin-api')), verifier);
   pages = routeLikeHttpApi({
     '/approve/': approvalPage,
     '/auth/': approvalPage,
@@ -384,7 +408,7 @@ async function composeLocalRuntime(
       const emulator = phone;
       closers.push(() => emulator.close());
     }
-    const wiring = detectorDeps(platform, ses, {
+    const wiring = detectorDeps(platformFor('detect-deadlines'), ses, {
       senderEmail: LOCAL_SENDER,
       approvalBaseUrl: options.approvalBaseUrl ?? apiUrl ?? 'http://127.0.0.1:8080',
       linkSecret,

@@ -21,6 +21,7 @@ import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/settings/env.ts';
 import type { IssuerSettings } from '../../shared/settings/identity-env.ts';
+import { TABLE_ACCESS } from '../../shared/settings/table-access.ts';
 import { DungHanFunction } from './dunghan-function.ts';
 import type { IdentityPools } from './identity-pools.ts';
 import { alarmOnFunction, type Operations } from './operations.ts';
@@ -103,7 +104,10 @@ export class ApiSubsystem extends Construct {
       description: 'Đúng Hạn: apology approval page (public, signed links)',
     });
     // It announces an approval on the bus, so the delivery function sends the letter at once (issue #16).
-    this.approvalPage.useTable(props.table).useLinkSecret(props.linkSecret).useBus(props.bus);
+    this.approvalPage
+      .useTableAccess(props.table, TABLE_ACCESS['approval-page'])
+      .useLinkSecret(props.linkSecret)
+      .useBus(props.bus);
     // Approval links sent before the public pages moved behind WAF (ADR 0018) name this API; they expire
     // within 14 days of sending (run-detector.ts), after which this route is removed.
     this.httpApi.addRoutes({
@@ -118,7 +122,7 @@ export class ApiSubsystem extends Construct {
       description: "Đúng Hạn: citizens' status page (public, code and last four digits, attempts counted)",
       timeout: Duration.seconds(10),
     });
-    this.citizenPage.useTableForLookups(props.table);
+    this.citizenPage.useTableAccess(props.table, TABLE_ACCESS['citizen-page']);
     if (props.sms) {
       // A one-time code by SMS for a citizen shut out by others' guesses (issue #32): SendTextMessage only.
       this.citizenPage.fn.addEnvironment(ENV.smsEnabled, 'true');
@@ -335,7 +339,10 @@ export class ApiSubsystem extends Construct {
       // API Gateway waits 30 s at most: a 10,000-item request is mapped and put on the bus within it.
       timeout: Duration.seconds(29),
     });
-    this.sync.useTable(props.table).useBus(props.bus).useSyncSecrets(props.syncSecrets);
+    this.sync
+      .useTableAccess(props.table, TABLE_ACCESS['portal-sync'])
+      .useBus(props.bus)
+      .useSyncSecrets(props.syncSecrets);
     this.httpApi.addRoutes({
       path: '/sync',
       methods: [HttpMethod.POST],

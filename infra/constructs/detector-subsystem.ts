@@ -12,6 +12,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTBOUND_SOURCE } from '../../shared/contracts/outbound-events.ts';
 import { ENV } from '../../shared/settings/env.ts';
+import { TABLE_ACCESS } from '../../shared/settings/table-access.ts';
 import { DungHanFunction } from './dunghan-function.ts';
 import { alarmAboveZero, alarmOnFunction, deadLetterQueue, minutes, type Operations } from './operations.ts';
 
@@ -155,11 +156,15 @@ export class DetectorSubsystem extends Construct {
   /**
    * Sends with the SES API v2 SendEmail (simple content, SES builds the MIME): only ses:SendEmail, on
    * the identity and on the configuration set it sends through (grantSendEmail would add
-   * ses:SendRawEmail, which nothing uses); reads the table, the bus and the link secret.
+   * ses:SendRawEmail, which nothing uses); the table as its access declares (table-access.ts), the bus
+   * and the link secret.
    */
   private useMail(sender: DungHanFunction, props: DetectorSubsystemProps): void {
     const fn = sender.fn;
-    sender.useTable(props.table).useBus(props.bus).useLinkSecret(props.linkSecret);
+    sender
+      .useTableAccess(props.table, TABLE_ACCESS['detect-deadlines'])
+      .useBus(props.bus)
+      .useLinkSecret(props.linkSecret);
     props.mail.identity.grant(fn, 'ses:SendEmail');
     fn.addEnvironment(ENV.sender, props.mail.sender);
     fn.addEnvironment(ENV.sesConfigurationSet, props.mail.configurationSetName);

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { WebClientSettings } from '../../shared/adapters/openid-relying-party.ts';
 import { ENV } from '../../shared/settings/env.ts';
 import { IDENTITY_ENV, type IssuerSettings } from '../../shared/settings/identity-env.ts';
+import type { TableAccess, TableAction } from '../../shared/settings/table-access.ts';
 import { BUNDLE } from './bundle-settings.ts';
 
 export interface DungHanFunctionProps {
@@ -40,27 +41,39 @@ export class DungHanFunction extends Construct {
   }
 
   /**
-   * Reads dossiers and the configuration by key, and may only count attempts (the citizens' page):
-   * updates limited to the attempt counters' partitions (`LIMIT#…`), no other write, no Scan.
+   * Only what the function's declared access allows (shared/settings/table-access.ts, issue #32): reads
+   * by key in its partitions (`dynamodb:LeadingKeys`), writes in its own, queries of the indexes named,
+   * no Scan. Locally the same declaration checks each call (table-access-guard.ts).
    */
-  useTableForLookups(table: ITableV2): this {
-    // By key only, and only a dossier's partition, the configuration's and the attempt counters' (issue
-    // #32: it could Scan the whole table): a dossier's record by its code, the rules, calendars and units
-    // it is counted with, the previous window of a sliding count.
-    this.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOSSIER#*', 'CONFIG', 'LIMIT#*'] } },
-      }),
-    );
-    this.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } },
-      }),
-    );
+  useTableAccess(table: ITableV2, access: TableAccess): this {
+    const allowed = (actions: readonly TableAction[]) => actions.filter((a) => access.actions?.includes(a) ?? true);
+    const reads = allowed(['GetItem', 'Query', 'BatchGetItem']);
+    if (reads.length > 0)
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: reads.map((a) => `dynamodb:${a}`),
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...new Set([...access.reads, ...access.writes])] },
+          },
+        }),
+      );
+    const writes = allowed(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+    if (access.writes.length > 0 && writes.length > 0)
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: writes.map((a) => `dynamodb:${a}`),
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.writes] } },
+        }),
+      );
+    if (access.indexes && access.indexes.length > 0)
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: access.indexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
     this.fn.addEnvironment(ENV.table, table.tableName);
     return this;
   }

@@ -7,6 +7,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTBOUND_SOURCE } from '../../shared/contracts/outbound-events.ts';
+import { TABLE_ACCESS } from '../../shared/settings/table-access.ts';
 import { DungHanFunction } from './dunghan-function.ts';
 import { alarmOnFunction, deadLetterQueue, type Operations } from './operations.ts';
 
@@ -36,7 +37,10 @@ export class IngestSubsystem extends Construct {
       name: 'ingest-dossier-event',
       description: 'Đúng Hạn: dossier events into DynamoDB',
     });
-    this.function.useTable(props.table).useBus(props.bus).useEventSeal(props.eventSealKey);
+    this.function
+      .useTableAccess(props.table, TABLE_ACCESS['ingest-dossier-event'])
+      .useBus(props.bus)
+      .useEventSeal(props.eventSealKey);
     // A failing event is retried by Lambda, then kept in the dead-letter queue with its payload.
     this.function.fn.configureAsyncInvoke({
       retryAttempts: 2,

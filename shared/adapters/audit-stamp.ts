@@ -9,12 +9,16 @@ const { partitionKey: PK, sortKey: SK } = TABLE_DESIGN;
  * runs here (the local world), read from the table at most once a minute otherwise (one small read a
  * minute per container; in production the clock is always well past the mark).
  */
-const sealed = new WeakMap<DynamoDBDocumentClient, Map<string, { upTo: number; readAt: number }>>();
+const sealed = new WeakMap<object, Map<string, { upTo: number; readAt: number }>>();
 
-/** Per client (one table endpoint) and table: two local worlds in one process never share a mark. */
+/**
+ * Per client (one table endpoint) and table: two local worlds in one process never share a mark. Keyed by
+ * the client's configuration, which the functions' guarded views of one client share (table-access-guard.ts).
+ */
 function marksOf(client: DynamoDBDocumentClient): Map<string, { upTo: number; readAt: number }> {
-  const marks = sealed.get(client) ?? new Map<string, { upTo: number; readAt: number }>();
-  sealed.set(client, marks);
+  const key = (client as { config?: object }).config ?? client;
+  const marks = sealed.get(key) ?? new Map<string, { upTo: number; readAt: number }>();
+  sealed.set(key, marks);
   return marks;
 }
 

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { PUBLIC_RATE_LIMIT_PER_5_MIN } from '../../infra/constructs/api-subsystem.ts';
+import { TABLE_ACCESS, type TableAccess } from '../../shared/settings/table-access.ts';
 
 let stateless: Template;
 let stateful: Template;
@@ -298,18 +299,45 @@ describe('the CDK app', () => {
     expect(JSON.stringify(stateless.findResources('AWS::IAM::Policy'))).not.toContain('sms-voice:');
   });
 
-  it("lets the citizens' page read the table and write only its attempt counters", () => {
-    const policies = Object.values(stateless.findResources('AWS::IAM::Policy')) as {
-      Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
-    }[];
-    const citizen = policies.find((p) => p.Properties.Roles.some((r) => r.Ref.startsWith('ApiCitizenPage')));
-    const statements = citizen?.Properties.PolicyDocument.Statement ?? [];
-    const writes = statements.filter((st) =>
-      [st.Action].flat().some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(String(a))),
-    );
-    expect(writes).toHaveLength(1);
-    expect(writes[0]?.Action).toBe('dynamodb:UpdateItem');
-    expect(JSON.stringify(writes[0])).toContain('"dynamodb:LeadingKeys":["LIMIT#*"]');
+  it('gives each function only the access it declares: its partitions by key, its indexes, no Scan (issue #32)', () => {
+    const roles: Record<keyof typeof TABLE_ACCESS, string[]> = {
+      'citizen-page': ['ApiCitizenPageFunctionServiceRoleDefaultPolicy'],
+      'ingest-dossier-event': ['IngestFunctionServiceRoleDefaultPolicy'],
+      'portal-sync': ['ApiPortalSyncFunctionServiceRoleDefaultPolicy'],
+      'approval-page': ['ApiApprovalPageFunctionServiceRoleDefaultPolicy'],
+      'detect-deadlines': [
+        'DetectorFunctionServiceRoleDefaultPolicy',
+        'DetectorDeliveryFunctionServiceRoleDefaultPolicy',
+      ],
+    };
+    for (const [fn, prefixes] of Object.entries(roles) as [keyof typeof TABLE_ACCESS, string[]][]) {
+      const access: TableAccess = TABLE_ACCESS[fn];
+      for (const prefix of prefixes) {
+        const dynamo = statementsOf(prefix).filter((st) => actions([st]).some((a) => a.startsWith('dynamodb:')));
+        const granted = actions(dynamo);
+        expect(granted, `${prefix}: no Scan, no wildcard`).not.toContain('dynamodb:Scan');
+        expect(granted.some((a) => a.includes('*'))).toBe(false);
+        const leading = (st: Statement) =>
+          (st as { Condition?: Record<string, Record<string, string[]>> }).Condition?.['ForAllValues:StringLike']?.[
+            'dynamodb:LeadingKeys'
+          ];
+        const onTable = dynamo.filter((st) => !JSON.stringify(st.Resource).includes('/index/'));
+        // Every statement on the table is bound to partitions: reads to the declared ones, writes to its own.
+        for (const st of onTable) expect(leading(st), `${prefix} ${JSON.stringify(st.Action)}`).toBeDefined();
+        const writes = onTable.find((st) => actions([st]).some((a) => /Put|Update|Delete|BatchWrite/.test(a)));
+        expect([...(leading(writes as Statement) ?? [])].sort()).toEqual([...access.writes].sort());
+        const reads = onTable.find((st) => actions([st]).some((a) => /GetItem|Query/.test(a)));
+        expect([...(leading(reads as Statement) ?? [])].sort()).toEqual(
+          [...new Set([...access.reads, ...access.writes])].sort(),
+        );
+        const indexes = dynamo.filter((st) => JSON.stringify(st.Resource).includes('/index/'));
+        expect(indexes.length > 0).toBe((access.indexes?.length ?? 0) > 0);
+      }
+    }
+    // The citizens' page: only what it uses.
+    expect(
+      actions(statementsOf('ApiCitizenPageFunctionServiceRoleDefaultPolicy')).filter((a) => a.startsWith('dynamodb:')),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
   it('takes the portal sync feed at POST /sync, signed per sending system with keys from Secrets Manager (issue #17)', () => {
@@ -365,16 +393,6 @@ describe('the CDK app', () => {
       GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
     });
     stateful.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'noreply@krongpa.gialai.gov.vn' });
-  });
-
-  it("lets the citizens' page read only dossiers and the configuration, by key, and count attempts (issue #32)", () => {
-    const page = statementsOf('ApiCitizenPageFunctionServiceRoleDefaultPolicy');
-    const dynamo = actions(page).filter((a) => a.startsWith('dynamodb:'));
-    expect(dynamo).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
-    const reads = page.find((st) => actions([st]).includes('dynamodb:GetItem'));
-    expect(JSON.stringify(reads)).toContain('"dynamodb:LeadingKeys":["DOSSIER#*","CONFIG","LIMIT#*"]');
-    const writes = page.find((st) => actions([st]).includes('dynamodb:UpdateItem'));
-    expect(JSON.stringify(writes)).toContain('"dynamodb:LeadingKeys":["LIMIT#*"]');
   });
 
   it('anchors the audit trail in an Object Lock bucket (compliance mode) the anchoring function may only read and put (issue #19, #31)', () => {
