@@ -312,7 +312,10 @@ export class ApiSubsystem extends Construct {
       timeout: Duration.seconds(29),
     });
     // A recompute can owe the bus a violation event.
-    this.admin.useTable(props.table).useBus(props.bus).useEventSeal(props.eventSealKey);
+    this.admin
+      .useTableAccess(props.table, TABLE_ACCESS['admin-api'])
+      .useBus(props.bus)
+      .useEventSeal(props.eventSealKey);
     // Signed-in people only (ADR 0023): administration behind the administrators' pool (MFA), the staff's
     // reads behind the staff pool; the function verifies the token again and asks the authority module.
     this.admin.useIdentityIssuers(this.issuers);

@@ -42,9 +42,8 @@ const DOSSIER_WRITER = ['DOSSIER#*', 'AUDIT#*', 'AUDITTRAIL', 'DETECTOR'] as con
 
 /**
  * Each function's access, from an inventory of every call it made in the whole test suite
- * (`DUNGHAN_TABLE_ACCESS_LOG`), by partition. The administrators' API and the anchoring are not listed:
- * the first administers everything the table holds (its routes ask the authority module), the second's
- * three narrow statements are written out in infra/constructs/audit-subsystem.ts.
+ * (`DUNGHAN_TABLE_ACCESS_LOG`), by partition. The anchoring is not listed: its three narrow statements
+ * are written out in infra/constructs/audit-subsystem.ts.
  */
 export const TABLE_ACCESS = {
   /** The citizens' status page: a dossier by its code, the configuration, its attempt counters. */
@@ -59,6 +58,16 @@ export const TABLE_ACCESS = {
   'detect-deadlines': {
     reads: [CONFIG],
     writes: [...DOSSIER_WRITER, 'QUARANTINE', 'NOTICE'],
+    indexes: [TABLE_DESIGN.openByNextAction.indexName, TABLE_DESIGN.reportByClose.indexName],
+  },
+  /**
+   * The administrators' API: configuration changes and their recomputes, reports, the audit, the
+   * quarantine, notices and dead letters — never the sessions, the attempt counters or the sync feed's
+   * owners (each route also asks the authority module).
+   */
+  'admin-api': {
+    reads: ['DEADLETTER'],
+    writes: [...DOSSIER_WRITER, CONFIG, 'AUDIT', 'QUARANTINE', 'NOTICE'],
     indexes: [TABLE_DESIGN.openByNextAction.indexName, TABLE_DESIGN.reportByClose.indexName],
   },
 } satisfies Record<string, TableAccess>;

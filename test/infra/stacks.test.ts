@@ -309,6 +309,7 @@ describe('the CDK app', () => {
         'DetectorFunctionServiceRoleDefaultPolicy',
         'DetectorDeliveryFunctionServiceRoleDefaultPolicy',
       ],
+      'admin-api': ['ApiFunctionServiceRoleDefaultPolicy'],
     };
     for (const [fn, prefixes] of Object.entries(roles) as [keyof typeof TABLE_ACCESS, string[]][]) {
       const access: TableAccess = TABLE_ACCESS[fn];
