@@ -6,6 +6,7 @@ import { CALENDARS_DIR, RULES_DIR, UNITS_FILE } from '../local/local-runtime.ts'
 import { findRunningServers } from '../local/running-servers.ts';
 import { InvalidConfigError, loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
 import { platformFromEnvironment } from '../shared/adapters/platform.ts';
+import { runsAhead } from '../shared/contracts/dossier-events.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
 import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
 import { statusPageUrl } from '../shared/domain/letters/apology-letter.ts';
@@ -86,9 +87,6 @@ export async function runDeadLetters(options: StoreOptions) {
   );
 }
 
-/** How far an event's instant may run ahead of its envelope's time (senders' clocks drift; a day is generous). */
-export const MAX_EVENT_AHEAD_MS = 86_400_000;
-
 /** EventBridge's limit on one event (PutEvents entry), in UTF-8 bytes: a larger line could never arrive. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
@@ -146,13 +144,12 @@ export async function runReplay(file: string, options: StoreOptions) {
         );
         // An event is sent after it happens: one dated far past its envelope (a 2099 typo that passes the
         // contract) would move the replay's clock there and file every later dossier under it (issue #32).
-        const sent = Date.parse(String(envelope?.time));
-        if (Number.isFinite(occurred) && Number.isFinite(sent) && occurred > sent + MAX_EVENT_AHEAD_MS) {
-          await reject(
-            lineNumber,
-            `detail.occurredAt (${new Date(occurred).toISOString()}) is more than a day after the envelope's time (${new Date(sent).toISOString()}): an event is sent after it happens`,
-            line,
-          );
+        const ahead = runsAhead(
+          String((envelope?.detail as { occurredAt?: unknown } | null)?.occurredAt ?? ''),
+          typeof envelope?.time === 'string' ? envelope.time : undefined,
+        );
+        if (ahead) {
+          await reject(lineNumber, `detail.occurredAt ${ahead}`, line);
           continue;
         }
         const before = current;

@@ -167,7 +167,23 @@ export function parseDossierEvent(envelope: unknown): DossierEvent {
   const schema = DOSSIER_EVENT_SCHEMAS[type as DossierEventType];
   const detail = schema.safeParse(outer.data.detail);
   if (!detail.success) throw new InvalidEventError(type, toProblems(detail.error, 'detail.'));
+  const ahead = runsAhead(detail.data.occurredAt, outer.data.time);
+  if (ahead) throw new InvalidEventError(type, [{ path: 'detail.occurredAt', reason: ahead }]);
   return { type, detail: detail.data } as DossierEvent;
+}
+
+/** How far an event's instant may run ahead of its envelope's time (senders' clocks drift; a day is generous). */
+export const MAX_EVENT_AHEAD_MS = 86_400_000;
+
+/**
+ * Why an event dated after the envelope it was sent in cannot be (issue #32: a contract-valid 2099 typo
+ * filed every later dossier of a replay under 2099), or undefined. An envelope without a time says nothing.
+ */
+export function runsAhead(occurredAt: string, envelopeTime: string | undefined): string | undefined {
+  const occurred = Date.parse(occurredAt);
+  const sent = envelopeTime === undefined ? Number.NaN : Date.parse(envelopeTime);
+  if (!Number.isFinite(occurred) || !Number.isFinite(sent) || occurred <= sent + MAX_EVENT_AHEAD_MS) return undefined;
+  return `(${new Date(occurred).toISOString()}) is more than a day after the envelope's time (${new Date(sent).toISOString()}): an event is sent after it happens`;
 }
 
 function toProblems(error: z.core.$ZodError, prefix: string): EventProblem[] {

@@ -325,7 +325,11 @@ describe('tamper evidence: dunghan verify', () => {
       `Sự kiện ${FORGED}/resolved-early (DossierResolved) trong nhật ký sự kiện không do Đúng Hạn ghi`,
     );
     // The real event sent under the squatted id replaces the forged item.
-    await deliver({ ...fake, detail: { ...(fake.detail as object), occurredAt: '2026-11-20T10:40:00+07:00' } });
+    await deliver({
+      ...fake,
+      time: '2026-11-20T03:40:00Z',
+      detail: { ...(fake.detail as object), occurredAt: '2026-11-20T10:40:00+07:00' },
+    });
     expect((await verify()).failed.find((f) => f.dossierId === FORGED)).toBeUndefined();
   });
 

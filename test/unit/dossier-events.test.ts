@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DOSSIER_EVENT_TYPES, InvalidEventError, parseDossierEvent } from '../../shared/contracts/dossier-events.ts';
 import { parseDossierCode } from '../../shared/domain/dossier/dossier-code.ts';
-import { exampleStream, invalidFixtures } from '../support/fixtures.ts';
+import { exampleStream, fixture, invalidFixtures } from '../support/fixtures.ts';
 
 describe('event contracts', () => {
   it('accepts one real-shaped example of every event type', () => {
@@ -93,5 +93,21 @@ describe('dossier codes', () => {
 
   it('leaves out an impossible date written in a code rather than rejecting it', () => {
     expect(parseDossierCode('H21.65-221399-0001').date).toBeUndefined();
+  });
+
+  it('refuses an event dated more than a day after the envelope it was sent in (issue #32)', () => {
+    const base = fixture('dossier-received');
+    const at = (occurredAt: string, time: string) => ({
+      ...base,
+      time,
+      detail: { ...(base.detail as object), occurredAt, receivedAt: occurredAt },
+    });
+    expect(() => parseDossierEvent(at('2099-04-08T15:10:00+07:00', '2022-04-08T08:10:00Z'))).toThrow(
+      /detail\.occurredAt: \(2099-04-08T08:10:00\.000Z\) is more than a day after the envelope's time/,
+    );
+    // A sender's clock a few hours behind is not that.
+    expect(parseDossierEvent(at('2022-04-08T20:00:00+07:00', '2022-04-08T08:10:00Z')).type).toBe('DossierReceived');
+    const { time: _time, ...untimed } = at('2099-04-08T15:10:00+07:00', '');
+    expect(parseDossierEvent(untimed).type).toBe('DossierReceived');
   });
 });
