@@ -105,23 +105,26 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
   const receiving = mapped.filter((m) => m.events.some((e) => e.detailType === 'DossierReceived'));
   const stored =
     deps.receipts && receiving.length > 0 ? await deps.receipts(receiving.map((m) => m.dossierId)) : undefined;
+  /** An item not taken: answered 01 with the reason, and kept as a dead letter. */
+  const refuse = async (item: { index: number; dossierId: string }, message: string) => {
+    data.push({ index: item.index, MaHoSo: item.dossierId, error_code: '01', message });
+    await keep(
+      deps,
+      request.service,
+      system,
+      receivedAt,
+      item.index,
+      item.dossierId,
+      message,
+      request.data[item.index],
+    );
+  };
   for (const item of mapped) {
     const receipt = item.events.find((e) => e.detailType === 'DossierReceived')?.detail as DossierReceived | undefined;
     const conflict = receipt ? receiptConflict(stored?.get(item.dossierId), receipt) : undefined;
     if (conflict) {
       // NgayTiepNhan (or MaTTHC) differs from the receipt taken: the portal's code 01, kept with the reason.
-      const message = `NgayTiepNhan: ${conflict}`;
-      data.push({ index: item.index, MaHoSo: item.dossierId, error_code: '01', message });
-      await keep(
-        deps,
-        request.service,
-        system,
-        receivedAt,
-        item.index,
-        item.dossierId,
-        message,
-        request.data[item.index],
-      );
+      await refuse(item, `NgayTiepNhan: ${conflict}`);
       continue;
     }
     const owned = owners?.get(item.dossierId);
@@ -132,17 +135,9 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
       book.units,
     );
     if (!decision.allowed) {
-      const message = `MaHoSo: the dossier was sent by another system (${owned?.owner}); only it, or a system the directory names a participant of the procedure, may update it`;
-      data.push({ index: item.index, MaHoSo: item.dossierId, error_code: '01', message });
-      await keep(
-        deps,
-        request.service,
-        system,
-        receivedAt,
-        item.index,
-        item.dossierId,
-        message,
-        request.data[item.index],
+      await refuse(
+        item,
+        `MaHoSo: the dossier was sent by another system (${owned?.owner}); only it, or a system the directory names a participant of the procedure, may update it`,
       );
       continue;
     }

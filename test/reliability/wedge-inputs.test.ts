@@ -23,6 +23,25 @@ afterAll(async () => {
   await runtime?.close();
 });
 
+/** `n` suspensions and resumptions of one dossier, a minute apart, from 11/04/2022 08:00. */
+function suspendResume(dossierId: string, prefix: string, n: number): EventBridgeEnvelope[] {
+  const base = Date.parse('2022-04-11T08:00:00+07:00');
+  return Array.from({ length: n }, (_, i) => {
+    const suspend = i % 2 === 0;
+    return {
+      ...fixture('dossier-suspended'),
+      'detail-type': suspend ? 'DossierSuspended' : 'DossierResumed',
+      detail: {
+        schemaVersion: 1,
+        dossierId,
+        eventId: `${prefix}-${i}`,
+        occurredAt: new Date(base + i * 60_000).toISOString(),
+        ...(suspend ? { reason: 'site_visit' } : {}),
+      },
+    } as EventBridgeEnvelope;
+  });
+}
+
 function withDetail(envelope: EventBridgeEnvelope, patch: Record<string, unknown>): EventBridgeEnvelope {
   return { ...envelope, detail: { ...(envelope.detail as object), ...patch } };
 }
@@ -74,21 +93,7 @@ describe('inputs that used to wedge a dossier or vanish', () => {
   it('absorbs 60 concurrent events on one dossier', async () => {
     const receipt = renamed(landDossierEvents(), 'HOT-DOSSIER')[0] as EventBridgeEnvelope;
     expect((await runtime.deliver(receipt))[0]?.ok).toBe(true);
-    const base = Date.parse('2022-04-11T08:00:00+07:00');
-    const events = Array.from({ length: 60 }, (_, i) => {
-      const suspend = i % 2 === 0;
-      return {
-        ...fixture('dossier-suspended'),
-        'detail-type': suspend ? 'DossierSuspended' : 'DossierResumed',
-        detail: {
-          schemaVersion: 1,
-          dossierId: 'HOT-DOSSIER',
-          eventId: `hot-${i}`,
-          occurredAt: new Date(base + i * 60_000).toISOString(),
-          ...(suspend ? { reason: 'site_visit' } : {}),
-        },
-      } as EventBridgeEnvelope;
-    });
+    const events = suspendResume('HOT-DOSSIER', 'hot', 60);
     const deliveries = (await Promise.all(events.map((e) => runtime.deliver(e)))).flat();
     expect(deliveries.filter((d) => !d.ok).map((d) => String(d.error))).toEqual([]);
     const history = await runtime.store.listEvents('HOT-DOSSIER');
@@ -153,21 +158,7 @@ async function hotDossier(runtime: LocalRuntime) {
   {
     const receipt = renamed(landDossierEvents(), 'HOTTER-DOSSIER')[0] as EventBridgeEnvelope;
     expect((await runtime.deliver(receipt))[0]?.ok).toBe(true);
-    const base = Date.parse('2022-04-11T08:00:00+07:00');
-    const events = Array.from({ length: 500 }, (_, i) => {
-      const suspend = i % 2 === 0;
-      return {
-        ...fixture('dossier-suspended'),
-        'detail-type': suspend ? 'DossierSuspended' : 'DossierResumed',
-        detail: {
-          schemaVersion: 1,
-          dossierId: 'HOTTER-DOSSIER',
-          eventId: `hotter-${i}`,
-          occurredAt: new Date(base + i * 60_000).toISOString(),
-          ...(suspend ? { reason: 'site_visit' } : {}),
-        },
-      } as EventBridgeEnvelope;
-    });
+    const events = suspendResume('HOTTER-DOSSIER', 'hotter', 500);
     const deliveries = (await Promise.all(events.map((e) => runtime.deliver(e)))).flat();
     expect(deliveries.filter((d) => !d.ok).map((d) => String(d.error))).toEqual([]);
     const { record } = await runtime.store.load('HOTTER-DOSSIER');
