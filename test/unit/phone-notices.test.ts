@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  outsideQuietHours,
-  SMS_SEGMENT,
-  smsText,
-  unaccented,
-  vietnameseMobile,
-  znsTemplateData,
-} from '../../shared/domain/notices/phone-notices.ts';
+import { SMS_SEGMENT, smsText, unaccented, znsTemplateData } from '../../shared/domain/notices/phone-notices.ts';
+import { vietnameseMobile } from '../../shared/domain/phones/phone-number.ts';
+import { outsideQuietHours } from '../../shared/domain/phones/quiet-hours.ts';
 
 const facts = {
   dossierId: 'H21.65-240304-0103',

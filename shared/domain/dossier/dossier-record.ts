@@ -1,7 +1,7 @@
 import type { OutboundEvent } from '../../contracts/outbound-events.ts';
 import type { ActorRecord } from '../authority/actors.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { outsideQuietHours } from '../notices/phone-notices.ts';
+import { outsideQuietHours } from '../phones/quiet-hours.ts';
 import { type DossierState, isClosed, type Violation } from './dossier-state.ts';
 import { nextActionAt, type Stage, stageThresholds } from './stages.ts';
 import { nextStepAlertAt, type StepAlertKind } from './step-clocks.ts';

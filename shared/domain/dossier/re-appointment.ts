@@ -3,7 +3,7 @@ import { RefusedError } from '../../support/errors.ts';
 import { vietnamDay } from '../../support/vietnam-time.ts';
 import type { ActorRecord } from '../authority/actors.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { vietnameseMobile } from '../notices/phone-notices.ts';
+import { vietnameseMobile } from '../phones/phone-number.ts';
 import { outEvent } from './advance-stages.ts';
 import {
   type ApologyChannel,

@@ -1,44 +1,11 @@
-import { VIETNAM_OFFSET_MS } from '../../support/vietnam-time.ts';
 import type { DossierRecord, OwedNotification } from '../dossier/dossier-record.ts';
+import { vietnameseMobile } from '../phones/phone-number.ts';
 
 /*
  * The citizen's apology by phone (issue #18; NĐ 61/2018 Điều 19 k9: "qua thư điện tử, tin nhắn, điện
  * thoại hoặc mạng xã hội"): a Zalo ZNS template message when the dossier carries a phone number, an SMS
  * when ZNS cannot deliver it, and never between 21:00 and 07:00 Vietnam time.
  */
-
-/** A Vietnamese phone number as each channel wants it: E.164 for SMS, without the plus for ZNS. */
-export interface PhoneNumber {
-  e164: string;
-  zalo: string;
-}
-
-/**
- * A Vietnamese mobile number, whatever way it was written at the desk (`0912 345 678`, `+84 912…`,
- * `84912…`, dots and dashes); undefined for anything that is not a 10-digit mobile number (03x, 05x,
- * 07x, 08x, 09x) — a landline cannot receive ZNS or SMS.
- */
-export function vietnameseMobile(raw: string | undefined): PhoneNumber | undefined {
-  if (!raw) return undefined;
-  const digits = raw.replace(/[\s.\-()]/g, '');
-  const national = /^\+?84(\d{9})$/.exec(digits)?.[1] ?? /^0(\d{9})$/.exec(digits)?.[1];
-  if (!national || !/^[35789]/.test(national)) return undefined;
-  return { e164: `+84${national}`, zalo: `84${national}` };
-}
-
-const HOUR = 3_600_000;
-/** No message to a citizen from 21:00 to 07:00 Vietnam time (the province may narrow it, not widen it). */
-export const QUIET_HOURS = { from: 21, to: 7 } as const;
-
-/** `at`, or the next 07:00 Vietnam time when `at` falls in the quiet hours. */
-export function outsideQuietHours(at: number): number {
-  const local = at + VIETNAM_OFFSET_MS;
-  const dayStart = Math.floor(local / (24 * HOUR)) * 24 * HOUR;
-  const hour = (local - dayStart) / HOUR;
-  if (hour >= QUIET_HOURS.from) return dayStart + 24 * HOUR + QUIET_HOURS.to * HOUR - VIETNAM_OFFSET_MS;
-  if (hour < QUIET_HOURS.to) return dayStart + QUIET_HOURS.to * HOUR - VIETNAM_OFFSET_MS;
-  return at;
-}
 
 /** What a phone notice says, from the approved apology: the same facts as the letter, shorter. */
 export interface PhoneNoticeFacts {
