@@ -316,4 +316,30 @@ describe('the citizens’ status page', () => {
     // Used once; and a code ten minutes old no longer opens anything.
     expect(await post({ action: 'verify-code', code, otp }, '203.0.113.90')).not.toContain('Tình trạng hồ sơ');
   });
+
+  it('shows the one-time code forms on a 390 px phone without sideways scrolling, and answers the same when the SMS fails (issue #32)', async () => {
+    clock.at = Date.parse('2024-03-15T10:00:00+07:00');
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const shown = async (html: string) => {
+      await page.setContent(html);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow).toBeLessThanOrEqual(0);
+      return page.locator('main').innerText();
+    };
+    // The neutral page offers the code; the code page asks for six digits.
+    const neutral = await shown(await lookUp(SUPPLEMENTED, '0000', '203.0.113.120'));
+    expect(neutral).toContain('Nhận mã xác nhận qua tin nhắn');
+    expect(await page.locator('form').count()).toBe(2);
+    const sent = await post({ action: 'send-code', code: SUPPLEMENTED }, '203.0.113.121');
+    expect(await shown(sent)).toContain('Nhập mã xác nhận');
+    expect(await page.getAttribute('#otp', 'autocomplete')).toBe('one-time-code');
+    await page.screenshot({ path: 'test-results/citizen-page-otp.png', fullPage: true });
+    // The SMS provider refuses the message (at its HTTP endpoint): the citizen reads the same page, nothing leaks.
+    runtime.phone?.fail('sms', 'reject');
+    const refused = await post({ action: 'send-code', code: SUPPLEMENTED }, '203.0.113.122');
+    expect(refused).toBe(sent);
+    runtime.phone?.fail('sms', 'drop_after_accepting');
+    expect(await post({ action: 'send-code', code: SUPPLEMENTED }, '203.0.113.123')).toBe(sent);
+    await page.close();
+  });
 });
