@@ -353,15 +353,44 @@ async function* xlsxSheets(file: string): AsyncIterable<SheetRows> {
     styles: 'cache',
     worksheets: 'emit',
   });
+  deferSheetsUntilWorkbook(reader);
   let index = 0;
   for await (const sheet of reader) {
     index += 1;
     const name = String((sheet as unknown as { name?: string }).name ?? index);
+    const tab = tabPosition(reader, name);
     async function* rows(): AsyncIterable<RawRow> {
       for await (const row of sheet) yield { row: row.number, values: (row.values as unknown[]).map(cellValue) };
     }
-    yield { index, name, rows: rows() };
+    yield { index: tab ?? index, name, rows: rows() };
   }
+}
+
+/*
+ * The streaming reader names a sheet from `xl/workbook.xml`, and reads a sheet as soon as it has the
+ * shared strings and the relationships — it fails ("reading 'sheets'", exceljs#962, open upstream) when a
+ * sheet comes in the zip before `xl/workbook.xml`, as the order of a zip's entries is the writer's choice
+ * (exceljs's own writer varies it from run to run). Until the workbook is read, the reader is told it has
+ * no relationships yet, so that it keeps such a sheet aside (its own temporary file) and reads it after.
+ */
+function deferSheetsUntilWorkbook(reader: object): void {
+  let rels: unknown;
+  Object.defineProperty(reader, 'workbookRels', {
+    configurable: true,
+    get(this: { model?: unknown }) {
+      return this.model ? rels : undefined;
+    },
+    set(value: unknown) {
+      rels = value;
+    },
+  });
+}
+
+/** A sheet's place among the workbook's tabs (1-based), by its name, once the workbook is read. */
+function tabPosition(reader: object, name: string): number | undefined {
+  const sheets = (reader as { model?: { sheets?: { name?: string }[] } }).model?.sheets;
+  const at = sheets?.findIndex((s) => s.name === name) ?? -1;
+  return at >= 0 ? at + 1 : undefined;
 }
 
 /** A cell's value: rich text and hyperlinks as their text, formulas as their result. */

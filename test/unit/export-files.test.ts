@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { exportFileProblem, readExportRows } from '../../shared/adapters/export-files.ts';
 import { type ExportRow, isColumnNumbering, readExportMapping } from '../../shared/domain/sync/export-mapping.ts';
@@ -419,6 +420,48 @@ describe('readExportRows', () => {
     await expect(rows(none, { ...mapping, sheet: 'Danh sách' })).rejects.toThrow(
       `${none}: no sheet "Danh sách" and no sheet with the titles (sheets: "Tổng hợp")`,
     );
+  });
+
+  it('reads a workbook whose zip holds its sheets before xl/workbook.xml, naming and placing them by their tabs', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Tổng hợp').addRow(['Lĩnh vực', 'Tiếp nhận', 'Trễ hạn']);
+    const list = workbook.addWorksheet('Chi tiết');
+    list.addRow(['STT', 'Mã hồ sơ', 'Ngày tiếp nhận', 'Trạng thái']);
+    list.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
+    const written = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
+    // The entries put back in an order a writer may choose: the relationships and the shared strings, then
+    // the sheets (the last tab first), then the rest, xl/workbook.xml last — as exceljs's writer sometimes does.
+    const names = Object.keys(written.files).filter((n) => !written.files[n]?.dir);
+    const rank = (n: string) =>
+      n === 'xl/_rels/workbook.xml.rels' || n === 'xl/sharedStrings.xml'
+        ? 0
+        : n.startsWith('xl/worksheets/')
+          ? 1
+          : n === 'xl/workbook.xml'
+            ? 3
+            : 2;
+    const reordered = new JSZip();
+    for (const name of [...names].sort((a, b) => rank(a) - rank(b) || b.localeCompare(a))) {
+      reordered.file(name, (await written.file(name)?.async('uint8array')) ?? new Uint8Array());
+    }
+    const file = join(dir, 'sheets-first.xlsx');
+    writeFileSync(file, await reordered.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    const order = Object.keys((await JSZip.loadAsync(readFileSync(file))).files);
+    expect(order.indexOf('xl/worksheets/sheet2.xml')).toBeLessThan(order.indexOf('xl/workbook.xml'));
+    const found = [
+      {
+        row: 2,
+        cells: {
+          STT: 1,
+          'Mã hồ sơ': 'H21.65-220330-0001',
+          'Ngày tiếp nhận': '30/03/2022 15:43',
+          'Trạng thái': 'Đang xử lý',
+        },
+      },
+    ];
+    expect(await rows(file)).toEqual(found);
+    expect(await rows(file, { ...mapping, sheet: 'Chi tiết' })).toEqual(found);
+    expect(await rows(file, { ...mapping, sheet: 2 })).toEqual(found);
   });
 
   it('refuses a workbook without the titles in its first rows, naming the row it looked at', async () => {
