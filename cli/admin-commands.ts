@@ -1,229 +1,21 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join } from 'node:path';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { parse as parseYaml } from 'yaml';
-import { adminDeps } from '../functions/admin-api/deps.ts';
-import { CognitoIdentityMirror } from '../shared/adapters/cognito-identity-mirror.ts';
-import type { Actor } from '../shared/domain/authority/actors.ts';
-import type { Action, Target } from '../shared/domain/authority/authority.ts';
-import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
-import type { IdentityMirror } from '../shared/ports/identity-mirror.ts';
+import type { Command } from 'commander';
 import {
-  type AdminDeps,
-  type Author,
   addUser,
-  type ConfigDocument,
-  ConfigNotFoundError,
   changeUserGrants,
-  diffCalendarFile,
-  diffRuleFiles,
-  diffUnits,
   getCalendar,
-  getRule,
-  getUnit,
-  InvalidConfigChangeError,
   listAudit,
-  listCalendars,
-  listRules,
-  listUnits,
-  listUsers,
-  previewCalendar,
-  previewRules,
-  previewUnits,
-  putCalendar,
-  putRules,
-  putUnits,
-  putUsers,
   setUserDisabled,
-  type UsersDeps,
-  validateCalendar,
-  validateRules,
-  validateUnits,
 } from '../shared/use-cases/administer-config.ts';
 import { listQuarantined, NotQuarantinedError, retryQuarantined } from '../shared/use-cases/quarantine.ts';
+import { type Io, onStore, printer, type Register } from './command.ts';
+import { type AdminOptions, changedBy, registerConfigKinds, withAdmin } from './config-commands.ts';
 import { runCheckProvisional } from './due-command.ts';
 import { BadInputError } from './errors.ts';
-import { type ActingOptions, askAuthority, localOperator, withActor } from './identity.ts';
-import { awsPlatform } from './local-store.ts';
 
-export interface AdminOptions extends ActingOptions {
-  /** Work on the AWS table named by TABLE_NAME instead of the local store. */
-  aws?: boolean;
-}
-
-const CONFIG_FILE = /\.(ya?ml|json)$/i;
-
-/** Reads rules or calendar files (a directory stands for its *.yaml and *.json files) for the use cases. */
-export function readConfigDocuments(paths: readonly string[], argument: string): ConfigDocument[] {
-  const files: string[] = [];
-  for (const path of paths) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(path).isDirectory();
-    } catch (error) {
-      throw new BadInputError(argument, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    if (isDirectory) {
-      files.push(
-        ...readdirSync(path)
-          .filter((n) => CONFIG_FILE.test(n))
-          .sort()
-          .map((n) => join(path, n)),
-      );
-    } else files.push(path);
-  }
-  if (files.length === 0) throw new BadInputError(argument, 'no rules or calendar file given');
-  return files.map((name) => {
-    try {
-      return { name, data: parseYaml(readFileSync(name, 'utf8')) as unknown };
-    } catch (error) {
-      return { name, parseError: `not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}` };
-    }
-  });
-}
-
-/**
- * Runs an administration use case on the local store, or on AWS with `--aws`, after asking the
- * authority whether the actor may (ADR 0023): the local operator, or the person `--as` signs in; with
- * `--aws`, whoever holds the AWS credentials (the break-glass path; people use the API and the console).
+/*
+ * The administrators' commands beyond the table of configuration kinds: people's accounts one at a time,
+ * the provisional calendar years, the audit, and the detector's quarantine.
  */
-export async function withAdmin<T>(
-  options: AdminOptions,
-  action: Exclude<Action, 'dossier.sync'>,
-  run: (deps: AdminDeps, actor: Actor) => Promise<T>,
-  target: Target = {},
-): Promise<T> {
-  const asked = async (deps: AdminDeps, actor: Actor) => {
-    await askAuthority(actor, action, target, deps.config);
-    return run(deps, actor);
-  };
-  try {
-    // The administrators' composition root, on AWS or on the local store.
-    if (options.aws) {
-      if (options.as !== undefined)
-        throw new BadInputError('--as', 'is for the local store: on AWS, sign in to the API');
-      // A configuration change refolds the logs it moves: it needs the seal's key (issue #31).
-      return await asked(adminDeps(await awsPlatform({ sealsEvents: action === 'config.write' })), localOperator());
-    }
-    return await withActor(options, (runtime, actor) => asked(adminDeps(runtime.platform), actor));
-  } catch (error) {
-    if (error instanceof InvalidConfigChangeError) {
-      throw new BadInputError(
-        '<files>',
-        `${error.problems.length} problem(s), nothing applied:\n${formatProblems(error.problems)}`,
-        { valid: false, problems: error.problems },
-      );
-    }
-    if (error instanceof ConfigNotFoundError) throw new BadInputError('<id>', error.message);
-    throw error;
-  }
-}
-
-/** Fails with exit code 2 when a validation report lists problems (the report is printed too). */
-function requireValid<T extends { problems: { file: string; path: string; reason: string }[] }>(report: T): T {
-  if (report.problems.length === 0) return report;
-  throw new BadInputError(
-    '<files>',
-    `${report.problems.length} problem(s):\n${formatProblems(report.problems)}`,
-    report,
-  );
-}
-
-/** Who makes a change, for the audit: `--author`, else the operating-system user. */
-export function authorOf(option: string | undefined): string {
-  const author = (option ?? process.env.DUNGHAN_AUTHOR ?? userInfo().username).trim();
-  if (!author) throw new BadInputError('--author', 'must name who makes the change');
-  return author.slice(0, 200);
-}
-
-/** The author of a change: the signed-in person (`--as`), else the operator named by `--author`. */
-function changedBy(actor: Actor, option: string | undefined): Author {
-  return actor.kind === 'person' ? actor : authorOf(option);
-}
-
-export const rulesCommands = {
-  list: (o: AdminOptions) => withAdmin(o, 'config.read', listRules),
-  get: (id: string, o: AdminOptions) => withAdmin(o, 'config.read', (d) => getRule(d, id)),
-  validate: (files: string[], o: AdminOptions) => {
-    const documents = readConfigDocuments(files, '<files>');
-    return withAdmin(o, 'config.read', async (d) => requireValid(await validateRules(d, documents)));
-  },
-  diff: (files: string[], o: AdminOptions) => {
-    const documents = readConfigDocuments(files, '<files>');
-    return withAdmin(o, 'config.read', async (d) => requireValid(await diffRuleFiles(d, documents)));
-  },
-  preview: (files: string[], o: AdminOptions) => {
-    const documents = readConfigDocuments(files, '<files>');
-    return withAdmin(o, 'config.write', (d) => previewRules(d, documents));
-  },
-  put: (files: string[], o: AdminOptions & { author?: string }) => {
-    const documents = readConfigDocuments(files, '<files>');
-    if (o.as === undefined) authorOf(o.author);
-    return withAdmin(o, 'config.write', (d, actor) => putRules(d, documents, changedBy(actor, o.author)));
-  },
-};
-
-function oneFile(file: string) {
-  const [document] = readConfigDocuments([file], '<file>');
-  if (!document) throw new BadInputError('<file>', 'no file given');
-  return document;
-}
-const oneCalendar = oneFile;
-
-export const calendarCommands = {
-  list: (o: AdminOptions) => withAdmin(o, 'config.read', listCalendars),
-  get: (id: string, o: AdminOptions) => withAdmin(o, 'config.read', (d) => getCalendar(d, id)),
-  validate: (file: string, o: AdminOptions) => {
-    const document = oneCalendar(file);
-    return withAdmin(o, 'config.read', async (d) => requireValid(await validateCalendar(d, document)));
-  },
-  diff: (file: string, o: AdminOptions) => {
-    const document = oneCalendar(file);
-    return withAdmin(o, 'config.read', async (d) => requireValid(await diffCalendarFile(d, document)));
-  },
-  preview: (file: string, o: AdminOptions) => {
-    const document = oneCalendar(file);
-    return withAdmin(o, 'config.write', (d) => previewCalendar(d, document));
-  },
-  put: (file: string, o: AdminOptions & { author?: string; legalBasis?: string; effectiveFrom?: string }) => {
-    const document = oneCalendar(file);
-    if (o.as === undefined) authorOf(o.author);
-    if (!o.legalBasis?.trim()) {
-      throw new BadInputError(
-        '--legal-basis',
-        'must cite the decision or notice the change implements (số hiệu văn bản)',
-      );
-    }
-    const legalBasis = o.legalBasis.trim();
-    return withAdmin(o, 'config.write', (d, actor) =>
-      putCalendar(d, document, { author: changedBy(actor, o.author), legalBasis, effectiveFrom: o.effectiveFrom }),
-    );
-  },
-};
-
-/** `dunghan units …`: the directory of units (ADR 0015). */
-export const unitCommands = {
-  list: (o: AdminOptions) => withAdmin(o, 'config.read', listUnits),
-  get: (id: string, o: AdminOptions) => withAdmin(o, 'config.read', (d) => getUnit(d, id)),
-  validate: (file: string, o: AdminOptions) => {
-    const document = oneFile(file);
-    return withAdmin(o, 'config.read', async (d) => requireValid(await validateUnits(d, document)));
-  },
-  diff: (file: string, o: AdminOptions) => {
-    const document = oneFile(file);
-    return withAdmin(o, 'config.read', async (d) => requireValid(await diffUnits(d, document)));
-  },
-  preview: (file: string, o: AdminOptions) => {
-    const document = oneFile(file);
-    return withAdmin(o, 'config.write', (d) => previewUnits(d, document));
-  },
-  put: (file: string, o: AdminOptions & { author?: string }) => {
-    const document = oneFile(file);
-    if (o.as === undefined) authorOf(o.author);
-    return withAdmin(o, 'config.write', (d, actor) => putUnits(d, document, changedBy(actor, o.author)));
-  },
-};
 
 /** `dunghan calendars check-provisional`: a calendar file, or the calendar in force in the store. */
 export async function checkProvisionalCommand(
@@ -233,8 +25,6 @@ export async function checkProvisionalCommand(
   const { current } = await withAdmin(options, 'config.read', (d) => getCalendar(d, options.id));
   return runCheckProvisional({ ...options, definition: current.definition });
 }
-
-export const auditCommand = (o: AdminOptions) => withAdmin(o, 'audit.read', listAudit);
 
 /** `dunghan quarantine list|retry`: the dossiers the detector parked, and an operator's retry. */
 export const quarantineCommands = {
@@ -250,45 +40,111 @@ export const quarantineCommands = {
     }),
 };
 
-function quarantineDeps(d: AdminDeps) {
+function quarantineDeps(d: Parameters<Parameters<typeof withAdmin>[2]>[0]) {
   if (!d.quarantine) throw new Error('no quarantine store');
   return { quarantine: d.quarantine, store: d.dossiers, clock: d.clock };
 }
 
-/** The Cognito mirror of `dunghan users --aws`: the pools named by STAFF_USER_POOL_ID and ADMIN_USER_POOL_ID. */
-function cognitoMirror(): IdentityMirror {
-  const staff = process.env.STAFF_USER_POOL_ID;
-  const admins = process.env.ADMIN_USER_POOL_ID;
-  if (!staff || !admins)
-    throw new BadInputError(
-      '--aws',
-      'set STAFF_USER_POOL_ID and ADMIN_USER_POOL_ID (the stack outputs) to mirror people into Cognito',
-    );
-  return new CognitoIdentityMirror(new CognitoIdentityProviderClient({}), { staff, admins });
-}
-
-function withUsers<T>(o: AdminOptions, run: (deps: UsersDeps, actor: Actor) => Promise<T>): Promise<T> {
-  const identities = o.aws ? cognitoMirror() : undefined;
-  return withAdmin(o, 'users.manage', (deps, actor) => run({ ...deps, identities }, actor));
-}
-
-/** `dunghan users …`: the people who sign in, their roles and units (ADR 0023). */
+/** `dunghan users add|disable|enable|roles`: one person's account, a put of the directory with them changed. */
 export const userCommands = {
-  list: (o: AdminOptions) => withUsers(o, (d) => listUsers(d)),
   add: (username: string, o: AdminOptions & { name: string; email: string; grant: string[]; author?: string }) =>
-    withUsers(o, (d, actor) =>
+    withAdmin(o, 'users.manage', (d, actor) =>
       addUser(d, { username, name: o.name, email: o.email, grants: o.grant }, changedBy(actor, o.author)),
     ),
   disable: (username: string, o: AdminOptions & { author?: string }) =>
-    withUsers(o, (d, actor) => setUserDisabled(d, username, true, changedBy(actor, o.author))),
+    withAdmin(o, 'users.manage', (d, actor) => setUserDisabled(d, username, true, changedBy(actor, o.author))),
   enable: (username: string, o: AdminOptions & { author?: string }) =>
-    withUsers(o, (d, actor) => setUserDisabled(d, username, false, changedBy(actor, o.author))),
+    withAdmin(o, 'users.manage', (d, actor) => setUserDisabled(d, username, false, changedBy(actor, o.author))),
   roles: (username: string, o: AdminOptions & { grant?: string[]; revoke?: string[]; author?: string }) =>
-    withUsers(o, (d, actor) =>
+    withAdmin(o, 'users.manage', (d, actor) =>
       changeUserGrants(d, username, { grant: o.grant, revoke: o.revoke }, changedBy(actor, o.author)),
     ),
-  put: (file: string, o: AdminOptions & { author?: string }) => {
-    const document = oneFile(file);
-    return withUsers(o, (d, actor) => putUsers(d, document, changedBy(actor, o.author)));
-  },
+};
+
+function registerUsers(users: Command, io: Io): void {
+  const print = printer(io);
+  const grants = (value: string, previous: string[] = []) => [...previous, value];
+  onStore(
+    users
+      .command('add')
+      .argument('<username>', 'what they sign in with (lower-case letters, digits, . _ -)')
+      .requiredOption('--name <name>', 'full name, as letters name them')
+      .requiredOption('--email <email>', 'their work e-mail (approval links are bound to it)')
+      .requiredOption('--grant <grant>', 'admin or <role>:<unit id>; repeat for several', grants)
+      .option('--author <name>', 'who makes the change, for the audit (default: the signed-in person or the OS user)')
+      .description('Add a person with their grants; on AWS Cognito mails them a temporary password.'),
+  ).action(async (username: string, options) => print(await userCommands.add(username, options)));
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    onStore(
+      users
+        .command(name)
+        .argument('<username>', 'the person')
+        .option('--author <name>', 'who makes the change, for the audit')
+        .description(
+          disabled
+            ? 'They can no longer sign in; their sessions end at their next request (on AWS: signed out everywhere).'
+            : 'They may sign in again.',
+        ),
+    ).action(async (username: string, options) => print(await userCommands[name](username, options)));
+  }
+  onStore(
+    users
+      .command('roles')
+      .argument('<username>', 'the person')
+      .option('--grant <grant>', 'a grant to give (repeat)', grants)
+      .option('--revoke <grant>', 'a grant to take back (repeat)', grants)
+      .option('--author <name>', 'who makes the change, for the audit')
+      .description('Give and take back grants.'),
+  ).action(async (username: string, options) => print(await userCommands.roles(username, options)));
+}
+
+function registerCheckProvisional(calendars: Command, io: Io): void {
+  onStore(
+    calendars
+      .command('check-provisional')
+      .description(
+        'List the years still derived from the law (provisional) that administrators must confirm: the current ' +
+          'year if unofficial, and from --from-date (default 11-01) next year, with the derived days off. Reads the ' +
+          'calendar in force in the store (or --aws), or a --calendar file. The detector emails ADMIN_EMAILS the same.',
+      )
+      .option('--id <calendarId>', 'which stored calendar', 'vn-civil-service')
+      .option('--on <date>', 'the day of the check (YYYY-MM-DD, default today in Vietnam)')
+      .option('--from-date <MM-DD>', 'from which day of the year next year is checked', '11-01')
+      .option('--calendar <file>', 'check a calendar file instead of the stored calendar'),
+  ).action(async (options) => printer(io)(await checkProvisionalCommand(options)));
+}
+
+/** The administrators' commands: the configuration kinds, people, the quarantine and the audit. */
+export const registerAdmin: Register = (program, io) => {
+  const print = printer(io);
+  const kinds = registerConfigKinds(program, io);
+  registerCheckProvisional(kinds.get('calendars') as Command, io);
+  registerUsers(kinds.get('users') as Command, io);
+  const quarantine = program
+    .command('quarantine')
+    .summary('Dossiers the detector parked: list, retry')
+    .description(
+      'Dossiers the detector failed on run after run: after 3 runs a dossier is parked (the detector leaves it ' +
+        'alone and moves on; administrators are emailed once). Fix the cause, then retry.',
+    );
+  onStore(quarantine.command('list').description('The failing and parked dossiers, with the last error.')).action(
+    async (options) => print(await quarantineCommands.list(options)),
+  );
+  onStore(
+    quarantine
+      .command('retry')
+      .argument('<dossierId>', 'the dossier code')
+      .description('Release a dossier: the next detector run handles it again.'),
+  ).action(async (dossierId: string, options) => print(await quarantineCommands.retry(dossierId, options)));
+  onStore(
+    program
+      .command('audit')
+      .summary('Every configuration change, who and why')
+      .description(
+        'Every configuration change: who, when, what, from which file, on what legal basis, dossiers moved.',
+      ),
+  ).action(async (options) => print(await withAdmin(options, 'audit.read', listAudit)));
 };

@@ -2,17 +2,17 @@ import { resolve } from 'node:path';
 import { deskApprovalDeps } from '../functions/approval-page/deps.ts';
 import { demoAccounts } from '../local/demo-accounts.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/local-runtime.ts';
-import { type Platform, platformFromEnvironment } from '../shared/adapters/platform.ts';
-import { type Actor, describeActor } from '../shared/domain/authority/actors.ts';
-import { AccessDeniedError, authorize } from '../shared/domain/authority/authority.ts';
-import { EMPTY_DIRECTORY, UnitBook } from '../shared/domain/units/unit-directory.ts';
-import { readConfig } from '../shared/settings/env.ts';
+import type { Actor } from '../shared/domain/authority/actors.ts';
+import { AccessDeniedError } from '../shared/domain/authority/authority.ts';
+import type { UnitBook } from '../shared/domain/units/unit-directory.ts';
 import { kindOf } from '../shared/support/errors.ts';
 import { approveAtDesk, listAwaitingApproval } from '../shared/use-cases/approve-through-link.ts';
+import { asOption, dataDirOption, printer, type Register } from './command.ts';
 import { parseInstantWithOffset } from './due-command.ts';
 import { BadInputError } from './errors.ts';
-import { type ActingOptions, localOperator, withActor } from './identity.ts';
-import type { StoreOptions } from './local-store.ts';
+import type { ActingOptions } from './identity.ts';
+import type { StoreOptions } from './platform.ts';
+import { onPlatform } from './platform.ts';
 
 /*
  * The desk's commands (issue #16): the apologies awaiting approval, an approval made at the desk through
@@ -25,19 +25,9 @@ export interface DeskOptions extends StoreOptions {
 
 /** `dunghan approvals`: the drafted apologies awaiting approval, the oldest first. */
 export async function runApprovals(options: DeskOptions & ActingOptions) {
-  const list = async (platform: Platform, actor: Actor) => {
-    const units = new UnitBook((await platform.table.config.getUnitDirectory()) ?? EMPTY_DIRECTORY);
-    try {
-      authorize(actor, 'approvals.list', {}, units);
-    } catch (error) {
-      if (error instanceof AccessDeniedError)
-        throw new BadInputError('--as', `${describeActor(actor)}: ${error.message}`);
-      throw error;
-    }
-    return listAwaitingApproval(platform.table.reports, actor, units);
-  };
-  if (options.aws) return list(platformFromEnvironment(readConfig()), localOperator());
-  return withActor(options, (runtime, actor) => list(runtime.platform, actor));
+  return onPlatform(options, { action: 'approvals.list' }, (site) =>
+    listAwaitingApproval(site.platform.table.reports, site.actor, site.units as UnitBook),
+  );
 }
 
 /** `dunghan approve <id> --reason --new-date --by`: the one re-appointment, from the desk. */
@@ -84,10 +74,8 @@ export async function runApprove(
       throw error;
     }
   };
-  return withActor(
-    options,
-    (runtime, actor) => approve(deskApprovalDeps(runtime.platform), actor),
-    now === undefined ? {} : { clock: { now: () => now } },
+  return onPlatform(options, { local: now === undefined ? {} : { clock: { now: () => now } } }, (site) =>
+    approve(deskApprovalDeps(site.platform), site.actor),
   );
 }
 
@@ -123,3 +111,51 @@ export async function runServe(
   await runtime.close();
   io.out('Đã dừng.\n');
 }
+
+/** The desk's commands: the apologies awaiting approval, an approval, the pages kept up. */
+export const registerDesk: Register = (program, io) => {
+  const print = printer(io);
+  program
+    .command('approvals')
+    .summary('The apologies awaiting approval')
+    .description('The drafted apologies awaiting approval on the local store (or --aws), the oldest draft first.')
+    .addOption(dataDirOption())
+    .option('--aws', 'read the AWS table named by TABLE_NAME (credentials from the environment)')
+    .addOption(asOption())
+    .action(async (options) => print(await runApprovals(options)));
+
+  program
+    .command('approve')
+    .summary("Approve a dossier's apology from the desk")
+    .argument('<dossierId>', 'the dossier code')
+    .description(
+      'Approve a dossier’s apology from the desk, through the same rules as the approval page: the reason, the ' +
+        'one new return date (after the legal due date, a working day, not past), signed in as a head of the issuing ' +
+        'unit (--as; only a head signs, ADR 0023). The letter is sent at once ' +
+        'where the delivery function runs (AWS, `dunghan serve`, `npm start`), else at the next detector pass.',
+    )
+    .requiredOption('--reason <text>', 'the reason for the delay, as the letter states it')
+    .requiredOption('--new-date <date>', 'the new return date, dd/mm/yyyy or YYYY-MM-DD')
+    .addOption(asOption())
+    .option(
+      '--now <iso>',
+      'the instant of the approval on the local store, ISO-8601 with offset (a replayed past; default: now, ' +
+        'or the last simulated instant while `npm start` serves the data directory)',
+    )
+    .addOption(dataDirOption())
+    .option('--aws', 'work on the AWS table named by TABLE_NAME (credentials from the environment)')
+    .action(async (dossierId: string, options) => print(await runApprove(dossierId, options)));
+
+  program
+    .command('serve')
+    .summary('Keep the approval page and the inbox up')
+    .description(
+      'Keep the approval page and the SES emulator up on the local store until Ctrl-C: the links in the digests ' +
+        '`dunghan detect` sends open here, and an approval is delivered at once; it also takes the portal sync ' +
+        'feed at POST /sync (`dunghan sync`).',
+    )
+    .option('--api-port <port>', 'approval page port', '8080')
+    .option('--ses-port <port>', 'SES emulator port', '8005')
+    .addOption(dataDirOption())
+    .action(async (options) => runServe(options, io));
+};

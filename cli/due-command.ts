@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { DateTime } from 'luxon';
 import { loadCalendarFile } from '../shared/adapters/calendar-file.ts';
 import type { CalendarDefinition } from '../shared/domain/calendar/calendar-definition.ts';
@@ -14,6 +15,7 @@ import {
   parseDuration,
 } from '../shared/domain/due-date/duration.ts';
 import { explainDueDate } from '../shared/domain/due-date/explain-due-date.ts';
+import type { Register } from './command.ts';
 import { BadInputError } from './errors.ts';
 
 export interface DueOptions {
@@ -112,3 +114,29 @@ export async function runCheckProvisional(options: {
     toConfirm: provisionalYearsToConfirm(calendar, day, options.fromDate),
   };
 }
+
+/** The legal due date of one dossier. */
+export const registerDue: Register = (program, io) => {
+  program
+    .command('due')
+    .summary('The legal due date of one dossier')
+    .description(
+      'Compute the legal due date of a dossier on the Vietnamese working-day calendar and print one JSON object ' +
+        '{receivedAt, effectiveReceiptDate, dueAt, duration, cutoff, calendar, provisional[, explanation]}.',
+    )
+    .requiredOption('--received <iso>', 'receipt instant, ISO-8601 with offset (e.g. 2024-02-07T16:30:00+07:00)')
+    .requiredOption('--duration <n>', 'time limit: <N>wd working days, <N>wh working hours, <N>d calendar days')
+    .option(
+      '--cutoff <HH:MM>',
+      'receipts at or after this time count from the next working day (default: office closing 17:00)',
+    )
+    .option('--calendar <file>', 'calendar file (JSON or YAML) instead of the built-in civil-service calendar')
+    .addOption(new Option('--explain', 'add the explanation: effective receipt day, each day skipped and why'))
+    .addHelpText(
+      'after',
+      '\nExample:\n  dunghan due --received 2024-02-07T16:30:00+07:00 --duration 5wd --cutoff 15:00 --explain',
+    )
+    .action(async (options) => {
+      io.out(`${JSON.stringify(await runDue(options), null, 2)}\n`);
+    });
+};

@@ -7,7 +7,6 @@ import { AccessDeniedError, type Action, authorize, type Target } from '../share
 import { EMPTY_DIRECTORY, UnitBook } from '../shared/domain/units/unit-directory.ts';
 import type { ConfigSource } from '../shared/ports/config-source.ts';
 import { BadInputError } from './errors.ts';
-import { type StoreOptions, withLocalStore } from './local-store.ts';
 
 /*
  * Who a command acts as (issue #30, ADR 0023). On a local data directory, the operator at this shell —
@@ -16,7 +15,8 @@ import { type StoreOptions, withLocalStore } from './local-store.ts';
  * An apology is approved only as a head (`--as`): the operator never signs one.
  */
 
-export interface ActingOptions extends StoreOptions {
+export interface ActingOptions {
+  dataDir: string;
   as?: string;
 }
 
@@ -70,18 +70,6 @@ export async function actorFor(runtime: LocalRuntime, options: ActingOptions): P
     );
   }
   return runtime.verifier.verify(idToken);
-}
-
-/** {@link withLocalStore}, with the actor the command acts as. */
-export function withActor<T>(
-  options: ActingOptions,
-  run: (runtime: LocalRuntime, actor: Actor) => Promise<T>,
-  extra: Parameters<typeof withLocalStore>[2] = {},
-): Promise<T> {
-  return withLocalStore(options, async (runtime) => run(runtime, await actorFor(runtime, options)), {
-    ...extra,
-    ...(options.as === undefined ? {} : { identity: true }),
-  });
 }
 
 /**

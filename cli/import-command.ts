@@ -3,7 +3,6 @@ import { access, readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { exportFileProblem, readExportRows } from '../shared/adapters/export-files.ts';
 import type { Platform } from '../shared/adapters/platform.ts';
-import type { Actor } from '../shared/domain/authority/actors.ts';
 import { type ExportMapping, importProblems, readExportMapping } from '../shared/domain/sync/export-mapping.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import type { DeadLetterSink } from '../shared/ports/inbound-events.ts';
@@ -13,9 +12,10 @@ import { ingestInBulk } from '../shared/use-cases/ingest-in-bulk.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { storedReceipts } from '../shared/use-cases/stored-receipts.ts';
 import { syncSource } from '../shared/use-cases/sync-from-portal.ts';
+import { asOption, dataDirOption, printer, type Register } from './command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
-import { type ActingOptions, askAuthority, localOperator, withActor } from './identity.ts';
-import { awsPlatform } from './local-store.ts';
+import type { ActingOptions } from './identity.ts';
+import { onPlatform } from './platform.ts';
 
 /** An import's dependencies on a platform (AWS or the local runtime's): the bulk ingest over its table. */
 export function bulkImportDeps(platform: Platform, deadLetters: DeadLetterSink): ImportDeps {
@@ -89,28 +89,19 @@ export async function runImport(
     importExport(deps, readExportRows(file, mapping), mapping, { dryRun: options.dryRun ?? false, file, onProgress });
   let summary: ImportSummary;
   try {
-    // Asked of the authority first, recorded with its author after (issue #30).
-    const imported = async (platform: Platform, deadLetters: DeadLetterSink, actor: Actor) => {
-      await askAuthority(actor, 'events.import', {}, platform.table.config);
-      const result = await run(bulkImportDeps(platform, deadLetters));
-      await recordImport({ config: platform.table.config, clock: systemClock }, actor, file, result);
-      return result;
-    };
-    if (options.aws) {
-      // On AWS straight into the table through the same use cases as the ingest function: a year's export
-      // as a million events on the bus would cost a million function invocations.
-      const platform = await awsPlatform({ sealsEvents: true });
-      summary = await imported(platform, platform.table.deadLetters, localOperator());
-    } else {
-      // dynalite in a thread of its own: the import's mapping and folds keep the other core.
-      summary = await withActor(
-        options,
-        async (runtime, actor) => imported(runtime.platform, runtime.deadLetters, actor),
-        {
-          dynamoThread: true,
-        },
-      );
-    }
+    // Asked of the authority first (cli/platform.ts), recorded with its author after (issue #30). On AWS
+    // straight into the table through the same use cases as the ingest function: a year's export as a
+    // million events on the bus would cost a million function invocations. Locally dynalite runs in a
+    // thread of its own: the import's mapping and folds keep the other core.
+    summary = await onPlatform(
+      options,
+      { action: 'events.import', sealsEvents: true, local: { dynamoThread: true } },
+      async (site) => {
+        const result = await run(bulkImportDeps(site.platform, site.deadLetters));
+        await recordImport({ config: site.platform.table.config, clock: systemClock }, site.actor, file, result);
+        return result;
+      },
+    );
   } finally {
     if (last) bar.update(last.rows, { dossiers: last.dossiers, refused: last.refused });
     bar.stop();
@@ -138,3 +129,28 @@ export async function runImport(
   }
   return summary;
 }
+
+/** `dunghan import`. */
+export const registerImport: Register = (program, io) => {
+  const print = printer(io);
+  program
+    .command('import')
+    .summary('Import an exported dossier list')
+    .argument(
+      '<file>',
+      'a dossier list exported from a one-stop system, one row per dossier: .xlsx, .xls (also an HTML table or Excel 2003 XML saved so) or .csv',
+    )
+    .description(
+      'Import an exported dossier list through the sync feed’s mapping and the ingest (ADR 0017): each row is ' +
+        'read as the portal’s DongBoHoSoMC item (receipt, appointment, result), so importing again, or a later ' +
+        'export that overlaps, adds only what is new. --mapping names the columns, date formats and status ' +
+        'wording (default config/import/danh-sach-ho-so.yaml). Prints {rows, dossiers, events, applied, ' +
+        'duplicates, refused, problems}; exit 1 when a row could not be imported (row, column and reason).',
+    )
+    .option('--mapping <file.yaml>', 'how to read this system’s export')
+    .option('--dry-run', 'read and map every row, list what cannot be imported, write nothing')
+    .addOption(dataDirOption())
+    .addOption(asOption())
+    .option('--aws', 'put the events on the deployed bus (EVENT_BUS_NAME, TABLE_NAME) instead of the local store')
+    .action(async (file: string, options) => print(await runImport(file, options, { err: process.stderr })));
+};

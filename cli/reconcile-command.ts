@@ -2,7 +2,6 @@ import { constants, writeFileSync } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { readExportRows } from '../shared/adapters/export-files.ts';
-import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { renderTablesXlsx } from '../shared/adapters/xlsx-report.ts';
 import {
   type Reconciliation,
@@ -15,13 +14,14 @@ import { type ExportMapping, readExportMapping, rowToSourceDossier } from '../sh
 import { SyncItemError } from '../shared/domain/sync/portal-sync.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import type { ReportIndex } from '../shared/ports/report-index.ts';
-import { readConfig } from '../shared/settings/env.ts';
 import { InvalidInputError } from '../shared/support/errors.ts';
 import { vietnamDayStart } from '../shared/support/vietnam-time.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
+import { dataDirOption, printer, type Register } from './command.ts';
 import { BadInputError } from './errors.ts';
 import { DEFAULT_MAPPING } from './import-command.ts';
-import { type StoreOptions, withLocalStore } from './store-commands.ts';
+import { onPlatform } from './platform.ts';
+import type { StoreOptions } from './store-commands.ts';
 
 const FORMATS = ['md', 'csv', 'xlsx', 'html', 'json'] as const;
 
@@ -93,14 +93,10 @@ export async function runReconcile(sources: string[], options: ReconcileOptions)
   let result: Reconciliation;
   if (!sources.includes('store')) {
     result = await compare(undefined, () => undefined);
-  } else if (options.aws) {
-    const platform = platformFromEnvironment(readConfig());
-    const book = await new RuleBook(platform.table.config, systemClock, 0).current();
-    result = await compare(platform.table.reports, (id) => book.units.get(id)?.name);
   } else {
-    result = await withLocalStore(options, async (runtime) => {
-      const book = await new RuleBook(runtime.config, systemClock, 0).current();
-      return compare(runtime.platform.table.reports, (id) => book.units.get(id)?.name);
+    result = await onPlatform(options, { action: 'report.read' }, async (site) => {
+      const book = await new RuleBook(site.platform.table.config, systemClock, 0).current();
+      return compare(site.platform.table.reports, (id) => book.units.get(id)?.name);
     });
   }
   if (options.format === 'json') return result;
@@ -155,3 +151,37 @@ async function* fileDossiers(
     }
   }
 }
+
+/** `dunghan reconcile`. */
+export const registerReconcile: Register = (program, io) => {
+  const print = printer(io);
+  program
+    .command('reconcile')
+    .summary('Compare two sources of the same period')
+    .argument(
+      '<sources...>',
+      'two sources: `store` (the local store, or with --aws the deployed table) or an export file',
+    )
+    .description(
+      'Compare two sources of the same period per unit and month — the store and an export or the desk’s ' +
+        'register kept as a spreadsheet, or two exports: counts on each side, the gap, the dossiers in one and ' +
+        'not the other (by code), and for the store how many came through the portal sync feed. Files are read ' +
+        'with --mapping (one per file, in order; default config/import/danh-sach-ho-so.yaml).',
+    )
+    .requiredOption('--from <date>', 'first day of receipt (YYYY-MM-DD)')
+    .requiredOption('--to <date>', 'last day of receipt (YYYY-MM-DD)')
+    .option(
+      '--mapping <file.yaml>',
+      'how to read a file (repeat for the second file)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option('--format <format>', 'md, csv, xlsx (with --out), html or json', 'md')
+    .option('--out <file>', 'write to a file')
+    .addOption(dataDirOption())
+    .option('--aws', 'read the deployed table (TABLE_NAME) as the store')
+    .action(async (sources: string[], options) => {
+      const result = await runReconcile(sources, options);
+      if (typeof result === 'string') process.stdout.write(result);
+      else print(result);
+    });
+};

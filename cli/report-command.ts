@@ -13,7 +13,8 @@ import {
   REPORT_FORMATS,
   type ReportFormat,
 } from '../shared/use-cases/produce-report.ts';
-import { type AdminOptions, withAdmin } from './admin-commands.ts';
+import { onStore, type Register } from './command.ts';
+import { type AdminOptions, withAdmin } from './config-commands.ts';
 import { BadInputError } from './errors.ts';
 
 export interface ReportOptions extends AdminOptions {
@@ -102,3 +103,30 @@ function readTimelinessRules(file: string): TimelinessRules {
     throw error;
   }
 }
+
+/** `dunghan report`. */
+export const registerReport: Register = (program, io) => {
+  onStore(
+    program
+      .command('report')
+      .summary('The annex tables of a period')
+      .description(
+        'Count a period from the report index (never a Scan): the annex tables of the seed report by field, ' +
+          'unit or month (received, carried over, resolved early / on time / late, in progress), overdue by unit, ' +
+          'apology compliance and late hand-overs per responsible unit, the monthly trend; the QĐ 766 timeliness ' +
+          'indicator per unit (rate, points, the end-of-period forecast and the open dossiers that would cost the ' +
+          'most if late), on time counted against the legal due date and after the one lawful re-appointment, ' +
+          'side by side. Vietnamese headers.',
+      )
+      .requiredOption('--from <YYYY-MM-DD>', 'first day of the period (Vietnam time)')
+      .requiredOption('--to <YYYY-MM-DD>', 'last day of the period, included')
+      .option('--unit <id>', 'only this unit (agency id) and the units under it')
+      .option('--by <grouping>', 'rows of the main table: field, unit or month', 'field')
+      .option('--format <format>', 'md, csv, xlsx, html (a dashboard page with charts) or json', 'md')
+      .option('--out <file>', 'write to this file instead of stdout (required for xlsx)')
+      .option(
+        '--timeliness <file>',
+        'counting rules of the QĐ 766 timeliness indicator (YAML; see config/timeliness.yaml, ADR 0020)',
+      ),
+  ).action(async (options) => runReport(options, io.out));
+};

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { demoAccounts } from '../local/demo-accounts.ts';
 import { simulate, summaryTable } from '../local/simulate.ts';
 import { formatCount } from '../shared/domain/letters/vietnamese-format.ts';
+import type { Register } from './command.ts';
 import { BadInputError } from './errors.ts';
 
 /** `dunghan start`'s and `serve`'s arguments for servers on ports the system picks (tests, benchmarks). */
@@ -104,3 +105,35 @@ export async function runStart(options: StartOptions, io: { out: (text: string) 
   await runtime.close();
   io.out('Đã dừng.\n');
 }
+
+/** `dunghan start` (npm start). */
+export const registerStart: Register = (program, io) => {
+  program
+    .command('start')
+    .summary('The whole pipeline locally (npm start)')
+    .description(
+      'Run the whole pipeline locally with no AWS account (npm start): dynalite and the SES emulator on loopback, ' +
+        'a year of sample dossiers shaped after the seed report replayed through the same handlers on a simulated ' +
+        'clock, the detector every working day, simulated officials approving apologies on the approval page; ' +
+        'then a summary per field, and the inbox and approval page stay up until Ctrl-C.',
+    )
+    .option('--seed <n>', 'sample data seed (same seed, same data)', '2022')
+    .option('--days <n>', 'days to simulate', '365')
+    .option('--from <date>', 'first simulated day (YYYY-MM-DD)', '2022-01-01')
+    .option('--speed <days/s>', 'simulated days per second; 0 = as fast as possible', '0')
+    .option('--scale <x>', 'dossier volume relative to the seed report (1 = a district and three communes)', '1')
+    .option('--approval-rate <0..1>', 'share of drafted apologies the simulated officials approve', '0.6')
+    .option('--once', 'exit after the summary')
+    .option('--json', 'print the result as JSON instead of the table')
+    .option(
+      '--data-dir <dir>',
+      'where the simulated data stays for the other commands (emptied at each start)',
+      '.dunghan',
+    )
+    .option('--keep-data', 'continue on the data already in --data-dir instead of starting afresh')
+    .option('--in-memory', 'keep nothing on disk')
+    .option('--dynamo-port <port>', 'dynalite port (0 = any free port)', '8000')
+    .option('--ses-port <port>', 'SES emulator and web inbox port', '8005')
+    .option('--api-port <port>', 'approval page port', '8080')
+    .action(async (options) => runStart(options, io));
+};

@@ -1,33 +1,38 @@
 import { constants, createReadStream } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import type { EventBridgeEnvelope } from '../local/local-event-bus.ts';
 import { CALENDARS_DIR, RULES_DIR, UNITS_FILE } from '../local/local-runtime.ts';
 import { findRunningServers } from '../local/running-servers.ts';
 import { InvalidConfigError, loadConfigDirs, loadUnitDirectoryFile } from '../shared/adapters/config-files.ts';
-import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import { runsAhead } from '../shared/contracts/dossier-events.ts';
 import { formatProblems } from '../shared/domain/calendar/calendar-definition.ts';
-import { DEFAULT_CALENDAR_DEFINITION, defaultCalendar } from '../shared/domain/calendar/default-calendar.ts';
+import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
 import { statusPageUrl } from '../shared/domain/letters/apology-letter.ts';
 import { renderSlipHtml } from '../shared/domain/letters/control-slip.ts';
 import { renderSlipDocx } from '../shared/domain/letters/control-slip-docx.ts';
-import { buildReceiptSlip, renderReceiptSlipHtml } from '../shared/domain/letters/receipt-slip.ts';
+import { renderReceiptSlipHtml } from '../shared/domain/letters/receipt-slip.ts';
 import type { UnitDirectory } from '../shared/domain/units/unit-directory.ts';
 import { systemClock } from '../shared/ports/clock.ts';
-import { readConfig } from '../shared/settings/env.ts';
 import { withoutByteOrderMark } from '../shared/support/byte-order-mark.ts';
 import { seedConfig } from '../shared/use-cases/administer-config.ts';
-import { describeDossier, dossierSlip } from '../shared/use-cases/describe-dossier.ts';
+import {
+  type DescribeDossierDeps,
+  describeDossier,
+  dossierSlip,
+  receiptSlip,
+} from '../shared/use-cases/describe-dossier.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { DetectorRunFailedError } from '../shared/use-cases/run-detector.ts';
-import { authorOf } from './admin-commands.ts';
+import { asOption, dataDirOption, type Io, printer, type Register } from './command.ts';
+import { authorOf } from './config-commands.ts';
 import { parseInstantWithOffset } from './due-command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
-import { type ActingOptions, withActor } from './identity.ts';
-import { type StoreOptions, withLocalStore } from './local-store.ts';
+import type { ActingOptions } from './identity.ts';
+import { onPlatform, type Site, type StoreOptions, withLocalStore } from './platform.ts';
 
-export { type StoreOptions, withLocalStore } from './local-store.ts';
+export { type StoreOptions, withLocalStore } from './platform.ts';
 
 /** `dunghan seed`: validates the rules and calendars directories and the unit directory, and writes them to the store. */
 export async function runSeed(
@@ -56,28 +61,21 @@ export async function runSeed(
     throw error;
   }
   const sources = [rulesDir, calendarsDir, unitsFile];
-  if (options.aws) {
-    const config = readConfig();
-    const { table, clock } = platformFromEnvironment(config);
-    const seeded = await seedConfig({ config: table.config, clock }, loaded, author, sources);
+  return onPlatform(options, { action: 'config.write' }, async (site) => {
+    const seeded = await seedConfig(
+      { config: site.platform.table.config, clock: systemClock },
+      loaded,
+      author,
+      sources,
+    );
     return {
       rules: seeded.rules,
       calendars: seeded.calendars,
       units: seeded.units,
       changeId: seeded.changeId,
-      target: `aws:${config.TABLE_NAME}`,
+      target: site.where,
     };
-  }
-  const seeded = await withLocalStore(options, (runtime) =>
-    seedConfig({ config: runtime.config, clock: systemClock }, loaded, author, sources),
-  );
-  return {
-    rules: seeded.rules,
-    calendars: seeded.calendars,
-    units: seeded.units,
-    changeId: seeded.changeId,
-    target: `local:${resolve(options.dataDir)}`,
-  };
+  });
 }
 
 /** `dunghan dead-letters`: the events the local pipeline rejected, with their reasons. */
@@ -225,13 +223,7 @@ export async function runDossierSlip(
 ): Promise<{ html?: string; file?: string } | undefined> {
   if (options.format !== 'html' && options.format !== 'docx')
     throw new BadInputError('--format', 'must be html or docx');
-  const slip = await withActor(options, (runtime, actor) =>
-    dossierSlip(
-      { store: runtime.store, rules: new RuleBook(runtime.config, systemClock, 0), clock: systemClock },
-      dossierId,
-      actor,
-    ),
-  );
+  const slip = await onPlatform(options, {}, (site) => dossierSlip(describeDeps(site), dossierId, site.actor));
   if (!slip) return undefined;
   if (options.format === 'html') {
     const html = renderSlipHtml(slip);
@@ -253,13 +245,9 @@ export async function runReceiptSlip(
   dossierId: string,
   options: StoreOptions & { out?: string; baseUrl?: string },
 ): Promise<{ html?: string; file?: string } | undefined> {
-  const slip = await withLocalStore(options, async (runtime) => {
-    const { record } = await runtime.store.load(dossierId);
-    if (!record?.state.received) return undefined;
-    const book = await new RuleBook(runtime.config, systemClock, 0).current();
-    const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
-    const base = options.baseUrl ?? process.env.APPROVAL_BASE_URL ?? runtime.apiUrl ?? 'http://127.0.0.1:8080';
-    return buildReceiptSlip(record.state, calendar, statusPageUrl(base, dossierId));
+  const slip = await onPlatform(options, {}, (site) => {
+    const base = options.baseUrl ?? process.env.APPROVAL_BASE_URL ?? site.runtime?.apiUrl ?? 'http://127.0.0.1:8080';
+    return receiptSlip(describeDeps(site), dossierId, site.actor, statusPageUrl(base, dossierId));
   });
   if (!slip) return undefined;
   const html = renderReceiptSlipHtml(slip);
@@ -270,13 +258,16 @@ export async function runReceiptSlip(
 
 /** `dunghan dossier <id>`: the dossier's state as JSON. */
 export async function runDossier(dossierId: string, options: ActingOptions) {
-  return withActor(options, (runtime, actor) =>
-    describeDossier(
-      { store: runtime.store, rules: new RuleBook(runtime.config, systemClock, 0), clock: systemClock },
-      dossierId,
-      actor,
-    ),
-  );
+  return onPlatform(options, {}, (site) => describeDossier(describeDeps(site), dossierId, site.actor));
+}
+
+/** What describing a dossier reads: the store, the rules in force (read afresh), the clock. */
+function describeDeps(site: Site): DescribeDossierDeps {
+  return {
+    store: site.platform.table.dossiers,
+    rules: new RuleBook(site.platform.table.config, systemClock, 0),
+    clock: systemClock,
+  };
 }
 
 export async function runDetect(options: StoreOptions & { now: string; approvalBaseUrl?: string }) {
@@ -309,3 +300,111 @@ export async function runDetect(options: StoreOptions & { now: string; approvalB
     },
   );
 }
+
+/** `dunghan dossier <id> [--slip|--receipt]`. */
+function registerDossier(program: Command, io: Io): void {
+  const print = printer(io);
+  program
+    .command('dossier')
+    .summary('Print one dossier, or its control slip')
+    .argument('<dossierId>', 'the dossier code')
+    .description(
+      'Print a dossier from the local store as JSON (status, stage, due dates, steps, the unit responsible for a ' +
+        'delay, result, violations); with --slip, its process-control slip (phiếu kiểm soát quá trình giải quyết).',
+    )
+    .option('--slip', 'the process-control slip instead of the JSON')
+    .option(
+      '--receipt',
+      "the receipt slip (giấy tiếp nhận, Mẫu 01) with the QR code of the citizens' status page, HTML",
+    )
+    .option(
+      '--base-url <url>',
+      "the public pages' base URL for --receipt (default: $APPROVAL_BASE_URL, else the local page)",
+    )
+    .option('--format <format>', 'slip format: html or docx', 'html')
+    .option('--out <file>', 'write the slip to this file (docx default: phieu-kiem-soat-<id>.docx)')
+    .addOption(dataDirOption())
+    .addOption(asOption())
+    .action(async (dossierId: string, options) => {
+      if (options.receipt) {
+        const receipt = await runReceiptSlip(dossierId, options);
+        if (!receipt)
+          throw new BadInputError(
+            '<dossierId>',
+            `no received dossier ${JSON.stringify(dossierId)} in ${options.dataDir}`,
+          );
+        if (receipt.html) io.out(receipt.html);
+        else print({ file: receipt.file });
+        return;
+      }
+      if (options.slip) {
+        const slip = await runDossierSlip(dossierId, options);
+        if (!slip)
+          throw new BadInputError('<dossierId>', `no dossier ${JSON.stringify(dossierId)} in ${options.dataDir}`);
+        if (slip.html) io.out(slip.html);
+        else print({ file: slip.file });
+        return;
+      }
+      const dossier = await runDossier(dossierId, options);
+      if (!dossier)
+        throw new BadInputError('<dossierId>', `no dossier ${JSON.stringify(dossierId)} in ${options.dataDir}`);
+      print(dossier);
+    });
+}
+
+/** The commands on the local store: load the configuration, replay events, look at a dossier, its slips and the dead letters, run the detector. */
+export const registerStore: Register = (program, io) => {
+  const print = printer(io);
+  program
+    .command('seed')
+    .summary('Validate and load rules, calendars, units')
+    .description(
+      'Validate the deadline rules, calendars and the directory of units (every problem listed; nothing written if ' +
+        'any) and load them ' +
+        'into the store: the local one under --data-dir, or with --aws the table named by TABLE_NAME.',
+    )
+    .option('--rules <dir>', 'rules directory (*.yaml, *.json)', 'config/rules')
+    .option('--calendars <dir>', 'calendars directory (*.yaml, *.json)', 'config/calendars')
+    .option('--units <file>', 'the directory of units (YAML or JSON)', 'config/units.yaml')
+    .option('--aws', 'write to the AWS table named by TABLE_NAME (credentials from the environment)')
+    .option('--author <name>', 'who loads it, for the audit (default: $DUNGHAN_AUTHOR or the OS user)')
+    .addOption(dataDirOption())
+    .action(async (options) => print(await runSeed(options)));
+
+  program
+    .command('replay')
+    .summary('Feed an events file through the ingest')
+    .argument('<events.jsonl>', 'EventBridge envelopes, one per line')
+    .description(
+      'Feed an export of dossier events through the ingest function on the local store; prints\n{ingested, duplicates, deadLettered, unrouted}. Replaying the same file twice changes nothing.',
+    )
+    .addOption(dataDirOption())
+    .action(async (file: string, options) => print(await runReplay(file, options)));
+
+  registerDossier(program, io);
+
+  program
+    .command('dead-letters')
+    .summary('The events the local pipeline rejected')
+    .description('List the events the local pipeline rejected, with the reason (the local dead-letter queue).')
+    .addOption(dataDirOption())
+    .action(async (options) => print(await runDeadLetters(options)));
+
+  program
+    .command('detect')
+    .summary('Run one detector pass')
+    .description(
+      'Run one detector pass at --now on the local store: move dossiers through their stages, send the digests ' +
+        'and apologies to the SES endpoint in AWS_ENDPOINT_URL_SES (or, while `npm start` or `dunghan serve` ' +
+        'serves the data directory, to its emulator), print the run report as JSON. Exit 1 when a dossier ' +
+        'failed (the others are handled; what was not sent stays owed for the next pass).',
+    )
+    .requiredOption('--now <iso>', 'the instant of the pass, ISO-8601 with offset')
+    .option(
+      '--approval-base-url <url>',
+      'where the approval links in the digests point (default: the page of the `npm start` or `dunghan serve` ' +
+        'serving the data directory, else http://127.0.0.1:8080, where `dunghan serve` listens)',
+    )
+    .addOption(dataDirOption())
+    .action(async (options) => print(await runDetect(options)));
+};

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LOCAL_SYNC_SECRETS } from '../local/local-runtime.ts';
+import { LOCAL_SYNC_SECRETS, LOCAL_SYNC_SYSTEM } from '../local/local-runtime.ts';
 import { findRunningServers } from '../local/running-servers.ts';
 import { withoutByteOrderMark } from '../shared/support/byte-order-mark.ts';
 import { syncHeaders } from '../shared/support/sync-signature.ts';
 import type { SyncAnswer } from '../shared/use-cases/sync-from-portal.ts';
+import { dataDirOption, printer, type Register } from './command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
 
 /** The environment variable holding a sending system's key for `dunghan sync` (never an argument: shells keep history). */
@@ -59,3 +60,25 @@ export async function runSync(
   if (answer.error_code !== '00') throw new RuntimeFailure(answer.message, answer);
   return answer;
 }
+
+/** `dunghan sync`. */
+export const registerSync: Register = (program, io) => {
+  const print = printer(io);
+  program
+    .command('sync')
+    .summary('Send a signed national portal sync request')
+    .argument(
+      '<payload.json>',
+      'a sync-feed request: {"service": "DongBoHoSoMC" | "CapNhatTienDoHoSoMC", "data": [...]}',
+    )
+    .description(
+      'Send a request of the national portal sync feed to POST /sync, signed as the sending system signs it ' +
+        '(ADR 0017), and print the answer. Default target: the `npm start` or `dunghan serve` serving --data-dir, ' +
+        'with its local key; for a deployed API pass --url and set DUNGHAN_SYNC_SECRET to the system key. Exit 1 ' +
+        'when an item was refused (each listed with its field and reason), 2 for a request that is not one.',
+    )
+    .option('--url <url>', 'the API to send to (default: the local servers of --data-dir)')
+    .option('--system <id>', 'the sending system id (a key of the SyncSecrets secret)', LOCAL_SYNC_SYSTEM)
+    .addOption(dataDirOption())
+    .action(async (file: string, options) => print(await runSync(file, options)));
+};

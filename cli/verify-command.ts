@@ -1,21 +1,17 @@
 import cliProgress from 'cli-progress';
-import { anchorDeps, s3Anchors } from '../functions/anchor-audit/deps.ts';
-import { readEventSealKey } from '../shared/adapters/event-seal.ts';
-import { platformFromEnvironment } from '../shared/adapters/platform.ts';
 import type { VerificationMark } from '../shared/domain/audit/audit-chain.ts';
 import { renderVerifyText } from '../shared/domain/audit/render-verify.ts';
 import { tryParseIsoDate } from '../shared/domain/calendar/local-date.ts';
-import { readAnchorConfig } from '../shared/settings/env.ts';
 import { describeError } from '../shared/support/describe-error.ts';
 import { vietnamDay } from '../shared/support/vietnam-time.ts';
 import { dayAfter } from '../shared/use-cases/anchor-audit.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
 import { markVerified, type VerifyReport, verifyDossiers } from '../shared/use-cases/verify-dossiers.ts';
+import { onStore, type Register } from './command.ts';
 import { BadInputError, RuntimeFailure } from './errors.ts';
-import { type StoreOptions, withLocalStore } from './store-commands.ts';
+import { onPlatform, type PlatformOptions } from './platform.ts';
 
-export interface VerifyOptions extends StoreOptions {
-  aws?: boolean;
+export interface VerifyOptions extends PlatformOptions {
   from?: string;
   to?: string;
   all?: boolean;
@@ -116,37 +112,20 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
     }
     return report;
   };
-  let report: VerifyReport;
-  if (options.aws) {
-    const config = readAnchorConfig();
-    // With the seal's key when the caller may read it: then forged events are named too.
-    const platform = platformFromEnvironment(config, await readEventSealKey());
-    const anchors = s3Anchors(config.ANCHOR_BUCKET);
-    report = await verify(
+  // Who may read the audit (ADR 0023); the store on a core of its own locally: verify reads it as fast
+  // as it refolds (issue #31). On AWS with the seal's key when the caller may read it: then forged events
+  // are named too.
+  const report = await onPlatform(options, { action: 'audit.read', local: { dynamoThread: true } }, (site) =>
+    verify(
       {
-        ...anchorDeps(platform, anchors),
-        store: platform.table.dossiers,
-        rules: new RuleBook(platform.table.config, platform.clock),
+        trail: site.platform.table.audit,
+        anchors: site.anchors(),
+        store: site.platform.table.dossiers,
+        rules: new RuleBook(site.platform.table.config, site.platform.clock),
       },
-      platform.clock.now(),
-    );
-  } else {
-    report = await withLocalStore(
-      options,
-      (runtime) =>
-        verify(
-          {
-            trail: runtime.platform.table.audit,
-            anchors: runtime.anchors,
-            store: runtime.store,
-            rules: new RuleBook(runtime.config, runtime.platform.clock),
-          },
-          runtime.platform.clock.now(),
-        ),
-      // The store on a core of its own: verify reads it as fast as it refolds (issue #31).
-      { dynamoThread: true },
-    );
-  }
+      site.platform.clock.now(),
+    ),
+  );
   out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerifyText(report));
   const changedDays = report.days.filter((d) => d.changedShards.length > 0).length;
   const configChanged = (report.config?.problems.length ?? 0) > 0;
@@ -156,3 +135,28 @@ export async function runVerify(options: VerifyOptions, out: (text: string) => v
     );
   return report;
 }
+
+/** `dunghan verify`. */
+export const registerVerify: Register = (program, io) => {
+  onStore(
+    program
+      .command('verify')
+      .summary('Check the audit trail against its anchors')
+      .description(
+        'Tamper evidence (ADR 0021): walk the audit trail of every dossier changed in the range, check each ' +
+          "entry's hash and link, that each stored record is the one its last entry recorded, that its report row " +
+          'follows from it and its event log still refolds to it; rehash each day against its anchor. Prints how many ' +
+          'dossiers were verified and how many failed, naming each and what does not follow; exit 1 if any. A plain ' +
+          'verify goes on from the last clean one (kept beside the anchors) and, when clean, records how far it got.',
+      )
+      .option(
+        '--from <YYYY-MM-DD>',
+        'first day of changes to verify (Vietnam time; default: the day after the last clean verification, or the first day)',
+      )
+      .option('--to <YYYY-MM-DD>', 'last day, included (default: the last day with changes, at most today)')
+      .option('--all', 'verify from the first day, not from the last clean verification')
+      .option('--format <format>', 'text (Vietnamese) or json', 'text'),
+  ).action(async (options) => {
+    await runVerify(options, io.out);
+  });
+};

@@ -9,33 +9,11 @@ import { InvalidInputError, UnauthenticatedError } from '../../shared/support/er
 import {
   type AdminDeps,
   type ConfigDocument,
-  diffCalendarFile,
-  diffRuleFiles,
-  diffUnits,
-  diffUsers,
-  getCalendar,
-  getRule,
-  getUnit,
-  getUser,
   InvalidConfigChangeError,
   listAudit,
-  listCalendars,
-  listRules,
-  listUnits,
-  listUsers,
-  previewCalendar,
-  previewRules,
-  previewUnits,
-  putCalendar,
-  putRules,
-  putUnits,
-  putUsers,
-  validateCalendar,
-  validateRules,
-  validateUnits,
-  validateUsers,
 } from '../../shared/use-cases/administer-config.ts';
 import { listAwaitingApproval } from '../../shared/use-cases/approve-through-link.ts';
+import { CONFIG_KINDS, type ConfigKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
 import { json, statusFor } from './responses.ts';
@@ -156,15 +134,55 @@ interface Route {
 const ok = (body: unknown) => json(200, body);
 const validated = (report: { valid: boolean }) => json(report.valid ? 200 : 400, report);
 
-/** The calendar's put: the legal basis it implements, and from when. */
-async function putCalendarRoute(deps: AdminDeps, event: APIGatewayProxyEventV2, actor: Person) {
+/** A kind's documents from the body: several files, or the one its kind takes. */
+function documentsOf(kind: ConfigKind, event: APIGatewayProxyEventV2): ConfigDocument[] {
+  return kind.documents === 'many' ? documents(event) : [oneDocument(event, kind.document)];
+}
+
+/** A kind's put: the documents, and for a calendar the legal basis it implements and from when. */
+async function putRoute(kind: ConfigKind, deps: AdminDeps, event: APIGatewayProxyEventV2, actor: Person) {
   const request = body(event);
-  const legalBasis = typeof request.legalBasis === 'string' ? request.legalBasis : '';
-  if (!legalBasis.trim()) throw new BadRequestError('legalBasis: must cite the decision or notice (số hiệu văn bản)');
+  const legalBasis = typeof request.legalBasis === 'string' ? request.legalBasis.trim() : '';
+  if (kind.needsLegalBasis && !legalBasis)
+    throw new BadRequestError('legalBasis: must cite the decision or notice (số hiệu văn bản)');
   const effectiveFrom = typeof request.effectiveFrom === 'string' ? request.effectiveFrom : undefined;
-  return ok(
-    await putCalendar(deps, oneDocument(event), { author: actor, legalBasis: legalBasis.trim(), effectiveFrom }),
-  );
+  return ok(await kind.put(deps, documentsOf(kind, event), actor, { legalBasis, effectiveFrom }));
+}
+
+/** The routes of one configuration kind (the table in config-change/kinds.ts): `/<kind>[/validate|diff|preview|<id>]`. */
+function kindRoutes(kind: ConfigKind): Route[] {
+  const at = (suffix = '') => new RegExp(`^\\/${kind.name}${suffix}$`);
+  const routes: Route[] = [
+    { method: 'GET', path: at(), action: kind.read, answer: async (deps) => ok(await kind.list(deps)) },
+    { method: 'PUT', path: at(), action: kind.write, answer: (deps, e, _m, actor) => putRoute(kind, deps, e, actor) },
+    {
+      method: 'POST',
+      path: at('\\/validate'),
+      action: kind.read,
+      answer: async (deps, e) => validated(await kind.validate(deps, documentsOf(kind, e))),
+    },
+    {
+      method: 'POST',
+      path: at('\\/diff'),
+      action: kind.read,
+      answer: async (deps, e) => ok(await kind.diff(deps, documentsOf(kind, e))),
+    },
+  ];
+  const { preview } = kind;
+  if (preview)
+    routes.push({
+      method: 'POST',
+      path: at('\\/preview'),
+      action: kind.write,
+      answer: async (deps, e) => ok(await preview(deps, documentsOf(kind, e))),
+    });
+  routes.push({
+    method: 'GET',
+    path: at('\\/([^/]+)'),
+    action: kind.read,
+    answer: async (deps, _e, m) => ok(await kind.get(deps, m[1] as string)),
+  });
+  return routes;
 }
 
 /**
@@ -206,129 +224,7 @@ export const ROUTES: readonly Route[] = [
     answer: async (deps, _e, _m, actor) =>
       ok(await listAwaitingApproval(deps.openDossiers, actor, await unitBook(deps))),
   },
-  { method: 'GET', path: /^\/rules$/, action: 'config.read', answer: async (deps) => ok(await listRules(deps)) },
-  {
-    method: 'PUT',
-    path: /^\/rules$/,
-    action: 'config.write',
-    answer: async (deps, e, _m, actor) => ok(await putRules(deps, documents(e), actor)),
-  },
-  {
-    method: 'POST',
-    path: /^\/rules\/validate$/,
-    action: 'config.read',
-    answer: async (deps, e) => validated(await validateRules(deps, documents(e))),
-  },
-  {
-    method: 'POST',
-    path: /^\/rules\/diff$/,
-    action: 'config.read',
-    answer: async (deps, e) => ok(await diffRuleFiles(deps, documents(e))),
-  },
-  {
-    method: 'POST',
-    path: /^\/rules\/preview$/,
-    action: 'config.write',
-    answer: async (deps, e) => ok(await previewRules(deps, documents(e))),
-  },
-  {
-    method: 'GET',
-    path: /^\/rules\/([^/]+)$/,
-    action: 'config.read',
-    answer: async (deps, _e, m) => ok(await getRule(deps, m[1] as string)),
-  },
-  {
-    method: 'GET',
-    path: /^\/calendars$/,
-    action: 'config.read',
-    answer: async (deps) => ok(await listCalendars(deps)),
-  },
-  {
-    method: 'PUT',
-    path: /^\/calendars$/,
-    action: 'config.write',
-    answer: (deps, e, _m, actor) => putCalendarRoute(deps, e, actor),
-  },
-  {
-    method: 'POST',
-    path: /^\/calendars\/validate$/,
-    action: 'config.read',
-    answer: async (deps, e) => validated(await validateCalendar(deps, oneDocument(e))),
-  },
-  {
-    method: 'POST',
-    path: /^\/calendars\/diff$/,
-    action: 'config.read',
-    answer: async (deps, e) => ok(await diffCalendarFile(deps, oneDocument(e))),
-  },
-  {
-    method: 'POST',
-    path: /^\/calendars\/preview$/,
-    action: 'config.write',
-    answer: async (deps, e) => ok(await previewCalendar(deps, oneDocument(e))),
-  },
-  {
-    method: 'GET',
-    path: /^\/calendars\/([^/]+)$/,
-    action: 'config.read',
-    answer: async (deps, _e, m) => ok(await getCalendar(deps, m[1] as string)),
-  },
-  { method: 'GET', path: /^\/units$/, action: 'config.read', answer: async (deps) => ok(await listUnits(deps)) },
-  {
-    method: 'PUT',
-    path: /^\/units$/,
-    action: 'config.write',
-    answer: async (deps, e, _m, actor) => ok(await putUnits(deps, oneDocument(e, 'a unit directory'), actor)),
-  },
-  {
-    method: 'POST',
-    path: /^\/units\/validate$/,
-    action: 'config.read',
-    answer: async (deps, e) => validated(await validateUnits(deps, oneDocument(e, 'a unit directory'))),
-  },
-  {
-    method: 'POST',
-    path: /^\/units\/diff$/,
-    action: 'config.read',
-    answer: async (deps, e) => ok(await diffUnits(deps, oneDocument(e, 'a unit directory'))),
-  },
-  {
-    method: 'POST',
-    path: /^\/units\/preview$/,
-    action: 'config.write',
-    answer: async (deps, e) => ok(await previewUnits(deps, oneDocument(e, 'a unit directory'))),
-  },
-  {
-    method: 'GET',
-    path: /^\/units\/([^/]+)$/,
-    action: 'config.read',
-    answer: async (deps, _e, m) => ok(await getUnit(deps, m[1] as string)),
-  },
-  { method: 'GET', path: /^\/users$/, action: 'users.manage', answer: async (deps) => ok(await listUsers(deps)) },
-  {
-    method: 'PUT',
-    path: /^\/users$/,
-    action: 'users.manage',
-    answer: async (deps, e, _m, actor) => ok(await putUsers(deps, oneDocument(e, 'a user directory'), actor)),
-  },
-  {
-    method: 'POST',
-    path: /^\/users\/validate$/,
-    action: 'users.manage',
-    answer: async (deps, e) => validated(await validateUsers(deps, oneDocument(e, 'a user directory'))),
-  },
-  {
-    method: 'POST',
-    path: /^\/users\/diff$/,
-    action: 'users.manage',
-    answer: async (deps, e) => ok(await diffUsers(deps, oneDocument(e, 'a user directory'))),
-  },
-  {
-    method: 'GET',
-    path: /^\/users\/([^/]+)$/,
-    action: 'users.manage',
-    answer: async (deps, _e, m) => ok(await getUser(deps, m[1] as string)),
-  },
+  ...CONFIG_KINDS.flatMap(kindRoutes),
 ];
 
 async function unitBook(deps: AdminDeps): Promise<UnitBook> {

@@ -1,7 +1,7 @@
 import { InvalidLinkError, verifyApprovalToken } from '../domain/approval-link.ts';
 import { type Actor, actorRecord } from '../domain/authority/actors.ts';
 import { authorize, decide, inScope, scopeOf } from '../domain/authority/authority.ts';
-import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
+import { calendarOf } from '../domain/dossier/calendar-of.ts';
 import {
   type ApologyChannel,
   CITIZEN_CHANNELS,
@@ -101,7 +101,7 @@ export async function viewApproval(
   if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${dossierId}`);
   const book = await deps.rules.current();
   authorizeApproval(actor, record, book, now, boundTo);
-  const calendar = book.calendar(record.state.rule?.calendarId ?? 'vn-civil-service');
+  const calendar = calendarOf(record.state, book.calendar);
   const { apology } = record;
   const sent = Object.values(record.notifications)
     .filter((n) => (CITIZEN_CHANNELS.has(n.kind) || n.kind === 'apology_letter_for_desk') && n.sentAt)
@@ -174,7 +174,7 @@ async function approve(
     const book = await deps.rules.current();
     // Asked again on the record being saved: the issuing unit is the record's, whatever changed since the page.
     authorizeApproval(input.actor, record, book, now, boundTo);
-    const calendar = book.calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
+    const calendar = calendarOf(record.state, book.calendar);
     const approvedBy = input.actor?.kind === 'person' ? input.actor.name : '';
     const approval = {
       reason: input.reason,

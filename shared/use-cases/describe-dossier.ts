@@ -1,12 +1,13 @@
 import type { Actor } from '../domain/authority/actors.ts';
 import { decide } from '../domain/authority/authority.ts';
-import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
+import { calendarOf } from '../domain/dossier/calendar-of.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type ClockEntry, foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
 import { recordViolations } from '../domain/dossier/re-appointment.ts';
 import { responsibleNow } from '../domain/dossier/responsibility.ts';
 import { buildControlSlip, type ControlSlip } from '../domain/letters/control-slip.ts';
+import { buildReceiptSlip, type ReceiptSlip } from '../domain/letters/receipt-slip.ts';
 import { workingTimeVi } from '../domain/letters/vietnamese-format.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
 import { dossierUnits, unitsMissingFrom, withUnitNames } from '../domain/units/routing.ts';
@@ -39,7 +40,7 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
     frozenRule: state.rule,
   }).history;
   const now = deps.clock.now();
-  const calendar = state.rule ? book.calendar(state.rule.calendarId) : defaultCalendar();
+  const calendar = calendarOf(state, book.calendar);
   const responsible = responsibleNow(withUnitNames(record, book.units).state, now);
   return {
     dossierId: state.dossierId,
@@ -85,12 +86,31 @@ export async function dossierSlip(
   dossierId: string,
   actor: Actor | undefined,
 ): Promise<ControlSlip | undefined> {
+  const found = await readable(deps, dossierId, actor);
+  return found && buildControlSlip(found.record.state, found.calendar, found.book.units, deps.clock.now());
+}
+
+/**
+ * The dossier's receipt slip (Mẫu 01) with the address of its status page (issue #18); undefined when
+ * there is no such received dossier, or the actor may not read it (answered alike).
+ */
+export async function receiptSlip(
+  deps: DescribeDossierDeps,
+  dossierId: string,
+  actor: Actor | undefined,
+  statusPage: string,
+): Promise<ReceiptSlip | undefined> {
+  const found = await readable(deps, dossierId, actor);
+  return found && buildReceiptSlip(found.record.state, found.calendar, statusPage);
+}
+
+/** A received dossier the actor may read, with the rule book and its calendar; else undefined. */
+async function readable(deps: DescribeDossierDeps, dossierId: string, actor: Actor | undefined) {
   const { record } = await deps.store.load(dossierId);
   if (!record?.state.received) return undefined;
   const book = await deps.rules.current();
   if (!decide(actor, 'dossier.read', { units: dossierUnits(record.state) }, book.units).allowed) return undefined;
-  const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
-  return buildControlSlip(record.state, calendar, book.units, deps.clock.now());
+  return { record, book, calendar: calendarOf(record.state, book.calendar) };
 }
 
 const VIA: Partial<Record<string, string>> = { apology_to_citizen: 'email', apology_zns: 'Zalo', apology_sms: 'SMS' };

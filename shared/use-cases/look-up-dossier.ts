@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
-import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import { type CitizenView, citizenView, matchesSecondFactor } from '../domain/citizen/citizen-view.ts';
+import { calendarOf } from '../domain/dossier/calendar-of.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { oneTimeCodeSms } from '../domain/notices/phone-notices.ts';
 import { vietnameseMobile } from '../domain/phones/phone-number.ts';
@@ -108,7 +108,7 @@ async function findRecord(deps: LookUpDeps, code: string, others: readonly strin
 
 async function viewOf(deps: LookUpDeps, record: DossierRecord, now: number): Promise<LookUpResult> {
   const book = await deps.rules.current();
-  const calendar = record.state.rule ? book.calendar(record.state.rule.calendarId) : defaultCalendar();
+  const calendar = calendarOf(record.state, book.calendar);
   const view = citizenView(record, calendar, book.units, now);
   return view ? { view } : { reason: 'not_matched' };
 }

@@ -2,6 +2,7 @@ import { signApprovalToken } from '../domain/approval-link.ts';
 import { defaultCalendar } from '../domain/calendar/default-calendar.ts';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
 import { advanceStages } from '../domain/dossier/advance-stages.ts';
+import { calendarOf } from '../domain/dossier/calendar-of.ts';
 import { applyOutcomes, planDelivery, type SendOutcome, settleUncertainApologies } from '../domain/dossier/delivery.ts';
 import {
   type DossierRecord,
@@ -117,7 +118,7 @@ interface Held {
 export async function runDetector(deps: DetectorDeps, runId: string): Promise<DetectorReport> {
   const now = deps.clock.now();
   const book = await deps.rules.current();
-  const calendarOf = (record: DossierRecord) => book.calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
+  const calendarOfRecord = (record: DossierRecord) => calendarOf(record.state, book.calendar);
   const report = emptyReport(runId, now);
   const readsBefore = deps.index.itemsRead;
   const failing = new Quarantine(deps, report, now);
@@ -138,7 +139,7 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
       handled.add(dossierId);
       report.examined += 1;
       try {
-        const moved = await move(deps, record, now, runId, calendarOf(record), report);
+        const moved = await move(deps, record, now, runId, calendarOfRecord(record), report);
         // Another run holds it: that run's outcome write moves it on; its batch stays in reach meanwhile.
         if (moved.leasedByOther) batch.holdBack();
         if (moved.sending) held.push({ ...moved.sending, batch });
@@ -152,7 +153,7 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   const outcomes = await send(deps, held, now, report, book.units);
   await mapLimit(held, 8, async (h) => {
     try {
-      await recordOutcome(deps, h, outcomes, now, runId, calendarOf(h.record), report);
+      await recordOutcome(deps, h, outcomes, now, runId, calendarOfRecord(h.record), report);
     } catch (error) {
       // Not recorded: the dossier's index entry is still in the batch where the walk found it.
       if (await failing.fail(h.record.state.dossierId, describeError(error))) h.batch.holdBack();
@@ -201,7 +202,7 @@ export async function deliverNow(
 ): Promise<DetectorReport> {
   const now = deps.clock.now();
   const book = await deps.rules.current();
-  const calendarOf = (record: DossierRecord) => book.calendar(record.state.rule?.calendarId ?? defaultCalendar().id);
+  const calendarOfRecord = (record: DossierRecord) => calendarOf(record.state, book.calendar);
   const report = emptyReport(runId, now);
   const held: Held[] = [];
   for (const dossierId of new Set(dossierIds)) {
@@ -209,7 +210,7 @@ export async function deliverNow(
       const { record } = await deps.store.load(dossierId);
       if (!record?.state.received) continue;
       report.examined += 1;
-      const moved = await move(deps, record, now, runId, calendarOf(record), report);
+      const moved = await move(deps, record, now, runId, calendarOfRecord(record), report);
       if (moved.sending) held.push({ ...moved.sending, batch: ON_DEMAND });
     } catch (error) {
       report.failures.push({ dossierId, reason: describeError(error) });
@@ -218,7 +219,7 @@ export async function deliverNow(
   const outcomes = await send(deps, held, now, report, book.units);
   for (const h of held) {
     try {
-      await recordOutcome(deps, h, outcomes, now, runId, calendarOf(h.record), report);
+      await recordOutcome(deps, h, outcomes, now, runId, calendarOfRecord(h.record), report);
     } catch (error) {
       report.failures.push({ dossierId: h.record.state.dossierId, reason: describeError(error) });
     }

@@ -56,6 +56,8 @@ const EXPECTED: Record<string, Cell[]> = {
   'dunghan units put': ['403', '403', '403', '403', '403', '403', '✓', '✓'],
   'dunghan users list': ['403', '403', '403', '403', '403', '403', '✓', '✓'],
   'dunghan audit': ['403', '403', '✓', '✓', '403', '403', '✓', '✓'],
+  'dunghan verify': ['403', '403', '✓', '✓', '403', '403', '✓', '✓'],
+  'dunghan dossier {hồ sơ xã A} --receipt': ['✓', '✓', '✓', '✓', '404', '404', '404', '✓'],
 };
 
 let runtime: LocalRuntime;
@@ -203,6 +205,11 @@ async function cellsFor(surface: string, who: string | undefined): Promise<Cell>
       return commandCell(await command(['users', 'list'], who));
     case 'dunghan audit':
       return commandCell(await command(['audit'], who));
+    case 'dunghan verify':
+      // A range: a plain verify would record how far it got, and the next role's would start from there.
+      return commandCell(await command(['verify', '--from', '2024-03-01', '--to', '2024-03-31'], who));
+    case 'dunghan dossier {hồ sơ xã A} --receipt':
+      return commandCell(await command(['dossier', DOSSIER, '--receipt'], who));
     default:
       throw new Error(surface);
   }
