@@ -9,17 +9,15 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import type { Cell, ExportMapping, ExportRow } from '../domain/sync/export-mapping.ts';
 import {
-  type Cell,
   delimiterCandidates,
-  type ExportMapping,
-  type ExportRow,
   type HeaderLocation,
   isCodeless,
   isTableFurniture,
   isTotalRow,
   locateHeader,
-} from '../domain/sync/export-mapping.ts';
+} from '../domain/sync/export-table.ts';
 import { withoutByteOrderMark } from '../support/byte-order-mark.ts';
 import { describeError } from '../support/describe-error.ts';
 import { InvalidInputError } from '../support/errors.ts';

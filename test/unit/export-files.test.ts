@@ -7,7 +7,8 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { exportFileProblem, readExportRows } from '../../shared/adapters/export-files.ts';
-import { type ExportRow, isColumnNumbering, readExportMapping } from '../../shared/domain/sync/export-mapping.ts';
+import { type ExportRow, readExportMapping } from '../../shared/domain/sync/export-mapping.ts';
+import { isColumnNumbering } from '../../shared/domain/sync/export-table.ts';
 import { InvalidInputError } from '../../shared/support/errors.ts';
 
 /* Reading a one-stop system's export as supervisors hand it over (issue #17): the file, not the mapping, decides the separator. */
