@@ -11,6 +11,7 @@ import {
   AUDIT_MARK,
   AUDIT_SEALED_MARK,
   auditPartition,
+  type ChainHeads,
   dossierKey,
   PK,
   SHARD_IDS,
@@ -28,6 +29,7 @@ export class DynamoAuditTrail implements AuditTrail {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly heads?: ChainHeads,
   ) {}
 
   async *entries(day: string, shard: string) {
@@ -89,7 +91,7 @@ export class DynamoAuditTrail implements AuditTrail {
     const found = new Map<string, AuditedRecord>();
     const keys = dossierIds.map((id) => ({ [PK]: dossierKey(id), [SK]: 'META' }));
     for await (const item of batchGetAll(this.client, this.tableName, keys, { consistentRead: true })) {
-      const record = toRecord(item);
+      const record = toRecord(item, this.heads);
       found.set(record.state.dossierId, {
         record,
         facts: {

@@ -17,15 +17,14 @@ import {
   AUDIT_LAST_MARK,
   AUDIT_MARK,
   auditItem,
+  ChainHeads,
   checkItemSize,
   dossierItem,
   dossierKey,
   eventItem,
-  knownChainHead,
   localDay,
   nextActionKeys,
   PK,
-  rememberChainHead,
   SK,
   toRecord,
   unpack,
@@ -49,6 +48,8 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     private readonly clock: Clock = systemClock,
     /** The event log's seal (issue #31): events are sealed when written and checked when read. */
     private readonly seal?: EventSeal | undefined,
+    /** The chain heads this table's adapters have read or written (shared with the index and the trail). */
+    private readonly heads: ChainHeads = new ChainHeads(),
   ) {
     this.stamps = new AuditStamp(client, tableName);
   }
@@ -65,7 +66,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       }),
     );
     if (!Item) return { record: undefined };
-    return { record: toRecord(Item) };
+    return { record: toRecord(Item, this.heads) };
   }
 
   /**
@@ -74,7 +75,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
    */
   private async headOf(dossierId: string, version: number): Promise<{ head: string; at?: string }> {
     if (version === 0) return { head: '' };
-    const known = knownChainHead(dossierId, version);
+    const known = this.heads.known(dossierId, version);
     if (known !== undefined) return known;
     const { Item } = await this.client.send(
       new GetCommand({
@@ -118,7 +119,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     for await (const item of batchGetAll(this.client, this.tableName, keys, { consistentRead: true })) {
       const id = (item[PK] as string).slice('DOSSIER#'.length);
       try {
-        records.set(id, toRecord(item));
+        records.set(id, toRecord(item, this.heads));
       } catch {
         unreadable.add(id);
       }
@@ -233,7 +234,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
       }
       throw error;
     }
-    rememberChainHead(state.dossierId, saved.version, entry.hash, entry.at);
+    this.heads.remember(state.dossierId, saved.version, entry.hash, entry.at);
     return saved;
   }
 

@@ -6,7 +6,7 @@ import type { DueIndex, DueWalk, UnreadableDossier } from '../ports/due-index.ts
 import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
 import { READ_RETRY, withRetry } from '../support/retry-policy.ts';
-import { dossierKey, GSI, localDay, PK, SHARD_IDS, SK, toRecord } from './dynamo-items.ts';
+import { type ChainHeads, dossierKey, GSI, localDay, PK, SHARD_IDS, SK, toRecord } from './dynamo-items.ts';
 import { batchGetAll, queryAll } from './dynamo-query.ts';
 
 const DAY = 86_400_000;
@@ -24,7 +24,7 @@ export class DynamoDueIndex implements DueIndex {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: { clock?: Clock; shardConcurrency?: number } = {},
+    private readonly options: { clock?: Clock; shardConcurrency?: number; heads?: ChainHeads } = {},
   ) {}
 
   get itemsRead(): number {
@@ -153,7 +153,7 @@ export class DynamoDueIndex implements DueIndex {
     for await (const item of batchGetAll(this.client, this.tableName, keys)) {
       this.reads += 1;
       try {
-        due.push(toRecord(item));
+        due.push(toRecord(item, this.options.heads));
       } catch (error) {
         unreadable.push({
           dossierId: String(item.dossierId ?? (item[PK] as string).slice('DOSSIER#'.length)),

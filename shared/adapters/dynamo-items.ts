@@ -246,31 +246,34 @@ export function checkItemSize(item: Record<string, unknown>, what: string): void
 }
 
 /**
- * The audit chain head of each record version read or written in this process (ADR 0021): what the
- * next write of that version chains to, whichever adapter read it (the store, the detector's index, the
- * bulk import). Bounded: forgotten heads are read again with one small GetItem.
+ * The audit chain head of each record version read or written through one table's adapters (ADR 0021):
+ * what the next write of that version chains to, whichever adapter read it (the store, the detector's
+ * index, the audit trail). One instance per platform, shared by its adapters; bounded: forgotten heads
+ * are read again with one small GetItem.
  */
-const chainHeads = new Map<string, { version: number; head: string; at?: string | undefined }>();
+export class ChainHeads {
+  private readonly heads = new Map<string, { version: number; head: string; at?: string | undefined }>();
 
-export function rememberChainHead(dossierId: string, version: number, head: unknown, at?: unknown): void {
-  if (chainHeads.size >= 20_000) chainHeads.clear();
-  chainHeads.set(dossierId, {
-    version,
-    head: typeof head === 'string' ? head : '',
-    at: typeof at === 'string' ? at : undefined,
-  });
-}
+  remember(dossierId: string, version: number, head: unknown, at?: unknown): void {
+    if (this.heads.size >= 20_000) this.heads.clear();
+    this.heads.set(dossierId, {
+      version,
+      head: typeof head === 'string' ? head : '',
+      at: typeof at === 'string' ? at : undefined,
+    });
+  }
 
-/** The chain head of that version of the record (and when it was written), if this process read or wrote it. */
-export function knownChainHead(dossierId: string, version: number): { head: string; at?: string } | undefined {
-  const known = chainHeads.get(dossierId);
-  return known?.version === version ? { head: known.head, ...(known.at ? { at: known.at } : {}) } : undefined;
+  /** The chain head of that version of the record (and when it was written), if read or written here. */
+  known(dossierId: string, version: number): { head: string; at?: string } | undefined {
+    const known = this.heads.get(dossierId);
+    return known?.version === version ? { head: known.head, ...(known.at ? { at: known.at } : {}) } : undefined;
+  }
 }
 
 /** A stored META item as a record. */
-export function toRecord(item: Record<string, unknown>): DossierRecord {
+export function toRecord(item: Record<string, unknown>, heads?: ChainHeads): DossierRecord {
   const data = unpack(item.data) as DossierRecord;
-  rememberChainHead(data.state.dossierId, Number(item.version), item.chainHead, item.chainAt);
+  heads?.remember(data.state.dossierId, Number(item.version), item.chainHead, item.chainAt);
   // The parsed dossier code is derived from the id, not stored.
   data.state.code ??= parseDossierCode(data.state.dossierId);
   const outbox: Record<string, OutboundEvent> = {};

@@ -8,6 +8,7 @@ import { DynamoDeadLetterStore } from './dynamo-dead-letter-store.ts';
 import { DynamoDossierOwners } from './dynamo-dossier-owners.ts';
 import { DynamoDossierStore } from './dynamo-dossier-store.ts';
 import { DynamoDueIndex } from './dynamo-due-index.ts';
+import { ChainHeads } from './dynamo-items.ts';
 import { DynamoQuarantineStore } from './dynamo-quarantine-store.ts';
 import { DynamoReportIndex } from './dynamo-report-index.ts';
 import { DynamoSessionStore } from './dynamo-session-store.ts';
@@ -59,6 +60,8 @@ export function createPlatform(input: {
   const clients = input.clients ?? createClients(input.clientOptions);
   const { documents } = clients;
   const { tableName, clock } = input;
+  // What the dossier store, the detector's index and the audit trail have read of each record's chain.
+  const heads = new ChainHeads();
   return {
     clients,
     tableName,
@@ -71,11 +74,12 @@ export function createPlatform(input: {
         tableName,
         clock,
         input.eventSealKey ? eventSeal(input.eventSealKey) : undefined,
+        heads,
       ),
-      due: new DynamoDueIndex(documents, tableName, { clock }),
+      due: new DynamoDueIndex(documents, tableName, { clock, heads }),
       quarantine: new DynamoQuarantineStore(documents, tableName),
       reports: new DynamoReportIndex(documents, tableName),
-      audit: new DynamoAuditTrail(documents, tableName),
+      audit: new DynamoAuditTrail(documents, tableName, heads),
       config: new DynamoConfigStore(documents, tableName, clock),
       deadLetters: new DynamoDeadLetterStore(documents, tableName),
       attempts: new DynamoAttemptLimiter(documents, tableName),

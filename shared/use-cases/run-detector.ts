@@ -22,11 +22,11 @@ import type { DueBatch, DueIndex } from '../ports/due-index.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { MailDeferredError, type Mailer, MailRejectedError } from '../ports/mailer.ts';
 import { MessageDeferredError, MessageRejectedError, type PhoneMessenger } from '../ports/phone-messenger.ts';
-import type { QuarantineEntry, QuarantineStore } from '../ports/quarantine-store.ts';
+import type { QuarantineStore } from '../ports/quarantine-store.ts';
 import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
-import { READ_RETRY, withRetry } from '../support/retry-policy.ts';
 import { publishOwed } from './outbox.ts';
+import { PARK_AFTER_RUNS, RunQuarantine } from './quarantine.ts';
 import type { RuleBook } from './rule-book.ts';
 import { saveWithRetry } from './save-with-retry.ts';
 
@@ -90,9 +90,6 @@ export class DetectorRunFailedError extends Error {
   }
 }
 
-/** Runs in a row that may fail on one dossier before it is parked (ADR 0012). */
-export const PARK_AFTER_RUNS = 3;
-
 const DAY = 86_400_000;
 
 /** A dossier this run sends notifications for, and the batch that keeps it in reach if its outcome is lost. */
@@ -121,7 +118,7 @@ export async function runDetector(deps: DetectorDeps, runId: string): Promise<De
   const calendarOfRecord = (record: DossierRecord) => calendarOf(record.state, book.calendar);
   const report = emptyReport(runId, now);
   const readsBefore = deps.index.itemsRead;
-  const failing = new Quarantine(deps, report, now);
+  const failing = new RunQuarantine(deps.quarantine, report, now);
   await failing.load();
   const walk = await deps.index.openWalk(now);
   const held: Held[] = [];
@@ -417,59 +414,5 @@ async function publish(deps: DetectorDeps, record: DossierRecord, report: Detect
   return flushed.record;
 }
 
-/** The run's view of the quarantine: failures counted, dossiers parked, successes cleared (ADR 0012). */
-class Quarantine {
-  private readonly entries = new Map<string, QuarantineEntry>();
-
-  constructor(
-    private readonly deps: DetectorDeps,
-    private readonly report: DetectorReport,
-    private readonly now: number,
-  ) {}
-
-  async load(): Promise<void> {
-    const quarantine = this.deps.quarantine;
-    if (!quarantine) return;
-    for (const entry of await withRetry(READ_RETRY, () => quarantine.listQuarantine()))
-      this.entries.set(entry.dossierId, entry);
-  }
-
-  isParked(dossierId: string): boolean {
-    return Boolean(this.entries.get(dossierId)?.parkedAt);
-  }
-
-  /** Counts a failure; returns whether the dossier's batch must stay in reach (false once it is parked). */
-  async fail(dossierId: string, reason: string): Promise<boolean> {
-    const quarantine = this.deps.quarantine;
-    if (!quarantine) {
-      this.report.failures.push({ dossierId, reason });
-      return true;
-    }
-    let entry: QuarantineEntry;
-    try {
-      entry = await withRetry(READ_RETRY, () =>
-        quarantine.recordFailure(dossierId, reason, new Date(this.now).toISOString(), PARK_AFTER_RUNS),
-      );
-    } catch (error) {
-      // Not counted this time: the dossier holds its batch and is tried again by the next run.
-      this.report.failures.push({ dossierId, reason: `${reason}; not counted: ${describeError(error)}` });
-      return true;
-    }
-    this.entries.set(dossierId, entry);
-    if (entry.parkedAt) {
-      this.report.parked.push({ dossierId, reason, failures: entry.failures });
-      return false;
-    }
-    this.report.failures.push({ dossierId, reason });
-    return true;
-  }
-
-  /** A dossier that failed before and worked now leaves the quarantine (a failure to clear only leaves a count). */
-  async succeeded(dossierId: string): Promise<void> {
-    if (!this.entries.has(dossierId)) return;
-    await this.deps.quarantine?.clearFailure(dossierId).catch(() => undefined);
-    this.entries.delete(dossierId);
-  }
-}
-
 export type { NotificationKind };
+export { PARK_AFTER_RUNS };
