@@ -16,11 +16,8 @@ import {
 } from '../../shared/adapters/zalo-credentials.ts';
 import type { PhoneMessenger } from '../../shared/ports/phone-messenger.ts';
 import { type DetectorConfig, readDetectorConfig } from '../../shared/settings/detector-env.ts';
-import type { ParkedNoticeDeps } from '../../shared/use-cases/notify-parked-dossiers.ts';
-import type { ProvisionalNoticeDeps } from '../../shared/use-cases/notify-provisional-years.ts';
-import type { TimelinessForecastDeps } from '../../shared/use-cases/notify-timeliness-forecast.ts';
+import type { DetectorPassDeps } from '../../shared/use-cases/detector-pass.ts';
 import { calendarIdsOf, RuleBook } from '../../shared/use-cases/rule-book.ts';
-import type { DetectorDeps } from '../../shared/use-cases/run-detector.ts';
 
 /** What the detector is told besides the platform: addresses, the approval page, the link secret. */
 export interface DetectorSettings {
@@ -36,13 +33,8 @@ export interface DetectorSettings {
   smsTemplate?: string | undefined;
 }
 
-export interface DetectorWiring {
-  detector: DetectorDeps;
-  /** The administrators' notices, when there are administrators to tell. */
-  notices?: { provisional: ProvisionalNoticeDeps; parked: ParkedNoticeDeps } | undefined;
-  /** The heads' weekly QĐ 766 section (ADR 0020). */
-  forecast: TimelinessForecastDeps;
-}
+/** What one pass needs (shared/use-cases/detector-pass.ts). */
+export type DetectorWiring = DetectorPassDeps;
 
 /** The detector function's composition root: the Lambda handler and the local runtime build it here. */
 export function detectorDeps(platform: Platform, ses: SesClients, settings: DetectorSettings): DetectorWiring {

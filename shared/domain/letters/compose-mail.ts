@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describeError } from '../../support/describe-error.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { type DossierRecord, type OwedNotification, PHONE_CHANNELS } from '../dossier/dossier-record.ts';
+import {
+  CITIZEN_CHANNELS,
+  type DossierRecord,
+  type OwedNotification,
+  PHONE_CHANNELS,
+} from '../dossier/dossier-record.ts';
 import { responsibleNow } from '../dossier/responsibility.ts';
 import {
   apologyIssuerDesk,
@@ -13,7 +18,7 @@ import {
 } from '../units/routing.ts';
 import type { UnitBook } from '../units/unit-directory.ts';
 import { renderLetterDocx } from './apology-docx.ts';
-import { buildApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
+import { type ApologyLetter, buildApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
 import { buildControlSlip, type ControlSlip } from './control-slip.ts';
 import { buildDigest, type DigestItem } from './digest.ts';
 
@@ -60,6 +65,24 @@ const NEEDS_APPROVAL: ReadonlySet<OwedNotification['kind']> = new Set([
   'overdue',
 ]);
 
+/** One official's digest being gathered: their desk, its items, who is copied, the notifications it carries. */
+interface DeskGroup {
+  desk: Desk;
+  items: DigestItem[];
+  cc: Set<string>;
+  parts: Envelope['parts'];
+}
+
+/** What composing one dossier's mail reads. */
+interface Composing {
+  record: DossierRecord;
+  settings: ComposeSettings;
+  calendar: WorkingCalendar;
+  now: number;
+  /** The dossier's process-control slip, built once for its digest items. */
+  slip?: ControlSlip | undefined;
+}
+
 /**
  * Turns what a detector run owes into emails: each citizen's apology as its own email (letter in the
  * body and as .docx), everything else as one digest per official — the head copied on missed apology
@@ -74,13 +97,11 @@ export function composeMail(
 ): { envelopes: Envelope[]; failures: Map<string, string> } {
   const envelopes: Envelope[] = [];
   const failures = new Map<string, string>();
-  const byDesk = new Map<string, { desk: Desk; items: DigestItem[]; cc: Set<string>; parts: Envelope['parts'] }>();
+  const byDesk = new Map<string, DeskGroup>();
   for (const { record: stored, sending } of run) {
     const record = withUnitNames(stored, settings.units);
-    const received = record.state.received;
-    if (!received) continue;
-    const dossierId = record.state.dossierId;
-    let slip: ControlSlip | undefined;
+    if (!record.state.received) continue;
+    const composing: Composing = { record, settings, calendar, now };
     for (const n of sending) {
       // The citizen's phone notices are messages, not mail (run-detector.ts sends them).
       if (PHONE_CHANNELS.has(n.kind)) continue;
@@ -92,88 +113,113 @@ export function composeMail(
                 calendar,
                 now,
                 letterIssuer(record, settings.units, now),
-                settings.statusPage?.(dossierId),
+                settings.statusPage?.(record.state.dossierId),
               )
             : undefined;
-        if (n.kind === 'apology_to_citizen' && letter && received.applicant.email) {
-          envelopes.push({
-            mail: {
-              from: settings.senderEmail,
-              to: [received.applicant.email],
-              subject: `${received.agency.name}: ${letter.title.charAt(0)}${letter.title.slice(1).toLocaleLowerCase('vi')} — hồ sơ ${dossierId}`,
-              text: renderLetterText(letter),
-              html: `<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>${renderLetterHtml(letter)}</body></html>`,
-              attachments: [
-                { filename: letterFileName(dossierId), content: renderLetterDocx(letter), contentType: DOCX },
-              ],
-              messageId: messageIdOf([n.id]),
-            },
-            parts: [{ dossierId, notificationIds: [n.id] }],
-            atMostOnce: true,
-          });
-          continue;
-        }
-        // Every item whose dossier still needs its apology approved carries the link (issue #16): approval
-        // stays possible after the apology deadline and after the due date. Only the issuing unit's mail
-        // carries it, bound to its head, who is copied (ADR 0023): the holding unit and the unit at fault
-        // are told, but cannot sign in the issuing unit's name.
-        const issuer = apologyIssuerDesk(record, settings.units, now);
-        const signer = issuer.standingInFor ? undefined : issuer.head?.email;
-        const approvalUrl =
-          signer && NEEDS_APPROVAL.has(n.kind) && record.apology.status === 'drafted' && record.extendedDueAt === null
-            ? settings.approvalLink(dossierId, signer)
-            : undefined;
-        const responsible = responsibleNow(record.state, now);
-        slip ??=
-          record.state.steps.length > 0 ? buildControlSlip(record.state, calendar, settings.units, now) : undefined;
-        for (const route of routeNotification(record, n, settings.units, now)) {
-          const key = deskKey(route.desk);
-          const group = byDesk.get(key) ?? { desk: route.desk, items: [], cc: new Set<string>(), parts: [] };
-          const signs = approvalUrl !== undefined && route.desk.unitId === issuer.unitId && !route.desk.standingInFor;
-          group.items.push({
-            record,
-            kind: n.kind,
-            letter,
-            approvalUrl: signs ? approvalUrl : undefined,
-            step: n.step,
-            responsible,
-            standingInFor: route.desk.standingInFor,
-            slip,
-          });
-          if ((route.copyHead || signs) && route.desk.head?.email) group.cc.add(route.desk.head.email);
-          const part = group.parts.find((p) => p.dossierId === dossierId);
-          if (part) part.notificationIds.push(n.id);
-          else group.parts.push({ dossierId, notificationIds: [n.id] });
-          byDesk.set(key, group);
-        }
+        const citizen = n.kind === 'apology_to_citizen' && letter ? citizenMail(composing, n, letter) : undefined;
+        if (citizen) envelopes.push(citizen);
+        else addToDigests(byDesk, composing, n, letter);
       } catch (error) {
         failures.set(n.id, describeError(error));
       }
     }
   }
-  for (const group of byDesk.values()) {
-    const to = group.desk.officials.map((o) => o.email);
-    const digest = buildDigest(group.desk.officials.map((o) => o.name).join(', '), group.items, calendar, now);
-    const attachments = digest.attachments.map(({ dossierId, letter }) => ({
-      filename: letterFileName(dossierId),
-      content: renderLetterDocx(letter),
-      contentType: DOCX,
-    }));
-    envelopes.push({
-      mail: {
-        from: settings.senderEmail,
-        to,
-        cc: [...group.cc].filter((c) => !to.includes(c)),
-        subject: digest.subject,
-        text: digest.text,
-        html: digest.html,
-        attachments,
-        messageId: messageIdOf(group.parts.flatMap((p) => p.notificationIds)),
-      },
-      parts: group.parts,
-    });
-  }
+  for (const group of byDesk.values()) envelopes.push(digestMail(group, settings, calendar, now));
   return { envelopes, failures };
+}
+
+/** The citizen's apology as its own email, when they gave an address; sent at most once (CITIZEN_CHANNELS). */
+function citizenMail(
+  { record, settings }: Composing,
+  n: OwedNotification,
+  letter: ApologyLetter,
+): Envelope | undefined {
+  const received = record.state.received;
+  const email = received?.applicant.email;
+  if (!received || !email) return undefined;
+  const dossierId = record.state.dossierId;
+  return {
+    mail: {
+      from: settings.senderEmail,
+      to: [email],
+      subject: `${received.agency.name}: ${letter.title.charAt(0)}${letter.title.slice(1).toLocaleLowerCase('vi')} — hồ sơ ${dossierId}`,
+      text: renderLetterText(letter),
+      html: `<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>${renderLetterHtml(letter)}</body></html>`,
+      attachments: [{ filename: letterFileName(dossierId), content: renderLetterDocx(letter), contentType: DOCX }],
+      messageId: messageIdOf([n.id]),
+    },
+    parts: [{ dossierId, notificationIds: [n.id] }],
+    atMostOnce: CITIZEN_CHANNELS.has(n.kind),
+  };
+}
+
+/**
+ * A notification as an item of the digests of the desks it is routed to. Every item whose dossier still
+ * needs its apology approved carries the link (issue #16): approval stays possible after the apology
+ * deadline and after the due date. Only the issuing unit's mail carries it, bound to its head, who is
+ * copied (ADR 0023): the holding unit and the unit at fault are told, but cannot sign in its name.
+ */
+function addToDigests(
+  byDesk: Map<string, DeskGroup>,
+  composing: Composing,
+  n: OwedNotification,
+  letter: ApologyLetter | undefined,
+): void {
+  const { record, settings, calendar, now } = composing;
+  const dossierId = record.state.dossierId;
+  const issuer = apologyIssuerDesk(record, settings.units, now);
+  const signer = issuer.standingInFor ? undefined : issuer.head?.email;
+  const approvalUrl =
+    signer && NEEDS_APPROVAL.has(n.kind) && record.apology.status === 'drafted' && record.extendedDueAt === null
+      ? settings.approvalLink(dossierId, signer)
+      : undefined;
+  const responsible = responsibleNow(record.state, now);
+  composing.slip ??=
+    record.state.steps.length > 0 ? buildControlSlip(record.state, calendar, settings.units, now) : undefined;
+  for (const route of routeNotification(record, n, settings.units, now)) {
+    const key = deskKey(route.desk);
+    const group = byDesk.get(key) ?? { desk: route.desk, items: [], cc: new Set<string>(), parts: [] };
+    const signs = approvalUrl !== undefined && route.desk.unitId === issuer.unitId && !route.desk.standingInFor;
+    group.items.push({
+      record,
+      kind: n.kind,
+      letter,
+      approvalUrl: signs ? approvalUrl : undefined,
+      step: n.step,
+      responsible,
+      standingInFor: route.desk.standingInFor,
+      slip: composing.slip,
+    });
+    if ((route.copyHead || signs) && route.desk.head?.email) group.cc.add(route.desk.head.email);
+    const part = group.parts.find((p) => p.dossierId === dossierId);
+    if (part) part.notificationIds.push(n.id);
+    else group.parts.push({ dossierId, notificationIds: [n.id] });
+    byDesk.set(key, group);
+  }
+}
+
+/** One official's digest: the items, the drafts and printable letters attached, the heads copied. */
+function digestMail(group: DeskGroup, settings: ComposeSettings, calendar: WorkingCalendar, now: number): Envelope {
+  const to = group.desk.officials.map((o) => o.email);
+  const digest = buildDigest(group.desk.officials.map((o) => o.name).join(', '), group.items, calendar, now);
+  const attachments = digest.attachments.map(({ dossierId, letter }) => ({
+    filename: letterFileName(dossierId),
+    content: renderLetterDocx(letter),
+    contentType: DOCX,
+  }));
+  return {
+    mail: {
+      from: settings.senderEmail,
+      to,
+      cc: [...group.cc].filter((c) => !to.includes(c)),
+      subject: digest.subject,
+      text: digest.text,
+      html: digest.html,
+      attachments,
+      messageId: messageIdOf(group.parts.flatMap((p) => p.notificationIds)),
+    },
+    parts: group.parts,
+  };
 }
 
 function letterFileName(dossierId: string): string {
