@@ -1,16 +1,16 @@
 import type { OutgoingMail } from '../domain/letters/compose-mail.ts';
-import { RefusedError, UnavailableError } from '../support/errors.ts';
+import { SendDeferredError, SendRejectedError } from './send-errors.ts';
 
 /** One email (composed by the domain: shared/domain/letters/compose-mail.ts). */
 export type MailMessage = OutgoingMail;
 
 /** Thrown when an email is refused for good (a bad address, a rejected message): do not retry blindly. */
-export class MailRejectedError extends RefusedError {
+export class MailRejectedError extends SendRejectedError {
   override name = 'MailRejectedError';
 }
 
 /** Thrown when the mail service refused the message for now (throttled, paused): certainly not sent, retry later. */
-export class MailDeferredError extends UnavailableError {
+export class MailDeferredError extends SendDeferredError {
   override name = 'MailDeferredError';
 }
 

@@ -20,9 +20,10 @@ import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { DueBatch, DueIndex } from '../ports/due-index.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-import { MailDeferredError, type Mailer, MailRejectedError } from '../ports/mailer.ts';
-import { MessageDeferredError, MessageRejectedError, type PhoneMessenger } from '../ports/phone-messenger.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import type { PhoneMessenger } from '../ports/phone-messenger.ts';
 import type { QuarantineStore } from '../ports/quarantine-store.ts';
+import { SendDeferredError, SendRejectedError } from '../ports/send-errors.ts';
 import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
 import { publishOwed } from './outbox.ts';
@@ -316,15 +317,26 @@ async function send(
         for (const id of part.notificationIds)
           if (!outcomes.has(id)) outcomes.set(id, { sentAt: new Date(now).toISOString() });
     } catch (error) {
-      const known = error instanceof MailRejectedError || error instanceof MailDeferredError;
-      const reason = error instanceof MailRejectedError ? error.message : describeError(error);
+      const failed = failedSend(error, 'mail');
       for (const part of envelope.parts)
-        for (const id of part.notificationIds)
-          if (!outcomes.get(id)?.error) outcomes.set(id, { error: reason, ...(known ? {} : { uncertain: true }) });
+        for (const id of part.notificationIds) if (!outcomes.get(id)?.error) outcomes.set(id, failed);
     }
   });
   await Promise.all([phones, mails]);
   return outcomes;
+}
+
+/**
+ * What a failed send means, whatever the channel (ports/send-errors.ts): refused (for good on a phone
+ * channel: the citizen's next channel is owed; by mail retried with backoff, as an address is corrected
+ * in the directory), refused for now (retried with backoff), or unknown — the service may have taken it
+ * (a citizen's apology is then handed to the desk, never resent).
+ */
+function failedSend(error: unknown, channel: 'mail' | 'phone'): SendOutcome {
+  if (error instanceof SendRejectedError)
+    return channel === 'phone' ? { error: error.message, rejected: true } : { error: error.message };
+  if (error instanceof SendDeferredError) return { error: describeError(error) };
+  return { error: describeError(error), uncertain: true };
 }
 
 /**
@@ -364,10 +376,7 @@ async function sendToPhones(
       report.phoneMessagesSent += 1;
       outcomes.set(envelope.notificationId, { sentAt: new Date(now).toISOString() });
     } catch (error) {
-      if (error instanceof MessageRejectedError)
-        outcomes.set(envelope.notificationId, { error: error.message, rejected: true });
-      else if (error instanceof MessageDeferredError) outcomes.set(envelope.notificationId, { error: error.message });
-      else outcomes.set(envelope.notificationId, { error: describeError(error), uncertain: true });
+      outcomes.set(envelope.notificationId, failedSend(error, 'phone'));
     }
   });
 }
