@@ -90,39 +90,8 @@ export function computeDueDate(calendar: WorkingCalendar, request: DueDateReques
   const paused = suspensions.some((s) => s.open);
   const perDay = calendar.officeMinutesPerDay;
 
-  if (rule.duration.unit === 'working_hours') {
-    let startPosition: number;
-    let reason: ReceiptReason;
-    if (!receiptIsWorkingDay) {
-      reason = 'non_working_day';
-      startPosition = calendar.rankOf(local.day) * perDay;
-    } else if (local.minute >= cutoff || local.minute >= calendar.closingMinute) {
-      reason = local.minute >= cutoff && cutoff < calendar.closingMinute ? 'after_cutoff' : 'outside_office_hours';
-      startPosition = calendar.rankOf(local.day + 1) * perDay;
-    } else {
-      reason = calendar.isOfficeTime(local.minute)
-        ? 'in_office_hours'
-        : local.minute < calendar.openingMinute
-          ? 'before_opening'
-          : 'lunch_break';
-      startPosition = calendar.officePosition(local.day, local.minute);
-    }
-    const base = startPosition + rule.duration.amount * 60;
-    const { position, extension } = extendByOfficeTime(calendar, startPosition, base, suspensions);
-    const start = calendar.localAtPosition(startPosition, false);
-    // A zero-length limit ends where it starts (the opening), not at the previous closing.
-    const due = calendar.localAtPosition(position, position > startPosition);
-    return finish(calendar, {
-      receivedAt,
-      effectiveReceiptDay: start.day,
-      receiptReason: reason,
-      clockStartsAt: calendar.fromLocal(start.day, start.minute),
-      dueAt: calendar.fromLocal(due.day, due.minute),
-      dueDay: due.day,
-      suspendedMinutes: extension,
-      paused,
-    });
-  }
+  if (rule.duration.unit === 'working_hours')
+    return dueInWorkingHours(calendar, { receivedAt, hours: rule.duration.amount, cutoff, suspensions, paused });
 
   const beforeCutoff = receiptIsWorkingDay && local.minute < cutoff;
   const effectiveDay = beforeCutoff ? local.day : calendar.nthWorkingDayAfter(local.day, 1);
@@ -247,4 +216,45 @@ function finish(calendar: WorkingCalendar, due: Omit<DueDate, 'effectiveReceiptD
     provisional = calendar.isProvisional(year);
   }
   return { ...due, effectiveReceiptDate: formatIsoDate(due.effectiveReceiptDay), provisional };
+}
+
+/** A limit in working hours: counted in office minutes from the receipt (or the next opening). */
+function dueInWorkingHours(
+  calendar: WorkingCalendar,
+  input: { receivedAt: number; hours: number; cutoff: number; suspensions: MergedSuspension[]; paused: boolean },
+): DueDate {
+  const { receivedAt, cutoff, suspensions, paused } = input;
+  const local = calendar.toLocal(receivedAt);
+  const perDay = calendar.officeMinutesPerDay;
+  let startPosition: number;
+  let reason: ReceiptReason;
+  if (!calendar.isWorkingDay(local.day)) {
+    reason = 'non_working_day';
+    startPosition = calendar.rankOf(local.day) * perDay;
+  } else if (local.minute >= cutoff || local.minute >= calendar.closingMinute) {
+    reason = local.minute >= cutoff && cutoff < calendar.closingMinute ? 'after_cutoff' : 'outside_office_hours';
+    startPosition = calendar.rankOf(local.day + 1) * perDay;
+  } else {
+    reason = calendar.isOfficeTime(local.minute)
+      ? 'in_office_hours'
+      : local.minute < calendar.openingMinute
+        ? 'before_opening'
+        : 'lunch_break';
+    startPosition = calendar.officePosition(local.day, local.minute);
+  }
+  const base = startPosition + input.hours * 60;
+  const { position, extension } = extendByOfficeTime(calendar, startPosition, base, suspensions);
+  const start = calendar.localAtPosition(startPosition, false);
+  // A zero-length limit ends where it starts (the opening), not at the previous closing.
+  const due = calendar.localAtPosition(position, position > startPosition);
+  return finish(calendar, {
+    receivedAt,
+    effectiveReceiptDay: start.day,
+    receiptReason: reason,
+    clockStartsAt: calendar.fromLocal(start.day, start.minute),
+    dueAt: calendar.fromLocal(due.day, due.minute),
+    dueDay: due.day,
+    suspendedMinutes: extension,
+    paused,
+  });
 }
