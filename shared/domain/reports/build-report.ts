@@ -239,84 +239,126 @@ export interface ReportOptions {
 
 /** The report counted row by row, so a province's rows are never all held in memory. */
 export function createReportBuilder(options: ReportOptions): { add(row: ReportRow): void; finish(): Report } {
-  const start = dayStart(options.period.from);
-  const end = dayStart(options.period.to) + DAY_MS;
-  if (!(end > start)) throw new RangeError('the period must end on or after its first day');
-  const cutoff = Math.min(end, options.now);
-  const months = monthsOf(options.period);
-  const byField = new Map<string, AnnexCounts>();
-  const byUnit = new Map<string, { label: string; counts: AnnexCounts }>();
-  const byMonth = months.map((m) => ({ label: m.label, counts: emptyAnnex() }));
-  const compliance = new Map<string, { label: string; counts: ComplianceCounts }>();
-  const total = emptyAnnex();
-  const timeliness = new Map<string, { label: string; counts: StepTimeliness }>();
-  const rules = options.timeliness ?? QD766_TIMELINESS;
-  const timelinessByUnit = new Map<string, { id: string; label: string; counts: TimelinessCounts }>();
-  const timelinessByField = new Map<string, TimelinessCounts>();
-  const timelinessTotal = emptyTimeliness();
-  const atRiskLimit = options.atRiskLimit ?? 50;
-  const risks = createRiskList(options.atRiskPerUnit ?? atRiskLimit);
-  const window = { start, end, cutoff, now: options.now };
-  let rowsRead = 0;
-  const complianceOf = (id: string, name: string) => {
-    let entry = compliance.get(id);
+  const builder = new ReportBuilder(options);
+  return { add: (row) => builder.add(row), finish: () => builder.finish() };
+}
+
+type Labelled<T> = { label: string; counts: T };
+
+/** The tallies of one report, and what adds a row to each. */
+class ReportBuilder {
+  private readonly start: number;
+  private readonly end: number;
+  private readonly cutoff: number;
+  private readonly months: ReturnType<typeof monthsOf>;
+  private readonly byField = new Map<string, AnnexCounts>();
+  private readonly byUnit = new Map<string, Labelled<AnnexCounts>>();
+  private readonly byMonth: Labelled<AnnexCounts>[];
+  private readonly compliance = new Map<string, Labelled<ComplianceCounts>>();
+  private readonly total = emptyAnnex();
+  private readonly steps = new Map<string, Labelled<StepTimeliness>>();
+  private readonly rules: TimelinessRules;
+  private readonly timelinessByUnit = new Map<string, { id: string } & Labelled<TimelinessCounts>>();
+  private readonly timelinessByField = new Map<string, TimelinessCounts>();
+  private readonly timelinessTotal = emptyTimeliness();
+  private readonly atRiskLimit: number;
+  private readonly risks: ReturnType<typeof createRiskList>;
+  private rowsRead = 0;
+
+  constructor(private readonly options: ReportOptions) {
+    this.start = dayStart(options.period.from);
+    this.end = dayStart(options.period.to) + DAY_MS;
+    if (!(this.end > this.start)) throw new RangeError('the period must end on or after its first day');
+    this.cutoff = Math.min(this.end, options.now);
+    this.months = monthsOf(options.period);
+    this.byMonth = this.months.map((m) => ({ label: m.label, counts: emptyAnnex() }));
+    this.rules = options.timeliness ?? QD766_TIMELINESS;
+    this.atRiskLimit = options.atRiskLimit ?? 50;
+    this.risks = createRiskList(options.atRiskPerUnit ?? this.atRiskLimit);
+  }
+
+  add(row: ReportRow): void {
+    this.rowsRead += 1;
+    if (!inUnit(row, this.options.unit)) return;
+    this.addTimeliness(row);
+    const counts = emptyAnnex();
+    if (!countAnnex(counts, row, this.start, this.end, this.cutoff)) return;
+    this.addAnnex(row, counts);
+    this.addViolations(row);
+    this.addSteps(row, counts);
+    this.addApology(row, counts);
+  }
+
+  /** The QĐ 766 indicator: the row judged on time or late, and at risk if it is still open. */
+  private addTimeliness(row: ReportRow): void {
+    const judged = countTimeliness(row, this.rules, {
+      start: this.start,
+      end: this.end,
+      cutoff: this.cutoff,
+      now: this.options.now,
+    });
+    if (!judged) return;
+    addTimeliness(this.timelinessTotal, judged.counts);
+    const unit = this.timelinessByUnit.get(row.unitId) ?? {
+      id: row.unitId,
+      label: row.unitName,
+      counts: emptyTimeliness(),
+    };
+    addTimeliness(unit.counts, judged.counts);
+    this.timelinessByUnit.set(row.unitId, unit);
+    const field = this.timelinessByField.get(row.field) ?? emptyTimeliness();
+    addTimeliness(field, judged.counts);
+    this.timelinessByField.set(row.field, field);
+    if (judged.atRisk) this.risks.add(row, judged.atRisk.deadline);
+  }
+
+  /** The annex tables: the total, by field, by unit and by month. */
+  private addAnnex(row: ReportRow, counts: AnnexCounts): void {
+    add(this.total, counts);
+    const field = this.byField.get(row.field) ?? emptyAnnex();
+    add(field, counts);
+    this.byField.set(row.field, field);
+    const unit = this.byUnit.get(row.unitId) ?? { label: row.unitName, counts: emptyAnnex() };
+    add(unit.counts, counts);
+    this.byUnit.set(row.unitId, unit);
+    this.months.forEach((m, i) => {
+      const month = this.byMonth[i];
+      if (month) countAnnex(month.counts, row, m.start, m.end, Math.min(m.end, this.options.now));
+    });
+  }
+
+  private complianceOf(id: string, name: string): ComplianceCounts {
+    let entry = this.compliance.get(id);
     if (!entry) {
       entry = { label: name, counts: emptyCompliance() };
-      compliance.set(id, entry);
+      this.compliance.set(id, entry);
     }
     return entry.counts;
-  };
-  const add1 = (row: ReportRow): void => {
-    rowsRead += 1;
-    if (!inUnit(row, options.unit)) return;
-    const judged = countTimeliness(row, rules, window);
-    if (judged) {
-      addTimeliness(timelinessTotal, judged.counts);
-      const unit = timelinessByUnit.get(row.unitId) ?? {
-        id: row.unitId,
-        label: row.unitName,
-        counts: emptyTimeliness(),
-      };
-      addTimeliness(unit.counts, judged.counts);
-      timelinessByUnit.set(row.unitId, unit);
-      const field = timelinessByField.get(row.field) ?? emptyTimeliness();
-      addTimeliness(field, judged.counts);
-      timelinessByField.set(row.field, field);
-      if (judged.atRisk) risks.add(row, judged.atRisk.deadline);
-    }
-    const counts = emptyAnnex();
-    if (!countAnnex(counts, row, start, end, cutoff)) return;
-    add(total, counts);
-    const field = byField.get(row.field) ?? emptyAnnex();
-    add(field, counts);
-    byField.set(row.field, field);
-    const unit = byUnit.get(row.unitId) ?? { label: row.unitName, counts: emptyAnnex() };
-    add(unit.counts, counts);
-    byUnit.set(row.unitId, unit);
-    months.forEach((m, i) => {
-      const month = byMonth[i];
-      if (month) countAnnex(month.counts, row, m.start, m.end, Math.min(m.end, options.now));
-    });
+  }
 
-    // What the supervisors lacked.
-    const received = Date.parse(row.receivedAt);
-    if (received >= start) {
-      const own = complianceOf(row.unitId, row.unitName);
-      if (row.violations.includes('receipt_without_appointment')) own.receiptWithoutAppointment += 1;
-      if (row.violations.includes('appointment_after_due')) own.appointmentBeyondLimit += 1;
-      if (row.violations.includes('reappointed')) own.unexplainedReappointments += 1;
-    }
+  /** What the supervisors lacked: receipts without appointments, appointments beyond the limit, re-appointments. */
+  private addViolations(row: ReportRow): void {
+    if (Date.parse(row.receivedAt) < this.start) return;
+    const own = this.complianceOf(row.unitId, row.unitName);
+    if (row.violations.includes('receipt_without_appointment')) own.receiptWithoutAppointment += 1;
+    if (row.violations.includes('appointment_after_due')) own.appointmentBeyondLimit += 1;
+    if (row.violations.includes('reappointed')) own.unexplainedReappointments += 1;
+  }
+
+  /** Each unit's steps: early, on time or late when they ended in the period; late hand-overs. */
+  private addSteps(row: ReportRow, counts: AnnexCounts): void {
+    const { start, end, cutoff } = this;
     for (const [index, step] of row.steps.entries()) {
       // A step's part ends when the unit hands the dossier on, or with the dossier's result if it still held it.
       const ended = ms(step.finishedAt) ?? (isHolding(row, index) ? ms(row.resolvedAt) : undefined);
       if (ended !== undefined && ended >= start && ended < end) {
         const name = step.unitName ?? step.unitId;
-        const entry = timeliness.get(step.unitId) ?? { label: name, counts: { early: 0, onTime: 0, late: 0 } };
+        const entry = this.steps.get(step.unitId) ?? { label: name, counts: { early: 0, onTime: 0, late: 0 } };
         const due = Date.parse(step.dueAt);
         if (ended > due) entry.counts.late += 1;
         else if (vnDay(ended) < vnDay(due)) entry.counts.early += 1;
         else entry.counts.onTime += 1;
-        timeliness.set(step.unitId, entry);
+        this.steps.set(step.unitId, entry);
       }
     }
     for (const step of row.steps) {
@@ -324,50 +366,56 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
       const due = Date.parse(step.dueAt);
       const lateFinished = finished !== undefined && finished > due && finished >= start && finished < end;
       const stillHeld = finished === undefined && due < cutoff && counts.inProgress === 1;
-      if (lateFinished || stillHeld) complianceOf(step.unitId, step.unitName ?? step.unitId).lateHandovers += 1;
+      if (lateFinished || stillHeld) this.complianceOf(step.unitId, step.unitName ?? step.unitId).lateHandovers += 1;
     }
-    const lateInPeriod = counts.late === 1 || counts.inProgressOverdue === 1;
-    if (lateInPeriod) {
-      const who = answerable(row, cutoff);
-      const c = complianceOf(who.id, who.name);
-      c.apologyNeeded += 1;
-      const issued = ms(row.apologyIssuedAt);
-      const due = ms(row.dueAt) ?? ms(row.originalDueAt);
-      if (issued === undefined || issued >= cutoff) c.apologyMissing += 1;
-      else if (due !== undefined && vnDay(issued) < vnDay(due)) c.apologyInTime += 1;
-      else c.apologyLate += 1;
-      const extended = ms(row.extendedDueAt);
-      const resolved = ms(row.resolvedAt);
-      const overranAgain =
-        extended !== undefined &&
-        ((resolved !== undefined && resolved > extended && counts.late === 1) ||
-          (counts.inProgress === 1 && extended < cutoff));
-      if (overranAgain || (row.secondOverrun && counts.inProgress === 1)) c.secondOverruns += 1;
-    }
-  };
-  const finish = (): Report => {
+  }
+
+  /** A dossier late in the period: whether the unit answerable apologised, in time, and overran again. */
+  private addApology(row: ReportRow, counts: AnnexCounts): void {
+    const cutoff = this.cutoff;
+    if (!(counts.late === 1 || counts.inProgressOverdue === 1)) return;
+    const who = answerable(row, cutoff);
+    const c = this.complianceOf(who.id, who.name);
+    c.apologyNeeded += 1;
+    const issued = ms(row.apologyIssuedAt);
+    const due = ms(row.dueAt) ?? ms(row.originalDueAt);
+    if (issued === undefined || issued >= cutoff) c.apologyMissing += 1;
+    else if (due !== undefined && vnDay(issued) < vnDay(due)) c.apologyInTime += 1;
+    else c.apologyLate += 1;
+    const extended = ms(row.extendedDueAt);
+    const resolved = ms(row.resolvedAt);
+    const overranAgain =
+      extended !== undefined &&
+      ((resolved !== undefined && resolved > extended && counts.late === 1) ||
+        (counts.inProgress === 1 && extended < cutoff));
+    if (overranAgain || (row.secondOverrun && counts.inProgress === 1)) c.secondOverruns += 1;
+  }
+
+  finish(): Report {
+    const { options } = this;
     const complianceTotal = emptyCompliance();
-    for (const { counts } of compliance.values()) {
+    for (const { counts } of this.compliance.values()) {
       for (const key of Object.keys(complianceTotal) as (keyof ComplianceCounts)[]) complianceTotal[key] += counts[key];
     }
     const sortByLabel = <T extends { label: string }>(list: T[]) =>
       list.sort((a, b) => a.label.localeCompare(b.label, 'vi'));
-    const fields = sortByLabel([...byField].map(([label, counts]) => ({ label, counts })));
-    const units = sortByLabel([...byUnit.values()]);
+    const fields = sortByLabel([...this.byField].map(([label, counts]) => ({ label, counts })));
+    const units = sortByLabel([...this.byUnit.values()]);
+    const steps = [...this.steps.values()];
     return {
       period: options.period,
       unit: options.unit,
-      asOf: new Date(cutoff).toISOString(),
+      asOf: new Date(this.cutoff).toISOString(),
       by: options.by,
-      main: options.by === 'field' ? fields : options.by === 'unit' ? units : byMonth,
-      total,
+      main: options.by === 'field' ? fields : options.by === 'unit' ? units : this.byMonth,
+      total: this.total,
       byField: fields,
       byUnit: units,
-      byMonth,
-      compliance: sortByLabel([...compliance.values()]),
+      byMonth: this.byMonth,
+      compliance: sortByLabel([...this.compliance.values()]),
       complianceTotal,
-      stepTimeliness: sortByLabel([...timeliness.values()]),
-      stepTimelinessTotal: [...timeliness.values()].reduce(
+      stepTimeliness: sortByLabel(steps),
+      stepTimelinessTotal: steps.reduce(
         (sum, { counts }) => ({
           early: sum.early + counts.early,
           onTime: sum.onTime + counts.onTime,
@@ -376,16 +424,19 @@ export function createReportBuilder(options: ReportOptions): { add(row: ReportRo
         { early: 0, onTime: 0, late: 0 },
       ),
       timeliness: {
-        rules,
-        byUnit: sortByLabel([...timelinessByUnit.values()]),
-        byField: sortByLabel([...timelinessByField].map(([label, counts]) => ({ label, counts }))),
-        total: timelinessTotal,
-        forecast: options.now < end,
+        rules: this.rules,
+        byUnit: sortByLabel([...this.timelinessByUnit.values()]),
+        byField: sortByLabel([...this.timelinessByField].map(([label, counts]) => ({ label, counts }))),
+        total: this.timelinessTotal,
+        forecast: options.now < this.end,
         asOf: options.now,
-        atRisk: risks.finish(rules, (unitId) => timelinessByUnit.get(unitId)?.counts.forecastCounted ?? 0, atRiskLimit),
+        atRisk: this.risks.finish(
+          this.rules,
+          (unitId) => this.timelinessByUnit.get(unitId)?.counts.forecastCounted ?? 0,
+          this.atRiskLimit,
+        ),
       },
-      rowsRead,
+      rowsRead: this.rowsRead,
     };
-  };
-  return { add: add1, finish };
+  }
 }
