@@ -144,20 +144,15 @@ export function vnDateTime(iso: string): string {
   return `${vnDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
 }
 
-/**
- * The QĐ 766 tables (ADR 0020): the indicator by unit (with the end-of-period forecast while the period
- * runs), on time counted two ways by unit and by field, the rules in force with their sources, and the
- * open dossiers that would cost the most points if they went late.
- */
-export function timelinessTables(section: TimelinessSection): ReportTable[] {
+/** A unit's or the total's QĐ 766 cells: counted, on time, late, rate, points (and the forecast). */
+function indicatorCells(section: TimelinessSection, c: TimelinessCounts) {
   const { rules } = section;
-  const points = (c: TimelinessCounts) => timelinessPoints(rules, c.onTime, c.counted);
-  const indicatorCells = (c: TimelinessCounts) => [
+  return [
     c.counted,
     c.onTime,
     c.counted - c.onTime,
     timelinessRate(c.onTime, c.counted),
-    points(c),
+    timelinessPoints(rules, c.onTime, c.counted),
     ...(section.forecast
       ? [
           timelinessRate(c.forecastOnTime, c.forecastCounted),
@@ -165,20 +160,25 @@ export function timelinessTables(section: TimelinessSection): ReportTable[] {
         ]
       : []),
   ];
-  const twoWayCells = (c: TimelinessCounts) => {
-    const legal = timelinessRate(c.legalOnTime, c.counted);
-    const after = timelinessRate(c.reappointedOnTime, c.counted);
-    return [
-      c.counted,
-      c.legalOnTime,
-      legal,
-      c.reappointedOnTime,
-      after,
-      c.reappointedOnTime - c.legalOnTime,
-      legal === null || after === null ? null : after - legal,
-    ];
-  };
-  const twoWayColumns = (label: string): ReportColumn[] => [
+}
+
+/** On time counted two ways: by the legal due date and after the one lawful re-appointment. */
+function twoWayCells(c: TimelinessCounts) {
+  const legal = timelinessRate(c.legalOnTime, c.counted);
+  const after = timelinessRate(c.reappointedOnTime, c.counted);
+  return [
+    c.counted,
+    c.legalOnTime,
+    legal,
+    c.reappointedOnTime,
+    after,
+    c.reappointedOnTime - c.legalOnTime,
+    legal === null || after === null ? null : after - legal,
+  ];
+}
+
+function twoWayColumns(label: string): ReportColumn[] {
+  return [
     { header: 'STT', kind: 'index', width: 5 },
     { header: label, kind: 'text', width: 44 },
     { header: 'Hồ sơ tính', kind: 'count', width: 10 },
@@ -189,31 +189,45 @@ export function timelinessTables(section: TimelinessSection): ReportTable[] {
     { header: 'Đúng hạn chỉ nhờ hẹn lại', kind: 'count', width: 12 },
     { header: 'Chênh lệch tỷ lệ', kind: 'rate', width: 10 },
   ];
-  const max = formatScore(rules.maxPoints).replace(/,00$/, '');
+}
+
+/** Biểu 5: the indicator by unit, with the end-of-period forecast while the period runs. */
+function indicatorTable(section: TimelinessSection): ReportTable {
+  const max = formatScore(section.rules.maxPoints).replace(/,00$/, '');
+  return {
+    sheet: 'Biểu 5',
+    title: `Biểu 5. Chỉ số tiến độ giải quyết (Bộ chỉ số 766, chỉ tiêu 2.1, tối đa ${max} điểm) theo đơn vị${
+      section.forecast ? ', kèm dự báo cuối kỳ' : ''
+    }`,
+    columns: [
+      { header: 'STT', kind: 'index', width: 5 },
+      { header: 'Đơn vị', kind: 'text', width: 44 },
+      { header: 'Hồ sơ tiếp nhận, xử lý trong kỳ', kind: 'count', width: 12 },
+      { header: 'Đã và đang xử lý đúng hạn, trong hạn', kind: 'count', width: 13 },
+      { header: 'Quá hạn', kind: 'count', width: 10 },
+      { header: 'Tỷ lệ', kind: 'rate', width: 9 },
+      { header: `Điểm (tối đa ${max})`, kind: 'score', width: 10 },
+      ...(section.forecast
+        ? ([
+            { header: 'Dự báo tỷ lệ cuối kỳ', kind: 'rate', width: 11 },
+            { header: 'Dự báo điểm cuối kỳ', kind: 'score', width: 11 },
+          ] as ReportColumn[])
+        : []),
+    ],
+    rows: section.byUnit.map((r, i) => [i + 1, r.label, ...indicatorCells(section, r.counts)]),
+    total: ['', TOTAL, ...indicatorCells(section, section.total)],
+  };
+}
+
+/**
+ * The QĐ 766 tables (ADR 0020): the indicator by unit (with the end-of-period forecast while the period
+ * runs), on time counted two ways by unit and by field, the rules in force with their sources, and the
+ * open dossiers that would cost the most points if they went late.
+ */
+export function timelinessTables(section: TimelinessSection): ReportTable[] {
+  const { rules } = section;
   const tables: ReportTable[] = [
-    {
-      sheet: 'Biểu 5',
-      title: `Biểu 5. Chỉ số tiến độ giải quyết (Bộ chỉ số 766, chỉ tiêu 2.1, tối đa ${max} điểm) theo đơn vị${
-        section.forecast ? ', kèm dự báo cuối kỳ' : ''
-      }`,
-      columns: [
-        { header: 'STT', kind: 'index', width: 5 },
-        { header: 'Đơn vị', kind: 'text', width: 44 },
-        { header: 'Hồ sơ tiếp nhận, xử lý trong kỳ', kind: 'count', width: 12 },
-        { header: 'Đã và đang xử lý đúng hạn, trong hạn', kind: 'count', width: 13 },
-        { header: 'Quá hạn', kind: 'count', width: 10 },
-        { header: 'Tỷ lệ', kind: 'rate', width: 9 },
-        { header: `Điểm (tối đa ${max})`, kind: 'score', width: 10 },
-        ...(section.forecast
-          ? ([
-              { header: 'Dự báo tỷ lệ cuối kỳ', kind: 'rate', width: 11 },
-              { header: 'Dự báo điểm cuối kỳ', kind: 'score', width: 11 },
-            ] as ReportColumn[])
-          : []),
-      ],
-      rows: section.byUnit.map((r, i) => [i + 1, r.label, ...indicatorCells(r.counts)]),
-      total: ['', TOTAL, ...indicatorCells(section.total)],
-    },
+    indicatorTable(section),
     {
       sheet: 'Biểu 5a',
       title: 'Biểu 5a. Quy tắc tính chỉ số tiến độ giải quyết đang áp dụng và nguồn',
