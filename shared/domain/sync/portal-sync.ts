@@ -90,12 +90,14 @@ interface Draft {
   fields: Record<string, string>;
 }
 
-function fromDossier(item: Item, dossierId: string, context: SyncContext): { events: Draft[]; note?: string } {
-  const status = statusOf(item, 'TrangThaiHoSo');
-  if (status === 1) return { events: [], note: 'chưa tiếp nhận (1): thời hạn chưa bắt đầu' };
-  if (status === 3) return { events: [], note: 'không được tiếp nhận (3): không tính thời hạn' };
-  const receivedAt = portalTime(item, 'NgayTiepNhan', true) as string;
-  const appointmentAt = portalTime(item, 'NgayHenTra', false);
+/** The receipt, as the feed's dossier item tells it (the unit's desk receives the alerts). */
+function receiptDraft(
+  item: Item,
+  dossierId: string,
+  context: SyncContext,
+  receivedAt: string,
+  appointmentAt: string | undefined,
+): Draft {
   const unit = agencyOf(item, context);
   const desk = unit.desk[0];
   const procedureName = field(item, 'TenTTHC', { max: 1000 }) ?? field(item, 'MaTTHC', { max: 60 });
@@ -106,73 +108,78 @@ function fromDossier(item: Item, dossierId: string, context: SyncContext): { eve
   const phone = field(item, 'SoDienThoai', { max: 40 });
   const idNumber = field(item, 'MaDoiTuong', { max: 40 });
   const code = field(item, 'MaTTHC', { max: 60 });
-  const events: Draft[] = [
-    {
-      type: 'DossierReceived',
-      detail: {
-        eventId: `sync:${dossierId}:received`,
-        occurredAt: receivedAt,
-        procedure: { ...(code ? { code } : {}), name: procedureName, field: fieldName },
-        agency: {
-          id: unit.id,
-          name: unit.name,
-          ...(unit.parentId ? { parentId: unit.parentId } : {}),
-          ...(unit.parentId && context.units.get(unit.parentId)
-            ? { parentName: context.units.get(unit.parentId)?.name }
-            : {}),
-          ...(unit.place ? { place: unit.place } : {}),
-        },
-        receivedAt,
-        channel: channelOf(item),
-        applicant: {
-          kind: String(item.LoaiDoiTuong ?? '1').trim() === '2' ? 'organisation' : 'person',
-          name: field(item, 'ChuHoSo', { required: true, max: 300 }),
-          ...(idNumber ? { idNumber } : {}),
-          ...(email ? { email } : {}),
-          ...(phone ? { phone } : {}),
-        },
-        // The feed names no official: the unit's desk (the directory of units) receives the alerts.
-        official: { id: `desk:${unit.id}`, name: desk?.name, email: desk?.email },
-        head: { name: unit.head.name, title: unit.head.title, ...(unit.head.email ? { email: unit.head.email } : {}) },
-        ...(appointmentAt ? { appointmentAt } : {}),
+  return {
+    type: 'DossierReceived',
+    detail: {
+      eventId: `sync:${dossierId}:received`,
+      occurredAt: receivedAt,
+      procedure: { ...(code ? { code } : {}), name: procedureName, field: fieldName },
+      agency: {
+        id: unit.id,
+        name: unit.name,
+        ...(unit.parentId ? { parentId: unit.parentId } : {}),
+        ...(unit.parentId && context.units.get(unit.parentId)
+          ? { parentName: context.units.get(unit.parentId)?.name }
+          : {}),
+        ...(unit.place ? { place: unit.place } : {}),
       },
-      fields: {
-        'detail.occurredAt': 'NgayTiepNhan',
-        'detail.receivedAt': 'NgayTiepNhan',
-        'detail.appointmentAt': 'NgayHenTra',
-        'detail.procedure.code': 'MaTTHC',
-        'detail.procedure.name': 'TenTTHC',
-        'detail.procedure.field': 'TenLinhVuc',
-        'detail.applicant.name': 'ChuHoSo',
-        'detail.applicant.email': 'Email',
-        'detail.applicant.phone': 'SoDienThoai',
-        'detail.applicant.idNumber': 'MaDoiTuong',
-        'detail.official': 'DonViXuLy',
+      receivedAt,
+      channel: channelOf(item),
+      applicant: {
+        kind: String(item.LoaiDoiTuong ?? '1').trim() === '2' ? 'organisation' : 'person',
+        name: field(item, 'ChuHoSo', { required: true, max: 300 }),
+        ...(idNumber ? { idNumber } : {}),
+        ...(email ? { email } : {}),
+        ...(phone ? { phone } : {}),
       },
+      // The feed names no official: the unit's desk (the directory of units) receives the alerts.
+      official: { id: `desk:${unit.id}`, name: desk?.name, email: desk?.email },
+      head: { name: unit.head.name, title: unit.head.title, ...(unit.head.email ? { email: unit.head.email } : {}) },
+      ...(appointmentAt ? { appointmentAt } : {}),
     },
-  ];
-  if (appointmentAt && isUpdating(item, context)) {
-    // A re-sent dossier carries the appointment in force: a different one is a re-appointment (the fold
-    // ignores one equal to the appointment already in force). The feed does not date the change: it was
-    // made no later than the request, the dossier's end, or the new date itself — the earliest of those
-    // (issue #32: a 2024 dossier sent again in 2026 was re-appointed in 2024, not 2026).
-    const bounds = [
-      context.receivedAt,
+    fields: {
+      'detail.occurredAt': 'NgayTiepNhan',
+      'detail.receivedAt': 'NgayTiepNhan',
+      'detail.appointmentAt': 'NgayHenTra',
+      'detail.procedure.code': 'MaTTHC',
+      'detail.procedure.name': 'TenTTHC',
+      'detail.procedure.field': 'TenLinhVuc',
+      'detail.applicant.name': 'ChuHoSo',
+      'detail.applicant.email': 'Email',
+      'detail.applicant.phone': 'SoDienThoai',
+      'detail.applicant.idNumber': 'MaDoiTuong',
+      'detail.official': 'DonViXuLy',
+    },
+  };
+}
+
+/** The appointment in force, re-sent with the dossier: a different one is a re-appointment. */
+function reappointmentDraft(item: Item, dossierId: string, context: SyncContext, appointmentAt: string): Draft {
+  // A re-sent dossier carries the appointment in force: a different one is a re-appointment (the fold
+  // ignores one equal to the appointment already in force). The feed does not date the change: it was
+  // made no later than the request, the dossier's end, or the new date itself — the earliest of those
+  // (issue #32: a 2024 dossier sent again in 2026 was re-appointed in 2024, not 2026).
+  const bounds = [
+    context.receivedAt,
+    appointmentAt,
+    portalTime(item, 'NgayKetThucXuLy', false),
+    portalTime(item, 'NgayTra', false),
+  ].filter((t): t is string => t !== undefined);
+  const occurredAt = bounds.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+  return {
+    type: 'DossierReappointed',
+    detail: {
+      eventId: `sync:${dossierId}:appointment:${item.NgayHenTra}`,
+      occurredAt,
       appointmentAt,
-      portalTime(item, 'NgayKetThucXuLy', false),
-      portalTime(item, 'NgayTra', false),
-    ].filter((t): t is string => t !== undefined);
-    const occurredAt = bounds.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
-    events.push({
-      type: 'DossierReappointed',
-      detail: {
-        eventId: `sync:${dossierId}:appointment:${item.NgayHenTra}`,
-        occurredAt,
-        appointmentAt,
-      },
-      fields: { 'detail.appointmentAt': 'NgayHenTra' },
-    });
-  }
+    },
+    fields: { 'detail.appointmentAt': 'NgayHenTra' },
+  };
+}
+
+/** The supplement requests the item lists, each with its answer when the citizen supplied it. */
+function supplementDrafts(item: Item, dossierId: string): Draft[] {
+  const drafts: Draft[] = [];
   const supplements = item.DanhSachHoSoBoSung;
   if (supplements !== undefined && supplements !== null && !Array.isArray(supplements))
     throw new SyncItemError('DanhSachHoSoBoSung', 'must be a list');
@@ -183,7 +190,7 @@ function fromDossier(item: Item, dossierId: string, context: SyncContext): { eve
     const id = field(s, 'HoSoBoSungId', { max: 60, label: `${name}.HoSoBoSungId` }) ?? String(index + 1);
     const requestedAt = portalTime(s, 'NgayBoSung', true, `${name}.NgayBoSung`) as string;
     const reason = field(s, 'NoiDungBoSung', { max: 2000, label: `${name}.NoiDungBoSung` });
-    events.push({
+    drafts.push({
       type: 'DossierSupplementRequested',
       detail: {
         eventId: `sync:${dossierId}:supplement:${id}:requested`,
@@ -194,12 +201,25 @@ function fromDossier(item: Item, dossierId: string, context: SyncContext): { eve
     });
     const suppliedAt = portalTime(s, 'NgayTiepNhanBoSung', false, `${name}.NgayTiepNhanBoSung`);
     if (suppliedAt)
-      events.push({
+      drafts.push({
         type: 'DossierSupplemented',
         detail: { eventId: `sync:${dossierId}:supplement:${id}:supplied`, occurredAt: suppliedAt },
         fields: {},
       });
   }
+  return drafts;
+}
+
+function fromDossier(item: Item, dossierId: string, context: SyncContext): { events: Draft[]; note?: string } {
+  const status = statusOf(item, 'TrangThaiHoSo');
+  if (status === 1) return { events: [], note: 'chưa tiếp nhận (1): thời hạn chưa bắt đầu' };
+  if (status === 3) return { events: [], note: 'không được tiếp nhận (3): không tính thời hạn' };
+  const receivedAt = portalTime(item, 'NgayTiepNhan', true) as string;
+  const appointmentAt = portalTime(item, 'NgayHenTra', false);
+  const events: Draft[] = [receiptDraft(item, dossierId, context, receivedAt, appointmentAt)];
+  if (appointmentAt && isUpdating(item, context))
+    events.push(reappointmentDraft(item, dossierId, context, appointmentAt));
+  events.push(...supplementDrafts(item, dossierId));
   const finishedAt = portalTime(item, 'NgayKetThucXuLy', false);
   const returnedAt = portalTime(item, 'NgayTra', false);
   if (status === 9 || status === 10) {
