@@ -57,13 +57,74 @@ export const syncSource = (system: string) => `sync.${system}`;
 export async function syncFromPortal(deps: SyncDeps, system: string, body: unknown): Promise<SyncAnswer> {
   const request = parseRequest(body);
   const now = deps.clock.now();
-  const receivedAt = new Date(now).toISOString();
   const book = await deps.rules.current();
-  const data: SyncItemAnswer[] = [];
-  const events: InboundEvent[] = [];
-  const eventItem: number[] = [];
-  let accepted = 0;
-  const mapped: { index: number; dossierId: string; procedureCode?: string | undefined; events: InboundEvent[] }[] = [];
+  const call: SyncCall = { deps, system, request, receivedAt: new Date(now).toISOString(), data: [] };
+  const mapped = await mapItems(call, book, now);
+  const admitted = await admitItems(call, book, mapped);
+  const events = admitted.flatMap((item) => item.events);
+  const eventItem = admitted.flatMap((item) => item.events.map(() => item.index));
+  let accepted = admitted.length;
+  const { data } = call;
+  const refused = new Set((await deps.sink.put(events)).map((i) => eventItem[i] as number));
+  for (const index of refused) {
+    const item = request.data[index] as { MaHoSo?: unknown };
+    data.push({
+      index,
+      MaHoSo: typeof item?.MaHoSo === 'string' ? item.MaHoSo : undefined,
+      error_code: '02',
+      message: 'not taken now (the event bus refused it): send the item again',
+    });
+    accepted -= 1;
+  }
+  data.sort((a, b) => a.index - b.index);
+  return {
+    error_code: data.length === 0 ? '00' : '01',
+    message: data.length === 0 ? 'Đồng bộ thành công' : `${data.length} hồ sơ không đồng bộ được: xem data`,
+    accepted,
+    events: events.length,
+    data,
+  };
+}
+
+/** One request being answered: who sent it, what it holds, and the answers of the items refused so far. */
+interface SyncCall {
+  deps: SyncDeps;
+  system: string;
+  request: ReturnType<typeof parseRequest>;
+  receivedAt: string;
+  data: SyncItemAnswer[];
+}
+
+interface MappedItem {
+  index: number;
+  dossierId: string;
+  procedureCode?: string | undefined;
+  events: InboundEvent[];
+}
+
+/** An item not taken: answered 01 with the reason, and kept as a dead letter. */
+async function refuse(call: SyncCall, index: number, dossierId: string | undefined, message: string): Promise<void> {
+  call.data.push({ index, MaHoSo: dossierId, error_code: '01', message });
+  await keep(
+    call.deps,
+    call.request.service,
+    call.system,
+    call.receivedAt,
+    index,
+    dossierId,
+    message,
+    call.request.data[index],
+  );
+}
+
+/** Each item mapped to its events (portal-sync.ts); one that cannot be is refused with its field and reason. */
+async function mapItems(
+  call: SyncCall,
+  book: Awaited<ReturnType<RuleBook['current']>>,
+  now: number,
+): Promise<MappedItem[]> {
+  const { request, system } = call;
+  const mapped: MappedItem[] = [];
   for (const [index, item] of request.data.entries()) {
     const code =
       typeof (item as { MaHoSo?: unknown })?.MaHoSo === 'string' ? (item as { MaHoSo: string }).MaHoSo : undefined;
@@ -89,12 +150,23 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
       });
     } catch (error) {
       if (!(error instanceof SyncItemError)) throw error;
-      data.push({ index, MaHoSo: code, error_code: '01', message: error.message });
-      await keep(deps, request.service, system, receivedAt, index, code, error.message, item);
+      await refuse(call, index, code, error.message);
     }
   }
-  // Each system owns the dossiers it sent first; another system's items for them are refused, unless the
-  // directory names it a participant of that procedure (ADR 0023). Claimed before anything is put.
+  return mapped;
+}
+
+/**
+ * The items this system may send: each system owns the dossiers it sent first; another system's items for
+ * them are refused, unless the directory names it a participant of that procedure (ADR 0023) — claimed
+ * before anything is put; and a receipt that contradicts the one taken is refused (issue #32).
+ */
+async function admitItems(
+  call: SyncCall,
+  book: Awaited<ReturnType<RuleBook['current']>>,
+  mapped: readonly MappedItem[],
+): Promise<MappedItem[]> {
+  const { deps, system, receivedAt } = call;
   const owners = deps.owners
     ? await deps.owners.claim(
         mapped.map((m) => ({ dossierId: m.dossierId, system, procedureCode: m.procedureCode })),
@@ -105,26 +177,13 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
   const receiving = mapped.filter((m) => m.events.some((e) => e.detailType === 'DossierReceived'));
   const stored =
     deps.receipts && receiving.length > 0 ? await deps.receipts(receiving.map((m) => m.dossierId)) : undefined;
-  /** An item not taken: answered 01 with the reason, and kept as a dead letter. */
-  const refuse = async (item: { index: number; dossierId: string }, message: string) => {
-    data.push({ index: item.index, MaHoSo: item.dossierId, error_code: '01', message });
-    await keep(
-      deps,
-      request.service,
-      system,
-      receivedAt,
-      item.index,
-      item.dossierId,
-      message,
-      request.data[item.index],
-    );
-  };
+  const admitted: MappedItem[] = [];
   for (const item of mapped) {
     const receipt = item.events.find((e) => e.detailType === 'DossierReceived')?.detail as DossierReceived | undefined;
     const conflict = receipt ? receiptConflict(stored?.get(item.dossierId), receipt) : undefined;
     if (conflict) {
       // NgayTiepNhan (or MaTTHC) differs from the receipt taken: the portal's code 01, kept with the reason.
-      await refuse(item, `NgayTiepNhan: ${conflict}`);
+      await refuse(call, item.index, item.dossierId, `NgayTiepNhan: ${conflict}`);
       continue;
     }
     const owned = owners?.get(item.dossierId);
@@ -136,36 +195,16 @@ export async function syncFromPortal(deps: SyncDeps, system: string, body: unkno
     );
     if (!decision.allowed) {
       await refuse(
-        item,
+        call,
+        item.index,
+        item.dossierId,
         `MaHoSo: the dossier was sent by another system (${owned?.owner}); only it, or a system the directory names a participant of the procedure, may update it`,
       );
       continue;
     }
-    for (const event of item.events) {
-      events.push(event);
-      eventItem.push(item.index);
-    }
-    accepted += 1;
+    admitted.push(item);
   }
-  const refused = new Set((await deps.sink.put(events)).map((i) => eventItem[i] as number));
-  for (const index of refused) {
-    const item = request.data[index] as { MaHoSo?: unknown };
-    data.push({
-      index,
-      MaHoSo: typeof item?.MaHoSo === 'string' ? item.MaHoSo : undefined,
-      error_code: '02',
-      message: 'not taken now (the event bus refused it): send the item again',
-    });
-    accepted -= 1;
-  }
-  data.sort((a, b) => a.index - b.index);
-  return {
-    error_code: data.length === 0 ? '00' : '01',
-    message: data.length === 0 ? 'Đồng bộ thành công' : `${data.length} hồ sơ không đồng bộ được: xem data`,
-    accepted,
-    events: events.length,
-    data,
-  };
+  return admitted;
 }
 
 /** An item not taken, kept as a dead letter with the reason (never dropped). */
