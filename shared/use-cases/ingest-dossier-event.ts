@@ -18,7 +18,7 @@ import { ConflictError } from '../support/errors.ts';
 import { CONTENTION_RETRY } from '../support/retry-policy.ts';
 import { publishOwed } from './outbox.ts';
 import type { RuleBook, RuleBookSnapshot } from './rule-book.ts';
-import { saveWithRetry, TooManyConflictsError } from './save-with-retry.ts';
+import { type Decision, saveWithRetry, TooManyConflictsError } from './save-with-retry.ts';
 
 /** An event's log write and the log disagree (the write's condition failed, the log lacks it): retry. */
 export class EventLogConflictError extends ConflictError {
@@ -56,115 +56,155 @@ export interface IngestResult {
  * just before, and leave the outbox in that same write ({@link publishOwed}).
  */
 export async function ingestDossierEvent(deps: IngestDeps, event: DossierEvent): Promise<IngestResult> {
-  const { store } = deps;
-  const dossierId = event.detail.dossierId;
-  const storedAt = () => new Date(deps.clock.now()).toISOString();
-  let added = await store.appendEvent(event, storedAt());
-  const key = eventSortKey(event);
-  // Only sealed events are folded: one written into the log behind Đúng Hạn's back is not (issue #31).
-  let forgedSeen = false;
-  const listLog = async () => {
-    const logged = await store.listEvents(dossierId);
-    forgedSeen = logged.some((e) => e.forged && e.event.detail.eventId === event.detail.eventId);
-    return authentic(logged);
-  };
-  let failure: unknown;
-  // The first version loaded after this event was written: a record folded from a later one holds it.
-  let seen: number | undefined;
-  const loadsFirst = !(added && event.type === 'DossierReceived');
+  const delivery = new Delivery(deps, event);
+  await delivery.log();
   const result = await saveWithRetry<IngestResult>(
-    store,
-    dossierId,
-    async (previous, attempt) => {
-      const basis = previous?.folded?.basis;
-      if (seen !== undefined && basis !== undefined && basis > seen && Object.keys(previous?.outbox ?? {}).length === 0)
-        // Another delivery listed the log after this event was written and stored the fold: done.
-        return {
-          done: {
-            outcome: 'applied' as const,
-            dossierId,
-            status: previous?.state.status ?? 'open',
-            version: previous?.version ?? 0,
-            attempts: attempt,
-            published: 0,
-          },
-        };
-      if (seen === undefined && (loadsFirst || attempt > 1)) seen = previous?.version ?? 0;
-      const book = await deps.rules.current();
-      const context = foldContextOf(book, previous);
-      // Extended without reading the log on a first attempt only: after losing a race this delivery lists
-      // the log, so the fold it stores holds every event written before — and tells the others so (basis).
-      const extendable =
-        attempt === 1 &&
-        added &&
-        event.type !== 'DossierReceived' &&
-        previous?.folded !== undefined &&
-        key > previous.folded.last;
-      let log: DossierEvent[] | undefined;
-      if (!extendable && !(!previous && added)) {
-        log = await listLog();
-        if (!log.some((e) => e.detail.eventId === event.detail.eventId)) {
-          // The log put said "already there" but the log does not hold it: never trust that over the log.
-          // A forged item squatting on this event's id is replaced by the real, sealed event.
-          added = await store.appendEvent(event, storedAt(), { replaceForged: forgedSeen });
-          log = await listLog();
-          // Still not there: this delivery fails and is retried; calling it a duplicate would lose it.
-          if (!log.some((e) => e.detail.eventId === event.detail.eventId))
-            throw new EventLogConflictError(
-              `event ${event.detail.eventId} is not in the log of dossier ${dossierId} although its write said it was`,
-            );
-        }
-        if (previous?.folded && log.length === previous.folded.count) {
-          const duplicate = {
-            outcome: 'duplicate' as const,
-            dossierId,
-            status: previous.state.status,
-            attempts: attempt,
-          };
-          // Nothing new to fold; what an earlier delivery could not publish goes now.
-          if (Object.keys(previous.outbox).length === 0)
-            return { done: { ...duplicate, version: previous.version, published: 0 } };
-          const flushed = await publishOwed(deps.publisher, previous);
-          failure = flushed.failure;
-          return {
-            save: flushed.record,
-            after: (saved) => ({ ...duplicate, version: saved.version, published: flushed.published }),
-          };
-        }
-      }
-      const next = foldOrRefuse(dossierId, event, previous, log, key, context, book.calendar);
-      if (next instanceof InvalidEventError) {
-        // The contract bounds what the domain computes, so this is a defect or a configuration fault (a rule
-        // naming a calendar that is gone): the event leaves the log, so it cannot wedge the dossier's later
-        // events, and is dead-lettered with the reason; replayed once the cause is fixed, it is applied.
-        await store.removeEvent(dossierId, event.detail.eventId);
-        throw next;
-      }
-      const flushed = await publishOwed(deps.publisher, next);
-      failure = flushed.failure;
-      // Saved: this delivery folded something new (itself, or after a crash the event its first delivery
-      // logged but never folded).
-      return {
-        save: flushed.record,
-        after: (saved) => ({
-          outcome: 'applied',
-          dossierId,
-          status: saved.state.status,
-          version: saved.version,
-          attempts: attempt,
-          published: flushed.published,
-        }),
-      };
-    },
+    deps.store,
+    event.detail.dossierId,
+    (previous, attempt) => delivery.decide(previous, attempt),
     {
-      ...(added && event.type === 'DossierReceived' ? { first: undefined } : {}),
+      ...(delivery.added && event.type === 'DossierReceived' ? { first: undefined } : {}),
       ...(deps.maxAttempts ? { policy: { ...CONTENTION_RETRY, attempts: deps.maxAttempts } } : {}),
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     },
   );
   // The bus failed: the record is saved with its outbox whole; the delivery is retried and publishes it.
-  if (failure) throw failure;
+  if (delivery.failure) throw delivery.failure;
   return result;
+}
+
+/** One delivery of one event: what it wrote to the log, what it saw of the record, what the bus did. */
+class Delivery {
+  /** The event was added to the log by this delivery (not already there). */
+  added = false;
+  /** The bus's failure, if publishing failed (the record is saved with its outbox whole). */
+  failure: unknown;
+  /** A forged item holds this event's id in the log (issue #31). */
+  private forgedSeen = false;
+  /** The first version loaded after this event was written: a record folded from a later one holds it. */
+  private seen: number | undefined;
+  private readonly key: string;
+  private readonly dossierId: string;
+  private readonly loadsFirst: boolean;
+
+  constructor(
+    private readonly deps: IngestDeps,
+    private readonly event: DossierEvent,
+  ) {
+    this.key = eventSortKey(event);
+    this.dossierId = event.detail.dossierId;
+    this.loadsFirst = event.type !== 'DossierReceived';
+  }
+
+  private storedAt(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+
+  /** Writes the event to the dossier's log (first, always: the log is the truth). */
+  async log(): Promise<void> {
+    this.added = await this.deps.store.appendEvent(this.event, this.storedAt());
+  }
+
+  /** Only sealed events are folded: one written into the log behind Đúng Hạn's back is not (issue #31). */
+  private async listLog(): Promise<DossierEvent[]> {
+    const logged = await this.deps.store.listEvents(this.dossierId);
+    this.forgedSeen = logged.some((e) => e.forged && e.event.detail.eventId === this.event.detail.eventId);
+    return authentic(logged);
+  }
+
+  async decide(previous: DossierRecord | undefined, attempt: number): Promise<Decision<IngestResult>> {
+    const done = this.foldedByAnother(previous, attempt);
+    if (done) return { done };
+    if (this.seen === undefined && (this.loadsFirst || !this.added || attempt > 1)) this.seen = previous?.version ?? 0;
+    const book = await this.deps.rules.current();
+    const context = foldContextOf(book, previous);
+    // Extended without reading the log on a first attempt only: after losing a race this delivery lists
+    // the log, so the fold it stores holds every event written before — and tells the others so (basis).
+    const extendable =
+      attempt === 1 &&
+      this.added &&
+      this.event.type !== 'DossierReceived' &&
+      previous?.folded !== undefined &&
+      this.key > previous.folded.last;
+    let log: DossierEvent[] | undefined;
+    if (!extendable && !(!previous && this.added)) {
+      log = await this.loggedLog();
+      if (previous?.folded && log.length === previous.folded.count) return this.duplicate(previous, attempt);
+    }
+    const next = foldOrRefuse(this.dossierId, this.event, previous, log, this.key, context, book.calendar);
+    if (next instanceof InvalidEventError) {
+      // The contract bounds what the domain computes, so this is a defect or a configuration fault (a rule
+      // naming a calendar that is gone): the event leaves the log, so it cannot wedge the dossier's later
+      // events, and is dead-lettered with the reason; replayed once the cause is fixed, it is applied.
+      await this.deps.store.removeEvent(this.dossierId, this.event.detail.eventId);
+      throw next;
+    }
+    const flushed = await publishOwed(this.deps.publisher, next);
+    this.failure = flushed.failure;
+    // Saved: this delivery folded something new (itself, or after a crash the event its first delivery
+    // logged but never folded).
+    return {
+      save: flushed.record,
+      after: (saved) => ({
+        outcome: 'applied',
+        dossierId: this.dossierId,
+        status: saved.state.status,
+        version: saved.version,
+        attempts: attempt,
+        published: flushed.published,
+      }),
+    };
+  }
+
+  /** Another delivery listed the log after this event was written and stored the fold: done. */
+  private foldedByAnother(previous: DossierRecord | undefined, attempt: number): IngestResult | undefined {
+    const basis = previous?.folded?.basis;
+    if (this.seen === undefined || basis === undefined || basis <= this.seen) return undefined;
+    if (Object.keys(previous?.outbox ?? {}).length > 0) return undefined;
+    return {
+      outcome: 'applied',
+      dossierId: this.dossierId,
+      status: previous?.state.status ?? 'open',
+      version: previous?.version ?? 0,
+      attempts: attempt,
+      published: 0,
+    };
+  }
+
+  /** The log, holding this event: the log put is never trusted over the log itself. */
+  private async loggedLog(): Promise<DossierEvent[]> {
+    const { eventId } = this.event.detail;
+    let log = await this.listLog();
+    if (log.some((e) => e.detail.eventId === eventId)) return log;
+    // The log put said "already there" but the log does not hold it. A forged item squatting on this
+    // event's id is replaced by the real, sealed event.
+    this.added = await this.deps.store.appendEvent(this.event, this.storedAt(), { replaceForged: this.forgedSeen });
+    log = await this.listLog();
+    // Still not there: this delivery fails and is retried; calling it a duplicate would lose it.
+    if (!log.some((e) => e.detail.eventId === eventId))
+      throw new EventLogConflictError(
+        `event ${eventId} is not in the log of dossier ${this.dossierId} although its write said it was`,
+      );
+    return log;
+  }
+
+  /** Nothing new to fold; what an earlier delivery could not publish goes now. */
+  private async duplicate(previous: DossierRecord, attempt: number): Promise<Decision<IngestResult>> {
+    const duplicate = {
+      outcome: 'duplicate' as const,
+      dossierId: this.dossierId,
+      status: previous.state.status,
+      attempts: attempt,
+    };
+    if (Object.keys(previous.outbox).length === 0)
+      return { done: { ...duplicate, version: previous.version, published: 0 } };
+    const flushed = await publishOwed(this.deps.publisher, previous);
+    this.failure = flushed.failure;
+    return {
+      save: flushed.record,
+      after: (saved) => ({ ...duplicate, version: saved.version, published: flushed.published }),
+    };
+  }
 }
 
 /** What a fold of a dossier's events needs: the calendars and rules in force, its rule once frozen. */
