@@ -17,7 +17,7 @@ import type { ConfigAdminStore } from '../ports/config-admin-store.ts';
 import type { DeadLetterSink } from '../ports/inbound-events.ts';
 import { vietnamDay } from '../support/vietnam-time.ts';
 import type { BulkOutcome, DossierEvents, ingestInBulk } from './ingest-in-bulk.ts';
-import type { RuleBook } from './rule-book.ts';
+import type { RuleBook, RuleBookSnapshot } from './rule-book.ts';
 
 export interface ImportDeps {
   rules: RuleBook;
@@ -80,22 +80,47 @@ export async function importExport(
   mapping: ExportMapping,
   options: { dryRun: boolean; file: string; onProgress?: (summary: ImportSummary) => void },
 ): Promise<ImportSummary> {
-  const summary: ImportSummary = {
-    rows: 0,
-    dossiers: 0,
-    events: 0,
-    applied: 0,
-    duplicates: 0,
-    refused: 0,
-    problems: [],
-    causes: [],
-    unmappedColumns: [],
-    defaultRule: { field: 0, global: 0 },
-    dryRun: options.dryRun,
-  };
-  const mapped = new Set(Object.values(mapping.columns).map(titleKey));
-  const causes = new Map<string, ImportSummary['causes'][number]>();
-  const problem = (p: ImportSummary['problems'][number]) => {
+  const run = new ImportRun(deps, mapping, options, await deps.rules.current());
+  for await (const row of rows) await run.add(row);
+  return run.finish();
+}
+
+type RowEvents = DossierEvents & { row: number };
+
+/** One import under way: its summary, and the rows waiting in the batch to be ingested (or checked). */
+class ImportRun {
+  readonly summary: ImportSummary;
+  private readonly causes = new Map<string, ImportSummary['causes'][number]>();
+  private readonly mapped: Set<string>;
+  private readonly receivedAt: string;
+  private batch: RowEvents[] = [];
+
+  constructor(
+    private readonly deps: ImportDeps,
+    private readonly mapping: ExportMapping,
+    private readonly options: { dryRun: boolean; file: string; onProgress?: (summary: ImportSummary) => void },
+    private readonly book: RuleBookSnapshot,
+  ) {
+    this.summary = {
+      rows: 0,
+      dossiers: 0,
+      events: 0,
+      applied: 0,
+      duplicates: 0,
+      refused: 0,
+      problems: [],
+      causes: [],
+      unmappedColumns: [],
+      defaultRule: { field: 0, global: 0 },
+      dryRun: options.dryRun,
+    };
+    this.mapped = new Set(Object.values(mapping.columns).map(titleKey));
+    this.receivedAt = new Date(deps.clock.now()).toISOString();
+  }
+
+  /** A row refused: counted, listed (the first few), and counted under its cause. */
+  private problem(p: ImportSummary['problems'][number]): void {
+    const { summary, causes } = this;
     summary.refused += 1;
     if (summary.problems.length < MAX_LISTED_PROBLEMS) summary.problems.push(p);
     let key = JSON.stringify([p.column, p.reason]);
@@ -108,108 +133,120 @@ export async function importExport(
     cause.rows += 1;
     if (cause.firstRows.length < 5) cause.firstRows.push(p.row);
     causes.set(key, cause);
-  };
-  const book = await deps.rules.current();
-  const receivedAt = new Date(deps.clock.now()).toISOString();
-  let batch: (DossierEvents & { row: number })[] = [];
-  const flush = async () => {
+  }
+
+  private async deadLetter(row: number, dossierId: string | undefined, reason: string, payload: unknown) {
+    await this.deps.deadLetters.put({
+      at: this.receivedAt,
+      detailType: `import ${this.mapping.name}`,
+      dossierId,
+      reason: `${this.options.file} row ${row}: ${reason}`,
+      payload: JSON.stringify(payload),
+    });
+  }
+
+  async add({ row, cells }: ExportRow): Promise<void> {
+    const { summary, options } = this;
+    summary.rows += 1;
+    // Every row is keyed by the header's titles: the first names what the mapping leaves unread.
+    if (summary.rows === 1)
+      summary.unmappedColumns = Object.keys(cells).filter(
+        (t) => t && !this.mapped.has(titleKey(t)) && !ROW_NUMBER_TITLE.test(t.trim()),
+      );
+    const read = await this.read(row, cells);
+    if (!read) return;
+    const { events } = read;
+    summary.dossiers += 1;
+    summary.events += events.length;
+    this.countRule(events);
+    const id = events[0]?.detail.dossierId ?? (read.dossierId as string);
+    if (options.dryRun) {
+      this.batch.push({ row, dossierId: id, events });
+      if (this.batch.length >= IMPORT_BATCH_ROWS) await this.checkDry();
+      if (summary.rows % IMPORT_BATCH_ROWS === 0) options.onProgress?.(summary);
+      return;
+    }
+    // A dossier listed twice in a batch (an export with repeated rows): its earlier row goes first.
+    if (this.batch.length >= IMPORT_BATCH_ROWS || this.batch.some((b) => b.dossierId === id)) await this.flush();
+    this.batch.push({ row, dossierId: id, events });
+  }
+
+  /** The row as the sync feed's item and its events; a row that is not one is refused (and kept). */
+  private async read(row: number, cells: ExportRow['cells']) {
+    let dossierId: string | undefined;
+    try {
+      const item = rowToPortalItem(cells, this.mapping);
+      dossierId = typeof item.MaHoSo === 'string' ? item.MaHoSo : undefined;
+      const { events } = mapSyncItem('DongBoHoSoMC', item, { units: this.book.units, receivedAt: this.receivedAt });
+      return { dossierId, events };
+    } catch (error) {
+      if (!(error instanceof SyncItemError)) throw error;
+      this.problem({ row, dossierId, column: exportTitleOf(error.portalField, this.mapping), reason: error.reason });
+      if (!this.options.dryRun) await this.deadLetter(row, dossierId, error.message, cells);
+      return undefined;
+    }
+  }
+
+  /** Counts a dossier that takes a default rule, not its procedure's: a misread procedure column shows here. */
+  private countRule(events: readonly DossierEvent[]): void {
+    const received = events.find((e) => e.type === 'DossierReceived');
+    if (received?.type !== 'DossierReceived') return;
+    const { procedure, receivedAt: at } = received.detail;
+    const match = resolveRule(this.book.rules, {
+      procedureCode: procedure.code,
+      field: procedure.field,
+      receiptDate: vietnamDay(Date.parse(at)),
+    })?.matchedBy;
+    if (match === 'field') this.summary.defaultRule.field += 1;
+    else if (match === 'global' || match === undefined) this.summary.defaultRule.global += 1;
+  }
+
+  /** The batch ingested: each event applied, a duplicate or refused; another source's dossier refused whole. */
+  private async flush(): Promise<void> {
+    const { batch, summary } = this;
     if (batch.length === 0) return;
     const conflicts = new Map<string, string>();
-    const outcomes = await deps.ingest(batch, conflicts);
+    const outcomes = await this.deps.ingest(batch, conflicts);
     for (const { row, dossierId, events } of batch) {
       const conflict = conflicts.get(dossierId);
       if (conflict) {
         // One problem per row, kept as a dead letter with the row: another source's dossier, not this one.
-        problem({ row, dossierId, column: mapping.columns.dossierId, reason: conflict });
-        await deps.deadLetters.put({
-          at: receivedAt,
-          detailType: `import ${mapping.name}`,
-          dossierId,
-          reason: `${options.file} row ${row}: ${conflict}`,
-          payload: JSON.stringify({ row, dossierId }),
-        });
+        this.problem({ row, dossierId, column: this.mapping.columns.dossierId, reason: conflict });
+        await this.deadLetter(row, dossierId, conflict, { row, dossierId });
         continue;
       }
       for (const event of events) {
         const outcome = outcomes.get(event.detail.eventId);
         if (outcome === 'applied') summary.applied += 1;
         else if (outcome === 'duplicate') summary.duplicates += 1;
-        else problem({ row, dossierId, reason: `${event.type} refused by the ingest: see dunghan dead-letters` });
+        else this.problem({ row, dossierId, reason: `${event.type} refused by the ingest: see dunghan dead-letters` });
       }
     }
-    batch = [];
-    options.onProgress?.(summary);
-  };
-  // A dry run writes nothing, but names the rows a real run would refuse as conflicts.
-  let dryBatch: (DossierEvents & { row: number })[] = [];
-  const checkDry = async () => {
-    if (dryBatch.length === 0 || !deps.receipts) return;
-    const stored = await deps.receipts(dryBatch.map((b) => b.dossierId));
-    for (const { row, dossierId, events } of dryBatch) {
+    this.batch = [];
+    this.options.onProgress?.(summary);
+  }
+
+  /** A dry run writes nothing, but names the rows a real run would refuse as conflicts. */
+  private async checkDry(): Promise<void> {
+    const { batch } = this;
+    if (batch.length === 0 || !this.deps.receipts) return;
+    const stored = await this.deps.receipts(batch.map((b) => b.dossierId));
+    for (const { row, dossierId, events } of batch) {
       const receipt = events.find((e) => e.type === 'DossierReceived');
       const conflict =
         receipt?.type === 'DossierReceived' ? receiptConflict(stored.get(dossierId), receipt.detail) : undefined;
-      if (conflict) {
-        problem({ row, dossierId, column: mapping.columns.dossierId, reason: conflict });
-      }
+      if (conflict) this.problem({ row, dossierId, column: this.mapping.columns.dossierId, reason: conflict });
     }
-    dryBatch = [];
-  };
-  for await (const { row, cells } of rows) {
-    summary.rows += 1;
-    // Every row is keyed by the header's titles: the first names what the mapping leaves unread.
-    if (summary.rows === 1)
-      summary.unmappedColumns = Object.keys(cells).filter(
-        (t) => t && !mapped.has(titleKey(t)) && !ROW_NUMBER_TITLE.test(t.trim()),
-      );
-    let events: DossierEvent[];
-    let dossierId: string | undefined;
-    try {
-      const item = rowToPortalItem(cells, mapping);
-      dossierId = typeof item.MaHoSo === 'string' ? item.MaHoSo : undefined;
-      events = mapSyncItem('DongBoHoSoMC', item, { units: book.units, receivedAt }).events;
-    } catch (error) {
-      if (!(error instanceof SyncItemError)) throw error;
-      problem({ row, dossierId, column: exportTitleOf(error.portalField, mapping), reason: error.reason });
-      if (!options.dryRun)
-        await deps.deadLetters.put({
-          at: receivedAt,
-          detailType: `import ${mapping.name}`,
-          dossierId,
-          reason: `${options.file} row ${row}: ${error.message}`,
-          payload: JSON.stringify(cells),
-        });
-      continue;
-    }
-    summary.dossiers += 1;
-    summary.events += events.length;
-    const received = events.find((e) => e.type === 'DossierReceived');
-    if (received?.type === 'DossierReceived') {
-      const { procedure, receivedAt: at } = received.detail;
-      const match = resolveRule(book.rules, {
-        procedureCode: procedure.code,
-        field: procedure.field,
-        receiptDate: vietnamDay(Date.parse(at)),
-      })?.matchedBy;
-      if (match === 'field') summary.defaultRule.field += 1;
-      else if (match === 'global' || match === undefined) summary.defaultRule.global += 1;
-    }
-    if (options.dryRun) {
-      dryBatch.push({ row, dossierId: events[0]?.detail.dossierId ?? (dossierId as string), events });
-      if (dryBatch.length >= IMPORT_BATCH_ROWS) await checkDry();
-      if (summary.rows % IMPORT_BATCH_ROWS === 0) options.onProgress?.(summary);
-      continue;
-    }
-    const id = events[0]?.detail.dossierId ?? (dossierId as string);
-    // A dossier listed twice in a batch (an export with repeated rows): its earlier row goes first.
-    if (batch.length >= IMPORT_BATCH_ROWS || batch.some((b) => b.dossierId === id)) await flush();
-    batch.push({ row, dossierId: id, events });
+    this.batch = [];
   }
-  await flush();
-  await checkDry();
-  summary.causes = [...causes.values()].sort((a, b) => b.rows - a.rows);
-  options.onProgress?.(summary);
-  return summary;
+
+  async finish(): Promise<ImportSummary> {
+    if (this.options.dryRun) await this.checkDry();
+    else await this.flush();
+    this.summary.causes = [...this.causes.values()].sort((a, b) => b.rows - a.rows);
+    this.options.onProgress?.(this.summary);
+    return this.summary;
+  }
 }
 
 /**
