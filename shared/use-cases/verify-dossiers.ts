@@ -17,14 +17,14 @@ import {
 import { checkAgainstEvents, checkReportRow } from '../domain/audit/check-record.ts';
 import type { VerifyReport } from '../domain/audit/render-verify.ts';
 import { foldDossier } from '../domain/dossier/dossier-state.ts';
-import { AnchorExistsError, type AuditAnchorStore, type AuditTrail } from '../ports/audit-trail.ts';
+import { AnchorExistsError, type AuditAnchorStore, type AuditedRecord, type AuditTrail } from '../ports/audit-trail.ts';
 import { authentic, type DossierStore } from '../ports/dossier-store.ts';
 import { describeError } from '../support/describe-error.ts';
 import { mapLimit } from '../support/map-limit.ts';
 import { vietnamDay } from '../support/vietnam-time.ts';
 import { dayAfter, hashDay } from './anchor-audit.ts';
 import { foldContextOf } from './ingest-dossier-event.ts';
-import type { RuleBook } from './rule-book.ts';
+import type { RuleBook, RuleBookSnapshot } from './rule-book.ts';
 
 export interface VerifyDeps {
   trail: AuditTrail;
@@ -85,60 +85,89 @@ function daysOf(from: string, to: string): string[] {
 export async function verifyDossiers(
   deps: VerifyDeps,
   range: { from: string; to: string },
-  options: {
-    concurrency?: number;
-    shardConcurrency?: number;
-    now?: number;
-    /** Called as each shard's days are walked and its dossiers checked: done of total (shards × days). */
-    onProgress?: (done: number, total: number, dossiers: number) => void;
-  } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const bounds = { to: range.to, startedAt: options.now ?? Date.now(), now: Date.now, dayOf: vietnamDay };
-  const days = daysOf(range.from, range.to);
-  const report: VerifyReport = {
-    from: range.from,
-    to: range.to,
-    days: [],
-    verified: 0,
-    passed: 0,
-    failed: [],
-    pending: [],
-    interrupted: { completed: [], waiting: [] },
-    entries: 0,
-    orphans: 0,
-    anchorLocation: deps.anchors.location,
-  };
-  const dayShards = new Map<string, Record<string, string>>();
-  const dayEntries = new Map<string, number>();
-  const dayTails = new Map<string, { entries: number; from?: string; to?: string }>();
-  // Each dossier's last day in the range: one still waiting on an event holds the verification mark back.
-  const lastDayOf = new Map<string, string>();
-  const book = await deps.rules.current();
-  // Each day is checked against its anchor, or — the day under way, not anchored yet — against its latest
-  // checkpoint: only the entries after that checkpoint are unanchored (issue #31).
-  const anchorsOf = new Map<string, AuditAnchor | undefined>();
-  const checkpointsOf = new Map<string, AuditCheckpoint | undefined>();
-  await mapLimit(days, 8, async (day) => {
-    const anchor = await deps.anchors.get(day);
-    anchorsOf.set(day, anchor);
-    if (!anchor) checkpointsOf.set(day, await deps.anchors.latestCheckpoint(day));
-  });
-  const total = deps.trail.shards.length * days.length;
-  let progress = 0;
+  const verification = new Verification(deps, range, options, await deps.rules.current());
+  await verification.loadAnchors();
   // Shards side by side (a few: each holds its dossiers' walks in memory), each day by day.
-  await mapLimit([...deps.trail.shards], options.shardConcurrency ?? 4, async (shard) => {
+  await mapLimit([...deps.trail.shards], options.shardConcurrency ?? 4, (shard) => verification.walkShard(shard));
+  verification.checkDays();
+  return verification.finish();
+}
+
+export interface VerifyOptions {
+  concurrency?: number;
+  shardConcurrency?: number;
+  now?: number;
+  /** Called as each shard's days are walked and its dossiers checked: done of total (shards × days). */
+  onProgress?: (done: number, total: number, dossiers: number) => void;
+}
+
+type Problem = VerifyReport['failed'][number]['problems'][number];
+
+/** One verify under way: what each day and shard hashed to, each dossier's walk, and the report. */
+class Verification {
+  readonly report: VerifyReport;
+  private readonly bounds: { to: string; startedAt: number; now: () => number; dayOf: (at: number) => string };
+  private readonly days: string[];
+  private readonly dayShards = new Map<string, Record<string, string>>();
+  private readonly dayEntries = new Map<string, number>();
+  private readonly dayTails = new Map<string, { entries: number; from?: string; to?: string }>();
+  /** Each dossier's last day in the range: one still waiting on an event holds the verification mark back. */
+  private readonly lastDayOf = new Map<string, string>();
+  /**
+   * Each day is checked against its anchor, or — the day under way, not anchored yet — against its latest
+   * checkpoint: only the entries after that checkpoint are unanchored (issue #31).
+   */
+  private readonly anchorsOf = new Map<string, AuditAnchor | undefined>();
+  private readonly checkpointsOf = new Map<string, AuditCheckpoint | undefined>();
+  private progress = 0;
+
+  constructor(
+    private readonly deps: VerifyDeps,
+    private readonly range: { from: string; to: string },
+    private readonly options: VerifyOptions,
+    private readonly book: RuleBookSnapshot,
+  ) {
+    this.bounds = { to: range.to, startedAt: options.now ?? Date.now(), now: Date.now, dayOf: vietnamDay };
+    this.days = daysOf(range.from, range.to);
+    this.report = {
+      from: range.from,
+      to: range.to,
+      days: [],
+      verified: 0,
+      passed: 0,
+      failed: [],
+      pending: [],
+      interrupted: { completed: [], waiting: [] },
+      entries: 0,
+      orphans: 0,
+      anchorLocation: deps.anchors.location,
+    };
+  }
+
+  async loadAnchors(): Promise<void> {
+    await mapLimit(this.days, 8, async (day) => {
+      const anchor = await this.deps.anchors.get(day);
+      this.anchorsOf.set(day, anchor);
+      if (!anchor) this.checkpointsOf.set(day, await this.deps.anchors.latestCheckpoint(day));
+    });
+  }
+
+  /** One shard, day by day: the anchor's running hash and each dossier's walk; then each dossier met. */
+  async walkShard(shard: string): Promise<void> {
     const walks = new Map<string, ChainWalk>();
-    const ahead = prefetchDays(deps.trail, shard, days);
-    for (const day of days) {
-      // One pass per day and shard: the anchor's running hash and each dossier's walk.
-      const checkpoint = checkpointsOf.get(day);
+    const ahead = prefetchDays(this.deps.trail, shard, this.days);
+    const total = this.deps.trail.shards.length * this.days.length;
+    for (const day of this.days) {
+      const checkpoint = this.checkpointsOf.get(day);
       const { shards, entries, tail } = await hashDay(ahead, day, {
         shards: [shard],
         upTo: checkpoint ? Date.parse(checkpoint.coveredTo) : undefined,
         onEntry: (entry) => {
           // The configuration's own chain is checked apart (below), not as a dossier.
           if (entry.dossierId === CONFIG_CHAIN_ID) return;
-          lastDayOf.set(entry.dossierId, day);
+          this.lastDayOf.set(entry.dossierId, day);
           let walk = walks.get(entry.dossierId);
           if (!walk) {
             walk = startWalk();
@@ -147,131 +176,160 @@ export async function verifyDossiers(
           walkEntry(walk, entry);
         },
       });
-      progress += 1;
-      options.onProgress?.(progress, total, report.verified);
-      dayShards.set(day, { ...(dayShards.get(day) ?? {}), ...shards });
-      dayEntries.set(day, (dayEntries.get(day) ?? 0) + entries + tail.entries);
-      report.entries += entries + tail.entries;
-      if (checkpoint) {
-        const known = dayTails.get(day) ?? { entries: 0 };
-        known.entries += tail.entries;
-        if (tail.from && (!known.from || tail.from < known.from)) known.from = tail.from;
-        if (tail.to && (!known.to || tail.to > known.to)) known.to = tail.to;
-        dayTails.set(day, known);
-      }
+      this.progress += 1;
+      this.options.onProgress?.(this.progress, total, this.report.verified);
+      this.countDay(day, shards, entries, tail, checkpoint !== undefined);
     }
     const ids = [...walks.keys()];
     for (let i = 0; i < ids.length; i += 100) {
       const batch = ids.slice(i, i + 100);
-      const stored = await deps.trail.auditedRecords(batch);
-      await mapLimit(batch, options.concurrency ?? 8, async (dossierId) => {
-        const walk = walks.get(dossierId) as ChainWalk;
-        report.orphans += walk.orphans;
-        if (walk.orphans > 0) report.interrupted.completed.push(dossierId);
-        report.verified += 1;
-        const problems = [...walk.problems];
-        const audited = stored.get(dossierId);
-        const interrupted = audited ? interruptedWrite(walk, audited.facts) : undefined;
-        if (!audited) {
-          problems.push({
-            code: 'head_missing',
-            message: 'Bản ghi hồ sơ không còn trong bảng dù nhật ký có thay đổi của nó (đã bị xóa).',
-          });
-        } else {
-          problems.push(...checkHead(walk, audited.facts, bounds, interrupted !== undefined));
-          problems.push(...checkReportRow(audited.record, audited.reportRow));
-          try {
-            const logged = await deps.store.listEvents(dossierId);
-            // An event no writer of events sealed was written behind Đúng Hạn's back (issue #31).
-            for (const forged of logged.filter((l) => l.forged))
-              problems.push({
-                code: 'event_forged',
-                message: `Sự kiện ${forged.event.detail.eventId} (${forged.event.type}) trong nhật ký sự kiện không do Đúng Hạn ghi (không có dấu niêm phong hợp lệ): đã bị ghi vào bảng từ bên ngoài.`,
-              });
-            const log = authentic(logged);
-            if (interrupted) {
-              // In flight while its events are all there and its redelivery may still come; else a record
-              // put back to the version before, or a write that never completed: either needs a look.
-              if (
-                log.length >= interrupted.events &&
-                Date.parse(interrupted.at) >= bounds.startedAt - INTERRUPTED_GRACE_MS
-              )
-                report.interrupted.waiting.push(dossierId);
-              else
-                problems.push({
-                  code: 'interrupted_not_completed',
-                  message: `Bản ghi ở phiên bản ${audited.facts.version}, nhật ký đã ghi phiên bản ${walk.lastSeq} (lúc ${interrupted.at}) mà lần ghi đó không hoàn tất${
-                    log.length < interrupted.events
-                      ? ` và nhật ký sự kiện thiếu sự kiện nó đã tính (còn ${log.length}/${interrupted.events})`
-                      : ' sau hơn 24 giờ'
-                  }: bản ghi đã bị đưa về phiên bản cũ, hoặc sự kiện của lần ghi đó nằm trong hàng đợi lỗi cần xử lý lại.`,
-                });
-            }
-            const refolded = foldDossier(dossierId, log, foldContextOf(book, audited.record));
-            const events = checkAgainstEvents(audited.record, refolded, log.length);
-            if (events.pending) report.pending.push(dossierId);
-            problems.push(...events.problems);
-          } catch (error) {
-            problems.push({
-              code: 'field_mismatch',
-              message: `Không tính lại được hồ sơ từ các sự kiện: ${describeError(error)}`,
-            });
-          }
-        }
-        if (problems.length === 0) report.passed += 1;
-        else report.failed.push({ dossierId, problems });
-      });
+      const stored = await this.deps.trail.auditedRecords(batch);
+      await mapLimit(batch, this.options.concurrency ?? 8, (dossierId) =>
+        this.checkDossier(dossierId, walks.get(dossierId) as ChainWalk, stored.get(dossierId)),
+      );
     }
-  });
-  let previous: AuditAnchor | undefined;
-  for (const day of days) {
-    const shards = dayShards.get(day) ?? {};
-    const anchor = anchorsOf.get(day);
-    const checkpoint = checkpointsOf.get(day);
-    if (!anchor && checkpoint) {
-      // Every shard's entries up to the checkpoint must hash as they did then: none cut, none slipped in.
-      const changedShards = Object.keys({ ...checkpoint.shards, ...shards })
-        .filter((s) => (checkpoint.shards[s] ?? '') !== (shards[s] ?? ''))
-        .sort();
-      report.days.push({
-        day,
-        entries: dayEntries.get(day) ?? 0,
-        anchored: false,
-        changedShards,
-        checkpoint: checkpoint.coveredTo,
-        tail: dayTails.get(day) ?? { entries: 0 },
-      });
-      continue;
-    }
-    const changedShards = anchor
-      ? Object.keys({ ...anchor.shards, ...shards })
-          .filter((s) => (anchor.shards[s] ?? '') !== (shards[s] ?? ''))
-          .sort()
-      : [];
-    if (anchor && changedShards.length === 0 && dayHead(day, anchor.shards, anchor.prev) !== anchor.head) {
-      changedShards.push('(head)');
-    }
-    // Each anchor names the one before it: a day anchored out of the chain is a sign too.
-    if (anchor && previous && anchor.prevDay === previous.day && anchor.prev !== previous.head) {
-      changedShards.push('(chain)');
-    }
-    if (anchor) previous = anchor;
-    report.days.push({ day, entries: dayEntries.get(day) ?? 0, anchored: anchor !== undefined, changedShards });
   }
-  const chain = await deps.trail.configChain();
-  report.config = { checked: chain !== undefined, problems: checkConfig(chain) };
-  report.failed.sort((a, b) => a.dossierId.localeCompare(b.dossierId));
-  report.pending.sort();
-  report.interrupted.completed.sort();
-  report.interrupted.waiting.sort();
-  const through = verifiedThrough(
-    report.days,
-    report.failed.length === 0 && report.config.problems.length === 0,
-    report.pending.map((id) => lastDayOf.get(id) ?? range.from),
-  );
-  const head = through ? anchorsOf.get(through)?.head : undefined;
-  if (through && head) report.cleanThrough = { day: through, head };
-  return report;
+
+  private countDay(
+    day: string,
+    shards: Record<string, string>,
+    entries: number,
+    tail: { entries: number; from?: string | undefined; to?: string | undefined },
+    checkpointed: boolean,
+  ): void {
+    this.dayShards.set(day, { ...(this.dayShards.get(day) ?? {}), ...shards });
+    this.dayEntries.set(day, (this.dayEntries.get(day) ?? 0) + entries + tail.entries);
+    this.report.entries += entries + tail.entries;
+    if (!checkpointed) return;
+    const known = this.dayTails.get(day) ?? { entries: 0 };
+    known.entries += tail.entries;
+    if (tail.from && (!known.from || tail.from < known.from)) known.from = tail.from;
+    if (tail.to && (!known.to || tail.to > known.to)) known.to = tail.to;
+    this.dayTails.set(day, known);
+  }
+
+  /** A dossier met in the range: its chain, its stored record and report row, its event log refolded. */
+  private async checkDossier(dossierId: string, walk: ChainWalk, audited: AuditedRecord | undefined): Promise<void> {
+    const { report } = this;
+    report.orphans += walk.orphans;
+    if (walk.orphans > 0) report.interrupted.completed.push(dossierId);
+    report.verified += 1;
+    const problems = [...walk.problems];
+    if (!audited) {
+      problems.push({
+        code: 'head_missing',
+        message: 'Bản ghi hồ sơ không còn trong bảng dù nhật ký có thay đổi của nó (đã bị xóa).',
+      });
+    } else {
+      const interrupted = interruptedWrite(walk, audited.facts);
+      problems.push(...checkHead(walk, audited.facts, this.bounds, interrupted !== undefined));
+      problems.push(...checkReportRow(audited.record, audited.reportRow));
+      problems.push(...(await this.checkEvents(dossierId, walk, audited, interrupted)));
+    }
+    if (problems.length === 0) report.passed += 1;
+    else report.failed.push({ dossierId, problems });
+  }
+
+  /** The event log: no forged event, an interrupted write completed or waiting, the record refolded. */
+  private async checkEvents(
+    dossierId: string,
+    walk: ChainWalk,
+    audited: AuditedRecord,
+    interrupted: ReturnType<typeof interruptedWrite>,
+  ): Promise<Problem[]> {
+    const problems: Problem[] = [];
+    try {
+      const logged = await this.deps.store.listEvents(dossierId);
+      // An event no writer of events sealed was written behind Đúng Hạn's back (issue #31).
+      for (const forged of logged.filter((l) => l.forged))
+        problems.push({
+          code: 'event_forged',
+          message: `Sự kiện ${forged.event.detail.eventId} (${forged.event.type}) trong nhật ký sự kiện không do Đúng Hạn ghi (không có dấu niêm phong hợp lệ): đã bị ghi vào bảng từ bên ngoài.`,
+        });
+      const log = authentic(logged);
+      if (interrupted) {
+        // In flight while its events are all there and its redelivery may still come; else a record
+        // put back to the version before, or a write that never completed: either needs a look.
+        if (
+          log.length >= interrupted.events &&
+          Date.parse(interrupted.at) >= this.bounds.startedAt - INTERRUPTED_GRACE_MS
+        )
+          this.report.interrupted.waiting.push(dossierId);
+        else
+          problems.push({
+            code: 'interrupted_not_completed',
+            message: `Bản ghi ở phiên bản ${audited.facts.version}, nhật ký đã ghi phiên bản ${walk.lastSeq} (lúc ${interrupted.at}) mà lần ghi đó không hoàn tất${
+              log.length < interrupted.events
+                ? ` và nhật ký sự kiện thiếu sự kiện nó đã tính (còn ${log.length}/${interrupted.events})`
+                : ' sau hơn 24 giờ'
+            }: bản ghi đã bị đưa về phiên bản cũ, hoặc sự kiện của lần ghi đó nằm trong hàng đợi lỗi cần xử lý lại.`,
+          });
+      }
+      const refolded = foldDossier(dossierId, log, foldContextOf(this.book, audited.record));
+      const events = checkAgainstEvents(audited.record, refolded, log.length);
+      if (events.pending) this.report.pending.push(dossierId);
+      problems.push(...events.problems);
+    } catch (error) {
+      problems.push({
+        code: 'field_mismatch',
+        message: `Không tính lại được hồ sơ từ các sự kiện: ${describeError(error)}`,
+      });
+    }
+    return problems;
+  }
+
+  /** Each day rehashed against its anchor (or its latest checkpoint), and each anchor against the one before. */
+  checkDays(): void {
+    let previous: AuditAnchor | undefined;
+    for (const day of this.days) {
+      const shards = this.dayShards.get(day) ?? {};
+      const anchor = this.anchorsOf.get(day);
+      const checkpoint = this.checkpointsOf.get(day);
+      const entries = this.dayEntries.get(day) ?? 0;
+      if (!anchor && checkpoint) {
+        // Every shard's entries up to the checkpoint must hash as they did then: none cut, none slipped in.
+        const changedShards = differing(checkpoint.shards, shards);
+        const tail = this.dayTails.get(day) ?? { entries: 0 };
+        this.report.days.push({ day, entries, anchored: false, changedShards, checkpoint: checkpoint.coveredTo, tail });
+        continue;
+      }
+      const changedShards = anchor ? differing(anchor.shards, shards) : [];
+      if (anchor && changedShards.length === 0 && dayHead(day, anchor.shards, anchor.prev) !== anchor.head) {
+        changedShards.push('(head)');
+      }
+      // Each anchor names the one before it: a day anchored out of the chain is a sign too.
+      if (anchor && previous && anchor.prevDay === previous.day && anchor.prev !== previous.head) {
+        changedShards.push('(chain)');
+      }
+      if (anchor) previous = anchor;
+      this.report.days.push({ day, entries, anchored: anchor !== undefined, changedShards });
+    }
+  }
+
+  async finish(): Promise<VerifyReport> {
+    const { report } = this;
+    const chain = await this.deps.trail.configChain();
+    report.config = { checked: chain !== undefined, problems: checkConfig(chain) };
+    report.failed.sort((a, b) => a.dossierId.localeCompare(b.dossierId));
+    report.pending.sort();
+    report.interrupted.completed.sort();
+    report.interrupted.waiting.sort();
+    const through = verifiedThrough(
+      report.days,
+      report.failed.length === 0 && report.config.problems.length === 0,
+      report.pending.map((id) => this.lastDayOf.get(id) ?? this.range.from),
+    );
+    const head = through ? this.anchorsOf.get(through)?.head : undefined;
+    if (through && head) report.cleanThrough = { day: through, head };
+    return report;
+  }
+}
+
+/** The shards whose hash differs between what was recorded and what the trail hashes to now. */
+function differing(recorded: Record<string, string>, now: Record<string, string>): string[] {
+  return Object.keys({ ...recorded, ...now })
+    .filter((s) => (recorded[s] ?? '') !== (now[s] ?? ''))
+    .sort();
 }
 
 /**
