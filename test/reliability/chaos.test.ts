@@ -82,25 +82,29 @@ describe(`a year of events ×3, shuffled, with throttling, conflicts, SES failur
     const stages = (r: DossierRecord) => r.stagesReached.map((s) => `${s.cycle}:${s.stage}`);
     const unexplained: string[] = [];
     let delayedPastClosing = 0;
+    let delayedPastRestart = 0;
     let alertedBeforeKnowing = 0;
     for (const [id, want] of expected) {
       const got = actual.get(id) as DossierRecord;
       // What the events say is exactly the same, whatever the faults.
       expect(got.state, id).toEqual(want.state);
-      const why = explainDifference(want, got, chaos.stats);
+      const eventIds = (await chaos.store.listEvents(id)).map((e) => e.event.detail.eventId);
+      const why = explainDifference(want, got, chaos.stats, eventIds);
       if (why === 'delayed past closing') delayedPastClosing += 1;
+      if (why === 'delayed past a restart') delayedPastRestart += 1;
       if (why === 'alerted before knowing') alertedBeforeKnowing += 1;
       if (why === undefined)
         unexplained.push(
           `${id}: ${JSON.stringify([stages(want), want.apology.status])} ≠ ${JSON.stringify([stages(got), got.apology.status])}` +
             ` (stages at ${got.stagesReached.map((s) => s.at).join(' ')}; events delivered → ingested at ` +
-            `${got.state.eventIds.map((e) => `${chaos.stats.firstDeliveredAt.get(e)} → ${chaos.stats.firstIngestedAt.get(e)}`).join(', ')})`,
+            `${eventIds.map((e) => `${chaos.stats.firstDeliveredAt.get(e)} → ${chaos.stats.firstIngestedAt.get(e)}`).join(', ')})`,
         );
     }
     expect(unexplained).toEqual([]);
     chaos.stats.delayedPastClosing = delayedPastClosing;
     chaos.stats.alertedBeforeKnowing = alertedBeforeKnowing;
     expect(delayedPastClosing).toBeLessThan(0.05 * expected.size);
+    expect(delayedPastRestart).toBeLessThan(0.01 * expected.size);
     expect(alertedBeforeKnowing).toBeLessThan(0.01 * expected.size);
     console.info(
       `chaos: ${expected.size} dossiers, ${chaos.stats.deliveries} deliveries, ${chaos.stats.ingestAttempts} ingest attempts ` +
@@ -108,6 +112,7 @@ describe(`a year of events ×3, shuffled, with throttling, conflicts, SES failur
         `injected ${JSON.stringify(chaos.stats.injected)}, ${chaos.stats.detectorRuns} detector runs ` +
         `(${chaos.stats.detectorFailedRuns} failed and retried), ${chaos.stats.approvals} approvals; ` +
         `${delayedPastClosing} dossiers whose delayed alert or apology was overtaken by their closing, ` +
+        `${delayedPastRestart} whose delayed alert was overtaken by a restarted clock, ` +
         `${alertedBeforeKnowing} alerted while faults held back one of their events`,
     );
   });

@@ -418,7 +418,9 @@ export function explainDifference(
   want: DossierRecord,
   got: DossierRecord,
   stats: Pick<ScenarioStats, 'firstDeliveredAt' | 'firstIngestedAt'>,
-): 'same' | 'delayed past closing' | 'alerted before knowing' | undefined {
+  /** The dossier's events (its log: the stored record keeps no event ids, ADR 0011). */
+  eventIds: readonly string[] = got.state.eventIds,
+): 'same' | 'delayed past closing' | 'delayed past a restart' | 'alerted before knowing' | undefined {
   const stages = (r: DossierRecord) => r.stagesReached.map((s) => `${s.cycle}:${s.stage}`);
   const sameApology = got.extendedDueAt === want.extendedDueAt && got.apology.status === want.apology.status;
   if (sameApology && got.stage === want.stage && stages(got).join() === stages(want).join()) return 'same';
@@ -431,8 +433,20 @@ export function explainDifference(
     rank[got.apology.status] <= rank[want.apology.status]
   )
     return 'delayed past closing';
+  // A stage of a clock cycle the dossier has since restarted (a supplement completed the dossier), delayed
+  // by a fault until the restart made it stale: as with a closing, the stale alert is rightly not sent.
+  const lastCycle = Math.max(0, ...got.stagesReached.map((s) => s.cycle));
+  const missed = missedStages(want, got);
+  if (
+    sameApology &&
+    got.stage === want.stage &&
+    missed !== undefined &&
+    missed.length > 0 &&
+    missed.every((s) => s.cycle < lastCycle)
+  )
+    return 'delayed past a restart';
   const missingAt = (at: number) =>
-    got.state.eventIds.some(
+    eventIds.some(
       (e) =>
         (stats.firstDeliveredAt.get(e) ?? Number.POSITIVE_INFINITY) <= at &&
         (stats.firstIngestedAt.get(e) ?? Number.POSITIVE_INFINITY) > at,
@@ -447,4 +461,16 @@ export function explainDifference(
   if (sameApology && matched === wanted.length && extra.length > 0 && extra.every((s) => missingAt(Date.parse(s.at))))
     return 'alerted before knowing';
   return undefined;
+}
+
+/** The stages the fault-free run reached that the faulty one did not, when the faulty one's are among them in order. */
+function missedStages(want: DossierRecord, got: DossierRecord): DossierRecord['stagesReached'] | undefined {
+  const missed: DossierRecord['stagesReached'] = [];
+  let next = 0;
+  for (const stage of want.stagesReached) {
+    const g = got.stagesReached[next];
+    if (g && g.cycle === stage.cycle && g.stage === stage.stage) next += 1;
+    else missed.push(stage);
+  }
+  return next === got.stagesReached.length ? missed : undefined;
 }

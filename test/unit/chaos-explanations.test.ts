@@ -68,4 +68,47 @@ describe('what the chaos test lets the faulty run differ in', () => {
     const got = record(['DUE_SOON', 'OVERDUE']);
     expect(explainDifference(want, got, timing(at('2022-02-09T12:00:00')))).toBe(undefined);
   });
+
+  it('a stage of a restarted clock missed (the case a CI run found), never one of the cycle still running', () => {
+    const stage = (name: string, cycle: number, day: string) => ({
+      stage: name,
+      cycle,
+      at: at(`2022-06-${day}T17:15:00`),
+    });
+    const open = (stages: ReturnType<typeof stage>[], apology = 'drafted') =>
+      ({
+        stage: stages.at(-1)?.stage ?? 'ON_TRACK',
+        stagesReached: stages,
+        extendedDueAt: null,
+        apology: { status: apology },
+        state: { eventIds: [] },
+      }) as unknown as DossierRecord;
+    const want = open([
+      stage('DUE_SOON', 1, '09'),
+      stage('APOLOGY_DEADLINE', 1, '10'),
+      stage('DUE_SOON', 2, '21'),
+      stage('APOLOGY_DEADLINE', 2, '22'),
+    ]);
+    const got = open([stage('DUE_SOON', 1, '09'), stage('DUE_SOON', 2, '21'), stage('APOLOGY_DEADLINE', 2, '22')]);
+    expect(explainDifference(want, got, onTime, [])).toBe('delayed past a restart');
+    // Not a stage of the cycle still running, not stages out of order, not with another apology.
+    const current = open([stage('DUE_SOON', 1, '09'), stage('APOLOGY_DEADLINE', 1, '10'), stage('DUE_SOON', 2, '21')]);
+    expect(explainDifference(want, current, onTime, [])).toBe(undefined);
+    const swapped = open([stage('DUE_SOON', 2, '21'), stage('DUE_SOON', 1, '09'), stage('APOLOGY_DEADLINE', 2, '22')]);
+    expect(explainDifference(want, swapped, onTime, [])).toBe(undefined);
+    const approved = open(
+      [stage('DUE_SOON', 1, '09'), stage('DUE_SOON', 2, '21'), stage('APOLOGY_DEADLINE', 2, '22')],
+      'approved',
+    );
+    expect(explainDifference(want, approved, onTime, [])).toBe(undefined);
+  });
+
+  it('reads the events from the log it is given: the stored record keeps no event ids (ADR 0011)', () => {
+    const got = record(['DUE_SOON', 'APOLOGY_DEADLINE', 'OVERDUE']);
+    const stored = { ...got, state: { ...got.state, eventIds: [] } } as DossierRecord;
+    expect(explainDifference(want, stored, timing(at('2022-02-09T12:00:00')))).toBe(undefined);
+    expect(explainDifference(want, stored, timing(at('2022-02-09T12:00:00')), ['d/received', 'd/resolved'])).toBe(
+      'alerted before knowing',
+    );
+  });
 });
