@@ -80,6 +80,62 @@ function withCookies(response: APIGatewayProxyStructuredResultV2, cookies: reado
 
 const NOT_FOUND = () => htmlResponse(404, refusalPage('Không tìm thấy hồ sơ', 'Hồ sơ không tồn tại.'));
 
+/** The pages' own password sign-in (`POST /auth/login`, then `/auth/challenge` for a second factor). */
+async function passwordStep(
+  web: WebAuthDeps,
+  event: APIGatewayProxyEventV2,
+  base: string,
+  action: 'login' | 'challenge',
+) {
+  const form = formFields(event);
+  const ip = event.requestContext?.http?.sourceIp;
+  try {
+    const step =
+      action === 'login'
+        ? await passwordSignIn(web, {
+            username: form.get('username') ?? '',
+            password: form.get('password') ?? '',
+            next: form.get('next') ?? '/',
+            formToken: form.get('csrf') ?? '',
+            cookie: cookieOf(event, SIGNIN_COOKIE),
+            ...(ip ? { ip } : {}),
+          })
+        : await answerSignIn(web, {
+            answer: (form.get('answer') ?? '').trim(),
+            cookie: cookieOf(event, SIGNIN_COOKIE),
+            ...(ip ? { ip } : {}),
+          });
+    if (step.done) {
+      logger.info('signed in');
+      return redirect(`${base}${step.location}`, step.cookies, 303);
+    }
+    return withCookies(
+      htmlResponse(
+        step.mistake ? 400 : 200,
+        challengePage(base, step.challenge, step.username, step.secret, step.mistake),
+      ),
+      step.cookies,
+    );
+  } catch (error) {
+    if (action !== 'login' || kindOf(error) !== 'unauthenticated') throw error;
+    logger.warn('sign-in refused');
+    const retry = signInFormToken();
+    return withCookies(
+      htmlResponse(
+        401,
+        passwordFormPage(
+          base,
+          retry.token,
+          safeNext(form.get('next') ?? '/'),
+          'Tên đăng nhập hoặc mật khẩu không đúng.',
+          form.get('username') ?? '',
+        ),
+      ),
+      retry.cookies,
+    );
+  }
+}
+
 /** The sign-in pages (`/auth/…`): start, the issuer's callback, sign-out, signed out. */
 async function authRoute(web: WebAuthDeps, event: APIGatewayProxyEventV2, base: string) {
   const method = event.requestContext?.http?.method ?? 'GET';
@@ -99,55 +155,8 @@ async function authRoute(web: WebAuthDeps, event: APIGatewayProxyEventV2, base: 
       const started = await beginSignIn(web, next(event.queryStringParameters?.next));
       return redirect(started.location, started.cookies);
     }
-    if (web.password && method === 'POST' && (action === 'login' || action === 'challenge')) {
-      const form = formFields(event);
-      const ip = event.requestContext?.http?.sourceIp;
-      try {
-        const step =
-          action === 'login'
-            ? await passwordSignIn(web, {
-                username: form.get('username') ?? '',
-                password: form.get('password') ?? '',
-                next: form.get('next') ?? '/',
-                formToken: form.get('csrf') ?? '',
-                cookie: cookieOf(event, SIGNIN_COOKIE),
-                ...(ip ? { ip } : {}),
-              })
-            : await answerSignIn(web, {
-                answer: (form.get('answer') ?? '').trim(),
-                cookie: cookieOf(event, SIGNIN_COOKIE),
-                ...(ip ? { ip } : {}),
-              });
-        if (step.done) {
-          logger.info('signed in');
-          return redirect(`${base}${step.location}`, step.cookies, 303);
-        }
-        return withCookies(
-          htmlResponse(
-            step.mistake ? 400 : 200,
-            challengePage(base, step.challenge, step.username, step.secret, step.mistake),
-          ),
-          step.cookies,
-        );
-      } catch (error) {
-        if (action !== 'login' || kindOf(error) !== 'unauthenticated') throw error;
-        logger.warn('sign-in refused');
-        const retry = signInFormToken();
-        return withCookies(
-          htmlResponse(
-            401,
-            passwordFormPage(
-              base,
-              retry.token,
-              safeNext(form.get('next') ?? '/'),
-              'Tên đăng nhập hoặc mật khẩu không đúng.',
-              form.get('username') ?? '',
-            ),
-          ),
-          retry.cookies,
-        );
-      }
-    }
+    if (web.password && method === 'POST' && (action === 'login' || action === 'challenge'))
+      return await passwordStep(web, event, base, action);
     if (action === 'callback' && method === 'GET') {
       const url = new URL(`https://pages${event.rawPath}?${event.rawQueryString ?? ''}`);
       const done = await completeSignIn(web, url, cookieOf(event, SIGNIN_COOKIE));
