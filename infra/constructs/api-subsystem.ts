@@ -123,186 +123,18 @@ export class ApiSubsystem extends Construct {
       timeout: Duration.seconds(10),
     });
     this.citizenPage.useTableAccess(props.table, TABLE_ACCESS['citizen-page']);
-    if (props.sms) {
-      // A one-time code by SMS for a citizen shut out by others' guesses (issue #32): SendTextMessage only.
-      this.citizenPage.fn.addEnvironment(ENV.smsEnabled, 'true');
-      if (props.sms.originationIdentity)
-        this.citizenPage.fn.addEnvironment(ENV.smsOrigination, props.sms.originationIdentity);
-      this.citizenPage.fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['sms-voice:SendTextMessage'],
-          resources: [Stack.of(this).formatArn({ service: 'sms-voice', resource: '*' })],
-        }),
-      );
-    }
+    if (props.sms) this.useSms(props.sms);
 
-    const publicLogs = new LogGroup(this, 'PublicAccessLogs', { retention: RetentionDays.THREE_MONTHS });
-    this.publicApi = new RestApi(this, 'PublicPages', {
-      description: "Đúng Hạn public pages: approval (signed links) and citizens' status",
-      endpointTypes: [EndpointType.REGIONAL],
-      cloudWatchRole: true,
-      deployOptions: {
-        stageName: PUBLIC_STAGE,
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
-        tracingEnabled: true,
-        loggingLevel: MethodLoggingLevel.ERROR,
-        accessLogDestination: new RestLogDestination(publicLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
-      },
-    });
-    const validator = new RequestValidator(this, 'PublicPagesValidator', {
-      restApi: this.publicApi,
-      validateRequestParameters: true,
-      // No model: a form's body is the function's to validate (it names the field); this only requires one.
-      validateRequestBody: true,
-    });
-    const approval = new LambdaIntegration(this.approvalPage.fn);
-    const citizen = new LambdaIntegration(this.citizenPage.fn);
-    const approve = this.publicApi.root.addResource('approve').addResource('{dossierId}');
-    // The pages' sign-in (login, the pool's callback, sign-out): the approval page's function.
-    const auth = this.publicApi.root.addResource('auth').addResource('{action}');
-    const lookup = this.publicApi.root.addResource('tra-cuu');
-    const lookupCode = lookup.addResource('{code}');
-    for (const method of ['GET', 'POST']) {
-      approve.addMethod(method, approval, {
-        requestValidator: validator,
-        requestParameters: { 'method.request.path.dossierId': true },
-      });
-      auth.addMethod(method, approval, {
-        requestValidator: validator,
-        requestParameters: { 'method.request.path.action': true },
-      });
-      lookup.addMethod(method, citizen, { requestValidator: validator });
-      lookupCode.addMethod(method, citizen, {
-        requestValidator: validator,
-        requestParameters: { 'method.request.path.code': true },
-      });
-    }
+    this.publicApi = this.publicPages();
     const stage = this.publicApi.deploymentStage;
-    this.publicBaseUrl = Fn.join('', [
-      'https://',
-      this.publicApi.restApiId,
-      '.execute-api.',
-      Stack.of(this).region,
-      '.',
-      Stack.of(this).urlSuffix,
-      '/',
-      // The stage's name as written, not its token: the sign-in client names these URLs, and the stage
-      // depends (through the functions) on that client.
-      PUBLIC_STAGE,
-    ]);
-    // Sign-in (ADR 0023): the pages' client of the staff pool (confidential: its secret in Secrets Manager),
-    // the command's public clients of both pools; ID tokens live 10 minutes, refreshed for up to 8 hours.
-    const { staff, admins } = props.identity;
-    const tokenLife = {
-      idTokenValidity: Duration.minutes(10),
-      accessTokenValidity: Duration.minutes(10),
-      refreshTokenValidity: Duration.hours(8),
-      enableTokenRevocation: true,
-      preventUserExistenceErrors: true,
-    };
-    const scopes = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE];
-    // The clients are this stack's (they name its URLs); the pools are the stateful stack's.
-    // The pages' own Vietnamese form signs people in (Cognito's managed login has no Vietnamese): the
-    // password flow with the client's secret hash, and refresh; no OAuth redirect to the pool. One client
-    // in each pool: the form finds a person in the staff's, else in the administrators'.
-    const pagesClient = (pool: UserPool, id: string) =>
-      new UserPoolClient(this, id, {
-        userPool: pool,
-        generateSecret: true,
-        ...tokenLife,
-        authFlows: { userPassword: true },
-        disableOAuth: true,
-      });
-    const webClient = pagesClient(staff, 'PagesClient');
-    const adminWebClient = pagesClient(admins, 'AdminPagesClient');
-    const cliClient = (pool: UserPool, id: string) =>
-      new UserPoolClient(this, id, {
-        userPool: pool,
-        generateSecret: false,
-        ...tokenLife,
-        oAuth: { flows: { authorizationCodeGrant: true }, scopes, callbackUrls: [CLI_CALLBACK] },
-      });
-    const staffCli = cliClient(staff, 'StaffCommandClient');
-    const adminCli = cliClient(admins, 'AdminCommandClient');
-    const region = Stack.of(this).region;
-    const issuerOf = (pool: UserPool) => `https://cognito-idp.${region}.amazonaws.com/${pool.userPoolId}`;
-    this.issuers = [
-      {
-        issuer: issuerOf(staff),
-        audience: [webClient.userPoolClientId, staffCli.userPoolClientId],
-        claims: COGNITO_CLAIMS,
-        roles: ['official', 'head', 'supervisor'],
-      },
-      {
-        issuer: issuerOf(admins),
-        audience: [adminWebClient.userPoolClientId, adminCli.userPoolClientId],
-        claims: COGNITO_CLAIMS,
-        roles: ['admin'],
-      },
-    ];
-    const webClientSecret = new Secret(this, 'PagesClientSecret', {
-      description: "Đúng Hạn pages' sign-in client secrets: {staff, admins}",
-      secretObjectValue: { staff: webClient.userPoolClientSecret, admins: adminWebClient.userPoolClientSecret },
-    });
-    this.approvalPage.useIdentityIssuers(this.issuers).useWebClient(
-      {
-        mode: 'cognito',
-        region,
-        issuer: issuerOf(staff),
-        clientId: webClient.userPoolClientId,
-        redirectUri: Fn.join('', [this.publicBaseUrl, '/auth/callback']),
-        signedOutUri: Fn.join('', [this.publicBaseUrl, '/auth/signed-out']),
-        logoutUrl: `https://${props.identity.staffDomainPrefix}.auth.${region}.amazoncognito.com/logout`,
-        pools: [
-          { issuer: issuerOf(staff), clientId: webClient.userPoolClientId, secretKey: 'staff' },
-          { issuer: issuerOf(admins), clientId: adminWebClient.userPoolClientId, secretKey: 'admins' },
-        ],
-      },
-      webClientSecret,
-    );
-    this.webClientSecret = webClientSecret;
-    this.staffAuthorizer = new HttpUserPoolAuthorizer('StaffPool', staff, {
-      userPoolClients: [webClient, staffCli],
-    });
-    this.adminAuthorizer = new HttpUserPoolAuthorizer('AdminPool', admins, {
-      userPoolClients: [adminWebClient, adminCli],
-    });
+    this.publicBaseUrl = this.baseUrlOf();
+    const signIn = this.signIn(props);
+    this.issuers = signIn.issuers;
+    this.webClientSecret = signIn.webClientSecret;
+    this.staffAuthorizer = signIn.staffAuthorizer;
+    this.adminAuthorizer = signIn.adminAuthorizer;
 
-    // A client address sending more than the limit in five minutes is blocked for a while; AWS's common
-    // and known-bad-input rules drop malformed and hostile requests before they reach a function.
-    const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: name },
-    });
-    this.webAcl = new CfnWebACL(this, 'PublicPagesWebAcl', {
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'dunghan-public' },
-      rules: [
-        {
-          name: 'rate-per-address',
-          priority: 0,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: PUBLIC_RATE_LIMIT_PER_5_MIN, aggregateKeyType: 'IP' } },
-          visibilityConfig: {
-            cloudWatchMetricsEnabled: true,
-            sampledRequestsEnabled: true,
-            metricName: 'dunghan-public-rate',
-          },
-        },
-        managed('AWSManagedRulesCommonRuleSet', 1),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
-      ],
-    });
-    new CfnWebACLAssociation(this, 'PublicPagesWebAclAssociation', {
-      resourceArn: stage.stageArn,
-      webAclArn: this.webAcl.attrArn,
-    });
+    this.webAcl = this.firewall(stage.stageArn);
 
     // 'Default': the administration function keeps the ids of the single API function it was split from.
     this.admin = new DungHanFunction(this, 'Default', {
@@ -356,5 +188,201 @@ export class ApiSubsystem extends Construct {
     alarmOnFunction(new Construct(this, 'CitizenPageAlarms'), this.citizenPage, "Citizens' page", operations);
     alarmOnFunction(this, this.admin, 'Admin API', operations);
     alarmOnFunction(new Construct(this, 'PortalSyncAlarms'), this.sync, 'Portal sync feed', operations);
+  }
+
+  /** A one-time code by SMS for a citizen shut out by others' guesses (issue #32): SendTextMessage only. */
+  private useSms(sms: NonNullable<ApiSubsystemProps['sms']>): void {
+    // A one-time code by SMS for a citizen shut out by others' guesses (issue #32): SendTextMessage only.
+    this.citizenPage.fn.addEnvironment(ENV.smsEnabled, 'true');
+    if (sms.originationIdentity) this.citizenPage.fn.addEnvironment(ENV.smsOrigination, sms.originationIdentity);
+    this.citizenPage.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sms-voice:SendTextMessage'],
+        resources: [Stack.of(this).formatArn({ service: 'sms-voice', resource: '*' })],
+      }),
+    );
+  }
+
+  /** The public pages (ADR 0018): approval (signed links), sign-in and the citizens' status page, behind WAF. */
+  private publicPages(): RestApi {
+    const publicLogs = new LogGroup(this, 'PublicAccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    const api = new RestApi(this, 'PublicPages', {
+      description: "Đúng Hạn public pages: approval (signed links) and citizens' status",
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: PUBLIC_STAGE,
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        accessLogDestination: new RestLogDestination(publicLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    const validator = new RequestValidator(this, 'PublicPagesValidator', {
+      restApi: api,
+      validateRequestParameters: true,
+      // No model: a form's body is the function's to validate (it names the field); this only requires one.
+      validateRequestBody: true,
+    });
+    const approval = new LambdaIntegration(this.approvalPage.fn);
+    const citizen = new LambdaIntegration(this.citizenPage.fn);
+    const approve = api.root.addResource('approve').addResource('{dossierId}');
+    // The pages' sign-in (login, the pool's callback, sign-out): the approval page's function.
+    const auth = api.root.addResource('auth').addResource('{action}');
+    const lookup = api.root.addResource('tra-cuu');
+    const lookupCode = lookup.addResource('{code}');
+    for (const method of ['GET', 'POST']) {
+      approve.addMethod(method, approval, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.dossierId': true },
+      });
+      auth.addMethod(method, approval, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.action': true },
+      });
+      lookup.addMethod(method, citizen, { requestValidator: validator });
+      lookupCode.addMethod(method, citizen, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.code': true },
+      });
+    }
+    return api;
+  }
+
+  /** The public pages' base URL (no trailing slash): approval links and the citizens' QR codes. */
+  private baseUrlOf(): string {
+    return Fn.join('', [
+      'https://',
+      this.publicApi.restApiId,
+      '.execute-api.',
+      Stack.of(this).region,
+      '.',
+      Stack.of(this).urlSuffix,
+      '/',
+      // The stage's name as written, not its token: the sign-in client names these URLs, and the stage
+      // depends (through the functions) on that client.
+      PUBLIC_STAGE,
+    ]);
+  }
+
+  /** Sign-in (ADR 0023): the clients of both pools, the issuers the functions accept, the API's authorizers. */
+  private signIn(props: ApiSubsystemProps) {
+    // Sign-in (ADR 0023): the pages' client of the staff pool (confidential: its secret in Secrets Manager),
+    // the command's public clients of both pools; ID tokens live 10 minutes, refreshed for up to 8 hours.
+    const { staff, admins } = props.identity;
+    const tokenLife = {
+      idTokenValidity: Duration.minutes(10),
+      accessTokenValidity: Duration.minutes(10),
+      refreshTokenValidity: Duration.hours(8),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    };
+    const scopes = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE];
+    // The clients are this stack's (they name its URLs); the pools are the stateful stack's.
+    // The pages' own Vietnamese form signs people in (Cognito's managed login has no Vietnamese): the
+    // password flow with the client's secret hash, and refresh; no OAuth redirect to the pool. One client
+    // in each pool: the form finds a person in the staff's, else in the administrators'.
+    const pagesClient = (pool: UserPool, id: string) =>
+      new UserPoolClient(this, id, {
+        userPool: pool,
+        generateSecret: true,
+        ...tokenLife,
+        authFlows: { userPassword: true },
+        disableOAuth: true,
+      });
+    const webClient = pagesClient(staff, 'PagesClient');
+    const adminWebClient = pagesClient(admins, 'AdminPagesClient');
+    const cliClient = (pool: UserPool, id: string) =>
+      new UserPoolClient(this, id, {
+        userPool: pool,
+        generateSecret: false,
+        ...tokenLife,
+        oAuth: { flows: { authorizationCodeGrant: true }, scopes, callbackUrls: [CLI_CALLBACK] },
+      });
+    const staffCli = cliClient(staff, 'StaffCommandClient');
+    const adminCli = cliClient(admins, 'AdminCommandClient');
+    const region = Stack.of(this).region;
+    const issuerOf = (pool: UserPool) => `https://cognito-idp.${region}.amazonaws.com/${pool.userPoolId}`;
+    const issuers: IssuerSettings[] = [
+      {
+        issuer: issuerOf(staff),
+        audience: [webClient.userPoolClientId, staffCli.userPoolClientId],
+        claims: COGNITO_CLAIMS,
+        roles: ['official', 'head', 'supervisor'],
+      },
+      {
+        issuer: issuerOf(admins),
+        audience: [adminWebClient.userPoolClientId, adminCli.userPoolClientId],
+        claims: COGNITO_CLAIMS,
+        roles: ['admin'],
+      },
+    ];
+    const webClientSecret = new Secret(this, 'PagesClientSecret', {
+      description: "Đúng Hạn pages' sign-in client secrets: {staff, admins}",
+      secretObjectValue: { staff: webClient.userPoolClientSecret, admins: adminWebClient.userPoolClientSecret },
+    });
+    this.approvalPage.useIdentityIssuers(issuers).useWebClient(
+      {
+        mode: 'cognito',
+        region,
+        issuer: issuerOf(staff),
+        clientId: webClient.userPoolClientId,
+        redirectUri: Fn.join('', [this.publicBaseUrl, '/auth/callback']),
+        signedOutUri: Fn.join('', [this.publicBaseUrl, '/auth/signed-out']),
+        logoutUrl: `https://${props.identity.staffDomainPrefix}.auth.${region}.amazoncognito.com/logout`,
+        pools: [
+          { issuer: issuerOf(staff), clientId: webClient.userPoolClientId, secretKey: 'staff' },
+          { issuer: issuerOf(admins), clientId: adminWebClient.userPoolClientId, secretKey: 'admins' },
+        ],
+      },
+      webClientSecret,
+    );
+    const staffAuthorizer = new HttpUserPoolAuthorizer('StaffPool', staff, {
+      userPoolClients: [webClient, staffCli],
+    });
+    const adminAuthorizer = new HttpUserPoolAuthorizer('AdminPool', admins, {
+      userPoolClients: [adminWebClient, adminCli],
+    });
+    return { issuers, webClientSecret, staffAuthorizer, adminAuthorizer };
+  }
+
+  /** The public pages' firewall: a rate per client address, and AWS's rules against malformed and hostile input. */
+  private firewall(stageArn: string): CfnWebACL {
+    // A client address sending more than the limit in five minutes is blocked for a while; AWS's common
+    // and known-bad-input rules drop malformed and hostile requests before they reach a function.
+    const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: name },
+    });
+    const webAcl = new CfnWebACL(this, 'PublicPagesWebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'dunghan-public' },
+      rules: [
+        {
+          name: 'rate-per-address',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: PUBLIC_RATE_LIMIT_PER_5_MIN, aggregateKeyType: 'IP' } },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            sampledRequestsEnabled: true,
+            metricName: 'dunghan-public-rate',
+          },
+        },
+        managed('AWSManagedRulesCommonRuleSet', 1),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+      ],
+    });
+    new CfnWebACLAssociation(this, 'PublicPagesWebAclAssociation', {
+      resourceArn: stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+    return webAcl;
   }
 }
