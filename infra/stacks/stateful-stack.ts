@@ -37,51 +37,10 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     this.senderEmail = props.senderEmail;
-    // Dossiers are legal records: the table survives stack deletion and accidental deletes, and can be
-    // restored to any second of the last 35 days.
-    this.table = new TableV2(this, 'Table', {
-      partitionKey: { name: TABLE_DESIGN.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE_DESIGN.sortKey, type: AttributeType.STRING },
-      billing: Billing.onDemand(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      // Short-lived items (the status page's attempt counters) say when DynamoDB may delete them.
-      timeToLiveAttribute: TABLE_DESIGN.timeToLive,
-      // The indexes as the table design defines them (keys and projections), the same as `ensureTable`.
-      globalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
-        indexName: index.indexName,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        ...(index.projection === 'KEYS_ONLY'
-          ? { projectionType: ProjectionType.KEYS_ONLY }
-          : index.projection === 'ALL'
-            ? {}
-            : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
-      })),
-    });
-    // Tamper evidence (ADR 0021): the daily anchors of the audit trail. Object Lock in compliance mode with
-    // a default retention: every version of every anchor is kept unchanged until it expires, whatever the
-    // credentials (the account's root included); versioning is what Object Lock requires.
-    this.auditAnchorLogs = new Bucket(this, 'AuditAnchorLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.auditAnchors = new Bucket(this, 'AuditAnchors', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      objectLockEnabled: true,
-      objectLockDefaultRetention: ObjectLockRetention.compliance(
-        Duration.days(365 * (props.anchorRetentionYears ?? 10)),
-      ),
-      serverAccessLogsBucket: this.auditAnchorLogs,
-      serverAccessLogsPrefix: 'anchors/',
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = this.dossierTable();
+    const anchors = this.anchorBuckets(props.anchorRetentionYears ?? 10);
+    this.auditAnchorLogs = anchors.logs;
+    this.auditAnchors = anchors.anchors;
     this.identityPools = new IdentityPools(this, 'Identity');
     // What `dunghan users --aws` needs (STAFF_USER_POOL_ID, ADMIN_USER_POOL_ID).
     new CfnOutput(this, 'StaffUserPoolId', { value: this.identityPools.staff.userPoolId });
@@ -134,5 +93,61 @@ export class StatefulStack extends Stack {
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * Dossiers are legal records: the table survives stack deletion and accidental deletes, and can be
+   * restored to any second of the last 35 days.
+   */
+  private dossierTable(): TableV2 {
+    return new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_DESIGN.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_DESIGN.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // Short-lived items (the status page's attempt counters) say when DynamoDB may delete them.
+      timeToLiveAttribute: TABLE_DESIGN.timeToLive,
+      // The indexes as the table design defines them (keys and projections), the same as `ensureTable`.
+      globalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...(index.projection === 'KEYS_ONLY'
+          ? { projectionType: ProjectionType.KEYS_ONLY }
+          : index.projection === 'ALL'
+            ? {}
+            : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
+      })),
+    });
+  }
+
+  /**
+   * Tamper evidence (ADR 0021): the daily anchors of the audit trail, under Object Lock in compliance
+   * mode, and the log of who read or tried to write them.
+   */
+  private anchorBuckets(retentionYears: number): { logs: Bucket; anchors: Bucket } {
+    // Tamper evidence (ADR 0021): the daily anchors of the audit trail. Object Lock in compliance mode with
+    // a default retention: every version of every anchor is kept unchanged until it expires, whatever the
+    // credentials (the account's root included); versioning is what Object Lock requires.
+    const logs = new Bucket(this, 'AuditAnchorLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const anchors = new Bucket(this, 'AuditAnchors', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(365 * retentionYears)),
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'anchors/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return { logs, anchors };
   }
 }
