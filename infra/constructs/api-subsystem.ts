@@ -136,53 +136,8 @@ export class ApiSubsystem extends Construct {
 
     this.webAcl = this.firewall(stage.stageArn);
 
-    // 'Default': the administration function keeps the ids of the single API function it was split from.
-    this.admin = new DungHanFunction(this, 'Default', {
-      name: 'admin-api',
-      description: 'Đúng Hạn: administration (rules, calendars, audit) and reports, IAM only',
-      // A calendar or rule change recomputes the open dossiers it touches within the request.
-      timeout: Duration.seconds(29),
-    });
-    // A recompute can owe the bus a violation event.
-    this.admin
-      .useTableAccess(props.table, TABLE_ACCESS['admin-api'])
-      .useBus(props.bus)
-      .useEventSeal(props.eventSealKey);
-    // Signed-in people only (ADR 0023): administration behind the administrators' pool (MFA), the staff's
-    // reads behind the staff pool; the function verifies the token again and asks the authority module.
-    this.admin.useIdentityIssuers(this.issuers);
-    const adminIntegration = new HttpLambdaIntegration('Admin', this.admin.fn);
-    this.httpApi.addRoutes({
-      path: '/admin/{proxy+}',
-      methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT],
-      integration: adminIntegration,
-      authorizer: this.adminAuthorizer,
-    });
-    this.httpApi.addRoutes({
-      path: '/api/{proxy+}',
-      methods: [HttpMethod.GET, HttpMethod.POST],
-      integration: adminIntegration,
-      authorizer: this.staffAuthorizer,
-    });
-
-    // The portal sync feed (issue #17, ADR 0017): each sending system signs its requests (HMAC, its own key
-    // in the secret), checked in the function; it reads the directory of units, puts events on the bus for
-    // the ingest function and keeps the items it cannot use as dead letters in the table.
-    this.sync = new DungHanFunction(this, 'PortalSync', {
-      name: 'portal-sync',
-      description: 'Đúng Hạn: the national portal sync feed (DongBoHoSoMC, CapNhatTienDoHoSoMC), signed per system',
-      // API Gateway waits 30 s at most: a 10,000-item request is mapped and put on the bus within it.
-      timeout: Duration.seconds(29),
-    });
-    this.sync
-      .useTableAccess(props.table, TABLE_ACCESS['portal-sync'])
-      .useBus(props.bus)
-      .useSyncSecrets(props.syncSecrets);
-    this.httpApi.addRoutes({
-      path: '/sync',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Sync', this.sync.fn),
-    });
+    this.admin = this.adminFunction(props);
+    this.sync = this.syncFunction(props);
 
     alarmOnFunction(new Construct(this, 'ApprovalPageAlarms'), this.approvalPage, 'Approval page', operations);
     alarmOnFunction(new Construct(this, 'CitizenPageAlarms'), this.citizenPage, "Citizens' page", operations);
@@ -384,5 +339,54 @@ export class ApiSubsystem extends Construct {
       webAclArn: webAcl.attrArn,
     });
     return webAcl;
+  }
+
+  /** The administration and staff API (`/admin/…`, `/api/…`), behind the two pools' authorizers. */
+  private adminFunction(props: ApiSubsystemProps): DungHanFunction {
+    // 'Default': the administration function keeps the ids of the single API function it was split from.
+    const admin = new DungHanFunction(this, 'Default', {
+      name: 'admin-api',
+      description: 'Đúng Hạn: administration (rules, calendars, audit) and reports, IAM only',
+      // A calendar or rule change recomputes the open dossiers it touches within the request.
+      timeout: Duration.seconds(29),
+    });
+    // A recompute can owe the bus a violation event.
+    admin.useTableAccess(props.table, TABLE_ACCESS['admin-api']).useBus(props.bus).useEventSeal(props.eventSealKey);
+    // Signed-in people only (ADR 0023): administration behind the administrators' pool (MFA), the staff's
+    // reads behind the staff pool; the function verifies the token again and asks the authority module.
+    admin.useIdentityIssuers(this.issuers);
+    const adminIntegration = new HttpLambdaIntegration('Admin', admin.fn);
+    this.httpApi.addRoutes({
+      path: '/admin/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT],
+      integration: adminIntegration,
+      authorizer: this.adminAuthorizer,
+    });
+    this.httpApi.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: adminIntegration,
+      authorizer: this.staffAuthorizer,
+    });
+    return admin;
+  }
+
+  private syncFunction(props: ApiSubsystemProps): DungHanFunction {
+    // The portal sync feed (issue #17, ADR 0017): each sending system signs its requests (HMAC, its own key
+    // in the secret), checked in the function; it reads the directory of units, puts events on the bus for
+    // the ingest function and keeps the items it cannot use as dead letters in the table.
+    const sync = new DungHanFunction(this, 'PortalSync', {
+      name: 'portal-sync',
+      description: 'Đúng Hạn: the national portal sync feed (DongBoHoSoMC, CapNhatTienDoHoSoMC), signed per system',
+      // API Gateway waits 30 s at most: a 10,000-item request is mapped and put on the bus within it.
+      timeout: Duration.seconds(29),
+    });
+    sync.useTableAccess(props.table, TABLE_ACCESS['portal-sync']).useBus(props.bus).useSyncSecrets(props.syncSecrets);
+    this.httpApi.addRoutes({
+      path: '/sync',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Sync', sync.fn),
+    });
+    return sync;
   }
 }
