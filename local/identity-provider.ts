@@ -148,49 +148,36 @@ function send(response: ServerResponse, status: number, html: string, formTarget
   response.end(html);
 }
 
-/**
- * Starts the provider on loopback. `users` reads the user directory in force; `webRedirects` are the
- * pages' callback and sign-out addresses (known once the page's port is).
- */
-export async function startLocalIdentityProvider(options: {
-  port?: number;
-  users: () => Promise<UserDirectory | undefined>;
-  webRedirects?: () => { callbacks: string[]; signedOut: string[] };
-  password?: string;
-}): Promise<LocalIdentityProvider> {
-  const Provider = await loadProvider();
-  const server: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
-  const password = options.password ?? LOCAL_DEMO_PASSWORD;
-  const findUser = async (username: string): Promise<User | undefined> =>
-    (await options.users())?.users.find((u) => u.username === username && !u.disabled);
-  const redirects = options.webRedirects?.() ?? { callbacks: [], signedOut: [] };
-  const clientOrigins = [...new Set([...redirects.callbacks, LOCAL_CLI_REDIRECT].map((u) => new URL(u).origin))];
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: LOCAL_WEB_CLIENT.clientId,
-        client_secret: LOCAL_WEB_CLIENT.clientSecret,
-        redirect_uris: redirects.callbacks.length > 0 ? redirects.callbacks : ['http://127.0.0.1/auth/callback'],
-        post_logout_redirect_uris: redirects.signedOut,
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-      },
-      {
-        client_id: LOCAL_CLI_CLIENT,
-        application_type: 'native',
-        token_endpoint_auth_method: 'none',
-        redirect_uris: [LOCAL_CLI_REDIRECT],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-      },
-    ],
+/** The page's client (confidential, code flow) and the command's (native, PKCE). */
+function clientsOf(redirects: { callbacks: string[]; signedOut: string[] }) {
+  return [
+    {
+      client_id: LOCAL_WEB_CLIENT.clientId,
+      client_secret: LOCAL_WEB_CLIENT.clientSecret,
+      redirect_uris: redirects.callbacks.length > 0 ? redirects.callbacks : ['http://127.0.0.1/auth/callback'],
+      post_logout_redirect_uris: redirects.signedOut,
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    },
+    {
+      client_id: LOCAL_CLI_CLIENT,
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [LOCAL_CLI_REDIRECT],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    },
+  ];
+}
+
+/** The provider's settings: Cognito's claims and lifetimes, Vietnamese sign-out, the accounts of the user directory. */
+function providerConfiguration(
+  jwk: Record<string, unknown>,
+  redirects: { callbacks: string[]; signedOut: string[] },
+  findUser: (username: string) => Promise<User | undefined>,
+) {
+  return {
+    clients: clientsOf(redirects),
     adapter: MemoryAdapter,
     jwks: { keys: [jwk] },
     routes: { jwks: '/.well-known/jwks.json' },
@@ -253,7 +240,34 @@ export async function startLocalIdentityProvider(options: {
         },
       };
     },
-  } as never);
+  };
+}
+
+/**
+ * Starts the provider on loopback. `users` reads the user directory in force; `webRedirects` are the
+ * pages' callback and sign-out addresses (known once the page's port is).
+ */
+export async function startLocalIdentityProvider(options: {
+  port?: number;
+  users: () => Promise<UserDirectory | undefined>;
+  webRedirects?: () => { callbacks: string[]; signedOut: string[] };
+  password?: string;
+}): Promise<LocalIdentityProvider> {
+  const Provider = await loadProvider();
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
+  const password = options.password ?? LOCAL_DEMO_PASSWORD;
+  const findUser = async (username: string): Promise<User | undefined> =>
+    (await options.users())?.users.find((u) => u.username === username && !u.disabled);
+  const redirects = options.webRedirects?.() ?? { callbacks: [], signedOut: [] };
+  const clientOrigins = [...new Set([...redirects.callbacks, LOCAL_CLI_REDIRECT].map((u) => new URL(u).origin))];
+  const provider = new Provider(issuer, providerConfiguration(jwk, redirects, findUser) as never);
   const callback = provider.callback();
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', issuer);
