@@ -222,6 +222,131 @@ export interface SampleStream {
   end: number;
 }
 
+/** A receipt's detail, as the sample's one-stop system sends it (the random draws in the order they always were). */
+function receivedDetail(
+  rnd: () => number,
+  d: {
+    dossierId: string;
+    procedure: { code?: string | undefined; name: string };
+    field: { field: string };
+    agency: unknown;
+    receivedAt: string;
+    online: boolean;
+    official: { id: string; name: string; email: string };
+    name: string;
+  },
+  extra: { email: string | undefined; appointmentAt: string | undefined; land: boolean },
+): Record<string, unknown> {
+  return {
+    dossierId: d.dossierId,
+    eventId: `${d.dossierId}/received`,
+    occurredAt: d.receivedAt,
+    procedure: {
+      ...(d.procedure.code ? { code: d.procedure.code } : {}),
+      name: d.procedure.name,
+      field: d.field.field,
+    },
+    agency: d.agency,
+    receivedAt: d.receivedAt,
+    channel: d.online ? 'online' : rnd() < 0.08 ? 'postal' : 'in_person',
+    applicant: {
+      kind: rnd() < 0.1 ? 'organisation' : 'person',
+      name: d.name,
+      idNumber: `0641${String(Math.floor(rnd() * 1e8)).padStart(8, '0')}`,
+      ...(extra.email ? { email: extra.email } : {}),
+      phone: `09${String(Math.floor(rnd() * 1e8)).padStart(8, '0')}`,
+    },
+    official: d.official,
+    head: { name: 'Rơ Lan Thị Hoa', title: 'Phó Chủ tịch UBND huyện', email: 'hoa.rlt@krongpa.example.vn' },
+    ...(extra.appointmentAt === undefined ? {} : { appointmentAt: extra.appointmentAt }),
+    ...(extra.land
+      ? {
+          steps: [
+            {
+              unitId: 'VPDKDD-KP',
+              unitName: 'Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa',
+              duration: '5wd',
+            },
+            { unitId: 'CCT-KP', unitName: 'Chi cục Thuế huyện Krông Pa', duration: '3wd' },
+            {
+              unitId: 'VPDKDD-KP',
+              unitName: 'Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa',
+              duration: '2wd',
+            },
+          ],
+        }
+      : {}),
+  };
+}
+
+/**
+ * What becomes of one sample dossier after its receipt — withdrawn, refused, a supplement, the land
+ * office's hand-overs with a pause for financial obligations, its result early, on time or late — as
+ * events; returns whether it was drawn late (the random draws in the order they always were).
+ */
+function lifecycle(
+  rnd: () => number,
+  calendar: ReturnType<typeof defaultCalendar>,
+  d: { receivedAt: number; due: number; rule: Parameters<typeof computeDueDate>[1]['rule']; late: number; land: boolean },
+  push: (type: string, when: number, extra?: Record<string, unknown>) => void,
+): boolean {
+  let clockStart = d.receivedAt;
+  let due = d.due;
+  const fate = rnd();
+  if (fate < 0.01) {
+    push('DossierWithdrawn', d.receivedAt + (1 + rnd() * 3) * 86_400_000, { reason: 'Người nộp rút hồ sơ' });
+    return false;
+  }
+  if (fate < 0.015) {
+    push('DossierRefused', d.receivedAt + (1 + rnd() * 2) * 86_400_000, {
+      reason: 'Không thuộc thẩm quyền giải quyết',
+    });
+    return false;
+  }
+  if (rnd() < 0.07) {
+    const asked = d.receivedAt + (1 + rnd() * 3) * 86_400_000;
+    const back = asked + (2 + rnd() * 6) * 86_400_000;
+    push('DossierSupplementRequested', asked, { reason: 'Hồ sơ còn thiếu giấy tờ theo quy định' });
+    push('DossierSupplemented', back);
+    clockStart = back;
+    due = computeDueDate(calendar, { receivedAt: back, rule: d.rule }).dueAt;
+  }
+  const late = rnd() < d.late;
+  if (d.land) {
+    const handover = calendar.instantAtPosition(
+      calendar.officePositionOfInstant(clockStart) + (2 + rnd() * 4) * 450,
+      true,
+    );
+    push('DossierHandedOver', handover, { fromUnitId: 'VPDKDD-KP', toUnitId: 'CCT-KP' });
+    if (rnd() < 0.5) {
+      const pause = handover + (1 + rnd() * 2) * 86_400_000;
+      const resume = pause + (1 + rnd() * 5) * 86_400_000;
+      push('DossierSuspended', pause, {
+        reason: 'financial_obligation',
+        note: 'Chờ người sử dụng đất nộp nghĩa vụ tài chính',
+      });
+      push('DossierResumed', resume);
+      due += resume - pause;
+    }
+    push('DossierHandedOver', handover + (late ? 4 + rnd() * 8 : 1 + rnd() * 2) * 86_400_000, {
+      fromUnitId: 'CCT-KP',
+      toUnitId: 'VPDKDD-KP',
+    });
+  }
+  const span = Math.max(
+    60,
+    (calendar.officePositionOfInstant(due) - calendar.officePositionOfInstant(clockStart)) / 450,
+  );
+  const resolvedAt = late
+    ? calendar.instantAtPosition(calendar.officePositionOfInstant(due) + (0.3 + rnd() * 12) * 450, true)
+    : calendar.instantAtPosition(
+        calendar.officePositionOfInstant(due) - rnd() * Math.min(span, 3) * 450 * (rnd() < 0.5 ? 1 : 0.1),
+        true,
+      );
+  push('DossierResolved', Math.max(resolvedAt, clockStart + 30 * 60_000), { outcome: 'approved' });
+  return late;
+}
+
 /**
  * A year (or `days`) of dossier events for a district and three communes, deterministic for a seed:
  * receipts on working days (online any time), appointments printed on the receipt (a few missing or too
@@ -284,107 +409,34 @@ export function generateSampleStream(options: {
       const name = `${pick(FAMILY)} ${pick(GIVEN)}`;
       const hasEmail = rnd() < 0.6;
       events.push(
-        envelope('DossierReceived', {
-          dossierId,
-          eventId: `${dossierId}/received`,
-          occurredAt: iso(receivedAt),
-          procedure: { ...(procedure.code ? { code: procedure.code } : {}), name: procedure.name, field: field.field },
-          agency,
-          receivedAt: iso(receivedAt),
-          channel: online ? 'online' : rnd() < 0.08 ? 'postal' : 'in_person',
-          applicant: {
-            kind: rnd() < 0.1 ? 'organisation' : 'person',
-            name,
-            idNumber: `0641${String(Math.floor(rnd() * 1e8)).padStart(8, '0')}`,
-            ...(hasEmail ? { email: `nguoinop${dossiers.length}@example.vn` } : {}),
-            phone: `09${String(Math.floor(rnd() * 1e8)).padStart(8, '0')}`,
-          },
-          official,
-          head: { name: 'Rơ Lan Thị Hoa', title: 'Phó Chủ tịch UBND huyện', email: 'hoa.rlt@krongpa.example.vn' },
-          ...(appointmentAt === undefined ? {} : { appointmentAt: iso(appointmentAt) }),
-          ...(land
-            ? {
-                steps: [
-                  {
-                    unitId: 'VPDKDD-KP',
-                    unitName: 'Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa',
-                    duration: '5wd',
-                  },
-                  { unitId: 'CCT-KP', unitName: 'Chi cục Thuế huyện Krông Pa', duration: '3wd' },
-                  {
-                    unitId: 'VPDKDD-KP',
-                    unitName: 'Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa',
-                    duration: '2wd',
-                  },
-                ],
-              }
-            : {}),
-        }),
+        envelope(
+          'DossierReceived',
+          receivedDetail(
+            rnd,
+            { dossierId, procedure, field, agency, receivedAt: iso(receivedAt), online, official, name },
+            {
+              email: hasEmail ? `nguoinop${dossiers.length}@example.vn` : undefined,
+              appointmentAt: appointmentAt === undefined ? undefined : iso(appointmentAt),
+              land,
+            },
+          ),
+        ),
       );
       dossiers.push(dossierId);
       receivedByField.set(field.field, (receivedByField.get(field.field) ?? 0) + 1);
-      let clockStart = receivedAt;
-      let due = legal.dueAt;
-      const at = (ms: number) => iso(Math.min(ms, end - 60_000));
       const push = (type: string, when: number, extra: Record<string, unknown> = {}) => {
         if (when < end)
           events.push(
-            envelope(type, { dossierId, eventId: `${dossierId}/${type}/${when}`, occurredAt: at(when), ...extra }),
+            envelope(type, {
+              dossierId,
+              eventId: `${dossierId}/${type}/${when}`,
+              occurredAt: iso(Math.min(when, end - 60_000)),
+              ...extra,
+            }),
           );
       };
-      const fate = rnd();
-      if (fate < 0.01) {
-        push('DossierWithdrawn', receivedAt + (1 + rnd() * 3) * 86_400_000, { reason: 'Người nộp rút hồ sơ' });
-        continue;
-      }
-      if (fate < 0.015) {
-        push('DossierRefused', receivedAt + (1 + rnd() * 2) * 86_400_000, {
-          reason: 'Không thuộc thẩm quyền giải quyết',
-        });
-        continue;
-      }
-      if (rnd() < 0.07) {
-        const asked = receivedAt + (1 + rnd() * 3) * 86_400_000;
-        const back = asked + (2 + rnd() * 6) * 86_400_000;
-        push('DossierSupplementRequested', asked, { reason: 'Hồ sơ còn thiếu giấy tờ theo quy định' });
-        push('DossierSupplemented', back);
-        clockStart = back;
-        due = computeDueDate(calendar, { receivedAt: back, rule }).dueAt;
-      }
-      const late = rnd() < field.late;
-      if (late) lateSet.add(dossierId);
-      if (land) {
-        const handover = calendar.instantAtPosition(
-          calendar.officePositionOfInstant(clockStart) + (2 + rnd() * 4) * 450,
-          true,
-        );
-        push('DossierHandedOver', handover, { fromUnitId: 'VPDKDD-KP', toUnitId: 'CCT-KP' });
-        if (rnd() < 0.5) {
-          const pause = handover + (1 + rnd() * 2) * 86_400_000;
-          const resume = pause + (1 + rnd() * 5) * 86_400_000;
-          push('DossierSuspended', pause, {
-            reason: 'financial_obligation',
-            note: 'Chờ người sử dụng đất nộp nghĩa vụ tài chính',
-          });
-          push('DossierResumed', resume);
-          due += resume - pause;
-        }
-        push('DossierHandedOver', handover + (late ? 4 + rnd() * 8 : 1 + rnd() * 2) * 86_400_000, {
-          fromUnitId: 'CCT-KP',
-          toUnitId: 'VPDKDD-KP',
-        });
-      }
-      const span = Math.max(
-        60,
-        (calendar.officePositionOfInstant(due) - calendar.officePositionOfInstant(clockStart)) / 450,
-      );
-      const resolvedAt = late
-        ? calendar.instantAtPosition(calendar.officePositionOfInstant(due) + (0.3 + rnd() * 12) * 450, true)
-        : calendar.instantAtPosition(
-            calendar.officePositionOfInstant(due) - rnd() * Math.min(span, 3) * 450 * (rnd() < 0.5 ? 1 : 0.1),
-            true,
-          );
-      push('DossierResolved', Math.max(resolvedAt, clockStart + 30 * 60_000), { outcome: 'approved' });
+      if (lifecycle(rnd, calendar, { receivedAt, due: legal.dueAt, rule, late: field.late, land }, push))
+        lateSet.add(dossierId);
     }
   }
   events.sort(
