@@ -287,7 +287,13 @@ function receivedDetail(
 function lifecycle(
   rnd: () => number,
   calendar: ReturnType<typeof defaultCalendar>,
-  d: { receivedAt: number; due: number; rule: Parameters<typeof computeDueDate>[1]['rule']; late: number; land: boolean },
+  d: {
+    receivedAt: number;
+    due: number;
+    rule: Parameters<typeof computeDueDate>[1]['rule'];
+    late: number;
+    land: boolean;
+  },
   push: (type: string, when: number, extra?: Record<string, unknown>) => void,
 ): boolean {
   let clockStart = d.receivedAt;
