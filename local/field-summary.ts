@@ -24,6 +24,25 @@ export interface FieldSummary {
   withoutAppointment: number;
 }
 
+/** A field's row before any dossier is counted. */
+function emptySummary(field: string): FieldSummary {
+  return {
+    field,
+    received: 0,
+    early: 0,
+    onTime: 0,
+    late: 0,
+    inProgress: 0,
+    overdueNow: 0,
+    closedOtherwise: 0,
+    drafted: 0,
+    approved: 0,
+    issued: 0,
+    missing: 0,
+    withoutAppointment: 0,
+  };
+}
+
 /** The dossiers of the sample, counted per field at the simulation's last instant. */
 export async function summarise(runtime: LocalRuntime, dossiers: string[], now: number): Promise<FieldSummary[]> {
   const byField = new Map<string, FieldSummary>();
@@ -32,21 +51,7 @@ export async function summarise(runtime: LocalRuntime, dossiers: string[], now: 
     const received = record?.state.received;
     if (!record || !received) continue;
     const field = received.procedure.field;
-    const row = byField.get(field) ?? {
-      field,
-      received: 0,
-      early: 0,
-      onTime: 0,
-      late: 0,
-      inProgress: 0,
-      overdueNow: 0,
-      closedOtherwise: 0,
-      drafted: 0,
-      approved: 0,
-      issued: 0,
-      missing: 0,
-      withoutAppointment: 0,
-    };
+    const row = byField.get(field) ?? emptySummary(field);
     row.received += 1;
     const { state } = record;
     if (state.result === 'early') row.early += 1;
@@ -137,38 +142,10 @@ function packColumns(widths: readonly number[], limit: number, separator: number
 
 /** The "Tổng cộng" row: every count summed over the fields. */
 function totalOf(fields: readonly FieldSummary[]): FieldSummary {
-  return fields.reduce(
-    (t, f) => ({
-      field: 'Tổng cộng',
-      received: t.received + f.received,
-      early: t.early + f.early,
-      onTime: t.onTime + f.onTime,
-      late: t.late + f.late,
-      inProgress: t.inProgress + f.inProgress,
-      overdueNow: t.overdueNow + f.overdueNow,
-      closedOtherwise: t.closedOtherwise + f.closedOtherwise,
-      drafted: t.drafted + f.drafted,
-      approved: t.approved + f.approved,
-      issued: t.issued + f.issued,
-      missing: t.missing + f.missing,
-      withoutAppointment: t.withoutAppointment + f.withoutAppointment,
-    }),
-    {
-      field: 'Tổng cộng',
-      received: 0,
-      early: 0,
-      onTime: 0,
-      late: 0,
-      inProgress: 0,
-      overdueNow: 0,
-      closedOtherwise: 0,
-      drafted: 0,
-      approved: 0,
-      issued: 0,
-      missing: 0,
-      withoutAppointment: 0,
-    },
-  );
+  const total = emptySummary('Tổng cộng');
+  const counts = Object.keys(total).filter((k) => k !== 'field') as Exclude<keyof FieldSummary, 'field'>[];
+  for (const f of fields) for (const k of counts) total[k] += f[k];
+  return total;
 }
 
 /**

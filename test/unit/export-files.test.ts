@@ -24,6 +24,19 @@ async function rows(file: string, m = mapping): Promise<ExportRow[]> {
   return out;
 }
 
+/** What the list sheet of the two-sheet workbooks below reads as. */
+const LIST_ROWS = [
+  {
+    row: 2,
+    cells: {
+      STT: 1,
+      'Mã hồ sơ': 'H21.65-220330-0001',
+      'Ngày tiếp nhận': '30/03/2022 15:43',
+      'Trạng thái': 'Đang xử lý',
+    },
+  },
+];
+
 /** A csv of these lines (CRLF, as Excel writes), in the test's directory. */
 function csvFile(name: string, lines: readonly string[]): string {
   const file = join(dir, name);
@@ -397,17 +410,7 @@ describe('readExportRows', () => {
     list.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
     const file = join(dir, 'summary-first.xlsx');
     await workbook.xlsx.writeFile(file);
-    const expected = [
-      {
-        row: 2,
-        cells: {
-          STT: 1,
-          'Mã hồ sơ': 'H21.65-220330-0001',
-          'Ngày tiếp nhận': '30/03/2022 15:43',
-          'Trạng thái': 'Đang xử lý',
-        },
-      },
-    ];
+    const expected = LIST_ROWS;
     expect(await rows(file)).toEqual(expected);
     expect(await rows(file, { ...mapping, sheet: 'Chi tiết' })).toEqual(expected);
     expect(await rows(file, { ...mapping, sheet: 'Danh sách' })).toEqual(expected);
@@ -449,17 +452,7 @@ describe('readExportRows', () => {
     writeFileSync(file, await reordered.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
     const order = Object.keys((await JSZip.loadAsync(readFileSync(file))).files);
     expect(order.indexOf('xl/worksheets/sheet2.xml')).toBeLessThan(order.indexOf('xl/workbook.xml'));
-    const found = [
-      {
-        row: 2,
-        cells: {
-          STT: 1,
-          'Mã hồ sơ': 'H21.65-220330-0001',
-          'Ngày tiếp nhận': '30/03/2022 15:43',
-          'Trạng thái': 'Đang xử lý',
-        },
-      },
-    ];
+    const found = LIST_ROWS;
     expect(await rows(file)).toEqual(found);
     expect(await rows(file, { ...mapping, sheet: 'Chi tiết' })).toEqual(found);
     expect(await rows(file, { ...mapping, sheet: 2 })).toEqual(found);
