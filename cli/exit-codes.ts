@@ -1,5 +1,5 @@
 import { kindOf } from '../shared/support/errors.ts';
-import { BadInputError, RuntimeFailure } from './errors.ts';
+import { RuntimeFailure } from './errors.ts';
 
 /** Exit codes of the `dunghan` command. */
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
@@ -9,7 +9,6 @@ export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
  * (the user can fix the command); a conflict, a refusal, an unavailable service or anything else exit 1.
  */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof BadInputError) return EXIT.badInput;
   if (error instanceof RuntimeFailure) return EXIT.failure;
   const kind = kindOf(error);
   return kind === 'invalid_input' || kind === 'not_found' ? EXIT.badInput : EXIT.failure;

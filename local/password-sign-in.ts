@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { UnauthenticatedError } from '../shared/support/errors.ts';
 import { LOCAL_CLI_CLIENT, LOCAL_CLI_REDIRECT } from './identity-provider.ts';
 import { ScriptedBrowser } from './scripted-browser.ts';
 
@@ -15,7 +16,7 @@ export interface SignedIn {
   expiresAt: number;
 }
 
-export class SignInRefusedError extends Error {
+export class SignInRefusedError extends UnauthenticatedError {
   override name = 'SignInRefusedError';
 }
 

@@ -2,10 +2,11 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Level } from 'level';
+import { UnavailableError } from '../shared/support/errors.ts';
 import { findRunningServers, type RunningServers } from './running-servers.ts';
 
 /** The local runtime cannot start: one sentence naming what (a port, a directory) and what to do. */
-export class LocalStartError extends Error {
+export class LocalStartError extends UnavailableError {
   override name = 'LocalStartError';
 }
 

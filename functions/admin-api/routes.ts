@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { bearerPerson } from '../../shared/adapters/http-identity.ts';
+import { json, statusFor } from '../../shared/adapters/http-status.ts';
 import type { Person } from '../../shared/domain/authority/actors.ts';
 import { type Action, authorize, defaultUnit } from '../../shared/domain/authority/authority.ts';
 import { renderCsv, renderHtml, renderMarkdown } from '../../shared/domain/reports/render-report.ts';
@@ -16,7 +17,6 @@ import { listAwaitingApproval } from '../../shared/use-cases/approve-through-lin
 import { CONFIG_KINDS, type ConfigKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { parseReportRequest, produceReport } from '../../shared/use-cases/produce-report.ts';
-import { json, statusFor } from './responses.ts';
 
 const REPORT_TYPES = {
   md: 'text/markdown; charset=utf-8',

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { json, statusFor } from '../../shared/adapters/http-status.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { syncSecretsReader } from '../../shared/adapters/sync-secrets.ts';
@@ -11,14 +12,6 @@ import { jsonOutOfBounds } from '../../shared/support/json-bounds.ts';
 import { SyncAuthError, verifySyncRequest } from '../../shared/support/sync-signature.ts';
 import { type SyncDeps, syncFromPortal } from '../../shared/use-cases/sync-from-portal.ts';
 import { syncDeps } from './deps.ts';
-
-function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    body: JSON.stringify(body),
-  };
-}
 
 /**
  * A sync request's bounds: Lambda's own 6 MB payload, and nesting enough for the portal's shape (request →
@@ -53,7 +46,7 @@ export function createPortalSyncHandler(
       } catch (error) {
         if (!(error instanceof SyncAuthError)) throw error;
         logger.warn('sync request refused', { reason: error.message });
-        return json(401, { error_code: '99', message: `not authenticated: ${error.message}` });
+        return json(statusFor(error) ?? 401, { error_code: '99', message: `not authenticated: ${error.message}` });
       }
       logger.appendKeys({ system });
       // Bounded before parsing: a request is a list of flat items (SYNC_BODY_LIMITS).
@@ -76,7 +69,8 @@ export function createPortalSyncHandler(
         });
         return json(200, answer);
       } catch (error) {
-        if (error instanceof InvalidInputError) return json(400, { error_code: '98', message: error.message });
+        if (error instanceof InvalidInputError)
+          return json(statusFor(error) ?? 400, { error_code: '98', message: error.message });
         throw error;
       }
     });

@@ -7,6 +7,7 @@ import type {
 } from '../domain/audit/audit-chain.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import type { ReportRow } from '../domain/reports/report-row.ts';
+import { ConflictError } from '../support/errors.ts';
 
 /** A stored record as verify reads it: the record, the facts its chain is checked by, its report row. */
 export interface AuditedRecord {
@@ -42,7 +43,7 @@ export interface AuditTrail {
 }
 
 /** Thrown when a day is anchored already: an anchor is written once, never replaced. */
-export class AnchorExistsError extends Error {
+export class AnchorExistsError extends ConflictError {
   override name = 'AnchorExistsError';
 }
 

@@ -1,4 +1,5 @@
 import * as z from '../contracts/z.ts';
+import { InvalidInputError } from '../support/errors.ts';
 
 /** Seconds, a whole number within bounds, from an environment string. */
 export const seconds = (max: number, fallback: number) =>
@@ -66,7 +67,8 @@ export function envProblems(error: z.core.$ZodError): string {
 export type AppConfig = z.output<typeof schema>;
 
 /** Thrown at cold start when the environment is incomplete; names each variable. */
-export class ConfigError extends Error {
+/** The environment is not a valid configuration: the message names each variable and why (exit 2 in the CLI). */
+export class ConfigError extends InvalidInputError {
   override name = 'ConfigError';
 }
 

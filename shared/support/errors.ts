@@ -1,7 +1,7 @@
 /**
  * The project's error vocabulary: every error the domain and the use cases throw on purpose is one of
  * six kinds, and the edges translate the kind — once — into what their users see: an HTTP status
- * (functions/admin-api/responses.ts) or an exit code and one line on stderr (cli/exit-codes.ts). Anything
+ * (shared/adapters/http-status.ts) or an exit code and one line on stderr (cli/exit-codes.ts). Anything
  * else is a defect or an outage and surfaces as such (500, exit 1, a failed invocation).
  */
 export type ErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'refused' | 'unavailable' | 'unauthenticated';

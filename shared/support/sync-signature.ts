@@ -21,7 +21,7 @@ export const SYNC_TOLERANCE_SECONDS = 300;
 
 /** The sender is not who it says, or its signature is stale: answered 401, nothing written. */
 export class SyncAuthError extends DungHanError {
-  readonly kind = 'refused';
+  readonly kind = 'unauthenticated';
   override name = 'SyncAuthError';
 }
 

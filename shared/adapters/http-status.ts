@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type ErrorKind, kindOf } from '../../shared/support/errors.ts';
+import { type ErrorKind, kindOf } from '../support/errors.ts';
 
 /** The one translation of the error vocabulary (shared/support/errors.ts) into HTTP statuses. */
 const STATUS: Record<ErrorKind, number> = {
