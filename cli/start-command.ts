@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { demoAccounts } from '../local/demo-accounts.ts';
 import { simulate, summaryTable } from '../local/simulate.ts';
-import { formatCount } from '../shared/domain/letters/vietnamese-format.ts';
+import { formatCount } from '../shared/domain/vietnamese/format.ts';
 import type { Register } from './command.ts';
 import { BadInputError } from './errors.ts';
 

@@ -1,4 +1,4 @@
-import { formatCount } from '../shared/domain/letters/vietnamese-format.ts';
+import { formatCount } from '../shared/domain/vietnamese/format.ts';
 import type { LocalRuntime } from './local-runtime.ts';
 
 /*

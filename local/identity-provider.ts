@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
-import { escapeHtml as e } from '../shared/domain/letters/vietnamese-format.ts';
 import { page } from '../shared/domain/pages/html-page.ts';
 import type { User, UserDirectory } from '../shared/domain/users/user-directory.ts';
+import { escapeHtml as e } from '../shared/domain/vietnamese/format.ts';
 import type { IssuerSettings } from '../shared/settings/identity-env.ts';
 
 /*

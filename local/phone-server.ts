@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { escapeHtml as e } from '../shared/domain/letters/vietnamese-format.ts';
 import { page } from '../shared/domain/pages/html-page.ts';
+import { escapeHtml as e } from '../shared/domain/vietnamese/format.ts';
 import { VIETNAM_OFFSET_MS } from '../shared/support/vietnam-time.ts';
 
 /** One message the emulator received, as a citizen's phone would show it. */

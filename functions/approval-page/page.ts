@@ -1,7 +1,7 @@
 import type { ApologyChannel } from '../../shared/domain/dossier/dossier-record.ts';
 import { renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
-import { escapeHtml as e } from '../../shared/domain/letters/vietnamese-format.ts';
 import { page } from '../../shared/domain/pages/html-page.ts';
+import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
 import type { ApprovalView } from '../../shared/use-cases/approve-through-link.ts';
 
 /** The approval form: the draft letter, the reason, the new return date, approve. */

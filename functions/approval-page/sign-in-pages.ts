@@ -1,6 +1,6 @@
 import { qrSvg } from '../../shared/domain/letters/qr-code.ts';
-import { escapeHtml as e } from '../../shared/domain/letters/vietnamese-format.ts';
 import { page } from '../../shared/domain/pages/html-page.ts';
+import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
 
 /*
  * The pages' own sign-in (issue #30), in Vietnamese, where the user pool's managed login is not: the

@@ -1,7 +1,7 @@
 import type { CitizenView } from '../../shared/domain/citizen/citizen-view.ts';
 import { renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
-import { escapeHtml as e } from '../../shared/domain/letters/vietnamese-format.ts';
 import { page } from '../../shared/domain/pages/html-page.ts';
+import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
 
 const FORM_NOTE =
   'Mã hồ sơ in trên giấy tiếp nhận và hẹn trả kết quả. Bốn số cuối là của số điện thoại hoặc số định danh cá nhân (CCCD) đã khai khi nộp hồ sơ.';

@@ -10,9 +10,9 @@ import {
 } from '../domain/dossier/dossier-record.ts';
 import { ApprovalRefusedError, approvalAnnouncement, approveApology } from '../domain/dossier/re-appointment.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
-import { shortDateTime } from '../domain/letters/vietnamese-format.ts';
 import { apologyIssuerDesk, dossierUnits, letterIssuer } from '../domain/units/routing.ts';
 import type { UnitBook } from '../domain/units/unit-directory.ts';
+import { shortDateTime } from '../domain/vietnamese/format.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DossierStore } from '../ports/dossier-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';

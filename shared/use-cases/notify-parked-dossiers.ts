@@ -1,4 +1,4 @@
-import { escapeHtml } from '../domain/letters/vietnamese-format.ts';
+import { escapeHtml } from '../domain/vietnamese/format.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { QuarantineStore } from '../ports/quarantine-store.ts';

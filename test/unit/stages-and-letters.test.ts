@@ -9,7 +9,7 @@ import { type FoldContext, foldDossier } from '../../shared/domain/dossier/dossi
 import { ApprovalRefusedError, approveApology } from '../../shared/domain/dossier/re-appointment.ts';
 import { renderLetterDocx } from '../../shared/domain/letters/apology-docx.ts';
 import { buildApologyLetter, renderLetterHtml, renderLetterText } from '../../shared/domain/letters/apology-letter.ts';
-import { ngayThangNam } from '../../shared/domain/letters/vietnamese-format.ts';
+import { ngayThangNam } from '../../shared/domain/vietnamese/format.ts';
 import { lifecycleEvent, receivedEvent } from '../support/dossier-factory.ts';
 import { shippedFold } from '../support/in-memory.ts';
 

@@ -1,5 +1,5 @@
-import { formatCount } from '../letters/vietnamese-format.ts';
 import { vnDate } from '../reports/report-tables.ts';
+import { formatCount } from '../vietnamese/format.ts';
 import type { AuditProblem, VerificationMark } from './audit-chain.ts';
 
 /** What `dunghan verify` found (shared/use-cases/verify-dossiers.ts). */

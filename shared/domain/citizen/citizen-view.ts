@@ -5,9 +5,9 @@ import { appointmentInForce, dueRequestsOf, holdingUnit } from '../dossier/dossi
 import { computeDueDate } from '../due-date/compute-due-date.ts';
 import { explainDueDate } from '../due-date/explain-due-date.ts';
 import { type ApologyLetter, buildApologyLetter } from '../letters/apology-letter.ts';
-import { shortDateTime, workingTimeVi } from '../letters/vietnamese-format.ts';
 import { letterIssuer } from '../units/routing.ts';
 import type { UnitBook } from '../units/unit-directory.ts';
+import { shortDateTime, workingTimeVi } from '../vietnamese/format.ts';
 import { publicApplicant } from './masking.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierRecord } from '../dossier/dossier-record.ts';
 import type { LetterIssuer } from '../units/routing.ts';
-import { escapeHtml, gioPhutNgay, ngayThangNam, upper } from './vietnamese-format.ts';
+import { escapeHtml, gioPhutNgay, ngayThangNam, upper } from '../vietnamese/format.ts';
 
 /** The day TT 03/2025/TT-VPCP (with NĐ 118/2025) replaced TT 01/2018 for dossiers received from then on. */
 export const REFORM_DATE = '2025-07-01';

@@ -2,8 +2,8 @@ import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierState, StepState } from '../dossier/dossier-state.ts';
 import { describeDurationVi } from '../due-date/duration.ts';
 import type { UnitBook } from '../units/unit-directory.ts';
+import { escapeHtml, gioPhutNgay, upper, workingTimeVi } from '../vietnamese/format.ts';
 import { REFORM_DATE } from './apology-letter.ts';
-import { escapeHtml, gioPhutNgay, upper, workingTimeVi } from './vietnamese-format.ts';
 
 /*
  * The process-control slip (phiếu kiểm soát quá trình giải quyết hồ sơ: TT 01/2018/TT-VPCP Mẫu số 05,

@@ -1,9 +1,9 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierRecord, NotificationKind } from '../dossier/dossier-record.ts';
 import type { ResponsibleUnit } from '../dossier/responsibility.ts';
+import { escapeHtml, formatCount, shortDateTime, workingTimeVi } from '../vietnamese/format.ts';
 import { type ApologyLetter, renderLetterHtml, renderLetterText } from './apology-letter.ts';
 import { type ControlSlip, renderSlipTable, renderSlipText } from './control-slip.ts';
-import { escapeHtml, formatCount, shortDateTime, workingTimeVi } from './vietnamese-format.ts';
 
 /** One dossier in an official's digest. */
 export interface DigestItem {

@@ -1,5 +1,5 @@
 import type { YearToConfirm } from '../calendar/provisional-check.ts';
-import { escapeHtml } from './vietnamese-format.ts';
+import { escapeHtml } from '../vietnamese/format.ts';
 
 /** The email telling administrators which calendar years are still provisional and what to confirm. */
 export interface ProvisionalNotice {

@@ -1,9 +1,9 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { DossierState } from '../dossier/dossier-state.ts';
 import { describeDurationVi } from '../due-date/duration.ts';
+import { escapeHtml, gioPhutNgay, ngayThangNam, upper } from '../vietnamese/format.ts';
 import { REFORM_DATE } from './apology-letter.ts';
 import { qrSvg } from './qr-code.ts';
-import { escapeHtml, gioPhutNgay, ngayThangNam, upper } from './vietnamese-format.ts';
 
 /*
  * The receipt slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả: TT 01/2018/TT-VPCP and TT 03/2025/TT-VPCP,

@@ -1,7 +1,7 @@
 import type { TimelinessSection } from '../reports/build-report.ts';
 import { formatRate, formatScore, timeLeftVi, vnDate, vnDateTime } from '../reports/report-tables.ts';
 import { type DossierAtRisk, emptyTimeliness, timelinessPoints, timelinessRate } from '../reports/timeliness.ts';
-import { escapeHtml, formatCount } from './vietnamese-format.ts';
+import { escapeHtml, formatCount } from '../vietnamese/format.ts';
 
 /** The weekly mail to a unit's head: the QĐ 766 score so far, its forecast, the dossiers at risk. */
 export interface TimelinessDigest {

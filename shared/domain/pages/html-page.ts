@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../letters/vietnamese-format.ts';
+import { escapeHtml as e } from '../vietnamese/format.ts';
 
 /** The pages' one style sheet: phone first, no external resources. */
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f5f6f8;color:#1d2433}

@@ -1,4 +1,4 @@
-import { escapeHtml, formatCount } from '../letters/vietnamese-format.ts';
+import { escapeHtml, formatCount } from '../vietnamese/format.ts';
 import type { Report } from './build-report.ts';
 import {
   formatRate,

@@ -1,5 +1,5 @@
 import { VIETNAM_OFFSET_MS, vietnamDayStart } from '../../support/vietnam-time.ts';
-import { formatCount } from '../letters/vietnamese-format.ts';
+import { formatCount } from '../vietnamese/format.ts';
 import type { AnnexCounts, ComplianceCounts, Report, StepTimeliness, TimelinessSection } from './build-report.ts';
 import {
   TIMELINESS_RULE_IDS,

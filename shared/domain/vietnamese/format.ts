@@ -1,5 +1,10 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 
+/*
+ * How Vietnamese writes numbers, dates, times and durations (issue #33: a room of its own, read by letters,
+ * reports, pages and the demo alike — dd/mm/yyyy in Asia/Ho_Chi_Minh time).
+ */
+
 const vnNumber = new Intl.NumberFormat('vi-VN');
 
 /** "1.716" — numbers as Vietnamese write them (reports, mails, the demo's summary). */
