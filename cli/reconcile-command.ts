@@ -3,6 +3,8 @@ import { access, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { readExportRows } from '../shared/adapters/export-files.ts';
 import { renderTablesXlsx } from '../shared/adapters/xlsx-report.ts';
+import { describeActor } from '../shared/domain/authority/actors.ts';
+import { scopeOf } from '../shared/domain/authority/authority.ts';
 import {
   type Reconciliation,
   reconcile,
@@ -17,7 +19,7 @@ import type { ReportIndex } from '../shared/ports/report-index.ts';
 import { InvalidInputError } from '../shared/support/errors.ts';
 import { vietnamDayStart } from '../shared/support/vietnam-time.ts';
 import { RuleBook } from '../shared/use-cases/rule-book.ts';
-import { dataDirOption, printer, type Register } from './command.ts';
+import { asOption, dataDirOption, printer, type Register } from './command.ts';
 import { BadInputError } from './errors.ts';
 import { DEFAULT_MAPPING } from './import-command.ts';
 import { onPlatform } from './platform.ts';
@@ -95,6 +97,12 @@ export async function runReconcile(sources: string[], options: ReconcileOptions)
     result = await compare(undefined, () => undefined);
   } else {
     result = await onPlatform(options, { action: 'report.read' }, async (site) => {
+      // The store's side is every unit's dossiers: only a role that reads every unit's reports compares it.
+      if (!scopeOf(site.actor, 'report.read').all)
+        throw new BadInputError(
+          '--as',
+          `${describeActor(site.actor)}: a reconciliation reads the whole store; it needs a role that reads every unit's reports (an administrator, or a supervisor of the province)`,
+        );
       const book = await new RuleBook(site.platform.table.config, systemClock, 0).current();
       return compare(site.platform.table.reports, (id) => book.units.get(id)?.name);
     });
@@ -179,6 +187,7 @@ export const registerReconcile: Register = (program, io) => {
     .option('--out <file>', 'write to a file')
     .addOption(dataDirOption())
     .option('--aws', 'read the deployed table (TABLE_NAME) as the store')
+    .addOption(asOption())
     .action(async (sources: string[], options) => {
       const result = await runReconcile(sources, options);
       if (typeof result === 'string') process.stdout.write(result);

@@ -58,6 +58,7 @@ const EXPECTED: Record<string, Cell[]> = {
   'dunghan audit': ['403', '403', '✓', '✓', '403', '403', '✓', '✓'],
   'dunghan verify': ['403', '403', '✓', '✓', '403', '403', '✓', '✓'],
   'dunghan dossier {hồ sơ xã A} --receipt': ['✓', '✓', '✓', '✓', '404', '404', '404', '✓'],
+  'dunghan reconcile store {export}': ['403', '403', '403', '403', '403', '403', '✓', '✓'],
 };
 
 let runtime: LocalRuntime;
@@ -208,6 +209,23 @@ async function cellsFor(surface: string, who: string | undefined): Promise<Cell>
     case 'dunghan verify':
       // A range: a plain verify would record how far it got, and the next role's would start from there.
       return commandCell(await command(['verify', '--from', '2024-03-01', '--to', '2024-03-31'], who));
+    case 'dunghan reconcile store {export}':
+      return commandCell(
+        await command(
+          [
+            'reconcile',
+            'store',
+            'docs/examples/import/danh-sach-ho-so.csv',
+            '--from',
+            '2024-03-01',
+            '--to',
+            '2024-03-31',
+            '--format',
+            'json',
+          ],
+          who,
+        ),
+      );
     case 'dunghan dossier {hồ sơ xã A} --receipt':
       return commandCell(await command(['dossier', DOSSIER, '--receipt'], who));
     default:
