@@ -1,4 +1,5 @@
 import * as z from '../../contracts/z.ts';
+import type { ConfigProblem } from '../config-problem.ts';
 import { isoWeekday, tryParseIsoDate, tryParseTimeOfDay } from './local-date.ts';
 import { TimeZone } from './time-zone.ts';
 
@@ -133,16 +134,9 @@ export type DayOff = z.output<typeof dayOffSchema>;
 export type MakeUpDay = z.output<typeof makeUpDaySchema>;
 
 /** One problem in a calendar file: where it is and what is wrong. */
-export interface CalendarProblem {
-  file: string;
-  path: string;
-  reason: string;
-}
+export type CalendarProblem = ConfigProblem;
 
-/** Problems one per line, indented: `  file: path: reason` (the form every command and error uses). */
-export function formatProblems(problems: readonly CalendarProblem[]): string {
-  return problems.map((p) => `  ${p.file}: ${p.path || '(root)'}: ${p.reason}`).join('\n');
-}
+export { formatProblems } from '../config-problem.ts';
 
 /** Validates a parsed calendar document (from YAML or JSON): the definition, or every problem. */
 export function readCalendarData(

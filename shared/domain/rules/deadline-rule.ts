@@ -1,5 +1,6 @@
 import * as z from '../../contracts/z.ts';
 import { tryParseIsoDate, tryParseTimeOfDay } from '../calendar/local-date.ts';
+import type { ConfigProblem } from '../config-problem.ts';
 import { type Duration, formatDuration, InvalidDurationError, parseDuration } from '../due-date/duration.ts';
 
 const durationField = z.pipe(
@@ -120,11 +121,7 @@ export function scopeKeyOf(scope: RuleScope): string {
 }
 
 /** One problem in a rules file. */
-export interface RuleProblem {
-  file: string;
-  path: string;
-  reason: string;
-}
+export type RuleProblem = ConfigProblem;
 
 /**
  * Validates a parsed rules document (`{ rules: [...] }`, from YAML or JSON): the valid rules, and every

@@ -1,6 +1,7 @@
 import { parseDocument } from '../../contracts/documents.ts';
 import { line } from '../../contracts/primitives.ts';
 import * as z from '../../contracts/z.ts';
+import type { ConfigProblem } from '../config-problem.ts';
 
 /*
  * The directory of units (ADR 0015): every agency a dossier passes through — commune People's
@@ -60,11 +61,7 @@ export const unitDirectorySchema = z.object({
 export type Unit = z.output<typeof unitSchema>;
 export type UnitDirectory = z.output<typeof unitDirectorySchema>;
 
-export interface UnitProblem {
-  file: string;
-  path: string;
-  reason: string;
-}
+export type UnitProblem = ConfigProblem;
 
 /** The largest directory, as JSON in UTF-8: every function holds it in memory with the rules. */
 export const MAX_DIRECTORY_BYTES = 4 * 1024 * 1024;

@@ -2,6 +2,7 @@ import { parseDocument } from '../../contracts/documents.ts';
 import { line } from '../../contracts/primitives.ts';
 import * as z from '../../contracts/z.ts';
 import { type Grant, grantName, parseGrant } from '../authority/actors.ts';
+import type { ConfigProblem } from '../config-problem.ts';
 import type { UnitBook } from '../units/unit-directory.ts';
 
 /*
@@ -43,11 +44,7 @@ export type UserDirectory = z.output<typeof userDirectorySchema>;
 
 export const EMPTY_USERS: UserDirectory = { users: [] };
 
-export interface UserProblem {
-  file: string;
-  path: string;
-  reason: string;
-}
+export type UserProblem = ConfigProblem;
 
 /**
  * Validates a user directory whole: the schema, one account per user name and per e-mail, and (given the
