@@ -250,6 +250,8 @@ class ReportBuilder {
   private readonly start: number;
   private readonly end: number;
   private readonly cutoff: number;
+  /** The period as the QĐ 766 counting reads it. */
+  private readonly window: { start: number; end: number; cutoff: number; now: number };
   private readonly months: ReturnType<typeof monthsOf>;
   private readonly byField = new Map<string, AnnexCounts>();
   private readonly byUnit = new Map<string, Labelled<AnnexCounts>>();
@@ -270,6 +272,7 @@ class ReportBuilder {
     this.end = dayStart(options.period.to) + DAY_MS;
     if (!(this.end > this.start)) throw new RangeError('the period must end on or after its first day');
     this.cutoff = Math.min(this.end, options.now);
+    this.window = { start: this.start, end: this.end, cutoff: this.cutoff, now: options.now };
     this.months = monthsOf(options.period);
     this.byMonth = this.months.map((m) => ({ label: m.label, counts: emptyAnnex() }));
     this.rules = options.timeliness ?? QD766_TIMELINESS;
@@ -291,12 +294,7 @@ class ReportBuilder {
 
   /** The QĐ 766 indicator: the row judged on time or late, and at risk if it is still open. */
   private addTimeliness(row: ReportRow): void {
-    const judged = countTimeliness(row, this.rules, {
-      start: this.start,
-      end: this.end,
-      cutoff: this.cutoff,
-      now: this.options.now,
-    });
+    const judged = countTimeliness(row, this.rules, this.window);
     if (!judged) return;
     addTimeliness(this.timelinessTotal, judged.counts);
     const unit = this.timelinessByUnit.get(row.unitId) ?? {
