@@ -71,7 +71,9 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
 
   /**
    * The chain head of the version a write replaces: known from the read that preceded it, else read
-   * (keys and two attributes). A version already gone makes the conditional write fail anyway.
+   * (keys and two attributes). A version already gone is a conflict at once: the write would fail on its
+   * condition anyway, and its entry — written first — would be an orphan linking to nothing, which a
+   * walk meeting it before the real entry of that version takes for a broken chain.
    */
   private async headOf(dossierId: string, version: number): Promise<{ head: string; at?: string }> {
     if (version === 0) return { head: '' };
@@ -86,7 +88,9 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
         ConsistentRead: true,
       }),
     );
-    if (!Item || Number(Item.version) !== version || typeof Item.chainHead !== 'string') return { head: '' };
+    if (!Item || Number(Item.version) !== version)
+      throw new VersionConflictError(`dossier ${dossierId} changed since version ${version}`);
+    if (typeof Item.chainHead !== 'string') return { head: '' };
     return { head: Item.chainHead, ...(typeof Item.chainAt === 'string' ? { at: Item.chainAt } : {}) };
   }
 

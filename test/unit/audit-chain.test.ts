@@ -69,6 +69,21 @@ describe('the audit chain (ADR 0021)', () => {
     expect(walk.orphans).toBe(1);
   });
 
+  it('takes a lost writer’s entry that links to nothing, met first, for an orphan; a version none of whose entries links is broken', () => {
+    const entries = chain('D', 3);
+    // Written before this store refused a stale writer up front: its entry came first and linked to nothing.
+    const loser = auditEntry({ ...(entries[1] as AuditEntry), prev: '', state: 'the loser' });
+    const walk = walked([entries[0] as AuditEntry, loser, entries[1] as AuditEntry, entries[2] as AuditEntry]);
+    expect(walk.problems).toEqual([]);
+    expect(walk.orphans).toBe(1);
+    const alone = walked([entries[0] as AuditEntry, loser]);
+    expect(alone.problems.map((p) => p.code)).toEqual(['chain_broken']);
+    const relinkedTwice = auditEntry({ ...(entries[1] as AuditEntry), prev: 'elsewhere', state: 'another' });
+    expect(walked([entries[0] as AuditEntry, loser, relinkedTwice]).problems.map((p) => p.code)).toEqual([
+      'chain_broken',
+    ]);
+  });
+
   it('checks the stored record against its last entry: bytes, head, version, a head taken away', () => {
     const entries = chain('D', 3);
     const walk = walked(entries);

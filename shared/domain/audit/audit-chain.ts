@@ -165,6 +165,11 @@ export interface ChainWalk {
   problems: AuditProblem[];
   entries: number;
   orphans: number;
+  /**
+   * The finding against the entries of `lastSeq` while none of them links to the version before: another
+   * entry of the same version may still (a writer that lost its race wrote first, linking to nothing).
+   */
+  unlinked?: AuditProblem | undefined;
 }
 
 /** An entry a record may point at: its hash, the state it recorded, when, and the events folded. */
@@ -204,8 +209,14 @@ export function walkEntry(walk: ChainWalk, entry: AuditEntry): void {
     // stored, the other's entry is an orphan (interrupted, then completed).
     walk.candidates.push(candidate);
     walk.orphans += 1;
+    // The version is linked after all when one of its entries links to the version before.
+    if (walk.unlinked && walk.behind.some((c) => c.hash === entry.prev)) {
+      walk.problems.splice(walk.problems.indexOf(walk.unlinked), 1);
+      walk.unlinked = undefined;
+    }
     return;
   }
+  walk.unlinked = undefined;
   if (entry.seq !== walk.lastSeq + 1) {
     walk.problems.push({
       code: 'entry_missing',
@@ -214,10 +225,11 @@ export function walkEntry(walk: ChainWalk, entry: AuditEntry): void {
       } (đã bị xóa).`,
     });
   } else if (!walk.candidates.some((c) => c.hash === entry.prev)) {
-    walk.problems.push({
+    walk.unlinked = {
       code: 'chain_broken',
       message: `Chuỗi nhật ký đứt ở phiên bản ${entry.seq}: mục của phiên bản ${walk.lastSeq} không phải mục nó nối tới.`,
-    });
+    };
+    walk.problems.push(walk.unlinked);
   }
   walk.behind = entry.seq === walk.lastSeq + 1 ? walk.candidates : [];
   walk.lastSeq = entry.seq;
