@@ -102,7 +102,7 @@ export async function runServe(
     sesPort: Number(options.sesPort),
   });
   io.out(
-    `Trang duyệt phiếu xin lỗi: ${runtime.apiUrl}/approve/…\nNguồn đồng bộ từ hệ thống một cửa: POST ${runtime.apiUrl}/sync (thử: npx dunghan sync docs/examples/sync/dong-bo-ho-so.json)\nHộp thư (SES emulator): ${runtime.sesEndpoint}/\nTin nhắn Zalo/SMS (giả lập): ${runtime.phone?.endpoint ?? ''}/\nTrang tra cứu hồ sơ của công dân: ${runtime.apiUrl}/tra-cuu\n${await demoAccounts(runtime)}Dữ liệu: ${resolve(options.dataDir)}\nNhấn Ctrl-C để dừng.\n`,
+    `Trang duyệt phiếu xin lỗi: ${runtime.apiUrl}/approve/…\nNguồn đồng bộ từ hệ thống một cửa: POST ${runtime.apiUrl}/sync (thử: npx dunghan sync docs/examples/sync/dong-bo-ho-so.json)\nHộp thư (SES emulator): ${runtime.sesEndpoint}/\nTin nhắn Zalo/SMS (giả lập): ${runtime.phone?.endpoint ?? ''}/\nTrang tra cứu hồ sơ của công dân: ${runtime.apiUrl}/tra-cuu\nBàn làm việc của cán bộ: ${runtime.apiUrl}/console\n${await demoAccounts(runtime)}Dữ liệu: ${resolve(options.dataDir)}\nNhấn Ctrl-C để dừng.\n`,
   );
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());

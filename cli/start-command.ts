@@ -92,7 +92,7 @@ export async function runStart(options: StartOptions, io: { out: (text: string) 
     return;
   }
   io.out(
-    `Hộp thư (SES emulator): ${result.urls.inbox}\nTin nhắn Zalo/SMS đến điện thoại công dân (giả lập): ${result.urls.phones}\nTrang tra cứu hồ sơ của công dân: ${result.urls.citizens}\nTrang duyệt phiếu xin lỗi: ${result.urls.approval} (đường dẫn trong từng thư)\nDynamoDB (dynalite): ${result.urls.dynamodb}\n` +
+    `Hộp thư (SES emulator): ${result.urls.inbox}\nTin nhắn Zalo/SMS đến điện thoại công dân (giả lập): ${result.urls.phones}\nTrang tra cứu hồ sơ của công dân: ${result.urls.citizens}\nBàn làm việc của cán bộ (đăng nhập bằng tài khoản mẫu): ${result.urls.console}\nTrang duyệt phiếu xin lỗi: ${result.urls.approval} (đường dẫn trong từng thư)\nDynamoDB (dynalite): ${result.urls.dynamodb}\n` +
       (await demoAccounts(runtime)) +
       (options.inMemory ? '' : dataHint(options)) +
       'Nhấn Ctrl-C để dừng.\n',

@@ -139,7 +139,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     acknowledge(
       stateless.api.publicApi,
       id,
-      "Public pages by design (ADR 0018): the approval page authorises each request by its signed, expiring, single-dossier link; the citizens' page by the dossier code and the last four digits, with attempts counted per code and per client. Both sit behind stage throttling and a WAF web ACL with a rate-based rule.",
+      "Public pages by design (ADR 0018): the approval page authorises each request by its signed, expiring, single-dossier link and the head's session; the console (issue #34) by the pages' session (a person signed in at the user pool, checked in the function, and the authority module per dossier); the citizens' page by the dossier code and the last four digits, with attempts counted per code and per client. All sit behind stage throttling and a WAF web ACL with a rate-based rule.",
     );
   }
   acknowledge(

@@ -320,6 +320,8 @@ export async function startPages(
   pages = routeLikeHttpApi({
     '/approve/': approvalPage,
     '/auth/': approvalPage,
+    // The console's pages (issue #34) are the pages function's, on the same sessions.
+    '/console': approvalPage,
     '/sync': createPortalSyncHandler(syncDeps(platformFor('portal-sync')), async () => ({ ...syncSecrets })),
     // Its one-time codes go by SMS to the phone emulator, once it is started.
     [CITIZEN_PAGE_PATH]: createCitizenPageHandler(citizenPageDeps(platformFor('citizen-page'), parts.citizenPhone)),

@@ -68,7 +68,7 @@ export interface SimulationResult {
   emails: number;
   fields: FieldSummary[];
   reconciled: boolean;
-  urls: { inbox: string; phones: string; citizens: string; approval: string; dynamodb: string };
+  urls: { inbox: string; phones: string; citizens: string; console: string; approval: string; dynamodb: string };
   /** Zalo and SMS messages the citizens' phones received (the phone emulator). */
   phoneMessages: number;
 }
@@ -168,6 +168,7 @@ class Simulation {
         inbox: `${runtime.sesEndpoint}/`,
         phones: `${runtime.phone?.endpoint ?? ''}/`,
         citizens: `${runtime.apiUrl}/tra-cuu`,
+        console: `${runtime.apiUrl}/console`,
         approval: `${runtime.apiUrl}/approve/<mã hồ sơ>?token=…`,
         dynamodb: runtime.dynamoEndpoint,
       },

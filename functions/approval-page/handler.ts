@@ -35,6 +35,7 @@ import {
   signOut,
   type WebAuthDeps,
 } from '../../shared/use-cases/web-session.ts';
+import { consoleRoute } from './console-route.ts';
 import { approvalDeps, webAuthFromEnvironment } from './deps.ts';
 import {
   alreadyApprovedPage,
@@ -199,6 +200,7 @@ export function createApprovalPageHandler(deps: ApprovalDeps, web: WebAuthDeps) 
     .handler(async (event) => {
       const base = basePathOf(event);
       if ((event.rawPath ?? '').startsWith('/auth/')) return authRoute(web, event, base);
+      if (/^\/console(\/|$)/.test(event.rawPath ?? '')) return consoleRoute(deps, web, event, base);
       const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
       if (!match?.[1]) return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const dossierId = safeDecode(match[1])?.slice(0, 120);

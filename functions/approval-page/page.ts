@@ -44,7 +44,7 @@ export interface SignedInBar {
   base: string;
 }
 
-function signedInBar(bar: SignedInBar): string {
+export function signedInBar(bar: SignedInBar): string {
   return `<form class="note" method="post" action="${e(bar.base)}/auth/logout" style="text-align:right">Đăng nhập: <b>${e(bar.name)}</b>
 <input type="hidden" name="csrf" value="${e(bar.csrf)}"><button type="submit" style="width:auto;margin:0 0 0 8px;padding:6px 12px">Đăng xuất</button></form>`;
 }

@@ -203,6 +203,13 @@ export class ApiSubsystem extends Construct {
         requestParameters: { 'method.request.path.code': true },
       });
     }
+    // The console (issue #34): the pages' function, on the same sessions; read-only pages so far.
+    const console = api.root.addResource('console');
+    console.addMethod('GET', approval, { requestValidator: validator });
+    console.addResource('{proxy+}').addMethod('GET', approval, {
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.proxy': true },
+    });
     return api;
   }
 

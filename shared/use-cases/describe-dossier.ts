@@ -41,7 +41,8 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
   }).history;
   const now = deps.clock.now();
   const calendar = calendarOf(state, book.calendar);
-  const responsible = responsibleNow(withUnitNames(record, book.units).state, now);
+  const named = withUnitNames(record, book.units).state;
+  const responsible = responsibleNow(named, now);
   return {
     dossierId: state.dossierId,
     status: state.status === 'awaiting_receipt' ? 'awaiting_receipt' : isClosed(state.status) ? state.status : 'open',
@@ -60,7 +61,8 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
     rule: state.rule ?? null,
     ruleFallback: state.ruleFallback,
     cycle: state.cycle,
-    steps: state.steps,
+    // Each step with its unit's name from the directory when the receipt named only its id.
+    steps: named.steps,
     responsibleUnit: responsible
       ? {
           ...responsible,

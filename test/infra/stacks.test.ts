@@ -237,12 +237,14 @@ describe('the CDK app', () => {
     const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
       Properties: { HttpMethod: string; AuthorizationType: string };
     }[];
-    // The approval page, the pages' sign-in (/auth/{action}) and the citizens' page, each GET and POST.
+    // The approval page, the pages' sign-in (/auth/{action}) and the citizens' page, each GET and POST;
+    // the console's pages (/console, /console/{proxy+}: issue #34), GET only so far.
     expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual([
-      ...['GET', 'GET', 'GET', 'GET'],
+      ...['GET', 'GET', 'GET', 'GET', 'GET', 'GET'],
       ...['POST', 'POST', 'POST', 'POST'],
     ]);
     stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'tra-cuu' });
+    stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'console' });
     stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'approve' });
     stateless.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'p',

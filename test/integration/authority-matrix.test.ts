@@ -48,6 +48,7 @@ const EXPECTED: Record<string, Cell[]> = {
   'PUT /admin/units': ['403', '403', '403', '403', '403', '403', '✓', '401'],
   'GET /admin/users': ['403', '403', '403', '403', '403', '403', '✓', '401'],
   'GET /approve/{hồ sơ xã A} (link mailed to its head)': ['403', '✓', '403', '403', '404', '404', '404', '→ đăng nhập'],
+  'GET /console/ho-so/{hồ sơ xã A}': ['✓', '✓', '✓', '✓', '404', '404', '403', '→ đăng nhập'],
   'dunghan dossier {hồ sơ xã A}': ['✓', '✓', '✓', '✓', '404', '404', '404', '✓'],
   'dunghan approvals': ['✓', '✓', '✓', '✓', '–', '–', '403', '✓'],
   'dunghan approve {hồ sơ xã A}': ['403', '✓', '403', '403', '404', '404', '404', '403'],
@@ -180,6 +181,18 @@ async function cellsFor(surface: string, who: string | undefined): Promise<Cell>
       }
       const browser = await signedInBrowser(runtime, who);
       const { response } = await browser.open(link);
+      await response.text();
+      return response.status === 200 ? '✓' : (String(response.status) as Cell);
+    }
+    case 'GET /console/ho-so/{hồ sơ xã A}': {
+      const url = `${runtime.apiUrl}/console/ho-so/${DOSSIER}`;
+      if (!who) {
+        const response = await fetch(url, { redirect: 'manual' });
+        return response.status === 302 && response.headers.get('location')?.includes('/auth/login')
+          ? '→ đăng nhập'
+          : '401';
+      }
+      const { response } = await (await signedInBrowser(runtime, who)).open(url);
       await response.text();
       return response.status === 200 ? '✓' : (String(response.status) as Cell);
     }

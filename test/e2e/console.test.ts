@@ -1,0 +1,98 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_DEMO_PASSWORD } from '../../local/identity-provider.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
+
+/*
+ * The console's first pages (issue #34) in headless Chromium: a commune's official signs in through the
+ * local OpenID provider, finds a dossier by its code and reads it on one page — dates, steps, history,
+ * the control slip — on a 390 px phone and a desk screen; another commune's official is told there is
+ * no such dossier; an administrator, whose roles read no dossier, is refused.
+ */
+const now = Date.parse('2026-11-20T10:00:00+07:00');
+const ID = 'H21.65.01-261102-0501';
+let runtime: LocalRuntime;
+let browser: Browser;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ mail: true, clock: { now: () => now }, ruleCacheMs: 0 });
+  for (const event of [
+    communeLandReceipt(ID),
+    lifecycleEvent('DossierHandedOver', {
+      dossierId: ID,
+      eventId: `${ID}/h1`,
+      occurredAt: '2026-11-04T15:00:00+07:00',
+      fromUnitId: 'H21.65.01',
+      toUnitId: 'VPDKDD-KP',
+    }),
+  ]) {
+    const [delivered] = await runtime.deliver(event);
+    expect(delivered?.ok).toBe(true);
+  }
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.close();
+});
+
+/** Signs in on the provider's page the console sent the browser to. */
+async function signIn(page: Page, username: string): Promise<void> {
+  expect(await page.locator('h1').innerText()).toBe('Đăng nhập Đúng Hạn');
+  await page.fill('#username', username);
+  await page.fill('#password', LOCAL_DEMO_PASSWORD);
+  await page.click('button[type=submit]');
+}
+
+const overflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+
+describe('the console in headless Chromium', () => {
+  it('lets a commune official find a dossier by code and read it on one page, at 390 px and at a desk', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await page.goto(`${runtime.apiUrl}/console`);
+    await signIn(page, 'dok.ky');
+    expect(await page.locator('h1').innerText()).toBe('Bàn làm việc');
+    await page.fill('#ma', ID);
+    await page.click('form[role=search] button[type=submit]');
+    expect(await page.locator('h1').innerText()).toBe(`Hồ sơ ${ID}`);
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('Đăng ký biến động quyền sử dụng đất');
+    expect(text).toContain('Hạn trả kết quả theo quy định');
+    expect(text).toMatch(/Tiếp nhận\s+09:00 ngày 02\/11\/2026/);
+    expect(text).toContain('Quá hạn');
+    expect(text).toContain('Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa');
+    expect(text).toContain('Các bước liên thông');
+    expect(text).toContain('Chuyển liên thông');
+    expect(text).toContain('Quá trình giải quyết');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: 'test-results/console-ho-so-390.png', fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: 'test-results/console-ho-so-1440.png', fullPage: true });
+    await page.click('text=Phiếu kiểm soát quá trình giải quyết');
+    expect(await page.locator('body').innerText()).toContain('PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ');
+    await page.close();
+  });
+
+  it('answers another commune’s official as if the dossier did not exist, and refuses an administrator', async () => {
+    const other = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await other.newPage();
+    await page.goto(`${runtime.apiUrl}/console/ho-so/${ID}`);
+    await signIn(page, 'duc.tm');
+    expect(await page.locator('h1').innerText()).toBe('Không tìm thấy hồ sơ');
+    expect(await page.locator('[role=alert]').innerText()).toContain(ID);
+    const slip = await page.goto(`${runtime.apiUrl}/console/ho-so/${ID}/phieu-kiem-soat`);
+    expect(slip?.status()).toBe(404);
+    const missing = await page.goto(`${runtime.apiUrl}/console/ho-so/H21.65.02-261102-9999`);
+    expect(missing?.status()).toBe(404);
+    await other.close();
+    const admin = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const adminPage = await admin.newPage();
+    await adminPage.goto(`${runtime.apiUrl}/console`);
+    await signIn(adminPage, 'quantri');
+    expect(await adminPage.locator('h1').innerText()).toBe('Không có quyền xem hồ sơ');
+    await admin.close();
+  });
+});
