@@ -139,7 +139,8 @@ async function main(): Promise<void> {
     if (t.startsWith('Ngày')) column.numFmt = 'dd/mm/yyyy hh:mm';
   }
   sheet.getRow(1).font = { bold: true };
-  await workbook.xlsx.writeFile(`${OUT}danh-sach-ho-so.xlsx`);
+  // Whole, then written: exceljs's writeFile can resolve before the zip has reached the file.
+  writeFileSync(`${OUT}danh-sach-ho-so.xlsx`, Buffer.from(await workbook.xlsx.writeBuffer()));
   process.stdout.write(`${rows.length} rows → ${OUT}danh-sach-ho-so.{csv,xlsx}\n`);
 }
 

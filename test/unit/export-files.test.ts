@@ -24,6 +24,14 @@ async function rows(file: string, m = mapping): Promise<ExportRow[]> {
   return out;
 }
 
+/**
+ * A workbook written to a file whole: exceljs's own `writeFile` can resolve before the zip has reached
+ * the file (its stream is ended when the writer resolves), and a read right after then sees part of it.
+ */
+async function saveWorkbook(workbook: ExcelJS.Workbook, file: string): Promise<void> {
+  writeFileSync(file, Buffer.from(await workbook.xlsx.writeBuffer()));
+}
+
 /** What the list sheet of the two-sheet workbooks below reads as. */
 const LIST_ROWS = [
   {
@@ -174,7 +182,7 @@ describe('readExportRows', () => {
     sheet.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
     sheet.addRow([2, 'H21.65-220330-0002', new Date(Date.UTC(2022, 2, 30, 16, 0)), 'Đã trả kết quả']);
     const xlsx = join(dir, 'biff-source.xlsx');
-    await workbook.xlsx.writeFile(xlsx);
+    await saveWorkbook(workbook, xlsx);
     const biffDir = mkdtempSync(join(tmpdir(), 'dunghan-biff-'));
     await promisify(execFile)(
       'soffice',
@@ -252,7 +260,7 @@ describe('readExportRows', () => {
     sheet.addRow(['STT', 'Mã hồ sơ', 'Ngày tiếp nhận', 'Trạng thái']);
     sheet.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
     const file = join(dir, 'titled.xlsx');
-    await workbook.xlsx.writeFile(file);
+    await saveWorkbook(workbook, file);
     const cells = {
       'Mã hồ sơ': 'H21.65-220330-0001',
       'Ngày tiếp nhận': '30/03/2022 15:43',
@@ -283,7 +291,7 @@ describe('readExportRows', () => {
     sheet.addRow([1, 2, 3, 4, 5, 6]);
     sheet.addRow(data);
     const file = join(dir, 'two-row-header.xlsx');
-    await workbook.xlsx.writeFile(file);
+    await saveWorkbook(workbook, file);
     const cells = {
       STT: 1,
       'Mã hồ sơ': 'H21.65-220330-0001',
@@ -409,14 +417,14 @@ describe('readExportRows', () => {
     list.addRow(['STT', 'Mã hồ sơ', 'Ngày tiếp nhận', 'Trạng thái']);
     list.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
     const file = join(dir, 'summary-first.xlsx');
-    await workbook.xlsx.writeFile(file);
+    await saveWorkbook(workbook, file);
     const expected = LIST_ROWS;
     expect(await rows(file)).toEqual(expected);
     expect(await rows(file, { ...mapping, sheet: 'Chi tiết' })).toEqual(expected);
     expect(await rows(file, { ...mapping, sheet: 'Danh sách' })).toEqual(expected);
     workbook.removeWorksheet(list.id);
     const none = join(dir, 'summary-only.xlsx');
-    await workbook.xlsx.writeFile(none);
+    await saveWorkbook(workbook, none);
     await expect(rows(none)).rejects.toThrow(
       `${none}: sheet 1: row 1 has no column "Mã hồ sơ" or "Ngày tiếp nhận" (its titles: "Lĩnh vực", "Tiếp nhận", "Trễ hạn"); ` +
         'check the file, the mapping’s headerRow and its column titles; no other sheet has these titles (sheets: "Tổng hợp")',
@@ -465,7 +473,7 @@ describe('readExportRows', () => {
     sheet.addRow(['STT', 'Số hiệu', 'Ngày vào sổ', 'Trạng thái']);
     sheet.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
     const file = join(dir, 'other.xlsx');
-    await workbook.xlsx.writeFile(file);
+    await saveWorkbook(workbook, file);
     await expect(rows(file)).rejects.toThrow(
       /row 1 has no column "Mã hồ sơ" or "Ngày tiếp nhận" \(its titles: "DANH SÁCH/,
     );
