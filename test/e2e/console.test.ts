@@ -46,7 +46,8 @@ async function signIn(page: Page, username: string): Promise<void> {
   expect(await page.locator('h1').innerText()).toBe('Đăng nhập Đúng Hạn');
   await page.fill('#username', username);
   await page.fill('#password', LOCAL_DEMO_PASSWORD);
-  await page.click('button[type=submit]');
+  // Back on the console once the provider has signed them in (the pages' callback, then the page asked for).
+  await Promise.all([page.waitForURL((url) => url.pathname.includes('/console')), page.click('button[type=submit]')]);
 }
 
 /** axe-core's serious and critical findings on the page as it stands (rule id and the first element). */
@@ -84,11 +85,11 @@ describe('the console in headless Chromium', () => {
     // By keyboard: the search field takes the code, Enter opens the dossier.
     await page.focus('#ma');
     await page.keyboard.type(ID);
-    await page.keyboard.press('Enter');
+    await Promise.all([page.waitForURL(/\/console\/ho-so\/./), page.keyboard.press('Enter')]);
     expect(await page.locator('h1').innerText()).toBe(`Hồ sơ ${ID}`);
-    await page.goBack();
+    await Promise.all([page.waitForURL(/\/console$/), page.goBack()]);
     await page.fill('#ma', ID);
-    await page.click('form[role=search] button[type=submit]');
+    await Promise.all([page.waitForURL(/\/console\/ho-so\/./), page.click('form[role=search] button[type=submit]')]);
     expect(await page.locator('h1').innerText()).toBe(`Hồ sơ ${ID}`);
     const text = await page.locator('body').innerText();
     expect(text).toContain('Đăng ký biến động quyền sử dụng đất');
@@ -104,7 +105,7 @@ describe('the console in headless Chromium', () => {
     await page.screenshot({ path: 'test-results/console-ho-so-390.png', fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: 'test-results/console-ho-so-1440.png', fullPage: true });
-    await page.click('text=Phiếu kiểm soát quá trình giải quyết');
+    await Promise.all([page.waitForURL(/phieu-kiem-soat$/), page.click('text=Phiếu kiểm soát quá trình giải quyết')]);
     expect(await page.locator('body').innerText()).toContain('PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ');
     await context.close();
   });
