@@ -1,3 +1,4 @@
+import { type ApologyLetter, renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
 import { page } from '../../shared/domain/pages/html-page.ts';
 import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
 import type { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
@@ -42,6 +43,12 @@ const STAGE: Record<string, string> = {
   APOLOGY_DEADLINE: 'Đến hạn lập phiếu xin lỗi',
   OVERDUE: 'Quá hạn',
   SECOND_OVERRUN: 'Quá hạn lần hai (sau ngày hẹn lại)',
+};
+
+const APOLOGY: Record<string, string> = {
+  drafted: 'dự thảo, chờ lãnh đạo duyệt',
+  approved: 'đã duyệt',
+  issued: 'đã gửi người nộp',
 };
 
 const RESULT: Record<string, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Trễ hạn' };
@@ -159,7 +166,16 @@ export function dossierPage(view: DossierView, bar: SignedInBar, now: number): s
     `Hồ sơ ${view.dossierId}`,
     `${consoleHeader(bar)}<h1>Hồ sơ ${e(view.dossierId)}</h1>
 <div class="card"><p>${e(procedure?.name ?? '')}</p><p class="note">Lĩnh vực: ${e(procedure?.field ?? '')}${procedure?.code ? ` · Mã thủ tục ${e(procedure.code)}` : ''}</p>
-<p><a href="${e(bar.base)}/console/ho-so/${encodeURIComponent(view.dossierId)}/phieu-kiem-soat">Phiếu kiểm soát quá trình giải quyết</a></p></div>
+<p><a href="${e(bar.base)}/console/ho-so/${encodeURIComponent(view.dossierId)}/phieu-kiem-soat">Phiếu kiểm soát quá trình giải quyết</a></p>
+${view.apologyStatus === 'none' ? '' : `<p><a href="${e(bar.base)}/console/ho-so/${encodeURIComponent(view.dossierId)}/phieu-xin-loi">Phiếu xin lỗi và hẹn lại ngày trả kết quả (${e(APOLOGY[view.apologyStatus] ?? view.apologyStatus)})</a></p>`}</div>
 ${datesCard(view, now)}${responsibleCard(view)}${stepsCard(view)}${historyCard(view)}`,
+  );
+}
+
+/** The dossier's apology letter as it stands (the draft, or the approved letter), to read or print. */
+export function letterPage(letter: ApologyLetter, dossierId: string, bar: SignedInBar): string {
+  return page(
+    `Phiếu xin lỗi ${dossierId}`,
+    `${signedInBar(bar)}<p><a href="${e(bar.base)}/console/ho-so/${encodeURIComponent(dossierId)}">← Hồ sơ ${e(dossierId)}</a></p><div class="card letter">${renderLetterHtml(letter)}</div>`,
   );
 }

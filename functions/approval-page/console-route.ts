@@ -5,9 +5,14 @@ import { decide } from '../../shared/domain/authority/authority.ts';
 import { renderSlipHtml } from '../../shared/domain/letters/control-slip.ts';
 import { kindOf } from '../../shared/support/errors.ts';
 import type { ApprovalDeps } from '../../shared/use-cases/approve-through-link.ts';
-import { type DescribeDossierDeps, describeDossier, dossierSlip } from '../../shared/use-cases/describe-dossier.ts';
+import {
+  type DescribeDossierDeps,
+  describeDossier,
+  dossierLetter,
+  dossierSlip,
+} from '../../shared/use-cases/describe-dossier.ts';
 import { resumeSession, SESSION_COOKIE, type WebAuthDeps } from '../../shared/use-cases/web-session.ts';
-import { consoleHomePage, dossierNotFoundPage, dossierPage } from './console-pages.ts';
+import { consoleHomePage, dossierNotFoundPage, dossierPage, letterPage } from './console-pages.ts';
 import { refusalPage, type SignedInBar } from './page.ts';
 
 /*
@@ -17,7 +22,7 @@ import { refusalPage, type SignedInBar } from './page.ts';
  * "not found" — each decision the authority module's (describeDossier and dossierSlip ask it per dossier).
  */
 
-const DOSSIER_PATH = /^\/console\/ho-so\/([^/]+)(\/phieu-kiem-soat)?$/;
+const DOSSIER_PATH = /^\/console\/ho-so\/([^/]+)(\/phieu-kiem-soat|\/phieu-xin-loi)?$/;
 
 export async function consoleRoute(
   deps: Pick<ApprovalDeps, 'store' | 'rules' | 'clock'>,
@@ -55,6 +60,12 @@ export async function consoleRoute(
     const match = DOSSIER_PATH.exec(path);
     const dossierId = match?.[1] ? safeDecode(match[1])?.slice(0, 120) : undefined;
     if (!dossierId) return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'), web.formTargets);
+    if (match?.[2] === '/phieu-xin-loi') {
+      const letter = await dossierLetter(describe, dossierId, session.person);
+      return letter
+        ? htmlResponse(200, letterPage(letter, dossierId, bar), web.formTargets)
+        : htmlResponse(404, dossierNotFoundPage(bar, dossierId), web.formTargets);
+    }
     if (match?.[2]) {
       const slip = await dossierSlip(describe, dossierId, session.person);
       return slip

@@ -6,10 +6,11 @@ import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type ClockEntry, foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
 import { recordViolations } from '../domain/dossier/re-appointment.ts';
 import { responsibleNow } from '../domain/dossier/responsibility.ts';
+import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
 import { buildControlSlip, type ControlSlip } from '../domain/letters/control-slip.ts';
 import { buildReceiptSlip, type ReceiptSlip } from '../domain/letters/receipt-slip.ts';
 import { resolveRule } from '../domain/rules/deadline-rule.ts';
-import { dossierUnits, unitsMissingFrom, withUnitNames } from '../domain/units/routing.ts';
+import { dossierUnits, letterIssuer, unitsMissingFrom, withUnitNames } from '../domain/units/routing.ts';
 import { workingTimeVi } from '../domain/vietnamese/format.ts';
 import type { Clock } from '../ports/clock.ts';
 import { authentic, type DossierStore } from '../ports/dossier-store.ts';
@@ -78,6 +79,7 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
     violations: recordViolations(record),
     dueDateChanges: record.dueDateChanges ?? [],
     history: withApology(history, record, calendar),
+    apologyStatus: record.apology.status,
     version: record.version,
   };
 }
@@ -104,6 +106,22 @@ export async function receiptSlip(
 ): Promise<ReceiptSlip | undefined> {
   const found = await readable(deps, dossierId, actor);
   return found && buildReceiptSlip(found.record.state, found.calendar, statusPage);
+}
+
+/**
+ * The dossier's apology letter (Mẫu 04) as it stands — the draft, or the approved letter with its new
+ * date — for a dossier whose apology is owed (drafted or later); undefined when there is none, or the
+ * actor may not read the dossier (answered alike).
+ */
+export async function dossierLetter(
+  deps: DescribeDossierDeps,
+  dossierId: string,
+  actor: Actor | undefined,
+): Promise<ApologyLetter | undefined> {
+  const found = await readable(deps, dossierId, actor);
+  if (!found || found.record.apology.status === 'none') return undefined;
+  const now = deps.clock.now();
+  return buildApologyLetter(found.record, found.calendar, now, letterIssuer(found.record, found.book.units, now));
 }
 
 /** A received dossier the actor may read, with the rule book and its calendar; else undefined. */

@@ -33,6 +33,8 @@ beforeAll(async () => {
     const [delivered] = await runtime.deliver(event);
     expect(delivered?.ok).toBe(true);
   }
+  // The detector's pass at now: the dossier is overdue, its apology drafted (awaiting the head).
+  await runtime.detect();
   browser = await launchChromium();
 }, 120_000);
 
@@ -107,6 +109,16 @@ describe('the console in headless Chromium', () => {
     await page.screenshot({ path: 'test-results/console-ho-so-1440.png', fullPage: true });
     await Promise.all([page.waitForURL(/phieu-kiem-soat$/), page.click('text=Phiếu kiểm soát quá trình giải quyết')]);
     expect(await page.locator('body').innerText()).toContain('PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ');
+    // The official opens the overdue dossier's letter (the draft awaiting the head).
+    await Promise.all([page.waitForURL(/\/ho-so\/[^/]+$/), page.goBack()]);
+    await Promise.all([
+      page.waitForURL(/phieu-xin-loi$/),
+      page.click('text=Phiếu xin lỗi và hẹn lại ngày trả kết quả (dự thảo, chờ lãnh đạo duyệt)'),
+    ]);
+    expect(await page.locator('body').innerText()).toContain('PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT');
+    expect(await page.locator('body').innerText()).toContain(ID);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await accessibilityFindings(page)).toEqual([]);
     await context.close();
   });
 
@@ -119,6 +131,8 @@ describe('the console in headless Chromium', () => {
     expect(await page.locator('[role=alert]').innerText()).toContain(ID);
     const slip = await page.goto(`${runtime.apiUrl}/console/ho-so/${ID}/phieu-kiem-soat`);
     expect(slip?.status()).toBe(404);
+    const letter = await page.goto(`${runtime.apiUrl}/console/ho-so/${ID}/phieu-xin-loi`);
+    expect(letter?.status()).toBe(404);
     const missing = await page.goto(`${runtime.apiUrl}/console/ho-so/H21.65.02-261102-9999`);
     expect(missing?.status()).toBe(404);
     await other.close();
