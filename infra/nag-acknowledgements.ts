@@ -80,6 +80,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     stateless.api.admin,
     stateless.api.sync,
     stateless.api.citizenPage,
+    stateless.api.console,
     stateless.audit.function,
   ]) {
     acknowledge(

@@ -89,7 +89,8 @@ export async function serveHttpApi(
           ...(result.headers as Record<string, string>),
           ...(result.cookies ? { 'set-cookie': result.cookies } : {}),
         });
-        response.end(result.body ?? '');
+        // A binary answer (a workbook, a letter) comes base64-encoded, as API Gateway takes it.
+        response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
       } catch {
         response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         response.end('Lỗi hệ thống. Vui lòng thử lại sau.');

@@ -7,6 +7,8 @@ import { approvalDeps, webAuth } from '../functions/approval-page/deps.ts';
 import { createApprovalPageHandler } from '../functions/approval-page/handler.ts';
 import { citizenPageDeps } from '../functions/citizen-page/deps.ts';
 import { CITIZEN_PAGE_PATH, createCitizenPageHandler } from '../functions/citizen-page/handler.ts';
+import { consoleDeps } from '../functions/console/deps.ts';
+import { createConsoleHandler } from '../functions/console/handler.ts';
 import { createDeliverApologyHandler } from '../functions/deliver-apology/handler.ts';
 import { detectorDeps, phoneChannelsFromConfig } from '../functions/detect-deadlines/deps.ts';
 import { createDetectorHandler } from '../functions/detect-deadlines/handler.ts';
@@ -320,8 +322,8 @@ export async function startPages(
   pages = routeLikeHttpApi({
     '/approve/': approvalPage,
     '/auth/': approvalPage,
-    // The console's pages (issue #34) are the pages function's, on the same sessions.
-    '/console': approvalPage,
+    // The console's pages (issue #34): their own function, on the pages' sessions.
+    '/console': createConsoleHandler(consoleDeps(platformFor('console')), web),
     '/sync': createPortalSyncHandler(syncDeps(platformFor('portal-sync')), async () => ({ ...syncSecrets })),
     // Its one-time codes go by SMS to the phone emulator, once it is started.
     [CITIZEN_PAGE_PATH]: createCitizenPageHandler(citizenPageDeps(platformFor('citizen-page'), parts.citizenPhone)),

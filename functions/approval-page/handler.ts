@@ -35,9 +35,10 @@ import {
   signOut,
   type WebAuthDeps,
 } from '../../shared/use-cases/web-session.ts';
-import { consoleRoute } from './console-route.ts';
+import { navigation, sectionsOf } from '../console/layout.ts';
 import { approvalDeps, webAuthFromEnvironment } from './deps.ts';
 import {
+  APPROVAL_FORM_ERRORS,
   alreadyApprovedPage,
   approvalFormPage,
   approvedPage,
@@ -55,18 +56,6 @@ const LINK_REFUSALS: Record<InvalidLinkError['problem'], [number, string]> = {
     'Đường dẫn đã hết hạn. Hệ thống sẽ gửi đường dẫn mới trong thư tổng hợp kế tiếp nếu hồ sơ còn cần xử lý.',
   ],
   other_dossier: [403, 'Đường dẫn này không dành cho hồ sơ được yêu cầu.'],
-};
-
-const FORM_ERRORS: Record<ApprovalRefusedError['code'], string> = {
-  already_reappointed: 'Hồ sơ này đã được hẹn lại một lần.',
-  closed: 'Hồ sơ đã kết thúc.',
-  reason_missing: 'Vui lòng ghi rõ lý do chậm trễ (ít nhất 5 ký tự).',
-  reason_too_long: 'Lý do không được dài quá 2000 ký tự.',
-  date_invalid: 'Ngày hẹn mới không hợp lệ (ngày/tháng/năm phải có thật).',
-  too_far: 'Ngày hẹn mới không được quá một năm sau hạn trả kết quả theo quy định.',
-  not_working_day: 'Ngày hẹn mới phải là ngày làm việc.',
-  not_after_due: 'Ngày hẹn mới phải sau hạn trả kết quả theo quy định.',
-  already_past: 'Ngày hẹn mới đã qua: hãy chọn một ngày làm việc từ hôm nay trở đi.',
 };
 
 /** The person signed in on the pages, and their session's CSRF token; undefined when nobody is. */
@@ -200,7 +189,6 @@ export function createApprovalPageHandler(deps: ApprovalDeps, web: WebAuthDeps) 
     .handler(async (event) => {
       const base = basePathOf(event);
       if ((event.rawPath ?? '').startsWith('/auth/')) return authRoute(web, event, base);
-      if (/^\/console(\/|$)/.test(event.rawPath ?? '')) return consoleRoute(deps, web, event, base);
       const match = /^\/approve\/([^/]+)$/.exec(event.rawPath ?? '');
       if (!match?.[1]) return htmlResponse(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
       const dossierId = safeDecode(match[1])?.slice(0, 120);
@@ -223,7 +211,10 @@ export function createApprovalPageHandler(deps: ApprovalDeps, web: WebAuthDeps) 
           const here = `${base}${event.rawPath}?${new URLSearchParams({ token }).toString()}`;
           return redirect(`${base}/auth/login?${new URLSearchParams({ next: here }).toString()}`);
         }
-        const bar: SignedInBar = { name: session.person.name, csrf: session.csrf, base };
+        // The link lands in the console (issue #34): the same form, under the person's sections.
+        const { units } = await deps.rules.current();
+        const nav = navigation({ bar: { base }, sections: sectionsOf(session.person, units) }, 'approvals');
+        const bar: SignedInBar = { name: session.person.name, csrf: session.csrf, base, nav };
         if (method === 'GET') {
           const view = await viewApproval(deps, dossierId, token, session.person);
           return htmlResponse(
@@ -305,10 +296,16 @@ async function refusal(
     const submitted = formFields(event);
     return htmlResponse(
       400,
-      approvalFormPage(view, token, { name: session.person.name, csrf: session.csrf, base }, FORM_ERRORS[error.code], {
-        reason: submitted.get('reason') ?? '',
-        newReturnDate: submitted.get('newReturnDate') ?? '',
-      }),
+      approvalFormPage(
+        view,
+        token,
+        { name: session.person.name, csrf: session.csrf, base },
+        APPROVAL_FORM_ERRORS[error.code],
+        {
+          reason: submitted.get('reason') ?? '',
+          newReturnDate: submitted.get('newReturnDate') ?? '',
+        },
+      ),
       web.formTargets,
     );
   }

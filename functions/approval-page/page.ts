@@ -1,8 +1,22 @@
 import type { ApologyChannel } from '../../shared/domain/dossier/dossier-record.ts';
+import type { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
 import { renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
 import { page } from '../../shared/domain/pages/html-page.ts';
 import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
 import type { ApprovalView } from '../../shared/use-cases/approve-through-link.ts';
+
+/** What the approval form says of each refused entry (the link's page and the console's). */
+export const APPROVAL_FORM_ERRORS: Record<ApprovalRefusedError['code'], string> = {
+  already_reappointed: 'Hồ sơ này đã được hẹn lại một lần.',
+  closed: 'Hồ sơ đã kết thúc.',
+  reason_missing: 'Vui lòng ghi rõ lý do chậm trễ (ít nhất 5 ký tự).',
+  reason_too_long: 'Lý do không được dài quá 2000 ký tự.',
+  date_invalid: 'Ngày hẹn mới không hợp lệ (ngày/tháng/năm phải có thật).',
+  too_far: 'Ngày hẹn mới không được quá một năm sau hạn trả kết quả theo quy định.',
+  not_working_day: 'Ngày hẹn mới phải là ngày làm việc.',
+  not_after_due: 'Ngày hẹn mới phải sau hạn trả kết quả theo quy định.',
+  already_past: 'Ngày hẹn mới đã qua: hãy chọn một ngày làm việc từ hôm nay trở đi.',
+};
 
 /** The approval form: the draft letter, the reason, the new return date, approve. */
 export function approvalFormPage(
@@ -22,7 +36,7 @@ export function approvalFormPage(
 <p>Hạn trả kết quả theo quy định: <b>${e(due)}</b>. Theo quy định chỉ được hẹn lại <b>một lần</b>; ngày hẹn mới phải sau hạn này.</p></div>
 ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
 <form class="card" method="post" action="">
-<input type="hidden" name="token" value="${e(token)}">
+${token ? `<input type="hidden" name="token" value="${e(token)}">` : ''}
 <input type="hidden" name="csrf" value="${e(signedIn.csrf)}">
 <label for="reason">Lý do chậm trễ (ghi trong phiếu)</label>
 <textarea id="reason" name="reason" required minlength="5" maxlength="2000">${e(values.reason ?? record.apology.reason ?? '')}</textarea>
@@ -42,11 +56,13 @@ export interface SignedInBar {
   csrf: string;
   /** The pages' base path (a REST API's stage). */
   base: string;
+  /** The console's sections, under the bar (issue #34), where the page is one of the console's. */
+  nav?: string | undefined;
 }
 
 export function signedInBar(bar: SignedInBar): string {
   return `<form class="note" method="post" action="${e(bar.base)}/auth/logout" style="text-align:right">Đăng nhập: <b>${e(bar.name)}</b>
-<input type="hidden" name="csrf" value="${e(bar.csrf)}"><button type="submit" style="width:auto;margin:0 0 0 8px;padding:6px 12px">Đăng xuất</button></form>`;
+<input type="hidden" name="csrf" value="${e(bar.csrf)}"><button type="submit" style="width:auto;margin:0 0 0 8px;padding:6px 12px">Đăng xuất</button></form>${bar.nav ?? ''}`;
 }
 
 /** After signing out. */

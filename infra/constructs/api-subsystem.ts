@@ -19,6 +19,7 @@ import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import type { WebClientSettings } from '../../shared/adapters/openid-relying-party.ts';
 import { ENV } from '../../shared/settings/env.ts';
 import type { IssuerSettings } from '../../shared/settings/identity-env.ts';
 import { TABLE_ACCESS } from '../../shared/settings/table-access.ts';
@@ -72,6 +73,7 @@ export class ApiSubsystem extends Construct {
   readonly admin: DungHanFunction;
   readonly sync: DungHanFunction;
   readonly citizenPage: DungHanFunction;
+  readonly console: DungHanFunction;
   readonly publicApi: RestApi;
   readonly webAcl: CfnWebACL;
   /** The public pages' base URL (no trailing slash): approval links and the citizens' QR codes. */
@@ -116,6 +118,15 @@ export class ApiSubsystem extends Construct {
       integration: new HttpLambdaIntegration('Approval', this.approvalPage.fn),
     });
 
+    // The console (issue #34, ADR 0026): reports, approvals and configuration changes, on the pages' sessions.
+    this.console = new DungHanFunction(this, 'Console', {
+      name: 'console',
+      description: "Đúng Hạn: the staff's console (officials, heads, supervisors, administrators)",
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+    });
+    this.console.useTableAccess(props.table, TABLE_ACCESS.console).useBus(props.bus);
+
     // The citizens' status page (issue #18): public, by dossier code and the last four digits.
     this.citizenPage = new DungHanFunction(this, 'CitizenPage', {
       name: 'citizen-page',
@@ -141,6 +152,7 @@ export class ApiSubsystem extends Construct {
 
     alarmOnFunction(new Construct(this, 'ApprovalPageAlarms'), this.approvalPage, 'Approval page', operations);
     alarmOnFunction(new Construct(this, 'CitizenPageAlarms'), this.citizenPage, "Citizens' page", operations);
+    alarmOnFunction(new Construct(this, 'ConsoleAlarms'), this.console, 'Console', operations);
     alarmOnFunction(this, this.admin, 'Admin API', operations);
     alarmOnFunction(new Construct(this, 'PortalSyncAlarms'), this.sync, 'Portal sync feed', operations);
   }
@@ -164,6 +176,10 @@ export class ApiSubsystem extends Construct {
     const api = new RestApi(this, 'PublicPages', {
       description: "Đúng Hạn public pages: approval (signed links) and citizens' status",
       endpointTypes: [EndpointType.REGIONAL],
+      // Browsers download the console's workbooks and letters: with Lambda proxy, API Gateway returns a
+      // base64 answer as bytes only when the request's first Accept type is binary — for browsers, `*/*`.
+      // Request bodies then reach the functions base64-encoded, which their form reader decodes.
+      binaryMediaTypes: ['*/*'],
       cloudWatchRole: true,
       deployOptions: {
         stageName: PUBLIC_STAGE,
@@ -203,13 +219,17 @@ export class ApiSubsystem extends Construct {
         requestParameters: { 'method.request.path.code': true },
       });
     }
-    // The console (issue #34): the pages' function, on the same sessions; read-only pages so far.
+    // The console (issue #34): its own function, on the pages' sessions; pages and their forms.
+    const consolePages = new LambdaIntegration(this.console.fn);
     const console = api.root.addResource('console');
-    console.addMethod('GET', approval, { requestValidator: validator });
-    console.addResource('{proxy+}').addMethod('GET', approval, {
-      requestValidator: validator,
-      requestParameters: { 'method.request.path.proxy': true },
-    });
+    const consoleProxy = console.addResource('{proxy+}');
+    for (const method of ['GET', 'POST']) {
+      console.addMethod(method, consolePages, { requestValidator: validator });
+      consoleProxy.addMethod(method, consolePages, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.proxy': true },
+      });
+    }
     return api;
   }
 
@@ -285,22 +305,22 @@ export class ApiSubsystem extends Construct {
       description: "Đúng Hạn pages' sign-in client secrets: {staff, admins}",
       secretObjectValue: { staff: webClient.userPoolClientSecret, admins: adminWebClient.userPoolClientSecret },
     });
-    this.approvalPage.useIdentityIssuers(issuers).useWebClient(
-      {
-        mode: 'cognito',
-        region,
-        issuer: issuerOf(staff),
-        clientId: webClient.userPoolClientId,
-        redirectUri: Fn.join('', [this.publicBaseUrl, '/auth/callback']),
-        signedOutUri: Fn.join('', [this.publicBaseUrl, '/auth/signed-out']),
-        logoutUrl: `https://${props.identity.staffDomainPrefix}.auth.${region}.amazoncognito.com/logout`,
-        pools: [
-          { issuer: issuerOf(staff), clientId: webClient.userPoolClientId, secretKey: 'staff' },
-          { issuer: issuerOf(admins), clientId: adminWebClient.userPoolClientId, secretKey: 'admins' },
-        ],
-      },
-      webClientSecret,
-    );
+    const pagesSignIn: Omit<WebClientSettings, 'clientSecret'> = {
+      mode: 'cognito',
+      region,
+      issuer: issuerOf(staff),
+      clientId: webClient.userPoolClientId,
+      redirectUri: Fn.join('', [this.publicBaseUrl, '/auth/callback']),
+      signedOutUri: Fn.join('', [this.publicBaseUrl, '/auth/signed-out']),
+      logoutUrl: `https://${props.identity.staffDomainPrefix}.auth.${region}.amazoncognito.com/logout`,
+      pools: [
+        { issuer: issuerOf(staff), clientId: webClient.userPoolClientId, secretKey: 'staff' },
+        { issuer: issuerOf(admins), clientId: adminWebClient.userPoolClientId, secretKey: 'admins' },
+      ],
+    };
+    // The console (issue #34) resumes and refreshes the same sessions with the same client.
+    for (const fn of [this.approvalPage, this.console])
+      fn.useIdentityIssuers(issuers).useWebClient(pagesSignIn, webClientSecret);
     const staffAuthorizer = new HttpUserPoolAuthorizer('StaffPool', staff, {
       userPoolClients: [webClient, staffCli],
     });

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -94,5 +94,8 @@ export class StatelessStack extends Stack {
       anchors: stateful.auditAnchors,
       operations,
     });
+    // Where people go: the staff's console (issue #34) and the citizens' status page.
+    new CfnOutput(this, 'ConsoleUrl', { value: Fn.join('', [this.api.publicBaseUrl, '/console']) });
+    new CfnOutput(this, 'CitizenPageUrl', { value: Fn.join('', [this.api.publicBaseUrl, '/tra-cuu']) });
   }
 }

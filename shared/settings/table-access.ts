@@ -54,6 +54,16 @@ export const TABLE_ACCESS = {
   'portal-sync': { reads: [CONFIG, 'DOSSIER#*'], writes: ['OWNER#*', 'DEADLETTER'] },
   /** The approval page: a head's approval written to the dossier; sign-in state and sessions. */
   'approval-page': { reads: [CONFIG], writes: [...DOSSIER_WRITER, 'SESSION#*', 'SIGNIN#*'] },
+  /**
+   * The console (issue #34): dossiers read and approved, reports and the drafts awaiting approval from
+   * the report index, configuration changes and their recomputes; its sessions refreshed — never the
+   * sign-in state, the attempt counters, the sync feed's owners or the dead letters.
+   */
+  console: {
+    reads: [],
+    writes: [...DOSSIER_WRITER, CONFIG, 'AUDIT', 'SESSION#*'],
+    indexes: [TABLE_DESIGN.reportByClose.indexName],
+  },
   /** The detector (and the apology's delivery, from the same composition): dossiers by the indexes. */
   'detect-deadlines': {
     reads: [CONFIG],

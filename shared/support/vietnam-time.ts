@@ -13,3 +13,9 @@ export function vietnamDay(epochMs: number): string {
 export function vietnamDayStart(day: string): number {
   return Date.parse(`${day}T00:00:00Z`) - VIETNAM_OFFSET_MS;
 }
+
+/** "14:30 18/03/2024": an instant as officials read it on a page, Vietnam time. */
+export function vietnamMinute(epochMs: number): string {
+  const local = new Date(epochMs + VIETNAM_OFFSET_MS).toISOString();
+  return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
+}

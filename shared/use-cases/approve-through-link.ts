@@ -95,8 +95,29 @@ export async function viewApproval(
   token: string,
   actor: Actor | undefined,
 ): Promise<ApprovalView> {
+  const { boundTo } = verifyApprovalToken(deps.linkSecret, token, dossierId, deps.clock.now());
+  return approvalView(deps, dossierId, actor, boundTo);
+}
+
+/**
+ * What the console's approval page shows (issue #34): the same view as a link's, for a head signed in
+ * on the console — no link, so any head of the issuing unit (the authority decides).
+ */
+export async function viewApprovalAtDesk(
+  deps: Omit<ApprovalDeps, 'linkSecret'>,
+  dossierId: string,
+  actor: Actor | undefined,
+): Promise<ApprovalView> {
+  return approvalView(deps, dossierId, actor, undefined);
+}
+
+async function approvalView(
+  deps: Omit<ApprovalDeps, 'linkSecret'>,
+  dossierId: string,
+  actor: Actor | undefined,
+  boundTo: string | undefined,
+): Promise<ApprovalView> {
   const now = deps.clock.now();
-  const { boundTo } = verifyApprovalToken(deps.linkSecret, token, dossierId, now);
   const { record } = await deps.store.load(dossierId);
   if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${dossierId}`);
   const book = await deps.rules.current();

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_DEMO_PASSWORD } from '../../local/identity-provider.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { accessibilityFindings, overflow, signIn } from '../support/console-browser.ts';
 import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
 
 /*
@@ -42,34 +40,6 @@ afterAll(async () => {
   await browser?.close();
   await runtime?.close();
 });
-
-/** Signs in on the provider's page the console sent the browser to. */
-async function signIn(page: Page, username: string): Promise<void> {
-  expect(await page.locator('h1').innerText()).toBe('Đăng nhập Đúng Hạn');
-  await page.fill('#username', username);
-  await page.fill('#password', LOCAL_DEMO_PASSWORD);
-  // Back on the console once the provider has signed them in (the pages' callback, then the page asked for).
-  await Promise.all([page.waitForURL((url) => url.pathname.includes('/console')), page.click('button[type=submit]')]);
-}
-
-/** axe-core's serious and critical findings on the page as it stands (rule id and the first element). */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function accessibilityFindings(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe;
-    const { violations } = await axe.run();
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);
-  });
-}
-
-const overflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 
 describe('the console in headless Chromium', () => {
   it('lets a commune official find a dossier by code and read it on one page, at 390 px and at a desk', async () => {
@@ -140,7 +110,13 @@ describe('the console in headless Chromium', () => {
     const adminPage = await admin.newPage();
     await adminPage.goto(`${runtime.apiUrl}/console`);
     await signIn(adminPage, 'quantri');
-    expect(await adminPage.locator('h1').innerText()).toBe('Không có quyền xem hồ sơ');
+    // An administrator reads reports and administers, and reads no dossier: the console opens on reports,
+    // offers no desk, and a dossier's page is refused.
+    expect(await adminPage.locator('h1').innerText()).toBe('Báo cáo kết quả giải quyết hồ sơ');
+    expect(await adminPage.locator('nav a').allInnerTexts()).toEqual(['Báo cáo', 'Quản trị']);
+    const refused = await adminPage.goto(`${runtime.apiUrl}/console/ho-so/${ID}`);
+    expect(refused?.status()).toBe(403);
+    expect(await adminPage.locator('h1').innerText()).toBe('Không có quyền');
     await admin.close();
   });
 });

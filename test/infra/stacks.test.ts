@@ -154,7 +154,8 @@ describe('the CDK app', () => {
     // Issue #13 adds the alarm on parked dossiers (ADR 0012); #14 splits the API into two functions; #16
     // adds the function that sends an approved apology at once; #17 the portal sync feed's function; #19
     // the anchoring function (errors, throttles, dead letters, a day not anchored, a conflicting anchor).
-    expect(alarms.length).toBe(23);
+    // #34 the console's function (errors, throttles).
+    expect(alarms.length).toBe(25);
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossierFailures', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DossiersParked', Namespace: 'DungHan' });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
@@ -238,11 +239,13 @@ describe('the CDK app', () => {
       Properties: { HttpMethod: string; AuthorizationType: string };
     }[];
     // The approval page, the pages' sign-in (/auth/{action}) and the citizens' page, each GET and POST;
-    // the console's pages (/console, /console/{proxy+}: issue #34), GET only so far.
+    // the console's pages and forms (/console, /console/{proxy+}: issue #34), each GET and POST.
     expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual([
       ...['GET', 'GET', 'GET', 'GET', 'GET', 'GET'],
-      ...['POST', 'POST', 'POST', 'POST'],
+      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST'],
     ]);
+    // Browsers download the console's workbooks: a base64 answer reaches them as bytes.
+    stateless.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
     stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'tra-cuu' });
     stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'console' });
     stateless.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'approve' });
@@ -312,6 +315,7 @@ describe('the CDK app', () => {
         'DetectorDeliveryFunctionServiceRoleDefaultPolicy',
       ],
       'admin-api': ['ApiFunctionServiceRoleDefaultPolicy'],
+      console: ['ApiConsoleFunctionServiceRoleDefaultPolicy'],
     };
     for (const [fn, prefixes] of Object.entries(roles) as [keyof typeof TABLE_ACCESS, string[]][]) {
       const access: TableAccess = TABLE_ACCESS[fn];

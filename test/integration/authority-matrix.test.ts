@@ -49,6 +49,9 @@ const EXPECTED: Record<string, Cell[]> = {
   'GET /admin/users': ['403', '403', '403', '403', '403', '403', '✓', '401'],
   'GET /approve/{hồ sơ xã A} (link mailed to its head)': ['403', '✓', '403', '403', '404', '404', '404', '→ đăng nhập'],
   'GET /console/ho-so/{hồ sơ xã A}': ['✓', '✓', '✓', '✓', '404', '404', '403', '→ đăng nhập'],
+  'POST /console/ho-so/{hồ sơ xã A}/duyet': ['403', '✓', '403', '403', '404', '404', '403', '401'],
+  'GET /console/bao-cao?don-vi=xã A': ['403', '✓', '✓', '✓', '403', '403', '✓', '→ đăng nhập'],
+  'POST /console/quan-tri/lich/{lịch}/ap-dung': ['403', '403', '403', '403', '403', '403', '✓', '401'],
   'dunghan dossier {hồ sơ xã A}': ['✓', '✓', '✓', '✓', '404', '404', '404', '✓'],
   'dunghan approvals': ['✓', '✓', '✓', '✓', '–', '–', '403', '✓'],
   'dunghan approve {hồ sơ xã A}': ['403', '✓', '403', '403', '404', '404', '404', '403'],
@@ -153,6 +156,39 @@ function commandCell(result: { code: number; out: string; err: string }, listed?
 
 const BAD_UNITS = join(tmpdir(), `dunghan-matrix-units-${process.pid}.json`);
 
+/** A console page: 200 allowed; an unsigned browser is sent to sign in. */
+async function consoleGet(who: string | undefined, path: string): Promise<Cell> {
+  const url = `${runtime.apiUrl}${path}`;
+  if (!who) {
+    const response = await fetch(url, { redirect: 'manual' });
+    return response.status === 302 && response.headers.get('location')?.includes('/auth/login')
+      ? '→ đăng nhập'
+      : (String(response.status) as Cell);
+  }
+  const { response } = await (await signedInBrowser(runtime, who)).open(url);
+  await response.text();
+  return response.status === 200 ? '✓' : (String(response.status) as Cell);
+}
+
+/**
+ * A console form posted with the session's CSRF token (taken from the console's first page): allowed
+ * when the change is made or the law's check refuses its content (400); else the refusal's status.
+ */
+async function consolePost(who: string | undefined, path: string, fields: Record<string, string>): Promise<Cell> {
+  const url = `${runtime.apiUrl}${path}`;
+  const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } } as const;
+  if (!who) {
+    const response = await fetch(url, { ...form, body: new URLSearchParams(fields), redirect: 'manual' });
+    return String(response.status) as Cell;
+  }
+  const browser = await signedInBrowser(runtime, who);
+  const { response: first } = await browser.open(`${runtime.apiUrl}/console`);
+  const csrf = browser.rememberCsrf(await first.text());
+  const { response } = await browser.submit(url, { csrf, ...fields });
+  await response.text();
+  return response.status === 200 || response.status === 400 ? '✓' : (String(response.status) as Cell);
+}
+
 async function cellsFor(surface: string, who: string | undefined): Promise<Cell> {
   const token = who ? tokens.get(who) : undefined;
   switch (surface) {
@@ -196,6 +232,22 @@ async function cellsFor(surface: string, who: string | undefined): Promise<Cell>
       await response.text();
       return response.status === 200 ? '✓' : (String(response.status) as Cell);
     }
+    case 'POST /console/ho-so/{hồ sơ xã A}/duyet':
+      // A date the law refuses: an allowed head is stopped by the date (400), after the authority let them through.
+      return consolePost(who, `/console/ho-so/${DOSSIER}/duyet`, {
+        reason: 'Chờ kết quả đo đạc',
+        newReturnDate: '01/01/2024',
+      });
+    case 'GET /console/bao-cao?don-vi=xã A':
+      return consoleGet(who, '/console/bao-cao?tu=01/03/2024&den=31/03/2024&don-vi=H21.65.01');
+    case 'POST /console/quan-tri/lich/{lịch}/ap-dung':
+      // A Sunday: an allowed administrator is stopped by the form's check (400), nothing applied.
+      return consolePost(who, '/console/quan-tri/lich/vn-civil-service/ap-dung', {
+        ngay: '17/03/2024',
+        ten: 'Nghỉ',
+        'can-cu': 'QĐ 1/QĐ-UBND',
+        'hieu-luc': '14/03/2024',
+      });
     case 'dunghan dossier {hồ sơ xã A}':
       return commandCell(await command(['dossier', DOSSIER], who));
     case 'dunghan approvals': {

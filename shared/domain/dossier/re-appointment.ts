@@ -4,6 +4,7 @@ import { vietnamDay } from '../../support/vietnam-time.ts';
 import type { ActorRecord } from '../authority/actors.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { vietnameseMobile } from '../phones/phone-number.ts';
+import { enteredDate } from '../vietnamese/format.ts';
 import { outEvent } from './advance-stages.ts';
 import {
   type ApologyChannel,
@@ -157,17 +158,8 @@ export const MAX_EXTENSION_DAYS = 365;
  * readers enter it (issue #16) or `YYYY-MM-DD`; else undefined.
  */
 function calendarDay(text: string): number | undefined {
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
-  const vn = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
-  const [y, m, d] = iso
-    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
-    : vn
-      ? [Number(vn[3]), Number(vn[2]), Number(vn[1])]
-      : [Number.NaN, Number.NaN, Number.NaN];
-  if (Number.isNaN(y)) return undefined;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
-  return date.getTime() / 86_400_000;
+  const day = enteredDate(text);
+  return day === undefined ? undefined : Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 }
 
 /**

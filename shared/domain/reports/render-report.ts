@@ -189,7 +189,7 @@ function htmlTable(table: ReportTable): string {
     )
     .join('');
   const total = `<tr class="total">${table.total.map((cell, i) => `<td class="${table.columns[i]?.kind}">${escapeHtml(display(cell, table.columns[i]))}</td>`).join('')}</tr>`;
-  return `<section><h2>${escapeHtml(table.title)}</h2><div class="scroll"><table><thead>${head}</thead><tbody>${body}${total}</tbody></table></div></section>`;
+  return `<section><h2>${escapeHtml(table.title)}</h2><div class="scroll" tabindex="0" role="region" aria-label="${escapeHtml(table.title)}"><table><thead>${head}</thead><tbody>${body}${total}</tbody></table></div></section>`;
 }
 
 const PAGE_STYLE = `body{font-family:"Times New Roman",Times,serif;margin:24px;color:#1b1b1b;max-width:1200px}
@@ -253,6 +253,14 @@ function timelinessCards(report: Report): [string, string][] {
  * overdue rate by field and by unit and the monthly trend, then every table. Every value is escaped.
  */
 export function renderHtml(report: Report): string {
+  return `${pageHead(reportHeading(report))}
+${dashboardBody(report)}
+</body></html>
+`;
+}
+
+/** The dashboard's content under its title (the console's report page shows it in its own frame). */
+export function dashboardBody(report: Report): string {
   const heading = reportHeading(report);
   const t = report.total;
   const cards = [
@@ -265,8 +273,7 @@ export function renderHtml(report: Report): string {
   ]
     .map(([label, value]) => `<div class="card"><div class="value">${value}</div><div>${label}</div></div>`)
     .join('');
-  return `${pageHead(heading)}
-${heading.lines.map((l) => `<p class="meta">${escapeHtml(l)}</p>`).join('\n')}
+  return `${heading.lines.map((l) => `<p class="meta">${escapeHtml(l)}</p>`).join('\n')}
 <div class="cards">${cards}</div>
 ${rateBars(
   'chart-field',
@@ -279,7 +286,5 @@ ${rateBars(
   report.byUnit.map((r) => ({ label: r.label, rate: overdueRate(r.counts) })),
 )}
 ${trendChart(report)}
-${reportTables(report).map(htmlTable).join('\n')}
-</body></html>
-`;
+${reportTables(report).map(htmlTable).join('\n')}`;
 }

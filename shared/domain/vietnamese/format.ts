@@ -62,3 +62,21 @@ export function workingTimeVi(calendar: WorkingCalendar, from: number, to: numbe
   if (days === 0 && hours === 0) return 'dưới 1 giờ làm việc';
   return `${[days > 0 ? `${days} ngày` : '', hours > 0 ? `${hours} giờ` : ''].filter(Boolean).join(' ')} làm việc`;
 }
+
+/**
+ * A real calendar date as people type it — `dd/mm/yyyy` as Vietnamese readers write it, or `YYYY-MM-DD` —
+ * as `YYYY-MM-DD`; undefined when it is neither or not a real date (31/02).
+ */
+export function enteredDate(text: string): string | undefined {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const vn = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
+  const [y, m, d] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : vn
+      ? [Number(vn[3]), Number(vn[2]), Number(vn[1])]
+      : [Number.NaN, Number.NaN, Number.NaN];
+  if (Number.isNaN(y) || y < 1000) return undefined;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
+  return date.toISOString().slice(0, 10);
+}

@@ -1,8 +1,7 @@
 import { type ApologyLetter, renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
-import { page } from '../../shared/domain/pages/html-page.ts';
 import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
 import type { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
-import { type SignedInBar, signedInBar } from './page.ts';
+import { type ConsoleContext, consolePage, day, when } from './layout.ts';
 
 /*
  * The console's first pages (issue #34): finding a dossier by its code, and the dossier on one page —
@@ -13,19 +12,6 @@ import { type SignedInBar, signedInBar } from './page.ts';
  */
 
 export type DossierView = NonNullable<Awaited<ReturnType<typeof describeDossier>>>;
-
-/** "14:30 ngày 18/03/2024" from an ISO instant written with its offset (the dossier's own instants are). */
-function when(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const local = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
-  return local ? `${local[4]}:${local[5]} ngày ${local[3]}/${local[2]}/${local[1]}` : iso;
-}
-
-/** "18/03/2024" from a day or an instant. */
-function day(iso: string | null | undefined): string {
-  const local = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
-  return local ? `${local[3]}/${local[2]}/${local[1]}` : '—';
-}
 
 const STATUS: Record<string, string> = {
   awaiting_receipt: 'Chưa tiếp nhận',
@@ -71,28 +57,21 @@ const HISTORY: Record<string, string> = {
   apology_issued: 'Phiếu xin lỗi đã gửi người nộp',
 };
 
-/** The console's header: the signed-in person and the search by code. */
-function consoleHeader(bar: SignedInBar, code = ''): string {
-  return `${signedInBar(bar)}<form class="card" method="get" action="${e(bar.base)}/console/ho-so" role="search">
+/** The search by code, on every page of the queue and the dossier. */
+export function searchForm(base: string, code = ''): string {
+  return `<form class="card" method="get" action="${e(base)}/console/ho-so" role="search">
 <label for="ma">Tra cứu hồ sơ theo mã</label>
 <input id="ma" name="ma" type="search" required maxlength="120" autocomplete="off" placeholder="ví dụ H21.65-240304-0777" value="${e(code)}">
 <button type="submit">Xem hồ sơ</button></form>`;
 }
 
-/** The console's first page: the search by code (the queue comes with the per-unit index, issue #34). */
-export function consoleHomePage(bar: SignedInBar): string {
-  return page(
-    'Bàn làm việc',
-    `<h1>Bàn làm việc</h1>${consoleHeader(bar)}
-<p class="note">Mở hồ sơ của đơn vị mình theo mã hồ sơ (mã trên giấy tiếp nhận và trong thư tổng hợp).</p>`,
-  );
-}
-
 /** No such dossier, or none the person may see (answered alike). */
-export function dossierNotFoundPage(bar: SignedInBar, code: string): string {
-  return page(
+export function dossierNotFoundPage(context: ConsoleContext, code: string): string {
+  return consolePage(
+    context,
+    'queue',
     'Không tìm thấy hồ sơ',
-    `<h1>Không tìm thấy hồ sơ</h1>${consoleHeader(bar, code)}<div class="card error" role="alert">Không có hồ sơ mã <b>${e(code)}</b> trong các đơn vị anh/chị được xem.</div>`,
+    `<h1>Không tìm thấy hồ sơ</h1>${searchForm(context.bar.base, code)}<div class="card error" role="alert">Không có hồ sơ mã <b>${e(code)}</b> trong các đơn vị anh/chị được xem.</div>`,
   );
 }
 
@@ -133,7 +112,7 @@ function stepsCard(view: DossierView): string {
     )
     .join('');
   return `<section class="card" aria-labelledby="steps"><h2 id="steps">Các bước liên thông</h2>
-<div class="letter"><table><thead><tr><th scope="col">Bước</th><th scope="col">Đơn vị</th><th scope="col">Hạn</th><th scope="col">Tình trạng</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+<div class="letter" tabindex="0" role="region" aria-label="Các bước liên thông"><table class="grid"><thead><tr><th scope="col">Bước</th><th scope="col">Đơn vị</th><th scope="col">Hạn</th><th scope="col">Tình trạng</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 function responsibleCard(view: DossierView): string {
@@ -160,22 +139,29 @@ function historyNote(h: DossierView['history'][number]): string {
 }
 
 /** The dossier on one page. */
-export function dossierPage(view: DossierView, bar: SignedInBar, now: number): string {
+export function dossierPage(view: DossierView, context: ConsoleContext, now: number): string {
   const procedure = view.procedure;
-  return page(
+  const { bar } = context;
+  const link = `${e(bar.base)}/console/ho-so/${encodeURIComponent(view.dossierId)}`;
+  return consolePage(
+    context,
+    'queue',
     `Hồ sơ ${view.dossierId}`,
-    `${consoleHeader(bar)}<h1>Hồ sơ ${e(view.dossierId)}</h1>
+    `${searchForm(bar.base)}<h1>Hồ sơ ${e(view.dossierId)}</h1>
 <div class="card"><p>${e(procedure?.name ?? '')}</p><p class="note">Lĩnh vực: ${e(procedure?.field ?? '')}${procedure?.code ? ` · Mã thủ tục ${e(procedure.code)}` : ''}</p>
-<p><a href="${e(bar.base)}/console/ho-so/${encodeURIComponent(view.dossierId)}/phieu-kiem-soat">Phiếu kiểm soát quá trình giải quyết</a></p>
-${view.apologyStatus === 'none' ? '' : `<p><a href="${e(bar.base)}/console/ho-so/${encodeURIComponent(view.dossierId)}/phieu-xin-loi">Phiếu xin lỗi và hẹn lại ngày trả kết quả (${e(APOLOGY[view.apologyStatus] ?? view.apologyStatus)})</a></p>`}</div>
+<p><a href="${link}/phieu-kiem-soat">Phiếu kiểm soát quá trình giải quyết</a></p>
+${view.apologyStatus === 'none' ? '' : `<p><a href="${link}/phieu-xin-loi">Phiếu xin lỗi và hẹn lại ngày trả kết quả (${e(APOLOGY[view.apologyStatus] ?? view.apologyStatus)})</a></p>`}
+${view.apologyStatus === 'drafted' && context.sections.includes('approvals') && context.mayApprove ? `<p><a href="${link}/duyet">Duyệt phiếu xin lỗi và hẹn lại ngày trả</a></p>` : ''}</div>
 ${datesCard(view, now)}${responsibleCard(view)}${stepsCard(view)}${historyCard(view)}`,
   );
 }
 
 /** The dossier's apology letter as it stands (the draft, or the approved letter), to read or print. */
-export function letterPage(letter: ApologyLetter, dossierId: string, bar: SignedInBar): string {
-  return page(
+export function letterPage(letter: ApologyLetter, dossierId: string, context: ConsoleContext): string {
+  return consolePage(
+    context,
+    'queue',
     `Phiếu xin lỗi ${dossierId}`,
-    `${signedInBar(bar)}<p><a href="${e(bar.base)}/console/ho-so/${encodeURIComponent(dossierId)}">← Hồ sơ ${e(dossierId)}</a></p><div class="card letter">${renderLetterHtml(letter)}</div>`,
+    `<p><a href="${e(context.bar.base)}/console/ho-so/${encodeURIComponent(dossierId)}">← Hồ sơ ${e(dossierId)}</a></p><div class="card letter" tabindex="0" role="region" aria-label="Phiếu xin lỗi">${renderLetterHtml(letter)}</div>`,
   );
 }

@@ -1,0 +1,134 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { formFields, htmlResponse } from '../../shared/adapters/html-responses.ts';
+import { logger } from '../../shared/adapters/observability.ts';
+import { AccessDeniedError } from '../../shared/domain/authority/authority.ts';
+import { ApprovalRefusedError } from '../../shared/domain/dossier/re-appointment.ts';
+import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
+import {
+  approveAtDesk,
+  DossierNotFoundError,
+  listAwaitingApproval,
+  viewApprovalAtDesk,
+} from '../../shared/use-cases/approve-through-link.ts';
+import { checkCsrf } from '../../shared/use-cases/web-session.ts';
+import {
+  APPROVAL_FORM_ERRORS,
+  alreadyApprovedPage,
+  approvalFormPage,
+  approvedPage,
+  refusalPage,
+} from '../approval-page/page.ts';
+import type { ConsoleDeps } from './deps.ts';
+import { dossierNotFoundPage } from './dossier-pages.ts';
+import { type ConsoleContext, consolePage, day, navigation, when } from './layout.ts';
+
+/*
+ * Approvals in the console (issue #34): the drafts waiting in the person's units, and the approval form —
+ * the same form and the same use case as the e-mailed link (`/approve/{id}`), here without a link: any
+ * head of the issuing unit may sign (the authority decides on the record being saved).
+ */
+
+type Waiting = Awaited<ReturnType<typeof listAwaitingApproval>>;
+
+function waitingPage(context: ConsoleContext, waiting: Waiting, procedures: ReadonlyMap<string, string>): string {
+  const base = e(context.bar.base);
+  const rows = waiting
+    .map((w) => {
+      const link = `${base}/console/ho-so/${encodeURIComponent(w.dossierId)}${context.mayApprove ? '/duyet' : ''}`;
+      return `<tr><td><a href="${link}">${e(w.dossierId)}</a></td><td>${e(w.field)}</td><td>${e(
+        procedures.get(w.procedureCode ?? '') ?? w.procedureCode ?? '',
+      )}</td><td>${e(day(w.dueDay))}</td><td>${e(when(w.draftedAt))}</td></tr>`;
+    })
+    .join('');
+  const body =
+    waiting.length === 0
+      ? '<div class="card ok"><p>Không có phiếu xin lỗi nào đang chờ duyệt trong các đơn vị của anh/chị.</p></div>'
+      : `<div class="card letter" tabindex="0" role="region" aria-label="Phiếu chờ duyệt"><table class="grid"><caption>${waiting.length} phiếu chờ duyệt, phiếu lập sớm nhất trước</caption>
+<thead><tr><th scope="col">Mã hồ sơ</th><th scope="col">Lĩnh vực</th><th scope="col">Thủ tục</th><th scope="col">Hạn theo quy định</th><th scope="col">Lập dự thảo lúc</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+  return consolePage(
+    context,
+    'approvals',
+    'Phiếu xin lỗi chờ duyệt',
+    `<h1>Phiếu xin lỗi chờ duyệt</h1>${body}
+<p class="note">${context.mayApprove ? 'Chọn mã hồ sơ để xem dự thảo, ghi lý do và ngày hẹn mới, rồi duyệt: phiếu được gửi ngay cho công dân.' : 'Lãnh đạo đơn vị ban hành phiếu duyệt trên bàn làm việc này hoặc qua đường dẫn trong thư.'}</p>`,
+  );
+}
+
+/** `GET /console/duyet`: the drafts awaiting a head in the person's units, the oldest first. */
+export async function waitingRoute(deps: ConsoleDeps, context: ConsoleContext) {
+  const waiting = await listAwaitingApproval(deps.reports, context.person, context.units);
+  const { rules } = await deps.rules.current();
+  const names = new Map(
+    rules.flatMap((r) => (r.scope.kind === 'procedure' && r.name ? [[r.scope.procedureCode, r.name] as const] : [])),
+  );
+  return htmlResponse(200, waitingPage(context, waiting, names), deps.formTargets);
+}
+
+/** `GET|POST /console/ho-so/{id}/duyet`: the draft and the form; approving sends the letter at once. */
+export async function approvalRoute(
+  deps: ConsoleDeps,
+  context: ConsoleContext,
+  event: APIGatewayProxyEventV2,
+  dossierId: string,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const bar = { ...context.bar, nav: navigation(context, 'approvals') };
+  const method = event.requestContext?.http?.method ?? 'GET';
+  const form = method === 'POST' ? formFields(event) : undefined;
+  try {
+    if (!form) {
+      const view = await viewApprovalAtDesk(deps, dossierId, context.person);
+      return htmlResponse(
+        200,
+        view.approval ? alreadyApprovedPage(view, bar) : approvalFormPage(view, '', bar),
+        deps.formTargets,
+      );
+    }
+    checkCsrf(context.bar.csrf, form.get('csrf'));
+    const approved = await approveAtDesk(deps, {
+      dossierId,
+      reason: form.get('reason') ?? '',
+      newReturnDate: form.get('newReturnDate') ?? '',
+      actor: context.person,
+    });
+    logger.info('apology approved in the console', { dossierId, extendedDueAt: approved.extendedDueAt });
+    return htmlResponse(
+      200,
+      approvedPage(dossierId, approved.extendedDueAt ?? '', approved.apology.channel ?? 'desk', bar),
+      deps.formTargets,
+    );
+  } catch (error) {
+    if (error instanceof DossierNotFoundError)
+      return htmlResponse(404, dossierNotFoundPage(context, dossierId), deps.formTargets);
+    if (error instanceof AccessDeniedError) {
+      logger.warn('approval refused', { reason: error.reason });
+      return htmlResponse(
+        403,
+        refusalPage(
+          'Không có quyền duyệt',
+          'Chỉ lãnh đạo của đơn vị ban hành phiếu xin lỗi mới được duyệt phiếu. Đề nghị chuyển cho lãnh đạo đơn vị đó.',
+        ),
+      );
+    }
+    if (!(error instanceof ApprovalRefusedError) || !form) throw error;
+    if (error.field === 'dossier')
+      return htmlResponse(
+        409,
+        refusalPage(
+          'Không thể duyệt',
+          error.code === 'already_reappointed'
+            ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
+            : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.',
+        ),
+      );
+    const view = await viewApprovalAtDesk(deps, dossierId, context.person);
+    return htmlResponse(
+      400,
+      approvalFormPage(view, '', bar, APPROVAL_FORM_ERRORS[error.code], {
+        reason: form.get('reason') ?? '',
+        newReturnDate: form.get('newReturnDate') ?? '',
+      }),
+      deps.formTargets,
+    );
+  }
+}

@@ -1,0 +1,217 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
+import { sentEmails } from '../../local/ses-server.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { lookAt, signIn } from '../support/console-browser.ts';
+import { receivedEvent } from '../support/dossier-factory.ts';
+
+/*
+ * Each role's work in the console, end to end in headless Chromium through the local OpenID provider
+ * (issue #34): a head approves a draft and the citizen's letter arrives; a commune's supervisor sees its
+ * score and not another commune's; an administrator adds a holiday, previews the dossiers it moves,
+ * applies it, and the history names them. Every page is looked at: axe-core, a 390 px phone, screenshots.
+ */
+let now = Date.parse('2026-11-20T10:00:00+07:00');
+const LATE = 'H21.65.01-261102-0601';
+const OTHER_COMMUNE = 'H21.65.02-261103-0602';
+const RUNNING = 'H21.65.01-261118-0603';
+const CITIZEN = 'hbia.ksor@example.vn';
+let runtime: LocalRuntime;
+let browser: Browser;
+
+const commune = (id: string, name: string) => ({
+  id,
+  name,
+  parentName: 'UBND huyện Krông Pa',
+  place: name.replace('UBND xã ', ''),
+});
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ mail: true, clock: { now: () => now }, ruleCacheMs: 0 });
+  const receipts = [
+    // Ia Rmok's: due 12/11, overdue now, its apology drafted for the commune's head.
+    receivedEvent({
+      dossierId: LATE,
+      eventId: `${LATE}/r`,
+      occurredAt: '2026-11-02T09:00:00+07:00',
+      receivedAt: '2026-11-02T09:00:00+07:00',
+      appointmentAt: '2026-11-12T17:00:00+07:00',
+      agency: commune('H21.65.01', 'UBND xã Ia Rmok'),
+      head: undefined,
+    }),
+    // Chư Gu's: another commune, in no Ia Rmok report.
+    receivedEvent({
+      dossierId: OTHER_COMMUNE,
+      eventId: `${OTHER_COMMUNE}/r`,
+      occurredAt: '2026-11-03T09:00:00+07:00',
+      receivedAt: '2026-11-03T09:00:00+07:00',
+      appointmentAt: '2026-11-13T17:00:00+07:00',
+      agency: commune('H21.65.02', 'UBND xã Chư Gu'),
+      head: undefined,
+    }),
+    // Ia Rmok's, running: due 30/11 by the land rule (eight working days), which a holiday on 23/11 moves to 01/12.
+    receivedEvent({
+      dossierId: RUNNING,
+      eventId: `${RUNNING}/r`,
+      occurredAt: '2026-11-18T09:00:00+07:00',
+      receivedAt: '2026-11-18T09:00:00+07:00',
+      appointmentAt: '2026-11-27T17:00:00+07:00',
+      agency: commune('H21.65.01', 'UBND xã Ia Rmok'),
+      head: undefined,
+    }),
+  ];
+  for (const event of receipts) {
+    const [delivered] = await runtime.deliver(event);
+    expect(delivered?.ok).toBe(true);
+  }
+  await runtime.detect();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.close();
+});
+
+async function signedIn(username: string, path: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${runtime.apiUrl}${path}`);
+  await signIn(page, username);
+  return page;
+}
+
+const text = (page: Page) => page.locator('body').innerText();
+
+describe('each role at work in the console', () => {
+  it('lets a head approve a draft from the list, and the citizen’s letter arrives at once', async () => {
+    const page = await signedIn('bia.nh', '/console/duyet');
+    expect(await page.locator('h1').innerText()).toBe('Phiếu xin lỗi chờ duyệt');
+    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Bàn làm việc', 'Chờ duyệt', 'Báo cáo']);
+    expect(await text(page)).toContain(LATE);
+    expect(await text(page)).not.toContain(OTHER_COMMUNE);
+    await lookAt(page, 'cho-duyet');
+    await Promise.all([page.waitForURL(/\/duyet$/), page.click(`text=${LATE}`)]);
+    expect(await page.locator('h1').innerText()).toBe('Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả');
+    await lookAt(page, 'duyet');
+    // The law's checks first: a date not after the legal due date is refused, naming why.
+    await page.fill('#reason', 'Chờ xác minh nguồn gốc sử dụng đất tại thực địa');
+    await page.fill('#newReturnDate', '12/11/2026');
+    await page.click('#approve');
+    expect(await page.locator('[role=alert]').innerText()).toContain('Ngày hẹn mới phải sau hạn trả kết quả');
+    await page.fill('#newReturnDate', '27/11/2026');
+    await page.click('#approve');
+    expect(await page.locator('h1').innerText()).toBe('Đã duyệt phiếu xin lỗi');
+    expect(await text(page)).toContain('27/11/2026');
+    // The citizen's letter goes at once (the approval's announcement, delivered by the bus).
+    let mail: Awaited<ReturnType<typeof sentEmails>>[number] | undefined;
+    for (let i = 0; i < 100 && !mail; i += 1) {
+      mail = (await sentEmails(runtime.sesEndpoint ?? '')).find(
+        (m) => m.destination.to.includes(CITIZEN) && (m.body.text ?? '').includes(LATE),
+      );
+      if (!mail) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(mail?.subject).toContain('xin lỗi');
+    // Done once: the list is empty, the dossier's page shows the approval, the form is not offered again.
+    await page.goto(`${runtime.apiUrl}/console/duyet`);
+    expect(await text(page)).not.toContain(LATE);
+    await page.goto(`${runtime.apiUrl}/console/ho-so/${LATE}/duyet`);
+    expect(await page.locator('h1').innerText()).toBe('Phiếu xin lỗi đã được duyệt');
+    await page.context().close();
+  });
+
+  it('refuses an official’s approval, and another commune’s head finds no such dossier', async () => {
+    const official = await signedIn('dok.ky', `/console/ho-so/${RUNNING}`);
+    expect(await official.locator('nav a').allInnerTexts()).toEqual(['Bàn làm việc', 'Chờ duyệt']);
+    const form = await official.goto(`${runtime.apiUrl}/console/ho-so/${RUNNING}/duyet`);
+    expect(form?.status()).toBe(403);
+    await official.context().close();
+    const otherHead = await signedIn('hung.rlv', '/console');
+    const answer = await otherHead.goto(`${runtime.apiUrl}/console/ho-so/${RUNNING}/duyet`);
+    expect(answer?.status()).toBe(404);
+    await otherHead.context().close();
+  });
+
+  it('shows a commune’s supervisor its score and tables, as .xlsx too, and never another commune’s', async () => {
+    const page = await signedIn('giamsat.iarmok', '/console/bao-cao');
+    expect(await page.locator('h1').innerText()).toBe('Báo cáo kết quả giải quyết hồ sơ');
+    const body = await text(page);
+    expect(body).toContain('Điểm tiến độ giải quyết (Bộ chỉ số 766');
+    expect(body).toContain('UBND xã Ia Rmok');
+    expect(body).not.toContain('Chư Gu');
+    // The only unit offered is the commune's own; the charts are drawn.
+    expect(await page.locator('#don-vi option').allInnerTexts()).toEqual(['UBND xã Ia Rmok (H21.65.01)']);
+    expect(await page.locator('svg').count()).toBeGreaterThan(0);
+    await lookAt(page, 'bao-cao');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải báo cáo (.xlsx)')]);
+    expect(download.suggestedFilename()).toMatch(/^bao-cao-2026-01-01-2026-11-20-H21\.65\.01\.xlsx$/);
+    const ExcelJS = (await import('exceljs')).default;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await download.path()) as string);
+    expect(workbook.worksheets.length).toBeGreaterThan(0);
+    // Another commune is refused, whatever the address asks.
+    const other = await page.goto(`${runtime.apiUrl}/console/bao-cao?don-vi=H21.65.02`);
+    expect(other?.status()).toBe(403);
+    const all = await page.goto(`${runtime.apiUrl}/console/bao-cao?don-vi=`);
+    expect(all?.status()).toBe(403);
+    // A period typed wrong is named.
+    await page.goto(`${runtime.apiUrl}/console/bao-cao?tu=31/02/2026&den=20/11/2026`);
+    expect(await page.locator('[role=alert]').innerText()).toBe('Từ ngày: phải là ngày có thật, viết dd/mm/yyyy.');
+    await page.context().close();
+  });
+
+  it('lets an administrator add a holiday: preview the dossiers it moves, apply, and the history names them', async () => {
+    const page = await signedIn('quantri', '/console/quan-tri');
+    expect(await page.locator('h1').innerText()).toBe('Quản trị');
+    await lookAt(page, 'quan-tri');
+    await Promise.all([
+      page.waitForURL(/\/lich\/vn-civil-service$/),
+      page.click('text=Lịch làm việc của cán bộ, công chức, viên chức (Việt Nam)'),
+    ]);
+    await lookAt(page, 'lich');
+    // A weekend is refused with the reason, nothing written.
+    await page.fill('#ngay', '22/11/2026');
+    await page.fill('#ten', 'Nghỉ lễ của tỉnh');
+    await page.fill('#can-cu', 'Quyết định 99/QĐ-UBND');
+    await page.click('text=Xem trước các hồ sơ bị ảnh hưởng');
+    expect(await page.locator('[role=alert]').innerText()).toContain('Ngày nghỉ: là ngày nghỉ hằng tuần');
+    await page.fill('#ngay', '23/11/2026');
+    await page.click('text=Xem trước các hồ sơ bị ảnh hưởng');
+    expect(await page.locator('h1').innerText()).toBe('Xem trước thay đổi lịch');
+    const preview = await text(page);
+    expect(preview).toContain('23/11/2026: ngày làm việc → ngày nghỉ (Nghỉ lễ của tỉnh)');
+    expect(preview).toContain(RUNNING);
+    expect(preview).toMatch(/17:00 ngày 30\/11\/2026\s+17:00 ngày 01\/12\/2026/);
+    expect(preview).not.toContain(LATE);
+    await lookAt(page, 'xem-truoc');
+    // Nothing applied yet: the dossier keeps its date until the administrator applies.
+    expect((await runtime.store.load(RUNNING)).record?.state.dueAt).toBe('2026-11-30T17:00:00+07:00');
+    await Promise.all([page.waitForURL(/da-ap-dung=/), page.click('text=Áp dụng thay đổi')]);
+    expect(await page.locator('[role=status]').innerText()).toMatch(/Đã áp dụng: lịch phiên bản \d+\./);
+    expect(await page.locator('#lich-su + table').innerText()).toContain('Lê Quang Vinh');
+    expect((await runtime.store.load(RUNNING)).record?.state.dueAt).toBe('2026-12-01T17:00:00+07:00');
+    await page.goto(`${runtime.apiUrl}/console/quan-tri`);
+    const history = await page.locator('#lich-su + table tbody tr').first().innerText();
+    expect(history).toContain('Sửa lịch làm việc');
+    expect(history).toContain('Lê Quang Vinh');
+    await page.context().close();
+  });
+
+  it('refuses a supervisor the calendar’s form and its posts, and a forged form', async () => {
+    const page = await signedIn('giamsat.krongpa', '/console/quan-tri/lich/vn-civil-service');
+    expect(await page.locator('#ngay').count()).toBe(0);
+    const posted = await page.request.post(`${runtime.apiUrl}/console/quan-tri/lich/vn-civil-service/ap-dung`, {
+      form: { ngay: '24/11/2026', ten: 'x', 'can-cu': 'x', 'hieu-luc': '20/11/2026' },
+    });
+    expect(posted.status()).toBe(403);
+    await page.context().close();
+    const admin = await signedIn('quantri', '/console/quan-tri');
+    const forged = await admin.request.post(`${runtime.apiUrl}/console/quan-tri/lich/vn-civil-service/ap-dung`, {
+      form: { csrf: 'forged', ngay: '24/11/2026', ten: 'Nghỉ', 'can-cu': 'QĐ 1', 'hieu-luc': '20/11/2026' },
+    });
+    expect(forged.status()).toBe(403);
+    await admin.context().close();
+    now = Date.parse('2026-11-20T10:05:00+07:00');
+  });
+});
