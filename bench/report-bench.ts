@@ -15,6 +15,7 @@ import { resolveRule } from '../shared/domain/rules/deadline-rule.ts';
 import { parseReportRequest, produceReport } from '../shared/use-cases/produce-report.ts';
 import { snapshotOf } from '../shared/use-cases/rule-book.ts';
 import { bulkPut } from './bulk-load.ts';
+import { meterReportIndex } from './index-meter.ts';
 
 export interface ReportBenchResult {
   dossiers: number;
@@ -81,6 +82,7 @@ export async function benchReports(dossiers = 30_000): Promise<ReportBenchResult
       received.push({ at: Date.parse(receivedAt), closed: closedAt });
     }
     await bulkPut(runtime.clients.documents, runtime.tableName, items);
+    const seen = meterReportIndex(runtime.clients.documents);
     const periods: ReportBenchResult['periods'] = [];
     for (const [from, to] of [
       ['2022-04-01', '2022-06-30'],
@@ -93,11 +95,13 @@ export async function benchReports(dossiers = 30_000): Promise<ReportBenchResult
       globalThis.gc?.();
       const heapBefore = process.memoryUsage().heapUsed;
       const t = performance.now();
+      const readBefore = seen.rows;
       const report = await produceReport(runtime.platform.table.reports, request, now);
       const seconds = (performance.now() - t) / 1000;
       const heapMiB = Math.max(0, process.memoryUsage().heapUsed - heapBefore) / 1024 ** 2;
       if (report.total.received !== alive) throw new Error(`report counted ${report.total.received}, ${alive} alive`);
-      periods.push({ period: `${from} – ${to}`, alive, rowsRead: report.rowsRead, seconds, heapMiB });
+      // What the index handed back, counted or not: the rows open now received after the period are read too.
+      periods.push({ period: `${from} – ${to}`, alive, rowsRead: seen.rows - readBefore, seconds, heapMiB });
     }
     return { dossiers, periods };
   } finally {

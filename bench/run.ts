@@ -10,6 +10,7 @@ import { benchDueDates, benchRecompute } from './due-date-bench.ts';
 import { benchIngest } from './ingest-bench.ts';
 import { benchItemSizes, costPerMillion, PRICES } from './item-sizes.ts';
 import { benchLocalMemory } from './memory-bench.ts';
+import { benchQueue, QUEUE_TARGETS } from './queue-bench.ts';
 import { benchRecomputeOnDynalite } from './recompute-bench.ts';
 import { benchReports } from './report-bench.ts';
 import { benchVerify, VERIFY_TARGET_PER_SECOND } from './verify-bench.ts';
@@ -112,6 +113,22 @@ for (const p of reports.periods) {
 say();
 say(`A Scan would read all ${fmt(reports.dossiers)} dossiers (whole items) for either period.`);
 say();
+say("### The desk's queue (issue #34, ADR 0027): a unit holding 10,000 dossiers, on dynalite");
+say();
+const queue = await benchQueue();
+const readPerRow = queue.rowsRead / Math.max(1, queue.rowsShown);
+say(
+  '| dossiers held | rows shown | rows read | read per row | entries counted | first page | next page | page size | targets |',
+);
+say('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+say(
+  `| ${fmt(queue.open)} | ${queue.rowsShown} | ${queue.rowsRead} | ${readPerRow.toFixed(2)}× | ${fmt(queue.counted)} | ${queue.firstPageSeconds.toFixed(2)} s | ${queue.nextPageSeconds.toFixed(2)} s | ${(queue.pageBytes / 1024).toFixed(0)} KB | ≤ ${QUEUE_TARGETS.firstPageSeconds} s ${queue.firstPageSeconds <= QUEUE_TARGETS.firstPageSeconds ? '✅' : '❌'}, ≤ ${QUEUE_TARGETS.readPerRow}× ${readPerRow <= QUEUE_TARGETS.readPerRow ? '✅' : '❌'}, ≤ ${QUEUE_TARGETS.pageBytes / 1024} KB ${queue.pageBytes <= QUEUE_TARGETS.pageBytes ? '✅' : '❌'} |`,
+);
+say();
+say(
+  "The first page as the console renders it (the rule book read first, as a cold function does): one Query of the unit's partition of the report index for the rows, and four COUNT queries for the urgent groups' counts, which the store counts without handing a row back (their read units are those of the entries counted).",
+);
+say();
 say('### Function bundles (esbuild, minified, AWS SDK provided by the runtime)');
 say();
 const bundles = await benchBundles();
@@ -204,5 +221,8 @@ const failed =
   detectorBusy.detectorSeconds > 300 ||
   bundles.some((b) => b.bytes > bundleBudget(b.name)) ||
   reports.periods.some((p) => p.rowsRead > 1.05 * p.alive) ||
+  queue.firstPageSeconds > QUEUE_TARGETS.firstPageSeconds ||
+  readPerRow > QUEUE_TARGETS.readPerRow ||
+  queue.pageBytes > QUEUE_TARGETS.pageBytes ||
   speed.perSecond < VERIFY_TARGET_PER_SECOND;
 process.exitCode = failed ? 1 : 0;

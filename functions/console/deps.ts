@@ -1,5 +1,6 @@
 import type { Platform } from '../../shared/adapters/platform.ts';
 import type { OpenDossierIndex } from '../../shared/ports/open-dossier-index.ts';
+import type { QueueIndex } from '../../shared/ports/queue-index.ts';
 import type { ReportIndex } from '../../shared/ports/report-index.ts';
 import type { AdminDeps } from '../../shared/use-cases/administer-config.ts';
 import type { ApprovalDeps } from '../../shared/use-cases/approve-through-link.ts';
@@ -13,7 +14,7 @@ import { adminDeps } from '../admin-api/deps.ts';
  */
 export interface ConsoleDeps extends Omit<ApprovalDeps, 'linkSecret'> {
   rules: RuleBook;
-  reports: ReportIndex & OpenDossierIndex;
+  reports: ReportIndex & OpenDossierIndex & QueueIndex;
   admin: AdminDeps;
   /** Origins the pages' forms may post to besides their own (the issuer's sign-out). */
   formTargets?: readonly string[] | undefined;

@@ -22,6 +22,8 @@ import {
   dossierItem,
   dossierKey,
   eventItem,
+  liveUnitItem,
+  liveUnitOf,
   localDay,
   nextActionKeys,
   PK,
@@ -41,6 +43,8 @@ import type { EventSeal } from './event-seal.ts';
 export class DynamoDossierStore implements DossierStore, DossierBulkStore {
   /** The earliest days this container has marked (one conditional write each per container). */
   private readonly marks: { lowMark?: string; firstAuditDay?: string; lastAuditDay?: string } = {};
+  /** The units this container has registered as holding rows not closed (ADR 0027). */
+  private readonly liveUnits = new Set<string>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -220,6 +224,7 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     // And the latest: where a plain verify ends (a simulated world's trail may stop years before today).
     await this.moveMark('lastAuditDay', AUDIT_LAST_MARK, entryDay, 'raise');
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry) }));
+    await this.registerLiveUnit(liveUnitOf(item));
     try {
       await this.client.send(
         new PutCommand({
@@ -240,6 +245,17 @@ export class DynamoDossierStore implements DossierStore, DossierBulkStore {
     }
     this.heads.remember(state.dossierId, saved.version, entry.hash, entry.at);
     return saved;
+  }
+
+  /**
+   * Registers the unit whose queue partition the row goes to (ADR 0027), once per container and unit,
+   * before the row: reports and previews read the partitions of the units registered, known to the
+   * directory or not. A put of the same item again changes nothing.
+   */
+  private async registerLiveUnit(unitId: string | undefined): Promise<void> {
+    if (unitId === undefined || this.liveUnits.has(unitId)) return;
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: liveUnitItem(unitId) }));
+    this.liveUnits.add(unitId);
   }
 
   /**

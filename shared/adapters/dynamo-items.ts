@@ -5,6 +5,7 @@ import type { AuditEntry } from '../domain/audit/audit-chain.ts';
 import { parseDossierCode } from '../domain/dossier/dossier-code.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { CLOSED_STATUSES, type DossierState } from '../domain/dossier/dossier-state.ts';
+import { queueEntryOf } from '../domain/dossier/queue-entry.ts';
 import { reportRowOf } from '../domain/reports/report-row.ts';
 import { TABLE_DESIGN } from '../settings/table-design.ts';
 import { InvalidInputError } from '../support/errors.ts';
@@ -133,19 +134,52 @@ export function toAuditEntry(item: Record<string, unknown>): AuditEntry {
   };
 }
 
-/** The report row and its index keys: closed dossiers by closing month, the others by shard. */
+/**
+ * The report row and its index keys: closed dossiers by closing month, sorted by receipt; the others by
+ * the unit holding them, in that unit's queue order (issue #34, ADR 0027) — so a desk's queue is a read
+ * of its partition, and the key moves only when the holder or the order does.
+ */
 function reportAttributes(record: DossierRecord): Record<string, string | Uint8Array> {
   const row = reportRowOf(record);
   if (!row) return {};
   const closed = CLOSED.has(row.status) && row.closedAt !== undefined;
+  const queue = closed ? undefined : (queueEntryOf(record) ?? { unitId: row.unitId, order: LAST_IN_QUEUE });
   return {
-    [REPORT.partitionKey]: closed
-      ? `CLOSED#${localDay(Date.parse(row.closedAt as string)).slice(0, 7)}`
-      : `LIVE#${shardOf(row.id)}`,
-    [REPORT.sortKey]: `${new Date(row.receivedAt).toISOString()}#${row.id}`,
+    [REPORT.partitionKey]: queue
+      ? livePartition(queue.unitId)
+      : `CLOSED#${localDay(Date.parse(row.closedAt as string)).slice(0, 7)}`,
+    [REPORT.sortKey]: queue ? `${queue.order}#${row.id}` : `${new Date(row.receivedAt).toISOString()}#${row.id}`,
     report: pack(row, REPORT_DICTIONARY),
   };
 }
+
+/** Where a row without a place in the queue sorts (a closed status without its closing instant): last. */
+const LAST_IN_QUEUE = '9';
+
+/** The report index's partition of the rows a unit holds now (not closed). */
+export function livePartition(unitId: string): string {
+  return `LIVE#${unitId}`;
+}
+
+/**
+ * The units that have held a row not closed (ADR 0027): the partitions a report or a preview reads, known
+ * or not to the directory. Written once per container and unit by the dossier store, before the row.
+ */
+export const LIVE_UNITS = 'LIVEUNITS';
+
+/** The registry's item of a unit holding rows not closed: the same put again changes nothing. */
+export function liveUnitItem(unitId: string): Record<string, string> {
+  return { [PK]: LIVE_UNITS, [SK]: unitId, entity: 'live-unit' };
+}
+
+/** The unit a dossier item's row is queued under, when it is not closed. */
+export function liveUnitOf(item: Record<string, unknown>): string | undefined {
+  const partition = item[REPORT.partitionKey];
+  return typeof partition === 'string' && partition.startsWith('LIVE#') ? partition.slice('LIVE#'.length) : undefined;
+}
+
+/** The partitions of the rows not closed written before ADR 0027 (by shard), read until none is left. */
+export const LEGACY_LIVE_PARTITIONS = SHARD_IDS.map((shard) => `LIVE#${shard}`);
 
 /** The months (`YYYY-MM`, Vietnam time) from the one holding `start` to the one holding `now`. */
 export function closingMonths(start: number, now: number): string[] {

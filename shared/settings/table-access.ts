@@ -38,7 +38,7 @@ export class TableAccessDeniedError extends RefusedError {
 const CONFIG = 'CONFIG';
 
 /** A dossier's record and event log, its audit entries and the trail's marks: every writer of dossiers. */
-const DOSSIER_WRITER = ['DOSSIER#*', 'AUDIT#*', 'AUDITTRAIL', 'DETECTOR'] as const;
+const DOSSIER_WRITER = ['DOSSIER#*', 'AUDIT#*', 'AUDITTRAIL', 'DETECTOR', 'LIVEUNITS'] as const;
 
 /**
  * Each function's access, from an inventory of every call it made in the whole test suite

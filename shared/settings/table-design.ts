@@ -19,11 +19,13 @@ export const TABLE_DESIGN = {
     projection: 'KEYS_ONLY',
   },
   /**
-   * GSI of every received dossier by when it closed (`CLOSED#2026-11`, Vietnam time) or, not closed yet,
-   * by shard (`LIVE#07`), sorted by receipt instant (`2026-11-02T01:15:00.000Z#<id>`), projecting only
-   * the report row: a period's report reads the dossiers alive in it and nothing else. The `LIVE`
-   * partitions are also what administrators' previews and recomputes read (a not-closed row carries the
-   * calendar and the clock's start), so no index of its own is paid for on every write (ADR 0013).
+   * GSI of every received dossier by when it closed (`CLOSED#2026-11`, Vietnam time, sorted by receipt
+   * instant `2026-11-02T01:15:00.000Z#<id>`) or, not closed yet, by the unit holding it (`LIVE#H21.65.01`,
+   * sorted by its place in that unit's queue, `1<due, base 36>#<id>`: ADR 0027), projecting only the
+   * report row: a period's report reads the dossiers alive in it and nothing else, a desk's queue reads
+   * its own partition in order. The `LIVE` partitions are also what administrators' previews and
+   * recomputes read (a not-closed row carries the calendar and the clock's start), so no index of its
+   * own is paid for on every write (ADR 0013).
    */
   reportByClose: {
     indexName: 'report-by-close',

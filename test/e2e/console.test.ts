@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { accessibilityFindings, overflow, signIn } from '../support/console-browser.ts';
+import { accessibilityFindings, lookAt, overflow, signIn } from '../support/console-browser.ts';
 import { communeLandReceipt, lifecycleEvent } from '../support/dossier-factory.ts';
 
 /*
@@ -89,6 +89,51 @@ describe('the console in headless Chromium', () => {
     expect(await page.locator('body').innerText()).toContain(ID);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     expect(await accessibilityFindings(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('puts the overdue dossier at the top of the land office’s queue, whose official opens it and its letter', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${runtime.apiUrl}/console`);
+    await signIn(page, 'hung.hv');
+    expect(await page.locator('h1').innerText()).toBe('Bàn làm việc');
+    expect(await page.locator('body').innerText()).toContain('Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa');
+    // The counts of the urgent groups; the dossier at its step, overdue, first.
+    expect(await page.locator('nav[aria-label="Nhóm hồ sơ"] a[aria-current=page]').innerText()).toMatch(
+      /^Cần xử lý\s+1$/,
+    );
+    expect(await page.locator('nav[aria-label="Nhóm hồ sơ"] a', { hasText: 'Quá hạn' }).innerText()).toMatch(/1$/);
+    const first = page.locator('table.queue tbody tr').first();
+    expect(await first.innerText()).toContain(ID);
+    expect(await first.innerText()).toContain('bước 1/2');
+    expect(await first.innerText()).toContain('Quá hạn');
+    await lookAt(page, 'ban-lam-viec');
+    // By keyboard: the dossier's link, then its letter.
+    await Promise.all([page.waitForURL(/\/console\/ho-so\/./), first.locator('a').click()]);
+    expect(await page.locator('h1').innerText()).toBe(`Hồ sơ ${ID}`);
+    await Promise.all([
+      page.waitForURL(/phieu-xin-loi$/),
+      page.click('text=Phiếu xin lỗi và hẹn lại ngày trả kết quả'),
+    ]);
+    expect(await page.locator('body').innerText()).toContain('PHIẾU XIN LỖI');
+    await lookAt(page, 'phieu-xin-loi');
+    // The commune that received it no longer holds it: its desk's urgent group is empty; all of its other views too.
+    const commune = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const desk = await commune.newPage();
+    await desk.goto(`${runtime.apiUrl}/console?xem=tat-ca`);
+    await signIn(desk, 'dok.ky');
+    expect(await desk.locator('body').innerText()).toContain('Không có hồ sơ nào trong nhóm này.');
+    // Another unit's queue is refused, whatever the address asks; a forged page cursor is refused by name.
+    expect((await desk.goto(`${runtime.apiUrl}/console?don-vi=VPDKDD-KP`))?.status()).toBe(403);
+    expect(
+      (
+        await desk.goto(
+          `${runtime.apiUrl}/console?sau=${Buffer.from('["x","y","LIVE#VPDKDD-KP","z"]').toString('base64url')}`,
+        )
+      )?.status(),
+    ).toBe(400);
+    await commune.close();
     await context.close();
   });
 

@@ -11,7 +11,7 @@ import { LOCAL_DEMO_PASSWORD } from '../../local/identity-provider.ts';
 
 /** Signs in on the provider's page the console sent the browser to, and waits to be back on the console. */
 export async function signIn(page: Page, username: string, back: RegExp = /\/console/): Promise<void> {
-  expect(await page.locator('h1').innerText()).toBe('Đăng nhập Đúng Hạn');
+  expect(await page.locator('h1').textContent()).toBe('Đăng nhập Đúng Hạn');
   await page.fill('#username', username);
   await page.fill('#password', LOCAL_DEMO_PASSWORD);
   await Promise.all([page.waitForURL((url) => back.test(url.pathname)), page.click('button[type=submit]')]);
