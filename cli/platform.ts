@@ -12,6 +12,7 @@ import type { AuditAnchorStore } from '../shared/ports/audit-trail.ts';
 import type { IdentityMirror } from '../shared/ports/identity-mirror.ts';
 import type { DeadLetterSink } from '../shared/ports/inbound-events.ts';
 import { readAnchorConfig, readConfig } from '../shared/settings/env.ts';
+import { readUserPools } from '../shared/settings/identity-env.ts';
 import { BadInputError } from './errors.ts';
 import { type ActingOptions, actorFor, askAuthority, localOperator } from './identity.ts';
 
@@ -129,12 +130,14 @@ export async function onPlatform<T>(
 
 /** The Cognito mirror of `--aws`: the pools named by STAFF_USER_POOL_ID and ADMIN_USER_POOL_ID. */
 function cognitoMirror(): IdentityMirror {
-  const staff = process.env.STAFF_USER_POOL_ID;
-  const admins = process.env.ADMIN_USER_POOL_ID;
-  if (!staff || !admins)
+  let pools: { staff: string; admins: string };
+  try {
+    pools = readUserPools();
+  } catch {
     throw new BadInputError(
       '--aws',
       'set STAFF_USER_POOL_ID and ADMIN_USER_POOL_ID (the stack outputs) to mirror people into Cognito',
     );
-  return new CognitoIdentityMirror(new CognitoIdentityProviderClient({}), { staff, admins });
+  }
+  return new CognitoIdentityMirror(new CognitoIdentityProviderClient({}), pools);
 }

@@ -67,6 +67,13 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     'AwsSolutions::AwsSolutions-IAM5[Resource::DungHanStateful:ExportsOutputFnGetAttAuditAnchors1A79D4A3Arn416F6F7C/anchors/*]',
     "The anchoring function reads and writes one object per day under anchors/ (the day is the key); the bucket's Object Lock keeps each version whatever is put.",
   );
+  for (const prefix of ['anchors', 'verifications']) {
+    acknowledge(
+      stateless.api.console.fn,
+      `AwsSolutions::AwsSolutions-IAM5[Resource::DungHanStateful:ExportsOutputFnGetAttAuditAnchors1A79D4A3Arn416F6F7C/${prefix}/*]`,
+      "The console reads (never writes) the audit's daily anchors and clean verification marks, one object per day, to show the administrators the audit's status.",
+    );
+  }
   acknowledge(
     stateless,
     'AwsSolutions::AwsSolutions-IAM5[Resource::<AuditAnchorFunction2AD476FC.Arn>:*]',

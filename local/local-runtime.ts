@@ -146,7 +146,7 @@ async function composeLocalRuntime(
   const anchors = localAnchors(starting);
   const anchorHandler = createAnchorHandler(anchorDeps(platformFor('anchor-audit'), anchors));
   let citizenPhone: PhoneMessenger | undefined;
-  const pages = await startPages(starting, { platformFor, config, citizenPhone: () => citizenPhone });
+  const pages = await startPages(starting, { platformFor, config, anchors, citizenPhone: () => citizenPhone });
   const mail = options.mail ? await startMail(starting, { platformFor, apiUrl: pages.apiUrl, bus }) : undefined;
   citizenPhone = mail?.citizenPhone;
   const sesEndpoint = mail?.sesEndpoint ?? options.sesEndpoint ?? running?.sesEndpoint;

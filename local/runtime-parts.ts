@@ -25,6 +25,7 @@ import { guardedDocuments } from '../shared/adapters/table-access-guard.ts';
 import { createTokenVerifier } from '../shared/adapters/token-verifier.ts';
 import { OUTBOUND_SOURCE } from '../shared/contracts/outbound-events.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../shared/domain/calendar/default-calendar.ts';
+import type { AuditAnchorStore } from '../shared/ports/audit-trail.ts';
 import { type Clock, systemClock } from '../shared/ports/clock.ts';
 import type { PhoneMessenger } from '../shared/ports/phone-messenger.ts';
 import { readDetectorConfig } from '../shared/settings/detector-env.ts';
@@ -283,6 +284,7 @@ export async function startPages(
   parts: {
     platformFor: (fn: string) => Platform;
     config: TableAdapters['config'];
+    anchors: AuditAnchorStore;
     citizenPhone: () => PhoneMessenger | undefined;
   },
 ) {
@@ -323,7 +325,7 @@ export async function startPages(
     '/approve/': approvalPage,
     '/auth/': approvalPage,
     // The console's pages (issue #34): their own function, on the pages' sessions.
-    '/console': createConsoleHandler(consoleDeps(platformFor('console')), web),
+    '/console': createConsoleHandler(consoleDeps(platformFor('console'), parts.anchors), web),
     '/sync': createPortalSyncHandler(syncDeps(platformFor('portal-sync')), async () => ({ ...syncSecrets })),
     // Its one-time codes go by SMS to the phone emulator, once it is started.
     [CITIZEN_PAGE_PATH]: createCitizenPageHandler(citizenPageDeps(platformFor('citizen-page'), parts.citizenPhone)),

@@ -11,6 +11,7 @@ import { InvalidConfigChangeError, listAudit } from '../../shared/use-cases/admi
 import { configKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
+import { isUsersPath, usersRoute } from './admin-users.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { type ConsoleContext, consolePage, day, when } from './layout.ts';
 
@@ -62,6 +63,7 @@ export async function adminRoute(
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const html = (status: number, body: string) => htmlResponse(status, body, deps.formTargets);
   if (path === '/console/quan-tri') return html(200, await overviewPage(deps, context));
+  if (isUsersPath(path)) return usersRoute(deps, context, event, path);
   const match = CALENDAR_PATH.exec(path);
   const id = match?.[1] ? safeDecode(match[1])?.slice(0, 64) : undefined;
   if (!id) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
@@ -299,6 +301,7 @@ async function overviewPage(deps: ConsoleDeps, context: ConsoleContext): Promise
     provisionalYears: string[];
   }[];
   const { rules, units } = await deps.rules.current();
+  const [anchor, verification] = await Promise.all([deps.anchors.latest(), deps.anchors.latestVerification()]);
   // The latest first (the log lists them as written: at the same instant, the later written first too).
   const audit = (await listAudit(deps.admin))
     .reverse()
@@ -323,7 +326,12 @@ async function overviewPage(deps: ConsoleDeps, context: ConsoleContext): Promise
     `<h1>Quản trị</h1>
 <section class="card letter" tabindex="0" aria-labelledby="lich"><h2 id="lich">Lịch làm việc</h2>
 <table class="grid"><thead><tr><th scope="col">Lịch</th><th scope="col">Phiên bản</th><th scope="col">Năm dự kiến</th></tr></thead><tbody>${calendarRows}</tbody></table></section>
-<section class="card"><h2>Cấu hình đang áp dụng</h2><p>${formatCount(rules.length)} quy định thời hạn · ${formatCount(units.directory.units.length)} đơn vị</p></section>
+<section class="card" aria-labelledby="kiem-chung"><h2 id="kiem-chung">Chứng cứ chống sửa đổi (nhật ký kiểm toán)</h2><dl>
+<dt>Ngày gần nhất đã neo</dt><dd>${anchor ? `${e(day(anchor.day))} — ${formatCount(anchor.entries)} bản ghi, neo lúc ${e(shortInstant(anchor.anchoredAt))}` : 'Chưa neo ngày nào.'}</dd>
+<dt>Lần kiểm chứng sạch gần nhất</dt><dd>${verification ? `Đến hết ngày ${e(day(verification.verifiedTo))}: ${formatCount(verification.dossiers)} hồ sơ, ${formatCount(verification.entries)} bản ghi, không phát hiện sai lệch (chạy lúc ${e(shortInstant(verification.at))})` : 'Chưa có lần kiểm chứng nào được ghi lại (chạy <code>dunghan verify</code>).'}</dd>
+</dl></section>
+<section class="card"><h2>Cấu hình đang áp dụng</h2><p>${formatCount(rules.length)} quy định thời hạn · ${formatCount(units.directory.units.length)} đơn vị</p>
+${decide(context.person, 'users.manage', {}, context.units).allowed ? `<p><a href="${e(context.bar.base)}/console/quan-tri/nguoi-dung">Người dùng và vai trò</a></p>` : ''}</section>
 <section class="card letter" tabindex="0" aria-labelledby="lich-su"><h2 id="lich-su">Lịch sử thay đổi cấu hình</h2>
 ${history ? `<table class="grid"><thead><tr><th scope="col">Lúc</th><th scope="col">Thay đổi</th><th scope="col">Người thay đổi</th><th scope="col">Kết quả</th><th scope="col">Hồ sơ dời hạn</th></tr></thead><tbody>${history}</tbody></table>` : '<p>Chưa có thay đổi nào.</p>'}</section>`,
   );

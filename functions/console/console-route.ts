@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { cookieOf, redirect } from '../../shared/adapters/http-identity.ts';
+import { renderLetterDocx } from '../../shared/domain/letters/apology-docx.ts';
 import { renderSlipHtml } from '../../shared/domain/letters/control-slip.ts';
 import { kindOf } from '../../shared/support/errors.ts';
 import {
@@ -26,7 +27,7 @@ import { reportRoute } from './reports.ts';
  * "not found", a report of another unit is refused, a change needs config.write).
  */
 
-const DOSSIER_PATH = /^\/console\/ho-so\/([^/]+)(\/phieu-kiem-soat|\/phieu-xin-loi|\/duyet)?$/;
+const DOSSIER_PATH = /^\/console\/ho-so\/([^/]+)(\/phieu-kiem-soat|\/phieu-xin-loi|\/phieu-xin-loi\.docx|\/duyet)?$/;
 
 const NOT_FOUND = () => refusalPage('Không tìm thấy', 'Trang không tồn tại.');
 
@@ -118,6 +119,21 @@ async function dossierRoute(
   if ((event.requestContext?.http?.method ?? 'GET') !== 'GET')
     return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
   const describe: DescribeDossierDeps = { store: deps.store, rules: deps.rules, clock: deps.clock };
+  if (match?.[2] === '/phieu-xin-loi.docx') {
+    const letter = await dossierLetter(describe, dossierId, context.person);
+    if (!letter) return html(404, dossierNotFoundPage(context, dossierId));
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        'content-disposition': `attachment; filename="phieu-xin-loi-${dossierId.replace(/[^\w.-]/g, '_')}.docx"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      },
+      isBase64Encoded: true,
+      body: renderLetterDocx(letter, new Date(deps.clock.now())).toString('base64'),
+    };
+  }
   if (match?.[2] === '/phieu-xin-loi') {
     const letter = await dossierLetter(describe, dossierId, context.person);
     return letter

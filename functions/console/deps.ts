@@ -1,4 +1,6 @@
 import type { Platform } from '../../shared/adapters/platform.ts';
+import type { AuditAnchorStore } from '../../shared/ports/audit-trail.ts';
+import type { IdentityMirror } from '../../shared/ports/identity-mirror.ts';
 import type { OpenDossierIndex } from '../../shared/ports/open-dossier-index.ts';
 import type { QueueIndex } from '../../shared/ports/queue-index.ts';
 import type { ReportIndex } from '../../shared/ports/report-index.ts';
@@ -16,12 +18,16 @@ export interface ConsoleDeps extends Omit<ApprovalDeps, 'linkSecret'> {
   rules: RuleBook;
   reports: ReportIndex & OpenDossierIndex & QueueIndex;
   admin: AdminDeps;
+  /** Where the audit's days are anchored and verifications marked (ADR 0021): the administrators' status. */
+  anchors: AuditAnchorStore;
+  /** On AWS, the Cognito pools people sign in to: a change of the user directory is mirrored there. */
+  identities?: IdentityMirror | undefined;
   /** Origins the pages' forms may post to besides their own (the issuer's sign-out). */
   formTargets?: readonly string[] | undefined;
 }
 
 /** The console's composition root. */
-export function consoleDeps(platform: Platform): Omit<ConsoleDeps, 'formTargets'> {
+export function consoleDeps(platform: Platform, anchors: AuditAnchorStore): Omit<ConsoleDeps, 'formTargets'> {
   const admin = adminDeps(platform);
   return {
     store: platform.table.dossiers,
@@ -30,5 +36,6 @@ export function consoleDeps(platform: Platform): Omit<ConsoleDeps, 'formTargets'
     publisher: platform.publisher,
     reports: platform.table.reports,
     admin,
+    anchors,
   };
 }

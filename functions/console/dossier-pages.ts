@@ -162,6 +162,7 @@ export function letterPage(letter: ApologyLetter, dossierId: string, context: Co
     context,
     'queue',
     `Phiếu xin lỗi ${dossierId}`,
-    `<p><a href="${e(context.bar.base)}/console/ho-so/${encodeURIComponent(dossierId)}">← Hồ sơ ${e(dossierId)}</a></p><div class="card letter" tabindex="0" role="region" aria-label="Phiếu xin lỗi">${renderLetterHtml(letter)}</div>`,
+    `<p class="no-print"><a href="${e(context.bar.base)}/console/ho-so/${encodeURIComponent(dossierId)}">← Hồ sơ ${e(dossierId)}</a></p>
+<p class="no-print"><a href="${e(context.bar.base)}/console/ho-so/${encodeURIComponent(dossierId)}/phieu-xin-loi.docx">Tải phiếu (.docx, sửa được trong Word)</a> · In hoặc lưu PDF bằng lệnh In của trình duyệt (Ctrl+P).</p><div class="card letter" tabindex="0" role="region" aria-label="Phiếu xin lỗi">${renderLetterHtml(letter)}</div>`,
   );
 }

@@ -1,13 +1,18 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CognitoIdentityMirror } from '../../shared/adapters/cognito-identity-mirror.ts';
 import { htmlResponse } from '../../shared/adapters/html-responses.ts';
 import { basePathOf } from '../../shared/adapters/http-identity.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { platformFromEnvironment } from '../../shared/adapters/platform.ts';
 import { acceptRestApiEvents } from '../../shared/adapters/rest-api-events.ts';
 import { readApiConfig } from '../../shared/settings/detector-env.ts';
+import { readAnchorConfig } from '../../shared/settings/env.ts';
+import { readUserPools } from '../../shared/settings/identity-env.ts';
 import type { WebAuthDeps } from '../../shared/use-cases/web-session.ts';
+import { s3Anchors } from '../anchor-audit/deps.ts';
 import { webAuthFromEnvironment } from '../approval-page/deps.ts';
 import { refusalPage } from '../approval-page/page.ts';
 import { consoleRoute } from './console-route.ts';
@@ -39,7 +44,13 @@ export const handler = async (
 ) => {
   wired ??= (async () => {
     const platform = platformFromEnvironment(readApiConfig());
-    return createConsoleHandler(consoleDeps(platform), await webAuthFromEnvironment(platform));
+    const anchors = s3Anchors(readAnchorConfig().ANCHOR_BUCKET);
+    const { staff, admins } = readUserPools();
+    const identities = new CognitoIdentityMirror(new CognitoIdentityProviderClient({}), { staff, admins });
+    return createConsoleHandler(
+      { ...consoleDeps(platform, anchors), identities },
+      await webAuthFromEnvironment(platform),
+    );
   })();
   return (await wired)(event, context);
 };

@@ -150,8 +150,7 @@ ${
 
 const QUEUE_STYLE = `.tabs a b{display:inline-block;min-width:1.4em;padding:0 6px;margin-left:2px;border-radius:10px;background:#e3e8ef;text-align:center}
 .queue td .note{display:block}.standing-overdue{color:#b71c1c;font-weight:700}.standing-due_soon{color:#a84300;font-weight:700}
-details.card summary{cursor:pointer;font-weight:600}.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:0 12px}
-select{width:100%;box-sizing:border-box;font:inherit;padding:10px;border:1px solid #b8c0cc;border-radius:6px;background:#fff}`;
+details.card summary{cursor:pointer;font-weight:600}.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:0 12px}`;
 
 /** "17:00 30/11/2026". */
 function dueText(at: number | undefined): string {

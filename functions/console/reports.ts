@@ -36,8 +36,7 @@ const REPORT_STYLE = `.cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
 figcaption{font-weight:600;margin-bottom:6px}svg{max-width:100%;height:auto}.scroll{overflow-x:auto}
 .report table{border-collapse:collapse;font-size:.9rem;background:#fff}.report th,.report td{border:1px solid #c9d0da;padding:4px 6px}
 .report th{background:#eef1f5}td.count,td.rate,td.score,td.index{text-align:right}tr.total td{font-weight:bold}
-.report h2{margin-top:24px}.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:0 12px}
-select{width:100%;box-sizing:border-box;font:inherit;padding:10px;border:1px solid #b8c0cc;border-radius:6px;background:#fff}`;
+.report h2{margin-top:24px}.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:0 12px}`;
 
 /** The units a person may report on, for the choice (every unit for a global reach). */
 function reportableUnits(context: ConsoleContext) {

@@ -16,6 +16,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type CfnLogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -23,6 +24,7 @@ import type { WebClientSettings } from '../../shared/adapters/openid-relying-par
 import { ENV } from '../../shared/settings/env.ts';
 import type { IssuerSettings } from '../../shared/settings/identity-env.ts';
 import { TABLE_ACCESS } from '../../shared/settings/table-access.ts';
+import { consoleFunction } from './console-function.ts';
 import { DungHanFunction } from './dunghan-function.ts';
 import type { IdentityPools } from './identity-pools.ts';
 import { alarmOnFunction, type Operations } from './operations.ts';
@@ -36,6 +38,8 @@ export interface ApiSubsystemProps {
   identity: IdentityPools;
   /** The event log's seal key (issue #31): the admin API's recompute refolds only sealed events. */
   eventSealKey: ISecret;
+  /** The audit anchors' bucket (ADR 0021): the console shows the last anchor and verification. */
+  anchors: IBucket;
   operations: Operations;
   /** SMS from the province's sender: the citizens' page then sends one-time codes to a dossier's phone (issue #32). */
   sms?: { originationIdentity?: string | undefined } | undefined;
@@ -119,13 +123,7 @@ export class ApiSubsystem extends Construct {
     });
 
     // The console (issue #34, ADR 0026): reports, approvals and configuration changes, on the pages' sessions.
-    this.console = new DungHanFunction(this, 'Console', {
-      name: 'console',
-      description: "Đúng Hạn: the staff's console (officials, heads, supervisors, administrators)",
-      timeout: Duration.seconds(29),
-      memorySize: 1024,
-    });
-    this.console.useTableAccess(props.table, TABLE_ACCESS.console).useBus(props.bus);
+    this.console = consoleFunction(this, props);
 
     // The citizens' status page (issue #18): public, by dossier code and the last four digits.
     this.citizenPage = new DungHanFunction(this, 'CitizenPage', {

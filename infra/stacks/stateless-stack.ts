@@ -68,6 +68,7 @@ export class StatelessStack extends Stack {
       syncSecrets: stateful.syncSecrets,
       identity: stateful.identityPools,
       eventSealKey: stateful.eventSealKey,
+      anchors: stateful.auditAnchors,
       operations,
       sms: props.smsEnabled ? { originationIdentity: props.smsOriginationIdentity } : undefined,
     });

@@ -15,7 +15,24 @@ export const IDENTITY_ENV = {
   /** JSON: the web sign-in client: `{issuer, clientId, clientSecret?, redirectUri, logoutUri?}` (pages). */
   webClient: 'IDENTITY_WEB_CLIENT',
   webClientSecretArn: 'IDENTITY_WEB_CLIENT_SECRET_ARN',
+  /** The Cognito pools a change of the user directory is mirrored into (the console, `dunghan users --aws`). */
+  staffPool: 'STAFF_USER_POOL_ID',
+  adminPool: 'ADMIN_USER_POOL_ID',
 } as const;
+
+/** The user pools to mirror people into, both named, or a configuration error naming what is missing. */
+export function readUserPools(env: Record<string, string | undefined> = process.env): {
+  staff: string;
+  admins: string;
+} {
+  const staff = env[IDENTITY_ENV.staffPool];
+  const admins = env[IDENTITY_ENV.adminPool];
+  if (!staff || !admins)
+    throw new ConfigError(
+      `invalid configuration: ${IDENTITY_ENV.staffPool} and ${IDENTITY_ENV.adminPool}: must name the user pools people are mirrored into`,
+    );
+  return { staff, admins };
+}
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_DEMO_PASSWORD } from '../../local/identity-provider.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
 import { sentEmails } from '../../local/ses-server.ts';
 import { launchChromium } from '../support/chromium.ts';
@@ -195,6 +196,47 @@ describe('each role at work in the console', () => {
     const history = await page.locator('#lich-su + table tbody tr').first().innerText();
     expect(history).toContain('Sửa lịch làm việc');
     expect(history).toContain('Lê Quang Vinh');
+    await page.context().close();
+  });
+
+  it('lets an administrator add a person with a role, who then signs in to their desk, and lock them out again', async () => {
+    const page = await signedIn('quantri', '/console/quan-tri/nguoi-dung');
+    expect(await page.locator('h1').innerText()).toBe('Người dùng');
+    await lookAt(page, 'nguoi-dung');
+    // A mistyped e-mail is named in Vietnamese, nothing saved.
+    await page.fill('#ten-dang-nhap', 'lan.ntt');
+    await page.fill('#ho-ten', 'Nguyễn Thị Thu Lan');
+    await page.fill('#email', 'lan.ntt@iarmok.krongpa.example.vn');
+    await page.selectOption('#vai-tro-moi', 'official');
+    await page.selectOption('#don-vi-moi', 'H21.65.01');
+    await Promise.all([page.waitForURL(/da-luu=1/), page.click('text=Thêm người dùng >> nth=-1')]);
+    expect(await page.locator('[role=status]').innerText()).toContain('Đã lưu');
+    expect(await page.locator('ul.people').innerText()).toContain('lan.ntt');
+    await page.fill('#ten-dang-nhap', 'lan.ntt');
+    await page.fill('#ho-ten', 'Trùng tên');
+    await page.fill('#email', 'x@example.vn');
+    await page.click('text=Thêm người dùng >> nth=-1');
+    expect(await page.locator('[role=alert]').innerText()).toContain('Tên đăng nhập: đã có người dùng này.');
+    // The new official signs in and lands on Ia Rmok's desk.
+    const official = await signedIn('lan.ntt', '/console');
+    expect(await official.locator('h1').innerText()).toBe('Bàn làm việc');
+    expect(await official.locator('body').innerText()).toContain('UBND xã Ia Rmok');
+    await official.context().close();
+    // Locked: the next sign-in is refused at the provider.
+    await page.goto(`${runtime.apiUrl}/console/quan-tri/nguoi-dung`);
+    await page.click('form[action$="/lan.ntt/trang-thai"] button');
+    expect(await page.locator('[role=status]').innerText()).toContain('Đã lưu');
+    const locked = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const again = await locked.newPage();
+    await again.goto(`${runtime.apiUrl}/console`);
+    await again.fill('#username', 'lan.ntt');
+    await again.fill('#password', LOCAL_DEMO_PASSWORD);
+    await again.click('button[type=submit]');
+    expect(new URL(again.url()).pathname.startsWith('/console')).toBe(false);
+    await locked.close();
+    await page.goto(`${runtime.apiUrl}/console/quan-tri`);
+    expect(await page.locator('#lich-su + table tbody tr').first().innerText()).toContain('Sửa danh sách người dùng');
+    expect(await page.locator('#kiem-chung + dl').innerText()).toContain('Ngày gần nhất đã neo');
     await page.context().close();
   });
 

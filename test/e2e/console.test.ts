@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
@@ -118,6 +120,11 @@ describe('the console in headless Chromium', () => {
     ]);
     expect(await page.locator('body').innerText()).toContain('PHIẾU XIN LỖI');
     await lookAt(page, 'phieu-xin-loi');
+    // The letter as an editable Word document, downloaded as a browser does it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải phiếu (.docx')]);
+    expect(download.suggestedFilename()).toBe(`phieu-xin-loi-${ID}.docx`);
+    const parts = unzipSync(readFileSync((await download.path()) as string));
+    expect(strFromU8(parts['word/document.xml'] as Uint8Array)).toContain(ID);
     // The commune that received it no longer holds it: its desk's urgent group is empty; all of its other views too.
     const commune = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const desk = await commune.newPage();
