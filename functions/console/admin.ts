@@ -316,7 +316,7 @@ async function overviewPage(deps: ConsoleDeps, context: ConsoleContext): Promise
   const history = audit
     .map(
       (a) =>
-        `<tr><td>${e(shortInstant(a.at))}</td><td>${e(ACTION_LABEL[a.action] ?? a.action)}</td><td>${e(a.author)}</td><td>${e(STATUS_LABEL[a.status] ?? a.status)}</td><td>${a.dossiersMoved ?? '—'}</td></tr>`,
+        `<tr><td>${e(shortInstant(a.at))}</td><td>${e(ACTION_LABEL[a.action] ?? a.action)}</td><td>${e(a.actor ? a.author : a.action === 'seed' ? 'Hệ thống (cấu hình mẫu)' : a.author)}</td><td>${e(STATUS_LABEL[a.status] ?? a.status)}</td><td>${a.dossiersMoved ?? '—'}</td></tr>`,
     )
     .join('');
   return consolePage(
