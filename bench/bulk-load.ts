@@ -1,5 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { liveUnitItem, liveUnitOf } from '../shared/adapters/dynamo-items.ts';
+import { type DossierEvent, parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 
 /** Loads items fast for a benchmark: BatchWriteItem in chunks of 25, four in flight, retrying what is unprocessed. */
 export async function bulkPut(
@@ -28,4 +29,32 @@ export async function bulkPut(
       }
     }),
   );
+}
+
+/** A benchmark's DossierReceived: the sample procedure of a field, received in person or online by a unit. */
+export function benchReceipt(input: {
+  id: string;
+  unitId: string;
+  unitName: string;
+  field: string;
+  receivedAt: string;
+  online: boolean;
+  appointmentAt?: string | undefined;
+}): DossierEvent {
+  return parseDossierEvent({
+    'detail-type': 'DossierReceived',
+    detail: {
+      schemaVersion: 1,
+      dossierId: input.id,
+      eventId: `${input.id}/r`,
+      occurredAt: input.receivedAt,
+      procedure: { name: 'Thủ tục mẫu', field: input.field },
+      agency: { id: input.unitId, name: input.unitName },
+      receivedAt: input.receivedAt,
+      channel: input.online ? 'online' : 'in_person',
+      applicant: { kind: 'person', name: 'Người nộp hồ sơ' },
+      official: { id: 'cb-1', name: 'Cán bộ', email: 'cb1@example.vn' },
+      ...(input.appointmentAt ? { appointmentAt: input.appointmentAt } : {}),
+    },
+  });
 }

@@ -7,14 +7,13 @@
 import { queuePage } from '../functions/console/queue.ts';
 import { startLocalRuntime } from '../local/local-runtime.ts';
 import { dossierItem } from '../shared/adapters/dynamo-items.ts';
-import { type DossierEvent, parseDossierEvent } from '../shared/contracts/dossier-events.ts';
 import type { Person } from '../shared/domain/authority/actors.ts';
 import { nextRecord } from '../shared/domain/dossier/dossier-record.ts';
 import { foldDossier } from '../shared/domain/dossier/dossier-state.ts';
 import { resolveRule } from '../shared/domain/rules/deadline-rule.ts';
 import { deskQueue } from '../shared/use-cases/desk-queue.ts';
 import { RuleBook, snapshotOf } from '../shared/use-cases/rule-book.ts';
-import { bulkPut } from './bulk-load.ts';
+import { benchReceipt, bulkPut } from './bulk-load.ts';
 import { meterReportIndex } from './index-meter.ts';
 
 export const QUEUE_TARGETS = { firstPageSeconds: 1, readPerRow: 1.2, pageBytes: 200 * 1024 } as const;
@@ -45,21 +44,14 @@ export async function benchQueue(open = 10_000): Promise<QueueBenchResult> {
       const received = new Date(now - ((i * 7919) % 28) * 86_400_000 - (i % 8) * 3_600_000);
       const receivedAt = `${received.toISOString().slice(0, 10)}T08:${String(i % 60).padStart(2, '0')}:00+07:00`;
       const id = `${unit}-${receivedAt.slice(2, 10).replaceAll('-', '')}-${String(i).padStart(5, '0')}`;
-      const events: DossierEvent[] = [
-        parseDossierEvent({
-          'detail-type': 'DossierReceived',
-          detail: {
-            schemaVersion: 1,
-            dossierId: id,
-            eventId: `${id}/r`,
-            occurredAt: receivedAt,
-            procedure: { name: 'Thủ tục mẫu', field: FIELDS[i % FIELDS.length] },
-            agency: { id: unit, name: `UBND xã ${unit}` },
-            receivedAt,
-            channel: i % 3 === 0 ? 'online' : 'in_person',
-            applicant: { kind: 'person', name: `Người nộp ${i}` },
-            official: { id: 'cb-1', name: 'Cán bộ', email: 'cb1@example.vn' },
-          },
+      const events = [
+        benchReceipt({
+          id,
+          unitId: unit,
+          unitName: `UBND xã ${unit}`,
+          field: FIELDS[i % FIELDS.length] as string,
+          receivedAt,
+          online: i % 3 === 0,
         }),
       ];
       const state = foldDossier(id, events, { calendar: book.calendar, resolveRule: (q) => resolveRule(rules, q) });

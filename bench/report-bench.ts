@@ -14,7 +14,7 @@ import { DAY_MS, dayStart } from '../shared/domain/reports/build-report.ts';
 import { resolveRule } from '../shared/domain/rules/deadline-rule.ts';
 import { parseReportRequest, produceReport } from '../shared/use-cases/produce-report.ts';
 import { snapshotOf } from '../shared/use-cases/rule-book.ts';
-import { bulkPut } from './bulk-load.ts';
+import { benchReceipt, bulkPut } from './bulk-load.ts';
 import { meterReportIndex } from './index-meter.ts';
 
 export interface ReportBenchResult {
@@ -45,21 +45,14 @@ export async function benchReports(dossiers = 30_000): Promise<ReportBenchResult
       // Most close within days to weeks; one in twenty stays open for months, one in a hundred for ever.
       const closeAfterDays = i % 100 === 0 ? undefined : i % 20 === 0 ? 120 + (i % 90) : 1 + (i % 40);
       const events: DossierEvent[] = [
-        parseDossierEvent({
-          'detail-type': 'DossierReceived',
-          detail: {
-            schemaVersion: 1,
-            dossierId: id,
-            eventId: `${id}/r`,
-            occurredAt: receivedAt,
-            procedure: { name: 'Thủ tục mẫu', field: FIELDS[i % FIELDS.length] },
-            agency: { id: UNITS[i % UNITS.length], name: `Đơn vị ${UNITS[i % UNITS.length]}` },
-            receivedAt,
-            channel: i % 3 === 0 ? 'online' : 'in_person',
-            applicant: { kind: 'person', name: `Người nộp ${i}` },
-            official: { id: 'cb-1', name: 'Cán bộ', email: 'cb1@example.vn' },
-            appointmentAt: `${date}T17:00:00+07:00`,
-          },
+        benchReceipt({
+          id,
+          unitId: UNITS[i % UNITS.length] as string,
+          unitName: `Đơn vị ${UNITS[i % UNITS.length]}`,
+          field: FIELDS[i % FIELDS.length] as string,
+          receivedAt,
+          online: i % 3 === 0,
+          appointmentAt: `${date}T17:00:00+07:00`,
         }),
       ];
       const closedAt =

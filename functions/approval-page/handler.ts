@@ -41,6 +41,7 @@ import {
   APPROVAL_FORM_ERRORS,
   alreadyApprovedPage,
   approvalFormPage,
+  approvalRefusal,
   approvedPage,
   refusalPage,
   type SignedInBar,
@@ -272,23 +273,13 @@ async function refusal(
     return htmlResponse(403, refusalPage('Không thể duyệt', 'Biểu mẫu đã cũ. Vui lòng tải lại trang và duyệt lại.'));
   if (error instanceof AccessDeniedError) {
     logger.warn('approval refused', { reason: error.reason });
-    return htmlResponse(
-      403,
-      refusalPage(
-        'Không có quyền duyệt',
-        error.reason === 'not_bound_person'
-          ? 'Đường dẫn này được gửi cho lãnh đạo khác của đơn vị ban hành phiếu. Chỉ người nhận đường dẫn mới duyệt được.'
-          : 'Chỉ lãnh đạo của đơn vị ban hành phiếu xin lỗi mới được duyệt phiếu. Đề nghị chuyển cho lãnh đạo đơn vị đó.',
-      ),
-    );
+    const refused = approvalRefusal({ kind: 'access', reason: error.reason });
+    return htmlResponse(refused.status, refused.body);
   }
   if (error instanceof ApprovalRefusedError) {
     if (error.field === 'dossier') {
-      const message =
-        error.code === 'already_reappointed'
-          ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
-          : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.';
-      return htmlResponse(409, refusalPage('Không thể duyệt', message));
+      const refused = approvalRefusal({ kind: 'dossier', code: error.code });
+      return htmlResponse(refused.status, refused.body);
     }
     const session = await sessionPerson(event, web);
     if (!session) return NOT_FOUND();

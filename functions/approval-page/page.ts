@@ -132,3 +132,32 @@ export function alreadyApprovedPage(view: ApprovalView, bar: SignedInBar): strin
 export function refusalPage(title: string, message: string): string {
   return page(title, `<div class="card error" role="alert"><h1>${e(title)}</h1><p>${e(message)}</p></div>`);
 }
+
+/**
+ * A refused approval (the link's page and the console's): who may sign — the issuing unit's head, the
+ * head the link was mailed to — or why the dossier takes no approval now (re-appointed once, closed).
+ */
+export function approvalRefusal(refusal: { kind: 'access'; reason: string } | { kind: 'dossier'; code: string }): {
+  status: number;
+  body: string;
+} {
+  if (refusal.kind === 'access')
+    return {
+      status: 403,
+      body: refusalPage(
+        'Không có quyền duyệt',
+        refusal.reason === 'not_bound_person'
+          ? 'Đường dẫn này được gửi cho lãnh đạo khác của đơn vị ban hành phiếu. Chỉ người nhận đường dẫn mới duyệt được.'
+          : 'Chỉ lãnh đạo của đơn vị ban hành phiếu xin lỗi mới được duyệt phiếu. Đề nghị chuyển cho lãnh đạo đơn vị đó.',
+      ),
+    };
+  return {
+    status: 409,
+    body: refusalPage(
+      'Không thể duyệt',
+      refusal.code === 'already_reappointed'
+        ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
+        : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.',
+    ),
+  };
+}

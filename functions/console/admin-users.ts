@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
+import { formFields, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { grantName, parseGrant } from '../../shared/domain/authority/actors.ts';
 import { decide } from '../../shared/domain/authority/authority.ts';
@@ -15,7 +15,7 @@ import { configKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { type ConsoleContext, consolePage } from './layout.ts';
+import { type ConsoleContext, consolePage, htmlFor, METHOD_REFUSED } from './layout.ts';
 
 /*
  * The people who sign in, administered in the console (issue #34): the directory in force, a person
@@ -43,17 +43,17 @@ export async function usersRoute(
   event: APIGatewayProxyEventV2,
   path: string,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const html = (status: number, body: string) => htmlResponse(status, body, deps.formTargets);
+  const html = htmlFor(deps);
   const kind = configKind('users');
   if (!decide(context.person, kind.write, {}, context.units).allowed)
     return html(403, refusalPage('Không có quyền', 'Chỉ quản trị hệ thống được quản lý người dùng.'));
   const match = USERS_PATH.exec(path) as RegExpExecArray;
   const method = event.requestContext?.http?.method ?? 'GET';
   if (!match[1] && !match[2]) {
-    if (method !== 'GET') return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
+    if (method !== 'GET') return html(405, METHOD_REFUSED());
     return html(200, await usersPage(deps, context, [], event.queryStringParameters?.['da-luu']));
   }
-  if (method !== 'POST') return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
+  if (method !== 'POST') return html(405, METHOD_REFUSED());
   const form = formFields(event);
   checkCsrf(context.bar.csrf, form.get('csrf'));
   const users = { ...deps.admin, ...(deps.identities ? { identities: deps.identities } : {}) };

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { formFields, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
+import { formFields, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { logger } from '../../shared/adapters/observability.ts';
 import { decide } from '../../shared/domain/authority/authority.ts';
 import type { CalendarDefinition } from '../../shared/domain/calendar/calendar-definition.ts';
@@ -13,7 +13,7 @@ import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
 import { isUsersPath, usersRoute } from './admin-users.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { type ConsoleContext, consolePage, day, when } from './layout.ts';
+import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED, when } from './layout.ts';
 
 /*
  * Administration in the console (issue #34): the configuration in force and its history (who changed
@@ -61,7 +61,7 @@ export async function adminRoute(
   event: APIGatewayProxyEventV2,
   path: string,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const html = (status: number, body: string) => htmlResponse(status, body, deps.formTargets);
+  const html = htmlFor(deps);
   if (path === '/console/quan-tri') return html(200, await overviewPage(deps, context));
   if (isUsersPath(path)) return usersRoute(deps, context, event, path);
   const match = CALENDAR_PATH.exec(path);
@@ -72,10 +72,10 @@ export async function adminRoute(
   if (!current) return html(404, refusalPage('Không tìm thấy', `Không có lịch làm việc “${id}”.`));
   const method = event.requestContext?.http?.method ?? 'GET';
   if (!match?.[2]) {
-    if (method !== 'GET') return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
+    if (method !== 'GET') return html(405, METHOD_REFUSED());
     return html(200, await calendarPage(deps, context, current, event.queryStringParameters?.['da-ap-dung']));
   }
-  if (method !== 'POST') return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
+  if (method !== 'POST') return html(405, METHOD_REFUSED());
   // A change is the authority's to allow (config.write), asked before anything is read from the form.
   if (!decide(context.person, calendars.write, {}, context.units).allowed)
     return html(403, refusalPage('Không có quyền', 'Chỉ quản trị hệ thống được sửa lịch làm việc.'));

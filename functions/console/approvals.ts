@@ -15,8 +15,8 @@ import {
   APPROVAL_FORM_ERRORS,
   alreadyApprovedPage,
   approvalFormPage,
+  approvalRefusal,
   approvedPage,
-  refusalPage,
 } from '../approval-page/page.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { dossierNotFoundPage } from './dossier-pages.ts';
@@ -102,25 +102,14 @@ export async function approvalRoute(
       return htmlResponse(404, dossierNotFoundPage(context, dossierId), deps.formTargets);
     if (error instanceof AccessDeniedError) {
       logger.warn('approval refused', { reason: error.reason });
-      return htmlResponse(
-        403,
-        refusalPage(
-          'Không có quyền duyệt',
-          'Chỉ lãnh đạo của đơn vị ban hành phiếu xin lỗi mới được duyệt phiếu. Đề nghị chuyển cho lãnh đạo đơn vị đó.',
-        ),
-      );
+      const refused = approvalRefusal({ kind: 'access', reason: error.reason });
+      return htmlResponse(refused.status, refused.body);
     }
     if (!(error instanceof ApprovalRefusedError) || !form) throw error;
-    if (error.field === 'dossier')
-      return htmlResponse(
-        409,
-        refusalPage(
-          'Không thể duyệt',
-          error.code === 'already_reappointed'
-            ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
-            : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.',
-        ),
-      );
+    if (error.field === 'dossier') {
+      const refused = approvalRefusal({ kind: 'dossier', code: error.code });
+      return htmlResponse(refused.status, refused.body);
+    }
     const view = await viewApprovalAtDesk(deps, dossierId, context.person);
     return htmlResponse(
       400,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
+import { fileResponse, htmlResponse, safeDecode } from '../../shared/adapters/html-responses.ts';
 import { cookieOf, redirect } from '../../shared/adapters/http-identity.ts';
 import { renderLetterDocx } from '../../shared/domain/letters/apology-docx.ts';
 import { renderSlipHtml } from '../../shared/domain/letters/control-slip.ts';
@@ -16,7 +16,7 @@ import { adminRoute } from './admin.ts';
 import { approvalRoute, waitingRoute } from './approvals.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { dossierNotFoundPage, dossierPage, letterPage } from './dossier-pages.ts';
-import { type ConsoleContext, SECTIONS, type Section, sectionsOf } from './layout.ts';
+import { type ConsoleContext, htmlFor, METHOD_REFUSED, SECTIONS, type Section, sectionsOf } from './layout.ts';
 import { queueRoute } from './queue.ts';
 import { reportRoute } from './reports.ts';
 
@@ -46,9 +46,8 @@ export async function consoleRoute(
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const path = (event.rawPath ?? '').replace(/\/+$/, '') || '/console';
   const method = event.requestContext?.http?.method ?? 'GET';
-  const html = (status: number, body: string) => htmlResponse(status, body, deps.formTargets);
-  if (method !== 'GET' && method !== 'POST')
-    return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
+  const html = htmlFor(deps);
+  if (method !== 'GET' && method !== 'POST') return html(405, METHOD_REFUSED());
   try {
     const session = await resumeSession(web, cookieOf(event, SESSION_COOKIE));
     if (!session) {
@@ -111,28 +110,21 @@ async function dossierRoute(
   event: APIGatewayProxyEventV2,
   path: string,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const html = (status: number, body: string) => htmlResponse(status, body, deps.formTargets);
+  const html = htmlFor(deps);
   const match = DOSSIER_PATH.exec(path);
   const dossierId = match?.[1] ? safeDecode(match[1])?.slice(0, 120) : undefined;
   if (!dossierId) return html(404, NOT_FOUND());
   if (match?.[2] === '/duyet') return approvalRoute(deps, context, event, dossierId);
-  if ((event.requestContext?.http?.method ?? 'GET') !== 'GET')
-    return html(405, refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.'));
+  if ((event.requestContext?.http?.method ?? 'GET') !== 'GET') return html(405, METHOD_REFUSED());
   const describe: DescribeDossierDeps = { store: deps.store, rules: deps.rules, clock: deps.clock };
   if (match?.[2] === '/phieu-xin-loi.docx') {
     const letter = await dossierLetter(describe, dossierId, context.person);
     if (!letter) return html(404, dossierNotFoundPage(context, dossierId));
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-        'content-disposition': `attachment; filename="phieu-xin-loi-${dossierId.replace(/[^\w.-]/g, '_')}.docx"`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      },
-      isBase64Encoded: true,
-      body: renderLetterDocx(letter, new Date(deps.clock.now())).toString('base64'),
-    };
+    return fileResponse(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      `phieu-xin-loi-${dossierId}.docx`,
+      renderLetterDocx(letter, new Date(deps.clock.now())),
+    );
   }
   if (match?.[2] === '/phieu-xin-loi') {
     const letter = await dossierLetter(describe, dossierId, context.person);

@@ -1,9 +1,10 @@
+import { htmlResponse } from '../../shared/adapters/html-responses.ts';
 import type { Person } from '../../shared/domain/authority/actors.ts';
 import { type Action, decide } from '../../shared/domain/authority/authority.ts';
 import { page } from '../../shared/domain/pages/html-page.ts';
 import type { UnitBook } from '../../shared/domain/units/unit-directory.ts';
 import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
-import { type SignedInBar, signedInBar } from '../approval-page/page.ts';
+import { refusalPage, type SignedInBar, signedInBar } from '../approval-page/page.ts';
 
 /*
  * The console's frame (issue #34): who is signed in, the sections their roles open — each one the
@@ -84,3 +85,11 @@ export function when(iso: string | null | undefined): string {
   const local = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
   return local ? `${local[4]}:${local[5]} ngày ${local[3]}/${local[2]}/${local[1]}` : iso;
 }
+
+/** The console's HTML answers: its pages' policy, forms allowed to post where the sign-in leads. */
+export function htmlFor(deps: { formTargets?: readonly string[] | undefined }) {
+  return (status: number, body: string) => htmlResponse(status, body, deps.formTargets);
+}
+
+/** A method the page does not take. */
+export const METHOD_REFUSED = () => refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.');

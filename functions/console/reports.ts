@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { htmlResponse } from '../../shared/adapters/html-responses.ts';
+import { fileResponse, htmlResponse } from '../../shared/adapters/html-responses.ts';
 import { decide, inScope, scopeOf } from '../../shared/domain/authority/authority.ts';
 import { dashboardBody } from '../../shared/domain/reports/render-report.ts';
 import { escapeHtml as e, enteredDate } from '../../shared/domain/vietnamese/format.ts';
@@ -131,17 +131,11 @@ export async function reportRoute(
     // Loaded when a workbook is asked for: the pages' cold start does not initialise exceljs.
     const { renderXlsx } = await import('../../shared/adapters/xlsx-report.ts');
     const workbook = await renderXlsx(report);
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename="bao-cao-${from}-${to}${asked.unit ? `-${asked.unit.replace(/[^\w.-]/g, '_')}` : ''}.xlsx"`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      },
-      isBase64Encoded: true,
-      body: workbook.toString('base64'),
-    };
+    return fileResponse(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      `bao-cao-${from}-${to}${asked.unit ? `-${asked.unit}` : ''}.xlsx`,
+      workbook,
+    );
   }
   const download = `${e(context.bar.base)}/console/bao-cao?${e(
     new URLSearchParams({

@@ -110,6 +110,18 @@ export class DynamoReportIndex implements ReportIndex, OpenDossierIndex, QueueIn
     return pages.flat().sort((a, b) => (a.dossierId < b.dossierId ? -1 : a.dossierId > b.dossierId ? 1 : 0));
   }
 
+  /** The Query of a range of a unit's queue (the rows whose order lies in [from, to)). */
+  private queueRange(unitId: string, range: { from: string; to: string }) {
+    return {
+      TableName: this.tableName,
+      IndexName: REPORT.indexName,
+      KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#p': REPORT.partitionKey, '#s': REPORT.sortKey },
+      // BETWEEN includes its upper bound; every order is followed by `#<id>`, so `to` itself never matches.
+      ExpressionAttributeValues: { ':p': livePartition(unitId), ':from': range.from, ':to': range.to },
+    };
+  }
+
   /** A page of a unit's queue: one Query of its partition in order, from the cursor. */
   async queuePage(
     unitId: string,
@@ -119,12 +131,7 @@ export class DynamoReportIndex implements ReportIndex, OpenDossierIndex, QueueIn
     const partition = livePartition(unitId);
     const page = await this.client.send(
       new QueryCommand({
-        TableName: this.tableName,
-        IndexName: REPORT.indexName,
-        KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#p': REPORT.partitionKey, '#s': REPORT.sortKey },
-        // BETWEEN includes its upper bound; every order is followed by `#<id>`, so `to` itself never matches.
-        ExpressionAttributeValues: { ':p': partition, ':from': range.from, ':to': range.to },
+        ...this.queueRange(unitId, range),
         Limit: options.limit,
         ...(options.after ? { ExclusiveStartKey: readCursor(options.after, partition) } : {}),
       }),
@@ -141,11 +148,7 @@ export class DynamoReportIndex implements ReportIndex, OpenDossierIndex, QueueIn
     do {
       const page = await this.client.send(
         new QueryCommand({
-          TableName: this.tableName,
-          IndexName: REPORT.indexName,
-          KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#p': REPORT.partitionKey, '#s': REPORT.sortKey },
-          ExpressionAttributeValues: { ':p': livePartition(unitId), ':from': range.from, ':to': range.to },
+          ...this.queueRange(unitId, range),
           Select: 'COUNT',
           ExclusiveStartKey: startKey,
         }),

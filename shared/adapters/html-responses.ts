@@ -38,3 +38,23 @@ export function formFields(event: APIGatewayProxyEventV2): URLSearchParams {
   const raw = event.body ?? '';
   return new URLSearchParams(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
 }
+
+/** A file for the browser to save (a workbook, a letter): bytes as API Gateway takes them, never cached. */
+export function fileResponse(
+  contentType: string,
+  filename: string,
+  bytes: Uint8Array,
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': contentType,
+      // The name is ASCII by construction: letters, digits, dot, dash and underscore only.
+      'content-disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+    isBase64Encoded: true,
+    body: Buffer.from(bytes).toString('base64'),
+  };
+}
