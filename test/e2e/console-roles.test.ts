@@ -199,6 +199,37 @@ describe('each role at work in the console', () => {
     await page.context().close();
   });
 
+  it('lets an administrator put a new version of a rule from a date, previewed first, and lists its versions', async () => {
+    const page = await signedIn('quantri', '/console/quan-tri');
+    await Promise.all([page.waitForURL(/\/quy-dinh$/), page.click('text=quy định thời hạn')]);
+    expect(await page.locator('h1').innerText()).toBe('Quy định thời hạn');
+    await lookAt(page, 'quy-dinh');
+    await Promise.all([page.waitForURL(/\/quy-dinh\/FIELD/), page.click('text=Mặc định lĩnh vực Giáo dục')]);
+    // A date before today is refused by name, nothing written.
+    await page.fill('#so', '2');
+    await page.fill('#hieu-luc', '19/11/2026');
+    await page.fill('#can-cu', 'Quyết định 12/QĐ-UBND của UBND tỉnh');
+    await page.click('text=Xem trước các hồ sơ bị ảnh hưởng');
+    expect(await page.locator('[role=alert]').innerText()).toContain('Ngày hiệu lực: không được trước hôm nay');
+    await page.fill('#hieu-luc', '01/12/2026');
+    await page.click('text=Xem trước các hồ sơ bị ảnh hưởng');
+    expect(await page.locator('h1').innerText()).toBe('Xem trước phiên bản mới');
+    expect(await page.locator('body').innerText()).toContain(
+      '1 ngày làm việc → 2 ngày làm việc, hiệu lực từ 01/12/2026',
+    );
+    await lookAt(page, 'quy-dinh-xem-truoc');
+    await Promise.all([page.waitForURL(/da-ap-dung=1/), page.click('text=Áp dụng phiên bản mới')]);
+    const versions = await page.locator('#lich-su + table tbody tr').allInnerTexts();
+    expect(versions).toHaveLength(2);
+    expect(versions[0]).toContain('01/12/2026');
+    expect(versions[0]).toContain('Quyết định 12/QĐ-UBND của UBND tỉnh');
+    await page.goto(`${runtime.apiUrl}/console/quan-tri`);
+    const history = await page.locator('#lich-su + table tbody tr').first().innerText();
+    expect(history).toContain('Sửa quy định thời hạn');
+    expect(history).toContain('Lê Quang Vinh');
+    await page.context().close();
+  });
+
   it('lets an administrator add a person with a role, who then signs in to their desk, and lock them out again', async () => {
     const page = await signedIn('quantri', '/console/quan-tri/nguoi-dung');
     expect(await page.locator('h1').innerText()).toBe('Người dùng');
@@ -247,6 +278,13 @@ describe('each role at work in the console', () => {
       form: { ngay: '24/11/2026', ten: 'x', 'can-cu': 'x', 'hieu-luc': '20/11/2026' },
     });
     expect(posted.status()).toBe(403);
+    // Rules and people likewise: a supervisor reads the rules, changes none, and never sees the people.
+    const rule = await page.request.post(
+      `${runtime.apiUrl}/console/quan-tri/quy-dinh/${encodeURIComponent('FIELD#giáo dục')}/ap-dung`,
+      { form: { so: '3', 'don-vi-tinh': 'wd', 'hieu-luc': '01/12/2026', 'can-cu': 'x' } },
+    );
+    expect(rule.status()).toBe(403);
+    expect((await page.goto(`${runtime.apiUrl}/console/quan-tri/nguoi-dung`))?.status()).toBe(403);
     await page.context().close();
     const admin = await signedIn('quantri', '/console/quan-tri');
     const forged = await admin.request.post(`${runtime.apiUrl}/console/quan-tri/lich/vn-civil-service/ap-dung`, {
