@@ -3,6 +3,7 @@ import type { ApprovalRefusedError } from '../../shared/domain/dossier/re-appoin
 import { renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
 import { page } from '../../shared/domain/pages/html-page.ts';
 import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
+import { vietnamMinute } from '../../shared/support/vietnam-time.ts';
 import type { ApprovalView } from '../../shared/use-cases/approve-through-link.ts';
 
 /** What the approval form says of each refused entry (the link's page and the console's). */
@@ -16,6 +17,7 @@ export const APPROVAL_FORM_ERRORS: Record<ApprovalRefusedError['code'], string> 
   not_working_day: 'Ngày hẹn mới phải là ngày làm việc.',
   not_after_due: 'Ngày hẹn mới phải sau hạn trả kết quả theo quy định.',
   already_past: 'Ngày hẹn mới đã qua: hãy chọn một ngày làm việc từ hôm nay trở đi.',
+  not_drafted: 'Hồ sơ không có dự thảo phiếu xin lỗi nào chờ duyệt.',
 };
 
 /** The approval form: the draft letter, the reason, the new return date, approve. */
@@ -25,6 +27,8 @@ export function approvalFormPage(
   signedIn: SignedInBar,
   error?: string,
   values: { reason?: string; newReturnDate?: string } = {},
+  /** Where a head returns the draft unsigned (the console's form), when the page offers it. */
+  returnUrl?: string,
 ): string {
   const { record } = view;
   const iso = view.originalDueAt;
@@ -35,6 +39,7 @@ export function approvalFormPage(
 <div class="card"><p>Hồ sơ <b>${e(record.state.dossierId)}</b> — ${e(record.state.received?.procedure.name ?? '')}</p>
 <p>Hạn trả kết quả theo quy định: <b>${e(due)}</b>. Theo quy định chỉ được hẹn lại <b>một lần</b>; ngày hẹn mới phải sau hạn này.</p></div>
 ${error ? `<div class="card error" role="alert">${e(error)}</div>` : ''}
+${returnedNote(view)}
 <form class="card" method="post" action="">
 ${token ? `<input type="hidden" name="token" value="${e(token)}">` : ''}
 <input type="hidden" name="csrf" value="${e(signedIn.csrf)}">
@@ -46,8 +51,26 @@ ${token ? `<input type="hidden" name="token" value="${e(token)}">` : ''}
 <button type="submit" id="approve">Duyệt và gửi phiếu xin lỗi cho công dân</button>
 <p class="note">Phiếu được gửi ngay khi duyệt: cho công dân qua email nếu có; nếu không, bộ phận một cửa nhận bản in qua email để trao hoặc gửi bưu điện.</p>
 </form>
+${returnUrl ? returnForm(returnUrl, signedIn.csrf) : ''}
 <div class="card letter"><p class="note">Bản dự thảo phiếu (phần tô vàng sẽ được thay bằng nội dung ở trên):</p>${renderLetterHtml(view.letter)}</div>`,
   );
+}
+
+/** The last time a head returned this draft unsigned, and what they asked the desk to set right. */
+export function returnedNote(view: Pick<ApprovalView, 'record'>): string {
+  const returned = view.record.apology.returned;
+  if (!returned) return '';
+  return `<div class="card warn" role="note"><p>Dự thảo đã bị trả lại lúc ${e(vietnamMinute(Date.parse(returned.at)))} bởi <b>${e(returned.by)}</b>:</p><p>${e(returned.note)}</p></div>`;
+}
+
+/** The head's other answer: return the draft unsigned, saying what is to be set right. */
+function returnForm(url: string, csrf: string): string {
+  return `<form class="card" method="post" action="${e(url)}"><h2>Chưa duyệt: trả lại dự thảo</h2>
+<input type="hidden" name="csrf" value="${e(csrf)}">
+<label for="note">Điều bộ phận một cửa cần làm rõ hoặc sửa</label>
+<textarea id="note" name="note" required minlength="5" maxlength="2000"></textarea>
+<button type="submit" id="return" class="secondary">Trả lại dự thảo, chưa duyệt</button>
+<p class="note">Trả lại không dừng thời hạn: hồ sơ vẫn quá hạn cho đến khi phiếu được duyệt và gửi công dân.</p></form>`;
 }
 
 /** Who is signed in, and the form that signs them out (CSRF-protected like every state-changing form). */
@@ -157,7 +180,9 @@ export function approvalRefusal(refusal: { kind: 'access'; reason: string } | { 
       'Không thể duyệt',
       refusal.code === 'already_reappointed'
         ? 'Hồ sơ này đã được hẹn lại một lần; theo quy định không được hẹn lại lần thứ hai.'
-        : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.',
+        : refusal.code === 'not_drafted'
+          ? 'Hồ sơ không có dự thảo phiếu xin lỗi nào chờ duyệt.'
+          : 'Hồ sơ đã kết thúc, không cần phiếu xin lỗi.',
     ),
   };
 }

@@ -8,6 +8,7 @@ import {
   approveAtDesk,
   DossierNotFoundError,
   listAwaitingApproval,
+  returnDraftAtDesk,
   viewApprovalAtDesk,
 } from '../../shared/use-cases/approve-through-link.ts';
 import { checkCsrf } from '../../shared/use-cases/web-session.ts';
@@ -20,7 +21,7 @@ import {
 } from '../approval-page/page.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { dossierNotFoundPage } from './dossier-pages.ts';
-import { type ConsoleContext, consolePage, day, navigation, when } from './layout.ts';
+import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED, navigation, when } from './layout.ts';
 
 /*
  * Approvals in the console (issue #34): the drafts waiting in the person's units, and the approval form —
@@ -73,6 +74,7 @@ export async function approvalRoute(
   dossierId: string,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const bar = { ...context.bar, nav: navigation(context, 'approvals') };
+  const returnUrl = `${context.bar.base}/console/ho-so/${encodeURIComponent(dossierId)}/tra-lai`;
   const method = event.requestContext?.http?.method ?? 'GET';
   const form = method === 'POST' ? formFields(event) : undefined;
   try {
@@ -80,7 +82,7 @@ export async function approvalRoute(
       const view = await viewApprovalAtDesk(deps, dossierId, context.person);
       return htmlResponse(
         200,
-        view.approval ? alreadyApprovedPage(view, bar) : approvalFormPage(view, '', bar),
+        view.approval ? alreadyApprovedPage(view, bar) : approvalFormPage(view, '', bar, undefined, {}, returnUrl),
         deps.formTargets,
       );
     }
@@ -113,11 +115,64 @@ export async function approvalRoute(
     const view = await viewApprovalAtDesk(deps, dossierId, context.person);
     return htmlResponse(
       400,
-      approvalFormPage(view, '', bar, APPROVAL_FORM_ERRORS[error.code], {
-        reason: form.get('reason') ?? '',
-        newReturnDate: form.get('newReturnDate') ?? '',
-      }),
+      approvalFormPage(
+        view,
+        '',
+        bar,
+        APPROVAL_FORM_ERRORS[error.code],
+        { reason: form.get('reason') ?? '', newReturnDate: form.get('newReturnDate') ?? '' },
+        returnUrl,
+      ),
       deps.formTargets,
     );
   }
+}
+
+/** `POST /console/ho-so/{id}/tra-lai`: a head returns the draft unsigned, with what the desk is to set right. */
+export async function returnRoute(
+  deps: ConsoleDeps,
+  context: ConsoleContext,
+  event: APIGatewayProxyEventV2,
+  dossierId: string,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const html = htmlFor(deps);
+  if ((event.requestContext?.http?.method ?? 'GET') !== 'POST') return html(405, METHOD_REFUSED());
+  const form = formFields(event);
+  checkCsrf(context.bar.csrf, form.get('csrf'));
+  try {
+    await returnDraftAtDesk(deps, { dossierId, note: form.get('note') ?? '', actor: context.person });
+  } catch (error) {
+    if (error instanceof DossierNotFoundError) return html(404, dossierNotFoundPage(context, dossierId));
+    if (error instanceof AccessDeniedError) {
+      const refused = approvalRefusal({ kind: 'access', reason: error.reason });
+      return html(refused.status, refused.body);
+    }
+    if (!(error instanceof ApprovalRefusedError)) throw error;
+    if (error.field === 'dossier') {
+      const refused = approvalRefusal({ kind: 'dossier', code: error.code });
+      return html(refused.status, refused.body);
+    }
+    const view = await viewApprovalAtDesk(deps, dossierId, context.person);
+    const bar = { ...context.bar, nav: navigation(context, 'approvals') };
+    const returnUrl = `${context.bar.base}/console/ho-so/${encodeURIComponent(dossierId)}/tra-lai`;
+    return html(
+      400,
+      approvalFormPage(
+        view,
+        '',
+        bar,
+        'Ghi rõ điều cần làm rõ hoặc sửa (ít nhất 5 ký tự, nhiều nhất 2000).',
+        {},
+        returnUrl,
+      ),
+    );
+  }
+  logger.info('apology draft returned in the console', { dossierId });
+  return {
+    statusCode: 303,
+    headers: {
+      location: `${context.bar.base}/console/ho-so/${encodeURIComponent(dossierId)}`,
+      'cache-control': 'no-store',
+    },
+  };
 }

@@ -13,7 +13,7 @@ import {
 import { CsrfError, resumeSession, SESSION_COOKIE, type WebAuthDeps } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
 import { adminRoute } from './admin.ts';
-import { approvalRoute, waitingRoute } from './approvals.ts';
+import { approvalRoute, returnRoute, waitingRoute } from './approvals.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { dossierNotFoundPage, dossierPage, letterPage } from './dossier-pages.ts';
 import { type ConsoleContext, htmlFor, METHOD_REFUSED, SECTIONS, type Section, sectionsOf } from './layout.ts';
@@ -27,14 +27,15 @@ import { reportRoute } from './reports.ts';
  * "not found", a report of another unit is refused, a change needs config.write).
  */
 
-const DOSSIER_PATH = /^\/console\/ho-so\/([^/]+)(\/phieu-kiem-soat|\/phieu-xin-loi|\/phieu-xin-loi\.docx|\/duyet)?$/;
+const DOSSIER_PATH =
+  /^\/console\/ho-so\/([^/]+)(\/phieu-kiem-soat|\/phieu-xin-loi|\/phieu-xin-loi\.docx|\/duyet|\/tra-lai)?$/;
 
 const NOT_FOUND = () => refusalPage('Không tìm thấy', 'Trang không tồn tại.');
 
 /** The section a path belongs to (the queue's pages and a dossier's are the queue's). */
 function sectionOf(path: string): Section | undefined {
   if (path === '/console' || path.startsWith('/console/ho-so')) return 'queue';
-  if (/\/duyet$/.test(path)) return 'approvals';
+  if (/\/(duyet|tra-lai)$/.test(path)) return 'approvals';
   return SECTIONS.find((s) => s.path !== '/console' && (path === s.path || path.startsWith(`${s.path}/`)))?.section;
 }
 
@@ -115,6 +116,7 @@ async function dossierRoute(
   const dossierId = match?.[1] ? safeDecode(match[1])?.slice(0, 120) : undefined;
   if (!dossierId) return html(404, NOT_FOUND());
   if (match?.[2] === '/duyet') return approvalRoute(deps, context, event, dossierId);
+  if (match?.[2] === '/tra-lai') return returnRoute(deps, context, event, dossierId);
   if ((event.requestContext?.http?.method ?? 'GET') !== 'GET') return html(405, METHOD_REFUSED());
   const describe: DescribeDossierDeps = { store: deps.store, rules: deps.rules, clock: deps.clock };
   if (match?.[2] === '/phieu-xin-loi.docx') {

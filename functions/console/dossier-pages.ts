@@ -1,5 +1,6 @@
 import { type ApologyLetter, renderLetterHtml } from '../../shared/domain/letters/apology-letter.ts';
 import { escapeHtml as e } from '../../shared/domain/vietnamese/format.ts';
+import { vietnamMinute } from '../../shared/support/vietnam-time.ts';
 import type { describeDossier } from '../../shared/use-cases/describe-dossier.ts';
 import { type ConsoleContext, consolePage, day, when } from './layout.ts';
 
@@ -138,6 +139,14 @@ function historyNote(h: DossierView['history'][number]): string {
   return '';
 }
 
+/** A draft its head returned unsigned: what the desk is to set right. */
+function returnedCard(view: DossierView): string {
+  const returned = view.apologyReturned;
+  if (!returned) return '';
+  return `<section class="card warn" aria-labelledby="tra-lai"><h2 id="tra-lai">Lãnh đạo trả lại dự thảo phiếu xin lỗi</h2>
+<p>${e(vietnamMinute(Date.parse(returned.at)))} — <b>${e(returned.by)}</b>:</p><p>${e(returned.note)}</p></section>`;
+}
+
 /** The dossier on one page. */
 export function dossierPage(view: DossierView, context: ConsoleContext, now: number): string {
   const procedure = view.procedure;
@@ -152,7 +161,7 @@ export function dossierPage(view: DossierView, context: ConsoleContext, now: num
 <p><a href="${link}/phieu-kiem-soat">Phiếu kiểm soát quá trình giải quyết</a></p>
 ${view.apologyStatus === 'none' ? '' : `<p><a href="${link}/phieu-xin-loi">Phiếu xin lỗi và hẹn lại ngày trả kết quả (${e(APOLOGY[view.apologyStatus] ?? view.apologyStatus)})</a></p>`}
 ${view.apologyStatus === 'drafted' && context.sections.includes('approvals') && context.mayApprove ? `<p><a href="${link}/duyet">Duyệt phiếu xin lỗi và hẹn lại ngày trả</a></p>` : ''}</div>
-${datesCard(view, now)}${responsibleCard(view)}${stepsCard(view)}${historyCard(view)}`,
+${returnedCard(view)}${datesCard(view, now)}${responsibleCard(view)}${stepsCard(view)}${historyCard(view)}`,
   );
 }
 

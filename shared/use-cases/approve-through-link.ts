@@ -8,7 +8,12 @@ import {
   type DossierRecord,
   type OwedNotification,
 } from '../domain/dossier/dossier-record.ts';
-import { ApprovalRefusedError, approvalAnnouncement, approveApology } from '../domain/dossier/re-appointment.ts';
+import {
+  ApprovalRefusedError,
+  approvalAnnouncement,
+  approveApology,
+  returnDraft,
+} from '../domain/dossier/re-appointment.ts';
 import { type ApologyLetter, buildApologyLetter } from '../domain/letters/apology-letter.ts';
 import { apologyIssuerDesk, dossierUnits, letterIssuer } from '../domain/units/routing.ts';
 import type { UnitBook } from '../domain/units/unit-directory.ts';
@@ -209,6 +214,32 @@ async function approve(
   // scheduled detector delivers the letter (the approval made it the dossier's next action).
   if (deps.publisher) await deps.publisher.publish([approvalAnnouncement(saved)]).catch(() => undefined);
   return saved;
+}
+
+/**
+ * A head returns the draft unsigned, saying what the desk is to set right (issue #34): asked of the
+ * authority as an approval is (a head of the issuing unit), written with a conditional write; the
+ * draft keeps awaiting a head and the law's clock runs on.
+ */
+export async function returnDraftAtDesk(
+  deps: Omit<ApprovalDeps, 'linkSecret'>,
+  input: { dossierId: string; note: string; actor: Actor | undefined },
+): Promise<DossierRecord> {
+  const now = deps.clock.now();
+  return saveWithRetry(deps.store, input.dossierId, async (record) => {
+    if (!record?.state.received) throw new DossierNotFoundError(`no dossier ${input.dossierId}`);
+    authorizeApproval(input.actor, record, await deps.rules.current(), now, undefined);
+    const returned = returnDraft(
+      record,
+      {
+        note: input.note,
+        returnedBy: input.actor?.kind === 'person' ? input.actor.name : '',
+        ...(input.actor ? { returner: actorRecord(input.actor) } : {}),
+      },
+      now,
+    );
+    return { save: returned, after: (stored) => stored };
+  });
 }
 
 export { ApprovalRefusedError, InvalidLinkError };

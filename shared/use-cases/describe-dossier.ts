@@ -80,6 +80,16 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
     dueDateChanges: record.dueDateChanges ?? [],
     history: withApology(history, record, calendar),
     apologyStatus: record.apology.status,
+    // A draft a head returned unsigned: when, who, and what the desk is to set right (issue #34).
+    ...(record.apology.returned && record.apology.status === 'drafted'
+      ? {
+          apologyReturned: {
+            at: record.apology.returned.at,
+            by: record.apology.returned.by,
+            note: record.apology.returned.note,
+          },
+        }
+      : {}),
     version: record.version,
   };
 }

@@ -86,6 +86,33 @@ async function signedIn(username: string, path: string): Promise<Page> {
 const text = (page: Page) => page.locator('body').innerText();
 
 describe('each role at work in the console', () => {
+  it('lets a head return a draft unsigned with a note, which the desk reads, the draft still awaiting', async () => {
+    const page = await signedIn('bia.nh', `/console/ho-so/${LATE}/duyet`);
+    // A note too short is named, nothing written.
+    await page.fill('#note', 'Sửa');
+    await page.evaluate("document.querySelector('#note').removeAttribute('minlength')");
+    await page.click('#return');
+    expect(await page.locator('[role=alert]').innerText()).toContain('ít nhất 5 ký tự');
+    await page.fill('#note', 'Ghi rõ ngày Văn phòng đăng ký đất đai nhận hồ sơ và lý do chậm.');
+    await Promise.all([page.waitForURL(new RegExp(`/ho-so/${LATE}$`)), page.click('#return')]);
+    expect(await page.locator('#tra-lai').innerText()).toBe('Lãnh đạo trả lại dự thảo phiếu xin lỗi');
+    await page.context().close();
+    const desk = await signedIn('dok.ky', `/console/ho-so/${LATE}`);
+    const returned = await desk.locator('section[aria-labelledby=tra-lai]').innerText();
+    expect(returned).toContain('Nay H’Bia');
+    expect(returned).toContain('Ghi rõ ngày Văn phòng đăng ký đất đai nhận hồ sơ');
+    await lookAt(desk, 'ho-so-tra-lai');
+    // An official may not return a draft: the authority answers as for an approval.
+    const csrf = await desk.locator('input[name=csrf]').first().inputValue();
+    const refused = await desk.request.post(`${runtime.apiUrl}/console/ho-so/${LATE}/tra-lai`, {
+      form: { csrf, note: 'Không phải lãnh đạo' },
+    });
+    expect(refused.status()).toBe(403);
+    await desk.goto(`${runtime.apiUrl}/console/duyet`);
+    expect(await desk.locator('body').innerText()).toContain(LATE);
+    await desk.context().close();
+  });
+
   it('lets a head approve a draft from the list, and the citizen’s letter arrives at once', async () => {
     const page = await signedIn('bia.nh', '/console/duyet');
     expect(await page.locator('h1').innerText()).toBe('Phiếu xin lỗi chờ duyệt');
@@ -95,6 +122,8 @@ describe('each role at work in the console', () => {
     await lookAt(page, 'cho-duyet');
     await Promise.all([page.waitForURL(/\/duyet$/), page.click(`text=${LATE}`)]);
     expect(await page.locator('h1').innerText()).toBe('Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả');
+    // The last return is shown beside the form; the head signs once the desk has set it right.
+    expect(await page.locator('[role=note]').innerText()).toContain('Dự thảo đã bị trả lại');
     await lookAt(page, 'duyet');
     // The law's checks first: a date not after the legal due date is refused, naming why.
     await page.fill('#reason', 'Chờ xác minh nguồn gốc sử dụng đất tại thực địa');

@@ -50,6 +50,7 @@ const EXPECTED: Record<string, Cell[]> = {
   'GET /approve/{hồ sơ xã A} (link mailed to its head)': ['403', '✓', '403', '403', '404', '404', '404', '→ đăng nhập'],
   'GET /console/ho-so/{hồ sơ xã A}': ['✓', '✓', '✓', '✓', '404', '404', '403', '→ đăng nhập'],
   'POST /console/ho-so/{hồ sơ xã A}/duyet': ['403', '✓', '403', '403', '404', '404', '403', '401'],
+  'POST /console/ho-so/{hồ sơ xã A}/tra-lai': ['403', '✓', '403', '403', '404', '404', '403', '401'],
   'GET /console/bao-cao?don-vi=xã A': ['403', '✓', '✓', '✓', '403', '403', '✓', '→ đăng nhập'],
   'POST /console/quan-tri/lich/{lịch}/ap-dung': ['403', '403', '403', '403', '403', '403', '✓', '401'],
   'dunghan dossier {hồ sơ xã A}': ['✓', '✓', '✓', '✓', '404', '404', '404', '✓'],
@@ -238,6 +239,9 @@ async function cellsFor(surface: string, who: string | undefined): Promise<Cell>
         reason: 'Chờ kết quả đo đạc',
         newReturnDate: '01/01/2024',
       });
+    case 'POST /console/ho-so/{hồ sơ xã A}/tra-lai':
+      // A note too short: an allowed head is stopped by the note (400), after the authority let them through.
+      return consolePost(who, `/console/ho-so/${DOSSIER}/tra-lai`, { note: 'x' });
     case 'GET /console/bao-cao?don-vi=xã A':
       return consoleGet(who, '/console/bao-cao?tu=01/03/2024&den=31/03/2024&don-vi=H21.65.01');
     case 'POST /console/quan-tri/lich/{lịch}/ap-dung':

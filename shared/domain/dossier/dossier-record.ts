@@ -33,6 +33,11 @@ export interface ApologyState {
   issuedAt?: string | undefined;
   /** How the citizen is told: by email, by phone (Zalo, else SMS), both, or a printable letter handed to the desk. */
   channel?: ApologyChannel | undefined;
+  /**
+   * The last time a head returned the draft unsigned (issue #34): when, who, and what the desk is to set
+   * right; the draft stays awaiting a head (the note is kept after the approval, as the record of it).
+   */
+  returned?: { at: string; by: string; note: string; returner?: ActorRecord | undefined } | undefined;
 }
 
 /** Who a notification goes to. */

@@ -24,7 +24,8 @@ export type RefusalCode =
   | 'too_far'
   | 'not_working_day'
   | 'not_after_due'
-  | 'already_past';
+  | 'already_past'
+  | 'not_drafted';
 
 export class ApprovalRefusedError extends RefusedError {
   override name = 'ApprovalRefusedError';
@@ -209,4 +210,44 @@ export function recordViolations(record: DossierRecord): string[] {
         vietnamDay(Date.parse(v.detail.appointmentAt ?? '')) !== approvedDay,
     )
     .map((v) => v.code);
+}
+
+/** What a head writes when returning a draft unsigned: what the desk is to set right, and who they are. */
+export interface ReturnInput {
+  note: string;
+  returnedBy: string;
+  returner?: ActorRecord | undefined;
+}
+
+/**
+ * A head returns the drafted apology unsigned (issue #34): the draft keeps awaiting a head, with the note
+ * of what the desk is to set right (the unit at fault, the facts of the delay). The law's clock runs on:
+ * a return sets no date and stops no alert; only an approval re-appoints, once.
+ */
+export function returnDraft(record: DossierRecord, input: ReturnInput, now: number): DossierRecord {
+  const { state } = record;
+  if (state.status !== 'open' && state.status !== 'suspended')
+    throw new ApprovalRefusedError('dossier', 'closed', `the dossier is ${state.status}`);
+  if (record.apology.status !== 'drafted')
+    throw new ApprovalRefusedError(
+      'dossier',
+      record.apology.status === 'none' ? 'not_drafted' : 'already_reappointed',
+      record.apology.status === 'none' ? 'no draft awaits a head' : 'the apology was approved already',
+    );
+  const note = xmlSafe(input.note).trim();
+  if (note.length < 5) throw new ApprovalRefusedError('reason', 'reason_missing', 'say what the desk is to set right');
+  if (note.length > 2000)
+    throw new ApprovalRefusedError('reason', 'reason_too_long', 'the note must be at most 2000 characters');
+  return {
+    ...record,
+    apology: {
+      ...record.apology,
+      returned: {
+        at: new Date(now).toISOString(),
+        by: xmlSafe(input.returnedBy).replace(/\s+/g, ' ').trim(),
+        note,
+        ...(input.returner ? { returner: input.returner } : {}),
+      },
+    },
+  };
 }
