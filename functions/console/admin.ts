@@ -12,6 +12,7 @@ import { configKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
 import { isRulesPath, rulesRoute } from './admin-rules.ts';
+import { isUnitsPath, unitsRoute } from './admin-units.ts';
 import { isUsersPath, usersRoute } from './admin-users.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED, when } from './layout.ts';
@@ -66,6 +67,7 @@ export async function adminRoute(
   if (path === '/console/quan-tri') return html(200, await overviewPage(deps, context));
   if (isUsersPath(path)) return usersRoute(deps, context, event, path);
   if (isRulesPath(path)) return rulesRoute(deps, context, event, path);
+  if (isUnitsPath(path)) return unitsRoute(deps, context, event, path);
   const match = CALENDAR_PATH.exec(path);
   const id = match?.[1] ? safeDecode(match[1])?.slice(0, 64) : undefined;
   if (!id) return html(404, refusalPage('Không tìm thấy', 'Trang không tồn tại.'));
@@ -332,7 +334,7 @@ async function overviewPage(deps: ConsoleDeps, context: ConsoleContext): Promise
 <dt>Ngày gần nhất đã neo</dt><dd>${anchor ? `${e(day(anchor.day))} — ${formatCount(anchor.entries)} bản ghi, neo lúc ${e(shortInstant(anchor.anchoredAt))}` : 'Chưa neo ngày nào.'}</dd>
 <dt>Lần kiểm chứng sạch gần nhất</dt><dd>${verification ? `Đến hết ngày ${e(day(verification.verifiedTo))}: ${formatCount(verification.dossiers)} hồ sơ, ${formatCount(verification.entries)} bản ghi, không phát hiện sai lệch (chạy lúc ${e(shortInstant(verification.at))})` : 'Chưa có lần kiểm chứng nào được ghi lại (chạy <code>dunghan verify</code>).'}</dd>
 </dl></section>
-<section class="card"><h2>Cấu hình đang áp dụng</h2><p><a href="${e(context.bar.base)}/console/quan-tri/quy-dinh">${formatCount(rules.length)} quy định thời hạn</a> · ${formatCount(units.directory.units.length)} đơn vị</p>
+<section class="card"><h2>Cấu hình đang áp dụng</h2><p><a href="${e(context.bar.base)}/console/quan-tri/quy-dinh">${formatCount(rules.length)} quy định thời hạn</a> · <a href="${e(context.bar.base)}/console/quan-tri/don-vi">${formatCount(units.directory.units.length)} đơn vị</a></p>
 ${decide(context.person, 'users.manage', {}, context.units).allowed ? `<p><a href="${e(context.bar.base)}/console/quan-tri/nguoi-dung">Người dùng và vai trò</a></p>` : ''}</section>
 <section class="card letter" tabindex="0" aria-labelledby="lich-su"><h2 id="lich-su">Lịch sử thay đổi cấu hình</h2>
 ${history ? `<table class="grid"><thead><tr><th scope="col">Lúc</th><th scope="col">Thay đổi</th><th scope="col">Người thay đổi</th><th scope="col">Kết quả</th><th scope="col">Hồ sơ dời hạn</th></tr></thead><tbody>${history}</tbody></table>` : '<p>Chưa có thay đổi nào.</p>'}</section>`,

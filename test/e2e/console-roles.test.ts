@@ -222,8 +222,10 @@ describe('each role at work in the console', () => {
     expect(await page.locator('#lich-su + table').innerText()).toContain('Lê Quang Vinh');
     expect((await runtime.store.load(RUNNING)).record?.state.dueAt).toBe('2026-12-01T17:00:00+07:00');
     await page.goto(`${runtime.apiUrl}/console/quan-tri`);
-    const history = await page.locator('#lich-su + table tbody tr').first().innerText();
-    expect(history).toContain('Sửa lịch làm việc');
+    const history = await page
+      .locator('#lich-su + table tbody tr', { hasText: 'Sửa lịch làm việc' })
+      .first()
+      .innerText();
     expect(history).toContain('Lê Quang Vinh');
     await page.context().close();
   });
@@ -253,8 +255,10 @@ describe('each role at work in the console', () => {
     expect(versions[0]).toContain('01/12/2026');
     expect(versions[0]).toContain('Quyết định 12/QĐ-UBND của UBND tỉnh');
     await page.goto(`${runtime.apiUrl}/console/quan-tri`);
-    const history = await page.locator('#lich-su + table tbody tr').first().innerText();
-    expect(history).toContain('Sửa quy định thời hạn');
+    const history = await page
+      .locator('#lich-su + table tbody tr', { hasText: 'Sửa quy định thời hạn' })
+      .first()
+      .innerText();
     expect(history).toContain('Lê Quang Vinh');
     await page.context().close();
   });
@@ -295,8 +299,56 @@ describe('each role at work in the console', () => {
     expect(new URL(again.url()).pathname.startsWith('/console')).toBe(false);
     await locked.close();
     await page.goto(`${runtime.apiUrl}/console/quan-tri`);
-    expect(await page.locator('#lich-su + table tbody tr').first().innerText()).toContain('Sửa danh sách người dùng');
+    expect(
+      await page.locator('#lich-su + table tbody tr', { hasText: 'Sửa danh sách người dùng' }).first().innerText(),
+    ).toContain('Lê Quang Vinh');
     expect(await page.locator('#kiem-chung + dl').innerText()).toContain('Ngày gần nhất đã neo');
+    await page.context().close();
+  });
+
+  it('lets an administrator edit a unit and add one, previewing whose alerts move, and declare a sending system', async () => {
+    const page = await signedIn('quantri', '/console/quan-tri/don-vi');
+    expect(await page.locator('h1').innerText()).toBe('Danh mục đơn vị');
+    await lookAt(page, 'don-vi');
+    await Promise.all([page.waitForURL(/\/don-vi\/H21\.65\.01$/), page.click('text=UBND xã Ia Rmok')]);
+    await lookAt(page, 'don-vi-sua');
+    const desk = await page.inputValue('#mot-cua');
+    // A line that is not "Name <email>" is named, nothing written.
+    await page.fill('#mot-cua', `${desk}\nNguyễn Văn Mới`);
+    await page.click('text=Xem trước thay đổi');
+    expect(await page.locator('[role=alert]').innerText()).toContain('Cán bộ một cửa: mỗi dòng “Họ tên <email>”');
+    await page.fill('#mot-cua', `${desk}\nNguyễn Văn Mới <moi.nv@iarmok.krongpa.example.vn>`);
+    await page.click('text=Xem trước thay đổi');
+    expect(await page.locator('h1').innerText()).toBe('Xem trước thay đổi danh mục');
+    const preview = await page.locator('body').innerText();
+    expect(preview).toContain('Sửa đơn vị UBND xã Ia Rmok: cán bộ một cửa.');
+    expect(preview).toMatch(/cảnh báo sẽ gửi theo danh mục mới: [1-9]/);
+    await Promise.all([page.waitForURL(/da-ap-dung=1/), page.click('text=Áp dụng thay đổi')]);
+    expect(await page.locator('[role=status]').innerText()).toContain('Đã áp dụng');
+    // A new commune under the district.
+    await page.goto(`${runtime.apiUrl}/console/quan-tri/don-vi/moi`);
+    await page.fill('#ma', 'H21.65.09');
+    await page.fill('#ten', 'UBND xã Ia Hdreh');
+    await page.selectOption('#cap-tren', 'H21.65');
+    await page.fill('#mot-cua', 'Ksor H’Lan <lan.kh@iahdreh.krongpa.example.vn>');
+    await page.fill('#lanh-dao', 'Rơ Mah Tuấn');
+    await page.fill('#chuc-vu', 'Chủ tịch UBND xã');
+    await page.click('text=Xem trước thay đổi');
+    expect(await page.locator('body').innerText()).toContain('Thêm đơn vị UBND xã Ia Hdreh (H21.65.09).');
+    await Promise.all([page.waitForURL(/da-ap-dung=1/), page.click('text=Áp dụng thay đổi')]);
+    expect(await page.locator('table.grid').innerText()).toContain('UBND xã Ia Hdreh');
+    // A sending system and the procedures it may send for other systems' dossiers.
+    await page.click('text=Thêm hệ thống');
+    await page.fill('#ma-he-thong-moi', 'vpdkdd-gialai');
+    await page.fill('#ten-he-thong-moi', 'Hệ thống của Văn phòng đăng ký đất đai Gia Lai');
+    await page.fill('#thu-tuc-moi', '1.013831\n1.004227');
+    await Promise.all([page.waitForURL(/da-ap-dung=1/), page.click('text=Thêm hệ thống >> nth=-1')]);
+    expect(await page.locator('#he-thong + ul').innerText()).toContain('vpdkdd-gialai');
+    await page.goto(`${runtime.apiUrl}/console/quan-tri`);
+    // The clock stands still in this test: changes of the same instant are listed in no particular order.
+    const history = await page.locator('#lich-su + table tbody tr', { hasText: 'Sửa danh mục đơn vị' }).allInnerTexts();
+    expect(history.length).toBeGreaterThanOrEqual(3);
+    for (const row of history) expect(row).toContain('Lê Quang Vinh');
     await page.context().close();
   });
 
@@ -314,6 +366,10 @@ describe('each role at work in the console', () => {
     );
     expect(rule.status()).toBe(403);
     expect((await page.goto(`${runtime.apiUrl}/console/quan-tri/nguoi-dung`))?.status()).toBe(403);
+    const units = await page.request.post(`${runtime.apiUrl}/console/quan-tri/don-vi/H21.65.01/ap-dung`, {
+      form: { ten: 'x' },
+    });
+    expect(units.status()).toBe(403);
     await page.context().close();
     const admin = await signedIn('quantri', '/console/quan-tri');
     const forged = await admin.request.post(`${runtime.apiUrl}/console/quan-tri/lich/vn-civil-service/ap-dung`, {
