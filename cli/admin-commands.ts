@@ -11,6 +11,7 @@ import { type Io, onStore, printer, type Register } from './command.ts';
 import { type AdminOptions, changedBy, registerConfigKinds, withAdmin } from './config-commands.ts';
 import { runCheckProvisional } from './due-command.ts';
 import { BadInputError } from './errors.ts';
+import { onPlatform } from './platform.ts';
 
 /*
  * The administrators' commands beyond the table of configuration kinds: people's accounts one at a time,
@@ -117,6 +118,16 @@ function registerCheckProvisional(calendars: Command, io: Io): void {
   ).action(async (options) => printer(io)(await checkProvisionalCommand(options)));
 }
 
+/**
+ * `dunghan reindex`: moves the rows not closed that a table kept by shard before ADR 0027 to the queue of
+ * the unit holding each — once, after upgrading a table with dossiers open (an administrator's change).
+ */
+export function reindexCommand(options: AdminOptions) {
+  return onPlatform(options, { action: 'config.write', target: {} }, (site) =>
+    site.platform.table.liveRows.moveLegacyRows(),
+  );
+}
+
 /** The administrators' commands: the configuration kinds, people, the quarantine and the audit. */
 export const registerAdmin: Register = (program, io) => {
   const print = printer(io);
@@ -130,6 +141,16 @@ export const registerAdmin: Register = (program, io) => {
       'Dossiers the detector failed on run after run: after 3 runs a dossier is parked (the detector leaves it ' +
         'alone and moves on; administrators are emailed once). Fix the cause, then retry.',
     );
+  onStore(
+    program
+      .command('reindex')
+      .summary("Move open dossiers' report rows to their unit's queue (once, after upgrading)")
+      .description(
+        "Tables written before the desks' queues (ADR 0027) keep the rows of open dossiers by shard: they " +
+          'reach a queue when their dossier is next written. This moves them all now — only two index keys ' +
+          'of each record, conditional on its version; running it again finds nothing to move.',
+      ),
+  ).action(async (options) => print(await reindexCommand(options)));
   onStore(quarantine.command('list').description('The failing and parked dossiers, with the last error.')).action(
     async (options) => print(await quarantineCommands.list(options)),
   );

@@ -141,7 +141,15 @@ export function toAuditEntry(item: Record<string, unknown>): AuditEntry {
  */
 function reportAttributes(record: DossierRecord): Record<string, string | Uint8Array> {
   const row = reportRowOf(record);
-  if (!row) return {};
+  const keys = reportKeys(record);
+  if (!row || !keys) return {};
+  return { ...keys, report: pack(row, REPORT_DICTIONARY) };
+}
+
+/** The report index's keys of a record (none before its receipt): see {@link reportAttributes}. */
+export function reportKeys(record: DossierRecord): Record<string, string> | undefined {
+  const row = reportRowOf(record);
+  if (!row) return undefined;
   const closed = CLOSED.has(row.status) && row.closedAt !== undefined;
   const queue = closed ? undefined : (queueEntryOf(record) ?? { unitId: row.unitId, order: LAST_IN_QUEUE });
   return {
@@ -149,7 +157,6 @@ function reportAttributes(record: DossierRecord): Record<string, string | Uint8A
       ? livePartition(queue.unitId)
       : `CLOSED#${localDay(Date.parse(row.closedAt as string)).slice(0, 7)}`,
     [REPORT.sortKey]: queue ? `${queue.order}#${row.id}` : `${new Date(row.receivedAt).toISOString()}#${row.id}`,
-    report: pack(row, REPORT_DICTIONARY),
   };
 }
 

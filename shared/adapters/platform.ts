@@ -9,6 +9,7 @@ import { DynamoDossierOwners } from './dynamo-dossier-owners.ts';
 import { DynamoDossierStore } from './dynamo-dossier-store.ts';
 import { DynamoDueIndex } from './dynamo-due-index.ts';
 import { ChainHeads } from './dynamo-items.ts';
+import { DynamoLiveRowMover } from './dynamo-live-rows.ts';
 import { DynamoQuarantineStore } from './dynamo-quarantine-store.ts';
 import { DynamoReportIndex } from './dynamo-report-index.ts';
 import { DynamoSessionStore } from './dynamo-session-store.ts';
@@ -45,6 +46,8 @@ export interface TableAdapters {
   sessions: DynamoSessionStore;
   /** Which sending system owns each dossier of the sync feed (ADR 0023). */
   owners: DynamoDossierOwners;
+  /** Moves rows not closed kept by shard before ADR 0027 to their unit's queue (`dunghan reindex`). */
+  liveRows: DynamoLiveRowMover;
 }
 
 export function createPlatform(input: {
@@ -86,6 +89,7 @@ export function createPlatform(input: {
       // Session expiry is wall-clock time, even when the dossiers' clock is simulated (npm start).
       sessions: new DynamoSessionStore(documents, tableName),
       owners: new DynamoDossierOwners(documents, tableName),
+      liveRows: new DynamoLiveRowMover(documents, tableName),
     },
     publisher: new EventBridgePublisher(clients.eventBridge, input.busName),
   };

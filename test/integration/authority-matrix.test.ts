@@ -64,6 +64,7 @@ const EXPECTED: Record<string, Cell[]> = {
   'dunghan verify': ['403', '403', '✓', '✓', '403', '403', '✓', '✓'],
   'dunghan dossier {hồ sơ xã A} --receipt': ['✓', '✓', '✓', '✓', '404', '404', '404', '✓'],
   'dunghan reconcile store {export}': ['403', '403', '403', '403', '403', '403', '✓', '✓'],
+  'dunghan reindex': ['403', '403', '403', '403', '403', '403', '✓', '✓'],
 };
 
 let runtime: LocalRuntime;
@@ -252,6 +253,8 @@ async function cellsFor(surface: string, who: string | undefined): Promise<Cell>
         'can-cu': 'QĐ 1/QĐ-UBND',
         'hieu-luc': '14/03/2024',
       });
+    case 'dunghan reindex':
+      return commandCell(await command(['reindex'], who));
     case 'dunghan dossier {hồ sơ xã A}':
       return commandCell(await command(['dossier', DOSSIER], who));
     case 'dunghan approvals': {

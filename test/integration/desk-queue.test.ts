@@ -1,7 +1,7 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/local-runtime.ts';
-import { dossierItem, LIVE_UNITS } from '../../shared/adapters/dynamo-items.ts';
+import { LIVE_UNITS } from '../../shared/adapters/dynamo-items.ts';
 import type { Person } from '../../shared/domain/authority/actors.ts';
 import { ConcealedError } from '../../shared/domain/authority/authority.ts';
 import { deskQueue } from '../../shared/use-cases/desk-queue.ts';
@@ -147,7 +147,7 @@ describe('a desk’s queue', () => {
 });
 
 describe('the rows not closed, kept by the unit holding them', () => {
-  it('registers every unit holding one, and reports and previews still find them all, old rows by shard too', async () => {
+  it('registers every unit holding one; reports and previews find old rows by shard too, and reindex moves them', async () => {
     const { Items } = await runtime.clients.documents.send(
       new QueryCommand({
         TableName: runtime.tableName,
@@ -156,31 +156,34 @@ describe('the rows not closed, kept by the unit holding them', () => {
       }),
     );
     expect((Items ?? []).map((i) => i.sk).sort()).toEqual(['H21.65.01', 'VPDKDD-KP']);
-    // A row written before the queues, under its shard: re-keyed the day it is written again, read meanwhile.
-    const { record } = await runtime.store.load('Q-LATER');
-    const legacy = dossierItem({ ...(record as NonNullable<typeof record>), version: 1 }, undefined);
-    const old = {
-      ...legacy,
-      pk: 'DOSSIER#Q-OLD',
-      gsi3pk: 'LIVE#07',
-      gsi3sk: `2026-11-19T02:00:00.000Z#Q-OLD`,
-    };
-    await runtime.clients.documents.send(new PutCommand({ TableName: runtime.tableName, Item: old }));
+    // A row written before the queues, under its shard: read by reports and previews where it is, out of
+    // the queues until its dossier is written again or `dunghan reindex` moves it.
+    const { Item } = await runtime.clients.documents.send(
+      new GetCommand({ TableName: runtime.tableName, Key: { pk: 'DOSSIER#Q-LATER', sk: 'META' } }),
+    );
+    const legacy = { ...Item, gsi3pk: 'LIVE#07', gsi3sk: '2026-11-19T02:00:00.000Z#Q-LATER' };
+    await runtime.clients.documents.send(new PutCommand({ TableName: runtime.tableName, Item: legacy }));
     const report = await produceReport(
       runtime.platform.table.reports,
       parseReportRequest({ from: '2026-11-01', to: '2026-11-30' }),
       now,
     );
-    // Six received, the closed one included; the old row is Q-LATER's copy (its id in the row): seven rows.
-    expect(report.total.received).toBe(7);
+    expect(report.total.received).toBe(6);
     const open = await runtime.platform.table.reports.findNotClosed(() => true);
-    expect(open.map((d) => d.dossierId)).toEqual([
-      'Q-HANDED',
-      'Q-LATE',
-      'Q-LATER',
-      'Q-LATER',
-      'Q-SOON',
-      'Q-SUPPLEMENT',
-    ]);
+    expect(open.map((d) => d.dossierId)).toEqual(['Q-HANDED', 'Q-LATE', 'Q-LATER', 'Q-SOON', 'Q-SUPPLEMENT']);
+    const ids = async () => (await deskQueue(deps(), desk, { view: 'all' })).rows.map((r) => r.row.id);
+    expect(await ids()).not.toContain('Q-LATER');
+    expect(await runtime.platform.table.liveRows.moveLegacyRows()).toEqual({ moved: 1, skipped: 0 });
+    expect(await ids()).toEqual(['Q-LATE', 'Q-SOON', 'Q-LATER', 'Q-SUPPLEMENT']);
+    expect(await runtime.platform.table.liveRows.moveLegacyRows()).toEqual({ moved: 0, skipped: 0 });
+    // Only the index keys moved: the record, its version and its chain are as they were.
+    const { Item: after } = await runtime.clients.documents.send(
+      new GetCommand({ TableName: runtime.tableName, Key: { pk: 'DOSSIER#Q-LATER', sk: 'META' } }),
+    );
+    expect({ ...after, gsi3pk: undefined, gsi3sk: undefined }).toEqual({
+      ...Item,
+      gsi3pk: undefined,
+      gsi3sk: undefined,
+    });
   });
 });
