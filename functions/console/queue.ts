@@ -68,6 +68,7 @@ export async function queueRoute(
       field: text('linh-vuc', 200),
       procedureCode: text('thu-tuc', 60),
       channel: text('kenh', 20),
+      step: query.buoc === 'tiep-nhan' ? 'desk' : query.buoc === 'lien-thong' ? 'step' : undefined,
       after: text('sau', 2000),
     });
     const fields = [
@@ -180,7 +181,7 @@ function filtersForm(
           .map((u) => option(u.id, u.name, queue.unitId))
           .join('')}</select></div>`
       : '';
-  const open = Boolean(query['linh-vuc'] || query['thu-tuc'] || query.kenh || queue.units.length > 1);
+  const open = Boolean(query['linh-vuc'] || query['thu-tuc'] || query.kenh || query.buoc || queue.units.length > 1);
   return `<details class="card"${open ? ' open' : ''}><summary>Lọc hồ sơ</summary>
 <form method="get" action="${e(context.bar.base)}/console"><input type="hidden" name="xem" value="${e(PARAM_OF[queue.view])}"><div class="filters">${units}
 <div><label for="linh-vuc">Lĩnh vực</label><select id="linh-vuc" name="linh-vuc">${option('', 'Tất cả', query['linh-vuc'])}${fields
@@ -191,6 +192,7 @@ function filtersForm(
     CHANNEL_LABEL,
   )
     .map(([k, label]) => option(k, label, query.kenh))
-    .join('')}</select></div></div>
+    .join('')}</select></div>
+<div><label for="buoc">Hồ sơ</label><select id="buoc" name="buoc">${option('', 'Tất cả', query.buoc)}${option('tiep-nhan', 'Đơn vị tự tiếp nhận', query.buoc)}${option('lien-thong', 'Liên thông từ đơn vị khác', query.buoc)}</select></div></div>
 <button type="submit">Lọc</button></form></details>`;
 }

@@ -36,6 +36,8 @@ export interface DeskQueueRequest {
   field?: string | undefined;
   procedureCode?: string | undefined;
   channel?: string | undefined;
+  /** The step: those the unit received itself (`desk`), or those handed to it for an inter-agency step (`step`). */
+  step?: 'desk' | 'step' | undefined;
   after?: string | undefined;
   limit?: number | undefined;
 }
@@ -133,11 +135,12 @@ export async function deskQueue(
     ),
   );
   const limit = Math.min(Math.max(request.limit ?? QUEUE_PAGE_ROWS, 1), 200);
-  const filtered = Boolean(request.field || request.procedureCode || request.channel);
+  const filtered = Boolean(request.field || request.procedureCode || request.channel || request.step);
   const keep = (row: ReportRow) =>
     (!request.field || normaliseField(row.field) === normaliseField(request.field)) &&
     (!request.procedureCode || row.procedureCode === request.procedureCode) &&
-    (!request.channel || row.channel === request.channel);
+    (!request.channel || row.channel === request.channel) &&
+    (!request.step || (request.step === 'desk') === (row.unitId === unitId));
   const rows: QueueRow[] = [];
   let after = request.after;
   let read = 0;

@@ -111,6 +111,14 @@ describe('the console in headless Chromium', () => {
     expect(await first.innerText()).toContain('bước 1/2');
     expect(await first.innerText()).toContain('Quá hạn');
     await lookAt(page, 'ban-lam-viec');
+    // Filtered to the dossiers it received itself: none; to those handed over to it: this one.
+    await page.click('summary:has-text("Lọc hồ sơ")');
+    await page.selectOption('#buoc', 'tiep-nhan');
+    await Promise.all([page.waitForURL(/buoc=tiep-nhan/), page.click('form[action$="/console"] button[type=submit]')]);
+    expect(await page.locator('body').innerText()).toContain('Không có hồ sơ nào trong nhóm này.');
+    await page.selectOption('#buoc', 'lien-thong');
+    await Promise.all([page.waitForURL(/buoc=lien-thong/), page.click('form[action$="/console"] button[type=submit]')]);
+    expect(await page.locator('table.queue tbody tr').first().innerText()).toContain(ID);
     // By keyboard: the dossier's link, then its letter.
     await Promise.all([page.waitForURL(/\/console\/ho-so\/./), first.locator('a').click()]);
     expect(await page.locator('h1').innerText()).toBe(`Hồ sơ ${ID}`);

@@ -140,6 +140,12 @@ describe('a desk’s queue', () => {
     expect(
       (await deskQueue(deps(), desk, { view: 'all', procedureCode: '1.001', channel: 'online' })).rows,
     ).toHaveLength(0);
+    // By step: the land office received none itself; the dossier handed to it is an inter-agency one.
+    expect((await deskQueue(deps(), landOffice, { view: 'all', step: 'desk' })).rows).toHaveLength(0);
+    expect((await deskQueue(deps(), landOffice, { view: 'all', step: 'step' })).rows.map((r) => r.row.id)).toEqual([
+      'Q-HANDED',
+    ]);
+    expect((await deskQueue(deps(), desk, { view: 'all', step: 'step' })).rows).toHaveLength(0);
     // Refused, not emptied: the page answers 403 (test/e2e/console.test.ts).
     await expect(deskQueue(deps(), otherCommune, { unitId: 'H21.65.01' })).rejects.toBeInstanceOf(ConcealedError);
     expect((await deskQueue(deps(), otherCommune, {})).unitId).toBe('H21.65.02');
