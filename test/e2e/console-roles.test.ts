@@ -173,6 +173,8 @@ describe('each role at work in the console', () => {
     // The only unit offered is the commune's own; the charts are drawn.
     expect(await page.locator('#don-vi option').allInnerTexts()).toEqual(['UBND xã Ia Rmok (H21.65.01)']);
     expect(await page.locator('svg').count()).toBeGreaterThan(0);
+    // Late dossiers by the unit that overran: the commune answers for its one.
+    expect(await page.locator('#chart-responsible').innerText()).toContain('UBND xã Ia Rmok');
     await lookAt(page, 'bao-cao');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải báo cáo (.xlsx)')]);
     expect(download.suggestedFilename()).toMatch(/^bao-cao-2026-01-01-2026-11-20-H21\.65\.01\.xlsx$/);

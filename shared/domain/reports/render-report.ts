@@ -112,6 +112,25 @@ const OK = '#2e86c1';
 
 /** A horizontal bar chart of rates (0–100 %) with its labels, as inline SVG. */
 function rateBars(id: string, title: string, items: { label: string; rate: number | null }[]): string {
+  return bars(
+    id,
+    title,
+    items.map((i) => ({ label: i.label, share: i.rate, text: formatRate(i.rate) })),
+  );
+}
+
+/** Counts as bars, the largest the full width (the late dossiers each unit answers for). */
+function countBars(id: string, title: string, items: { label: string; count: number }[]): string {
+  const most = Math.max(1, ...items.map((i) => i.count));
+  return bars(
+    id,
+    title,
+    items.map((i) => ({ label: i.label, share: i.count / most, text: formatCount(i.count) })),
+  );
+}
+
+/** Horizontal bars, inline SVG: a label, a bar its share of the plot wide, and the value written after it. */
+function bars(id: string, title: string, items: { label: string; share: number | null; text: string }[]): string {
   const rowHeight = 26;
   const width = 760;
   const labelWidth = 300;
@@ -120,12 +139,12 @@ function rateBars(id: string, title: string, items: { label: string; rate: numbe
   const bars = items
     .map((item, i) => {
       const y = 5 + i * rowHeight;
-      const w = item.rate === null ? 0 : Math.max(item.rate > 0 ? 2 : 0, Math.round(item.rate * plot));
+      const w = item.share === null ? 0 : Math.max(item.share > 0 ? 2 : 0, Math.round(item.share * plot));
       const label = item.label.length > 42 ? `${item.label.slice(0, 41)}…` : item.label;
       return (
         `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${escapeHtml(label)}</text>` +
-        `<rect class="bar" x="${labelWidth}" y="${y + 4}" width="${w}" height="${rowHeight - 8}" fill="${BAR}"><title>${escapeHtml(item.label)}: ${formatRate(item.rate)}</title></rect>` +
-        `<text x="${labelWidth + w + 6}" y="${y + 17}">${formatRate(item.rate)}</text>`
+        `<rect class="bar" x="${labelWidth}" y="${y + 4}" width="${w}" height="${rowHeight - 8}" fill="${BAR}"><title>${escapeHtml(item.label)}: ${item.text}</title></rect>` +
+        `<text x="${labelWidth + w + 6}" y="${y + 17}">${item.text}</text>`
       );
     })
     .join('');
@@ -284,6 +303,13 @@ ${rateBars(
   'chart-unit',
   'Tỷ lệ hồ sơ quá hạn theo đơn vị',
   report.byUnit.map((r) => ({ label: r.label, rate: overdueRate(r.counts) })),
+)}
+${countBars(
+  'chart-responsible',
+  'Hồ sơ trễ hạn theo đơn vị chịu trách nhiệm về việc chậm',
+  report.compliance
+    .filter((r) => r.counts.apologyNeeded > 0)
+    .map((r) => ({ label: r.label, count: r.counts.apologyNeeded })),
 )}
 ${trendChart(report)}
 ${reportTables(report).map(htmlTable).join('\n')}`;
