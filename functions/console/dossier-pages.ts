@@ -95,6 +95,7 @@ function datesCard(view: DossierView, now: number): string {
 ${view.dueAt && view.dueAt !== view.originalDueAt ? `<dt>Hạn hiện tại (sau bổ sung, tạm dừng)</dt><dd>${e(when(view.dueAt))}</dd>` : ''}
 ${view.extendedDueAt ? `<dt>Ngày hẹn lại (đã duyệt phiếu xin lỗi)</dt><dd>${e(when(view.extendedDueAt))}</dd>` : ''}
 <dt>Tình trạng</dt><dd>${e(STATUS[view.phase] ?? view.phase)} — <b>${e(stand.text)}</b>${view.paused ? ' (đồng hồ đang dừng)' : ''}</dd>
+${view.dueDateExplanation.length > 0 ? `<dt>Vì sao hạn là ngày này</dt><dd><ul>${view.dueDateExplanation.map((l) => `<li>${e(l)}</li>`).join('')}</ul></dd>` : ''}
 ${view.rule ? `<dt>Thời hạn áp dụng</dt><dd>${e(view.rule.legalBasis ?? '')}${view.ruleFallback ? ' (quy định chung của lĩnh vực: chưa có quy định riêng cho thủ tục)' : ''}</dd>` : ''}
 ${view.provisional ? '<dt>Lưu ý</dt><dd>Lịch nghỉ của năm này còn là dự kiến: thời hạn có thể thay đổi khi có thông báo chính thức.</dd>' : ''}
 </dl></section>`;

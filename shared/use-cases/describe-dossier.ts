@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/authority/actors.ts';
 import { decide } from '../domain/authority/authority.ts';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar.ts';
+import { explanation } from '../domain/citizen/citizen-view.ts';
 import { calendarOf } from '../domain/dossier/calendar-of.ts';
 import type { DossierRecord } from '../domain/dossier/dossier-record.ts';
 import { type ClockEntry, foldDossier, isClosed } from '../domain/dossier/dossier-state.ts';
@@ -78,6 +79,8 @@ export async function describeDossier(deps: DescribeDossierDeps, dossierId: stri
     result: state.result ?? null,
     violations: recordViolations(record),
     dueDateChanges: record.dueDateChanges ?? [],
+    /** Why the due date in force is what it is, in plain Vietnamese (the citizens' page says it alike). */
+    dueDateExplanation: explanation(record, calendar, now),
     history: withApology(history, record, calendar),
     apologyStatus: record.apology.status,
     // A draft a head returned unsigned: when, who, and what the desk is to set right (issue #34).

@@ -68,6 +68,9 @@ describe('the console in headless Chromium', () => {
     const text = await page.locator('body').innerText();
     expect(text).toContain('Đăng ký biến động quyền sử dụng đất');
     expect(text).toContain('Hạn trả kết quả theo quy định');
+    // The due date explained as the citizens' page explains it: the weekends it skipped, by name.
+    expect(text).toContain('Vì sao hạn là ngày này');
+    expect(text).toMatch(/Thứ Bảy|Chủ nhật/);
     expect(text).toMatch(/Tiếp nhận\s+09:00 ngày 02\/11\/2026/);
     expect(text).toContain('Quá hạn');
     expect(text).toContain('Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa');

@@ -220,8 +220,11 @@ function timeliness(
   };
 }
 
-/** The explanation of the legal due date in force, with the restart after a supplement when there was one. */
-function explanation(record: DossierRecord, calendar: WorkingCalendar, now: number): string[] {
+/**
+ * The explanation of the legal due date in force, with the restart after a supplement when there was one:
+ * the citizens' page and the console's dossier page say it alike.
+ */
+export function explanation(record: DossierRecord, calendar: WorkingCalendar, now: number): string[] {
   const { state } = record;
   const requests = dueRequestsOf(state);
   if (!requests) return [];
