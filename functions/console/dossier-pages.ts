@@ -56,6 +56,7 @@ const HISTORY: Record<string, string> = {
   ignored: 'Sự kiện không áp dụng',
   apology_approved: 'Lãnh đạo duyệt phiếu xin lỗi, hẹn lại ngày trả',
   apology_issued: 'Phiếu xin lỗi đã gửi người nộp',
+  apology_returned: 'Lãnh đạo trả lại dự thảo phiếu xin lỗi',
 };
 
 /** The search by code, on every page of the queue and the dossier. */
@@ -126,7 +127,10 @@ function responsibleCard(view: DossierView): string {
 
 function historyCard(view: DossierView): string {
   const items = view.history
-    .map((h) => `<li><b>${e(when(h.at))}</b> — ${e(HISTORY[h.kind] ?? h.kind)}${historyNote(h)}</li>`)
+    .map(
+      (h) =>
+        `<li><b>${e(when(h.at))}</b> — ${e(HISTORY[h.kind] ?? h.kind)}${'by' in h && h.by ? ` <span class="note">(${e(h.by)})</span>` : ''}${historyNote(h)}</li>`,
+    )
     .join('');
   return `<section class="card" aria-labelledby="history"><h2 id="history">Quá trình giải quyết</h2><ol>${items}</ol></section>`;
 }

@@ -172,15 +172,27 @@ function approverNote(approver: DossierRecord['apology']['approver']): string {
  */
 function withApology(history: readonly ClockEntry[], record: DossierRecord, calendar: WorkingCalendar) {
   const { apology } = record;
-  const entries: (ClockEntry | { at: string; kind: 'apology_approved' | 'apology_issued'; note: string })[] = [
-    ...history,
-  ];
+  type Entry =
+    | ClockEntry
+    | { at: string; kind: 'apology_approved' | 'apology_issued' | 'apology_returned'; note: string };
+  // Who did it, where a person did (staff's names, never the citizen's): the receiving official, the head.
+  const entries: (Entry & { by?: string | undefined })[] = history.map((h) =>
+    h.kind === 'received' && record.state.received ? { ...h, by: record.state.received.official.name } : h,
+  );
+  if (apology.returned)
+    entries.push({
+      at: calendar.formatInstant(Date.parse(apology.returned.at)),
+      kind: 'apology_returned',
+      note: `by ${apology.returned.by}: ${apology.returned.note}`,
+      by: apology.returned.by,
+    });
   if (apology.approvedAt)
     entries.push({
       // In local time, as the events' own instants are written.
       at: calendar.formatInstant(Date.parse(apology.approvedAt)),
       kind: 'apology_approved',
       note: `by ${apology.approvedBy ?? ''}${approverNote(apology.approver)}; new return date ${record.extendedDueAt ?? ''}; reason: ${apology.reason ?? ''}`,
+      ...(apology.approvedBy ? { by: apology.approvedBy } : {}),
     });
   if (apology.issuedAt)
     entries.push({

@@ -76,6 +76,8 @@ describe('the console in headless Chromium', () => {
     expect(text).toContain('Văn phòng đăng ký đất đai – Chi nhánh huyện Krông Pa');
     expect(text).toContain('Các bước liên thông');
     expect(text).toContain('Chuyển liên thông');
+    // Who did what, where a person did: the official who received it.
+    expect(text).toContain('Tiếp nhận hồ sơ (Nguyễn Văn An)');
     expect(text).toContain('Quá trình giải quyết');
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     expect(await accessibilityFindings(page)).toEqual([]);
