@@ -203,6 +203,12 @@ describe('each role at work in the console', () => {
       page.click('text=Lịch làm việc của cán bộ, công chức, viên chức (Việt Nam)'),
     ]);
     await lookAt(page, 'lich');
+    // Checked as one types: a date not written dd/mm/yyyy is marked once the field is left.
+    await page.fill('#ngay', '22-11');
+    await page.locator('#ten').focus();
+    expect(await page.evaluate("getComputedStyle(document.querySelector('#ngay')).borderTopColor")).toBe(
+      'rgb(198, 40, 40)',
+    );
     // A weekend is refused with the reason, nothing written.
     await page.fill('#ngay', '22/11/2026');
     await page.fill('#ten', 'Nghỉ lễ của tỉnh');

@@ -5,6 +5,7 @@ const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,
 main{max-width:760px;margin:0 auto;padding:16px}h1{font-size:1.3rem;margin:.5rem 0 1rem}
 .card{background:#fff;border-radius:8px;padding:16px;margin-bottom:16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 label{display:block;font-weight:600;margin:12px 0 4px}textarea,input,select{width:100%;max-width:100%;box-sizing:border-box;font:inherit;padding:10px;border:1px solid #b8c0cc;border-radius:6px}select{background:#fff}
+input:user-invalid,textarea:user-invalid{border:2px solid #c62828;background:#fff6f6}
 textarea{min-height:110px}button{margin-top:16px;width:100%;padding:14px;font:inherit;font-weight:700;color:#fff;background:#0b6bcb;border:0;border-radius:6px}
 .note{color:#4a5566;font-size:.9rem}button.secondary{background:#fff;color:#0b5cad;border:2px solid #0b6bcb}.error{border-left:4px solid #c62828}.ok{border-left:4px solid #2e7d32}
 .letter{overflow-x:auto}
