@@ -10,8 +10,9 @@ import { InvalidConfigChangeError } from '../../shared/use-cases/administer-conf
 import { configKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
+import { hiddenFields, movesSection, problemsAlert, seeOther } from './admin-parts.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED, when } from './layout.ts';
+import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED } from './layout.ts';
 
 /*
  * Deadline rules in the console (issue #34): the rules in force by scope, the versions of one with who
@@ -84,13 +85,7 @@ export async function rulesRoute(
     }
     await kind.put(deps.admin, [document], context.person, {});
     logger.info('rule version put in the console', { scopeKey });
-    return {
-      statusCode: 303,
-      headers: {
-        location: `${context.bar.base}/console/quan-tri/quy-dinh/${encodeURIComponent(scopeKey)}?da-ap-dung=1`,
-        'cache-control': 'no-store',
-      },
-    };
+    return seeOther(`${context.bar.base}/console/quan-tri/quy-dinh/${encodeURIComponent(scopeKey)}?da-ap-dung=1`);
   } catch (error) {
     if (!(error instanceof InvalidConfigChangeError)) throw error;
     const problems = error.problems.map((p) => `${p.path || 'quy định'}: ${p.reason}`);
@@ -182,7 +177,7 @@ function versionForm(
     .join('');
   return `<form class="card" method="post" action="${e(context.bar.base)}/console/quan-tri/quy-dinh/${encodeURIComponent(rule.scopeKey)}/xem-truoc">
 <h2>Phiên bản mới</h2>
-${problems.length > 0 ? `<div class="error" role="alert"><p>Chưa thể xem trước:</p><ul>${problems.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : ''}
+${problemsAlert(problems)}
 <input type="hidden" name="csrf" value="${e(context.bar.csrf)}">
 <label for="so">Thời hạn giải quyết</label><input id="so" name="so" inputmode="decimal" required pattern="\\d+([.,]\\d+)?" title="một số, ví dụ 10"${value(asked?.amount ?? String(rule.duration.amount))}>
 <label for="don-vi-tinh">Đơn vị tính</label><select id="don-vi-tinh" name="don-vi-tinh">${units}</select>
@@ -223,21 +218,13 @@ ${mayWrite ? versionForm(context, latest, today, asked, problems) : ''}
 }
 
 function previewPage(context: ConsoleContext, rule: DeadlineRule, asked: VersionForm, preview: Preview): string {
-  const moves = preview.moves
-    .map(
-      (m) =>
-        `<tr><td>${e(m.dossierId)}</td><td>${e(m.field)}</td><td>${e(when(m.before.dueAt))}</td><td>${e(when(m.after.dueAt))}</td></tr>`,
-    )
-    .join('');
-  const hidden = Object.entries({
+  const hidden = hiddenFields({
     csrf: context.bar.csrf,
     so: asked.amount,
     'don-vi-tinh': asked.unit,
     'hieu-luc': asked.effectiveFrom,
     'can-cu': asked.legalBasis,
-  })
-    .map(([k, v]) => `<input type="hidden" name="${k}" value="${e(v)}">`)
-    .join('');
+  });
   const base = `${e(context.bar.base)}/console/quan-tri/quy-dinh/${encodeURIComponent(rule.scopeKey)}`;
   return consolePage(
     context,
@@ -246,9 +233,7 @@ function previewPage(context: ConsoleContext, rule: DeadlineRule, asked: Version
     `<p><a href="${base}">← ${e(rule.name ?? scopeLabel(rule))}</a></p><h1>Xem trước phiên bản mới</h1>
 <section class="card"><p>${e(describeDurationVi(rule.duration))} → <b>${e(asked.amount)} ${e(UNIT_LABEL[asked.unit] ?? asked.unit)}</b>, hiệu lực từ ${e(asked.effectiveFrom)}</p>
 <p class="note">Căn cứ: ${e(asked.legalBasis)}</p></section>
-<section class="card letter" tabindex="0" aria-labelledby="ho-so"><h2 id="ho-so">Hồ sơ đang giải quyết bị dời hạn: ${formatCount(preview.moves.length)}</h2>
-<p class="note">Đã xét ${formatCount(preview.examined)} hồ sơ chưa kết thúc có thể bị ảnh hưởng.</p>
-${moves ? `<table class="grid"><thead><tr><th scope="col">Mã hồ sơ</th><th scope="col">Lĩnh vực</th><th scope="col">Hạn hiện nay</th><th scope="col">Hạn mới</th></tr></thead><tbody>${moves}</tbody></table>` : '<p>Không hồ sơ nào bị dời hạn.</p>'}</section>
+${movesSection(preview)}
 <form class="card" method="post" action="${base}/ap-dung">${hidden}<button type="submit">Áp dụng phiên bản mới</button>
 <p class="note">Phiên bản mới ghi tên anh/chị; phiên bản cũ giữ nguyên cho hồ sơ tiếp nhận trước ngày hiệu lực.</p></form>`,
   );

@@ -8,6 +8,7 @@ import { InvalidConfigChangeError, type UnitsPreview } from '../../shared/use-ca
 import { configKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
+import { hiddenFields, problemsAlert, seeOther } from './admin-parts.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { type ConsoleContext, consolePage, htmlFor, METHOD_REFUSED } from './layout.ts';
 
@@ -94,10 +95,7 @@ export async function unitsRoute(
     }
     await kind.put(deps.admin, [document], context.person, {});
     logger.info('unit directory changed in the console', { unitId: asked.id });
-    return {
-      statusCode: 303,
-      headers: { location: `${context.bar.base}/console/quan-tri/don-vi?da-ap-dung=1`, 'cache-control': 'no-store' },
-    };
+    return seeOther(`${context.bar.base}/console/quan-tri/don-vi?da-ap-dung=1`);
   } catch (error) {
     if (!(error instanceof InvalidConfigChangeError)) throw error;
     return html(400, unitPage(context, current, unit, asked, error.problems.map(vietnameseProblem)));
@@ -228,10 +226,7 @@ async function systemRoute(
     return html(400, listPage(context, current, undefined, error.problems.map(vietnameseProblem)));
   }
   logger.info('sending system changed in the console', { systemId: id });
-  return {
-    statusCode: 303,
-    headers: { location: `${context.bar.base}/console/quan-tri/don-vi?da-ap-dung=1`, 'cache-control': 'no-store' },
-  };
+  return seeOther(`${context.bar.base}/console/quan-tri/don-vi?da-ap-dung=1`);
 }
 
 function systemForm(context: ConsoleContext, system?: { id: string; name: string; participatesIn: readonly string[] }) {
@@ -270,7 +265,7 @@ function listPage(
     'Danh mục đơn vị',
     `<p><a href="${e(context.bar.base)}/console/quan-tri">← Quản trị</a></p><h1>Danh mục đơn vị</h1>
 ${applied ? '<div class="card ok" role="status"><p>Đã áp dụng: danh mục đơn vị có phiên bản mới, ghi tên anh/chị.</p></div>' : ''}
-${problems.length > 0 ? `<div class="card error" role="alert"><p>Chưa lưu được:</p><ul>${problems.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : ''}
+${problemsAlert(problems, 'Chưa lưu được:', true)}
 ${mayWrite ? `<p><a href="${base}/${NEW}">+ Thêm đơn vị</a></p>` : ''}
 <div class="card letter" tabindex="0" role="region" aria-label="Các đơn vị"><table class="grid"><caption>${formatCount(directory.units.length)} đơn vị</caption>
 <thead><tr><th scope="col">Đơn vị</th><th scope="col">Cán bộ một cửa</th><th scope="col">Lãnh đạo</th></tr></thead><tbody>${rows}</tbody></table></div>
@@ -319,7 +314,7 @@ function unitPage(
     'admin',
     title,
     `<p><a href="${e(context.bar.base)}/console/quan-tri/don-vi">← Danh mục đơn vị</a></p><h1>${e(title)}</h1>
-${problems.length > 0 ? `<div class="card error" role="alert"><p>Chưa thể xem trước:</p><ul>${problems.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : ''}
+${problemsAlert(problems, 'Chưa thể xem trước:', true)}
 <form class="card" method="post" action="${path}/xem-truoc"><input type="hidden" name="csrf" value="${e(context.bar.csrf)}">
 <label for="ma">Mã đơn vị</label><input id="ma" name="ma" required maxlength="60" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,59}"${value(form.id)}${unit ? ' readonly' : ''}>
 <label for="ten">Tên đơn vị</label><input id="ten" name="ten" required minlength="2" maxlength="300"${value(form.name)}>
@@ -338,7 +333,7 @@ ${mayWrite ? '<button type="submit">Xem trước thay đổi</button>' : '<p cla
 
 function previewPage(context: ConsoleContext, asked: UnitForm, preview: UnitsPreview, added: boolean): string {
   const path = `${e(context.bar.base)}/console/quan-tri/don-vi/${encodeURIComponent(added ? NEW : asked.id)}`;
-  const hidden = Object.entries({
+  const hidden = hiddenFields({
     csrf: context.bar.csrf,
     ma: asked.id,
     ten: asked.name,
@@ -351,9 +346,7 @@ function previewPage(context: ConsoleContext, asked: UnitForm, preview: UnitsPre
     'dien-thoai': asked.phone,
     'dia-chi': asked.address,
     'gio-lam-viec': asked.hours,
-  })
-    .map(([k, v]) => `<input type="hidden" name="${k}" value="${e(v)}">`)
-    .join('');
+  });
   const changed = preview.diff.changed.flatMap((c) => c.fields.map((f) => FIELD_VI[f] ?? f));
   return consolePage(
     context,

@@ -14,6 +14,7 @@ import {
 import { configKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
+import { problemsAlert, seeOther } from './admin-parts.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { type ConsoleContext, consolePage, htmlFor, METHOD_REFUSED } from './layout.ts';
 
@@ -95,10 +96,7 @@ export async function usersRoute(
     throw error;
   }
   logger.info('user directory changed in the console', { change: match[1] ?? match[3] });
-  return {
-    statusCode: 303,
-    headers: { location: `${context.bar.base}/console/quan-tri/nguoi-dung?da-luu=1`, 'cache-control': 'no-store' },
-  };
+  return seeOther(`${context.bar.base}/console/quan-tri/nguoi-dung?da-luu=1`);
 }
 
 /** A grant from the form's role and unit (`admin`, `head:H21.65.01`), or undefined when it is not one. */
@@ -163,7 +161,7 @@ async function usersPage(
     'Người dùng',
     `<p><a href="${e(context.bar.base)}/console/quan-tri">← Quản trị</a></p><h1>Người dùng</h1>
 ${saved ? '<div class="card ok" role="status"><p>Đã lưu: danh sách người dùng có phiên bản mới, ghi tên anh/chị.</p></div>' : ''}
-${problems.length > 0 ? `<div class="card error" role="alert"><p>Chưa lưu được:</p><ul>${problems.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : ''}
+${problemsAlert(problems, 'Chưa lưu được:', true)}
 <form class="card" method="post" action="${base}/them"><h2>Thêm người dùng</h2>${csrf}
 <label for="ten-dang-nhap">Tên đăng nhập</label><input id="ten-dang-nhap" name="ten-dang-nhap" required pattern="[a-z0-9][a-z0-9._\\-]{1,62}" title="chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang" autocomplete="off">
 <label for="ho-ten">Họ và tên</label><input id="ho-ten" name="ho-ten" required minlength="2" maxlength="200">

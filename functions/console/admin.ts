@@ -11,11 +11,12 @@ import { InvalidConfigChangeError, listAudit } from '../../shared/use-cases/admi
 import { configKind } from '../../shared/use-cases/config-change/kinds.ts';
 import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
+import { hiddenFields, movesSection, problemsAlert, seeOther } from './admin-parts.ts';
 import { isRulesPath, rulesRoute } from './admin-rules.ts';
 import { isUnitsPath, unitsRoute } from './admin-units.ts';
 import { isUsersPath, usersRoute } from './admin-users.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED, when } from './layout.ts';
+import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED } from './layout.ts';
 
 /*
  * Administration in the console (issue #34): the configuration in force and its history (who changed
@@ -106,13 +107,9 @@ export async function adminRoute(
       effectiveFrom: built.effectiveFrom,
     })) as Preview & { version: number };
     logger.info('calendar changed in the console', { calendarId: id, version: applied.version });
-    return {
-      statusCode: 303,
-      headers: {
-        location: `${context.bar.base}/console/quan-tri/lich/${encodeURIComponent(id)}?da-ap-dung=${applied.version}`,
-        'cache-control': 'no-store',
-      },
-    };
+    return seeOther(
+      `${context.bar.base}/console/quan-tri/lich/${encodeURIComponent(id)}?da-ap-dung=${applied.version}`,
+    );
   } catch (error) {
     if (!(error instanceof InvalidConfigChangeError)) throw error;
     const problems = error.problems.map((p) => `${p.path || 'lịch'}: ${p.reason}`);
@@ -187,7 +184,7 @@ function dayOffForm(
     .join('');
   return `<form class="card" method="post" action="${e(context.bar.base)}/console/quan-tri/lich/${encodeURIComponent(id)}/xem-truoc">
 <h2 id="them">Thêm ngày nghỉ</h2>
-${problems.length > 0 ? `<div class="error" role="alert"><p>Chưa thể xem trước:</p><ul>${problems.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : ''}
+${problemsAlert(problems)}
 <input type="hidden" name="csrf" value="${e(context.bar.csrf)}">
 <label for="ngay">Ngày nghỉ (ngày làm việc được nghỉ)</label>
 <input id="ngay" name="ngay" inputmode="numeric" placeholder="dd/mm/yyyy" required pattern="\\d{1,2}/\\d{1,2}/\\d{4}" title="ngày/tháng/năm, ví dụ 02/01/2026"${value(asked?.date)}>
@@ -264,22 +261,14 @@ function previewPage(context: ConsoleContext, current: CalendarVersion, asked: D
         `<li>${e(day(d.date))}: ${d.before.working ? 'ngày làm việc' : 'ngày nghỉ'} → <b>${d.after.working ? 'ngày làm việc' : `ngày nghỉ${d.after.name ? ` (${d.after.name})` : ''}`}</b></li>`,
     )
     .join('');
-  const moves = preview.moves
-    .map(
-      (m) =>
-        `<tr><td>${e(m.dossierId)}</td><td>${e(m.field)}</td><td>${e(when(m.before.dueAt))}</td><td>${e(when(m.after.dueAt))}</td></tr>`,
-    )
-    .join('');
-  const hidden = Object.entries({
+  const hidden = hiddenFields({
     csrf: context.bar.csrf,
     ngay: asked.date,
     ten: asked.name,
     loai: asked.kind,
     'can-cu': asked.legalBasis,
     'hieu-luc': asked.effectiveFrom,
-  })
-    .map(([k, v]) => `<input type="hidden" name="${k}" value="${e(v)}">`)
-    .join('');
+  });
   const base = `${e(context.bar.base)}/console/quan-tri/lich/${encodeURIComponent(current.id)}`;
   return consolePage(
     context,
@@ -288,9 +277,7 @@ function previewPage(context: ConsoleContext, current: CalendarVersion, asked: D
     `<p><a href="${base}">← ${e(current.definition.name)}</a></p><h1>Xem trước thay đổi lịch</h1>
 <section class="card" aria-labelledby="thay-doi"><h2 id="thay-doi">Ngày thay đổi</h2><ul>${days}</ul>
 <p class="note">Căn cứ: ${e(asked.legalBasis)} · hiệu lực từ ${e(asked.effectiveFrom)}</p></section>
-<section class="card letter" tabindex="0" aria-labelledby="ho-so"><h2 id="ho-so">Hồ sơ đang giải quyết bị dời hạn: ${formatCount(preview.moves.length)}</h2>
-<p class="note">Đã xét ${formatCount(preview.examined)} hồ sơ chưa kết thúc có thể bị ảnh hưởng.</p>
-${moves ? `<table class="grid"><thead><tr><th scope="col">Mã hồ sơ</th><th scope="col">Lĩnh vực</th><th scope="col">Hạn hiện nay</th><th scope="col">Hạn mới</th></tr></thead><tbody>${moves}</tbody></table>` : '<p>Không hồ sơ nào bị dời hạn.</p>'}</section>
+${movesSection(preview)}
 <form class="card" method="post" action="${base}/ap-dung">${hidden}<button type="submit">Áp dụng thay đổi</button>
 <p class="note">Khi áp dụng, lịch có phiên bản mới ghi tên anh/chị; hạn của các hồ sơ trên được tính lại và ghi vào quá trình giải quyết.</p></form>`,
   );

@@ -101,7 +101,9 @@ describe('each role at work in the console', () => {
     const returned = await desk.locator('section[aria-labelledby=tra-lai]').innerText();
     expect(returned).toContain('Nay H’Bia');
     expect(returned).toContain('Ghi rõ ngày Văn phòng đăng ký đất đai nhận hồ sơ');
-    expect(await desk.locator('#history + ol').innerText()).toContain('Lãnh đạo trả lại dự thảo phiếu xin lỗi (Nay H’Bia)');
+    expect(await desk.locator('#history + ol').innerText()).toContain(
+      'Lãnh đạo trả lại dự thảo phiếu xin lỗi (Nay H’Bia)',
+    );
     await lookAt(desk, 'ho-so-tra-lai');
     // An official may not return a draft: the authority answers as for an approval.
     const csrf = await desk.locator('input[name=csrf]').first().inputValue();
