@@ -24,7 +24,7 @@ export const BUNDLE_TARGET_BYTES = 300 * 1024;
  * none of it — its init time stays with the others' (measured here, docs/benchmarks.md). A staff page
  * read by a few hundred people, not a path every dossier takes.
  */
-const BUNDLE_EXCEPTIONS: Readonly<Record<string, number>> = { console: 1600 * 1024 };
+const BUNDLE_EXCEPTIONS: Readonly<Record<string, number>> = { console: 1800 * 1024 };
 
 /** The size a function's bundle may reach. */
 export function bundleBudget(name: string): number {

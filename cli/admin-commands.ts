@@ -144,7 +144,7 @@ export const registerAdmin: Register = (program, io) => {
   onStore(
     program
       .command('reindex')
-      .summary("Move open dossiers' report rows to their unit's queue (once, after upgrading)")
+      .summary("Move old open rows into the desks' queues")
       .description(
         "Tables written before the desks' queues (ADR 0027) keep the rows of open dossiers by shard: they " +
           'reach a queue when their dossier is next written. This moves them all now — only two index keys ' +
