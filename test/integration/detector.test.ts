@@ -160,7 +160,8 @@ describe('the detector walks a dossier through every stage on a simulated clock 
       {
         at: '2024-03-15T17:20:00+07:00',
         kind: 'apology_approved',
-        // Who signed, as their sign-in names them (issue #30).
+        // Who signed: the console's history names them (issue #34), the note as their sign-in does (issue #30).
+        by: 'Rơ Lan Thị Hoa',
         note: 'by Rơ Lan Thị Hoa (head:H21.65, signed in as hoa.rlt.test); new return date 2024-03-22T17:00:00+07:00; reason: Chờ kết quả đo đạc thửa đất của Văn phòng đăng ký đất đai',
       },
       // The applicant gave an email and a mobile number: both channels, once each (issue #18).
