@@ -10,26 +10,42 @@ export class LocalStartError extends UnavailableError {
   override name = 'LocalStartError';
 }
 
-/** Fails with the port and the option to change it when a fixed port is taken (0 = any free port, never taken). */
+/**
+ * Fails naming every fixed port that is taken, each with the option to change it (0 = any free port,
+ * never taken): one message for all, so a second start does not find the next busy port only then.
+ */
 export async function checkPortsFree(ports: readonly { port: number | undefined; option: string }[]): Promise<void> {
+  const found: string[] = [];
+  const given = new Map<number, string>();
+  // One after the other: two probes of one port at once would take each other for the busy process.
   for (const { port, option } of ports) {
     if (!port) continue;
-    await new Promise<void>((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', (error: NodeJS.ErrnoException) => {
-        reject(
-          error.code === 'EADDRINUSE'
-            ? new LocalStartError(
-                `port ${port} is already in use (another npm start or dunghan serve?): stop it, or pass ${option} <port> (0 picks a free port)`,
-              )
-            : new LocalStartError(
-                `cannot listen on 127.0.0.1:${port} (${error.code ?? error.message}): pass ${option} <port>`,
-              ),
-        );
-      });
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-    });
+    const other = given.get(port);
+    if (other) {
+      found.push(`port ${port} is given to both ${other} and ${option}: pass another to one of them`);
+      continue;
+    }
+    given.set(port, option);
+    const problem = await portProblem(port, option);
+    if (problem) found.push(problem);
   }
+  if (found.length === 1) throw new LocalStartError(found[0] as string);
+  if (found.length > 1) throw new LocalStartError(`${found.length} ports cannot be used: ${found.join('; ')}`);
+}
+
+/** Why a port cannot be listened on, with the option that changes it; undefined when it is free. */
+function portProblem(port: number, option: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(
+        error.code === 'EADDRINUSE'
+          ? `port ${port} is already in use (another npm start or dunghan serve?): stop it, or pass ${option} <port> (0 picks a free port)`
+          : `cannot listen on 127.0.0.1:${port} (${error.code ?? error.message}): pass ${option} <port>`,
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(undefined)));
+  });
 }
 
 /**

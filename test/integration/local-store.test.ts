@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CALENDARS_DIR, RULES_DIR, startLocalRuntime } from '../../local/local-runtime.ts';
+import { checkPortsFree } from '../../local/preflight.ts';
 import { loadConfigDirs } from '../../shared/adapters/config-files.ts';
 import { DEFAULT_CALENDAR_DEFINITION } from '../../shared/domain/calendar/default-calendar.ts';
 import { dunghan } from '../support/run-cli.ts';
@@ -109,5 +110,32 @@ describe('npm start on a busy port', () => {
     } finally {
       busy.close();
     }
+  });
+
+  it('names every busy port at once, and a port given to two options (issue #35)', async () => {
+    const servers = [createServer(), createServer()];
+    for (const server of servers) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const [dynamo, ses] = servers.map((s) => (s.address() as { port: number }).port) as [number, number];
+    try {
+      await expect(
+        checkPortsFree([
+          { port: dynamo, option: '--dynamo-port' },
+          { port: ses, option: '--ses-port' },
+          { port: 0, option: '--api-port' },
+        ]),
+      ).rejects.toThrow(
+        new RegExp(
+          `^2 ports cannot be used: port ${dynamo} is already in use .*--dynamo-port <port>.*; port ${ses} is already in use .*--ses-port <port>`,
+        ),
+      );
+    } finally {
+      for (const server of servers) server.close();
+    }
+    await expect(
+      checkPortsFree([
+        { port: 48_123, option: '--ses-port' },
+        { port: 48_123, option: '--api-port' },
+      ]),
+    ).rejects.toThrow('port 48123 is given to both --ses-port and --api-port');
   });
 });
