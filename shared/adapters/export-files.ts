@@ -354,6 +354,13 @@ async function* xlsxSheets(file: string): AsyncIterable<SheetRows> {
   deferSheetsUntilWorkbook(reader);
   let index = 0;
   for await (const sheet of reader) {
+    // A sheet read without the workbook part: the stream lost the zip's tail (seen once in CI — the sheet
+    // named "Sheet1", its shared strings unresolved). The file is read again whole, by its central
+    // directory, rather than its rows taken wrong.
+    if ((reader as { model?: unknown }).model === undefined) {
+      yield* xlsxSheetsWhole(file);
+      return;
+    }
     index += 1;
     const name = String((sheet as unknown as { name?: string }).name ?? index);
     const tab = tabPosition(reader, name);
@@ -361,6 +368,28 @@ async function* xlsxSheets(file: string): AsyncIterable<SheetRows> {
       for await (const row of sheet) yield { row: row.number, values: (row.values as unknown[]).map(cellValue) };
     }
     yield { index: tab ?? index, name, rows: rows() };
+  }
+}
+
+/** An xlsx file's sheets read whole (exceljs's reader by the zip's central directory): the fallback above. */
+async function* xlsxSheetsWhole(file: string): AsyncIterable<SheetRows> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.readFile(file);
+  } catch (error) {
+    throw new InvalidInputError(`${file}: not a complete xlsx workbook (${(error as Error).message})`, '<file>');
+  }
+  let index = 0;
+  for (const sheet of workbook.worksheets) {
+    index += 1;
+    const read: RawRow[] = [];
+    sheet.eachRow((row, number) => {
+      read.push({ row: number, values: (row.values as unknown[]).map(cellValue) });
+    });
+    async function* rows(): AsyncIterable<RawRow> {
+      yield* read;
+    }
+    yield { index, name: sheet.name, rows: rows() };
   }
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exportFileProblem, readExportRows } from '../../shared/adapters/export-files.ts';
 import { type ExportRow, readExportMapping } from '../../shared/domain/sync/export-mapping.ts';
 import { isColumnNumbering } from '../../shared/domain/sync/export-table.ts';
@@ -432,6 +432,29 @@ describe('readExportRows', () => {
     await expect(rows(none, { ...mapping, sheet: 'Danh sách' })).rejects.toThrow(
       `${none}: no sheet "Danh sách" and no sheet with the titles (sheets: "Tổng hợp")`,
     );
+  });
+
+  it('reads a workbook again whole when the stream loses its workbook part, instead of taking its rows wrong', async () => {
+    // Seen once in CI: a sheet streamed without xl/workbook.xml and the shared strings (named "Sheet1", its
+    // titles "[object Object]"). Injected below the adapter: exceljs's stream reader drops those parts.
+    const workbook = new ExcelJS.Workbook();
+    const list = workbook.addWorksheet('Chi tiết');
+    list.addRow(['STT', 'Mã hồ sơ', 'Ngày tiếp nhận', 'Trạng thái']);
+    list.addRow([1, 'H21.65-220330-0001', '30/03/2022 15:43', 'Đang xử lý']);
+    const file = join(dir, 'stream-loses-tail.xlsx');
+    await saveWorkbook(workbook, file);
+    const reader = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as {
+      _parseWorkbook(): Promise<void>;
+      _parseSharedStrings(): AsyncGenerator<unknown>;
+    };
+    const dropWorkbook = vi.spyOn(reader, '_parseWorkbook').mockImplementation(async () => undefined);
+    const dropStrings = vi.spyOn(reader, '_parseSharedStrings').mockImplementation(async function* () {});
+    try {
+      expect(await rows(file)).toEqual(LIST_ROWS);
+    } finally {
+      dropWorkbook.mockRestore();
+      dropStrings.mockRestore();
+    }
   });
 
   it('reads a workbook whose zip holds its sheets before xl/workbook.xml, naming and placing them by their tabs', async () => {
