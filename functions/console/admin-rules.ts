@@ -12,7 +12,7 @@ import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
 import { hiddenFields, movesSection, problemsAlert, seeOther } from './admin-parts.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED } from './layout.ts';
+import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED, selectOptions, valueAttr } from './layout.ts';
 
 /*
  * Deadline rules in the console (issue #34): the rules in force by scope, the versions of one with who
@@ -171,18 +171,15 @@ function versionForm(
   asked?: VersionForm,
   problems: readonly string[] = [],
 ) {
-  const value = (v: string | undefined) => (v ? ` value="${e(v)}"` : '');
-  const units = Object.entries(UNIT_LABEL)
-    .map(([k, label]) => `<option value="${k}"${(asked?.unit ?? 'wd') === k ? ' selected' : ''}>${e(label)}</option>`)
-    .join('');
+  const units = selectOptions(Object.entries(UNIT_LABEL), asked?.unit ?? 'wd');
   return `<form class="card" method="post" action="${e(context.bar.base)}/console/quan-tri/quy-dinh/${encodeURIComponent(rule.scopeKey)}/xem-truoc">
 <h2>Phiên bản mới</h2>
 ${problemsAlert(problems)}
 <input type="hidden" name="csrf" value="${e(context.bar.csrf)}">
-<label for="so">Thời hạn giải quyết</label><input id="so" name="so" inputmode="decimal" required pattern="\\d+([.,]\\d+)?" title="một số, ví dụ 10"${value(asked?.amount ?? String(rule.duration.amount))}>
+<label for="so">Thời hạn giải quyết</label><input id="so" name="so" inputmode="decimal" required pattern="\\d+([.,]\\d+)?" title="một số, ví dụ 10"${valueAttr(asked?.amount ?? String(rule.duration.amount))}>
 <label for="don-vi-tinh">Đơn vị tính</label><select id="don-vi-tinh" name="don-vi-tinh">${units}</select>
-<label for="hieu-luc">Hiệu lực từ ngày</label><input id="hieu-luc" name="hieu-luc" inputmode="numeric" placeholder="dd/mm/yyyy" required pattern="\\d{1,2}/\\d{1,2}/\\d{4}"${value(asked?.effectiveFrom ?? day(today))}>
-<label for="can-cu">Căn cứ (văn bản quy định thời hạn)</label><input id="can-cu" name="can-cu" required minlength="3" maxlength="500"${value(asked?.legalBasis)}>
+<label for="hieu-luc">Hiệu lực từ ngày</label><input id="hieu-luc" name="hieu-luc" inputmode="numeric" placeholder="dd/mm/yyyy" required pattern="\\d{1,2}/\\d{1,2}/\\d{4}"${valueAttr(asked?.effectiveFrom ?? day(today))}>
+<label for="can-cu">Căn cứ (văn bản quy định thời hạn)</label><input id="can-cu" name="can-cu" required minlength="3" maxlength="500"${valueAttr(asked?.legalBasis)}>
 <button type="submit">Xem trước các hồ sơ bị ảnh hưởng</button>
 <p class="note">Hồ sơ tiếp nhận từ ngày hiệu lực áp dụng thời hạn mới; hồ sơ đang giải quyết theo phiên bản cũ giữ nguyên hạn, trừ khi tiếp nhận từ ngày đó.</p></form>`;
 }

@@ -10,7 +10,7 @@ import { checkCsrf } from '../../shared/use-cases/web-session.ts';
 import { refusalPage } from '../approval-page/page.ts';
 import { hiddenFields, problemsAlert, seeOther } from './admin-parts.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { type ConsoleContext, consolePage, htmlFor, METHOD_REFUSED } from './layout.ts';
+import { type ConsoleContext, consolePage, htmlFor, METHOD_REFUSED, valueAttr } from './layout.ts';
 
 /*
  * The directory of units and sending systems in the console (issue #34): every unit with its parent,
@@ -283,7 +283,6 @@ function unitPage(
   asked?: UnitForm,
   problems: readonly string[] = [],
 ): string {
-  const value = (v: string | undefined) => (v ? ` value="${e(v)}"` : '');
   const form: UnitForm = asked ?? {
     id: unit?.id ?? '',
     name: unit?.name ?? '',
@@ -316,17 +315,17 @@ function unitPage(
     `<p><a href="${e(context.bar.base)}/console/quan-tri/don-vi">← Danh mục đơn vị</a></p><h1>${e(title)}</h1>
 ${problemsAlert(problems, 'Chưa thể xem trước:', true)}
 <form class="card" method="post" action="${path}/xem-truoc"><input type="hidden" name="csrf" value="${e(context.bar.csrf)}">
-<label for="ma">Mã đơn vị</label><input id="ma" name="ma" required maxlength="60" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,59}"${value(form.id)}${unit ? ' readonly' : ''}>
-<label for="ten">Tên đơn vị</label><input id="ten" name="ten" required minlength="2" maxlength="300"${value(form.name)}>
+<label for="ma">Mã đơn vị</label><input id="ma" name="ma" required maxlength="60" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,59}"${valueAttr(form.id)}${unit ? ' readonly' : ''}>
+<label for="ten">Tên đơn vị</label><input id="ten" name="ten" required minlength="2" maxlength="300"${valueAttr(form.name)}>
 <label for="cap-tren">Đơn vị cấp trên</label><select id="cap-tren" name="cap-tren">${parents}</select>
-<label for="dia-danh">Địa danh ghi trên văn bản</label><input id="dia-danh" name="dia-danh" maxlength="120"${value(form.place)}>
+<label for="dia-danh">Địa danh ghi trên văn bản</label><input id="dia-danh" name="dia-danh" maxlength="120"${valueAttr(form.place)}>
 <label for="mot-cua">Cán bộ một cửa nhận cảnh báo (mỗi dòng “Họ tên &lt;email&gt;”)</label><textarea id="mot-cua" name="mot-cua" required>${e(form.desk)}</textarea>
-<label for="lanh-dao">Lãnh đạo ký phiếu</label><input id="lanh-dao" name="lanh-dao" required minlength="2" maxlength="200"${value(form.headName)}>
-<label for="chuc-vu">Chức vụ</label><input id="chuc-vu" name="chuc-vu" required minlength="2" maxlength="200"${value(form.headTitle)}>
-<label for="email-lanh-dao">Email lãnh đạo (nhận đường dẫn duyệt)</label><input id="email-lanh-dao" name="email-lanh-dao" type="email" maxlength="200"${value(form.headEmail)}>
-<label for="dien-thoai">Điện thoại bộ phận một cửa (công khai cho công dân)</label><input id="dien-thoai" name="dien-thoai" maxlength="40"${value(form.phone)}>
-<label for="dia-chi">Địa chỉ bộ phận một cửa</label><input id="dia-chi" name="dia-chi" maxlength="300"${value(form.address)}>
-<label for="gio-lam-viec">Giờ tiếp nhận</label><input id="gio-lam-viec" name="gio-lam-viec" maxlength="200"${value(form.hours)}>
+<label for="lanh-dao">Lãnh đạo ký phiếu</label><input id="lanh-dao" name="lanh-dao" required minlength="2" maxlength="200"${valueAttr(form.headName)}>
+<label for="chuc-vu">Chức vụ</label><input id="chuc-vu" name="chuc-vu" required minlength="2" maxlength="200"${valueAttr(form.headTitle)}>
+<label for="email-lanh-dao">Email lãnh đạo (nhận đường dẫn duyệt)</label><input id="email-lanh-dao" name="email-lanh-dao" type="email" maxlength="200"${valueAttr(form.headEmail)}>
+<label for="dien-thoai">Điện thoại bộ phận một cửa (công khai cho công dân)</label><input id="dien-thoai" name="dien-thoai" maxlength="40"${valueAttr(form.phone)}>
+<label for="dia-chi">Địa chỉ bộ phận một cửa</label><input id="dia-chi" name="dia-chi" maxlength="300"${valueAttr(form.address)}>
+<label for="gio-lam-viec">Giờ tiếp nhận</label><input id="gio-lam-viec" name="gio-lam-viec" maxlength="200"${valueAttr(form.hours)}>
 ${mayWrite ? '<button type="submit">Xem trước thay đổi</button>' : '<p class="note">Chỉ quản trị hệ thống được sửa danh mục đơn vị.</p>'}</form>`,
   );
 }

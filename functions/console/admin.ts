@@ -16,7 +16,7 @@ import { isRulesPath, rulesRoute } from './admin-rules.ts';
 import { isUnitsPath, unitsRoute } from './admin-units.ts';
 import { isUsersPath, usersRoute } from './admin-users.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED } from './layout.ts';
+import { type ConsoleContext, consolePage, day, htmlFor, METHOD_REFUSED, selectOptions, valueAttr } from './layout.ts';
 
 /*
  * Administration in the console (issue #34): the configuration in force and its history (who changed
@@ -178,23 +178,20 @@ function dayOffForm(
   asked?: DayOffForm,
   problems: readonly string[] = [],
 ) {
-  const value = (v: string | undefined) => (v ? ` value="${e(v)}"` : '');
-  const kinds = Object.entries(KIND_LABEL)
-    .map(([k, label]) => `<option value="${k}"${asked?.kind === k ? ' selected' : ''}>${e(label)}</option>`)
-    .join('');
+  const kinds = selectOptions(Object.entries(KIND_LABEL), asked?.kind);
   return `<form class="card" method="post" action="${e(context.bar.base)}/console/quan-tri/lich/${encodeURIComponent(id)}/xem-truoc">
 <h2 id="them">Thêm ngày nghỉ</h2>
 ${problemsAlert(problems)}
 <input type="hidden" name="csrf" value="${e(context.bar.csrf)}">
 <label for="ngay">Ngày nghỉ (ngày làm việc được nghỉ)</label>
-<input id="ngay" name="ngay" inputmode="numeric" placeholder="dd/mm/yyyy" required pattern="\\d{1,2}/\\d{1,2}/\\d{4}" title="ngày/tháng/năm, ví dụ 02/01/2026"${value(asked?.date)}>
+<input id="ngay" name="ngay" inputmode="numeric" placeholder="dd/mm/yyyy" required pattern="\\d{1,2}/\\d{1,2}/\\d{4}" title="ngày/tháng/năm, ví dụ 02/01/2026"${valueAttr(asked?.date)}>
 <label for="ten">Tên dịp nghỉ</label>
-<input id="ten" name="ten" required minlength="2" maxlength="200"${value(asked?.name)}>
+<input id="ten" name="ten" required minlength="2" maxlength="200"${valueAttr(asked?.name)}>
 <label for="loai">Loại</label><select id="loai" name="loai">${kinds}</select>
 <label for="can-cu">Căn cứ (số hiệu văn bản)</label>
-<input id="can-cu" name="can-cu" required minlength="3" maxlength="300" placeholder="ví dụ Thông báo 6150/TB-BNV"${value(asked?.legalBasis)}>
+<input id="can-cu" name="can-cu" required minlength="3" maxlength="300" placeholder="ví dụ Thông báo 6150/TB-BNV"${valueAttr(asked?.legalBasis)}>
 <label for="hieu-luc">Ngày hiệu lực</label>
-<input id="hieu-luc" name="hieu-luc" inputmode="numeric" placeholder="dd/mm/yyyy" required pattern="\\d{1,2}/\\d{1,2}/\\d{4}"${value(asked?.effectiveFrom ?? day(today))}>
+<input id="hieu-luc" name="hieu-luc" inputmode="numeric" placeholder="dd/mm/yyyy" required pattern="\\d{1,2}/\\d{1,2}/\\d{4}"${valueAttr(asked?.effectiveFrom ?? day(today))}>
 <button type="submit">Xem trước các hồ sơ bị ảnh hưởng</button>
 <p class="note">Chưa có gì thay đổi cho đến khi anh/chị xem trước và bấm áp dụng.</p></form>`;
 }

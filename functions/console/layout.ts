@@ -93,3 +93,18 @@ export function htmlFor(deps: { formTargets?: readonly string[] | undefined }) {
 
 /** A method the page does not take. */
 export const METHOD_REFUSED = () => refusalPage('Không hỗ trợ', 'Phương thức không được hỗ trợ.');
+
+/** An input's value attribute, when there is a value to show. */
+export function valueAttr(value: string | undefined): string {
+  return value ? ` value="${e(value)}"` : '';
+}
+
+/** A select's options, the current one selected. */
+export function selectOptions(entries: readonly (readonly [string, string])[], current: string | undefined): string {
+  return entries
+    .map(
+      ([value, label]) =>
+        `<option value="${e(value)}"${value === (current ?? '') ? ' selected' : ''}>${e(label)}</option>`,
+    )
+    .join('');
+}
